@@ -1,0 +1,2 @@
+//! Criterion benchmarks for the RainMaker crates; see `benches/` and the README's
+//! performance section.

@@ -1,0 +1,1 @@
+//! Shared helpers for the cargo-fuzz targets in `fuzz_targets/`.
