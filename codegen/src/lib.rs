@@ -3,3 +3,9 @@
 //!
 //! The generator is a library (spec -> intermediate model -> Rust tokens) with a thin
 //! binary, `rainmaker-codegen`, on top.
+
+pub mod pointer;
+pub mod spec;
+
+pub use pointer::Pointer;
+pub use spec::{Spec, SpecError};
