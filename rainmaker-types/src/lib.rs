@@ -5,5 +5,16 @@
 //! `spec/`, beside a small hand-written runtime. It performs no I/O; hand the
 //! `(topic, payload)` pairs it produces to any MQTT client.
 
+pub mod error;
+pub mod ids;
+pub mod payload;
+pub mod sdk_json;
+pub mod value;
+
+pub use error::{DecodeError, EncodeError, JsonError, JsonErrorKind, TopicError, TopicErrorReason};
+pub use ids::{GroupId, IdError, NodeId};
+pub use payload::{JsonPayload, Payload};
+pub use value::{DeviceParams, ParamValue, ParamsDocument};
+
 #[cfg(feature = "derive")]
 pub use rainmaker_macros::Device;

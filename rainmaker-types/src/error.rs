@@ -1,0 +1,219 @@
+//! Error types: decoding payloads, encoding them, and parsing topics.
+
+use std::fmt;
+
+use crate::ids::IdError;
+
+/// A payload that could not be decoded. Says where: the JSON path (and line and
+/// column) for JSON payloads, the byte offset and tag for TLV frames.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DecodeError {
+    /// A JSON payload is malformed or does not have the message's shape.
+    #[error(transparent)]
+    Json(#[from] JsonError),
+}
+
+/// What kind of JSON problem a [`JsonError`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonErrorKind {
+    /// Not JSON at all (a syntax error).
+    Syntax,
+    /// Valid JSON that does not fit the message type (wrong type, missing field...).
+    Data,
+    /// The payload ends in the middle of a value (for example a truncated buffer).
+    Eof,
+}
+
+/// A JSON payload that could not be decoded, with the JSON path of the value at fault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonError {
+    kind: JsonErrorKind,
+    path: String,
+    line: usize,
+    column: usize,
+    message: String,
+}
+
+impl JsonError {
+    /// A JSON error found at `path` (serde_path_to_error's notation, `.` for the root).
+    pub(crate) fn new(path: &str, inner: &serde_json::Error) -> Self {
+        let kind = match inner.classify() {
+            serde_json::error::Category::Eof => JsonErrorKind::Eof,
+            serde_json::error::Category::Data => JsonErrorKind::Data,
+            serde_json::error::Category::Syntax | serde_json::error::Category::Io => {
+                JsonErrorKind::Syntax
+            }
+        };
+        // serde_json appends " at line L column C"; the fields carry that already.
+        let mut message = inner.to_string();
+        if let Some(cut) = message.rfind(" at line ") {
+            message.truncate(cut);
+        }
+        Self {
+            kind,
+            path: if path == "." {
+                "$".to_owned()
+            } else {
+                format!("$.{path}")
+            },
+            line: inner.line(),
+            column: inner.column(),
+            message,
+        }
+    }
+
+    /// The kind of problem.
+    pub fn kind(&self) -> JsonErrorKind {
+        self.kind
+    }
+
+    /// The JSON path of the value at fault, such as `$.info.name` or `$.devices[0]`
+    /// (`$` is the whole document).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The 1-based line of the payload where the problem was found.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// The 1-based column of the payload where the problem was found.
+    pub fn column(&self) -> usize {
+        self.column
+    }
+
+    /// What is wrong, without the location.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "invalid JSON at {} (line {}, column {}): {}",
+            self.path, self.line, self.column, self.message
+        )
+    }
+}
+
+impl std::error::Error for JsonError {}
+
+/// A message that cannot be put on the wire.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum EncodeError {
+    /// A JSON payload could not be serialized (for example a map with non-string keys).
+    #[error("cannot encode JSON: {0}")]
+    Json(String),
+    /// The message does not belong on the given topic.
+    #[error("a {message} message cannot be sent on {topic}")]
+    WrongTopic {
+        /// The message's name in the spec.
+        message: &'static str,
+        /// The topic it was meant for.
+        topic: String,
+    },
+}
+
+/// Why a topic string was not understood.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TopicErrorReason {
+    /// The topic starts with neither `node/`, `$aws/rules/` nor `$aws/events/presence/`.
+    UnknownPrefix,
+    /// A basic-ingest topic names a rule that no channel uses.
+    UnknownRule(String),
+    /// A basic-ingest topic's rule belongs to another channel.
+    RuleMismatch {
+        /// The rule the channel uses.
+        expected: &'static str,
+    },
+    /// The part after the node id is not a known channel.
+    UnknownSuffix,
+    /// The topic ends where another segment is needed.
+    MissingSegment,
+    /// A node or group id segment is not a valid id.
+    InvalidId(IdError),
+    /// A basic-ingest form of a channel that has no ingest alias.
+    NotIngestible,
+    /// The topic is longer than any topic of the protocol can be.
+    TooLong,
+}
+
+impl fmt::Display for TopicErrorReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::UnknownPrefix => f.write_str("not a RainMaker topic"),
+            Self::UnknownRule(rule) => write!(f, "unknown basic-ingest rule `{rule}`"),
+            Self::RuleMismatch { expected } => {
+                write!(
+                    f,
+                    "basic-ingest rule does not match the channel (expected `{expected}`)"
+                )
+            }
+            Self::UnknownSuffix => f.write_str("unknown channel"),
+            Self::MissingSegment => f.write_str("topic ends too early"),
+            Self::InvalidId(error) => write!(f, "invalid id: {error}"),
+            Self::NotIngestible => f.write_str("this channel has no basic-ingest form"),
+            Self::TooLong => f.write_str("topic is too long"),
+        }
+    }
+}
+
+/// A topic string that is not a topic of the protocol, with the segment at fault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicError {
+    topic: String,
+    segment: usize,
+    reason: TopicErrorReason,
+}
+
+impl TopicError {
+    /// Longest topic text kept in the error (longer topics are shortened, marked `...`).
+    const MAX_KEPT: usize = 256;
+
+    /// An error for `topic`, at the 0-based `/`-separated `segment`.
+    pub fn new(topic: &str, segment: usize, reason: TopicErrorReason) -> Self {
+        let mut end = topic.len().min(Self::MAX_KEPT);
+        while !topic.is_char_boundary(end) {
+            end -= 1;
+        }
+        let mut kept = topic[..end].to_owned();
+        if end < topic.len() {
+            kept.push_str("...");
+        }
+        Self {
+            topic: kept,
+            segment,
+            reason,
+        }
+    }
+
+    /// The topic as given (shortened past 256 bytes).
+    pub fn topic(&self) -> &str {
+        &self.topic
+    }
+
+    /// The 0-based index of the `/`-separated segment at fault.
+    pub fn segment(&self) -> usize {
+        self.segment
+    }
+
+    /// What is wrong.
+    pub fn reason(&self) -> &TopicErrorReason {
+        &self.reason
+    }
+}
+
+impl fmt::Display for TopicError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "topic `{}`, segment {}: {}",
+            self.topic, self.segment, self.reason
+        )
+    }
+}
+
+impl std::error::Error for TopicError {}

@@ -1,0 +1,216 @@
+//! Validated identifiers that appear as topic segments: [`NodeId`] and [`GroupId`].
+
+use std::fmt;
+use std::str::FromStr;
+
+/// Why a string is not a valid node or group id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum IdError {
+    /// The id is empty.
+    #[error("id is empty")]
+    Empty,
+    /// The id is longer than the limit.
+    #[error("id is {len} bytes long, more than the limit of {max}")]
+    TooLong {
+        /// The id's length in bytes.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// The id holds a character that has a meaning in MQTT topics (`/`, `+`, `#`) or
+    /// a control character.
+    #[error("id holds {found:?} at byte {offset}, which topics cannot carry in an id")]
+    ForbiddenChar {
+        /// The offending character.
+        found: char,
+        /// Its byte offset in the id.
+        offset: usize,
+    },
+}
+
+fn check(id: &str, max: usize) -> Result<(), IdError> {
+    if id.is_empty() {
+        return Err(IdError::Empty);
+    }
+    if id.len() > max {
+        return Err(IdError::TooLong { len: id.len(), max });
+    }
+    match id
+        .char_indices()
+        .find(|&(_, c)| matches!(c, '/' | '+' | '#') || c.is_control())
+    {
+        Some((offset, found)) => Err(IdError::ForbiddenChar { found, offset }),
+        None => Ok(()),
+    }
+}
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident, $max:expr, $example:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(String);
+
+        impl $name {
+            /// The longest id accepted, in bytes.
+            pub const MAX_LEN: usize = $max;
+
+            /// Checks and wraps an id.
+            ///
+            /// ```
+            #[doc = concat!("use rainmaker_types::", stringify!($name), ";")]
+            #[doc = concat!("assert!(", stringify!($name), "::new(\"", $example, "\").is_ok());")]
+            #[doc = concat!("assert!(", stringify!($name), "::new(\"a/b\").is_err());")]
+            /// ```
+            pub fn new(id: impl Into<String>) -> Result<Self, IdError> {
+                let id = id.into();
+                check(&id, Self::MAX_LEN)?;
+                Ok(Self(id))
+            }
+
+            /// The id as a string slice.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            /// The id as an owned string.
+            pub fn into_string(self) -> String {
+                self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = IdError;
+
+            fn from_str(id: &str) -> Result<Self, IdError> {
+                Self::new(id)
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = IdError;
+
+            fn try_from(id: String) -> Result<Self, IdError> {
+                Self::new(id)
+            }
+        }
+
+        impl TryFrom<&str> for $name {
+            type Error = IdError;
+
+            fn try_from(id: &str) -> Result<Self, IdError> {
+                Self::new(id)
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&self.0)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let id = String::deserialize(deserializer)?;
+                Self::new(id).map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A node id: the MQTT client id and the second segment of every `node/...` topic.
+    ///
+    /// Real ids are 12 upper-case hex digits (from the MAC) or ~22-character base62
+    /// strings (cloud-assigned). Any non-empty string of at most [`NodeId::MAX_LEN`]
+    /// bytes without `/`, `+`, `#` or control characters is accepted.
+    NodeId,
+    64,
+    "7C9EBD4A1B2C"
+);
+
+id_type!(
+    /// A group id: the last segment of the group topics
+    /// (`node/<node_id>/params/local/<group_id>`, `node/<node_id>/params/remote/<group_id>`).
+    ///
+    /// The SDK refuses group ids over 32 bytes for its last-will topic, and builds
+    /// topics in 150-byte buffers; [`GroupId::MAX_LEN`] keeps every group topic inside
+    /// that buffer.
+    GroupId,
+    64,
+    "kitchen"
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_real_ids() {
+        assert_eq!(
+            NodeId::new("7C9EBD4A1B2C").map(|id| id.to_string()),
+            Ok("7C9EBD4A1B2C".into())
+        );
+        assert!(NodeId::new("Socfz6jwKPv8wDw4AakTts").is_ok());
+        assert!(GroupId::new("init").is_ok());
+    }
+
+    #[test]
+    fn rejects_topic_metacharacters_with_offset() {
+        assert_eq!(NodeId::new(""), Err(IdError::Empty));
+        for (id, found, offset) in [
+            ("a/b", '/', 1),
+            ("+", '+', 0),
+            ("ab#", '#', 2),
+            ("a\nb", '\n', 1),
+        ] {
+            assert_eq!(
+                NodeId::new(id),
+                Err(IdError::ForbiddenChar { found, offset }),
+                "{id:?}"
+            );
+        }
+        let long = "x".repeat(NodeId::MAX_LEN + 1);
+        assert_eq!(
+            NodeId::new(long),
+            Err(IdError::TooLong {
+                len: NodeId::MAX_LEN + 1,
+                max: NodeId::MAX_LEN
+            })
+        );
+    }
+
+    #[test]
+    fn serde_checks_ids() {
+        let id: NodeId = serde_json::from_str("\"7C9EBD4A1B2C\"").expect("valid id");
+        assert_eq!(id, "7C9EBD4A1B2C");
+        assert!(serde_json::from_str::<GroupId>("\"a/b\"").is_err());
+        assert_eq!(
+            serde_json::to_string(&id).ok().as_deref(),
+            Some("\"7C9EBD4A1B2C\"")
+        );
+    }
+}

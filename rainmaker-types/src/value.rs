@@ -1,0 +1,512 @@
+//! Param values and params documents, the payload of every `params/*` topic.
+//!
+//! A params document is always two levels deep:
+//! `{"<device or service>": {"<param>": <value>, ...}, ...}`. [`ParamsDocument`]
+//! keeps both levels in wire order (the order matters for byte-exact comparisons
+//! with the C SDK) and rejects duplicate keys instead of silently dropping one.
+
+use std::fmt;
+
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// One param value as it appears on the wire.
+///
+/// The variant follows the JSON kind: a JSON integer is [`ParamValue::Int`] even when
+/// the param is a float param (cloud clients send `25` for `25.0`); use
+/// [`ParamValue::as_f64`], which accepts both, to read float params.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ParamValue {
+    /// `true` / `false`.
+    Bool(bool),
+    /// A JSON integer. Node ints are 32-bit, but any integer that fits `i64` is kept.
+    Int(i64),
+    /// A JSON number with a fraction or exponent (or an integer beyond `i64`).
+    Float(f64),
+    /// A string.
+    String(String),
+    /// An object param's value, kept verbatim.
+    Object(Map<String, Value>),
+    /// An array param's value, kept verbatim.
+    Array(Vec<Value>),
+}
+
+impl ParamValue {
+    /// The boolean, if this is a bool.
+    pub fn as_bool(&self) -> Option<bool> {
+        match *self {
+            Self::Bool(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// The integer, if this is an integer.
+    pub fn as_i64(&self) -> Option<i64> {
+        match *self {
+            Self::Int(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// The number, if this is a float or an integer (integers are accepted for float
+    /// params, as real clients send them).
+    pub fn as_f64(&self) -> Option<f64> {
+        match *self {
+            Self::Float(value) => Some(value),
+            // Precision loss above 2^53 is inherent to reading an int as a float.
+            #[allow(clippy::cast_precision_loss)]
+            Self::Int(value) => Some(value as f64),
+            _ => None,
+        }
+    }
+
+    /// The string, if this is a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Self::String(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// The JSON kind of this value, as the name used in error messages
+    /// (`bool`, `int`, `float`, `string`, `object`, `array`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Bool(_) => "bool",
+            Self::Int(_) => "int",
+            Self::Float(_) => "float",
+            Self::String(_) => "string",
+            Self::Object(_) => "object",
+            Self::Array(_) => "array",
+        }
+    }
+
+    /// This value as a [`serde_json::Value`].
+    pub fn to_json(&self) -> Value {
+        match self {
+            Self::Bool(value) => Value::Bool(*value),
+            Self::Int(value) => Value::from(*value),
+            Self::Float(value) => Value::from(*value),
+            Self::String(value) => Value::String(value.clone()),
+            Self::Object(map) => Value::Object(map.clone()),
+            Self::Array(items) => Value::Array(items.clone()),
+        }
+    }
+}
+
+impl From<bool> for ParamValue {
+    fn from(value: bool) -> Self {
+        Self::Bool(value)
+    }
+}
+
+macro_rules! from_int {
+    ($($int:ty),*) => {$(
+        impl From<$int> for ParamValue {
+            fn from(value: $int) -> Self {
+                Self::Int(i64::from(value))
+            }
+        }
+    )*};
+}
+from_int!(i8, i16, i32, i64, u8, u16, u32);
+
+impl From<f32> for ParamValue {
+    fn from(value: f32) -> Self {
+        Self::Float(f64::from(value))
+    }
+}
+
+impl From<f64> for ParamValue {
+    fn from(value: f64) -> Self {
+        Self::Float(value)
+    }
+}
+
+impl From<&str> for ParamValue {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
+
+impl From<String> for ParamValue {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl From<Value> for ParamValue {
+    /// Converts any JSON value; `null` becomes an empty string, which is how the SDK
+    /// emits a NULL string param.
+    fn from(value: Value) -> Self {
+        match value {
+            Value::Null => Self::String(String::new()),
+            Value::Bool(value) => Self::Bool(value),
+            Value::Number(number) => match number.as_i64() {
+                Some(int) => Self::Int(int),
+                None => Self::Float(number.as_f64().unwrap_or(f64::NAN)),
+            },
+            Value::String(value) => Self::String(value),
+            Value::Object(map) => Self::Object(map),
+            Value::Array(items) => Self::Array(items),
+        }
+    }
+}
+
+impl Serialize for ParamValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Bool(value) => serializer.serialize_bool(*value),
+            Self::Int(value) => serializer.serialize_i64(*value),
+            Self::Float(value) => serializer.serialize_f64(*value),
+            Self::String(value) => serializer.serialize_str(value),
+            Self::Object(map) => map.serialize(serializer),
+            Self::Array(items) => items.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ParamValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ParamValueVisitor)
+    }
+}
+
+struct ParamValueVisitor;
+
+impl<'de> Visitor<'de> for ParamValueVisitor {
+    type Value = ParamValue;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a param value (bool, number, string, object or array)")
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<ParamValue, E> {
+        Ok(ParamValue::Bool(value))
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<ParamValue, E> {
+        Ok(ParamValue::Int(value))
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<ParamValue, E> {
+        // Integers beyond i64 keep their magnitude as a float rather than wrapping.
+        #[allow(clippy::cast_precision_loss)]
+        Ok(i64::try_from(value).map_or(ParamValue::Float(value as f64), ParamValue::Int))
+    }
+
+    fn visit_f64<E>(self, value: f64) -> Result<ParamValue, E> {
+        Ok(ParamValue::Float(value))
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<ParamValue, E> {
+        Ok(ParamValue::String(value.to_owned()))
+    }
+
+    fn visit_string<E>(self, value: String) -> Result<ParamValue, E> {
+        Ok(ParamValue::String(value))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<ParamValue, E> {
+        Err(E::invalid_type(de::Unexpected::Unit, &self))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<ParamValue, A::Error> {
+        Vec::<Value>::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(ParamValue::Array)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ParamValue, A::Error> {
+        Map::<String, Value>::deserialize(de::value::MapAccessDeserializer::new(map))
+            .map(ParamValue::Object)
+    }
+}
+
+/// The params of one device (or service) in a [`ParamsDocument`], in wire order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeviceParams {
+    params: Vec<(String, ParamValue)>,
+}
+
+impl DeviceParams {
+    /// No params.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The value of `param`, if present.
+    pub fn get(&self, param: &str) -> Option<&ParamValue> {
+        self.params
+            .iter()
+            .find_map(|(name, value)| (name == param).then_some(value))
+    }
+
+    /// Sets `param`, replacing its value in place or appending it; returns the old
+    /// value.
+    pub fn insert(
+        &mut self,
+        param: impl Into<String>,
+        value: impl Into<ParamValue>,
+    ) -> Option<ParamValue> {
+        let param = param.into();
+        let value = value.into();
+        match self.params.iter_mut().find(|(name, _)| *name == param) {
+            Some((_, slot)) => Some(std::mem::replace(slot, value)),
+            None => {
+                self.params.push((param, value));
+                None
+            }
+        }
+    }
+
+    /// Removes `param`, returning its value.
+    pub fn remove(&mut self, param: &str) -> Option<ParamValue> {
+        let index = self.params.iter().position(|(name, _)| name == param)?;
+        Some(self.params.remove(index).1)
+    }
+
+    /// The `(param, value)` pairs in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &ParamValue)> {
+        self.params
+            .iter()
+            .map(|(name, value)| (name.as_str(), value))
+    }
+
+    /// How many params there are.
+    pub fn len(&self) -> usize {
+        self.params.len()
+    }
+
+    /// Whether there are no params.
+    pub fn is_empty(&self) -> bool {
+        self.params.is_empty()
+    }
+}
+
+impl<K: Into<String>, V: Into<ParamValue>> FromIterator<(K, V)> for DeviceParams {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
+        let mut params = Self::new();
+        for (name, value) in iter {
+            params.insert(name, value);
+        }
+        params
+    }
+}
+
+/// A params document: `{"<device>": {"<param>": value}}`, in wire order.
+///
+/// ```
+/// use rainmaker_types::{ParamValue, ParamsDocument};
+///
+/// let doc: ParamsDocument = serde_json::from_str(r#"{"Light":{"Power":true,"Brightness":60}}"#)?;
+/// assert_eq!(doc.get("Light", "Brightness"), Some(&ParamValue::Int(60)));
+/// assert_eq!(serde_json::to_string(&doc)?, r#"{"Light":{"Power":true,"Brightness":60}}"#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ParamsDocument {
+    devices: Vec<(String, DeviceParams)>,
+}
+
+impl ParamsDocument {
+    /// An empty document.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The params of `device`, if present.
+    pub fn device(&self, device: &str) -> Option<&DeviceParams> {
+        self.devices
+            .iter()
+            .find_map(|(name, params)| (name == device).then_some(params))
+    }
+
+    /// The params of `device`, created empty (at the end) if missing.
+    pub fn device_mut(&mut self, device: &str) -> &mut DeviceParams {
+        let index = match self.devices.iter().position(|(name, _)| name == device) {
+            Some(index) => index,
+            None => {
+                self.devices.push((device.to_owned(), DeviceParams::new()));
+                self.devices.len() - 1
+            }
+        };
+        &mut self.devices[index].1
+    }
+
+    /// The value of `param` of `device`, if present.
+    pub fn get(&self, device: &str, param: &str) -> Option<&ParamValue> {
+        self.device(device)?.get(param)
+    }
+
+    /// Sets one value; returns the old one.
+    pub fn insert(
+        &mut self,
+        device: &str,
+        param: impl Into<String>,
+        value: impl Into<ParamValue>,
+    ) -> Option<ParamValue> {
+        self.device_mut(device).insert(param, value)
+    }
+
+    /// Removes a device with all its params.
+    pub fn remove_device(&mut self, device: &str) -> Option<DeviceParams> {
+        let index = self.devices.iter().position(|(name, _)| name == device)?;
+        Some(self.devices.remove(index).1)
+    }
+
+    /// The `(device, params)` pairs in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &DeviceParams)> {
+        self.devices
+            .iter()
+            .map(|(name, params)| (name.as_str(), params))
+    }
+
+    /// How many devices the document names.
+    pub fn len(&self) -> usize {
+        self.devices.len()
+    }
+
+    /// Whether the document names no device.
+    pub fn is_empty(&self) -> bool {
+        self.devices.is_empty()
+    }
+
+    /// Drops devices that have no params (the SDK never publishes them).
+    pub fn prune_empty(&mut self) {
+        self.devices.retain(|(_, params)| !params.is_empty());
+    }
+}
+
+impl Serialize for DeviceParams {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.params.len()))?;
+        for (name, value) in &self.params {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
+}
+
+impl Serialize for ParamsDocument {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.devices.len()))?;
+        for (name, params) in &self.devices {
+            map.serialize_entry(name, params)?;
+        }
+        map.end()
+    }
+}
+
+/// Reads a JSON object into ordered pairs, refusing duplicate keys.
+fn ordered_entries<'de, A, V>(mut map: A, what: &str) -> Result<Vec<(String, V)>, A::Error>
+where
+    A: MapAccess<'de>,
+    V: Deserialize<'de>,
+{
+    let mut entries: Vec<(String, V)> = Vec::with_capacity(map.size_hint().unwrap_or(4).min(64));
+    while let Some(key) = map.next_key::<String>()? {
+        if entries.iter().any(|(name, _)| *name == key) {
+            return Err(de::Error::custom(format_args!("duplicate {what} `{key}`")));
+        }
+        let value = map.next_value()?;
+        entries.push((key, value));
+    }
+    Ok(entries)
+}
+
+impl<'de> Deserialize<'de> for DeviceParams {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct DeviceParamsVisitor;
+        impl<'de> Visitor<'de> for DeviceParamsVisitor {
+            type Value = DeviceParams;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of param values")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<DeviceParams, A::Error> {
+                ordered_entries(map, "param").map(|params| DeviceParams { params })
+            }
+        }
+        deserializer.deserialize_map(DeviceParamsVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for ParamsDocument {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct DocumentVisitor;
+        impl<'de> Visitor<'de> for DocumentVisitor {
+            type Value = ParamsDocument;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(r#"a params document ({"<device>": {"<param>": value}})"#)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ParamsDocument, A::Error> {
+                ordered_entries(map, "device").map(|devices| ParamsDocument { devices })
+            }
+        }
+        deserializer.deserialize_map(DocumentVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_follow_the_json_kind() {
+        let doc: ParamsDocument = serde_json::from_str(
+            r#"{"D":{"b":true,"i":-5,"f":25.50000,"s":"x","o":{"k":1},"a":[1,"2"],"big":18446744073709551615}}"#,
+        )
+        .expect("valid document");
+        let device = doc.device("D").expect("device D");
+        assert_eq!(device.get("b"), Some(&ParamValue::Bool(true)));
+        assert_eq!(device.get("i"), Some(&ParamValue::Int(-5)));
+        assert_eq!(device.get("f"), Some(&ParamValue::Float(25.5)));
+        assert_eq!(device.get("s").and_then(ParamValue::as_str), Some("x"));
+        assert_eq!(device.get("o").map(ParamValue::kind), Some("object"));
+        assert_eq!(device.get("a").map(ParamValue::kind), Some("array"));
+        assert_eq!(device.get("big").map(ParamValue::kind), Some("float"));
+    }
+
+    #[test]
+    fn ints_read_as_floats() {
+        assert_eq!(ParamValue::Int(25).as_f64(), Some(25.0));
+        assert_eq!(ParamValue::Bool(true).as_f64(), None);
+    }
+
+    #[test]
+    fn order_is_kept_and_duplicates_refused() {
+        let text = r#"{"Z":{"b":1,"a":2},"A":{"y":true}}"#;
+        let doc: ParamsDocument = serde_json::from_str(text).expect("valid");
+        assert_eq!(serde_json::to_string(&doc).expect("encodes"), text);
+
+        let error = serde_json::from_str::<ParamsDocument>(r#"{"D":{"p":1,"p":2}}"#)
+            .expect_err("duplicate param");
+        assert!(error.to_string().contains("duplicate param `p`"), "{error}");
+        assert!(serde_json::from_str::<ParamsDocument>(r#"{"D":{},"D":{}}"#).is_err());
+    }
+
+    #[test]
+    fn null_and_wrong_shapes_are_errors() {
+        assert!(serde_json::from_str::<ParamsDocument>(r#"{"D":{"p":null}}"#).is_err());
+        assert!(serde_json::from_str::<ParamsDocument>(r#"{"D":5}"#).is_err());
+        assert!(serde_json::from_str::<ParamsDocument>(r#"[]"#).is_err());
+    }
+
+    #[test]
+    fn insert_replaces_in_place() {
+        let mut doc = ParamsDocument::new();
+        doc.insert("Light", "Power", true);
+        doc.insert("Light", "Brightness", 10);
+        assert_eq!(
+            doc.insert("Light", "Power", false),
+            Some(ParamValue::Bool(true))
+        );
+        assert_eq!(
+            serde_json::to_string(&doc).expect("encodes"),
+            r#"{"Light":{"Power":false,"Brightness":10}}"#
+        );
+        doc.device_mut("Empty");
+        doc.prune_empty();
+        assert_eq!(doc.len(), 1);
+    }
+}
