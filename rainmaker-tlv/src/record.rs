@@ -1,0 +1,208 @@
+//! Tags and raw TLV8 records: one type byte, one length byte, the value.
+//!
+//! This is the only module that uses nom; its parsers stay private and their
+//! failures are turned into [`Error`] values with the offset and tag.
+
+use core::fmt;
+
+use nom::Parser;
+use nom::bytes::complete::take;
+use nom::number::complete::u8 as byte;
+
+use crate::{Error, Result};
+
+/// The type byte of a record.
+///
+/// Known tags have named constants; any other value is kept as is.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Tag(pub u8);
+
+impl Tag {
+    /// Request id (tag 1): ASCII string, up to [`MAX_REQUEST_ID_LEN`](crate::MAX_REQUEST_ID_LEN) bytes.
+    pub const REQUEST_ID: Tag = Tag(1);
+    /// User role (tag 2): one byte of flags, see [`UserRole`](crate::UserRole).
+    pub const ROLE: Tag = Tag(2);
+    /// Status (tag 3): one byte, see [`Status`](crate::Status).
+    pub const STATUS: Tag = Tag(3);
+    /// Timestamp (tag 4): little-endian `u32` epoch seconds.
+    pub const TIMESTAMP: Tag = Tag(4);
+    /// Command (tag 5): little-endian `u16`, see [`Command`](crate::Command).
+    pub const COMMAND: Tag = Tag(5);
+    /// Data (tag 6): command-specific bytes, up to [`MAX_DATA_LEN`](crate::MAX_DATA_LEN).
+    pub const DATA: Tag = Tag(6);
+
+    /// The name of a known tag.
+    pub const fn name(self) -> Option<&'static str> {
+        Some(match self.0 {
+            1 => "request id",
+            2 => "role",
+            3 => "status",
+            4 => "timestamp",
+            5 => "command",
+            6 => "data",
+            _ => return None,
+        })
+    }
+
+    /// Whether the tag is one of the six the protocol defines.
+    pub const fn is_known(self) -> bool {
+        matches!(self.0, 1..=6)
+    }
+
+    /// The value length a fixed-size tag requires.
+    pub const fn fixed_len(self) -> Option<usize> {
+        match self.0 {
+            2 | 3 => Some(1),
+            4 => Some(4),
+            5 => Some(2),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Debug for Tag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.name() {
+            Some(name) => write!(f, "Tag({} {name})", self.0),
+            None => write!(f, "Tag({})", self.0),
+        }
+    }
+}
+
+impl fmt::Display for Tag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.name() {
+            Some(name) => write!(f, "tag {} ({name})", self.0),
+            None => write!(f, "tag {}", self.0),
+        }
+    }
+}
+
+/// Longest value a single record carries; longer values are split into
+/// consecutive records of this length (all but the last).
+pub const MAX_RECORD_LEN: usize = 255;
+
+/// One record as it appears on the wire, borrowed from the frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Record<'a> {
+    /// Offset of the type byte in the frame.
+    pub offset: usize,
+    /// The type byte.
+    pub tag: Tag,
+    /// The value bytes (0 to 255).
+    pub value: &'a [u8],
+}
+
+impl Record<'_> {
+    /// Bytes the record occupies in the frame (header included).
+    pub const fn wire_len(&self) -> usize {
+        2 + self.value.len()
+    }
+}
+
+/// Splits one record off the front of `input`: `(tag, value, rest)`.
+#[inline(always)]
+fn split_record(input: &[u8]) -> nom::IResult<&[u8], (u8, &[u8]), ()> {
+    let (rest, (tag, len)) = (byte, byte).parse(input)?;
+    let (rest, value) = take(len)(rest)?;
+    Ok((rest, (tag, value)))
+}
+
+/// Reads the record starting at `offset` of `frame`.
+///
+/// Returns the record and the offset just after it. Never reads outside
+/// `frame`: a missing length byte or a short value is an error.
+#[inline(always)]
+pub(crate) fn read_record(frame: &[u8], offset: usize) -> Result<(Record<'_>, usize)> {
+    let input = frame.get(offset..).unwrap_or_default();
+    match split_record(input) {
+        Ok((rest, (tag, value))) => Ok((
+            Record {
+                offset,
+                tag: Tag(tag),
+                value,
+            },
+            frame.len() - rest.len(),
+        )),
+        Err(_) => Err(record_error(input, offset)),
+    }
+}
+
+/// Describes why the record at `offset` could not be read.
+#[cold]
+fn record_error(input: &[u8], offset: usize) -> Error {
+    match *input {
+        [tag] => Error::DanglingHeader {
+            offset,
+            tag: Tag(tag),
+        },
+        [tag, len, ref value @ ..] => Error::Truncated {
+            offset,
+            tag: Tag(tag),
+            len: usize::from(len),
+            available: value.len(),
+        },
+        // Not reachable from `read_record` (it is only called on non-empty
+        // input), but an empty input is a missing header all the same.
+        [] => Error::DanglingHeader {
+            offset,
+            tag: Tag(0),
+        },
+    }
+}
+
+/// Iterator over the raw records of a frame, in wire order.
+///
+/// Yields `Err` once for a malformed record and then stops. Continuation
+/// fragments are yielded as separate records; use
+/// [`RawFrame::fields`](crate::RawFrame::fields) for reassembled fields.
+///
+/// ```
+/// use rainmaker_tlv::{records, Tag};
+///
+/// let tags: Vec<Tag> = records(&rainmaker_tlv::GET_PENDING_FRAME)
+///     .map(|r| r.map(|r| r.tag))
+///     .collect::<Result<_, _>>()?;
+/// assert_eq!(tags, [Tag::REQUEST_ID, Tag::STATUS, Tag::COMMAND]);
+/// # Ok::<(), rainmaker_tlv::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Records<'a> {
+    frame: &'a [u8],
+    offset: usize,
+}
+
+/// Walks the raw records of `frame` without copying.
+pub fn records(frame: &[u8]) -> Records<'_> {
+    Records { frame, offset: 0 }
+}
+
+impl<'a> Records<'a> {
+    /// Offset of the next record to read.
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+}
+
+impl<'a> Iterator for Records<'a> {
+    type Item = Result<Record<'a>>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.offset >= self.frame.len() {
+            return None;
+        }
+        match read_record(self.frame, self.offset) {
+            Ok((record, next)) => {
+                self.offset = next;
+                Some(Ok(record))
+            }
+            Err(error) => {
+                self.offset = self.frame.len();
+                Some(Err(error))
+            }
+        }
+    }
+}
+
+impl core::iter::FusedIterator for Records<'_> {}
