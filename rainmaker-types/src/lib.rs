@@ -5,12 +5,17 @@
 //! `spec/`, beside a small hand-written runtime. It performs no I/O; hand the
 //! `(topic, payload)` pairs it produces to any MQTT client.
 
+pub mod device;
 pub mod error;
 pub mod ids;
 pub mod payload;
 pub mod sdk_json;
 pub mod value;
 
+pub use device::{
+    Bounds, DataKind, Device, DeviceDescriptor, ParamField, ParamSpec, Properties, TimeSeries,
+    WriteError, WriteOutcome, WriteRejection,
+};
 pub use error::{DecodeError, EncodeError, JsonError, JsonErrorKind, TopicError, TopicErrorReason};
 pub use ids::{GroupId, IdError, NodeId};
 pub use payload::{JsonPayload, Payload};
