@@ -6,6 +6,7 @@
 
 pub mod pointer;
 pub mod spec;
+pub mod validate;
 
 pub use pointer::Pointer;
 pub use spec::{Spec, SpecError};

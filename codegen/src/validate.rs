@@ -1,0 +1,974 @@
+//! Checks that the spec follows the conventions of `spec/README.md`.
+//!
+//! [`validate`] runs every check and returns all the problems it finds, each located
+//! by a JSON pointer into the document. The checks:
+//!
+//! - every `$ref` resolves (and no chain loops);
+//! - the document is AsyncAPI `3.0.0` and every one of the upstream summary's sixteen
+//!   operation ids ([`UPSTREAM_OPERATION_IDS`]) is an operation;
+//! - every channel has an address, at least one message and at least one operation;
+//!   every `{parameter}` of its address is declared in `parameters` and every declared
+//!   parameter is used; every parameter states `x-rainmaker-pattern` (a valid regular
+//!   expression, which its examples match) and `x-rainmaker-max-length`;
+//! - every node-to-cloud channel has `x-rainmaker-ingest` with a `rule` and the
+//!   `address` `$aws/rules/<rule>/<channel address>`; no other channel has one;
+//! - every operation has `action` `send` or `receive`, an `x-rainmaker-direction` that
+//!   agrees with it, a channel, at least one message (each one of its channel's
+//!   messages) and the MQTT binding `qos: 1, retain: false`;
+//! - every message is named after its key, has a content type, a payload schema and at
+//!   least one example; JSON examples validate against the payload schema; binary
+//!   examples are hex TLV8 frames that decode cleanly and agree with
+//!   `x-rainmaker-decoded-examples`;
+//! - every schema under `components/schemas` compiles, is named in PascalCase, and
+//!   every object schema in it (nested ones included) states `additionalProperties`;
+//!   `x-rainmaker-known-values` is a list of strings on a `type: string` schema;
+//! - every entry of `x-rainmaker-upstream-differences` is complete and its `location`
+//!   resolves.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use serde_json::{Map, Value, json};
+
+use crate::pointer::Pointer;
+use crate::spec::Spec;
+
+/// The operation ids of the upstream summary ("ESP RainMaker MQTT Definitions for
+/// Nodes 3.3.0"), in its order. Each must be an operation of the spec.
+pub const UPSTREAM_OPERATION_IDS: [&str; 16] = [
+    "onPresenceConnected",
+    "onPresenceDisconnected",
+    "onNodeConfig",
+    "onNodeParamsLocalInit",
+    "onNodeUserMapping",
+    "publishNodeParamsRemote",
+    "onNodeParamsLocal",
+    "onNodeParamsLocalGroup",
+    "onNodeOtaFetch",
+    "publishNodeOtaUrl",
+    "onNodeOtaStatus",
+    "onNodeTsData",
+    "onNodeSimpleTsData",
+    "onNodeFromNode",
+    "publishNodeToNode",
+    "onNodeAlert",
+];
+
+/// The values `x-rainmaker-direction` may take, with the `action` each implies.
+pub const DIRECTIONS: [(&str, &str); 3] = [
+    ("node-to-cloud", "send"),
+    ("cloud-to-node", "receive"),
+    ("broker-to-cloud", "send"),
+];
+
+/// The values `x-rainmaker-tlv-frame` may take.
+pub const TLV_FRAME_KINDS: [&str; 3] = ["request", "response", "any"];
+
+/// The keys an entry of `x-rainmaker-upstream-differences` must have (strings).
+pub const DIFFERENCE_KEYS: [&str; 5] = ["id", "location", "upstream", "wire", "resolution"];
+
+/// One way in which the spec breaks a rule, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Where in the document the problem is.
+    pub at: Pointer,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl Problem {
+    fn new(at: &Pointer, message: impl Into<String>) -> Self {
+        Self {
+            at: at.clone(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.at, self.message)
+    }
+}
+
+/// Runs every check on `spec` and returns the problems found, in document order of
+/// the checks (an empty list means the spec is valid).
+pub fn validate(spec: &Spec) -> Vec<Problem> {
+    let mut checker = Checker {
+        spec,
+        problems: Vec::new(),
+    };
+    checker.refs();
+    checker.version();
+    checker.upstream_operations();
+    let uses = checker.operations();
+    checker.channels(&uses);
+    checker.messages();
+    checker.schemas();
+    checker.differences();
+    checker.problems
+}
+
+/// What the operations say about one channel: the directions of its operations.
+type ChannelUses = BTreeMap<String, BTreeSet<String>>;
+
+struct Checker<'a> {
+    spec: &'a Spec,
+    problems: Vec<Problem>,
+}
+
+fn root() -> Pointer {
+    Pointer::root()
+}
+
+fn ptr(tokens: &[&str]) -> Pointer {
+    tokens.iter().fold(root(), |at, token| at.join(token))
+}
+
+impl<'a> Checker<'a> {
+    fn report(&mut self, at: &Pointer, message: impl Into<String>) {
+        self.problems.push(Problem::new(at, message));
+    }
+
+    /// The object at `at`, or a problem naming what was expected there.
+    fn object(&mut self, at: &Pointer, what: &str) -> Option<&'a Map<String, Value>> {
+        match self.spec.get(at) {
+            Some(Value::Object(map)) => Some(map),
+            Some(_) => {
+                self.report(at, format!("{what} must be an object"));
+                None
+            }
+            None => {
+                self.report(at, format!("missing {what}"));
+                None
+            }
+        }
+    }
+
+    /// Follows `value` (at `at`) through `$ref`s, reporting a broken chain.
+    fn follow(&mut self, value: &'a Value, at: &Pointer) -> Option<(&'a Value, Pointer)> {
+        match self.spec.follow(value, at) {
+            Ok(found) => Some(found),
+            Err(error) => {
+                self.report(at, error.to_string());
+                None
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ references
+
+    fn refs(&mut self) {
+        fn walk(checker: &mut Checker<'_>, value: &Value, at: &Pointer) {
+            match value {
+                Value::Object(map) => {
+                    if let Some(target) = map.get("$ref") {
+                        let resolved = target
+                            .as_str()
+                            .and_then(Pointer::parse)
+                            .filter(|pointer| checker.spec.get(pointer).is_some());
+                        if resolved.is_none() {
+                            checker.report(
+                                &at.join("$ref"),
+                                format!(
+                                    "unresolved $ref {target} (only local refs `#/...` are allowed)"
+                                ),
+                            );
+                        } else if let Err(error) = checker.spec.follow(value, at) {
+                            checker.report(at, error.to_string());
+                        }
+                    }
+                    for (key, child) in map {
+                        walk(checker, child, &at.join(key));
+                    }
+                }
+                Value::Array(items) => {
+                    for (index, child) in items.iter().enumerate() {
+                        walk(checker, child, &at.join(index));
+                    }
+                }
+                _ => {}
+            }
+        }
+        walk(self, self.spec.document(), &root());
+    }
+
+    fn version(&mut self) {
+        let at = ptr(&["asyncapi"]);
+        match self.spec.get(&at).and_then(Value::as_str) {
+            Some("3.0.0") => {}
+            Some(other) => self.report(&at, format!("expected AsyncAPI 3.0.0, found {other}")),
+            None => self.report(&at, "missing `asyncapi: 3.0.0`"),
+        }
+    }
+
+    fn upstream_operations(&mut self) {
+        let at = ptr(&["operations"]);
+        let operations = self.spec.get(&at).and_then(Value::as_object);
+        for id in UPSTREAM_OPERATION_IDS {
+            if !operations.is_some_and(|map| map.contains_key(id)) {
+                self.report(&at, format!("upstream operation `{id}` is missing"));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ operations
+
+    /// Checks every operation and returns, per channel key, the directions of the
+    /// operations that use it.
+    fn operations(&mut self) -> ChannelUses {
+        let mut uses = ChannelUses::new();
+        let at = ptr(&["operations"]);
+        let Some(operations) = self.object(&at, "`operations`") else {
+            return uses;
+        };
+        for (id, operation) in operations {
+            let here = at.join(id);
+            let Some(operation) = operation.as_object() else {
+                self.report(&here, "an operation must be an object");
+                continue;
+            };
+            let action = operation.get("action").and_then(Value::as_str);
+            if !matches!(action, Some("send" | "receive")) {
+                self.report(&here.join("action"), "`action` must be `send` or `receive`");
+            }
+            let direction = operation
+                .get("x-rainmaker-direction")
+                .and_then(Value::as_str);
+            match direction.and_then(|d| DIRECTIONS.iter().find(|(name, _)| *name == d)) {
+                None => self.report(
+                    &here.join("x-rainmaker-direction"),
+                    "`x-rainmaker-direction` must be node-to-cloud, cloud-to-node or broker-to-cloud",
+                ),
+                Some((name, implied)) if action.is_some_and(|a| a != *implied) => self.report(
+                    &here.join("action"),
+                    format!("direction {name} needs `action: {implied}`"),
+                ),
+                Some(_) => {}
+            }
+            self.binding(operation, &here);
+
+            let channel = self.operation_channel(operation, &here);
+            if let (Some(channel), Some(direction)) = (&channel, direction) {
+                uses.entry(channel.clone())
+                    .or_default()
+                    .insert(direction.to_owned());
+            }
+            self.operation_messages(operation, &here, channel.as_deref());
+        }
+        uses
+    }
+
+    fn binding(&mut self, operation: &Map<String, Value>, here: &Pointer) {
+        let at = here.join("bindings").join("mqtt");
+        let mqtt = operation
+            .get("bindings")
+            .and_then(|bindings| bindings.get("mqtt"));
+        let Some(mqtt) = mqtt else {
+            self.report(&at, "missing MQTT binding (`qos: 1, retain: false`)");
+            return;
+        };
+        if mqtt.get("qos").and_then(Value::as_u64) != Some(1) {
+            self.report(&at.join("qos"), "the MQTT binding must have `qos: 1`");
+        }
+        if mqtt.get("retain").and_then(Value::as_bool) != Some(false) {
+            self.report(
+                &at.join("retain"),
+                "the MQTT binding must have `retain: false`",
+            );
+        }
+    }
+
+    /// The key of the channel an operation names, if it names one that exists.
+    fn operation_channel(
+        &mut self,
+        operation: &Map<String, Value>,
+        here: &Pointer,
+    ) -> Option<String> {
+        let at = here.join("channel");
+        let target = operation
+            .get("channel")
+            .and_then(|channel| channel.get("$ref"))
+            .and_then(Value::as_str);
+        let Some(target) = target else {
+            self.report(
+                &at,
+                "the operation names no channel (`channel: {$ref: '#/channels/<key>'}`)",
+            );
+            return None;
+        };
+        let pointer = Pointer::parse(target)?;
+        let tokens: Vec<String> = pointer.tokens().collect();
+        match tokens.as_slice() {
+            [channels, key] if channels == "channels" && self.spec.get(&pointer).is_some() => {
+                Some(key.clone())
+            }
+            _ => {
+                self.report(
+                    &at.join("$ref"),
+                    format!("`{target}` is not a channel of this document"),
+                );
+                None
+            }
+        }
+    }
+
+    fn operation_messages(
+        &mut self,
+        operation: &Map<String, Value>,
+        here: &Pointer,
+        channel: Option<&str>,
+    ) {
+        let at = here.join("messages");
+        let messages = operation.get("messages").and_then(Value::as_array);
+        let Some(messages) = messages.filter(|list| !list.is_empty()) else {
+            self.report(&at, "the operation has no message");
+            return;
+        };
+        for (index, message) in messages.iter().enumerate() {
+            let target = message.get("$ref").and_then(Value::as_str);
+            let tokens: Vec<String> = target
+                .and_then(Pointer::parse)
+                .map(|pointer| pointer.tokens().collect())
+                .unwrap_or_default();
+            let ok = match (tokens.as_slice(), channel) {
+                ([channels, key, messages, _], Some(channel)) => {
+                    channels == "channels" && key == channel && messages == "messages"
+                }
+                _ => channel.is_none(),
+            };
+            if !ok {
+                self.report(
+                    &at.join(index),
+                    "an operation message must be a $ref to a message of the operation's channel",
+                );
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ channels
+
+    fn channels(&mut self, uses: &ChannelUses) {
+        let at = ptr(&["channels"]);
+        let Some(channels) = self.object(&at, "`channels`") else {
+            return;
+        };
+        for (key, channel) in channels {
+            let here = at.join(key);
+            let Some(channel) = channel.as_object() else {
+                self.report(&here, "a channel must be an object");
+                continue;
+            };
+            let directions = uses.get(key);
+            if directions.is_none() {
+                self.report(&here, "the channel has no operation");
+            }
+            let messages = channel.get("messages").and_then(Value::as_object);
+            if messages.is_none_or(Map::is_empty) {
+                self.report(&here.join("messages"), "the channel has no message");
+            }
+            let Some(address) = channel.get("address").and_then(Value::as_str) else {
+                self.report(&here.join("address"), "the channel has no address");
+                continue;
+            };
+            self.parameters(channel, &here, address);
+            let node_to_cloud = directions.is_some_and(|set| set.contains("node-to-cloud"));
+            self.ingest(channel, &here, address, node_to_cloud);
+        }
+    }
+
+    fn parameters(&mut self, channel: &'a Map<String, Value>, here: &Pointer, address: &str) {
+        let used = match address_parameters(address) {
+            Ok(used) => used,
+            Err(message) => {
+                self.report(&here.join("address"), message);
+                return;
+            }
+        };
+        let at = here.join("parameters");
+        let declared: Option<&'a Map<String, Value>> = match channel.get("parameters") {
+            Some(Value::Object(map)) => Some(map),
+            Some(_) => {
+                self.report(&at, "`parameters` must be an object");
+                return;
+            }
+            None => None,
+        };
+        for name in &used {
+            if !declared.is_some_and(|map| map.contains_key(name)) {
+                self.report(
+                    &at,
+                    format!("channel parameter `{name}` is used in the address but not declared"),
+                );
+            }
+        }
+        for (name, parameter) in declared.into_iter().flatten() {
+            let place = at.join(name);
+            if !used.contains(name) {
+                self.report(
+                    &place,
+                    format!("parameter `{name}` is declared but not used in the address"),
+                );
+            }
+            let Some((parameter, place)) = self.follow(parameter, &place) else {
+                continue;
+            };
+            self.parameter(parameter, &place);
+        }
+    }
+
+    fn parameter(&mut self, parameter: &Value, at: &Pointer) {
+        let pattern = parameter.get("x-rainmaker-pattern").and_then(Value::as_str);
+        match pattern {
+            None => self.report(at, "the parameter has no `x-rainmaker-pattern`"),
+            Some(pattern) => {
+                match jsonschema::validator_for(&json!({"type": "string", "pattern": pattern})) {
+                    Err(error) => {
+                        self.report(
+                            &at.join("x-rainmaker-pattern"),
+                            format!("invalid pattern: {error}"),
+                        );
+                    }
+                    Ok(validator) => {
+                        let examples = parameter.get("examples").and_then(Value::as_array);
+                        for (index, example) in examples.into_iter().flatten().enumerate() {
+                            if !validator.is_valid(example) {
+                                self.report(
+                                    &at.join("examples").join(index),
+                                    format!(
+                                        "example {example} does not match the parameter's pattern"
+                                    ),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if parameter
+            .get("x-rainmaker-max-length")
+            .and_then(Value::as_u64)
+            .is_none()
+        {
+            self.report(
+                at,
+                "the parameter has no `x-rainmaker-max-length` (a positive integer)",
+            );
+        }
+    }
+
+    fn ingest(
+        &mut self,
+        channel: &Map<String, Value>,
+        here: &Pointer,
+        address: &str,
+        node_to_cloud: bool,
+    ) {
+        let at = here.join("x-rainmaker-ingest");
+        let Some(ingest) = channel.get("x-rainmaker-ingest") else {
+            if node_to_cloud {
+                self.report(
+                    &at,
+                    "node-to-cloud channel without a basic-ingest alias (`x-rainmaker-ingest`)",
+                );
+            }
+            return;
+        };
+        if !node_to_cloud {
+            self.report(&at, "only node-to-cloud channels have a basic-ingest alias");
+        }
+        let rule = ingest.get("rule").and_then(Value::as_str);
+        let alias = ingest.get("address").and_then(Value::as_str);
+        let (Some(rule), Some(alias)) = (rule, alias) else {
+            self.report(&at, "`x-rainmaker-ingest` needs a `rule` and an `address`");
+            return;
+        };
+        let expected = format!("$aws/rules/{rule}/{address}");
+        if alias != expected {
+            self.report(&at.join("address"), format!("expected `{expected}`"));
+        }
+        if ingest
+            .get("sdk-publishes")
+            .is_some_and(|value| !value.is_boolean())
+        {
+            self.report(
+                &at.join("sdk-publishes"),
+                "`sdk-publishes` must be a boolean",
+            );
+        }
+    }
+
+    // ------------------------------------------------------------------ messages
+
+    fn messages(&mut self) {
+        let at = ptr(&["components", "messages"]);
+        let Some(messages) = self.object(&at, "`components/messages`") else {
+            return;
+        };
+        let default_content_type = self
+            .spec
+            .get(&ptr(&["defaultContentType"]))
+            .and_then(Value::as_str);
+        for (key, message) in messages {
+            let here = at.join(key);
+            let Some((message, here)) = self.follow(message, &here) else {
+                continue;
+            };
+            let Some(message) = message.as_object() else {
+                self.report(&here, "a message must be an object");
+                continue;
+            };
+            if message.get("name").and_then(Value::as_str) != Some(key.as_str()) {
+                self.report(
+                    &here.join("name"),
+                    format!("the message's `name` must be `{key}`"),
+                );
+            }
+            let content_type = message
+                .get("contentType")
+                .and_then(Value::as_str)
+                .or(default_content_type);
+            if !message.contains_key("payload") {
+                self.report(&here.join("payload"), "the message has no payload schema");
+                continue;
+            }
+            let examples = message.get("examples").and_then(Value::as_array);
+            let Some(examples) = examples.filter(|list| !list.is_empty()) else {
+                self.report(&here.join("examples"), "the message has no example");
+                continue;
+            };
+            match content_type {
+                Some(kind) if kind == "application/json" || kind.ends_with("+json") => {
+                    self.json_examples(&here, examples);
+                }
+                Some("application/octet-stream") => self.binary_examples(message, &here, examples),
+                Some(other) => self.report(
+                    &here.join("contentType"),
+                    format!("unsupported content type `{other}`"),
+                ),
+                None => self.report(&here.join("contentType"), "the message has no content type"),
+            }
+        }
+    }
+
+    fn json_examples(&mut self, here: &Pointer, examples: &[Value]) {
+        let payload_at = here.join("payload");
+        let Some(validator) = self.compile(&payload_at) else {
+            return;
+        };
+        for (index, example) in examples.iter().enumerate() {
+            let at = here.join("examples").join(index);
+            let Some(instance) = example.get("payload") else {
+                self.report(&at, "the example has no payload");
+                continue;
+            };
+            for error in validator.iter_errors(instance) {
+                self.report(
+                    &at.join("payload"),
+                    format!(
+                        "does not match the payload schema at instance path `{}`: {error}",
+                        error.instance_path()
+                    ),
+                );
+            }
+        }
+    }
+
+    /// Compiles the schema found at `at`, resolving its local `$ref`s
+    /// against the whole document.
+    fn compile(&mut self, at: &Pointer) -> Option<jsonschema::Validator> {
+        // Draft 7 (the base of AsyncAPI schemas) ignores the siblings of a root `$ref`,
+        // so the document itself can serve as the root resource that `#/...` refers to.
+        let mut root = self.spec.document().clone();
+        if let Value::Object(map) = &mut root {
+            map.insert(
+                "$ref".to_owned(),
+                Value::String(format!("#{}", at.as_str())),
+            );
+        }
+        match jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft7)
+            .build(&root)
+        {
+            Ok(validator) => Some(validator),
+            Err(error) => {
+                self.report(at, format!("the schema does not compile: {error}"));
+                None
+            }
+        }
+    }
+
+    fn binary_examples(
+        &mut self,
+        message: &Map<String, Value>,
+        here: &Pointer,
+        examples: &[Value],
+    ) {
+        let kind = message.get("x-rainmaker-tlv-frame").and_then(Value::as_str);
+        if !kind.is_some_and(|kind| TLV_FRAME_KINDS.contains(&kind)) {
+            self.report(
+                &here.join("x-rainmaker-tlv-frame"),
+                "a binary message needs `x-rainmaker-tlv-frame`: request, response or any",
+            );
+        }
+        if message.get("x-rainmaker-hex").and_then(Value::as_bool) != Some(true) {
+            self.report(
+                &here.join("x-rainmaker-hex"),
+                "a binary message needs `x-rainmaker-hex: true` (its examples are hex)",
+            );
+        }
+        let decoded = message
+            .get("x-rainmaker-decoded-examples")
+            .and_then(Value::as_object);
+        let mut names = BTreeSet::new();
+        for (index, example) in examples.iter().enumerate() {
+            let at = here.join("examples").join(index);
+            let name = example.get("name").and_then(Value::as_str);
+            if let Some(name) = name {
+                names.insert(name.to_owned());
+            }
+            let Some(text) = example.get("payload").and_then(Value::as_str) else {
+                self.report(
+                    &at.join("payload"),
+                    "a binary example's payload must be a hex string",
+                );
+                continue;
+            };
+            let frame = match decode_hex(text).and_then(|bytes| decode_tlv(&bytes)) {
+                Ok(frame) => frame,
+                Err(message) => {
+                    self.report(&at.join("payload"), message);
+                    continue;
+                }
+            };
+            let expected = name.and_then(|name| decoded.and_then(|map| map.get(name)));
+            if let (Some(expected), Some(name)) = (expected, name) {
+                let place = here.join("x-rainmaker-decoded-examples").join(name);
+                if let Err(message) = compare_decoded(&frame, expected) {
+                    self.report(&place, message);
+                }
+            }
+        }
+        for name in decoded.into_iter().flat_map(Map::keys) {
+            if !names.contains(name) {
+                self.report(
+                    &here.join("x-rainmaker-decoded-examples").join(name),
+                    format!("no example named `{name}`"),
+                );
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ schemas
+
+    fn schemas(&mut self) {
+        let at = ptr(&["components", "schemas"]);
+        let Some(schemas) = self.object(&at, "`components/schemas`") else {
+            return;
+        };
+        for (name, schema) in schemas {
+            let here = at.join(name);
+            if !is_pascal_case(name) {
+                self.report(&here, format!("schema name `{name}` is not PascalCase"));
+            }
+            self.schema_rules(schema, &here);
+            let _ = self.compile(&here);
+        }
+    }
+
+    /// The object and open-set rules, on `schema` and every subschema in it.
+    fn schema_rules(&mut self, schema: &Value, at: &Pointer) {
+        let Some(map) = schema.as_object() else {
+            return;
+        };
+        if map.contains_key("$ref") {
+            return;
+        }
+        let is_object = match map.get("type") {
+            Some(Value::String(kind)) => kind == "object",
+            Some(Value::Array(kinds)) => kinds.iter().any(|kind| kind == "object"),
+            _ => false,
+        } || map.contains_key("properties")
+            || map.contains_key("patternProperties");
+        if is_object && !map.contains_key("additionalProperties") {
+            self.report(at, "object schema without `additionalProperties`");
+        }
+        if let Some(known) = map.get("x-rainmaker-known-values") {
+            let strings = known
+                .as_array()
+                .is_some_and(|list| !list.is_empty() && list.iter().all(Value::is_string));
+            if !strings {
+                self.report(
+                    &at.join("x-rainmaker-known-values"),
+                    "`x-rainmaker-known-values` must be a non-empty list of strings",
+                );
+            }
+            if map.get("type").and_then(Value::as_str) != Some("string") || map.contains_key("enum")
+            {
+                self.report(
+                    at,
+                    "an open set (`x-rainmaker-known-values`) is a `type: string` without `enum`",
+                );
+            }
+        }
+        for keyword in ["properties", "patternProperties", "definitions", "$defs"] {
+            if let Some(Value::Object(children)) = map.get(keyword) {
+                for (key, child) in children {
+                    self.schema_rules(child, &at.join(keyword).join(key));
+                }
+            }
+        }
+        for keyword in [
+            "items",
+            "additionalProperties",
+            "additionalItems",
+            "not",
+            "if",
+            "then",
+            "else",
+            "contains",
+        ] {
+            match map.get(keyword) {
+                Some(child @ Value::Object(_)) => self.schema_rules(child, &at.join(keyword)),
+                Some(Value::Array(children)) => {
+                    for (index, child) in children.iter().enumerate() {
+                        self.schema_rules(child, &at.join(keyword).join(index));
+                    }
+                }
+                _ => {}
+            }
+        }
+        for keyword in ["oneOf", "anyOf", "allOf"] {
+            if let Some(Value::Array(children)) = map.get(keyword) {
+                for (index, child) in children.iter().enumerate() {
+                    self.schema_rules(child, &at.join(keyword).join(index));
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ differences
+
+    fn differences(&mut self) {
+        let at = ptr(&["x-rainmaker-upstream-differences"]);
+        let Some(list) = self.spec.get(&at) else {
+            self.report(&at, "missing `x-rainmaker-upstream-differences`");
+            return;
+        };
+        let Some(list) = list.as_array() else {
+            self.report(&at, "`x-rainmaker-upstream-differences` must be a list");
+            return;
+        };
+        let mut ids = BTreeSet::new();
+        for (index, entry) in list.iter().enumerate() {
+            let here = at.join(index);
+            for key in DIFFERENCE_KEYS {
+                if entry
+                    .get(key)
+                    .and_then(Value::as_str)
+                    .is_none_or(str::is_empty)
+                {
+                    self.report(
+                        &here.join(key),
+                        format!("the difference has no `{key}` text"),
+                    );
+                }
+            }
+            if let Some(id) = entry.get("id").and_then(Value::as_str)
+                && !ids.insert(id.to_owned())
+            {
+                self.report(&here.join("id"), format!("duplicate difference id `{id}`"));
+            }
+            if let Some(location) = entry.get("location").and_then(Value::as_str) {
+                let resolves = Pointer::parse(location)
+                    .is_some_and(|pointer| self.spec.get(&pointer).is_some());
+                if !resolves {
+                    self.report(
+                        &here.join("location"),
+                        format!("location `{location}` does not resolve in this document"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The `{name}` parameters of a channel address, or why the address is malformed.
+pub fn address_parameters(address: &str) -> Result<BTreeSet<String>, String> {
+    let mut names = BTreeSet::new();
+    let mut rest = address;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let close = after
+            .find('}')
+            .ok_or_else(|| format!("unclosed `{{` in address `{address}`"))?;
+        let name = &after[..close];
+        if name.is_empty() || name.contains('{') {
+            return Err(format!("malformed parameter in address `{address}`"));
+        }
+        names.insert(name.to_owned());
+        rest = &after[close + 1..];
+    }
+    if rest.contains('}') {
+        return Err(format!("unopened `}}` in address `{address}`"));
+    }
+    Ok(names)
+}
+
+fn is_pascal_case(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|first| first.is_ascii_uppercase())
+        && chars.all(|c| c.is_ascii_alphanumeric())
+}
+
+/// Decodes lower-case hex text.
+fn decode_hex(text: &str) -> Result<Vec<u8>, String> {
+    if !text.len().is_multiple_of(2) {
+        return Err("hex payload has an odd number of digits".to_owned());
+    }
+    let digit = |c: u8| match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    };
+    text.as_bytes()
+        .chunks(2)
+        .enumerate()
+        .map(|(index, pair)| match (digit(pair[0]), digit(pair[1])) {
+            (Some(high), Some(low)) => Ok(high << 4 | low),
+            _ => Err(format!("not lower-case hex at digit {}", index * 2)),
+        })
+        .collect()
+}
+
+/// The values of a TLV8 frame by tag, the way the SDK reads them: the first record of
+/// a tag wins, and a 255-byte record is joined with the records of the same tag that
+/// immediately follow it.
+fn decode_tlv(bytes: &[u8]) -> Result<BTreeMap<u8, Vec<u8>>, String> {
+    let mut records: Vec<(u8, &[u8])> = Vec::new();
+    let mut offset = 0;
+    while offset < bytes.len() {
+        let (Some(&tag), Some(&length)) = (bytes.get(offset), bytes.get(offset + 1)) else {
+            return Err(format!("TLV record at offset {offset} has no length byte"));
+        };
+        let start = offset + 2;
+        let end = start + usize::from(length);
+        let value = bytes.get(start..end).ok_or_else(|| {
+            format!("TLV record of tag {tag} at offset {offset} runs past the end of the frame")
+        })?;
+        records.push((tag, value));
+        offset = end;
+    }
+    let mut values: BTreeMap<u8, Vec<u8>> = BTreeMap::new();
+    let mut index = 0;
+    while index < records.len() {
+        let (tag, value) = records[index];
+        let mut joined = value.to_vec();
+        let mut last = value.len();
+        index += 1;
+        while last == 255 && index < records.len() && records[index].0 == tag {
+            joined.extend_from_slice(records[index].1);
+            last = records[index].1.len();
+            index += 1;
+        }
+        values.entry(tag).or_insert(joined);
+    }
+    Ok(values)
+}
+
+/// Compares a decoded frame with its `x-rainmaker-decoded-examples` entry.
+fn compare_decoded(frame: &BTreeMap<u8, Vec<u8>>, expected: &Value) -> Result<(), String> {
+    let Some(expected) = expected.as_object() else {
+        return Err("a decoded example must be an object".to_owned());
+    };
+    let fields: [(&str, u8); 6] = [
+        ("request_id", 1),
+        ("user_role", 2),
+        ("status", 3),
+        ("timestamp", 4),
+        ("command", 5),
+        ("data", 6),
+    ];
+    for key in expected.keys() {
+        if !fields.iter().any(|(name, _)| name == key) {
+            return Err(format!("unknown decoded field `{key}`"));
+        }
+    }
+    for (name, tag) in fields {
+        let actual = frame.get(&tag).map(|value| decoded_value(tag, value));
+        let wanted = expected.get(name);
+        match (actual, wanted) {
+            (None, None) => {}
+            (Some(actual), Some(wanted)) if &actual == wanted => {}
+            (actual, wanted) => {
+                return Err(format!(
+                    "field `{name}` (tag {tag}): the frame has {}, the entry says {}",
+                    actual.map_or("nothing".to_owned(), |v| v.to_string()),
+                    wanted.map_or("nothing".to_owned(), Value::to_string),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A TLV value as the JSON the decoded-example entries use: text for the request id
+/// and data, little-endian unsigned integers for the other tags.
+fn decoded_value(tag: u8, value: &[u8]) -> Value {
+    match tag {
+        1 | 6 => match std::str::from_utf8(value) {
+            Ok(text) => Value::String(text.to_owned()),
+            Err(_) => Value::String(value.iter().map(|byte| format!("{byte:02x}")).collect()),
+        },
+        _ => {
+            let number = value
+                .iter()
+                .take(8)
+                .rev()
+                .fold(0_u64, |acc, &byte| acc << 8 | u64::from(byte));
+            Value::from(number)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn address_parameters_are_found() {
+        let names = address_parameters("node/{node_id}/params/local/{group_id}").expect("valid");
+        assert_eq!(
+            names.into_iter().collect::<Vec<_>>(),
+            ["group_id", "node_id"]
+        );
+        assert!(address_parameters("node/{node_id").is_err());
+        assert!(address_parameters("node/{}/x").is_err());
+        assert!(address_parameters("node/x}").is_err());
+    }
+
+    #[test]
+    fn tlv_fragments_are_joined() {
+        let mut frame = vec![6, 255];
+        frame.extend(std::iter::repeat_n(b'a', 255));
+        frame.extend([6, 1, b'b', 5, 2, 1, 0]);
+        let values = decode_tlv(&frame).expect("decodes");
+        assert_eq!(values[&6].len(), 256);
+        assert_eq!(decoded_value(5, &values[&5]), Value::from(1));
+    }
+
+    #[test]
+    fn truncated_tlv_is_an_error() {
+        assert!(decode_tlv(&[1, 3, b'a']).is_err());
+        assert!(decode_tlv(&[1]).is_err());
+        assert!(decode_hex("0g").is_err());
+        assert!(decode_hex("012").is_err());
+    }
+
+    #[test]
+    fn pascal_case() {
+        assert!(is_pascal_case("NodeConfig"));
+        assert!(!is_pascal_case("nodeConfig"));
+        assert!(!is_pascal_case("Node_Config"));
+    }
+}

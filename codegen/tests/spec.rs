@@ -1,0 +1,447 @@
+//! Validates `spec/rainmaker-node.asyncapi.yaml` against the conventions of
+//! `spec/README.md`, and checks that every rule of the validator fires on a small
+//! document that breaks it, naming the right JSON pointer.
+
+use std::path::PathBuf;
+
+use rainmaker_codegen::validate::{Problem, UPSTREAM_OPERATION_IDS, validate};
+use rainmaker_codegen::{Pointer, Spec};
+use serde_json::Value;
+
+fn spec_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec/rainmaker-node.asyncapi.yaml")
+}
+
+fn load() -> Spec {
+    Spec::load(spec_path()).unwrap_or_else(|error| panic!("{error}"))
+}
+
+fn listing(problems: &[Problem]) -> String {
+    problems
+        .iter()
+        .map(|problem| format!("  {problem}\n"))
+        .collect()
+}
+
+#[test]
+fn the_spec_is_valid() {
+    let spec = load();
+    spec.check_refs().unwrap_or_else(|error| panic!("{error}"));
+    let problems = validate(&spec);
+    assert!(
+        problems.is_empty(),
+        "{} problem(s) in {}:\n{}",
+        problems.len(),
+        spec.origin(),
+        listing(&problems)
+    );
+}
+
+#[test]
+fn all_sixteen_upstream_operations_are_present() {
+    let spec = load();
+    let operations = spec
+        .document()
+        .get("operations")
+        .and_then(Value::as_object)
+        .expect("the spec has operations");
+    let present: Vec<&str> = UPSTREAM_OPERATION_IDS
+        .iter()
+        .copied()
+        .filter(|id| operations.contains_key(*id))
+        .collect();
+    assert_eq!(present.len(), 16, "present: {present:?}");
+    // Everything else is marked as going beyond the upstream summary.
+    for (id, operation) in operations {
+        if !UPSTREAM_OPERATION_IDS.contains(&id.as_str()) {
+            assert_eq!(
+                operation.get("x-rainmaker-beyond-upstream"),
+                Some(&Value::Bool(true)),
+                "operation {id} is not upstream and not marked x-rainmaker-beyond-upstream"
+            );
+        }
+    }
+}
+
+#[test]
+fn upstream_message_names_are_used() {
+    let spec = load();
+    let expected = [
+        ("onPresenceConnected", "connectedMessage"),
+        ("onPresenceDisconnected", "disconnectedMessage"),
+        ("onNodeConfig", "configMessage"),
+        ("onNodeParamsLocalInit", "paramsLocalInitMessage"),
+        ("onNodeUserMapping", "userMappingMessage"),
+        ("publishNodeParamsRemote", "paramsRemoteMessage"),
+        ("onNodeParamsLocal", "paramsLocalMessage"),
+        ("onNodeParamsLocalGroup", "paramsLocalWildcardMessage"),
+        ("onNodeOtaFetch", "otaFetchMessage"),
+        ("publishNodeOtaUrl", "otaUrlMessage"),
+        ("onNodeOtaStatus", "otaStatusMessage"),
+        ("onNodeTsData", "tsDataMessage"),
+        ("onNodeSimpleTsData", "simpleTsDataMessage"),
+        ("onNodeFromNode", "fromNodeMessage"),
+        ("publishNodeToNode", "toNodeMessage"),
+        ("onNodeAlert", "nodeAlertMessage"),
+        ("publishNodeParamsRemoteGroup", "paramsRemoteGroupMessage"),
+    ];
+    for (operation, message) in expected {
+        let at = Pointer::root()
+            .join("operations")
+            .join(operation)
+            .join("messages")
+            .join(0);
+        let (resolved, _) = spec.resolve(&at).unwrap_or_else(|error| panic!("{error}"));
+        assert_eq!(resolved["name"], message, "operation {operation}");
+    }
+}
+
+#[test]
+fn every_upstream_difference_of_protocol_section_14_is_recorded() {
+    let spec = load();
+    let differences = spec
+        .document()
+        .get("x-rainmaker-upstream-differences")
+        .and_then(Value::as_array)
+        .expect("differences");
+    let sections: Vec<&str> = differences
+        .iter()
+        .filter_map(|entry| entry.get("protocol-section").and_then(Value::as_str))
+        .collect();
+    for item in 1..=18 {
+        let section = format!("14.{item}");
+        assert!(
+            sections.contains(&section.as_str()),
+            "no difference for {section}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------- negative tests
+
+/// A small valid document: one node-to-cloud JSON channel, one cloud-to-node binary
+/// channel. Each negative test breaks one rule of it.
+const MINIMAL: &str = r##"
+asyncapi: 3.0.0
+info: {title: t, version: '1'}
+channels:
+  config:
+    address: 'node/{node_id}/config'
+    parameters:
+      node_id: {$ref: '#/components/parameters/node_id'}
+    messages:
+      configMessage: {$ref: '#/components/messages/configMessage'}
+    x-rainmaker-ingest:
+      rule: esp_node_config
+      address: '$aws/rules/esp_node_config/node/{node_id}/config'
+  toNode:
+    address: 'node/{node_id}/to-node'
+    parameters:
+      node_id: {$ref: '#/components/parameters/node_id'}
+    messages:
+      toNodeMessage: {$ref: '#/components/messages/toNodeMessage'}
+operations:
+  onNodeConfig:
+    action: send
+    channel: {$ref: '#/channels/config'}
+    messages:
+      - $ref: '#/channels/config/messages/configMessage'
+    bindings: {mqtt: {qos: 1, retain: false}}
+    x-rainmaker-direction: node-to-cloud
+  publishNodeToNode:
+    action: receive
+    channel: {$ref: '#/channels/toNode'}
+    messages:
+      - $ref: '#/channels/toNode/messages/toNodeMessage'
+    bindings: {mqtt: {qos: 1, retain: false}}
+    x-rainmaker-direction: cloud-to-node
+components:
+  parameters:
+    node_id:
+      examples: [7C9EBD4A1B2C]
+      x-rainmaker-pattern: '^[^/+#]+$'
+      x-rainmaker-max-length: 64
+  messages:
+    configMessage:
+      name: configMessage
+      contentType: application/json
+      payload: {$ref: '#/components/schemas/Config'}
+      examples:
+        - name: ok
+          payload: {node_id: 7C9EBD4A1B2C, extra: {a: 1}}
+    toNodeMessage:
+      name: toNodeMessage
+      contentType: application/octet-stream
+      payload: {$ref: '#/components/schemas/Frame'}
+      x-rainmaker-tlv-frame: request
+      x-rainmaker-hex: true
+      x-rainmaker-decoded-examples:
+        getPending: {request_id: '', status: 0, command: 0}
+      examples:
+        - name: getPending
+          payload: '010003010005020000'
+  schemas:
+    Config:
+      type: object
+      required: [node_id]
+      properties:
+        node_id: {type: string}
+        extra:
+          type: object
+          additionalProperties: true
+      additionalProperties: false
+    Frame: {type: string, format: binary}
+x-rainmaker-upstream-differences:
+  - id: one
+    location: /channels/config/x-rainmaker-ingest
+    upstream: u
+    wire: w
+    resolution: r
+"##;
+
+/// Validates `MINIMAL` after replacing `from` with `to` (which must occur once).
+fn problems_after(from: &str, to: &str) -> Vec<Problem> {
+    assert_eq!(
+        MINIMAL.matches(from).count(),
+        1,
+        "`{from}` must occur once in MINIMAL"
+    );
+    let text = MINIMAL.replace(from, to);
+    let spec = Spec::from_yaml(&text, "minimal.yaml").unwrap_or_else(|error| panic!("{error}"));
+    validate(&spec)
+}
+
+/// Asserts that breaking `MINIMAL` reports a problem at `pointer` whose message
+/// contains `needle`.
+fn assert_reports(from: &str, to: &str, pointer: &str, needle: &str) {
+    let problems = problems_after(from, to);
+    let found = problems
+        .iter()
+        .any(|problem| problem.at.as_str() == pointer && problem.message.contains(needle));
+    assert!(
+        found,
+        "expected a problem at {pointer} containing `{needle}`, got:\n{}",
+        listing(&problems)
+    );
+}
+
+fn missing_upstream(problem: &Problem) -> bool {
+    problem.message.starts_with("upstream operation")
+}
+
+#[test]
+fn the_minimal_document_is_valid_apart_from_missing_upstream_operations() {
+    let problems = problems_after("asyncapi: 3.0.0", "asyncapi: 3.0.0");
+    let other: Vec<Problem> = problems
+        .iter()
+        .filter(|problem| !missing_upstream(problem))
+        .cloned()
+        .collect();
+    assert!(other.is_empty(), "{}", listing(&other));
+    assert_eq!(problems.len(), 14, "16 upstream ids, 2 present");
+    assert!(
+        problems
+            .iter()
+            .all(|problem| problem.at.as_str() == "/operations")
+    );
+}
+
+#[test]
+fn a_channel_without_operation_is_reported() {
+    assert_reports(
+        "    channel: {$ref: '#/channels/config'}",
+        "    channel: {$ref: '#/channels/toNode'}",
+        "/channels/config",
+        "the channel has no operation",
+    );
+}
+
+#[test]
+fn an_operation_without_message_is_reported() {
+    assert_reports(
+        "    messages:\n      - $ref: '#/channels/config/messages/configMessage'\n",
+        "    messages: []\n",
+        "/operations/onNodeConfig/messages",
+        "the operation has no message",
+    );
+}
+
+#[test]
+fn an_operation_message_from_another_channel_is_reported() {
+    assert_reports(
+        "      - $ref: '#/channels/config/messages/configMessage'",
+        "      - $ref: '#/channels/toNode/messages/toNodeMessage'",
+        "/operations/onNodeConfig/messages/0",
+        "operation's channel",
+    );
+}
+
+#[test]
+fn a_json_message_without_payload_is_reported() {
+    assert_reports(
+        "      payload: {$ref: '#/components/schemas/Config'}\n",
+        "",
+        "/components/messages/configMessage/payload",
+        "no payload schema",
+    );
+}
+
+#[test]
+fn a_message_without_example_is_reported() {
+    assert_reports(
+        "      examples:\n        - name: ok\n          payload: {node_id: 7C9EBD4A1B2C, extra: {a: 1}}\n",
+        "",
+        "/components/messages/configMessage/examples",
+        "no example",
+    );
+}
+
+#[test]
+fn an_example_that_does_not_match_its_schema_is_reported() {
+    assert_reports(
+        "payload: {node_id: 7C9EBD4A1B2C, extra: {a: 1}}",
+        "payload: {node_id: 42, extra: {a: 1}}",
+        "/components/messages/configMessage/examples/0/payload",
+        "/node_id",
+    );
+    assert_reports(
+        "payload: {node_id: 7C9EBD4A1B2C, extra: {a: 1}}",
+        "payload: {node_id: x, unknown: 1}",
+        "/components/messages/configMessage/examples/0/payload",
+        "unknown",
+    );
+}
+
+#[test]
+fn an_undeclared_channel_parameter_is_reported() {
+    assert_reports(
+        "    address: 'node/{node_id}/config'",
+        "    address: 'node/{node_id}/config/{group_id}'",
+        "/channels/config/parameters",
+        "`group_id` is used in the address but not declared",
+    );
+}
+
+#[test]
+fn an_unused_channel_parameter_is_reported() {
+    assert_reports(
+        "    address: 'node/{node_id}/to-node'",
+        "    address: 'node/x/to-node'",
+        "/channels/toNode/parameters/node_id",
+        "not used in the address",
+    );
+}
+
+#[test]
+fn a_parameter_without_pattern_is_reported() {
+    assert_reports(
+        "      x-rainmaker-pattern: '^[^/+#]+$'\n",
+        "",
+        "/components/parameters/node_id",
+        "x-rainmaker-pattern",
+    );
+    assert_reports(
+        "      examples: [7C9EBD4A1B2C]",
+        "      examples: [a/b]",
+        "/components/parameters/node_id/examples/0",
+        "does not match",
+    );
+}
+
+#[test]
+fn a_node_to_cloud_channel_without_ingest_alias_is_reported() {
+    assert_reports(
+        "    x-rainmaker-ingest:\n      rule: esp_node_config\n      address: '$aws/rules/esp_node_config/node/{node_id}/config'\n",
+        "",
+        "/channels/config/x-rainmaker-ingest",
+        "without a basic-ingest alias",
+    );
+    assert_reports(
+        "      address: '$aws/rules/esp_node_config/node/{node_id}/config'",
+        "      address: '$aws/rules/esp_node_config/node/{node_id}/cfg'",
+        "/channels/config/x-rainmaker-ingest/address",
+        "expected `$aws/rules/esp_node_config/node/{node_id}/config`",
+    );
+}
+
+#[test]
+fn an_unresolved_ref_is_reported() {
+    assert_reports(
+        "payload: {$ref: '#/components/schemas/Frame'}",
+        "payload: {$ref: '#/components/schemas/Missing'}",
+        "/components/messages/toNodeMessage/payload/$ref",
+        "unresolved $ref",
+    );
+}
+
+#[test]
+fn an_object_schema_without_additional_properties_is_reported() {
+    assert_reports(
+        "          type: object\n          additionalProperties: true\n",
+        "          type: object\n",
+        "/components/schemas/Config/properties/extra",
+        "additionalProperties",
+    );
+}
+
+#[test]
+fn a_missing_qos_binding_is_reported() {
+    assert_reports(
+        "    bindings: {mqtt: {qos: 1, retain: false}}\n    x-rainmaker-direction: node-to-cloud",
+        "    bindings: {mqtt: {qos: 0, retain: false}}\n    x-rainmaker-direction: node-to-cloud",
+        "/operations/onNodeConfig/bindings/mqtt/qos",
+        "qos: 1",
+    );
+}
+
+#[test]
+fn an_ambiguous_direction_is_reported() {
+    assert_reports(
+        "    x-rainmaker-direction: cloud-to-node",
+        "    x-rainmaker-direction: node-to-cloud",
+        "/operations/publishNodeToNode/action",
+        "needs `action: send`",
+    );
+    assert_reports(
+        "    x-rainmaker-direction: cloud-to-node",
+        "    x-rainmaker-direction: sideways",
+        "/operations/publishNodeToNode/x-rainmaker-direction",
+        "must be",
+    );
+}
+
+#[test]
+fn a_broken_hex_example_is_reported() {
+    assert_reports(
+        "          payload: '010003010005020000'",
+        "          payload: '0100030100050200'",
+        "/components/messages/toNodeMessage/examples/0/payload",
+        "runs past the end",
+    );
+    assert_reports(
+        "        getPending: {request_id: '', status: 0, command: 0}",
+        "        getPending: {request_id: '', status: 0, command: 1}",
+        "/components/messages/toNodeMessage/x-rainmaker-decoded-examples/getPending",
+        "field `command`",
+    );
+}
+
+#[test]
+fn a_difference_location_that_does_not_resolve_is_reported() {
+    assert_reports(
+        "    location: /channels/config/x-rainmaker-ingest",
+        "    location: /channels/nowhere",
+        "/x-rainmaker-upstream-differences/0/location",
+        "does not resolve",
+    );
+}
+
+#[test]
+fn a_message_name_that_differs_from_its_key_is_reported() {
+    assert_reports(
+        "      name: configMessage",
+        "      name: config",
+        "/components/messages/configMessage/name",
+        "`configMessage`",
+    );
+}
