@@ -12,10 +12,7 @@ pub mod payload;
 pub mod sdk_json;
 pub mod value;
 
-pub use device::{
-    Bounds, DataKind, Device, DeviceDescriptor, ParamField, ParamSpec, Properties, TimeSeries,
-    WriteError, WriteOutcome, WriteRejection,
-};
+pub use device::{Device, DeviceDescriptor, ParamSpec, WriteError, WriteOutcome, WriteRejection};
 pub use error::{DecodeError, EncodeError, JsonError, JsonErrorKind, TopicError, TopicErrorReason};
 pub use ids::{GroupId, IdError, NodeId};
 pub use payload::{JsonPayload, Payload};
