@@ -11,6 +11,9 @@ pub enum DecodeError {
     /// A JSON payload is malformed or does not have the message's shape.
     #[error(transparent)]
     Json(#[from] JsonError),
+    /// A TLV frame is malformed.
+    #[error("invalid TLV frame: {0}")]
+    Tlv(#[from] rainmaker_tlv::Error),
 }
 
 /// What kind of JSON problem a [`JsonError`] is.
@@ -107,6 +110,9 @@ pub enum EncodeError {
     /// A JSON payload could not be serialized (for example a map with non-string keys).
     #[error("cannot encode JSON: {0}")]
     Json(String),
+    /// A TLV frame holds a value the protocol cannot carry.
+    #[error("cannot encode TLV frame: {0}")]
+    Tlv(#[from] rainmaker_tlv::Error),
     /// The message does not belong on the given topic.
     #[error("a {message} message cannot be sent on {topic}")]
     WrongTopic {

@@ -5,6 +5,7 @@
 //! `spec/`, beside a small hand-written runtime. It performs no I/O; hand the
 //! `(topic, payload)` pairs it produces to any MQTT client.
 
+pub mod command;
 pub mod device;
 pub mod error;
 pub mod ids;
@@ -12,6 +13,7 @@ pub mod payload;
 pub mod sdk_json;
 pub mod value;
 
+pub use command::{FromNodeFrame, ToNodeFrame};
 pub use device::{Device, DeviceDescriptor, ParamSpec, WriteError, WriteOutcome, WriteRejection};
 pub use error::{DecodeError, EncodeError, JsonError, JsonErrorKind, TopicError, TopicErrorReason};
 pub use ids::{GroupId, IdError, NodeId};
