@@ -22,6 +22,14 @@
 //! - every schema under `components/schemas` compiles, is named in PascalCase, and
 //!   every object schema in it (nested ones included) states `additionalProperties`;
 //!   `x-rainmaker-known-values` is a list of strings on a `type: string` schema;
+//! - binary examples whose decoded entry names a `data-schema` carry JSON data that
+//!   matches it;
+//! - `x-rainmaker-tlv` describes tags 1 to 6 and every upstream command (0, 1, 16, 17,
+//!   20, 201, 202, 203), command ids are unique and command data is a `$ref`, `none`,
+//!   `unknown` or `cbor`;
+//! - in `x-rainmaker-standard-types`, every param type has a default name, a `DataType`
+//!   data type, `ParamProperty` properties and a listed UI type, and devices and
+//!   services name existing param types and service types;
 //! - every entry of `x-rainmaker-upstream-differences` is complete and its `location`
 //!   resolves.
 
@@ -105,6 +113,8 @@ pub fn validate(spec: &Spec) -> Vec<Problem> {
     checker.channels(&uses);
     checker.messages();
     checker.schemas();
+    checker.tlv();
+    checker.standard_types();
     checker.differences();
     checker.problems
 }
@@ -647,6 +657,9 @@ impl<'a> Checker<'a> {
                 if let Err(message) = compare_decoded(&frame, expected) {
                     self.report(&place, message);
                 }
+                if expected.get("data-schema").is_some() {
+                    self.command_data(&frame, &place);
+                }
             }
         }
         for name in decoded.into_iter().flat_map(Map::keys) {
@@ -654,6 +667,213 @@ impl<'a> Checker<'a> {
                 self.report(
                     &here.join("x-rainmaker-decoded-examples").join(name),
                     format!("no example named `{name}`"),
+                );
+            }
+        }
+    }
+
+    /// Validates the JSON data of a decoded frame against the `data-schema` of its
+    /// decoded-example entry at `place`.
+    fn command_data(&mut self, frame: &BTreeMap<u8, Vec<u8>>, place: &Pointer) {
+        let Some(data) = frame.get(&6) else {
+            self.report(place, "`data-schema` given for a frame without data");
+            return;
+        };
+        let data: Value = match serde_json::from_slice(data) {
+            Ok(data) => data,
+            Err(error) => {
+                self.report(place, format!("the frame's data is not JSON: {error}"));
+                return;
+            }
+        };
+        let Some(validator) = self.compile(&place.join("data-schema")) else {
+            return;
+        };
+        for error in validator.iter_errors(&data) {
+            self.report(
+                &place.join("data-schema"),
+                format!(
+                    "the frame's data does not match at instance path `{}`: {error}",
+                    error.instance_path()
+                ),
+            );
+        }
+    }
+
+    // ------------------------------------------------------------------ TLV catalogue
+
+    fn tlv(&mut self) {
+        let at = ptr(&["x-rainmaker-tlv"]);
+        let Some(tlv) = self.object(&at, "`x-rainmaker-tlv`") else {
+            return;
+        };
+        let tags: BTreeSet<u64> = tlv
+            .get("tags")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|tag| tag.get("tag").and_then(Value::as_u64))
+            .collect();
+        for tag in 1..=6 {
+            if !tags.contains(&tag) {
+                self.report(&at.join("tags"), format!("tag {tag} is not described"));
+            }
+        }
+        let mut ids = BTreeSet::new();
+        for list in ["commands", "other-known-commands"] {
+            let commands = tlv.get(list).and_then(Value::as_array);
+            for (index, command) in commands.into_iter().flatten().enumerate() {
+                let here = at.join(list).join(index);
+                match command.get("id").and_then(Value::as_u64) {
+                    Some(id) if id <= 65535 => {
+                        if !ids.insert(id) {
+                            self.report(&here.join("id"), format!("duplicate command id {id}"));
+                        }
+                    }
+                    _ => self.report(&here.join("id"), "a command needs an `id` from 0 to 65535"),
+                }
+                let Some(command) = command.as_object() else {
+                    continue;
+                };
+                for (key, value) in command {
+                    if !key.ends_with("-data") {
+                        continue;
+                    }
+                    let ok = value.get("$ref").is_some()
+                        || matches!(value.as_str(), Some("none" | "unknown" | "cbor"));
+                    if !ok {
+                        self.report(
+                            &here.join(key),
+                            "command data must be a `$ref` to a schema, `none`, `unknown` or `cbor`",
+                        );
+                    }
+                }
+            }
+        }
+        for id in [0, 1, 16, 17, 20, 201, 202, 203] {
+            if !ids.contains(&id) {
+                self.report(
+                    &at.join("commands"),
+                    format!("upstream command {id} is missing"),
+                );
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ standard types
+
+    /// The string values of the `enum` of the schema `name`.
+    fn enum_values(&self, name: &str) -> BTreeSet<String> {
+        self.spec
+            .get(&ptr(&["components", "schemas", name, "enum"]))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect()
+    }
+
+    fn standard_types(&mut self) {
+        let at = ptr(&["x-rainmaker-standard-types"]);
+        let Some(catalogue) = self.object(&at, "`x-rainmaker-standard-types`") else {
+            return;
+        };
+        let list = |key: &str| catalogue.get(key).and_then(Value::as_array);
+        let type_set = |key: &str| -> BTreeSet<String> {
+            list(key)
+                .into_iter()
+                .flatten()
+                .filter_map(|entry| entry.get("type").and_then(Value::as_str))
+                .map(str::to_owned)
+                .collect()
+        };
+        let ui_types = type_set("ui-types");
+        let data_types = self.enum_values("DataType");
+        let properties = self.enum_values("ParamProperty");
+        let mut param_names = BTreeSet::new();
+        for key in [
+            "ui-types",
+            "device-types",
+            "service-types",
+            "param-types",
+            "services",
+        ] {
+            if list(key).is_none_or(Vec::is_empty) {
+                self.report(&at.join(key), format!("`{key}` must be a non-empty list"));
+            }
+        }
+        for (index, entry) in list("param-types").into_iter().flatten().enumerate() {
+            let here = at.join("param-types").join(index);
+            if entry.get("type").and_then(Value::as_str).is_none() {
+                self.report(&here.join("type"), "a param type needs a `type`");
+            }
+            match entry.get("default-name").and_then(Value::as_str) {
+                Some(name) => {
+                    param_names.insert(name.to_owned());
+                }
+                None => self.report(
+                    &here.join("default-name"),
+                    "a param type needs a `default-name`",
+                ),
+            }
+            let data_type = entry.get("data-type").and_then(Value::as_str);
+            if !data_type.is_some_and(|data_type| data_types.contains(data_type)) {
+                self.report(
+                    &here.join("data-type"),
+                    "`data-type` must be a value of DataType",
+                );
+            }
+            let listed = entry.get("properties").and_then(Value::as_array);
+            let valid = listed.is_some_and(|listed| {
+                listed
+                    .iter()
+                    .all(|property| property.as_str().is_some_and(|p| properties.contains(p)))
+            });
+            if !valid {
+                self.report(
+                    &here.join("properties"),
+                    "`properties` must list values of ParamProperty",
+                );
+            }
+            if let Some(ui_type) = entry.get("ui-type")
+                && !ui_type
+                    .as_str()
+                    .is_some_and(|ui_type| ui_types.contains(ui_type))
+            {
+                self.report(&here.join("ui-type"), "`ui-type` must be one of `ui-types`");
+            }
+        }
+        let check_params = |checker: &mut Self, names: Option<&Value>, place: &Pointer| {
+            for (index, name) in names
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                if !name.as_str().is_some_and(|name| param_names.contains(name)) {
+                    checker.report(
+                        &place.join(index),
+                        format!("{name} is not the default name of a param type"),
+                    );
+                }
+            }
+        };
+        for (index, entry) in list("device-types").into_iter().flatten().enumerate() {
+            let here = at.join("device-types").join(index).join("constructor");
+            if let Some(constructor) = entry.get("constructor") {
+                check_params(self, constructor.get("params"), &here.join("params"));
+            }
+        }
+        let service_types = type_set("service-types");
+        for (index, entry) in list("services").into_iter().flatten().enumerate() {
+            let here = at.join("services").join(index);
+            check_params(self, entry.get("params"), &here.join("params"));
+            let kind = entry.get("type").and_then(Value::as_str);
+            if !kind.is_some_and(|kind| service_types.contains(kind)) {
+                self.report(
+                    &here.join("type"),
+                    "a service's `type` must be one of `service-types`",
                 );
             }
         }
@@ -890,7 +1110,7 @@ fn compare_decoded(frame: &BTreeMap<u8, Vec<u8>>, expected: &Value) -> Result<()
         ("data", 6),
     ];
     for key in expected.keys() {
-        if !fields.iter().any(|(name, _)| name == key) {
+        if key != "data-schema" && !fields.iter().any(|(name, _)| name == key) {
             return Err(format!("unknown decoded field `{key}`"));
         }
     }

@@ -177,9 +177,17 @@ components:
       x-rainmaker-hex: true
       x-rainmaker-decoded-examples:
         getPending: {request_id: '', status: 0, command: 0}
+        setConfig:
+          request_id: a
+          user_role: 2
+          command: 1
+          data: '{"node_id":"x"}'
+          data-schema: {$ref: '#/components/schemas/Config'}
       examples:
         - name: getPending
           payload: '010003010005020000'
+        - name: setConfig
+          payload: 01016102010205020100060f7b226e6f64655f6964223a2278227d
   schemas:
     Config:
       type: object
@@ -191,6 +199,26 @@ components:
           additionalProperties: true
       additionalProperties: false
     Frame: {type: string, format: binary}
+    DataType: {type: string, enum: [bool, int]}
+    ParamProperty: {type: string, enum: [read, write]}
+x-rainmaker-tlv:
+  tags: [{tag: 1}, {tag: 2}, {tag: 3}, {tag: 4}, {tag: 5}, {tag: 6}]
+  commands:
+    - {id: 0, request-data: none}
+    - {id: 1, request-data: {$ref: '#/components/schemas/Config'}}
+    - {id: 16, request-data: unknown}
+    - {id: 17, request-data: unknown}
+    - {id: 20, request-data: unknown}
+    - {id: 201, request-data: unknown}
+    - {id: 202, request-data: unknown}
+    - {id: 203, request-data: unknown}
+x-rainmaker-standard-types:
+  ui-types: [{type: esp.ui.toggle}]
+  device-types: [{type: esp.device.switch, constructor: {params: [Power], primary: Power}}]
+  service-types: [{type: esp.service.system}]
+  param-types:
+    - {type: esp.param.power, default-name: Power, data-type: bool, properties: [read, write], ui-type: esp.ui.toggle}
+  services: [{name: System, type: esp.service.system, params: [Power]}]
 x-rainmaker-upstream-differences:
   - id: one
     location: /channels/config/x-rainmaker-ingest
@@ -433,6 +461,54 @@ fn a_difference_location_that_does_not_resolve_is_reported() {
         "    location: /channels/nowhere",
         "/x-rainmaker-upstream-differences/0/location",
         "does not resolve",
+    );
+}
+
+#[test]
+fn command_data_that_does_not_match_its_schema_is_reported() {
+    assert_reports(
+        "          data-schema: {$ref: '#/components/schemas/Config'}",
+        "          data-schema: {$ref: '#/components/schemas/DataType'}",
+        "/components/messages/toNodeMessage/x-rainmaker-decoded-examples/setConfig/data-schema",
+        "does not match",
+    );
+}
+
+#[test]
+fn a_missing_upstream_command_is_reported() {
+    assert_reports(
+        "    - {id: 17, request-data: unknown}\n",
+        "",
+        "/x-rainmaker-tlv/commands",
+        "upstream command 17 is missing",
+    );
+    assert_reports(
+        "    - {id: 20, request-data: unknown}",
+        "    - {id: 20, request-data: maybe}",
+        "/x-rainmaker-tlv/commands/4/request-data",
+        "command data",
+    );
+}
+
+#[test]
+fn inconsistent_standard_types_are_reported() {
+    assert_reports(
+        "data-type: bool, properties: [read, write]",
+        "data-type: boolean, properties: [read, write]",
+        "/x-rainmaker-standard-types/param-types/0/data-type",
+        "DataType",
+    );
+    assert_reports(
+        "properties: [read, write], ui-type",
+        "properties: [read, persist], ui-type",
+        "/x-rainmaker-standard-types/param-types/0/properties",
+        "ParamProperty",
+    );
+    assert_reports(
+        "  services: [{name: System, type: esp.service.system, params: [Power]}]",
+        "  services: [{name: System, type: esp.service.system, params: [Reboot]}]",
+        "/x-rainmaker-standard-types/services/0/params/0",
+        "not the default name",
     );
 }
 
