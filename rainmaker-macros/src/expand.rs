@@ -114,8 +114,9 @@ pub(crate) fn expand(device: &Device) -> TokenStream {
         let span = ty.span();
         if param.assert_kind {
             let kind = kind_tokens(param.kind);
+            // Spanned on the field type, so a mismatch points at it.
             asserts.push(quote_spanned! {span=>
-                const _: () = #private::assert_kind::<#ty>(#kind);
+                const _: () = ::rainmaker_types::device::__private::assert_kind::<#ty>(#kind);
             });
         }
         let (get, convert) = if param.kind.is_scalar() {

@@ -39,6 +39,16 @@ impl Kind {
         }
     }
 
+    /// "a bool", "an int"...
+    fn with_article(self) -> String {
+        let article = if matches!(self, Self::Int | Self::Object | Self::Array) {
+            "an"
+        } else {
+            "a"
+        };
+        format!("{article} {}", self.as_str())
+    }
+
     fn parse(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|kind| kind.as_str() == text)
     }
@@ -218,6 +228,7 @@ impl Device {
         let mut params: Vec<Param> = Vec::new();
         let mut name_spans: Vec<(String, Span)> = Vec::new();
         let mut primary: Option<(String, Span)> = None;
+        let mut primary_failed = false;
         for field in fields.into_iter().flatten() {
             let Some(member) = field.ident.clone() else {
                 continue;
@@ -233,6 +244,8 @@ impl Device {
                 continue;
             }
             let Some(param) = Param::check(&member, &field.ty, &attrs, errors) else {
+                // The field's error is reported; do not add "no primary param" to it.
+                primary_failed |= attrs.primary.is_some();
                 continue;
             };
             let name_span = attrs
@@ -261,12 +274,11 @@ impl Device {
             params.push(param);
         }
 
-        if let Some(no_primary) = &attrs.no_primary {
+        if attrs.no_primary.is_some() {
             if let Some((_, span)) = &primary {
                 errors.at(*span, "`primary` contradicts `#[device(no_primary)]`");
-                let _ = no_primary.key;
             }
-        } else if primary.is_none() {
+        } else if primary.is_none() && !primary_failed {
             errors.at(
                 input.ident.span(),
                 "no primary param: mark one field `#[param(primary)]` (or add `#[device(no_primary)]`)",
@@ -347,8 +359,8 @@ impl Param {
             errors.at(
                 span,
                 format_args!(
-                    "the standard param is a {} param, not {}",
-                    std_kind.as_str(),
+                    "the standard param is {} param, not {}",
+                    std_kind.with_article(),
                     kind.as_str()
                 ),
             );
@@ -364,9 +376,9 @@ impl Param {
                     errors.at(
                         ty.span(),
                         format_args!(
-                            "{what} makes this a {} param, but the field type holds a {}",
-                            kind.as_str(),
-                            found.as_str()
+                            "{what} makes this {} param, but the field type holds {}",
+                            kind.with_article(),
+                            found.with_article()
                         ),
                     );
                     return None;
@@ -415,8 +427,8 @@ impl Param {
                 errors.at(
                     strs.key,
                     format_args!(
-                        "`valid_strs` needs a string param, but `{member}` is a {} param",
-                        kind.as_str()
+                        "`valid_strs` needs a string param, but `{member}` is {} param",
+                        kind.with_article()
                     ),
                 );
             }
@@ -532,7 +544,7 @@ fn check_bounds(
                 if min_value > max_value {
                     errors.at(
                         max.value.span,
-                        format_args!("`max` ({max_value}) is less than `min` ({min_value})"),
+                        format_args!("`max` ({max_value:?}) is less than `min` ({min_value:?})"),
                     );
                     return None;
                 }
@@ -558,7 +570,7 @@ fn check_bounds(
                 if min_value > max_value {
                     errors.at(
                         max.value.span,
-                        format_args!("`max` ({max_value}) is less than `min` ({min_value})"),
+                        format_args!("`max` ({max_value:?}) is less than `min` ({min_value:?})"),
                     );
                     return None;
                 }
@@ -605,8 +617,8 @@ fn check_bounds(
             errors.at(
                 bounds.key,
                 format_args!(
-                    "`bounds` needs an int, float or array param, but `{member}` is a {} param",
-                    kind.as_str()
+                    "`bounds` needs an int, float or array param, but `{member}` is {} param",
+                    kind.with_article()
                 ),
             );
             None

@@ -653,3 +653,26 @@ proptest! {
         }
     }
 }
+
+/// `type` may be written without the `r#` prefix; names default to the field name.
+#[derive(Device)]
+#[device(type = "esp.device.switch", no_primary)]
+struct Switch {
+    #[param(type = "esp.param.power", ui_type = "esp.ui.toggle")]
+    power: bool,
+    #[param(skip)]
+    _pin: u8,
+}
+
+#[test]
+fn plain_type_keys_and_defaults() {
+    let switch = Switch {
+        power: true,
+        _pin: 4,
+    };
+    assert_eq!(
+        switch.config_json(),
+        json!({"name":"Switch","type":"esp.device.switch","params":[
+            {"name":"Power","type":"esp.param.power","data_type":"bool","properties":["read","write"],"ui_type":"esp.ui.toggle"}]})
+    );
+}
