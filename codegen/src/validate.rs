@@ -22,6 +22,8 @@
 //! - every schema under `components/schemas` compiles, is named in PascalCase, and
 //!   every object schema in it (nested ones included) states `additionalProperties`;
 //!   `x-rainmaker-known-values` is a list of strings on a `type: string` schema;
+//!   integers carry a `format` of [`INTEGER_FORMATS`]; no schema uses one of
+//!   [`UNSUPPORTED_KEYWORDS`];
 //! - binary examples whose decoded entry names a `data-schema` carry JSON data that
 //!   matches it;
 //! - `x-rainmaker-tlv` describes tags 1 to 6 and every upstream command (0, 1, 16, 17,
@@ -71,6 +73,21 @@ pub const DIRECTIONS: [(&str, &str); 3] = [
 
 /// The values `x-rainmaker-tlv-frame` may take.
 pub const TLV_FRAME_KINDS: [&str; 3] = ["request", "response", "any"];
+
+/// The `format`s an integer schema may have (each maps to one Rust integer type).
+pub const INTEGER_FORMATS: [&str; 5] = ["int32", "int64", "uint8", "uint16", "uint32"];
+
+/// Schema keywords the spec does not use, because the generated types cannot express
+/// them; such rules go into descriptions.
+pub const UNSUPPORTED_KEYWORDS: [&str; 7] = [
+    "allOf",
+    "anyOf",
+    "not",
+    "if",
+    "then",
+    "else",
+    "discriminator",
+];
 
 /// The keys an entry of `x-rainmaker-upstream-differences` must have (strings).
 pub const DIFFERENCE_KEYS: [&str; 5] = ["id", "location", "upstream", "wire", "resolution"];
@@ -912,6 +929,28 @@ impl<'a> Checker<'a> {
             || map.contains_key("patternProperties");
         if is_object && !map.contains_key("additionalProperties") {
             self.report(at, "object schema without `additionalProperties`");
+        }
+        for keyword in UNSUPPORTED_KEYWORDS {
+            if map.contains_key(keyword) {
+                self.report(
+                    &at.join(keyword),
+                    format!(
+                        "`{keyword}` is not used in this spec (state the rule in a description)"
+                    ),
+                );
+            }
+        }
+        if map.get("type").and_then(Value::as_str) == Some("integer") {
+            let format = map.get("format").and_then(Value::as_str);
+            if !format.is_some_and(|format| INTEGER_FORMATS.contains(&format)) {
+                self.report(
+                    at,
+                    format!(
+                        "an integer needs a `format`, one of {}",
+                        INTEGER_FORMATS.join(", ")
+                    ),
+                );
+            }
         }
         if let Some(known) = map.get("x-rainmaker-known-values") {
             let strings = known

@@ -413,6 +413,22 @@ fn an_object_schema_without_additional_properties_is_reported() {
 }
 
 #[test]
+fn unsupported_keywords_and_integers_without_format_are_reported() {
+    assert_reports(
+        "        node_id: {type: string}",
+        "        node_id: {type: integer}",
+        "/components/schemas/Config/properties/node_id",
+        "needs a `format`",
+    );
+    assert_reports(
+        "        node_id: {type: string}",
+        "        node_id: {anyOf: [{type: string}, {type: integer, format: int32}]}",
+        "/components/schemas/Config/properties/node_id/anyOf",
+        "not used",
+    );
+}
+
+#[test]
 fn a_missing_qos_binding_is_reported() {
     assert_reports(
         "    bindings: {mqtt: {qos: 1, retain: false}}\n    x-rainmaker-direction: node-to-cloud",
