@@ -1093,9 +1093,12 @@ fn decode_hex(text: &str) -> Result<Vec<u8>, String> {
     text.as_bytes()
         .chunks(2)
         .enumerate()
-        .map(|(index, pair)| match (digit(pair[0]), digit(pair[1])) {
-            (Some(high), Some(low)) => Ok(high << 4 | low),
-            _ => Err(format!("not lower-case hex at digit {}", index * 2)),
+        .map(|(index, pair)| match pair {
+            [high, low] => match (digit(*high), digit(*low)) {
+                (Some(high), Some(low)) => Ok(high << 4 | low),
+                _ => Err(format!("not lower-case hex at digit {}", index * 2)),
+            },
+            _ => Err("hex payload has an odd number of digits".to_owned()),
         })
         .collect()
 }
@@ -1119,16 +1122,16 @@ fn decode_tlv(bytes: &[u8]) -> Result<BTreeMap<u8, Vec<u8>>, String> {
         offset = end;
     }
     let mut values: BTreeMap<u8, Vec<u8>> = BTreeMap::new();
-    let mut index = 0;
-    while index < records.len() {
-        let (tag, value) = records[index];
+    let mut records = records.into_iter().peekable();
+    while let Some((tag, value)) = records.next() {
         let mut joined = value.to_vec();
         let mut last = value.len();
-        index += 1;
-        while last == 255 && index < records.len() && records[index].0 == tag {
-            joined.extend_from_slice(records[index].1);
-            last = records[index].1.len();
-            index += 1;
+        while last == 255 {
+            let Some((_, next)) = records.next_if(|(next_tag, _)| *next_tag == tag) else {
+                break;
+            };
+            joined.extend_from_slice(next);
+            last = next.len();
         }
         values.entry(tag).or_insert(joined);
     }
