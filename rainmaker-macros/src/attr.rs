@@ -272,7 +272,9 @@ pub(crate) struct ParamAttrs {
     pub primary: Option<Keyed<()>>,
     pub on_write: Option<Keyed<syn::ExprPath>>,
     pub skip: Option<Keyed<()>>,
-    /// Span of the first key of any kind other than `skip`.
+    /// `#[device(instance_name)]`: the field holds this instance's device name.
+    pub instance_name: Option<Keyed<()>>,
+    /// Span of the first `#[param]` key other than `skip`.
     pub first_key: Option<Span>,
 }
 
@@ -291,10 +293,30 @@ impl ParamAttrs {
         let mut out = Self::default();
         for attr in attrs {
             if attr.path().is_ident("device") {
-                errors.at(
-                    attr.path().span(),
-                    "`#[device(...)]` goes on the struct; use `#[param(...)]` on fields",
-                );
+                // On a field, `#[device(instance_name)]` is the only device key.
+                let result = attr.parse_nested_meta(|meta| {
+                    match meta.path.get_ident() {
+                        Some(key) if key == "instance_name" => {
+                            if has_value(meta.input) {
+                                errors.at(key.span(), "`instance_name` takes no value");
+                                skip_value(meta.input)?;
+                            }
+                            set_once(errors, &mut out.instance_name, key, "instance_name", ());
+                        }
+                        _ => {
+                            errors.at(
+                                meta.path.span(),
+                                "on a field, `#[device(...)]` only takes `instance_name`; \
+                                 use `#[param(...)]` for params and put other device keys on the struct",
+                            );
+                            skip_value(meta.input)?;
+                        }
+                    }
+                    Ok(())
+                });
+                if let Err(error) = result {
+                    errors.push(error);
+                }
                 continue;
             }
             if !attr.path().is_ident("param") {

@@ -147,6 +147,14 @@ pub(crate) fn expand(device: &Device) -> TokenStream {
         });
     }
 
+    let name_fn = device.instance_name.as_ref().map(|field| {
+        quote! {
+            fn name(&self) -> &str {
+                ::core::convert::AsRef::<str>::as_ref(&self.#field)
+            }
+        }
+    });
+
     quote! {
         #[doc(hidden)]
         #[allow(non_upper_case_globals, unused_qualifications, clippy::all)]
@@ -169,6 +177,8 @@ pub(crate) fn expand(device: &Device) -> TokenStream {
                 fn descriptor(&self) -> &::rainmaker_types::device::DeviceDescriptor {
                     &__DESCRIPTOR
                 }
+
+                #name_fn
 
                 fn param_value(
                     &self,

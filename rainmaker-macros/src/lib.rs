@@ -41,6 +41,11 @@
 //! | `attributes("serial" = "42", ...)` | device attributes, in order |
 //! | `no_primary` | the device has no primary param (services); otherwise exactly one param must be `primary` |
 //!
+//! A node with several devices of one type names each instance: mark a field
+//! (`String` or anything `AsRef<str>`) `#[device(instance_name)]` and
+//! `Device::name` returns it; that field is not a param. Without it every instance is
+//! called by the descriptor's name.
+//!
 //! # `#[param(...)]` on a field
 //!
 //! | key | meaning |
@@ -80,6 +85,19 @@
 //! params, duplicate param names, a field type that contradicts `data_type` or the
 //! standard type: each is a compile error spanned on the offending token, and all of
 //! them are reported at once.
+
+// The macro never panics: every problem is a spanned compile error.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::unreachable,
+        clippy::unimplemented
+    )
+)]
 
 mod attr;
 mod expand;

@@ -146,6 +146,8 @@ pub(crate) struct Param {
 /// The checked device.
 pub(crate) struct Device {
     pub ident: syn::Ident,
+    /// The field holding the instance's name, if any.
+    pub instance_name: Option<syn::Ident>,
     pub name: String,
     pub device_type: Option<String>,
     pub subtype: Option<String>,
@@ -154,6 +156,9 @@ pub(crate) struct Device {
     pub primary: Option<String>,
     pub params: Vec<Param>,
 }
+
+/// The most params a device has: the C SDK counts them in a `uint8_t`.
+const MAX_PARAMS: usize = 255;
 
 /// `snake_case` field name to the SDK's `UpperCamelCase` param name style.
 pub(crate) fn default_param_name(field: &str) -> String {
@@ -229,11 +234,26 @@ impl Device {
         let mut name_spans: Vec<(String, Span)> = Vec::new();
         let mut primary: Option<(String, Span)> = None;
         let mut primary_failed = false;
+        let mut instance_name: Option<syn::Ident> = None;
         for field in fields.into_iter().flatten() {
             let Some(member) = field.ident.clone() else {
                 continue;
             };
             let attrs = ParamAttrs::parse(&field.attrs, errors);
+            if let Some(key) = &attrs.instance_name {
+                if let Some(span) = attrs.first_key.or(attrs.skip.as_ref().map(|skip| skip.key)) {
+                    errors.at(
+                        span,
+                        "the `instance_name` field is not a param and takes no param keys",
+                    );
+                }
+                if instance_name.is_some() {
+                    errors.at(key.key, "only one field can be the `instance_name`");
+                } else {
+                    instance_name = Some(member);
+                }
+                continue;
+            }
             if attrs.skip.is_some() {
                 if let Some(span) = attrs.first_key {
                     errors.at(
@@ -285,9 +305,25 @@ impl Device {
             );
         }
 
+        if params.len() > MAX_PARAMS {
+            errors.at(
+                input.ident.span(),
+                format_args!(
+                    "a device has at most {MAX_PARAMS} params (the C SDK counts them in a u8); this one has {}",
+                    params.len()
+                ),
+            );
+        }
+        if let Some(lit) = &attrs.name
+            && lit.value.value().is_empty()
+        {
+            errors.at(lit.value.span(), "a device name cannot be empty");
+        }
+
         let text = |lit: &Option<Keyed<syn::LitStr>>| lit.as_ref().map(|lit| lit.value.value());
         Some(Self {
             ident: input.ident.clone(),
+            instance_name,
             name: text(&attrs.name).unwrap_or_else(|| input.ident.to_string()),
             device_type: text(&attrs.device_type),
             subtype: text(&attrs.subtype),

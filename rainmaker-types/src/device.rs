@@ -18,6 +18,7 @@
 //! for a struct; a device built at run time implements the three methods by hand
 //! (leaking its descriptor once with `Box::leak` if it is not known at compile time).
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde_json::{Map, Value};
@@ -231,8 +232,37 @@ impl ParamSpec {
     /// Checks a value against this param's data type, bounds, step and valid
     /// strings. Write permission is not checked here (see [`Device::apply`]).
     ///
-    /// This is the one place remote writes are validated.
+    /// Lenient like the C SDK's parser: `1` / `0` count as booleans and integers as
+    /// floats; [`ParamSpec::normalize`] turns them into the param's own kind.
     pub fn validate(&self, value: &ParamValue) -> Result<(), WriteRejection> {
+        self.normalize(value).map(drop)
+    }
+
+    /// [`ParamSpec::validate`], returning the value in the param's own kind: `1` /
+    /// `0` as `true` / `false` for a bool param, an integer as a float for a float
+    /// param, anything else unchanged (borrowed).
+    ///
+    /// This is the one place remote writes are validated.
+    pub fn normalize<'a>(
+        &self,
+        value: &'a ParamValue,
+    ) -> Result<Cow<'a, ParamValue>, WriteRejection> {
+        let value = match (self.data_type, value) {
+            (DataKind::Bool, ParamValue::Int(number @ (0 | 1))) => {
+                Cow::Owned(ParamValue::Bool(*number == 1))
+            }
+            // Precision loss above 2^53 is inherent to reading an int as a float.
+            #[allow(clippy::cast_precision_loss)]
+            (DataKind::Float, ParamValue::Int(number)) => {
+                Cow::Owned(ParamValue::Float(*number as f64))
+            }
+            _ => Cow::Borrowed(value),
+        };
+        self.check_kind_and_limits(&value)?;
+        Ok(value)
+    }
+
+    fn check_kind_and_limits(&self, value: &ParamValue) -> Result<(), WriteRejection> {
         if !self.data_type.matches(value) {
             return Err(WriteRejection::WrongType {
                 expected: self.data_type,
@@ -614,11 +644,16 @@ pub trait Device {
             let checked = match descriptor.param(name) {
                 None => Err(WriteRejection::UnknownParam),
                 Some((_, spec)) if !spec.properties.write => Err(WriteRejection::ReadOnly),
-                Some((index, spec)) => spec.validate(value).map(|()| index),
+                Some((index, spec)) => spec.normalize(value).map(|value| (index, value)),
             };
-            match checked.and_then(|index| self.set_param(index, value).map(|()| index)) {
-                Ok(index) => {
-                    let stored = self.param_value(index).unwrap_or_else(|| value.clone());
+            let stored = checked.and_then(|(index, value)| {
+                self.set_param(index, &value)?;
+                Ok(self
+                    .param_value(index)
+                    .unwrap_or_else(|| value.into_owned()))
+            });
+            match stored {
+                Ok(stored) => {
                     outcome.accepted.insert(name, stored);
                 }
                 Err(reason) => outcome.errors.push(WriteError {

@@ -331,7 +331,7 @@ fn each_rejection_names_device_param_and_reason_and_changes_nothing() {
     assert_refused(
         &mut device,
         "Power",
-        ParamValue::Int(1),
+        ParamValue::Int(2),
         WriteRejection::WrongType {
             expected: DataKind::Bool,
             found: "int",
@@ -674,5 +674,53 @@ fn plain_type_keys_and_defaults() {
         switch.config_json(),
         json!({"name":"Switch","type":"esp.device.switch","params":[
             {"name":"Power","type":"esp.param.power","data_type":"bool","properties":["read","write"],"ui_type":"esp.ui.toggle"}]})
+    );
+}
+
+/// Two lights on one node: the instance name comes from a field.
+#[derive(Device)]
+#[device(r#type = "esp.device.lightbulb")]
+struct NamedLight {
+    #[device(instance_name)]
+    id: String,
+    #[param(standard = Power, primary)]
+    power: bool,
+}
+
+#[test]
+fn instance_names_come_from_a_field() {
+    let mut kitchen = NamedLight {
+        id: "Kitchen".into(),
+        power: false,
+    };
+    let hall = NamedLight {
+        id: "Hall".into(),
+        power: false,
+    };
+    assert_eq!(kitchen.descriptor().name, "NamedLight");
+    assert_eq!(kitchen.name(), "Kitchen");
+    assert_eq!(hall.config_json()["name"], "Hall");
+    let outcome = kitchen.apply(&write(&[("Brightness", ParamValue::Int(1))]));
+    assert_eq!(outcome.errors[0].device, "Kitchen");
+    assert_eq!(kitchen.params().len(), 1, "the name field is not a param");
+}
+
+#[test]
+fn bools_accept_one_and_zero_like_the_sdk_parser() {
+    let mut device = Thermostat::new();
+    let outcome = device.apply(&write(&[("Power", ParamValue::Int(1))]));
+    assert!(device.power);
+    assert_eq!(outcome.accepted.get("Power"), Some(&ParamValue::Bool(true)));
+    device.apply(&write(&[("Power", ParamValue::Int(0))]));
+    assert!(!device.power);
+    let spec = ParamSpec::new("P", DataKind::Bool);
+    assert_eq!(
+        spec.normalize(&ParamValue::Int(1)).map(|v| v.into_owned()),
+        Ok(ParamValue::Bool(true))
+    );
+    let float = ParamSpec::new("F", DataKind::Float);
+    assert_eq!(
+        float.normalize(&ParamValue::Int(3)).map(|v| v.into_owned()),
+        Ok(ParamValue::Float(3.0))
     );
 }
