@@ -670,8 +670,10 @@ pub trait Device {
 /// A Rust type that holds a bool, int, float or string param.
 ///
 /// Implemented for `bool`, `i8` to `i64`, `u8` to `u32`, `f32`, `f64` and `String`.
-/// Object and array params use serde instead (any `Serialize + DeserializeOwned`
-/// type, or `serde_json::Value`).
+/// Implement it for a newtype to use it as a scalar param (with
+/// `#[param(data_type = "...")]`, which must equal [`ParamField::KIND`] or the derive
+/// fails to compile). Object and array params use serde instead (any
+/// `Serialize + DeserializeOwned` type, or `serde_json::Value`).
 pub trait ParamField: Sized {
     /// The data type of params of this Rust type.
     const KIND: DataKind;
