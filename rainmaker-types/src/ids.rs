@@ -17,6 +17,10 @@ pub enum IdError {
         /// The limit.
         max: usize,
     },
+    /// The id is a word that topics reserve (a group named `init` would make
+    /// `params/local/init` ambiguous).
+    #[error("`{0}` is reserved and cannot be used as this id")]
+    Reserved(&'static str),
     /// The id holds a character that has a meaning in MQTT topics (`/`, `+`, `#`) or
     /// a control character.
     #[error("id holds {found:?} at byte {offset}, which topics cannot carry in an id")]
@@ -28,9 +32,12 @@ pub enum IdError {
     },
 }
 
-fn check(id: &str, max: usize) -> Result<(), IdError> {
+fn check(id: &str, max: usize, reserved: &[&'static str]) -> Result<(), IdError> {
     if id.is_empty() {
         return Err(IdError::Empty);
+    }
+    if let Some(word) = reserved.iter().find(|word| **word == id) {
+        return Err(IdError::Reserved(word));
     }
     if id.len() > max {
         return Err(IdError::TooLong { len: id.len(), max });
@@ -45,7 +52,7 @@ fn check(id: &str, max: usize) -> Result<(), IdError> {
 }
 
 macro_rules! id_type {
-    ($(#[$doc:meta])* $name:ident, $max:expr, $example:literal) => {
+    ($(#[$doc:meta])* $name:ident, $max:expr, $reserved:expr, $example:literal) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub struct $name(String);
@@ -53,6 +60,9 @@ macro_rules! id_type {
         impl $name {
             /// The longest id accepted, in bytes.
             pub const MAX_LEN: usize = $max;
+
+            /// Ids that are refused because topics reserve them.
+            pub const RESERVED: &'static [&'static str] = $reserved;
 
             /// Checks and wraps an id.
             ///
@@ -63,7 +73,7 @@ macro_rules! id_type {
             /// ```
             pub fn new(id: impl Into<String>) -> Result<Self, IdError> {
                 let id = id.into();
-                check(&id, Self::MAX_LEN)?;
+                check(&id, Self::MAX_LEN, Self::RESERVED)?;
                 Ok(Self(id))
             }
 
@@ -149,6 +159,7 @@ id_type!(
     /// bytes without `/`, `+`, `#` or control characters is accepted.
     NodeId,
     64,
+    &[],
     "7C9EBD4A1B2C"
 );
 
@@ -156,11 +167,12 @@ id_type!(
     /// A group id: the last segment of the group topics
     /// (`node/<node_id>/params/local/<group_id>`, `node/<node_id>/params/remote/<group_id>`).
     ///
-    /// The SDK refuses group ids over 32 bytes for its last-will topic, and builds
-    /// topics in 150-byte buffers; [`GroupId::MAX_LEN`] keeps every group topic inside
-    /// that buffer.
+    /// The SDK refuses group ids over 32 bytes for its last-will topic (the spec's
+    /// `group_id` parameter has the same limit). `init` is refused: a group of that
+    /// name would make its delta topic read as `params/local/init`.
     GroupId,
-    64,
+    32,
+    &["init"],
     "kitchen"
 );
 
@@ -175,7 +187,9 @@ mod tests {
             Ok("7C9EBD4A1B2C".into())
         );
         assert!(NodeId::new("Socfz6jwKPv8wDw4AakTts").is_ok());
-        assert!(GroupId::new("init").is_ok());
+        assert!(GroupId::new("kitchen").is_ok());
+        assert_eq!(GroupId::new("init"), Err(IdError::Reserved("init")));
+        assert!(NodeId::new("init").is_ok());
     }
 
     #[test]
