@@ -674,6 +674,43 @@ mod tests {
         assert_eq!(default_param_name("_x"), "X");
     }
 
+    /// The table must say what `x-rainmaker-standard-types` of the spec says (until
+    /// the generator writes it).
+    #[test]
+    fn standard_table_matches_the_spec() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../spec/rainmaker-node.asyncapi.yaml"
+        );
+        let text = std::fs::read_to_string(path).expect("spec is readable");
+        let spec: serde_json::Value = serde_norway::from_str(&text).expect("spec is YAML");
+        let rows = spec["x-rainmaker-standard-types"]["param-types"]
+            .as_array()
+            .expect("param-types list");
+        assert_eq!(rows.len(), STANDARD_PARAMS.len());
+        for (row, ours) in rows.iter().zip(STANDARD_PARAMS) {
+            let bounds = match ours.bounds {
+                None => serde_json::Value::Null,
+                Some(StandardBounds::Int { min, max, step }) => {
+                    serde_json::json!({"min": min, "max": max, "step": step})
+                }
+                Some(StandardBounds::ArrayMax(max)) => serde_json::json!({"max": max}),
+            };
+            let ui_type = ours.ui_type.map_or(serde_json::Value::Null, Into::into);
+            assert_eq!(row["type"], ours.param_type);
+            assert_eq!(row["default-name"], ours.name, "{}", ours.param_type);
+            assert_eq!(row["data-type"], ours.data_type, "{}", ours.param_type);
+            assert_eq!(
+                row["properties"],
+                serde_json::json!(ours.properties),
+                "{}",
+                ours.param_type
+            );
+            assert_eq!(row["ui-type"], ui_type, "{}", ours.param_type);
+            assert_eq!(row["bounds"], bounds, "{}", ours.param_type);
+        }
+    }
+
     #[test]
     fn standard_table_is_consistent() {
         for row in STANDARD_PARAMS {
