@@ -453,6 +453,9 @@ impl DeviceDescriptor {
 /// Why one value of a remote write was refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum WriteRejection {
+    /// The node has no device (or service) of that name.
+    #[error("no such device")]
+    UnknownDevice,
     /// The device has no param of that name.
     #[error("no such param")]
     UnknownParam,

@@ -9,6 +9,7 @@ pub mod command;
 pub mod device;
 pub mod error;
 pub mod ids;
+pub mod node;
 pub mod payload;
 pub mod sdk_json;
 pub mod value;
@@ -19,6 +20,16 @@ pub use error::{DecodeError, EncodeError, JsonError, JsonErrorKind, TopicError, 
 pub use ids::{GroupId, IdError, NodeId};
 pub use payload::{JsonPayload, Payload};
 pub use value::{DeviceParams, ParamValue, ParamsDocument};
+
+// Generated from the spec by `rainmaker-codegen` (never edited by hand). The topic
+// parameters use the hand-written `NodeId` and `GroupId` of `ids.rs`.
+pub mod generated;
+pub use generated::{
+    Channel, Direction, DispatchError, Envelope, Message, Qos, Topic, TopicForm, messages,
+};
+// `JsonSchema` for the hand-written types that generated messages contain.
+#[cfg(feature = "schemars")]
+mod json_schema;
 
 #[cfg(feature = "derive")]
 pub use rainmaker_macros::Device;

@@ -1,0 +1,622 @@
+//! A scripted session of the sans-IO `Node`: boot, remote writes (valid and each kind
+//! of rejection), cmd 1 over TLV, custom and malformed commands, OTA, local changes,
+//! reconnect, user mapping and basic-ingest topics. Every step asserts the exact
+//! subscriptions and publishes.
+#![cfg(feature = "derive")]
+
+use rainmaker_tlv::{Command, Outcome, Request, Status, UserRole};
+use rainmaker_types::messages::{NodeInfo, NodeInfoPlatform, OtaJobStatus};
+use rainmaker_types::node::{Event, Input, Node, NodeError, Output, WriteSource};
+use rainmaker_types::{
+    Channel, Device, DeviceParams, GroupId, NodeId, ParamValue, ParamsDocument, WriteRejection,
+};
+use serde_json::json;
+
+const ID: &str = "7C9EBD4A1B2C";
+const NOW: i64 = 1_700_000_000;
+
+#[derive(Device)]
+#[device(name = "Light", r#type = "esp.device.lightbulb")]
+struct Light {
+    #[param(standard = Name)]
+    name: String,
+    #[param(standard = Power, primary)]
+    power: bool,
+    #[param(standard = Brightness)]
+    brightness: i32,
+}
+
+#[derive(Device)]
+#[device(name = "Temperature Sensor", r#type = "esp.device.temperature-sensor")]
+struct Sensor {
+    #[param(standard = Name)]
+    name: String,
+    #[param(standard = Temperature, primary)]
+    temperature: f32,
+}
+
+fn info() -> NodeInfo {
+    NodeInfo {
+        name: "ESP RainMaker Device".into(),
+        fw_version: "1.0".into(),
+        r#type: "Lightbulb".into(),
+        subtype: None,
+        readme: None,
+        model: "led_light".into(),
+        project_name: "led_light".into(),
+        platform: NodeInfoPlatform::Esp32c3,
+        secure_boot_digest: None,
+        extra: serde_json::Map::new(),
+    }
+}
+
+fn node() -> Node {
+    let mut node = Node::new(NodeId::new(ID).expect("valid id"), info());
+    node.add_device(Light {
+        name: "Light".into(),
+        power: false,
+        brightness: 25,
+    })
+    .expect("first device");
+    node.add_device(Sensor {
+        name: "Temperature Sensor".into(),
+        temperature: 25.5,
+    })
+    .expect("second device");
+    node.set_time(NOW);
+    node
+}
+
+fn t(suffix: &str) -> String {
+    format!("node/{ID}/{suffix}")
+}
+
+/// The publishes as `(topic, payload text)`.
+fn publishes(out: &Output) -> Vec<(String, String)> {
+    out.publish
+        .iter()
+        .map(|p| {
+            (
+                p.topic.clone(),
+                String::from_utf8_lossy(&p.payload).into_owned(),
+            )
+        })
+        .collect()
+}
+
+fn pair(topic: String, payload: &str) -> (String, String) {
+    (topic, payload.to_owned())
+}
+
+fn remote(node: &mut Node, payload: &str) -> Output {
+    node.handle(Input::Received {
+        topic: &t("params/remote"),
+        payload: payload.as_bytes(),
+    })
+    .expect("a params/remote write is handled")
+}
+
+fn to_node(node: &mut Node, frame: &[u8]) -> Output {
+    node.handle(Input::Received {
+        topic: &t("to-node"),
+        payload: frame,
+    })
+    .expect("a to-node frame is always answered")
+}
+
+fn get_pending() -> (String, String) {
+    (
+        t("from-node"),
+        String::from_utf8_lossy(&rainmaker_tlv::GET_PENDING_FRAME).into_owned(),
+    )
+}
+
+fn light(node: &Node) -> (bool, i32) {
+    let light = node.device::<Light>("Light").expect("the light");
+    (light.power, light.brightness)
+}
+
+fn rejections(out: &Output) -> Vec<(String, String, WriteRejection)> {
+    out.events
+        .iter()
+        .flat_map(|event| match event {
+            Event::ParamsWritten { rejected, .. } => rejected.clone(),
+            _ => Vec::new(),
+        })
+        .map(|e| (e.device, e.param, e.reason))
+        .collect()
+}
+
+fn booted() -> Node {
+    let mut node = node();
+    let boot = node.handle(Input::Connected).expect("boots");
+    assert_eq!(boot.publish.len(), 5);
+    node
+}
+
+#[test]
+fn boot_publishes_config_init_timeseries_otafetch_then_get_pending() {
+    let mut node = node();
+    let out = node.handle(Input::Connected).expect("boots");
+    assert_eq!(
+        out.subscribe,
+        [t("params/remote"), t("otaurl"), t("to-node")]
+    );
+    let sent = publishes(&out);
+    assert_eq!(sent.len(), 5, "{sent:#?}");
+
+    assert_eq!(sent[0].0, t("config"));
+    let config: serde_json::Value = serde_json::from_str(&sent[0].1).expect("config is JSON");
+    assert_eq!(
+        config,
+        json!({"node_id":ID,"config_version":"2020-03-20",
+        "info":{"name":"ESP RainMaker Device","fw_version":"1.0","type":"Lightbulb",
+            "model":"led_light","project_name":"led_light","platform":"esp32c3"},
+        "attributes":[{"name":"cmd-resp","value":"1"}],
+        "devices":[
+            {"name":"Light","type":"esp.device.lightbulb","primary":"Power","params":[
+                {"name":"Name","type":"esp.param.name","data_type":"string","properties":["read","write"]},
+                {"name":"Power","type":"esp.param.power","data_type":"bool","properties":["read","write"],"ui_type":"esp.ui.toggle"},
+                {"name":"Brightness","type":"esp.param.brightness","data_type":"int","properties":["read","write"],
+                 "bounds":{"min":0,"max":100,"step":1},"ui_type":"esp.ui.slider"}]},
+            {"name":"Temperature Sensor","type":"esp.device.temperature-sensor","primary":"Temperature","params":[
+                {"name":"Name","type":"esp.param.name","data_type":"string","properties":["read","write"]},
+                {"name":"Temperature","type":"esp.param.temperature","data_type":"float",
+                 "properties":["read","time_series"],"ui_type":"esp.ui.text"}]}],
+        "services":[]})
+    );
+    assert_eq!(
+        sent[1..],
+        [
+            pair(
+                t("params/local/init"),
+                r#"{"Light":{"Name":"Light","Power":false,"Brightness":25},"Temperature Sensor":{"Name":"Temperature Sensor","Temperature":25.50000}}"#
+            ),
+            pair(
+                t("tsdata"),
+                r#"{"ts_data_version":"2021-09-13","ts_data":[{"name":"Temperature Sensor.Temperature","type":"esp.param.temperature","dt":"float","records":[{"t":1700000000,"v":25.50000}]}]}"#
+            ),
+            pair(
+                t("otafetch"),
+                r#"{"node_id":"7C9EBD4A1B2C","fw_version":"1.0"}"#
+            ),
+            get_pending(),
+        ]
+    );
+    assert!(out.publish.iter().all(|p| p.qos.as_u8() == 1));
+}
+
+#[test]
+fn reconnect_resubscribes_and_only_asks_for_pending_commands() {
+    let mut node = booted();
+    let out = node.handle(Input::Disconnected).expect("disconnect");
+    assert!(out.publish.is_empty() && out.subscribe.is_empty());
+    let out = node.handle(Input::Connected).expect("reconnect");
+    assert_eq!(
+        out.subscribe,
+        [t("params/remote"), t("otaurl"), t("to-node")]
+    );
+    assert_eq!(publishes(&out), [get_pending()]);
+}
+
+#[test]
+fn valid_remote_write_is_applied_and_reported() {
+    let mut node = booted();
+    let out = remote(&mut node, r#"{"Light":{"Power":true,"Brightness":60}}"#);
+    assert_eq!(
+        publishes(&out),
+        [pair(
+            t("params/local"),
+            r#"{"Light":{"Power":true,"Brightness":60}}"#
+        )]
+    );
+    assert_eq!(light(&node), (true, 60));
+    let Some(Event::ParamsWritten {
+        source,
+        accepted,
+        rejected,
+    }) = out.events.first()
+    else {
+        panic!("expected a ParamsWritten event, got {:?}", out.events);
+    };
+    assert_eq!(*source, WriteSource::Remote);
+    assert_eq!(
+        accepted.get("Light", "Brightness"),
+        Some(&ParamValue::Int(60))
+    );
+    assert!(rejected.is_empty());
+}
+
+#[test]
+fn rejected_writes_change_nothing_and_publish_nothing() {
+    let mut node = booted();
+    let cases = [
+        (
+            r#"{"Light":{"Brightness":150}}"#,
+            (
+                "Light",
+                "Brightness",
+                WriteRejection::AboveMax {
+                    max: ParamValue::Int(100),
+                },
+            ),
+        ),
+        (
+            r#"{"Temperature Sensor":{"Temperature":30.0}}"#,
+            (
+                "Temperature Sensor",
+                "Temperature",
+                WriteRejection::ReadOnly,
+            ),
+        ),
+        (
+            r#"{"Light":{"Power":"on"}}"#,
+            (
+                "Light",
+                "Power",
+                WriteRejection::WrongType {
+                    expected: rainmaker_types::device::DataKind::Bool,
+                    found: "string",
+                },
+            ),
+        ),
+        (
+            r#"{"Fan":{"Power":true}}"#,
+            ("Fan", "Power", WriteRejection::UnknownDevice),
+        ),
+        (
+            r#"{"Light":{"Colour":1}}"#,
+            ("Light", "Colour", WriteRejection::UnknownParam),
+        ),
+    ];
+    for (write, (device, param, reason)) in cases {
+        let out = remote(&mut node, write);
+        assert!(out.publish.is_empty(), "{write}: {:?}", publishes(&out));
+        assert_eq!(
+            rejections(&out),
+            [(device.into(), param.into(), reason)],
+            "{write}"
+        );
+        assert_eq!(light(&node), (false, 25), "{write}");
+    }
+}
+
+#[test]
+fn partly_valid_write_reports_only_the_accepted_values() {
+    let mut node = booted();
+    let out = remote(&mut node, r#"{"Light":{"Power":true,"Brightness":-1}}"#);
+    assert_eq!(
+        publishes(&out),
+        [pair(t("params/local"), r#"{"Light":{"Power":true}}"#)]
+    );
+    assert_eq!(light(&node), (true, 25));
+    assert_eq!(rejections(&out).len(), 1);
+}
+
+#[test]
+fn malformed_input_is_a_typed_error_and_changes_nothing() {
+    let mut node = booted();
+    let error = node
+        .handle(Input::Received {
+            topic: &t("params/remote"),
+            payload: br#"{"Light":{"Power":tru"#,
+        })
+        .expect_err("malformed JSON");
+    let NodeError::Decode { channel, error } = &error else {
+        panic!("expected a decode error, got {error:?}");
+    };
+    assert_eq!(*channel, Channel::ParamsRemote);
+    assert!(error.to_string().contains("$.Light.Power"), "{error}");
+
+    let error = node
+        .handle(Input::Received {
+            topic: "node/OTHERNODE/params/remote",
+            payload: br#"{"Light":{"Power":true}}"#,
+        })
+        .expect_err("another node's topic");
+    assert!(matches!(error, NodeError::OtherNode { .. }), "{error:?}");
+
+    let error = node
+        .handle(Input::Received {
+            topic: "node/7C9EBD4A1B2C/bogus",
+            payload: b"{}",
+        })
+        .expect_err("not a topic");
+    assert!(matches!(error, NodeError::Topic(_)), "{error:?}");
+
+    let error = node
+        .handle(Input::Received {
+            topic: &t("params/local"),
+            payload: br#"{"Light":{"Power":true}}"#,
+        })
+        .expect_err("the node's own channel");
+    assert_eq!(error, NodeError::UnexpectedChannel(Channel::ParamsLocal));
+    assert_eq!(light(&node), (false, 25));
+}
+
+/// The cmd-1 request and response of PROTOCOL.md 11.7, byte for byte.
+#[test]
+fn set_params_command_answers_like_the_sdk_and_publishes_no_delta() {
+    let mut node = booted();
+    assert_eq!(remote(&mut node, r#"{"Light":{"Power":true}}"#).publish.len(), 1);
+    let mut request = b"\x01\x16EQPf7Rj7HFiBhFhvNMjLaB\x02\x01\x02\x04\x04\xc6\xa8\x3d\x68\x05\x02\x01\x00\x06\x24".to_vec();
+    request.extend_from_slice(br#"{"params":{"Light":{"Power":false}}}"#);
+    let out = to_node(&mut node, &request);
+
+    let mut response =
+        b"\x01\x16EQPf7Rj7HFiBhFhvNMjLaB\x03\x01\x00\x05\x02\x01\x00\x06\x37".to_vec();
+    response.extend_from_slice(br#"{"status":"success","params":{"Light":{"Power":false}}}"#);
+    assert_eq!(out.publish.len(), 1);
+    assert_eq!(out.publish[0].topic, t("from-node"));
+    assert_eq!(out.publish[0].payload, response);
+    assert_eq!(light(&node), (false, 25));
+    assert!(out.events.contains(&Event::CommandAnswered {
+        command: Command::SET_PARAMS,
+        status: Status::SUCCESS,
+        error: None,
+    }));
+
+    // The command's changes count as reported: no delta follows.
+    let out = node.report_changes().expect("nothing to report");
+    assert!(out.publish.is_empty(), "{:?}", publishes(&out));
+}
+
+#[test]
+fn set_params_command_rejections_and_failures() {
+    let mut node = booted();
+    let frame = |data: &str| {
+        let mut frame = b"\x01\x03abc\x02\x01\x01\x05\x02\x01\x00".to_vec();
+        frame.push(0x06);
+        frame.push(u8::try_from(data.len()).expect("short data"));
+        frame.extend_from_slice(data.as_bytes());
+        frame
+    };
+    // A refused value: status 0, "success", and no params (nothing changed).
+    let out = to_node(
+        &mut node,
+        &frame(r#"{"params":{"Light":{"Brightness":101}}}"#),
+    );
+    let mut expected = b"\x01\x03abc\x03\x01\x00\x05\x02\x01\x00\x06\x14".to_vec();
+    expected.extend_from_slice(br#"{"status":"success"}"#);
+    assert_eq!(out.publish[0].payload, expected);
+    assert_eq!(rejections(&out).len(), 1);
+    // No `params` object: status 1 (failed), no data.
+    let out = to_node(&mut node, &frame(r#"{"nothing":1}"#));
+    assert_eq!(
+        out.publish[0].payload,
+        b"\x01\x03abc\x03\x01\x01\x05\x02\x01\x00"
+    );
+    // A node-role caller may not set params: status 3 (auth fail).
+    let out = to_node(
+        &mut node,
+        b"\x01\x03abc\x02\x01\x08\x05\x02\x01\x00\x06\x0d{\"params\":{}}",
+    );
+    assert_eq!(
+        out.publish[0].payload,
+        b"\x01\x03abc\x03\x01\x03\x05\x02\x01\x00"
+    );
+    assert_eq!(light(&node), (false, 25));
+}
+
+#[test]
+fn unknown_custom_and_invalid_commands_get_their_tlv_status() {
+    let mut node = booted();
+    node.register_command(
+        Command(0x1000),
+        UserRole::SUPER_ADMIN | UserRole::PRIMARY,
+        |request: &Request<'_>, data: &mut Vec<u8>| {
+            data.extend_from_slice(format!("{{\"len\":{}}}", request.data.len()).as_bytes());
+            Outcome::Done
+        },
+    );
+    // Unknown command: status 4.
+    let out = to_node(&mut node, b"\x01\x02id\x02\x01\x01\x05\x02\x01\x10");
+    assert_eq!(
+        out.publish[0].payload,
+        b"\x01\x02id\x03\x01\x04\x05\x02\x01\x10"
+    );
+    // The custom command: status 0 with its data.
+    let out = to_node(
+        &mut node,
+        b"\x01\x02id\x02\x01\x02\x05\x02\x00\x10\x06\x02{}",
+    );
+    assert_eq!(
+        out.publish[0].payload,
+        b"\x01\x02id\x03\x01\x00\x05\x02\x00\x10\x06\x09{\"len\":2}"
+    );
+    // A frame with a dangling byte: status 2 (invalid), and the decode error.
+    let out = to_node(&mut node, b"\x01\x02id\x02\x01\x01\x05\x02\x01\x00\x06");
+    assert_eq!(out.publish[0].topic, t("from-node"));
+    let answer = rainmaker_tlv::Response::decode(&out.publish[0].payload).expect("a response");
+    assert_eq!(answer.status, Status::INVALID);
+    assert!(matches!(
+        out.events.as_slice(),
+        [Event::CommandAnswered {
+            status: Status::INVALID,
+            error: Some(_),
+            ..
+        }]
+    ));
+    assert_eq!(light(&node), (false, 25));
+}
+
+#[test]
+fn ota_offer_progress_and_end() {
+    let mut node = booted();
+    let offer = br#"{"ota_job_id":"k2Hn9xVd3QpLmA7sB4cE1f","url":"https://example.invalid/fw.bin","file_size":1536000,"fw_version":"1.1"}"#;
+    let out = node
+        .handle(Input::Received {
+            topic: &t("otaurl"),
+            payload: offer,
+        })
+        .expect("offer");
+    let [Event::OtaOffered(job)] = out.events.as_slice() else {
+        panic!("expected an offer, got {:?}", out.events);
+    };
+    assert_eq!(job.file_size, Some(1_536_000));
+    assert!(out.publish.is_empty());
+
+    // A second offer while the job runs is ignored, as the SDK does.
+    let out = node
+        .handle(Input::Received {
+            topic: &t("otaurl"),
+            payload: offer,
+        })
+        .expect("second offer");
+    assert!(matches!(out.events.as_slice(), [Event::OtaIgnored(_)]));
+
+    let progress = node
+        .report_ota_status(OtaJobStatus::InProgress, "Downloading Firmware Image")
+        .expect("job running");
+    assert_eq!(progress.topic, t("otastatus"));
+    assert_eq!(
+        String::from_utf8_lossy(&progress.payload),
+        r#"{"ota_job_id":"k2Hn9xVd3QpLmA7sB4cE1f","status":"in-progress","additional_info":"Downloading Firmware Image","ts":1700000000}"#
+    );
+    node.report_ota_status(
+        OtaJobStatus::Success,
+        "OTA Upgrade finished and verified successfully",
+    )
+    .expect("job running");
+    assert_eq!(
+        node.report_ota_status(OtaJobStatus::InProgress, "again"),
+        Err(NodeError::NoOtaJob)
+    );
+    let error = node
+        .handle(Input::Received {
+            topic: &t("otaurl"),
+            payload: br#"{"url":"x"}"#,
+        })
+        .expect_err("no job id");
+    assert!(error.to_string().contains("ota_job_id"), "{error}");
+}
+
+#[test]
+fn local_changes_report_the_delta_and_time_series() {
+    let mut node = booted();
+    assert!(node.report_changes().expect("no change").publish.is_empty());
+    node.device_mut::<Sensor>("Temperature Sensor")
+        .expect("sensor")
+        .temperature = 26.25;
+    let out = node.report_changes().expect("a change");
+    assert_eq!(
+        publishes(&out),
+        [
+            pair(
+                t("params/local"),
+                r#"{"Temperature Sensor":{"Temperature":26.25000}}"#
+            ),
+            pair(
+                t("tsdata"),
+                r#"{"ts_data_version":"2021-09-13","ts_data":[{"name":"Temperature Sensor.Temperature","type":"esp.param.temperature","dt":"float","records":[{"t":1700000000,"v":26.25000}]}]}"#
+            ),
+        ]
+    );
+    assert!(node.report_changes().expect("reported").publish.is_empty());
+}
+
+#[test]
+fn pending_mapping_holds_params_until_acknowledged() {
+    let mut node = node();
+    node.set_user_mapping("8f2f3c1e-1b2a-4c5d-9e8f-0a1b2c3d4e5f", "3a6c8e", true);
+    let out = node.handle(Input::Connected).expect("boots");
+    let sent = publishes(&out);
+    assert_eq!(
+        sent.iter()
+            .map(|(topic, _)| topic.clone())
+            .collect::<Vec<_>>(),
+        [t("config"), t("user/mapping"), t("from-node")]
+    );
+    assert_eq!(
+        sent[1].1,
+        r#"{"node_id":"7C9EBD4A1B2C","user_id":"8f2f3c1e-1b2a-4c5d-9e8f-0a1b2c3d4e5f","secret_key":"3a6c8e","reset":true}"#
+    );
+    assert_eq!(out.subscribe, [t("to-node")]);
+
+    let out = node
+        .handle(Input::MappingAcknowledged)
+        .expect("params start");
+    assert_eq!(out.subscribe, [t("params/remote"), t("otaurl")]);
+    let topics: Vec<String> = out.publish.iter().map(|p| p.topic.clone()).collect();
+    assert_eq!(topics, [t("params/local/init"), t("tsdata"), t("otafetch")]);
+    // Acknowledged once only.
+    assert!(
+        node.handle(Input::MappingAcknowledged)
+            .expect("no-op")
+            .publish
+            .is_empty()
+    );
+}
+
+#[test]
+fn ingest_topics_and_groups() {
+    let mut node = node()
+        .with_ingest_topics(true)
+        .with_group(GroupId::new("kitchen").expect("valid group"));
+    let out = node.handle(Input::Connected).expect("boots");
+    let topics: Vec<String> = out.publish.iter().map(|p| p.topic.clone()).collect();
+    assert_eq!(
+        topics,
+        [
+            format!("$aws/rules/esp_node_config/node/{ID}/config"),
+            format!("$aws/rules/esp_init_params/node/{ID}/params/local/init"),
+            format!("$aws/rules/esp_ts_ingest/node/{ID}/tsdata"),
+            format!("$aws/rules/esp_node_otafetch/node/{ID}/otafetch"),
+            format!("$aws/rules/esp_cmd_resp/node/{ID}/from-node"),
+        ]
+    );
+    assert_eq!(
+        out.subscribe,
+        [
+            t("params/remote"),
+            t("params/remote/kitchen"),
+            t("otaurl"),
+            t("to-node")
+        ]
+    );
+    // Group writes are accepted on the group topic; deltas go to the plain group topic.
+    let out = node
+        .handle(Input::Received {
+            topic: &t("params/remote/kitchen"),
+            payload: br#"{"Light":{"Power":true}}"#,
+        })
+        .expect("group write");
+    assert_eq!(
+        publishes(&out),
+        [pair(
+            t("params/local/kitchen"),
+            r#"{"Light":{"Power":true}}"#
+        )]
+    );
+    let error = node
+        .handle(Input::Received {
+            topic: &t("params/remote/garden"),
+            payload: br#"{"Light":{"Power":false}}"#,
+        })
+        .expect_err("not this node's group");
+    assert!(matches!(error, NodeError::OtherGroup(_)));
+}
+
+#[test]
+fn device_names_are_unique_and_params_document_is_complete() {
+    let mut node = node();
+    let error = node
+        .add_device(Light {
+            name: "Light".into(),
+            power: true,
+            brightness: 1,
+        })
+        .err();
+    assert_eq!(error, Some(NodeError::DuplicateName("Light".into())));
+    let mut expected = ParamsDocument::new();
+    let light: DeviceParams = [
+        ("Name", ParamValue::from("Light")),
+        ("Power", ParamValue::Bool(false)),
+        ("Brightness", ParamValue::Int(25)),
+    ]
+    .into_iter()
+    .collect();
+    *expected.device_mut("Light") = light;
+    assert_eq!(node.params().device("Light"), expected.device("Light"));
+    assert_eq!(node.params().len(), 2);
+}
