@@ -141,9 +141,11 @@ pub(crate) struct DeviceAttrs {
     pub model: Option<Keyed<LitStr>>,
     pub attributes: Option<Keyed<Vec<(LitStr, LitStr)>>>,
     pub no_primary: Option<Keyed<()>>,
+    /// `crate = "path"`: where `rainmaker_types` is, for re-exporting crates.
+    pub krate: Option<Keyed<syn::Path>>,
 }
 
-const DEVICE_KEYS: &str = "name, type (or kind), subtype, model, attributes, no_primary";
+const DEVICE_KEYS: &str = "name, type (or kind), subtype, model, attributes, no_primary, crate";
 
 impl DeviceAttrs {
     pub(crate) fn parse(attrs: &[syn::Attribute], errors: &mut Errors) -> Self {
@@ -212,6 +214,16 @@ impl DeviceAttrs {
                             content.parse::<Token![,]>()?;
                         }
                         set_once(errors, &mut out.attributes, key, "attributes", pairs);
+                    }
+                    "crate" => {
+                        let lit: LitStr = meta.value()?.parse()?;
+                        match lit.parse::<syn::Path>() {
+                            Ok(path) => set_once(errors, &mut out.krate, key, "crate", path),
+                            Err(_) => errors.at(
+                                lit.span(),
+                                "`crate` must be a path to rainmaker_types, like \"::rainmaker_types\"",
+                            ),
+                        }
                     }
                     "no_primary" => {
                         if has_value(meta.input) {

@@ -1,11 +1,32 @@
 //! Code generation: the static descriptor and the get / set glue of the `Device`
 //! impl. Validation is not generated; it lives in `rainmaker_types::device`.
+//! Every path into `rainmaker_types` starts with the crate path (`::rainmaker_types`
+//! unless `#[device(crate = "...")]` says otherwise).
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::{Literal, Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use crate::model::{Bounds, Device, Kind, Param, TimeSeries};
+
+/// `tokens` with every span set to `span`.
+fn respan(tokens: &TokenStream, span: Span) -> TokenStream {
+    tokens
+        .clone()
+        .into_iter()
+        .map(|mut tree| {
+            if let TokenTree::Group(group) = &tree {
+                let mut inner =
+                    proc_macro2::Group::new(group.delimiter(), respan(&group.stream(), span));
+                inner.set_span(span);
+                tree = TokenTree::Group(inner);
+            } else {
+                tree.set_span(span);
+            }
+            tree
+        })
+        .collect()
+}
 
 fn opt_str(value: Option<&str>) -> TokenStream {
     match value {
@@ -14,7 +35,7 @@ fn opt_str(value: Option<&str>) -> TokenStream {
     }
 }
 
-fn kind_tokens(kind: Kind) -> TokenStream {
+fn kind_tokens(krate: &TokenStream, kind: Kind) -> TokenStream {
     let variant = match kind {
         Kind::Bool => quote!(Bool),
         Kind::Int => quote!(Int),
@@ -23,10 +44,10 @@ fn kind_tokens(kind: Kind) -> TokenStream {
         Kind::Object => quote!(Object),
         Kind::Array => quote!(Array),
     };
-    quote!(::rainmaker_types::device::DataKind::#variant)
+    quote!(#krate::device::DataKind::#variant)
 }
 
-fn bounds_tokens(bounds: Option<Bounds>) -> TokenStream {
+fn bounds_tokens(krate: &TokenStream, bounds: Option<Bounds>) -> TokenStream {
     let bounds = match bounds {
         None => return quote!(::core::option::Option::None),
         Some(Bounds::Int { min, max, step }) => {
@@ -38,7 +59,7 @@ fn bounds_tokens(bounds: Option<Bounds>) -> TokenStream {
                 }
                 None => quote!(::core::option::Option::None),
             };
-            quote!(::rainmaker_types::device::Bounds::Int { min: #min, max: #max, step: #step })
+            quote!(#krate::device::Bounds::Int { min: #min, max: #max, step: #step })
         }
         Some(Bounds::Float { min, max, step }) => {
             // The model only holds finite numbers, which `f64_suffixed` accepts.
@@ -50,38 +71,38 @@ fn bounds_tokens(bounds: Option<Bounds>) -> TokenStream {
                 }
                 None => quote!(::core::option::Option::None),
             };
-            quote!(::rainmaker_types::device::Bounds::Float { min: #min, max: #max, step: #step })
+            quote!(#krate::device::Bounds::Float { min: #min, max: #max, step: #step })
         }
         Some(Bounds::ArrayMax(max)) => {
             let max = Literal::u32_suffixed(max);
-            quote!(::rainmaker_types::device::Bounds::ArrayMax(#max))
+            quote!(#krate::device::Bounds::ArrayMax(#max))
         }
     };
     quote!(::core::option::Option::Some(#bounds))
 }
 
-fn spec_tokens(param: &Param) -> TokenStream {
+fn spec_tokens(krate: &TokenStream, param: &Param) -> TokenStream {
     let name = &param.name;
     let param_type = opt_str(param.param_type.as_deref());
-    let data_type = kind_tokens(param.kind);
+    let data_type = kind_tokens(krate, param.kind);
     let (read, write) = (param.props.read, param.props.write);
     let time_series = match param.props.time_series {
         TimeSeries::None => quote!(None),
         TimeSeries::Full => quote!(Full),
         TimeSeries::Simple => quote!(Simple),
     };
-    let bounds = bounds_tokens(param.bounds);
+    let bounds = bounds_tokens(krate, param.bounds);
     let valid_strs = &param.valid_strs;
     let ui_type = opt_str(param.ui_type.as_deref());
     quote! {
-        ::rainmaker_types::device::ParamSpec {
+        #krate::device::ParamSpec {
             name: #name,
             param_type: #param_type,
             data_type: #data_type,
-            properties: ::rainmaker_types::device::Properties {
+            properties: #krate::device::Properties {
                 read: #read,
                 write: #write,
-                time_series: ::rainmaker_types::device::TimeSeries::#time_series,
+                time_series: #krate::device::TimeSeries::#time_series,
             },
             bounds: #bounds,
             valid_strs: &[#(#valid_strs),*],
@@ -93,7 +114,8 @@ fn spec_tokens(param: &Param) -> TokenStream {
 /// The whole derive output, wrapped in `const _: () = { ... };`.
 pub(crate) fn expand(device: &Device) -> TokenStream {
     let ident = &device.ident;
-    let private = quote!(::rainmaker_types::device::__private);
+    let krate = &device.krate;
+    let private = quote!(#krate::device::__private);
     let name = &device.name;
     let device_type = opt_str(device.device_type.as_deref());
     let subtype = opt_str(device.subtype.as_deref());
@@ -103,7 +125,7 @@ pub(crate) fn expand(device: &Device) -> TokenStream {
         .iter()
         .map(|(name, value)| quote!((#name, #value)));
     let primary = opt_str(device.primary.as_deref());
-    let specs = device.params.iter().map(spec_tokens);
+    let specs = device.params.iter().map(|param| spec_tokens(krate, param));
 
     let mut asserts = Vec::new();
     let mut getters = Vec::new();
@@ -113,10 +135,11 @@ pub(crate) fn expand(device: &Device) -> TokenStream {
         let ty = &param.ty;
         let span = ty.span();
         if param.assert_kind {
-            let kind = kind_tokens(param.kind);
+            let kind = kind_tokens(krate, param.kind);
             // Spanned on the field type, so a mismatch points at it.
+            let krate = respan(krate, span);
             asserts.push(quote_spanned! {span=>
-                const _: () = ::rainmaker_types::device::__private::assert_kind::<#ty>(#kind);
+                const _: () = #krate::device::__private::assert_kind::<#ty>(#kind);
             });
         }
         let (get, convert) = if param.kind.is_scalar() {
@@ -161,8 +184,8 @@ pub(crate) fn expand(device: &Device) -> TokenStream {
         const _: () = {
             #(#asserts)*
 
-            static __DESCRIPTOR: ::rainmaker_types::device::DeviceDescriptor =
-                ::rainmaker_types::device::DeviceDescriptor {
+            static __DESCRIPTOR: #krate::device::DeviceDescriptor =
+                #krate::device::DeviceDescriptor {
                     name: #name,
                     device_type: #device_type,
                     subtype: #subtype,
@@ -173,8 +196,8 @@ pub(crate) fn expand(device: &Device) -> TokenStream {
                 };
 
             #[automatically_derived]
-            impl ::rainmaker_types::device::Device for #ident {
-                fn descriptor(&self) -> &::rainmaker_types::device::DeviceDescriptor {
+            impl #krate::device::Device for #ident {
+                fn descriptor(&self) -> &#krate::device::DeviceDescriptor {
                     &__DESCRIPTOR
                 }
 
@@ -183,7 +206,7 @@ pub(crate) fn expand(device: &Device) -> TokenStream {
                 fn param_value(
                     &self,
                     __index: usize,
-                ) -> #private::Option<::rainmaker_types::ParamValue> {
+                ) -> #private::Option<#krate::ParamValue> {
                     match __index {
                         #(#getters)*
                         _ => #private::None,
@@ -193,11 +216,11 @@ pub(crate) fn expand(device: &Device) -> TokenStream {
                 fn set_param(
                     &mut self,
                     __index: usize,
-                    __value: &::rainmaker_types::ParamValue,
-                ) -> #private::Result<(), ::rainmaker_types::device::WriteRejection> {
+                    __value: &#krate::ParamValue,
+                ) -> #private::Result<(), #krate::device::WriteRejection> {
                     match __index {
                         #(#setters)*
-                        _ => #private::Err(::rainmaker_types::device::WriteRejection::UnknownParam),
+                        _ => #private::Err(#krate::device::WriteRejection::UnknownParam),
                     }
                 }
             }

@@ -40,6 +40,7 @@
 //! | `subtype = "..."`, `model = "..."` | subtype and model |
 //! | `attributes("serial" = "42", ...)` | device attributes, in order |
 //! | `no_primary` | the device has no primary param (services); otherwise exactly one param must be `primary` |
+//! | `crate = "my_sdk::rainmaker"` | the path of `rainmaker_types`, for crates that re-export it (default `::rainmaker_types`) |
 //!
 //! A node with several devices of one type names each instance: mark a field
 //! (`String` or anything `AsRef<str>`) `#[device(instance_name)]` and

@@ -146,6 +146,8 @@ pub(crate) struct Param {
 /// The checked device.
 pub(crate) struct Device {
     pub ident: syn::Ident,
+    /// The path of the `rainmaker_types` crate, `::rainmaker_types` by default.
+    pub krate: proc_macro2::TokenStream,
     /// The field holding the instance's name, if any.
     pub instance_name: Option<syn::Ident>,
     pub name: String,
@@ -321,8 +323,13 @@ impl Device {
         }
 
         let text = |lit: &Option<Keyed<syn::LitStr>>| lit.as_ref().map(|lit| lit.value.value());
+        let krate = match &attrs.krate {
+            Some(path) => quote::ToTokens::to_token_stream(&path.value),
+            None => quote::quote!(::rainmaker_types),
+        };
         Some(Self {
             ident: input.ident.clone(),
+            krate,
             instance_name,
             name: text(&attrs.name).unwrap_or_else(|| input.ident.to_string()),
             device_type: text(&attrs.device_type),

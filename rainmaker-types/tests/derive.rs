@@ -724,3 +724,56 @@ fn bools_accept_one_and_zero_like_the_sdk_parser() {
         Ok(ParamValue::Float(3.0))
     );
 }
+
+/// A crate that re-exports `rainmaker_types` under another path.
+mod facade {
+    pub use rainmaker_types as rm;
+}
+
+#[derive(Device)]
+#[device(crate = "facade::rm", no_primary)]
+struct ThroughFacade {
+    #[param(data_type = "int")]
+    level: Percent,
+}
+
+/// A newtype scalar param: `ParamField` by hand, `data_type` on the field.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Percent(u8);
+
+impl rainmaker_types::device::ParamField for Percent {
+    const KIND: DataKind = DataKind::Int;
+
+    fn to_param_value(&self) -> ParamValue {
+        ParamValue::Int(i64::from(self.0))
+    }
+
+    fn from_param_value(value: &ParamValue) -> Result<Self, WriteRejection> {
+        match value.as_i64() {
+            Some(n @ 0..=100) => Ok(Self(n as u8)),
+            _ => Err(WriteRejection::AboveMax {
+                max: ParamValue::Int(100),
+            }),
+        }
+    }
+}
+
+#[test]
+fn crate_path_and_newtype_params() {
+    let mut device = ThroughFacade { level: Percent(5) };
+    assert_eq!(device.config_json()["params"][0]["data_type"], "int");
+    assert!(
+        device
+            .apply(&write(&[("Level", ParamValue::Int(50))]))
+            .is_ok()
+    );
+    assert_eq!(device.level, Percent(50));
+    let outcome = device.apply(&write(&[("Level", ParamValue::Int(101))]));
+    assert_eq!(
+        outcome.errors[0].reason,
+        WriteRejection::AboveMax {
+            max: ParamValue::Int(100)
+        }
+    );
+    assert_eq!(device.level, Percent(50));
+}

@@ -7,4 +7,10 @@ struct Light {
     power: bool,
 }
 
+#[derive(Device)]
+#[device(crate = "not a path", no_primary)]
+struct BadCrate {
+    power: bool,
+}
+
 fn main() {}
