@@ -154,6 +154,9 @@ pub enum Bounds {
     },
     /// Bounds of a float param: `min <= value <= max`, and `(value - min) / step`
     /// within 1e-4 of an integer when there is a step (float rounding tolerance).
+    /// Values are checked as `f64`; an `f32` field then rounds the value to the
+    /// nearest `f32`, which may lie just outside bounds that `f32` cannot represent
+    /// exactly (such as `0.1`).
     Float {
         /// The smallest value.
         min: f64,
@@ -667,6 +670,42 @@ pub trait Device {
             }
         }
         outcome
+    }
+}
+
+/// A boxed device is a device, so generic code over `D: Device` also takes
+/// `Box<dyn Device>`. Every method forwards, overrides included.
+impl<D: Device + ?Sized> Device for Box<D> {
+    fn descriptor(&self) -> &DeviceDescriptor {
+        (**self).descriptor()
+    }
+
+    fn param_value(&self, index: usize) -> Option<ParamValue> {
+        (**self).param_value(index)
+    }
+
+    fn set_param(&mut self, index: usize, value: &ParamValue) -> Result<(), WriteRejection> {
+        (**self).set_param(index, value)
+    }
+
+    fn name(&self) -> &str {
+        (**self).name()
+    }
+
+    fn config_json(&self) -> Value {
+        (**self).config_json()
+    }
+
+    fn params(&self) -> DeviceParams {
+        (**self).params()
+    }
+
+    fn delta(&self, last_reported: &DeviceParams) -> DeviceParams {
+        (**self).delta(last_reported)
+    }
+
+    fn apply(&mut self, write: &DeviceParams) -> WriteOutcome {
+        (**self).apply(write)
     }
 }
 

@@ -528,6 +528,17 @@ fn devices_are_object_safe() {
         devices[0].params().get("Brightness"),
         Some(&ParamValue::Int(70))
     );
+
+    // Boxes are devices too, and forward overridden methods.
+    fn name_of<D: Device>(device: &D) -> String {
+        device.name().to_owned()
+    }
+    let named: Box<dyn Device> = Box::new(NamedLight {
+        id: "Porch".into(),
+        power: true,
+    });
+    assert_eq!(name_of(&named), "Porch");
+    assert_eq!(named.config_json()["name"], "Porch");
 }
 
 /// A device whose params are only known at run time implements the trait by hand.
