@@ -67,6 +67,9 @@ impl SpecError {
 pub struct Spec {
     origin: String,
     document: Value,
+    /// The same document as parsed YAML, which keeps the key order of mappings
+    /// (`document` does not: its objects are sorted).
+    ordered: serde_norway::Value,
 }
 
 impl Spec {
@@ -83,11 +86,17 @@ impl Spec {
     /// Parses spec text; `origin` names it in error messages.
     pub fn from_yaml(text: &str, origin: impl Into<String>) -> Result<Self, SpecError> {
         let origin = origin.into();
-        let document = serde_norway::from_str(text).map_err(|error| SpecError::Yaml {
+        let yaml_error = |error: serde_norway::Error| SpecError::Yaml {
             origin: origin.clone(),
             message: error.to_string(),
-        })?;
-        Ok(Self { origin, document })
+        };
+        let ordered: serde_norway::Value = serde_norway::from_str(text).map_err(yaml_error)?;
+        let document = serde_norway::from_value(ordered.clone()).map_err(yaml_error)?;
+        Ok(Self {
+            origin,
+            document,
+            ordered,
+        })
     }
 
     /// Where the spec came from (its path, or the label given to [`Spec::from_yaml`]).
@@ -98,6 +107,29 @@ impl Spec {
     /// The whole document.
     pub fn document(&self) -> &Value {
         &self.document
+    }
+
+    /// The keys of the mapping at `pointer` (no `$ref`s followed) in the order the
+    /// document writes them; `None` when there is no mapping there.
+    pub fn ordered_keys(&self, pointer: &Pointer) -> Option<Vec<String>> {
+        let mut value = &self.ordered;
+        for token in pointer.tokens() {
+            value = match value {
+                serde_norway::Value::Mapping(map) => map.iter().find_map(|(key, child)| {
+                    (yaml_key(key).as_deref() == Some(token.as_str())).then_some(child)
+                })?,
+                serde_norway::Value::Sequence(items) => items.get(token.parse::<usize>().ok()?)?,
+                serde_norway::Value::Tagged(tagged) => &tagged.value,
+                _ => return None,
+            };
+        }
+        while let serde_norway::Value::Tagged(tagged) = value {
+            value = &tagged.value;
+        }
+        match value {
+            serde_norway::Value::Mapping(map) => Some(map.keys().filter_map(yaml_key).collect()),
+            _ => None,
+        }
     }
 
     /// The value at `pointer`, without following `$ref`s.
@@ -130,7 +162,10 @@ impl Spec {
                 at: here.join("$ref"),
                 target: target.to_string(),
             };
-            let pointer = target.as_str().and_then(Pointer::parse).ok_or_else(unresolved)?;
+            let pointer = target
+                .as_str()
+                .and_then(Pointer::parse)
+                .ok_or_else(unresolved)?;
             value = self.get(&pointer).ok_or_else(unresolved)?;
             here = pointer;
         }
@@ -159,6 +194,16 @@ impl Spec {
     }
 }
 
+/// A YAML mapping key as the JSON object key it becomes.
+fn yaml_key(key: &serde_norway::Value) -> Option<String> {
+    match key {
+        serde_norway::Value::String(text) => Some(text.clone()),
+        serde_norway::Value::Number(number) => Some(number.to_string()),
+        serde_norway::Value::Bool(flag) => Some(flag.to_string()),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,7 +224,10 @@ mod tests {
     fn unresolved_ref_names_its_location() {
         let spec = spec("a: {x: {$ref: '#/missing'}}\n");
         let error = spec.check_refs().expect_err("must fail");
-        assert_eq!(error.to_string(), "#/a/x/$ref: unresolved $ref `\"#/missing\"`");
+        assert_eq!(
+            error.to_string(),
+            "#/a/x/$ref: unresolved $ref `\"#/missing\"`"
+        );
     }
 
     #[test]
@@ -189,8 +237,26 @@ mod tests {
     }
 
     #[test]
+    fn ordered_keys_keep_document_order() {
+        let spec = spec("a: {zeta: 1, alpha: 2, mid: {$ref: '#/b'}}\nb: {}\n");
+        let keys = spec.ordered_keys(&Pointer::root().join("a"));
+        assert_eq!(
+            keys,
+            Some(vec![
+                "zeta".to_owned(),
+                "alpha".to_owned(),
+                "mid".to_owned()
+            ])
+        );
+        assert_eq!(spec.ordered_keys(&Pointer::root().join("missing")), None);
+    }
+
+    #[test]
     fn invalid_yaml_is_an_error() {
         let error = Spec::from_yaml("a: [1, 2", "bad.yaml").expect_err("must fail");
-        assert!(error.to_string().starts_with("bad.yaml: invalid YAML"), "{error}");
+        assert!(
+            error.to_string().starts_with("bad.yaml: invalid YAML"),
+            "{error}"
+        );
     }
 }

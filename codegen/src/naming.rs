@@ -1,0 +1,242 @@
+//! Every rule that turns a name from the spec into a Rust name.
+//!
+//! The rules, each with its own unit test below:
+//!
+//! 1. **Words.** A wire name is split into words at every character that is not an
+//!    ASCII letter or digit (`esp.param.tz_posix`, `TZ-POSIX`, `in-progress`), at a
+//!    lower-case letter or digit followed by an upper-case letter (`clientId`), and
+//!    before the last capital of a run of capitals followed by a lower-case letter
+//!    (`HTTPServer` is `HTTP` + `Server`). Digits stay with the word they follow
+//!    (`k0`, `int32`).
+//! 2. **Types and variants** are `UpperCamelCase`: every word is lower-cased and its
+//!    first letter capitalised, so acronyms read as words (`TZ-POSIX` -> `TzPosix`,
+//!    `CCT` -> `Cct`).
+//! 3. **Fields, functions and modules** are `snake_case`: lower-cased words joined by
+//!    `_` (`clientId` -> `client_id`, `esp.alert.str` -> `esp_alert_str`).
+//! 4. **Leading digits.** A type or variant name that would start with a digit gets
+//!    the prefix `N` (`2020-03-20` -> `N20200320`); a snake-case name gets the prefix
+//!    `n_` (`5ghz` -> `n_5ghz`).
+//! 5. **Keywords.** A snake-case name that is a Rust keyword becomes a raw identifier
+//!    (`type` -> `r#type`, `match` -> `r#match`); serde uses the name without `r#`, so
+//!    no rename is needed. The four keywords that cannot be raw (`crate`, `self`,
+//!    `super`, `Self`) get a trailing `_` instead. A camel-case name can only clash
+//!    with `Self`, which becomes `Self_`.
+//! 6. **Empty names.** A name with no letters or digits at all (`-`, `""`) is an
+//!    error: the caller reports it with the spec location.
+//! 7. **Prefix stripping** (standard types): `esp.param.tz_posix` in the set of
+//!    `esp.param.*` names is named from what follows the common prefix (`TzPosix`).
+//!
+//! The wire name is kept with `#[serde(rename = "...")]` wherever [`needs_rename`]
+//! says the Rust name differs from it.
+
+/// Keywords that are valid as raw identifiers (`r#type`).
+const RAW_KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
+    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
+    "static", "struct", "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized",
+    "use", "virtual", "where", "while", "yield",
+];
+
+/// Keywords that cannot be raw identifiers.
+const NON_RAW_KEYWORDS: &[&str] = &["crate", "self", "super", "Self"];
+
+/// Splits a wire name into words (rule 1).
+pub fn words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    for chunk in name.split(|c: char| !c.is_ascii_alphanumeric()) {
+        let chars: Vec<char> = chunk.chars().collect();
+        let mut start = 0;
+        for index in 1..chars.len() {
+            let previous = chars[index - 1];
+            let current = chars[index];
+            let next_is_lower = chars.get(index + 1).is_some_and(char::is_ascii_lowercase);
+            let lower_to_upper = (previous.is_ascii_lowercase() || previous.is_ascii_digit())
+                && current.is_ascii_uppercase();
+            let acronym_end =
+                previous.is_ascii_uppercase() && current.is_ascii_uppercase() && next_is_lower;
+            if lower_to_upper || acronym_end {
+                words.push(chars[start..index].iter().collect());
+                start = index;
+            }
+        }
+        if start < chars.len() {
+            words.push(chars[start..].iter().collect());
+        }
+    }
+    words
+}
+
+/// An `UpperCamelCase` type or variant name for a wire name (rules 1, 2, 4, 5), or
+/// `None` when the name has no letters or digits (rule 6).
+pub fn camel(name: &str) -> Option<String> {
+    let mut out = String::new();
+    for word in words(name) {
+        let lower = word.to_ascii_lowercase();
+        let mut chars = lower.chars();
+        if let Some(first) = chars.next() {
+            out.push(first.to_ascii_uppercase());
+            out.extend(chars);
+        }
+    }
+    if out.is_empty() {
+        return None;
+    }
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, 'N');
+    }
+    if out == "Self" {
+        out.push('_');
+    }
+    Some(out)
+}
+
+/// A `snake_case` field or function name for a wire name (rules 1, 3, 4, 5), or `None`
+/// when the name has no letters or digits (rule 6). Keywords come back as raw
+/// identifiers (`r#type`).
+pub fn snake(name: &str) -> Option<String> {
+    let mut out = words(name)
+        .iter()
+        .map(|word| word.to_ascii_lowercase())
+        .collect::<Vec<_>>()
+        .join("_");
+    if out.is_empty() {
+        return None;
+    }
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert_str(0, "n_");
+    }
+    if NON_RAW_KEYWORDS.contains(&out.as_str()) {
+        out.push('_');
+    } else if RAW_KEYWORDS.contains(&out.as_str()) {
+        out.insert_str(0, "r#");
+    }
+    Some(out)
+}
+
+/// An `UPPER_SNAKE_CASE` constant name for a wire name, or `None` when the name has no
+/// letters or digits.
+pub fn screaming(name: &str) -> Option<String> {
+    snake(name).map(|snake| snake.trim_start_matches("r#").to_ascii_uppercase())
+}
+
+/// Whether a field named `rust` (as returned by [`snake`] or [`camel`]) needs
+/// `#[serde(rename = wire)]` to keep its wire name. Raw identifiers serialise
+/// without their `r#`.
+pub fn needs_rename(rust: &str, wire: &str) -> bool {
+    rust.trim_start_matches("r#") != wire
+}
+
+/// The longest common prefix of `names` that ends just after a `.` (rule 7), such as
+/// `esp.param.` for a set of param types; empty when there is none or only one name.
+pub fn common_dotted_prefix<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    let mut names = names.into_iter();
+    let Some(first) = names.next() else {
+        return String::new();
+    };
+    let mut prefix = first.len();
+    let mut count = 1;
+    for name in names {
+        count += 1;
+        prefix = first
+            .bytes()
+            .zip(name.bytes())
+            .take(prefix)
+            .take_while(|(a, b)| a == b)
+            .count();
+    }
+    if count < 2 {
+        return String::new();
+    }
+    match first[..prefix].rfind('.') {
+        Some(dot) => first[..=dot].to_owned(),
+        None => String::new(),
+    }
+}
+
+/// The `UpperCamelCase` variant name of `wire` once `prefix` (from
+/// [`common_dotted_prefix`]) is stripped (rule 7).
+pub fn camel_without_prefix(wire: &str, prefix: &str) -> Option<String> {
+    camel(wire.strip_prefix(prefix).unwrap_or(wire))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(name: &str) -> String {
+        camel(name).unwrap_or_default()
+    }
+
+    fn s(name: &str) -> String {
+        snake(name).unwrap_or_default()
+    }
+
+    #[test]
+    fn rule_1_words_split_at_separators_case_changes_and_acronyms() {
+        assert_eq!(words("esp.param.tz_posix"), ["esp", "param", "tz", "posix"]);
+        assert_eq!(words("TZ-POSIX"), ["TZ", "POSIX"]);
+        assert_eq!(words("clientId"), ["client", "Id"]);
+        assert_eq!(words("HTTPServer"), ["HTTP", "Server"]);
+        assert_eq!(words("k0"), ["k0"]);
+        assert_eq!(words("int32Value"), ["int32", "Value"]);
+    }
+
+    #[test]
+    fn rule_2_camel_case_for_types_and_variants() {
+        assert_eq!(c("in-progress"), "InProgress");
+        assert_eq!(c("TZ-POSIX"), "TzPosix");
+        assert_eq!(c("CCT"), "Cct");
+        assert_eq!(c("MQTT_KEEP_ALIVE_TIMEOUT"), "MqttKeepAliveTimeout");
+        assert_eq!(c("nodeConfig"), "NodeConfig");
+        assert_eq!(c("NodeConfig"), "NodeConfig");
+        assert_eq!(c("esp.param.power"), "EspParamPower");
+    }
+
+    #[test]
+    fn rule_3_snake_case_for_fields() {
+        assert_eq!(s("clientId"), "client_id");
+        assert_eq!(s("esp.alert.str"), "esp_alert_str");
+        assert_eq!(s("TZ-POSIX"), "tz_posix");
+        assert_eq!(s("fw_version"), "fw_version");
+        assert_eq!(s("secure_boot_digest"), "secure_boot_digest");
+    }
+
+    #[test]
+    fn rule_4_leading_digits_get_a_prefix() {
+        assert_eq!(c("2020-03-20"), "N20200320");
+        assert_eq!(s("5ghz"), "n_5ghz");
+    }
+
+    #[test]
+    fn rule_5_keywords_become_raw_or_get_an_underscore() {
+        assert_eq!(s("type"), "r#type");
+        assert_eq!(s("match"), "r#match");
+        assert_eq!(s("self"), "self_");
+        assert_eq!(s("crate"), "crate_");
+        assert_eq!(c("self"), "Self_");
+        assert!(!needs_rename("r#type", "type"));
+        assert!(needs_rename("client_id", "clientId"));
+        assert_eq!(screaming("type").as_deref(), Some("TYPE"));
+    }
+
+    #[test]
+    fn rule_6_names_without_letters_or_digits_are_rejected() {
+        assert_eq!(camel("-"), None);
+        assert_eq!(snake(""), None);
+        assert_eq!(screaming("."), None);
+    }
+
+    #[test]
+    fn rule_7_common_dotted_prefix_is_stripped() {
+        let names = ["esp.param.power", "esp.param.tz_posix", "esp.param.pop"];
+        let prefix = common_dotted_prefix(names);
+        assert_eq!(prefix, "esp.param.");
+        assert_eq!(
+            camel_without_prefix("esp.param.tz_posix", &prefix).as_deref(),
+            Some("TzPosix")
+        );
+        assert_eq!(common_dotted_prefix(["esp.ui.toggle"]), "");
+        assert_eq!(common_dotted_prefix(["a.b", "c.d"]), "");
+    }
+}
