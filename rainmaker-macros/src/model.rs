@@ -95,6 +95,25 @@ fn classify(ty: &syn::Type) -> TypeKind {
     }
 }
 
+/// The name and value range of a recognised integer field type.
+fn int_range(ty: &syn::Type) -> Option<(&'static str, i64, i64)> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    let range = match last.ident.to_string().as_str() {
+        "i8" => ("i8", i64::from(i8::MIN), i64::from(i8::MAX)),
+        "i16" => ("i16", i64::from(i16::MIN), i64::from(i16::MAX)),
+        "i32" => ("i32", i64::from(i32::MIN), i64::from(i32::MAX)),
+        "i64" => ("i64", i64::MIN, i64::MAX),
+        "u8" => ("u8", 0, i64::from(u8::MAX)),
+        "u16" => ("u16", 0, i64::from(u16::MAX)),
+        "u32" => ("u32", 0, i64::from(u32::MAX)),
+        _ => return None,
+    };
+    Some(range)
+}
+
 /// A param's properties.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Props {
@@ -458,6 +477,21 @@ impl Param {
                 None => None,
             }),
         };
+        if let Some(Bounds::Int { min, max, .. }) = bounds
+            && let Some((type_name, low, high)) = int_range(ty)
+            && (min < low || max > high)
+        {
+            let span = attrs
+                .bounds
+                .as_ref()
+                .map_or_else(|| ty.span(), |bounds| bounds.key);
+            errors.at(
+                span,
+                format_args!(
+                    "bounds {min}..={max} do not fit the field type `{type_name}` ({low}..={high})"
+                ),
+            );
+        }
 
         let mut valid_strs = Vec::new();
         if let Some(strs) = &attrs.valid_strs {

@@ -11,3 +11,12 @@ struct Fan {
 }
 
 fn main() {}
+
+#[derive(Device)]
+#[device(no_primary)]
+struct Narrow {
+    #[param(standard = Cct)]
+    cct: u8,
+    #[param(bounds(min = -1, max = 10))]
+    level: u16,
+}
