@@ -81,11 +81,12 @@
 //! # Compile errors
 //!
 //! Unknown and duplicate keys, bounds on a param that is not int, float or array,
-//! `min > max`, a non-positive step, `valid_strs` on a non-string param, both
-//! time-series kinds, full time series on an object or array param, no or two primary
-//! params, duplicate param names, a field type that contradicts `data_type` or the
-//! standard type: each is a compile error spanned on the offending token, and all of
-//! them are reported at once.
+//! `min > max`, a non-positive step, int bounds outside the field's integer type,
+//! `valid_strs` on a non-string param, both time-series kinds, full time series on an
+//! object or array param, no or two primary params, duplicate param names, a field
+//! type that contradicts `data_type` or the standard type, `u64`-like field types,
+//! more than 255 params: each is a compile error spanned on the offending token, and
+//! all of them are reported at once. `rainmaker-types/tests/ui/` pins each message.
 
 // The macro never panics: every problem is a spanned compile error.
 #![cfg_attr(
