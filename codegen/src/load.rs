@@ -44,7 +44,7 @@ pub fn load(spec: &Spec) -> Result<Model> {
     loader.load_schemas()?;
     loader.load_messages()?;
     loader.load_channels()?;
-    loader.model.standard_types = crate::load_standard::load(spec)?;
+    loader.model.standard_types = crate::load_standard::load(spec, &loader.model)?;
     Ok(loader.model)
 }
 
@@ -145,6 +145,13 @@ impl Loader<'_> {
         }
         for (at, name) in named {
             let schema = self.value(&at)?.clone();
+            let slot = self.model.types.len();
+            self.model.types.push(TypeDef {
+                at: at.clone(),
+                name: name.clone(),
+                description: description(&schema),
+                kind: TypeKind::RawBytes,
+            });
             let kind = match self.kind_of(&schema, &at, &name)? {
                 Some(kind) => kind,
                 None if is_binary(&schema) => TypeKind::RawBytes,
@@ -152,12 +159,9 @@ impl Loader<'_> {
                     inner: self.scalar_of(&schema, &at, &name)?,
                 },
             };
-            self.model.types.push(TypeDef {
-                at,
-                name,
-                description: description(&schema),
-                kind,
-            });
+            if let Some(def) = self.model.types.get_mut(slot) {
+                def.kind = kind;
+            }
         }
         Ok(())
     }
@@ -180,18 +184,29 @@ impl Loader<'_> {
         if let Some(rust) = schema.get("x-rust-type").and_then(Value::as_str) {
             return Ok(TypeRef::Runtime(rust.to_owned()));
         }
+        if !defines_type(schema) {
+            return self.scalar_of(schema, at, hint);
+        }
+        self.reserve(hint, at)?;
+        // Take the slot before the kind is built, so the type comes before the inline
+        // types it contains.
+        let slot = self.model.types.len();
+        self.model.types.push(TypeDef {
+            at: at.clone(),
+            name: hint.to_owned(),
+            description: description(schema),
+            kind: TypeKind::Alias {
+                inner: TypeRef::Json,
+            },
+        });
         match self.kind_of(schema, at, hint)? {
             Some(kind) => {
-                self.reserve(hint, at)?;
-                self.model.types.push(TypeDef {
-                    at: at.clone(),
-                    name: hint.to_owned(),
-                    description: description(schema),
-                    kind,
-                });
+                if let Some(def) = self.model.types.get_mut(slot) {
+                    def.kind = kind;
+                }
                 Ok(TypeRef::Named(hint.to_owned()))
             }
-            None => self.scalar_of(schema, at, hint),
+            None => Err(Error::unsupported(at, "a schema the generator cannot name")),
         }
     }
 
@@ -686,6 +701,17 @@ impl Loader<'_> {
         }
         Ok(indices)
     }
+}
+
+/// Whether a schema needs a named type of its own (what [`Loader::kind_of`] builds).
+fn defines_type(schema: &Value) -> bool {
+    let nullable = matches!(schema.get("type"), Some(Value::Array(types)) if types.len() > 1);
+    let object = schema.get("type").and_then(Value::as_str) == Some("object");
+    !nullable
+        && (schema.get("oneOf").is_some()
+            || schema.get("enum").is_some()
+            || schema.get("x-rainmaker-known-values").is_some()
+            || (object && schema.get("properties").is_some()))
 }
 
 /// Whether a schema is raw bytes (`type: string, format: binary`).

@@ -228,19 +228,28 @@ pub struct Variant {
 /// The standard-type catalogue (`x-rainmaker-standard-types`).
 #[derive(Debug, Clone, Default)]
 pub struct StandardTypes {
+    /// Where the catalogue is.
+    pub at: Pointer,
+    /// The catalogue's description.
+    pub description: Option<String>,
     /// UI types.
     pub ui_types: Vec<StandardType>,
     /// Device types.
     pub device_types: Vec<StandardType>,
     /// Service types.
     pub service_types: Vec<StandardType>,
-    /// Param types, with their defaults where the SDK has them.
-    pub param_types: Vec<StandardParamType>,
+    /// Param types (with defaults) followed by the other known param types.
+    pub param_types: Vec<StandardType>,
     /// The standard service instances the SDK creates.
     pub services: Vec<StandardService>,
+    /// The Rust name of the data-type enum of the messages module (`DataType`).
+    pub data_type_enum: String,
+    /// The Rust name of the param-property enum of the messages module
+    /// (`ParamProperty`).
+    pub property_enum: String,
 }
 
-/// A standard type string (`esp.ui.toggle`).
+/// A standard type string (`esp.ui.toggle`) and what the catalogue says about it.
 #[derive(Debug, Clone)]
 pub struct StandardType {
     /// The wire string.
@@ -249,27 +258,24 @@ pub struct StandardType {
     pub rust: String,
     /// Its description.
     pub description: Option<String>,
-}
-
-/// A standard param type with the defaults of its constructor.
-#[derive(Debug, Clone)]
-pub struct StandardParamType {
-    /// The type string and name.
-    pub ty: StandardType,
-    /// The defaults, when the SDK has a constructor for it.
+    /// The default param name (param types).
+    pub default_name: Option<String>,
+    /// The defaults of the SDK's constructor (param types that have one).
     pub defaults: Option<ParamDefaults>,
+    /// The SDK's constructor (device types that have one).
+    pub constructor: Option<DeviceConstructor>,
 }
 
 /// The defaults of a standard param type.
 #[derive(Debug, Clone)]
 pub struct ParamDefaults {
-    /// The default param name (`Power`).
-    pub name: String,
-    /// The data type (`bool`, `int`, ...).
+    /// The data type, as the Rust variant of the data-type enum (`Bool`).
     pub data_type: String,
-    /// The properties (`read`, `write`, ...).
+    /// The properties, as Rust variants of the property enum (`Read`, `Write`).
     pub properties: Vec<String>,
-    /// The UI type, if any (`esp.ui.toggle`).
+    /// Whether the SDK persists the value in NVS.
+    pub persist: bool,
+    /// The UI type, as the Rust variant of the generated `UiType` (`Toggle`).
     pub ui_type: Option<String>,
     /// The bounds, if any.
     pub bounds: Option<Bounds>,
@@ -286,15 +292,26 @@ pub struct Bounds {
     pub step: Option<f64>,
 }
 
+/// The SDK constructor of a standard device type.
+#[derive(Debug, Clone)]
+pub struct DeviceConstructor {
+    /// The param names it creates.
+    pub params: Vec<String>,
+    /// The primary param.
+    pub primary: Option<String>,
+}
+
 /// A standard service instance (`Time`: `esp.service.time` with `TZ`, `TZ-POSIX`).
 #[derive(Debug, Clone)]
 pub struct StandardService {
     /// The service name (`Time`).
     pub name: String,
-    /// The service type string.
+    /// The service type, as the Rust variant of the generated `ServiceType`.
     pub service_type: String,
     /// The param names.
     pub params: Vec<String>,
+    /// The attributes (name, value).
+    pub attributes: Vec<(String, String)>,
     /// Its description.
     pub description: Option<String>,
 }

@@ -21,11 +21,13 @@ pub use ids::{GroupId, IdError, NodeId};
 pub use payload::{JsonPayload, Payload};
 pub use value::{DeviceParams, ParamValue, ParamsDocument};
 
+
 // Generated from the spec by `rainmaker-codegen` (never edited by hand). The topic
 // parameters use the hand-written `NodeId` and `GroupId` of `ids.rs`.
 pub mod generated;
 pub use generated::{
     Channel, Direction, DispatchError, Envelope, Message, Qos, Topic, TopicForm, messages,
+    standard_types,
 };
 // `JsonSchema` for the hand-written types that generated messages contain.
 #[cfg(feature = "schemars")]

@@ -198,7 +198,7 @@ fn emit_enum(name: &Ident, docs: &TokenStream, variants: &[Variant]) -> TokenStr
         quote! { Self::#rust => #wire, }
     });
     let all = variants.iter().map(|variant| ident(&variant.rust));
-    let count = variants.len();
+    let count = proc_macro2::Literal::usize_unsuffixed(variants.len());
     quote! {
         #docs
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -246,7 +246,7 @@ pub(crate) fn emit_open_enum(name: &str, docs: &TokenStream, variants: &[Variant
         })
         .collect();
     let known = variants.iter().map(|variant| ident(&variant.rust));
-    let count = variants.len();
+    let count = proc_macro2::Literal::usize_unsuffixed(variants.len());
     let open_note = " The set is open: values the spec does not list are kept in [`Self::Other`]. \
                      Build values with `From<&str>` so that a listed value never ends up in \
                      `Other`.";

@@ -128,7 +128,7 @@ fn emit_channel(model: &Model) -> TokenStream {
             let docs = channel_doc(channel);
             quote! { #docs #variant, }
         });
-    let count = model.channels.len();
+    let count = Literal::usize_unsuffixed(model.channels.len());
     let keys = model.channels.iter().map(|channel| channel.key.as_str());
     let addresses = model
         .channels

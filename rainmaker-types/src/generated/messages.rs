@@ -7,6 +7,37 @@
 //! Struct fields keep the schema's property order, which is the order the SDK writes keys in.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 #![allow(clippy::enum_variant_names, clippy::large_enum_variant)]
+/// The node configuration. Key order as emitted by the SDK: node_id,
+/// config_version, info, attributes, devices, services. `devices` and `services`
+/// appear together, iff the node has at least one device or service (either may
+/// then be `[]`). Unknown keys are kept.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NodeConfig {
+    /// The node id; same as the MQTT client id and the topic's node id.
+    pub node_id: String,
+    /// Version of the config format. Open string: the SDK sends `2020-03-20`;
+    /// ESP Insights' standalone mini-config sends `2019-09-11`.
+    pub config_version: NodeConfigConfigVersion,
+    /// General information about the node. Key order: name, fw_version, type, subtype,
+    /// readme, model, project_name, platform, secure_boot_digest. Unknown keys are kept.
+    pub info: NodeInfo,
+    /// Node attributes; omitted when there are none. Names are unique per node. The
+    /// SDK adds `cmd-resp` = `1` when command-response is enabled (the default) and
+    /// `network-id` (8 hex digits, the Thread partition id) on Thread nodes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Vec<Attribute>>,
+    /// The devices of the node, in node order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub devices: Option<Vec<DeviceConfig>>,
+    /// The services of the node (same shape as devices).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub services: Option<Vec<DeviceConfig>>,
+    /// Properties the spec does not name, kept so that decoding then encoding
+    /// loses nothing.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
 /// Version of the config format. Open string: the SDK sends `2020-03-20`;
 /// ESP Insights' standalone mini-config sends `2019-09-11`.
 ///
@@ -22,7 +53,7 @@ pub enum NodeConfigConfigVersion {
 }
 impl NodeConfigConfigVersion {
     /// The values the spec lists, in spec order.
-    pub const KNOWN: [Self; 2usize] = [Self::N20200320, Self::N20190911];
+    pub const KNOWN: [Self; 2] = [Self::N20200320, Self::N20190911];
     /// The wire string.
     pub fn as_str(&self) -> &str {
         match self {
@@ -86,32 +117,35 @@ impl schemars::JsonSchema for NodeConfigConfigVersion {
         <String as schemars::JsonSchema>::json_schema(generator)
     }
 }
-/// The node configuration. Key order as emitted by the SDK: node_id,
-/// config_version, info, attributes, devices, services. `devices` and `services`
-/// appear together, iff the node has at least one device or service (either may
-/// then be `[]`). Unknown keys are kept.
+/// General information about the node. Key order: name, fw_version, type, subtype,
+/// readme, model, project_name, platform, secure_boot_digest. Unknown keys are kept.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-pub struct NodeConfig {
-    /// The node id; same as the MQTT client id and the topic's node id.
-    pub node_id: String,
-    /// Version of the config format. Open string: the SDK sends `2020-03-20`;
-    /// ESP Insights' standalone mini-config sends `2019-09-11`.
-    pub config_version: NodeConfigConfigVersion,
-    /// General information about the node. Key order: name, fw_version, type, subtype,
-    /// readme, model, project_name, platform, secure_boot_digest. Unknown keys are kept.
-    pub info: NodeInfo,
-    /// Node attributes; omitted when there are none. Names are unique per node. The
-    /// SDK adds `cmd-resp` = `1` when command-response is enabled (the default) and
-    /// `network-id` (8 hex digits, the Thread partition id) on Thread nodes.
+pub struct NodeInfo {
+    /// The node name given to the SDK at initialisation.
+    pub name: String,
+    /// Firmware version; defaults to the app's PROJECT_VER (at most 31 characters).
+    pub fw_version: String,
+    /// Free-text node type, for example `Lightbulb`.
+    pub r#type: String,
+    /// Node subtype; only present when set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<Vec<Attribute>>,
-    /// The devices of the node, in node order.
+    pub subtype: Option<String>,
+    /// A URL with more information; only present when set and non-empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub devices: Option<Vec<DeviceConfig>>,
-    /// The services of the node (same shape as devices).
+    pub readme: Option<String>,
+    /// Model name; defaults to the ESP-IDF project name.
+    pub model: String,
+    /// ESP-IDF project name (at most 31 characters); checked against the image on OTA.
+    pub project_name: String,
+    /// The ESP-IDF target chip. Open string, known values listed.
+    pub platform: NodeInfoPlatform,
+    /// Only with Secure Boot v2: one key per secure-boot key slot of the chip (`k0`,
+    /// `k1`, ...; 1 to 3 slots), whose value is the SHA-256 of that public key as 64
+    /// lower-case hex digits, or null for an empty slot. There is no `secure_boot`
+    /// boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub services: Option<Vec<DeviceConfig>>,
+    pub secure_boot_digest: Option<SecureBootDigest>,
     /// Properties the spec does not name, kept so that decoding then encoding
     /// loses nothing.
     #[serde(flatten)]
@@ -145,7 +179,7 @@ pub enum NodeInfoPlatform {
 }
 impl NodeInfoPlatform {
     /// The values the spec lists, in spec order.
-    pub const KNOWN: [Self; 9usize] = [
+    pub const KNOWN: [Self; 9] = [
         Self::Esp32,
         Self::Esp32s2,
         Self::Esp32s3,
@@ -240,40 +274,6 @@ impl schemars::JsonSchema for NodeInfoPlatform {
         <String as schemars::JsonSchema>::json_schema(generator)
     }
 }
-/// General information about the node. Key order: name, fw_version, type, subtype,
-/// readme, model, project_name, platform, secure_boot_digest. Unknown keys are kept.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-pub struct NodeInfo {
-    /// The node name given to the SDK at initialisation.
-    pub name: String,
-    /// Firmware version; defaults to the app's PROJECT_VER (at most 31 characters).
-    pub fw_version: String,
-    /// Free-text node type, for example `Lightbulb`.
-    pub r#type: String,
-    /// Node subtype; only present when set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subtype: Option<String>,
-    /// A URL with more information; only present when set and non-empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub readme: Option<String>,
-    /// Model name; defaults to the ESP-IDF project name.
-    pub model: String,
-    /// ESP-IDF project name (at most 31 characters); checked against the image on OTA.
-    pub project_name: String,
-    /// The ESP-IDF target chip. Open string, known values listed.
-    pub platform: NodeInfoPlatform,
-    /// Only with Secure Boot v2: one key per secure-boot key slot of the chip (`k0`,
-    /// `k1`, ...; 1 to 3 slots), whose value is the SHA-256 of that public key as 64
-    /// lower-case hex digits, or null for an empty slot. There is no `secure_boot`
-    /// boolean.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secure_boot_digest: Option<SecureBootDigest>,
-    /// Properties the spec does not name, kept so that decoding then encoding
-    /// loses nothing.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
 /// Only with Secure Boot v2: one key per secure-boot key slot of the chip (`k0`,
 /// `k1`, ...; 1 to 3 slots), whose value is the SHA-256 of that public key as 64
 /// lower-case hex digits, or null for an empty slot. There is no `secure_boot`
@@ -287,6 +287,40 @@ pub struct Attribute {
     pub name: String,
     /// Attribute value (numbers are sent as strings, e.g. `"1"`).
     pub value: String,
+}
+/// A device or a service of the node (services have the same shape and are listed
+/// under `services`). Key order: name, type, subtype, model, attributes, primary,
+/// params. Unknown keys are kept.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct DeviceConfig {
+    /// Unique across all devices and services of the node; the first-level key of
+    /// params documents.
+    pub name: String,
+    /// Device or service type. Open string: the standard `esp.device.*` and
+    /// `esp.service.*` types are listed in `x-rainmaker-standard-types`; custom
+    /// types are allowed. Omitted when not set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<DeviceConfigType>,
+    /// Device subtype; only present when set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtype: Option<String>,
+    /// Device model; only present when set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// Device attributes; omitted when there are none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Vec<Attribute>>,
+    /// Name of the primary param (shown first by the apps).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary: Option<String>,
+    /// Param descriptors; omitted when the device has no params (at most 255).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub params: Option<Vec<ParamDescriptor>>,
+    /// Properties the spec does not name, kept so that decoding then encoding
+    /// loses nothing.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Device or service type. Open string: the standard `esp.device.*` and
 /// `esp.service.*` types are listed in `x-rainmaker-standard-types`; custom
@@ -364,7 +398,7 @@ pub enum DeviceConfigType {
 }
 impl DeviceConfigType {
     /// The values the spec lists, in spec order.
-    pub const KNOWN: [Self; 32usize] = [
+    pub const KNOWN: [Self; 32] = [
         Self::EspDeviceSwitch,
         Self::EspDeviceLightbulb,
         Self::EspDeviceFan,
@@ -551,35 +585,42 @@ impl schemars::JsonSchema for DeviceConfigType {
         <String as schemars::JsonSchema>::json_schema(generator)
     }
 }
-/// A device or a service of the node (services have the same shape and are listed
-/// under `services`). Key order: name, type, subtype, model, attributes, primary,
-/// params. Unknown keys are kept.
+/// Describes one param of a device or service. Key order: name, type, data_type,
+/// properties, bounds, valid_strs, ui_type. There is no `persist`, `ttl` or
+/// `default` key. The SDK does not enforce `write`, bounds or `valid_strs` on
+/// writes; that is left to the device callback. Unknown keys are kept.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-pub struct DeviceConfig {
-    /// Unique across all devices and services of the node; the first-level key of
-    /// params documents.
+pub struct ParamDescriptor {
+    /// Unique within the device; the second-level key of params documents.
     pub name: String,
-    /// Device or service type. Open string: the standard `esp.device.*` and
-    /// `esp.service.*` types are listed in `x-rainmaker-standard-types`; custom
-    /// types are allowed. Omitted when not set.
+    /// Param type. Open string: the standard `esp.param.*` types are listed in
+    /// `x-rainmaker-standard-types`; custom types are allowed. Omitted when not set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<DeviceConfigType>,
-    /// Device subtype; only present when set.
+    pub r#type: Option<ParamDescriptorType>,
+    /// Data type of a param value. Closed set. `invalid` only appears for a broken
+    /// param. Wire encodings: bool `true`/`false` (the node also accepts `1`/`0`), int a
+    /// 32-bit signed integer, float a number (printed `%.5f`; integers accepted),
+    /// string, object and array stored and re-emitted verbatim.
+    pub data_type: DataType,
+    /// Param properties, in the order read, write, then at most one time-series
+    /// marker (`time_series` or `simple_ts`, never both). May be empty. Full time
+    /// series is refused for object and array params.
+    pub properties: Vec<ParamProperty>,
+    /// Bounds of a param, modelled as one object whose keys are all optional. Int and
+    /// float params send `{min, max, step}` in their own number format (`step` is
+    /// omitted when its bit pattern is zero, so a float step of -0.0 is printed); array
+    /// params send only `{max}`, an integer: the maximum number of elements (for example
+    /// Schedules and Scenes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subtype: Option<String>,
-    /// Device model; only present when set.
+    pub bounds: Option<ParamBounds>,
+    /// The allowed values of a string param (shown as a dropdown).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub model: Option<String>,
-    /// Device attributes; omitted when there are none.
+    pub valid_strs: Option<Vec<String>>,
+    /// How apps show the param. Open string: the standard `esp.ui.*` types are
+    /// listed; custom types are allowed. Omitted when not set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<Vec<Attribute>>,
-    /// Name of the primary param (shown first by the apps).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub primary: Option<String>,
-    /// Param descriptors; omitted when the device has no params (at most 255).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub params: Option<Vec<ParamDescriptor>>,
+    pub ui_type: Option<ParamDescriptorUiType>,
     /// Properties the spec does not name, kept so that decoding then encoding
     /// loses nothing.
     #[serde(flatten)]
@@ -678,7 +719,7 @@ pub enum ParamDescriptorType {
 }
 impl ParamDescriptorType {
     /// The values the spec lists, in spec order.
-    pub const KNOWN: [Self; 41usize] = [
+    pub const KNOWN: [Self; 41] = [
         Self::EspParamName,
         Self::EspParamPower,
         Self::EspParamBrightness,
@@ -932,7 +973,7 @@ pub enum ParamDescriptorUiType {
 }
 impl ParamDescriptorUiType {
     /// The values the spec lists, in spec order.
-    pub const KNOWN: [Self; 10usize] = [
+    pub const KNOWN: [Self; 10] = [
         Self::EspUiToggle,
         Self::EspUiSlider,
         Self::EspUiDropdown,
@@ -1031,47 +1072,6 @@ impl schemars::JsonSchema for ParamDescriptorUiType {
         <String as schemars::JsonSchema>::json_schema(generator)
     }
 }
-/// Describes one param of a device or service. Key order: name, type, data_type,
-/// properties, bounds, valid_strs, ui_type. There is no `persist`, `ttl` or
-/// `default` key. The SDK does not enforce `write`, bounds or `valid_strs` on
-/// writes; that is left to the device callback. Unknown keys are kept.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-pub struct ParamDescriptor {
-    /// Unique within the device; the second-level key of params documents.
-    pub name: String,
-    /// Param type. Open string: the standard `esp.param.*` types are listed in
-    /// `x-rainmaker-standard-types`; custom types are allowed. Omitted when not set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<ParamDescriptorType>,
-    /// Data type of a param value. Closed set. `invalid` only appears for a broken
-    /// param. Wire encodings: bool `true`/`false` (the node also accepts `1`/`0`), int a
-    /// 32-bit signed integer, float a number (printed `%.5f`; integers accepted),
-    /// string, object and array stored and re-emitted verbatim.
-    pub data_type: DataType,
-    /// Param properties, in the order read, write, then at most one time-series
-    /// marker (`time_series` or `simple_ts`, never both). May be empty. Full time
-    /// series is refused for object and array params.
-    pub properties: Vec<ParamProperty>,
-    /// Bounds of a param, modelled as one object whose keys are all optional. Int and
-    /// float params send `{min, max, step}` in their own number format (`step` is
-    /// omitted when its bit pattern is zero, so a float step of -0.0 is printed); array
-    /// params send only `{max}`, an integer: the maximum number of elements (for example
-    /// Schedules and Scenes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bounds: Option<ParamBounds>,
-    /// The allowed values of a string param (shown as a dropdown).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valid_strs: Option<Vec<String>>,
-    /// How apps show the param. Open string: the standard `esp.ui.*` types are
-    /// listed; custom types are allowed. Omitted when not set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ui_type: Option<ParamDescriptorUiType>,
-    /// Properties the spec does not name, kept so that decoding then encoding
-    /// loses nothing.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
 /// Bounds of a param, modelled as one object whose keys are all optional. Int and
 /// float params send `{min, max, step}` in their own number format (`step` is
 /// omitted when its bit pattern is zero, so a float step of -0.0 is printed); array
@@ -1121,7 +1121,7 @@ pub enum DataType {
 }
 impl DataType {
     /// Every value, in spec order.
-    pub const ALL: [Self; 7usize] = [
+    pub const ALL: [Self; 7] = [
         Self::Bool,
         Self::Int,
         Self::Float,
@@ -1168,7 +1168,7 @@ pub enum ParamProperty {
 }
 impl ParamProperty {
     /// Every value, in spec order.
-    pub const ALL: [Self; 4usize] = [
+    pub const ALL: [Self; 4] = [
         Self::Read,
         Self::Write,
         Self::TimeSeries,
@@ -1352,7 +1352,7 @@ pub enum OtaJobStatus {
 }
 impl OtaJobStatus {
     /// Every value, in spec order.
-    pub const ALL: [Self; 5usize] = [
+    pub const ALL: [Self; 5] = [
         Self::InProgress,
         Self::Success,
         Self::Failed,
@@ -1375,6 +1375,20 @@ impl std::fmt::Display for OtaJobStatus {
         f.write_str(self.as_str())
     }
 }
+/// Full time-series report. Key order: ts_data_version, ts_data. The SDK sends one
+/// series with one record per message. Unknown keys are kept.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct TsData {
+    /// Format version. Open string; the SDK sends `2021-09-13`.
+    pub ts_data_version: TsDataTsDataVersion,
+    /// The series; the SDK always sends exactly one.
+    pub ts_data: Vec<TsSeries>,
+    /// Properties the spec does not name, kept so that decoding then encoding
+    /// loses nothing.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
 /// Format version. Open string; the SDK sends `2021-09-13`.
 ///
 /// The set is open: values the spec does not list are kept in [`Self::Other`]. Build values with `From<&str>` so that a listed value never ends up in `Other`.
@@ -1387,7 +1401,7 @@ pub enum TsDataTsDataVersion {
 }
 impl TsDataTsDataVersion {
     /// The values the spec lists, in spec order.
-    pub const KNOWN: [Self; 1usize] = [Self::N20210913];
+    pub const KNOWN: [Self; 1] = [Self::N20210913];
     /// The wire string.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1448,20 +1462,6 @@ impl schemars::JsonSchema for TsDataTsDataVersion {
         <String as schemars::JsonSchema>::json_schema(generator)
     }
 }
-/// Full time-series report. Key order: ts_data_version, ts_data. The SDK sends one
-/// series with one record per message. Unknown keys are kept.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-pub struct TsData {
-    /// Format version. Open string; the SDK sends `2021-09-13`.
-    pub ts_data_version: TsDataTsDataVersion,
-    /// The series; the SDK always sends exactly one.
-    pub ts_data: Vec<TsSeries>,
-    /// Properties the spec does not name, kept so that decoding then encoding
-    /// loses nothing.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
 /// One series. Key order: name, type, dt, records. The SDK never sends `ow`; the
 /// records key is `records` (not `values`). Unknown keys are kept.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1516,7 +1516,7 @@ pub enum TsDataType {
 }
 impl TsDataType {
     /// Every value, in spec order.
-    pub const ALL: [Self; 4usize] = [Self::Bool, Self::Int, Self::Float, Self::String];
+    pub const ALL: [Self; 4] = [Self::Bool, Self::Int, Self::Float, Self::String];
     /// The wire string.
     pub const fn as_str(&self) -> &'static str {
         match self {
@@ -1581,29 +1581,6 @@ pub struct TextAlert {
     #[serde(rename = "esp.alert.str")]
     pub esp_alert_str: String,
 }
-/// Always `connected` here.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-pub enum PresenceConnectedEventType {
-    /// `connected`.
-    #[serde(rename = "connected")]
-    Connected,
-}
-impl PresenceConnectedEventType {
-    /// Every value, in spec order.
-    pub const ALL: [Self; 1usize] = [Self::Connected];
-    /// The wire string.
-    pub const fn as_str(&self) -> &'static str {
-        match self {
-            Self::Connected => "connected",
-        }
-    }
-}
-impl std::fmt::Display for PresenceConnectedEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 /// AWS IoT lifecycle event for a connection. Unknown keys are kept.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -1644,25 +1621,25 @@ pub struct PresenceConnected {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-/// Always `disconnected` here.
+/// Always `connected` here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-pub enum PresenceDisconnectedEventType {
-    /// `disconnected`.
-    #[serde(rename = "disconnected")]
-    Disconnected,
+pub enum PresenceConnectedEventType {
+    /// `connected`.
+    #[serde(rename = "connected")]
+    Connected,
 }
-impl PresenceDisconnectedEventType {
+impl PresenceConnectedEventType {
     /// Every value, in spec order.
-    pub const ALL: [Self; 1usize] = [Self::Disconnected];
+    pub const ALL: [Self; 1] = [Self::Connected];
     /// The wire string.
     pub const fn as_str(&self) -> &'static str {
         match self {
-            Self::Disconnected => "disconnected",
+            Self::Connected => "connected",
         }
     }
 }
-impl std::fmt::Display for PresenceDisconnectedEventType {
+impl std::fmt::Display for PresenceConnectedEventType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1701,6 +1678,29 @@ pub struct PresenceDisconnected {
     /// loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// Always `disconnected` here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub enum PresenceDisconnectedEventType {
+    /// `disconnected`.
+    #[serde(rename = "disconnected")]
+    Disconnected,
+}
+impl PresenceDisconnectedEventType {
+    /// Every value, in spec order.
+    pub const ALL: [Self; 1] = [Self::Disconnected];
+    /// The wire string.
+    pub const fn as_str(&self) -> &'static str {
+        match self {
+            Self::Disconnected => "disconnected",
+        }
+    }
+}
+impl std::fmt::Display for PresenceDisconnectedEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 /// Why AWS IoT closed the session. Open string (AWS may add reasons); known values listed.
 ///
@@ -1742,7 +1742,7 @@ pub enum DisconnectReason {
 }
 impl DisconnectReason {
     /// The values the spec lists, in spec order.
-    pub const KNOWN: [Self; 15usize] = [
+    pub const KNOWN: [Self; 15] = [
         Self::AuthError,
         Self::ClientInitiatedDisconnect,
         Self::ClientError,
@@ -1878,6 +1878,26 @@ pub struct SetParamsRequest {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+/// Data of the node's response to command 1 (with TLV status 0). `params` holds the
+/// params that changed and is omitted when nothing changed. A missing or invalid
+/// `params` in the request gives TLV status 1 and no data at all.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct SetParamsResponse {
+    /// Open string; the SDK always sends `success` (even when the device callback
+    /// rejected some values, which are then missing from `params`).
+    pub status: SetParamsResponseStatus,
+    /// A two-level params document: `{"<device or service name>": {"<param name>":`
+    /// \<value\>}}`. A device appears only if at least one of its params is included.`
+    /// Node-side parsing: the first of duplicated keys wins, unknown devices or params
+    /// and values of the wrong JSON kind are ignored silently.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub params: Option<crate::ParamsDocument>,
+    /// Properties the spec does not name, kept so that decoding then encoding
+    /// loses nothing.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
 /// Open string; the SDK always sends `success` (even when the device callback
 /// rejected some values, which are then missing from `params`).
 ///
@@ -1893,7 +1913,7 @@ pub enum SetParamsResponseStatus {
 }
 impl SetParamsResponseStatus {
     /// The values the spec lists, in spec order.
-    pub const KNOWN: [Self; 2usize] = [Self::Success, Self::Fail];
+    pub const KNOWN: [Self; 2] = [Self::Success, Self::Fail];
     /// The wire string.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1956,26 +1976,6 @@ impl schemars::JsonSchema for SetParamsResponseStatus {
     fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
         <String as schemars::JsonSchema>::json_schema(generator)
     }
-}
-/// Data of the node's response to command 1 (with TLV status 0). `params` holds the
-/// params that changed and is omitted when nothing changed. A missing or invalid
-/// `params` in the request gives TLV status 1 and no data at all.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-pub struct SetParamsResponse {
-    /// Open string; the SDK always sends `success` (even when the device callback
-    /// rejected some values, which are then missing from `params`).
-    pub status: SetParamsResponseStatus,
-    /// A two-level params document: `{"<device or service name>": {"<param name>":`
-    /// \<value\>}}`. A device appears only if at least one of its params is included.`
-    /// Node-side parsing: the first of duplicated keys wins, unknown devices or params
-    /// and values of the wrong JSON kind are ignored silently.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub params: Option<crate::ParamsDocument>,
-    /// Properties the spec does not name, kept so that decoding then encoding
-    /// loses nothing.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Data of a node-initiated command 16 without request id: asks the cloud for an
 /// upload URL.

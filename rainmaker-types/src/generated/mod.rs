@@ -7,6 +7,7 @@
 #![allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 pub mod dispatch;
 pub mod messages;
+pub mod standard_types;
 pub mod topics;
 pub use dispatch::{DispatchError, Envelope, Message, encode};
 pub use messages::*;

@@ -168,7 +168,7 @@ pub enum Channel {
 }
 impl Channel {
     /// Every channel, in spec order.
-    pub const ALL: [Self; 17usize] = [
+    pub const ALL: [Self; 17] = [
         Self::PresenceConnected,
         Self::PresenceDisconnected,
         Self::NodeConfig,
