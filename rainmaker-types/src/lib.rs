@@ -21,7 +21,6 @@ pub use ids::{GroupId, IdError, NodeId};
 pub use payload::{JsonPayload, Payload};
 pub use value::{DeviceParams, ParamValue, ParamsDocument};
 
-
 // Generated from the spec by `rainmaker-codegen` (never edited by hand). The topic
 // parameters use the hand-written `NodeId` and `GroupId` of `ids.rs`.
 pub mod generated;

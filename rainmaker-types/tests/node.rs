@@ -338,7 +338,12 @@ fn malformed_input_is_a_typed_error_and_changes_nothing() {
 #[test]
 fn set_params_command_answers_like_the_sdk_and_publishes_no_delta() {
     let mut node = booted();
-    assert_eq!(remote(&mut node, r#"{"Light":{"Power":true}}"#).publish.len(), 1);
+    assert_eq!(
+        remote(&mut node, r#"{"Light":{"Power":true}}"#)
+            .publish
+            .len(),
+        1
+    );
     let mut request = b"\x01\x16EQPf7Rj7HFiBhFhvNMjLaB\x02\x01\x02\x04\x04\xc6\xa8\x3d\x68\x05\x02\x01\x00\x06\x24".to_vec();
     request.extend_from_slice(br#"{"params":{"Light":{"Power":false}}}"#);
     let out = to_node(&mut node, &request);
