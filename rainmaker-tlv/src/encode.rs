@@ -81,25 +81,27 @@ impl Fields<'_, '_> {
                 available: buf.len(),
             });
         };
-        let mut w = Writer { out, pos: 0 };
+        let mut w = Writer { out };
         if let Some(id) = self.request_id {
             w.record(Tag::REQUEST_ID, id);
         }
         if let Some(role) = self.role {
-            w.record(Tag::ROLE, &[role.0]);
+            w.put([Tag::ROLE.0, 1, role.0]);
         }
         if let Some(status) = self.status {
-            w.record(Tag::STATUS, &[status.0]);
+            w.put([Tag::STATUS.0, 1, status.0]);
         }
         if let Some(ts) = self.timestamp {
-            w.record(Tag::TIMESTAMP, &ts.to_le_bytes());
+            let [a, b, c, d] = ts.to_le_bytes();
+            w.put([Tag::TIMESTAMP.0, 4, a, b, c, d]);
         }
-        w.record(Tag::COMMAND, &self.command.to_le_bytes());
+        let [lo, hi] = self.command.to_le_bytes();
+        w.put([Tag::COMMAND.0, 2, lo, hi]);
         if !self.data.is_empty() {
             w.value(Tag::DATA, self.data);
         }
-        debug_assert_eq!(w.pos, needed);
-        Ok(w.pos)
+        debug_assert!(w.out.is_empty());
+        Ok(needed)
     }
 
     /// Appends the encoding to `out`.
@@ -123,33 +125,43 @@ impl Fields<'_, '_> {
     }
 }
 
-/// Writes records into a buffer known to be large enough.
+/// Writes records into a buffer known to be large enough, shrinking the
+/// remaining slice as it goes.
 struct Writer<'b> {
     out: &'b mut [u8],
-    pos: usize,
 }
 
 impl Writer<'_> {
+    /// Writes a fixed-size header or small value.
     #[inline(always)]
-    fn put(&mut self, bytes: &[u8]) {
-        let end = self.pos + bytes.len();
+    fn put<const N: usize>(&mut self, bytes: [u8; N]) {
+        let out = core::mem::take(&mut self.out);
         // The buffer was sized with `encoded_len`, so this always succeeds.
-        if let Some(dst) = self.out.get_mut(self.pos..end) {
-            dst.copy_from_slice(bytes);
+        if let Some((head, rest)) = out.split_first_chunk_mut::<N>() {
+            *head = bytes;
+            self.out = rest;
         }
-        self.pos = end;
+    }
+
+    #[inline(always)]
+    fn put_slice(&mut self, bytes: &[u8]) {
+        let out = core::mem::take(&mut self.out);
+        if let Some((head, rest)) = out.split_at_mut_checked(bytes.len()) {
+            head.copy_from_slice(bytes);
+            self.out = rest;
+        }
     }
 
     /// One record of at most 255 bytes, or a fragmented run for longer values.
     #[inline(always)]
     fn record(&mut self, tag: Tag, value: &[u8]) {
         if value.len() <= MAX_RECORD_LEN {
-            self.put(&[tag.0, value.len() as u8]);
-            self.put(value);
+            self.put([tag.0, value.len() as u8]);
+            self.put_slice(value);
         } else {
             for chunk in value.chunks(MAX_RECORD_LEN) {
-                self.put(&[tag.0, chunk.len() as u8]);
-                self.put(chunk);
+                self.put([tag.0, chunk.len() as u8]);
+                self.put_slice(chunk);
             }
         }
     }

@@ -42,15 +42,25 @@ pub struct RawFrame<'a> {
     unknown: usize,
 }
 
-/// Set of tags seen so far in a frame.
-struct TagSet([u64; 4]);
+/// Set of tags seen so far in a frame: the low 64 tags (all the known ones)
+/// in a word that stays in a register, the others in a small array.
+struct TagSet {
+    low: u64,
+    high: [u64; 3],
+}
 
 impl TagSet {
     /// Adds `tag`; returns `false` if it was already present.
     #[inline(always)]
     fn insert(&mut self, tag: u8) -> bool {
-        let word = &mut self.0[usize::from(tag >> 6)];
         let bit = 1u64 << (tag & 63);
+        let word = match tag >> 6 {
+            0 => &mut self.low,
+            n => match self.high.get_mut(usize::from(n) - 1) {
+                Some(word) => word,
+                None => return true,
+            },
+        };
         let fresh = *word & bit == 0;
         *word |= bit;
         fresh
@@ -61,7 +71,7 @@ impl<'a> RawFrame<'a> {
     /// Walks and checks every record of `bytes`.
     ///
     /// No allocation; the result borrows `bytes`.
-    #[inline]
+    #[inline(always)]
     pub fn parse(bytes: &'a [u8]) -> Result<Self> {
         let mut frame = RawFrame {
             bytes,
@@ -73,43 +83,39 @@ impl<'a> RawFrame<'a> {
             data: None,
             unknown: 0,
         };
-        let mut seen = TagSet([0; 4]);
-        // The previous record's tag, if it was a full 255-byte record
-        // (so the next record of that tag continues it), and where its field began.
-        let mut open: Option<(u8, usize)> = None;
+        let mut seen = TagSet {
+            low: 0,
+            high: [0; 3],
+        };
         let mut offset = 0;
         while offset < bytes.len() {
-            let (record, next) = read_record(bytes, offset)?;
-            let tag = record.tag.0;
-            let full = record.value.len() == MAX_RECORD_LEN;
-            match open {
-                Some((open_tag, start)) if open_tag == tag => {
-                    frame.continue_field(tag, start, offset, next, record.value.len())?;
-                    open = if full { Some((tag, start)) } else { None };
-                }
-                _ => {
-                    if !seen.insert(tag) {
-                        return Err(duplicate(bytes, offset, record.tag));
-                    }
-                    frame.start_field(record.tag, offset, record.value)?;
-                    open = if full { Some((tag, offset)) } else { None };
-                }
+            let (record, mut next) = read_record(bytes, offset)?;
+            frame.start_field(record.tag, offset, record.value, &mut seen)?;
+            if record.value.len() == MAX_RECORD_LEN {
+                next = frame.continue_run(record.tag, offset, next)?;
             }
             offset = next;
         }
         Ok(frame)
     }
 
-    /// Stores the first record of a field.
+    /// Stores the first record of a field; a known tag already stored, or an
+    /// unknown tag already in `seen`, is a duplicate.
     #[inline(always)]
-    fn start_field(&mut self, tag: Tag, offset: usize, value: &'a [u8]) -> Result<()> {
+    fn start_field(
+        &mut self,
+        tag: Tag,
+        offset: usize,
+        value: &'a [u8],
+        seen: &mut TagSet,
+    ) -> Result<()> {
         let wrong = |expected: usize| Error::WrongLength {
             offset,
             tag,
             expected,
             actual: value.len(),
         };
-        match tag {
+        let fresh = match tag {
             Tag::REQUEST_ID => {
                 if value.len() > MAX_REQUEST_ID_LEN {
                     return Err(Error::RequestIdTooLong {
@@ -117,55 +123,72 @@ impl<'a> RawFrame<'a> {
                         len: value.len(),
                     });
                 }
-                self.request_id = Some(value);
+                self.request_id.replace(value).is_none()
             }
             Tag::ROLE => match *value {
-                [role] => self.role = Some(UserRole(role)),
+                [role] => self.role.replace(UserRole(role)).is_none(),
                 _ => return Err(wrong(1)),
             },
             Tag::STATUS => match *value {
-                [status] => self.status = Some(Status(status)),
+                [status] => self.status.replace(Status(status)).is_none(),
                 _ => return Err(wrong(1)),
             },
             Tag::TIMESTAMP => match *value {
-                [a, b, c, d] => self.timestamp = Some(u32::from_le_bytes([a, b, c, d])),
+                [a, b, c, d] => self
+                    .timestamp
+                    .replace(u32::from_le_bytes([a, b, c, d]))
+                    .is_none(),
                 _ => return Err(wrong(4)),
             },
             Tag::COMMAND => match *value {
-                [lo, hi] => self.command = Some(Command(u16::from_le_bytes([lo, hi]))),
+                [lo, hi] => self
+                    .command
+                    .replace(Command(u16::from_le_bytes([lo, hi])))
+                    .is_none(),
                 _ => return Err(wrong(2)),
             },
-            Tag::DATA => self.data = Some(Value::new(value)),
-            _ => self.unknown += 1,
+            Tag::DATA => self.data.replace(Value::new(value)).is_none(),
+            _ => {
+                self.unknown += 1;
+                seen.insert(tag.0)
+            }
+        };
+        if fresh {
+            Ok(())
+        } else {
+            Err(duplicate(self.bytes, offset, tag))
         }
-        Ok(())
     }
 
-    /// Adds a continuation fragment (the record at `offset..end`, `len`
-    /// value bytes) to the field that began at `start`.
-    #[inline(always)]
-    fn continue_field(
-        &mut self,
-        tag: u8,
-        start: usize,
-        offset: usize,
-        end: usize,
-        len: usize,
-    ) -> Result<()> {
-        // Only data and unknown tags can get here: every other known tag
-        // rejects a 255-byte first record.
-        if Tag(tag) == Tag::DATA {
-            let total = self.data.map_or(0, |d| d.len()) + len;
-            if total > MAX_DATA_LEN {
+    /// Reads the continuation fragments of the field whose first, full
+    /// record starts at `start`; `next` is the offset after that record.
+    /// Returns the offset after the run.
+    #[inline]
+    fn continue_run(&mut self, tag: Tag, start: usize, mut next: usize) -> Result<usize> {
+        let mut total = MAX_RECORD_LEN;
+        // A run goes on while the previous fragment was full and the next
+        // record has the same tag.
+        while self.bytes.get(next) == Some(&tag.0) {
+            let (record, after) = read_record(self.bytes, next)?;
+            total += record.value.len();
+            if tag == Tag::DATA && total > MAX_DATA_LEN {
                 return Err(Error::DataTooLong {
-                    offset: Some(offset),
+                    offset: Some(next),
                     len: total,
                 });
             }
-            let records = self.bytes.get(start..end).unwrap_or_default();
+            next = after;
+            if record.value.len() != MAX_RECORD_LEN {
+                break;
+            }
+        }
+        // Only data and unknown tags get here: every other known tag
+        // rejects a 255-byte first record.
+        if tag == Tag::DATA && next - start > MAX_RECORD_LEN + 2 {
+            let records = self.bytes.get(start..next).unwrap_or_default();
             self.data = Some(Value::fragmented(records, total));
         }
-        Ok(())
+        Ok(next)
     }
 
     /// The bytes the frame was parsed from.

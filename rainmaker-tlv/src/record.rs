@@ -100,9 +100,79 @@ impl Record<'_> {
     }
 }
 
-/// Splits one record off the front of `input`: `(tag, value, rest)`.
+/// The parser input: the rest of the frame and its offset in the frame.
+///
+/// nom 8's `Input` impl for `&[u8]` leaves `take_from` out of line, which
+/// costs a call per primitive (three per record); this wrapper implements
+/// `Input` with everything inlined and tracks the offset errors report.
+#[derive(Clone, Copy, Debug)]
+struct Span<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+}
+
+impl<'a> nom::Input for Span<'a> {
+    type Item = u8;
+    type Iter = core::iter::Copied<core::slice::Iter<'a, u8>>;
+    type IterIndices = core::iter::Enumerate<Self::Iter>;
+
+    #[inline(always)]
+    fn input_len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    #[inline(always)]
+    fn take(&self, index: usize) -> Self {
+        Span {
+            bytes: self.bytes.get(..index).unwrap_or_default(),
+            offset: self.offset,
+        }
+    }
+
+    #[inline(always)]
+    fn take_from(&self, index: usize) -> Self {
+        Span {
+            bytes: self.bytes.get(index..).unwrap_or_default(),
+            offset: self.offset + index,
+        }
+    }
+
+    #[inline(always)]
+    fn take_split(&self, index: usize) -> (Self, Self) {
+        (self.take_from(index), self.take(index))
+    }
+
+    #[inline]
+    fn position<P>(&self, predicate: P) -> Option<usize>
+    where
+        P: Fn(u8) -> bool,
+    {
+        self.bytes.iter().position(|&b| predicate(b))
+    }
+
+    #[inline]
+    fn iter_elements(&self) -> Self::Iter {
+        self.bytes.iter().copied()
+    }
+
+    #[inline]
+    fn iter_indices(&self) -> Self::IterIndices {
+        self.iter_elements().enumerate()
+    }
+
+    #[inline(always)]
+    fn slice_index(&self, count: usize) -> Result<usize, nom::Needed> {
+        if self.bytes.len() >= count {
+            Ok(count)
+        } else {
+            Err(nom::Needed::new(count - self.bytes.len()))
+        }
+    }
+}
+
+/// Splits one record off the front of `input`: `(rest, (tag, value))`.
 #[inline(always)]
-fn split_record(input: &[u8]) -> nom::IResult<&[u8], (u8, &[u8]), ()> {
+fn split_record(input: Span<'_>) -> nom::IResult<Span<'_>, (u8, Span<'_>), ()> {
     let (rest, (tag, len)) = (byte, byte).parse(input)?;
     let (rest, value) = take(len)(rest)?;
     Ok((rest, (tag, value)))
@@ -114,17 +184,20 @@ fn split_record(input: &[u8]) -> nom::IResult<&[u8], (u8, &[u8]), ()> {
 /// `frame`: a missing length byte or a short value is an error.
 #[inline(always)]
 pub(crate) fn read_record(frame: &[u8], offset: usize) -> Result<(Record<'_>, usize)> {
-    let input = frame.get(offset..).unwrap_or_default();
+    let input = Span {
+        bytes: frame.get(offset..).unwrap_or_default(),
+        offset,
+    };
     match split_record(input) {
         Ok((rest, (tag, value))) => Ok((
             Record {
                 offset,
                 tag: Tag(tag),
-                value,
+                value: value.bytes,
             },
-            frame.len() - rest.len(),
+            rest.offset,
         )),
-        Err(_) => Err(record_error(input, offset)),
+        Err(_) => Err(record_error(input.bytes, offset)),
     }
 }
 
