@@ -1,0 +1,29 @@
+//! A RainMaker node and a simulated RainMaker cloud talking over real MQTT.
+//!
+//! The library crates of this workspace are sans-IO; this crate is where they
+//! meet a network. It holds what the `demo` binary and the end-to-end tests
+//! share:
+//!
+//! * [`broker`]: an embedded MQTT broker (rumqttd) on a free loopback port;
+//! * [`transport`]: plain TCP, or TLS with X.509 client certificates (rustls);
+//! * [`mqtt`]: rumqttc connections with bounded waits;
+//! * [`devices`]: the demo node's devices, declared with the derive;
+//! * [`node`]: the sans-IO node driven over MQTT;
+//! * [`cloud`] and [`script`]: the simulated cloud and its conversation;
+//! * [`print`]: one readable line per message, TLV frames decoded.
+//!
+//! Run the demo with `cargo run -p rainmaker-examples --bin demo`.
+
+pub mod broker;
+pub mod cloud;
+pub mod demo;
+pub mod devices;
+pub mod error;
+pub mod mqtt;
+pub mod node;
+pub mod print;
+pub mod script;
+pub mod transport;
+mod wiring;
+
+pub use error::{Error, Result};

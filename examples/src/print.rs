@@ -1,0 +1,292 @@
+//! Readable lines for the messages of a conversation: time, direction, topic,
+//! decoded payload. JSON is shown as sent; TLV frames are decoded into their
+//! fields, never shown as hex.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use rainmaker_tlv::{Frame, UserRole, Value};
+
+/// Who sent a message to whom, or who is talking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// The node published; the cloud received it.
+    NodeToCloud,
+    /// The cloud published; the node is subscribed.
+    CloudToNode,
+    /// A note from the node (an event or error it handled).
+    Node,
+    /// A note from the cloud (a step passed, a check made).
+    Cloud,
+}
+
+impl Direction {
+    fn label(self) -> &'static str {
+        match self {
+            Direction::NodeToCloud => "node -> cloud",
+            Direction::CloudToNode => "cloud -> node",
+            Direction::Node => "node",
+            Direction::Cloud => "cloud",
+        }
+    }
+}
+
+/// Where lines go: standard output (the demo) and/or a buffer tests inspect.
+#[derive(Debug, Clone)]
+pub struct Log {
+    echo: bool,
+    lines: Arc<Mutex<Vec<String>>>,
+}
+
+impl Log {
+    /// A log that prints every line as it happens and keeps it.
+    pub fn stdout() -> Self {
+        Self {
+            echo: true,
+            lines: Arc::default(),
+        }
+    }
+
+    /// A log that only keeps its lines.
+    pub fn quiet() -> Self {
+        Self {
+            echo: false,
+            lines: Arc::default(),
+        }
+    }
+
+    /// Writes one line: wall-clock time (UTC), direction, text.
+    pub fn line(&self, direction: Direction, text: impl AsRef<str>) {
+        let line = format!(
+            "{}  {:<13}  {}",
+            wall_clock(SystemTime::now()),
+            direction.label(),
+            text.as_ref()
+        );
+        self.raw(line);
+    }
+
+    /// Writes a message line: time, direction, topic, decoded payload.
+    pub fn message(&self, direction: Direction, topic: &str, payload: &[u8]) {
+        self.line(direction, format!("{topic}  {}", describe(topic, payload)));
+    }
+
+    /// Writes a line as it is (no time, no direction): summaries.
+    pub fn raw(&self, line: String) {
+        if self.echo {
+            // A closed stdout must not stop the run.
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{line}");
+            let _ = out.flush();
+        }
+        self.lines
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(line);
+    }
+
+    /// Every line so far.
+    pub fn lines(&self) -> Vec<String> {
+        self.lines
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
+
+/// `HH:MM:SS.mmm` of a time, in UTC.
+pub fn wall_clock(time: SystemTime) -> String {
+    let since = time.duration_since(UNIX_EPOCH).unwrap_or_default();
+    let day = since.as_secs() % 86_400;
+    format!(
+        "{:02}:{:02}:{:02}.{:03}",
+        day / 3600,
+        day / 60 % 60,
+        day % 60,
+        since.subsec_millis()
+    )
+}
+
+/// The last segment of a topic after `node/<id>/`, with a basic-ingest
+/// prefix (`$aws/rules/<rule>/`) removed: `params/local`, `to-node`...
+pub fn topic_suffix(topic: &str) -> Option<&str> {
+    let plain = match topic.strip_prefix("$aws/rules/") {
+        Some(rest) => rest.split_once('/')?.1,
+        None => topic,
+    };
+    let rest = plain.strip_prefix("node/")?;
+    let (_node_id, suffix) = rest.split_once('/')?;
+    Some(suffix)
+}
+
+/// A payload as text: TLV frames on `to-node` / `from-node` decoded into
+/// fields, JSON shown compactly as sent, anything else described.
+pub fn describe(topic: &str, payload: &[u8]) -> String {
+    match topic_suffix(topic) {
+        Some("to-node" | "from-node") => describe_tlv(payload),
+        _ => describe_json(payload),
+    }
+}
+
+fn describe_json(payload: &[u8]) -> String {
+    match std::str::from_utf8(payload) {
+        Ok(text) => match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(_) => text.to_owned(),
+            Err(e) => format!("invalid JSON ({e}): {text}"),
+        },
+        Err(_) => format!("{} bytes, not UTF-8: {}", payload.len(), hex(payload)),
+    }
+}
+
+/// A TLV frame as `TLV request id=.. role=.. cmd=.. data=..` or
+/// `TLV response id=.. status=.. cmd=.. data=..`.
+pub fn describe_tlv(payload: &[u8]) -> String {
+    let frame = match Frame::decode(payload) {
+        Ok(frame) => frame,
+        Err(e) => return format!("invalid TLV frame ({e}): {}", hex(payload)),
+    };
+    let mut out = String::from("TLV ");
+    match frame {
+        Frame::Request(request) => {
+            out.push_str("request");
+            push_id(&mut out, request.request_id);
+            let _ = write!(out, " role={}", role_name(request.role));
+            if let Some(status) = request.status {
+                let _ = write!(out, " status={status}");
+            }
+            if let Some(ts) = request.timestamp {
+                let _ = write!(out, " ts={ts}");
+            }
+            let _ = write!(out, " cmd={}", request.command);
+            push_data(&mut out, request.data);
+        }
+        Frame::Response(_) if frame.is_get_pending() => {
+            out.push_str("get pending (id=\"\" status=0 cmd=0)");
+        }
+        Frame::Response(response) => {
+            out.push_str("response");
+            push_id(&mut out, response.request_id);
+            let _ = write!(out, " status={}", response.status);
+            let _ = write!(out, " cmd={}", response.command);
+            push_data(&mut out, response.data);
+        }
+    }
+    out
+}
+
+fn push_id(out: &mut String, id: Option<&[u8]>) {
+    if let Some(id) = id {
+        let _ = write!(out, " id={}", String::from_utf8_lossy(id));
+    }
+}
+
+fn push_data(out: &mut String, data: Value<'_>) {
+    if data.is_empty() {
+        return;
+    }
+    let bytes = data.to_vec();
+    match std::str::from_utf8(&bytes) {
+        Ok(text) => {
+            let _ = write!(out, " data={text}");
+        }
+        Err(_) => {
+            let _ = write!(out, " data=<{} bytes> {}", bytes.len(), hex(&bytes));
+        }
+    }
+}
+
+/// `primary`, `super-admin|primary`, `node`, with `/sub-role N` when set.
+pub fn role_name(role: UserRole) -> String {
+    let names = [
+        (UserRole::SUPER_ADMIN, "super-admin"),
+        (UserRole::PRIMARY, "primary"),
+        (UserRole::SECONDARY, "secondary"),
+        (UserRole::NODE, "node"),
+    ];
+    let mut out = names
+        .iter()
+        .filter(|(flag, _)| role.contains(*flag))
+        .map(|(_, name)| *name)
+        .collect::<Vec<_>>()
+        .join("|");
+    if out.is_empty() {
+        out = format!("{:#04x}", role.bits());
+    }
+    if role.sub_role() != 0 {
+        let _ = write!(out, "/sub-role {}", role.sub_role());
+    }
+    out
+}
+
+/// Bytes as space-separated hex, for what cannot be decoded; long input is cut.
+fn hex(bytes: &[u8]) -> String {
+    const SHOWN: usize = 48;
+    let mut out = bytes
+        .iter()
+        .take(SHOWN)
+        .map(|b| format!("{b:02x}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    if bytes.len() > SHOWN {
+        let _ = write!(out, " ... ({} bytes)", bytes.len());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn clock() {
+        let t = UNIX_EPOCH + Duration::from_millis(((12 * 60 + 1) * 60 + 1) * 1000 + 234);
+        assert_eq!(wall_clock(t), "12:01:01.234");
+    }
+
+    #[test]
+    fn suffixes() {
+        assert_eq!(topic_suffix("node/AB/params/local"), Some("params/local"));
+        assert_eq!(
+            topic_suffix("$aws/rules/esp_set_params/node/AB/params/local"),
+            Some("params/local")
+        );
+        assert_eq!(topic_suffix("other/AB/x"), None);
+    }
+
+    #[test]
+    fn tlv_frames_are_decoded() {
+        let request = b"\x01\x03abc\x02\x01\x02\x05\x02\x01\x00\x06\x02{}";
+        assert_eq!(
+            describe("node/AB/to-node", request),
+            "TLV request id=abc role=primary cmd=1 (set params) data={}"
+        );
+        let response = b"\x01\x03abc\x03\x01\x04\x05\x02\x34\x12";
+        assert_eq!(
+            describe("node/AB/from-node", response),
+            "TLV response id=abc status=not found cmd=4660"
+        );
+        assert_eq!(
+            describe("node/AB/from-node", &rainmaker_tlv::GET_PENDING_FRAME),
+            "TLV get pending (id=\"\" status=0 cmd=0)"
+        );
+        assert!(describe("node/AB/to-node", b"\x05").starts_with("invalid TLV frame ("));
+    }
+
+    #[test]
+    fn json_is_shown_as_sent() {
+        assert_eq!(
+            describe("node/AB/params/local", br#"{"Light":{"Power":false}}"#),
+            r#"{"Light":{"Power":false}}"#
+        );
+        assert!(describe("node/AB/params/remote", b"{oops").starts_with("invalid JSON ("));
+    }
+
+    #[test]
+    fn roles() {
+        assert_eq!(role_name(UserRole(0x12)), "primary/sub-role 1");
+        assert_eq!(role_name(UserRole(0x10)), "0x10/sub-role 1");
+    }
+}
