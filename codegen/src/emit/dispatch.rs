@@ -56,11 +56,8 @@ pub fn emit(model: &Model) -> TokenStream {
             // Several messages share the channel: the first that decodes wins; if none
             // does, the first message's error is reported.
             quote! {
-                Channel::#channel_variant => {
-                    let first = #first;
-                    #( let first = first.or_else(|error| #others.map_err(|_| error)); )*
-                    first
-                }
+                Channel::#channel_variant => #first
+                    #( .or_else(|error| #others.map_err(|_| error)) )*,
             }
         }
     });
