@@ -78,7 +78,7 @@ pub struct Cloud {
     node_id: String,
     log: Log,
     inbox_rx: mpsc::UnboundedReceiver<Received>,
-    inbox_tx: mpsc::UnboundedSender<Received>,
+    tap: mpsc::UnboundedSender<Received>,
     inbox: Vec<Seen>,
     started: Instant,
     steps: Vec<StepReport>,
@@ -115,15 +115,24 @@ impl Cloud {
             ),
         );
         // Print each message the moment it arrives, then queue it for the
-        // steps.
+        // steps. `tap` feeds the same path from outside the broker (see
+        // `inbox_sender`).
+        let (tap, mut arrivals) = mpsc::unbounded_channel::<Received>();
         let (inbox_tx, inbox_rx) = mpsc::unbounded_channel();
         let mut messages = conn.take_messages();
-        let forward = inbox_tx.clone();
-        let printer = log.clone();
+        let from_broker = tap.clone();
         tokio::spawn(async move {
             while let Some(message) = messages.recv().await {
+                if from_broker.send(message).is_err() {
+                    break;
+                }
+            }
+        });
+        let printer = log.clone();
+        tokio::spawn(async move {
+            while let Some(message) = arrivals.recv().await {
                 printer.message(Direction::NodeToCloud, &message.topic, &message.payload);
-                if forward.send(message).is_err() {
+                if inbox_tx.send(message).is_err() {
                     break;
                 }
             }
@@ -137,7 +146,7 @@ impl Cloud {
             node_id: node_id.to_owned(),
             log,
             inbox_rx,
-            inbox_tx,
+            tap,
             inbox: Vec::new(),
             started: Instant::now(),
             steps: Vec::new(),
@@ -162,11 +171,11 @@ impl Cloud {
         &self.node_id
     }
 
-    /// A sender that puts messages into the inbox as if received: the
+    /// A sender whose messages the cloud prints and takes as received: the
     /// stand-in for an IoT rule when the broker delivers basic-ingest
     /// messages to no subscriber.
     pub fn inbox_sender(&self) -> mpsc::UnboundedSender<Received> {
-        self.inbox_tx.clone()
+        self.tap.clone()
     }
 
     /// The log the cloud writes to.
@@ -198,10 +207,10 @@ impl Cloud {
         Ok(())
     }
 
-    /// Sends a JSON document.
-    pub async fn send_json(&mut self, suffix: &str, value: &Value) -> Result<()> {
-        let payload = serde_json::to_vec(value).map_err(|e| Error::step(suffix, e))?;
-        self.send(suffix, payload).await
+    /// Sends JSON text as written (key order kept, as the cloud writes it).
+    pub async fn send_json(&mut self, suffix: &str, json: &str) -> Result<()> {
+        debug_assert!(serde_json::from_str::<Value>(json).is_ok(), "{json}");
+        self.send(suffix, json.as_bytes().to_vec()).await
     }
 
     /// A fresh 22-character base62 request id, like the cloud's.

@@ -198,6 +198,13 @@ pub async fn converse(
         ingest: conversation.ingest,
         ingest_tap: conversation.ingest_tap.then(|| cloud.inbox_sender()),
     };
+    if conversation.ingest_tap {
+        log.line(
+            Direction::Cloud,
+            "basic-ingest messages reach the cloud in-process: the broker, like AWS IoT, \
+             delivers $aws/rules/ topics to no subscriber",
+        );
+    }
     let mut node = node::start(&endpoints.node, node_options, log.clone()).await?;
     script::run(&mut cloud, &mut node).await?;
     if conversation.robustness {

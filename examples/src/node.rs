@@ -5,8 +5,9 @@
 use std::fmt;
 use std::time::Duration;
 
+use rainmaker_tlv::{Command, Status};
 use rumqttc::{AsyncClient, Event, EventLoop, Incoming, QoS};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
@@ -77,17 +78,37 @@ pub trait Machine: Send + 'static {
     /// Handles one input. An `Err` is input the node refused, with the
     /// typed error as text; the node's state is unchanged.
     fn handle(&mut self, input: Input<'_>) -> Result<Output, String>;
+
+    /// The current value of every param, as a params document.
+    fn snapshot(&self) -> serde_json::Value;
 }
 
 /// Something the node did or refused, reported to the application.
 #[derive(Debug, Clone, PartialEq)]
 pub enum NodeEvent {
-    /// Input the node refused, with its typed error.
+    /// Input the node refused, in whole or in part, with its typed error;
+    /// what was refused changed nothing.
     Rejected {
         /// Topic the input came on.
         topic: String,
         /// The error, as text.
         error: String,
+    },
+    /// A params write was applied.
+    Applied {
+        /// Topic the write came on.
+        topic: String,
+        /// The values stored, as JSON.
+        params: String,
+    },
+    /// A command on `to-node` was answered on `from-node`.
+    CommandAnswered {
+        /// The command (0 when the frame named none).
+        command: Command,
+        /// The status sent.
+        status: Status,
+        /// Why the frame was refused, when it did not decode.
+        error: Option<String>,
     },
     /// The cloud offered an OTA job.
     OtaOffered {
@@ -96,6 +117,8 @@ pub enum NodeEvent {
         /// The target firmware version, if given.
         fw_version: Option<String>,
     },
+    /// Anything else worth a log line.
+    Note(String),
     /// The connection to the broker ended.
     Disconnected(String),
 }
@@ -103,12 +126,25 @@ pub enum NodeEvent {
 impl fmt::Display for NodeEvent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            NodeEvent::Rejected { topic, error } => write!(f, "rejected {topic}: {error}"),
+            NodeEvent::Rejected { topic, error } => write!(f, "refused {topic}: {error}"),
+            NodeEvent::Applied { topic, params } => write!(f, "applied {params} from {topic}"),
+            NodeEvent::CommandAnswered {
+                command,
+                status,
+                error,
+            } => {
+                write!(f, "answered cmd {command} with status {status}")?;
+                match error {
+                    Some(error) => write!(f, " ({error})"),
+                    None => Ok(()),
+                }
+            }
             NodeEvent::OtaOffered { job_id, fw_version } => write!(
                 f,
                 "OTA job {job_id} offered (firmware {})",
                 fw_version.as_deref().unwrap_or("?")
             ),
+            NodeEvent::Note(note) => f.write_str(note),
             NodeEvent::Disconnected(reason) => write!(f, "disconnected: {reason}"),
         }
     }
@@ -159,6 +195,19 @@ impl NodeHandle {
 }
 
 impl NodeHandle {
+    /// The node's current params (every device), as its driver sees them
+    /// between two inputs.
+    pub async fn snapshot(&self) -> Result<serde_json::Value> {
+        let (reply, answer) = oneshot::channel();
+        self.control
+            .send(Control::Snapshot(reply))
+            .map_err(|_| Error::mqtt("node", "the node task ended"))?;
+        tokio::time::timeout(Duration::from_secs(5), answer)
+            .await
+            .map_err(|_| Error::mqtt("node", "no snapshot within 5 s"))?
+            .map_err(|_| Error::mqtt("node", "the node task ended"))
+    }
+
     /// Asks the node to stop: sends DISCONNECT and ends its task (bounded).
     pub async fn stop(mut self) {
         let _ = self.control.send(Control::Stop);
@@ -171,6 +220,7 @@ impl NodeHandle {
 #[derive(Debug)]
 enum Control {
     Input(OwnedInput),
+    Snapshot(oneshot::Sender<serde_json::Value>),
     Stop,
 }
 
@@ -284,6 +334,9 @@ impl<M: Machine> Driver<M> {
                     Some(Control::Input(OwnedInput::Temperature(t))) => {
                         self.feed(Input::Temperature(t));
                     }
+                    Some(Control::Snapshot(reply)) => {
+                        let _ = reply.send(self.machine.snapshot());
+                    }
                     Some(Control::Stop) | None => {
                         let _ = self.client.try_disconnect();
                         // Flush the DISCONNECT, bounded.
@@ -302,14 +355,16 @@ impl<M: Machine> Driver<M> {
     fn feed(&mut self, input: Input<'_>) {
         let topic = match input {
             Input::Received { topic, .. } => topic.to_owned(),
-            _ => String::new(),
+            Input::Connected => "connect".to_owned(),
+            Input::OtaStatus { .. } => "OTA status report".to_owned(),
+            Input::Temperature(_) => "sensor reading".to_owned(),
         };
         match self.machine.handle(input) {
             Ok(output) => self.apply(output),
             Err(error) => {
-                self.log
-                    .line(Direction::Node, format!("refused {topic}: {error}"));
-                let _ = self.events.send(NodeEvent::Rejected { topic, error });
+                let event = NodeEvent::Rejected { topic, error };
+                self.log.line(Direction::Node, event.to_string());
+                let _ = self.events.send(event);
             }
         }
     }
@@ -372,7 +427,7 @@ async fn simulate_sensor(control: mpsc::UnboundedSender<Control>) {
 }
 
 /// How often the simulated sensor reports.
-pub const SENSOR_PERIOD: Duration = Duration::from_secs(2);
+pub const SENSOR_PERIOD: Duration = Duration::from_secs(1);
 
 /// The firmware's OTA: a simulated download reported step by step, then
 /// success. The delays stand for the download; nothing waits on them.

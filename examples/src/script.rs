@@ -16,13 +16,14 @@ use crate::node::{NodeEvent, NodeHandle};
 pub const STEPS: &[&str] = &[
     "config",
     "params/local/init",
+    "boot tsdata",
     "get pending",
     "remote write",
     "rejected write",
     "cmd-1 set params",
     "OTA offer",
     "OTA progress",
-    "tsdata",
+    "sensor report",
 ];
 
 /// The firmware version the OTA offer moves the node to.
@@ -114,6 +115,16 @@ pub async fn run(cloud: &mut Cloud, node: &mut NodeHandle) -> Result<()> {
         ),
     );
 
+    let step = "boot tsdata";
+    let boot = expect_temperature_series(cloud, step).await?;
+    if boot != init["Temperature Sensor"]["Temperature"] {
+        return Err(Error::step(
+            step,
+            format!("tsdata value {boot} is not the snapshot's"),
+        ));
+    }
+    cloud.pass(step, format!("Temperature Sensor.Temperature = {boot}"));
+
     let step = "get pending";
     cloud
         .expect(step, "from-node", |seen| {
@@ -127,7 +138,7 @@ pub async fn run(cloud: &mut Cloud, node: &mut NodeHandle) -> Result<()> {
     cloud
         .send_json(
             "params/remote",
-            &json!({"Light": {"Power": true, "Brightness": 60}}),
+            r#"{"Light":{"Power":true,"Brightness":60}}"#,
         )
         .await?;
     cloud
@@ -151,14 +162,18 @@ pub async fn run(cloud: &mut Cloud, node: &mut NodeHandle) -> Result<()> {
     let step = "rejected write";
     let mark = cloud.mark();
     cloud
-        .send_json("params/remote", &json!({"Light": {"Brightness": 150}}))
+        .send_json("params/remote", r#"{"Light":{"Brightness":150}}"#)
         .await?;
     let event = node
         .expect_event(step, cloud.step_timeout(), |event| {
             matches!(event, NodeEvent::Rejected { .. })
         })
         .await?;
-    cloud.pass(step, format!("node refused it: {event}"));
+    let error = match event {
+        NodeEvent::Rejected { error, .. } => error,
+        other => other.to_string(),
+    };
+    cloud.pass(step, format!("no report; the node logged \"{error}\""));
 
     // 4. Cmd 1 over TLV: set params, answered on from-node.
     let step = "cmd-1 set params";
@@ -199,20 +214,25 @@ pub async fn run(cloud: &mut Cloud, node: &mut NodeHandle) -> Result<()> {
             ));
         }
     }
-    cloud.pass(step, format!("request {request_id} answered: {answer}"));
+    cloud.pass(
+        step,
+        format!(
+            "request {request_id} answered: {}",
+            String::from_utf8_lossy(&data)
+        ),
+    );
 
     // 5. OTA: an offer on otaurl, the node's progress on otastatus.
     let step = "OTA offer";
     cloud
         .send_json(
             "otaurl",
-            &json!({
-                "ota_job_id": OTA_JOB_ID,
-                "url": "https://example.invalid/firmware/demo-1.1.bin",
-                "file_md5": "9e107d9d372bb6826bd81d3542a419d6",
-                "file_size": 1536000,
-                "fw_version": OTA_TARGET_VERSION,
-            }),
+            &format!(
+                "{{\"ota_job_id\":\"{OTA_JOB_ID}\",\
+                 \"url\":\"https://example.invalid/firmware/demo-{OTA_TARGET_VERSION}.bin\",\
+                 \"file_md5\":\"9e107d9d372bb6826bd81d3542a419d6\",\"file_size\":1536000,\
+                 \"fw_version\":\"{OTA_TARGET_VERSION}\"}}"
+            ),
         )
         .await?;
     let job_check = |seen: &Seen| -> Result<Option<String>, String> {
@@ -251,34 +271,53 @@ pub async fn run(cloud: &mut Cloud, node: &mut NodeHandle) -> Result<()> {
         format!("{progress} in-progress reports, then success"),
     );
 
-    // 6. Time series.
-    let step = "tsdata";
-    let ts = cloud
+    // 6. A local change: the sensor's next reading, as a delta and a
+    //    time-series record.
+    let step = "sensor report";
+    let delta = cloud
+        .expect(step, "params/local", |seen| {
+            let doc = json_of(step, seen)?;
+            Ok(get(&doc, &["Temperature Sensor", "Temperature"]).is_some())
+        })
+        .await?;
+    let reading = delta.json().unwrap_or_default()["Temperature Sensor"]["Temperature"].clone();
+    let series = expect_temperature_series(cloud, step).await?;
+    if series != reading {
+        return Err(Error::step(
+            step,
+            format!("tsdata value {series} differs from the delta's {reading}"),
+        ));
+    }
+    cloud.pass(
+        step,
+        format!("Temperature Sensor.Temperature = {reading} on params/local and tsdata"),
+    );
+    Ok(())
+}
+
+/// Waits for a `tsdata` report of the temperature and returns its value.
+async fn expect_temperature_series(cloud: &mut Cloud, step: &str) -> Result<Value> {
+    let seen = cloud
         .expect(step, "tsdata", |seen| {
             let doc = json_of(step, seen)?;
-            let name = get(&doc, &["ts_data"])
-                .and_then(|d| d.get(0))
-                .and_then(|d| d.get("name"))
-                .and_then(Value::as_str);
+            let series = get(&doc, &["ts_data"]).and_then(|d| d.get(0));
+            let name = series.and_then(|s| s.get("name")).and_then(Value::as_str);
             Ok(name == Some("Temperature Sensor.Temperature"))
         })
         .await?;
-    let doc = ts.json().unwrap_or_default();
+    let doc = seen.json().unwrap_or_default();
     let record = &doc["ts_data"][0]["records"][0];
-    cloud.pass(
-        step,
-        format!(
-            "Temperature Sensor.Temperature = {} at t={}",
-            record["v"], record["t"]
-        ),
-    );
-    Ok(())
+    if !record["t"].is_i64() || !record["v"].is_number() {
+        return Err(Error::step(step, format!("bad record {record}")));
+    }
+    Ok(record["v"].clone())
 }
 
 /// Malformed input from the cloud: the node must log a typed error, answer
 /// with the right TLV status where the protocol has one, and change nothing.
 pub async fn robustness(cloud: &mut Cloud, node: &mut NodeHandle) -> Result<()> {
     let mark = cloud.mark();
+    let light_before = node.snapshot().await?["Light"].clone();
 
     let step = "malformed JSON";
     cloud
@@ -330,9 +369,16 @@ pub async fn robustness(cloud: &mut Cloud, node: &mut NodeHandle) -> Result<()> 
         format!("request {request_id} answered status {status}"),
     );
 
-    // No state change: nothing on params/local since the first bad input,
-    // and a read-back through cmd 1 shows the light as it was.
+    // No state change: the light is as it was, and nothing was reported
+    // on params/local since the first bad input.
     let step = "no state change";
+    let light_after = node.snapshot().await?["Light"].clone();
+    if light_after != light_before {
+        return Err(Error::step(
+            step,
+            format!("the light changed from {light_before} to {light_after}"),
+        ));
+    }
     for seen in cloud.since(mark) {
         if seen.suffix().starts_with("params/local")
             && seen.json().is_some_and(|doc| doc.get("Light").is_some())
@@ -346,6 +392,6 @@ pub async fn robustness(cloud: &mut Cloud, node: &mut NodeHandle) -> Result<()> 
             ));
         }
     }
-    cloud.pass(step, "no params/local report for the light");
+    cloud.pass(step, format!("Light still {light_after}, nothing reported"));
     Ok(())
 }
