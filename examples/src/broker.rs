@@ -26,8 +26,20 @@ pub struct EmbeddedBroker {
 
 impl EmbeddedBroker {
     /// Starts the broker on a free loopback port and waits (at most
-    /// [`START_TIMEOUT`]) until it accepts connections.
+    /// [`START_TIMEOUT`]) until it accepts connections. A port taken by
+    /// another process in the meantime costs a retry on a new port.
     pub fn start() -> Result<Self> {
+        let mut last = None;
+        for _ in 0..3 {
+            match Self::start_once() {
+                Ok(broker) => return Ok(broker),
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(last.unwrap_or_else(|| Error::Broker("did not start".into())))
+    }
+
+    fn start_once() -> Result<Self> {
         let port = free_port().map_err(|e| Error::Broker(format!("no free port: {e}")))?;
         let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
         let mut broker = Broker::new(config(addr));

@@ -23,7 +23,7 @@ pub const DEFAULT_NODE_ID: &str = "7C9EBD4A1B2C";
 /// RainMaker cloud talking over MQTT. Without options both use an embedded
 /// broker on a free loopback port.
 #[derive(Debug, Clone, Parser)]
-#[command(name = "demo", version, about, long_about = None)]
+#[command(name = "demo", version)]
 pub struct Options {
     /// External broker, e.g. mqtts://broker.example:8883 (X.509 mutual TLS,
     /// needs --ca, --cert and --key) or mqtt://127.0.0.1:1883 (plain TCP).
@@ -51,7 +51,7 @@ pub struct Options {
     #[arg(long, value_name = "ID", default_value = DEFAULT_NODE_ID)]
     pub node_id: String,
     /// Publish node-to-cloud messages on basic-ingest topics
-    /// ($aws/rules/<rule>/node/<id>/...), as the SDK does by default.
+    /// ($aws/rules/RULE/node/ID/...), as the SDK does by default.
     #[arg(long)]
     pub ingest: bool,
     /// Seconds each step of the conversation may take.

@@ -10,7 +10,7 @@
 //! * [`devices`]: the demo node's devices, declared with the derive;
 //! * [`node`]: the sans-IO node driven over MQTT;
 //! * [`cloud`] and [`script`]: the simulated cloud and its conversation;
-//! * [`print`]: one readable line per message, TLV frames decoded.
+//! * [`print`](mod@print): one readable line per message, TLV frames decoded.
 //!
 //! Run the demo with `cargo run -p rainmaker-examples --bin demo`.
 

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rainmaker_tlv::{Frame, UserRole, Value};
+use rainmaker_types::{Channel, Message, Topic};
 
 /// Who sent a message to whom, or who is talking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,11 +123,30 @@ pub fn topic_suffix(topic: &str) -> Option<&str> {
 }
 
 /// A payload as text: TLV frames on `to-node` / `from-node` decoded into
-/// fields, JSON shown compactly as sent, anything else described.
+/// fields, JSON shown compactly as sent. The topic is parsed and the
+/// payload decoded with the generated protocol types; a payload that is not
+/// a valid message of its channel is flagged with the decoder's error.
 pub fn describe(topic: &str, payload: &[u8]) -> String {
-    match topic_suffix(topic) {
-        Some("to-node" | "from-node") => describe_tlv(payload),
+    let parsed = match Topic::parse(topic) {
+        Ok((parsed, _form)) => parsed,
+        Err(e) => {
+            let text = match topic_suffix(topic) {
+                Some("to-node" | "from-node") => describe_tlv(payload),
+                _ => describe_json(payload),
+            };
+            return format!("{text}  [not a protocol topic: {e}]");
+        }
+    };
+    let channel = parsed.channel();
+    let text = match channel {
+        Channel::ToNode | Channel::FromNode => describe_tlv(payload),
         _ => describe_json(payload),
+    };
+    match Message::decode(&parsed, payload) {
+        Ok(_) => text,
+        // The text already says what is wrong with the bytes.
+        Err(_) if text.starts_with("invalid ") => text,
+        Err(e) => format!("{text}  [not a valid {channel} message: {e}]"),
     }
 }
 
@@ -282,6 +302,17 @@ mod tests {
             r#"{"Light":{"Power":false}}"#
         );
         assert!(describe("node/AB/params/remote", b"{oops").starts_with("invalid JSON ("));
+        let flagged = describe("node/AB/otastatus", br#"{"status":"done"}"#);
+        assert!(
+            flagged.starts_with(r#"{"status":"done"}  [not a valid otaStatus message: "#)
+                && flagged.contains("$.status"),
+            "{flagged}"
+        );
+        assert!(
+            describe("elsewhere/x", b"{}").starts_with("{}  [not a protocol topic: "),
+            "{}",
+            describe("elsewhere/x", b"{}")
+        );
     }
 
     #[test]

@@ -393,5 +393,21 @@ pub async fn robustness(cloud: &mut Cloud, node: &mut NodeHandle) -> Result<()> 
         }
     }
     cloud.pass(step, format!("Light still {light_after}, nothing reported"));
+
+    // And the node still works.
+    let step = "still working";
+    cloud
+        .send_json("params/remote", r#"{"Light":{"Brightness":30}}"#)
+        .await?;
+    cloud
+        .expect(step, "params/local", |seen| {
+            let doc = json_of(step, seen)?;
+            Ok(get(&doc, &["Light", "Brightness"]) == Some(&json!(30)))
+        })
+        .await?;
+    cloud.pass(
+        step,
+        "a valid write after the bad input is applied and reported",
+    );
     Ok(())
 }
