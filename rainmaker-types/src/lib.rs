@@ -12,6 +12,7 @@ pub mod ids;
 pub mod node;
 pub mod payload;
 pub mod sdk_json;
+pub mod services;
 pub mod value;
 
 pub use command::{FromNodeFrame, ToNodeFrame};

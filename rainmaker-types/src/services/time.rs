@@ -1,0 +1,167 @@
+//! The time service.
+
+use crate::device::{DataKind, Device, DeviceDescriptor, ParamSpec, WriteRejection};
+use crate::value::ParamValue;
+
+use super::{spec_at, string_of};
+
+const TZ: ParamSpec = ParamSpec {
+    param_type: Some("esp.param.tz"),
+    ..ParamSpec::new("TZ", DataKind::String)
+};
+
+const TZ_POSIX: ParamSpec = ParamSpec {
+    param_type: Some("esp.param.tz_posix"),
+    ..ParamSpec::new("TZ-POSIX", DataKind::String)
+};
+
+const TIMESTAMP: ParamSpec = ParamSpec {
+    param_type: Some("esp.param.timestamp"),
+    ..ParamSpec::new("Timestamp", DataKind::Int)
+};
+
+const fn time_descriptor(params: &'static [ParamSpec]) -> DeviceDescriptor {
+    DeviceDescriptor {
+        name: Time::NAME,
+        device_type: Some("esp.service.time"),
+        subtype: None,
+        model: None,
+        attributes: &[],
+        primary: None,
+        params,
+    }
+}
+
+static WITHOUT_TIMESTAMP: DeviceDescriptor = time_descriptor(&[TZ, TZ_POSIX]);
+static WITH_TIMESTAMP: DeviceDescriptor = time_descriptor(&[TZ, TZ_POSIX, TIMESTAMP]);
+
+/// The time service (`esp.service.time`, named `Time`): the node's time zone, and
+/// optionally its clock.
+///
+/// Config entry, as the SDK writes it (`Timestamp` only when enabled, see
+/// [`Time::with_timestamp`]):
+///
+/// ```json
+/// {"name":"Time","type":"esp.service.time","params":[
+///   {"name":"TZ","type":"esp.param.tz","data_type":"string","properties":["read","write"]},
+///   {"name":"TZ-POSIX","type":"esp.param.tz_posix","data_type":"string","properties":["read","write"]},
+///   {"name":"Timestamp","type":"esp.param.timestamp","data_type":"int","properties":["read","write"]}]}
+/// ```
+///
+/// Writes are stored as sent. The SDK turns a written `TZ` (an IANA-style name such
+/// as `Asia/Shanghai`) into the matching POSIX string and reports `TZ-POSIX` too;
+/// an application with a time-zone table does the same with [`Time::set_tz_posix`]
+/// and [`Node::report_changes`](crate::node::Node::report_changes). A written
+/// `Timestamp` sets the clock; report the resulting time with
+/// [`Time::set_timestamp`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Time {
+    tz: String,
+    tz_posix: String,
+    timestamp: Option<i64>,
+}
+
+impl Time {
+    /// The service name, `Time`.
+    pub const NAME: &'static str = "Time";
+
+    /// The service with empty `TZ` and `TZ-POSIX` and no `Timestamp` param.
+    pub fn new() -> Self {
+        Self {
+            tz: String::new(),
+            tz_posix: String::new(),
+            timestamp: None,
+        }
+    }
+
+    /// Adds the optional `Timestamp` param (epoch seconds), reporting `now`.
+    #[must_use]
+    pub fn with_timestamp(mut self, now: i64) -> Self {
+        self.timestamp = Some(now);
+        self
+    }
+
+    /// Sets the reported time zone: `tz` (IANA-style name) and `tz_posix` (POSIX TZ
+    /// string).
+    #[must_use]
+    pub fn with_time_zone(mut self, tz: impl Into<String>, tz_posix: impl Into<String>) -> Self {
+        self.tz = tz.into();
+        self.tz_posix = tz_posix.into();
+        self
+    }
+
+    /// The time-zone name (`TZ`).
+    pub fn tz(&self) -> &str {
+        &self.tz
+    }
+
+    /// The POSIX time-zone string (`TZ-POSIX`).
+    pub fn tz_posix(&self) -> &str {
+        &self.tz_posix
+    }
+
+    /// The `Timestamp` value; `None` when the service has no `Timestamp` param.
+    pub fn timestamp(&self) -> Option<i64> {
+        self.timestamp
+    }
+
+    /// Sets `TZ`.
+    pub fn set_tz(&mut self, tz: impl Into<String>) {
+        self.tz = tz.into();
+    }
+
+    /// Sets `TZ-POSIX`.
+    pub fn set_tz_posix(&mut self, tz_posix: impl Into<String>) {
+        self.tz_posix = tz_posix.into();
+    }
+
+    /// Sets `Timestamp`; ignored when the service has no `Timestamp` param (see
+    /// [`Time::with_timestamp`]).
+    pub fn set_timestamp(&mut self, now: i64) {
+        if let Some(timestamp) = &mut self.timestamp {
+            *timestamp = now;
+        }
+    }
+}
+
+impl Default for Time {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Device for Time {
+    fn descriptor(&self) -> &DeviceDescriptor {
+        if self.timestamp.is_some() {
+            &WITH_TIMESTAMP
+        } else {
+            &WITHOUT_TIMESTAMP
+        }
+    }
+
+    fn param_value(&self, index: usize) -> Option<ParamValue> {
+        match spec_at(self.descriptor(), index)?.name {
+            "TZ" => Some(ParamValue::String(self.tz.clone())),
+            "TZ-POSIX" => Some(ParamValue::String(self.tz_posix.clone())),
+            "Timestamp" => self.timestamp.map(ParamValue::Int),
+            _ => None,
+        }
+    }
+
+    fn set_param(&mut self, index: usize, value: &ParamValue) -> Result<(), WriteRejection> {
+        let spec = spec_at(self.descriptor(), index).ok_or(WriteRejection::UnknownParam)?;
+        match spec.name {
+            "TZ" => self.tz = string_of(value)?,
+            "TZ-POSIX" => self.tz_posix = string_of(value)?,
+            "Timestamp" => {
+                let now = value.as_i64().ok_or(WriteRejection::WrongType {
+                    expected: DataKind::Int,
+                    found: value.kind(),
+                })?;
+                self.timestamp = Some(now);
+            }
+            _ => return Err(WriteRejection::UnknownParam),
+        }
+        Ok(())
+    }
+}
