@@ -1,0 +1,247 @@
+//! Shared helpers of the spec-driven tests: loading the spec once, listing its
+//! messages and channels, building topics for a channel, and decoding hex examples.
+//!
+//! Each test file uses a different subset, hence the `dead_code` allowance.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use rainmaker_codegen::{Pointer, Spec};
+use rainmaker_types::{Channel, GroupId, NodeId, Topic};
+use serde_json::Value;
+
+/// The workspace root (the parent of this crate's directory).
+pub fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .parent()
+        .map(PathBuf::from)
+        .expect("rainmaker-types lives inside the workspace")
+}
+
+/// The spec, loaded once per test binary.
+pub fn spec() -> &'static Spec {
+    static SPEC: OnceLock<Spec> = OnceLock::new();
+    SPEC.get_or_init(|| {
+        let path = workspace_root().join(rainmaker_codegen::SPEC_PATH);
+        Spec::load(&path).unwrap_or_else(|error| panic!("cannot load the spec: {error}"))
+    })
+}
+
+/// A pointer from its text (`/components/messages/...`).
+pub fn pointer(text: &str) -> Pointer {
+    Pointer::parse(text).unwrap_or_else(|| panic!("`{text}` is not a JSON pointer"))
+}
+
+/// The value at `at`, after following `$ref`s.
+pub fn resolve(at: &Pointer) -> (&'static Value, Pointer) {
+    spec()
+        .resolve(at)
+        .unwrap_or_else(|error| panic!("cannot resolve {at}: {error}"))
+}
+
+/// Follows `value` (found at `at`) through its `$ref`s.
+pub fn follow(value: &'static Value, at: &Pointer) -> (&'static Value, Pointer) {
+    spec()
+        .follow(value, at)
+        .unwrap_or_else(|error| panic!("cannot follow {at}: {error}"))
+}
+
+/// The keys of the mapping at `text`, in document order.
+pub fn keys(text: &str) -> Vec<String> {
+    spec()
+        .ordered_keys(&pointer(text))
+        .unwrap_or_else(|| panic!("no mapping at {text}"))
+}
+
+/// One message of `components/messages`.
+#[derive(Debug, Clone)]
+pub struct SpecMessage {
+    /// The message's key (equal to its `name`).
+    pub name: String,
+    /// Where it lives in the spec.
+    pub at: Pointer,
+    /// Its `contentType`.
+    pub content_type: String,
+    /// The payload schema, `$ref`s followed, and where it lives.
+    pub payload: (&'static Value, Pointer),
+    /// The keys of the channels whose `messages` reference it.
+    pub channels: Vec<String>,
+}
+
+impl SpecMessage {
+    /// Whether the payload is a TLV frame (examples are hex).
+    pub fn is_tlv(&self) -> bool {
+        self.content_type == "application/octet-stream"
+    }
+
+    /// The message object itself.
+    pub fn object(&self) -> &'static Value {
+        spec()
+            .get(&self.at)
+            .unwrap_or_else(|| panic!("{} vanished", self.at))
+    }
+
+    /// The `(name, payload)` of every example.
+    pub fn examples(&self) -> Vec<(String, &'static Value)> {
+        let examples = self
+            .object()
+            .get("examples")
+            .and_then(Value::as_array)
+            .unwrap_or_else(|| panic!("{}: no examples", self.at));
+        examples
+            .iter()
+            .enumerate()
+            .map(|(index, example)| {
+                let name = example
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .map_or_else(|| format!("#{index}"), str::to_owned);
+                let payload = example
+                    .get("payload")
+                    .unwrap_or_else(|| panic!("{}/examples/{index}: no payload", self.at));
+                (name, payload)
+            })
+            .collect()
+    }
+
+    /// The generated channels that carry this message (from the spec's channel keys).
+    pub fn generated_channels(&self) -> Vec<Channel> {
+        self.channels
+            .iter()
+            .map(|key| {
+                channel_by_key(key)
+                    .unwrap_or_else(|| panic!("spec channel `{key}` has no Channel variant"))
+            })
+            .collect()
+    }
+}
+
+/// Every message of `components/messages`, in document order, with its channels.
+pub fn messages() -> Vec<SpecMessage> {
+    let channel_keys = keys("/channels");
+    keys("/components/messages")
+        .into_iter()
+        .map(|name| {
+            let at = pointer("/components/messages").join(&name);
+            let (object, at) = resolve(&at);
+            let content_type = object
+                .get("contentType")
+                .and_then(Value::as_str)
+                .or_else(|| spec().document().get("defaultContentType")?.as_str())
+                .unwrap_or_else(|| panic!("{at}: no contentType"))
+                .to_owned();
+            let payload = resolve(&at.join("payload"));
+            let channels = channel_keys
+                .iter()
+                .filter(|channel| channel_message_pointers(channel).contains(&at))
+                .cloned()
+                .collect();
+            SpecMessage {
+                name,
+                at,
+                content_type,
+                payload,
+                channels,
+            }
+        })
+        .collect()
+}
+
+/// The message a channel's `messages` entries resolve to.
+pub fn channel_message_pointers(channel: &str) -> Vec<Pointer> {
+    let at = pointer("/channels").join(channel).join("messages");
+    let Some(entries) = spec().get(&at).and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    entries
+        .iter()
+        .map(|(key, entry)| follow(entry, &at.join(key)).1)
+        .collect()
+}
+
+/// The generated channel whose key is `key`.
+pub fn channel_by_key(key: &str) -> Option<Channel> {
+    Channel::ALL
+        .into_iter()
+        .find(|channel| channel.key() == key)
+}
+
+/// The node id the example topics use.
+pub const NODE: &str = "7C9EBD4A1B2C";
+
+/// The group id the example topics use.
+pub const GROUP: &str = "kitchen";
+
+/// The topic of `channel` for the given ids, built variant by variant (so a new
+/// channel does not compile until it is handled here).
+pub fn topic_for(channel: Channel, node: &NodeId, group: &GroupId) -> Topic {
+    let node_id = node.clone();
+    let group_id = group.clone();
+    match channel {
+        Channel::PresenceConnected => Topic::PresenceConnected { node_id },
+        Channel::PresenceDisconnected => Topic::PresenceDisconnected { node_id },
+        Channel::NodeConfig => Topic::NodeConfig { node_id },
+        Channel::ParamsLocalInit => Topic::ParamsLocalInit { node_id },
+        Channel::UserMapping => Topic::UserMapping { node_id },
+        Channel::ParamsRemote => Topic::ParamsRemote { node_id },
+        Channel::ParamsRemoteGroup => Topic::ParamsRemoteGroup { node_id, group_id },
+        Channel::ParamsLocal => Topic::ParamsLocal { node_id },
+        Channel::ParamsLocalGroup => Topic::ParamsLocalGroup { node_id, group_id },
+        Channel::OtaFetch => Topic::OtaFetch { node_id },
+        Channel::OtaUrl => Topic::OtaUrl { node_id },
+        Channel::OtaStatus => Topic::OtaStatus { node_id },
+        Channel::TsData => Topic::TsData { node_id },
+        Channel::SimpleTsData => Topic::SimpleTsData { node_id },
+        Channel::FromNode => Topic::FromNode { node_id },
+        Channel::ToNode => Topic::ToNode { node_id },
+        Channel::Alert => Topic::Alert { node_id },
+    }
+}
+
+/// The example topic of `channel` ([`NODE`], [`GROUP`]).
+pub fn example_topic(channel: Channel) -> Topic {
+    let node = NodeId::new(NODE).expect("valid node id");
+    let group = GroupId::new(GROUP).expect("valid group id");
+    topic_for(channel, &node, &group)
+}
+
+/// The channel's address with its parameters substituted: what a topic string must be.
+pub fn expected_address(channel: Channel, node: &str, group: &str) -> String {
+    channel
+        .address()
+        .replace("{node_id}", node)
+        .replace("{group_id}", group)
+}
+
+/// Decodes lower-case hex (as the spec's TLV examples are written).
+pub fn hex(text: &str) -> Result<Vec<u8>, String> {
+    if !text.len().is_multiple_of(2) {
+        return Err(format!("odd number of hex digits ({})", text.len()));
+    }
+    let digit = |byte: u8| match byte {
+        b'0'..=b'9' => Ok(byte - b'0'),
+        b'a'..=b'f' => Ok(byte - b'a' + 10),
+        _ => Err(format!("`{}` is not a lower-case hex digit", byte as char)),
+    };
+    text.as_bytes()
+        .chunks(2)
+        .map(|pair| Ok(digit(pair[0])? << 4 | digit(pair[1])?))
+        .collect()
+}
+
+/// `bytes` as lower-case hex, for failure messages.
+pub fn to_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// Parses encoded JSON back into a value, naming `what` on failure.
+pub fn json(bytes: &[u8], what: &str) -> Value {
+    serde_json::from_slice(bytes).unwrap_or_else(|error| {
+        panic!(
+            "{what}: re-encoded bytes are not JSON ({error}): {}",
+            String::from_utf8_lossy(bytes)
+        )
+    })
+}
