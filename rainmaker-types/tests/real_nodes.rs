@@ -479,6 +479,81 @@ fn wrong_types_name_their_json_path() {
 }
 
 #[test]
+fn other_sdk_buffers_truncate_into_eof_errors() {
+    // User mapping (200-byte buffer) and otafetch (150-byte buffer), PROTOCOL.md 1.5.
+    let mapping = format!(
+        r#"{{"node_id":"{NODE}","user_id":"{}","secret_key":"{}","reset":true}}"#,
+        "u".repeat(90),
+        "s".repeat(90)
+    );
+    assert!(mapping.len() > 200);
+    decode(Channel::UserMapping, mapping.as_bytes());
+    let error = json_error(Channel::UserMapping, &mapping.as_bytes()[..200]);
+    assert_eq!(
+        (error.kind(), error.path()),
+        (JsonErrorKind::Eof, "$.secret_key"),
+        "{error}"
+    );
+
+    let fetch = format!(
+        r#"{{"node_id":"{NODE}","fw_version":"{}","network_id":"5e4b7c2a"}}"#,
+        "1.0.0-".repeat(20)
+    );
+    assert!(fetch.len() > 150);
+    decode(Channel::OtaFetch, fetch.as_bytes());
+    let error = json_error(Channel::OtaFetch, &fetch.as_bytes()[..150]);
+    assert_eq!(error.kind(), JsonErrorKind::Eof, "{error}");
+}
+
+#[test]
+fn old_sdk_writer_output_is_a_syntax_error() {
+    // NaN printed as `nan`, and a NULL object param printed as nothing (PROTOCOL.md 1.5).
+    for payload in [
+        &br#"{"Sensor":{"Temperature":nan}}"#[..],
+        br#"{"D":{"P":}}"#,
+    ] {
+        let error = json_error(Channel::ParamsLocal, payload);
+        assert_eq!(
+            error.kind(),
+            JsonErrorKind::Syntax,
+            "{}: {error}",
+            String::from_utf8_lossy(payload)
+        );
+    }
+}
+
+#[test]
+fn duplicate_keys_in_params_documents_are_refused() {
+    // The node keeps the first of duplicated keys; a decoder must not pick silently.
+    let error = json_error(
+        Channel::ParamsRemote,
+        br#"{"Light":{"Power":true,"Power":false}}"#,
+    );
+    assert_eq!(
+        (error.kind(), error.path()),
+        (JsonErrorKind::Data, "$.Light"),
+        "{error}"
+    );
+    assert!(
+        error.message().contains("duplicate param `Power`"),
+        "{error}"
+    );
+    let error = json_error(
+        Channel::ParamsLocal,
+        br#"{"Light":{"Power":true},"Light":{"Power":false}}"#,
+    );
+    assert_eq!(
+        (error.kind(), error.path()),
+        (JsonErrorKind::Data, "$"),
+        "{error}"
+    );
+    assert!(
+        error.message().contains("duplicate device `Light`"),
+        "{error}"
+    );
+}
+
+#[test]
 fn missing_required_keys_are_data_errors() {
     let error = json_error(
         Channel::OtaUrl,
