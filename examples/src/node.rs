@@ -42,6 +42,8 @@ pub struct Outbound {
 pub enum Input<'a> {
     /// The broker accepted the connection (every CONNACK).
     Connected,
+    /// The connection is gone; the driver reconnects.
+    Disconnected,
     /// A message arrived on a subscribed topic.
     Received {
         /// Its topic.
@@ -308,11 +310,13 @@ impl<M: Machine> Driver<M> {
         mut control: mpsc::UnboundedReceiver<Control>,
     ) {
         self.feed(Input::Connected);
+        let mut backoff = RECONNECT_MIN;
         loop {
             tokio::select! {
                 event = eventloop.poll() => match event {
                     Ok(Event::Incoming(Incoming::ConnAck(_))) => {
                         self.log.line(Direction::Node, "reconnected");
+                        backoff = RECONNECT_MIN;
                         self.feed(Input::Connected);
                     }
                     Ok(Event::Incoming(Incoming::Publish(publish))) => {
@@ -321,32 +325,73 @@ impl<M: Machine> Driver<M> {
                     }
                     Ok(_) => {}
                     Err(e) => {
+                        // rumqttc reconnects on the next poll; wait first,
+                        // longer after each failure, and keep serving the
+                        // firmware (its publishes queue up meanwhile).
                         let reason = connection_error(&e);
-                        self.log.line(Direction::Node, format!("connection lost: {reason}"));
+                        self.log.line(
+                            Direction::Node,
+                            format!(
+                                "connection lost: {reason}; reconnecting in {} s",
+                                backoff.as_secs()
+                            ),
+                        );
                         let _ = self.events.send(NodeEvent::Disconnected(reason));
-                        return;
+                        self.feed(Input::Disconnected);
+                        let wake = Instant::now() + backoff;
+                        backoff = (backoff * 2).min(RECONNECT_MAX);
+                        loop {
+                            tokio::select! {
+                                () = tokio::time::sleep_until(wake) => break,
+                                request = control.recv() => {
+                                    if !self.control(request, &mut eventloop).await {
+                                        return;
+                                    }
+                                }
+                            }
+                        }
                     }
                 },
-                request = control.recv() => match request {
-                    Some(Control::Input(OwnedInput::OtaStatus { job_id, status, info })) => {
-                        self.feed(Input::OtaStatus { job_id: &job_id, status, info: &info });
-                    }
-                    Some(Control::Input(OwnedInput::Temperature(t))) => {
-                        self.feed(Input::Temperature(t));
-                    }
-                    Some(Control::Snapshot(reply)) => {
-                        let _ = reply.send(self.machine.snapshot());
-                    }
-                    Some(Control::Stop) | None => {
-                        let _ = self.client.try_disconnect();
-                        // Flush the DISCONNECT, bounded.
-                        let _ = tokio::time::timeout(Duration::from_secs(1), async {
-                            while eventloop.poll().await.is_ok() {}
-                        })
-                        .await;
+                request = control.recv() => {
+                    if !self.control(request, &mut eventloop).await {
                         return;
                     }
-                },
+                }
+            }
+        }
+    }
+
+    /// Serves one request of the firmware; `false` once the node is to stop.
+    async fn control(&mut self, request: Option<Control>, eventloop: &mut EventLoop) -> bool {
+        match request {
+            Some(Control::Input(OwnedInput::OtaStatus {
+                job_id,
+                status,
+                info,
+            })) => {
+                self.feed(Input::OtaStatus {
+                    job_id: &job_id,
+                    status,
+                    info: &info,
+                });
+                true
+            }
+            Some(Control::Input(OwnedInput::Temperature(t))) => {
+                self.feed(Input::Temperature(t));
+                true
+            }
+            Some(Control::Snapshot(reply)) => {
+                let _ = reply.send(self.machine.snapshot());
+                true
+            }
+            Some(Control::Stop) | None => {
+                let _ = self.client.try_disconnect();
+                // Flush the DISCONNECT, bounded.
+                let _ = tokio::time::timeout(Duration::from_secs(1), async {
+                    while eventloop.poll().await.is_ok() {}
+                })
+                .await;
+                false
             }
         }
     }
@@ -356,6 +401,7 @@ impl<M: Machine> Driver<M> {
         let topic = match input {
             Input::Received { topic, .. } => topic.to_owned(),
             Input::Connected => "connect".to_owned(),
+            Input::Disconnected => "disconnect".to_owned(),
             Input::OtaStatus { .. } => "OTA status report".to_owned(),
             Input::Temperature(_) => "sensor reading".to_owned(),
         };
@@ -425,6 +471,12 @@ async fn simulate_sensor(control: mpsc::UnboundedSender<Control>) {
         }
     }
 }
+
+/// First wait before reconnecting; doubled after each failure.
+pub const RECONNECT_MIN: Duration = Duration::from_secs(1);
+
+/// Longest wait before reconnecting.
+pub const RECONNECT_MAX: Duration = Duration::from_secs(30);
 
 /// How often the simulated sensor reports.
 pub const SENSOR_PERIOD: Duration = Duration::from_secs(1);

@@ -139,6 +139,7 @@ impl Machine for DemoNode {
         self.node.set_time(now());
         let output = match input {
             Input::Connected => self.node.handle(node::Input::Connected),
+            Input::Disconnected => self.node.handle(node::Input::Disconnected),
             Input::Received { topic, payload } => {
                 self.node.handle(node::Input::Received { topic, payload })
             }

@@ -237,3 +237,85 @@ fn the_demo_binary_talks_mutual_tls_to_mosquitto() {
         "stdout:\n{stdout}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_node_reconnects_and_asks_for_pending_commands_again() {
+    use rainmaker_examples::cloud::Cloud;
+    use rainmaker_examples::mqtt;
+    use rainmaker_examples::node::{self, NodeEvent, NodeOptions};
+    use rainmaker_tlv::Frame;
+
+    let Some(binary) = mosquitto_or_skip("the_node_reconnects_and_asks_for_pending_commands_again")
+    else {
+        return;
+    };
+    let broker = Mosquitto::start(&binary);
+    let log = Log::quiet();
+    let fail = |e: Error| -> ! { panic!("{e}\n--- transcript\n{}", log.lines().join("\n")) };
+    let mut cloud = Cloud::connect(
+        &broker.endpoint_for(CLOUD_ID),
+        CLOUD_ID,
+        NODE_ID,
+        false,
+        log.clone(),
+    )
+    .await
+    .unwrap_or_else(|e| fail(e));
+    let options = NodeOptions {
+        node_id: NODE_ID.to_owned(),
+        ingest: false,
+        ingest_tap: None,
+    };
+    let mut node = node::start(&broker.endpoint_for(NODE_ID), options, log.clone())
+        .await
+        .unwrap_or_else(|e| fail(e));
+    let get_pending = |seen: &rainmaker_examples::cloud::Seen| {
+        Ok(Frame::decode(&seen.message.payload).is_ok_and(|f| f.is_get_pending()))
+    };
+    cloud
+        .expect("get pending", "from-node", get_pending)
+        .await
+        .unwrap_or_else(|e| fail(e));
+
+    // A second client with the node's certificate takes its session over
+    // (the broker makes the certificate's CN the client id).
+    let impostor = mqtt::connect(&broker.endpoint_for(NODE_ID), "whatever", "node")
+        .await
+        .unwrap_or_else(|e| fail(e));
+    node.expect_event("disconnect", Duration::from_secs(10), |event| {
+        matches!(event, NodeEvent::Disconnected(_))
+    })
+    .await
+    .unwrap_or_else(|e| fail(e));
+
+    // The node comes back by itself and, as on every connect, asks for
+    // pending commands; the config is not sent again.
+    cloud
+        .expect("get pending after reconnect", "from-node", get_pending)
+        .await
+        .unwrap_or_else(|e| fail(e));
+    cloud
+        .send_json("params/remote", r#"{"Light":{"Power":true}}"#)
+        .await
+        .unwrap_or_else(|e| fail(e));
+    cloud
+        .expect("write after reconnect", "params/local", |seen| {
+            Ok(seen.json().is_some_and(|doc| doc["Light"]["Power"] == true))
+        })
+        .await
+        .unwrap_or_else(|e| fail(e));
+    let configs = cloud
+        .inbox()
+        .iter()
+        .filter(|seen| seen.suffix() == "config")
+        .count();
+    assert_eq!(configs, 1, "{}", log.lines().join("\n"));
+    assert!(
+        log.lines().iter().any(|line| line.contains("reconnected")),
+        "{}",
+        log.lines().join("\n")
+    );
+    drop(impostor);
+    node.stop().await;
+    cloud.disconnect().await;
+}
