@@ -5,6 +5,9 @@
 //!   payload must decode through the generated dispatch, re-encode to an equal JSON
 //!   value (unknown keys included where `additionalProperties` is true), and decode
 //!   again to an equal typed message.
+//! - Command data: every schema a command of `x-rainmaker-tlv` names as its data is
+//!   generated the same way and round-trips through its generated type, also inside a
+//!   to-node frame (fragmented when long).
 //! - TLV messages: arbitrary requests and responses built with `rainmaker_tlv`'s owned
 //!   types round-trip through `ToNodeFrame` / `FromNodeFrame` and the dispatch.
 //! - Topics: every channel with arbitrary valid ids formats and parses back in both
