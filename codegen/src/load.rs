@@ -362,7 +362,7 @@ impl Loader<'_> {
         let format = schema.get("format").and_then(Value::as_str);
         Ok(match ty {
             Some("boolean") => TypeRef::Bool,
-            Some("number") => TypeRef::Float,
+            Some("number") => TypeRef::Number,
             Some("integer") => TypeRef::Int(match format {
                 None | Some("int64") => "i64",
                 Some("int32") => "i32",
@@ -787,19 +787,15 @@ fn enum_variants(values: &Value, at: &Pointer, open: bool) -> Result<Vec<Variant
         .ok_or_else(|| Error::invalid(at, "must be a list"))?;
     let mut variants: Vec<Variant> = Vec::new();
     let mut seen: HashMap<String, Pointer> = HashMap::new();
+    let prefix = naming::common_dotted_prefix(items.iter().filter_map(Value::as_str));
     for (index, item) in items.iter().enumerate() {
         let item_at = at.join(index);
         let wire = item
             .as_str()
             .ok_or_else(|| Error::unsupported(&item_at, "an enum value that is not a string"))?;
-        let rust = naming::camel(wire)
-            .ok_or_else(|| Error::invalid(&item_at, format!("`{wire}` gives no Rust name")))?;
-        if open && rust == "Other" {
-            return Err(Error::unsupported(
-                &item_at,
-                "a value named `Other` (reserved)",
-            ));
-        }
+        let rust = naming::enum_variant(wire, &prefix, open).ok_or_else(|| {
+            Error::invalid(&item_at, format!("`{wire}` gives no usable Rust name"))
+        })?;
         if let Some(first) = seen.insert(rust.clone(), item_at.clone()) {
             return Err(Error::Collision {
                 name: rust,

@@ -1,10 +1,9 @@
 //! Spec -> standard-type catalogue (`x-rainmaker-standard-types`).
 //!
 //! Each list (`ui-types`, `device-types`, `service-types`, `param-types` and
-//! `other-param-types`) becomes an open enum; variants are named from what follows
-//! the list's common dotted prefix (`esp.param.tz_posix` -> `TzPosix`). A value that
-//! would be named `Other` (the fallback variant) keeps the last word of the prefix
-//! (`esp.device.other` -> `DeviceOther`).
+//! `other-param-types`) becomes an open enum, with variants named by rule 7 of
+//! [`crate::naming`] (`esp.param.tz_posix` -> `TzPosix`, `esp.device.other` ->
+//! `DeviceOther`).
 
 use std::collections::HashMap;
 
@@ -37,7 +36,7 @@ pub fn load(spec: &Spec, model: &Model) -> Result<Option<StandardTypes>> {
     let others = type_list(catalogue, &at, "other-param-types")?;
     param_types.extend(others);
     // Name the param types from the joint list, so both parts share one prefix.
-    name_variants(&mut param_types, &at.join("param-types"))?;
+    name_variants(&mut param_types)?;
 
     let mut standard = StandardTypes {
         at: at.clone(),
@@ -231,33 +230,19 @@ fn type_list<'a>(
             },
         ));
     }
-    name_variants(&mut entries, &list_at)?;
+    name_variants(&mut entries)?;
     Ok(entries)
 }
 
-/// Names the variants of one open enum (rule 7 of [`naming`], plus the `Other` rule
-/// of this module); a collision names both entries.
-fn name_variants(entries: &mut [(&Value, Pointer, StandardType)], at: &Pointer) -> Result<()> {
+/// Names the variants of one open enum (rule 7 of [`naming`]); a collision names
+/// both entries.
+fn name_variants(entries: &mut [(&Value, Pointer, StandardType)]) -> Result<()> {
     let prefix = naming::common_dotted_prefix(entries.iter().map(|(_, _, ty)| ty.wire.as_str()));
-    let kept_word = prefix
-        .trim_end_matches('.')
-        .rsplit('.')
-        .next()
-        .unwrap_or_default()
-        .to_owned();
     let mut seen: HashMap<String, Pointer> = HashMap::new();
     for (_, entry_at, ty) in entries.iter_mut() {
-        let mut rust = naming::camel_without_prefix(&ty.wire, &prefix)
-            .ok_or_else(|| Error::invalid(entry_at, format!("`{}` gives no Rust name", ty.wire)))?;
-        if rust == "Other" {
-            rust = naming::camel(&format!("{kept_word}.other")).unwrap_or_default();
-            if rust == "Other" {
-                return Err(Error::unsupported(
-                    entry_at,
-                    "a value named `Other` (reserved)",
-                ));
-            }
-        }
+        let rust = naming::enum_variant(&ty.wire, &prefix, true).ok_or_else(|| {
+            Error::invalid(entry_at, format!("`{}` gives no usable Rust name", ty.wire))
+        })?;
         if let Some(first) = seen.insert(rust.clone(), entry_at.clone()) {
             return Err(Error::Collision {
                 name: rust,
@@ -267,6 +252,5 @@ fn name_variants(entries: &mut [(&Value, Pointer, StandardType)], at: &Pointer) 
         }
         ty.rust = rust;
     }
-    let _ = at;
     Ok(())
 }

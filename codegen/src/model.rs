@@ -136,8 +136,10 @@ pub enum TypeRef {
     Bool,
     /// A sized integer (`i32`, `i64`, `u8`, `u16`, `u32`).
     Int(&'static str),
-    /// `f64`.
-    Float,
+    /// `serde_json::Number`: a JSON number that keeps integers and floats apart, so
+    /// `100` re-encodes as `100` and `0.5` as `0.5` (bounds are ints for int params and
+    /// floats for float params).
+    Number,
     /// `String`.
     String,
     /// Raw bytes (`Vec<u8>`).

@@ -23,8 +23,11 @@
 //!    with `Self`, which becomes `Self_`.
 //! 6. **Empty names.** A name with no letters or digits at all (`-`, `""`) is an
 //!    error: the caller reports it with the spec location.
-//! 7. **Prefix stripping** (standard types): `esp.param.tz_posix` in the set of
-//!    `esp.param.*` names is named from what follows the common prefix (`TzPosix`).
+//! 7. **Prefix stripping** (enum variants): `esp.param.tz_posix` in a set of
+//!    `esp.param.*` values is named from what follows the values' common dotted
+//!    prefix (`TzPosix`). In an open enum, a value that would be named `Other` (the
+//!    name of the fallback variant) keeps the last word of the prefix
+//!    (`esp.device.other` -> `DeviceOther`).
 //!
 //! The wire name is kept with `#[serde(rename = "...")]` wherever [`needs_rename`]
 //! says the Rust name differs from it.
@@ -160,6 +163,22 @@ pub fn camel_without_prefix(wire: &str, prefix: &str) -> Option<String> {
     camel(wire.strip_prefix(prefix).unwrap_or(wire))
 }
 
+/// The variant name of `wire` in an enum whose values share `prefix` (from
+/// [`common_dotted_prefix`]); `open` enums reserve `Other` (rule 7). `None` when no
+/// name can be made.
+pub fn enum_variant(wire: &str, prefix: &str, open: bool) -> Option<String> {
+    let name = camel_without_prefix(wire, prefix)?;
+    if !open || name != "Other" {
+        return Some(name);
+    }
+    let kept = prefix
+        .trim_end_matches('.')
+        .rsplit('.')
+        .next()
+        .unwrap_or_default();
+    camel(&format!("{kept}.other")).filter(|name| name != "Other")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,5 +257,14 @@ mod tests {
         );
         assert_eq!(common_dotted_prefix(["esp.ui.toggle"]), "");
         assert_eq!(common_dotted_prefix(["a.b", "c.d"]), "");
+        assert_eq!(
+            enum_variant("esp.device.other", "esp.device.", true).as_deref(),
+            Some("DeviceOther")
+        );
+        assert_eq!(
+            enum_variant("esp.device.other", "esp.device.", false).as_deref(),
+            Some("Other")
+        );
+        assert_eq!(enum_variant("other", "", true), None);
     }
 }

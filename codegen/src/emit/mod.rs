@@ -124,7 +124,7 @@ pub fn rust_type(ty: &TypeRef, scope: Scope) -> TokenStream {
             let name = ident(name);
             quote!(#name)
         }
-        TypeRef::Float => quote!(f64),
+        TypeRef::Number => quote!(serde_json::Number),
         TypeRef::String => quote!(String),
         TypeRef::Bytes => quote!(Vec<u8>),
         TypeRef::Json => quote!(serde_json::Value),

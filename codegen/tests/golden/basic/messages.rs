@@ -265,13 +265,13 @@ pub struct Param {
 pub struct ParamBounds {
     /// The `min` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min: Option<f64>,
+    pub min: Option<serde_json::Number>,
     /// The `max` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max: Option<f64>,
+    pub max: Option<serde_json::Number>,
     /// The `step` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub step: Option<f64>,
+    pub step: Option<serde_json::Number>,
 }
 /// A param data type. Closed set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
