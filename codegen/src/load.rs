@@ -628,11 +628,25 @@ impl Loader<'_> {
                 Error::invalid(&param_at, "the parameter name gives no Rust name")
             })?;
             segments.push(Segment::Param(params.len()));
+            let max_length = match param.get("x-rainmaker-max-length") {
+                None => None,
+                Some(value) => Some(value.as_u64().ok_or_else(|| {
+                    Error::invalid(
+                        &param_at.join("x-rainmaker-max-length"),
+                        "must be a non-negative integer",
+                    )
+                })?),
+            };
             params.push(Parameter {
                 name: name.to_owned(),
                 field,
                 rust_type,
                 description: description(param),
+                pattern: param
+                    .get("x-rainmaker-pattern")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+                max_length,
             });
         }
         Ok((segments, params))

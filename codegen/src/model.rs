@@ -70,6 +70,10 @@ pub struct Parameter {
     pub rust_type: String,
     /// The parameter's description.
     pub description: Option<String>,
+    /// `x-rainmaker-pattern`: the regex a value must match.
+    pub pattern: Option<String>,
+    /// `x-rainmaker-max-length`: the longest value, in bytes.
+    pub max_length: Option<u64>,
 }
 
 /// The basic-ingest alias of a channel.

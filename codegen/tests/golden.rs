@@ -51,7 +51,9 @@ fn golden_outputs_match() {
 }
 
 mod topics {
-    use super::basic::topics::{Channel, Direction, INGEST_RULES, Qos, Topic, TopicForm};
+    use super::basic::topics::{
+        Channel, Direction, GROUP_ID_MAX_LEN, INGEST_RULES, NODE_ID_PATTERN, Qos, Topic, TopicForm,
+    };
     use super::{GroupId, IdError, NodeId, TopicErrorReason};
 
     fn node() -> NodeId {
@@ -129,6 +131,8 @@ mod topics {
             ["statusMessage", "alertMessage"]
         );
         assert!(INGEST_RULES.windows(2).all(|pair| pair[0] < pair[1]));
+        assert_eq!(GROUP_ID_MAX_LEN, 32);
+        assert_eq!(NODE_ID_PATTERN, "^[^/+#]+$");
     }
 
     fn error(topic: &str) -> (usize, TopicErrorReason) {

@@ -49,6 +49,7 @@ pub fn emit(model: &Model) -> TokenStream {
         /// The prefix of every basic-ingest topic.
         pub const INGEST_PREFIX: &str = "$aws/rules/";
     };
+    let limits = emit_limits(model);
     let channel = emit_channel(model);
     let topic = emit_topic(model);
     let parser = emit_parser(model);
@@ -57,6 +58,7 @@ pub fn emit(model: &Model) -> TokenStream {
         use std::fmt;
         #direction
         #qos
+        #limits
         #channel
         #topic
         #parser
@@ -100,6 +102,37 @@ fn emit_direction(_model: &Model) -> TokenStream {
             }
         }
     }
+}
+
+/// `<PARAM>_MAX_LEN` and `<PARAM>_PATTERN` constants for the channel parameters that
+/// declare them (`x-rainmaker-max-length`, `x-rainmaker-pattern`), once per parameter
+/// name, so the id types can be checked against the spec.
+fn emit_limits(model: &Model) -> TokenStream {
+    let mut seen = BTreeSet::new();
+    let mut items = Vec::new();
+    for param in model.channels.iter().flat_map(|channel| &channel.params) {
+        if !seen.insert(param.name.clone()) {
+            continue;
+        }
+        let Some(stem) = crate::naming::screaming(&param.name) else {
+            continue;
+        };
+        if let Some(max) = param.max_length {
+            let name = format_ident!("{}_MAX_LEN", stem);
+            let max = Literal::u64_unsuffixed(max);
+            let text = format!(
+                " The longest `{{{}}}` the spec allows, in bytes.",
+                param.name
+            );
+            items.push(quote! { #[doc = #text] pub const #name: usize = #max; });
+        }
+        if let Some(pattern) = &param.pattern {
+            let name = format_ident!("{}_PATTERN", stem);
+            let text = format!(" The regex every `{{{}}}` matches.", param.name);
+            items.push(quote! { #[doc = #text] pub const #name: &str = #pattern; });
+        }
+    }
+    quote! { #( #items )* }
 }
 
 fn channel_doc(channel: &Channel) -> TokenStream {

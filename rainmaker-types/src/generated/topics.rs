@@ -50,6 +50,14 @@ pub enum TopicForm {
 }
 /// The prefix of every basic-ingest topic.
 pub const INGEST_PREFIX: &str = "$aws/rules/";
+/// The longest `{node_id}` the spec allows, in bytes.
+pub const NODE_ID_MAX_LEN: usize = 64;
+/// The regex every `{node_id}` matches.
+pub const NODE_ID_PATTERN: &str = "^[^/+#]+$";
+/// The longest `{group_id}` the spec allows, in bytes.
+pub const GROUP_ID_MAX_LEN: usize = 32;
+/// The regex every `{group_id}` matches.
+pub const GROUP_ID_PATTERN: &str = "^[^/+#]+$";
 /// The kinds of channel: a [`Topic`] without its parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Channel {
