@@ -106,6 +106,29 @@ fn two_fields_with_one_rust_name() {
 }
 
 #[test]
+fn two_enum_values_with_one_rust_name() {
+    assert_fails_without_output(
+        "errors/variant_collision.yaml",
+        &[
+            "`HueSlider`",
+            "#/components/schemas/Mode/enum/0",
+            "#/components/schemas/Mode/enum/1",
+        ],
+    );
+}
+
+#[test]
+fn unsupported_integer_format() {
+    assert_fails_without_output(
+        "errors/integer_format.yaml",
+        &[
+            "#/components/schemas/Thing/properties/count/format",
+            "int128",
+        ],
+    );
+}
+
+#[test]
 fn errors_leave_existing_output_untouched() {
     let out = temp_dir("untouched");
     std::fs::create_dir_all(&out).expect("temp dir");
