@@ -151,7 +151,13 @@ mod topics {
         assert_eq!(error("node//config"), (1, InvalidId(IdError::Empty)));
         assert_eq!(
             error("node/N+1/config"),
-            (1, InvalidId(IdError::ForbiddenChar))
+            (
+                1,
+                InvalidId(IdError::ForbiddenChar {
+                    found: '+',
+                    offset: 1
+                })
+            )
         );
         assert_eq!(
             error("$aws/rules/nope/node/N1/config"),
@@ -176,6 +182,52 @@ mod topics {
             (2, NotIngestible)
         );
         assert_eq!(error(""), (0, UnknownPrefix));
+    }
+
+    #[test]
+    fn of_topic_classifies_like_parse_without_allocating() {
+        use TopicErrorReason::*;
+        for channel in Channel::ALL {
+            let address = channel
+                .address()
+                .replace("{node_id}", "N1")
+                .replace("{group_id}", "kitchen");
+            assert_eq!(Channel::of_topic(&address), Ok((channel, TopicForm::Plain)));
+            let (topic, _) = Topic::parse(&address).expect("parses");
+            if let Some(ingest) = topic.ingest() {
+                assert_eq!(Channel::of_topic(&ingest), Ok((channel, TopicForm::Ingest)));
+            }
+        }
+        assert_eq!(
+            Channel::of_topic("node/N1/params/local/init"),
+            Ok((Channel::ParamsLocalInit, TopicForm::Plain))
+        );
+        for topic in [
+            "foo/N1/config",
+            "node/N1/nope",
+            "node/N1",
+            "node//config",
+            "node/N#/config",
+            "$aws/rules/nope/node/N1/config",
+            "$aws/rules/esp_init_params/node/N1/config",
+            "$aws/rules/esp_node_config/node/N1/params/remote",
+        ] {
+            let classified = Channel::of_topic(topic).expect_err(topic);
+            let parsed = Topic::parse(topic).expect_err(topic);
+            assert_eq!(classified, parsed, "{topic}");
+        }
+        let long_group = format!("node/N1/params/local/{}", "g".repeat(GROUP_ID_MAX_LEN + 1));
+        let error = Channel::of_topic(&long_group).expect_err("too long");
+        assert_eq!(
+            (error.segment, error.reason),
+            (
+                4,
+                InvalidId(IdError::TooLong {
+                    len: GROUP_ID_MAX_LEN + 1,
+                    max: GROUP_ID_MAX_LEN
+                })
+            )
+        );
     }
 
     #[test]

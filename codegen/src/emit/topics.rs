@@ -506,14 +506,20 @@ pub fn check_addresses(model: &Model) -> crate::error::Result<()> {
 }
 
 fn emit_parser(model: &Model) -> TokenStream {
-    let body = match trie(model) {
-        Ok(root) => node_code(model, &root, 0, false),
+    let (body, classify_body) = match trie(model) {
+        Ok(root) => (
+            node_code(model, &root, 0, false, Mode::Build),
+            node_code(model, &root, 0, false, Mode::Classify),
+        ),
         // Unreachable: `check_addresses` runs before emitting.
-        Err(_) => quote!(Err(error(
-            topic,
-            base,
-            crate::TopicErrorReason::UnknownPrefix
-        ))),
+        Err(_) => {
+            let unknown = quote!(Err(error(
+                topic,
+                base,
+                crate::TopicErrorReason::UnknownPrefix
+            )));
+            (unknown.clone(), unknown)
+        }
     };
     quote! {
         impl Topic {
@@ -548,6 +554,58 @@ fn emit_parser(model: &Model) -> TokenStream {
             }
         }
 
+        impl Channel {
+            /// The channel of a topic in either form, and the form, without allocating:
+            /// the same grammar and errors as [`Topic::parse`], with each id checked in
+            /// place (non-empty, at most the spec's `x-rainmaker-max-length` bytes, no
+            /// `+`, `#` or control character). Use it to route before decoding.
+            ///
+            /// # Errors
+            ///
+            /// A [`crate::TopicError`] naming the 0-based segment at fault and why.
+            pub fn of_topic(topic: &str) -> Result<(Self, TopicForm), crate::TopicError> {
+                let Some(rest) = topic.strip_prefix(INGEST_PREFIX) else {
+                    return classify_plain(topic, topic, 0).map(|channel| (channel, TopicForm::Plain));
+                };
+                let (rule, rest) = split(rest);
+                if INGEST_RULES.binary_search(&rule).is_err() {
+                    return Err(error(topic, 2, crate::TopicErrorReason::UnknownRule(rule.to_owned())));
+                }
+                let Some(rest) = rest else {
+                    return Err(error(topic, 3, crate::TopicErrorReason::MissingSegment));
+                };
+                let channel = classify_plain(topic, rest, 3)?;
+                match channel.ingest_rule() {
+                    Some(expected) if expected == rule => Ok((channel, TopicForm::Ingest)),
+                    Some(expected) => Err(error(topic, 2, crate::TopicErrorReason::RuleMismatch { expected })),
+                    None => Err(error(topic, 2, crate::TopicErrorReason::NotIngestible)),
+                }
+            }
+        }
+
+        /// Classifies the plain form `text`, which starts at segment `base` of `topic`.
+        fn classify_plain(topic: &str, text: &str, base: usize) -> Result<Channel, crate::TopicError> {
+            let rest = Some(text);
+            #classify_body
+        }
+
+        /// Checks an id segment in place.
+        fn check_id(topic: &str, segment: usize, id: &str, max: usize) -> Result<(), crate::TopicError> {
+            let reason = if id.is_empty() {
+                crate::IdError::Empty
+            } else if id.len() > max {
+                crate::IdError::TooLong { len: id.len(), max }
+            } else if let Some((offset, found)) = id
+                .char_indices()
+                .find(|&(_, c)| matches!(c, '+' | '#') || c.is_control())
+            {
+                crate::IdError::ForbiddenChar { found, offset }
+            } else {
+                return Ok(());
+            };
+            Err(error(topic, segment, crate::TopicErrorReason::InvalidId(reason)))
+        }
+
         /// Splits off the first `/`-separated segment.
         #[inline]
         fn split(text: &str) -> (&str, Option<&str>) {
@@ -570,15 +628,31 @@ fn emit_parser(model: &Model) -> TokenStream {
     }
 }
 
+/// What the parser builds when a channel's address matches.
+#[derive(Clone, Copy)]
+enum Mode {
+    /// The typed `Topic`, with owned ids.
+    Build,
+    /// Only the `Channel`, with the ids checked in place (no allocation).
+    Classify,
+}
+
 /// The code matching the segments below `node`, at segment `depth` of the plain form;
 /// `rest` holds the text from that segment on (`None` once the topic has ended).
 /// `params_seen` says whether a parameter came before (which decides between
 /// `UnknownPrefix` and `UnknownSuffix`).
-fn node_code(model: &Model, node: &Node, depth: usize, params_seen: bool) -> TokenStream {
+fn node_code(
+    model: &Model,
+    node: &Node,
+    depth: usize,
+    params_seen: bool,
+    mode: Mode,
+) -> TokenStream {
     let at = segment_expr(depth);
-    let on_end = match node.terminal {
-        Some(channel) => build_topic(model, channel),
-        None => quote!(Err(error(topic, #at, crate::TopicErrorReason::MissingSegment))),
+    let on_end = match (node.terminal, mode) {
+        (Some(channel), Mode::Build) => build_topic(model, channel),
+        (Some(channel), Mode::Classify) => classify_channel(model, channel),
+        (None, _) => quote!(Err(error(topic, #at, crate::TopicErrorReason::MissingSegment))),
     };
     let unknown = if params_seen {
         quote!(crate::TopicErrorReason::UnknownSuffix)
@@ -587,7 +661,7 @@ fn node_code(model: &Model, node: &Node, depth: usize, params_seen: bool) -> Tok
     };
     let param_code = node.param.as_ref().map(|child| {
         let binding = format_ident!("s{}", depth);
-        let inner = node_code(model, child, depth + 1, true);
+        let inner = node_code(model, child, depth + 1, true, mode);
         quote! {{ let #binding = segment; #inner }}
     });
     let fallback = match &param_code {
@@ -595,7 +669,7 @@ fn node_code(model: &Model, node: &Node, depth: usize, params_seen: bool) -> Tok
         None => quote!(Err(error(topic, #at, #unknown))),
     };
     let literal_arms = node.literals.iter().map(|(literal, child)| {
-        let inner = node_code(model, child, depth + 1, params_seen);
+        let inner = node_code(model, child, depth + 1, params_seen, mode);
         match &param_code {
             Some(code) => quote! {
                 #literal => match #inner {
@@ -647,6 +721,36 @@ fn segment_expr(depth: usize) -> TokenStream {
         let depth = Literal::usize_unsuffixed(depth);
         quote!(base + #depth)
     }
+}
+
+/// The code checking channel `index`'s captured id segments and returning the channel.
+fn classify_channel(model: &Model, index: usize) -> TokenStream {
+    let Some(channel) = model.channels.get(index) else {
+        return TokenStream::new();
+    };
+    let variant = ident(&channel.variant);
+    let checks = channel
+        .params
+        .iter()
+        .enumerate()
+        .map(|(param_index, param)| {
+            let depth = channel
+                .segments
+                .iter()
+                .position(|segment| *segment == Segment::Param(param_index))
+                .unwrap_or_default();
+            let binding = format_ident!("s{}", depth);
+            let at = segment_expr(depth);
+            let max = match param.max_length {
+                Some(max) => {
+                    let max = Literal::u64_unsuffixed(max);
+                    quote!(#max)
+                }
+                None => quote!(usize::MAX),
+            };
+            quote! { check_id(topic, #at, #binding, #max)?; }
+        });
+    quote!({ #( #checks )* Ok(Channel::#variant) })
 }
 
 /// The code building channel `index`'s topic from the captured segments `s<depth>`.

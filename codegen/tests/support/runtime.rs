@@ -6,13 +6,25 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// Why an id is invalid.
+/// Why an id is invalid (the same variants as the runtime's).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IdError {
     /// Empty.
     Empty,
-    /// Holds `/`, `+` or `#`.
-    ForbiddenChar,
+    /// Too long.
+    TooLong {
+        /// The length.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// Holds `/`, `+`, `#` or a control character.
+    ForbiddenChar {
+        /// The character.
+        found: char,
+        /// Its byte offset.
+        offset: usize,
+    },
 }
 
 macro_rules! id {
@@ -26,11 +38,14 @@ macro_rules! id {
             pub fn new(id: impl Into<String>) -> Result<Self, IdError> {
                 let id = id.into();
                 if id.is_empty() {
-                    Err(IdError::Empty)
-                } else if id.contains(['/', '+', '#']) {
-                    Err(IdError::ForbiddenChar)
-                } else {
-                    Ok(Self(id))
+                    return Err(IdError::Empty);
+                }
+                match id
+                    .char_indices()
+                    .find(|&(_, c)| matches!(c, '/' | '+' | '#') || c.is_control())
+                {
+                    Some((offset, found)) => Err(IdError::ForbiddenChar { found, offset }),
+                    None => Ok(Self(id)),
                 }
             }
         }

@@ -354,6 +354,447 @@ impl Topic {
         }
     }
 }
+impl Channel {
+    /// The channel of a topic in either form, and the form, without allocating:
+    /// the same grammar and errors as [`Topic::parse`], with each id checked in
+    /// place (non-empty, at most the spec's `x-rainmaker-max-length` bytes, no
+    /// `+`, `#` or control character). Use it to route before decoding.
+    ///
+    /// # Errors
+    ///
+    /// A [`crate::TopicError`] naming the 0-based segment at fault and why.
+    pub fn of_topic(topic: &str) -> Result<(Self, TopicForm), crate::TopicError> {
+        let Some(rest) = topic.strip_prefix(INGEST_PREFIX) else {
+            return classify_plain(topic, topic, 0)
+                .map(|channel| (channel, TopicForm::Plain));
+        };
+        let (rule, rest) = split(rest);
+        if INGEST_RULES.binary_search(&rule).is_err() {
+            return Err(
+                error(topic, 2, crate::TopicErrorReason::UnknownRule(rule.to_owned())),
+            );
+        }
+        let Some(rest) = rest else {
+            return Err(error(topic, 3, crate::TopicErrorReason::MissingSegment));
+        };
+        let channel = classify_plain(topic, rest, 3)?;
+        match channel.ingest_rule() {
+            Some(expected) if expected == rule => Ok((channel, TopicForm::Ingest)),
+            Some(expected) => {
+                Err(
+                    error(
+                        topic,
+                        2,
+                        crate::TopicErrorReason::RuleMismatch {
+                            expected,
+                        },
+                    ),
+                )
+            }
+            None => Err(error(topic, 2, crate::TopicErrorReason::NotIngestible)),
+        }
+    }
+}
+/// Classifies the plain form `text`, which starts at segment `base` of `topic`.
+fn classify_plain(
+    topic: &str,
+    text: &str,
+    base: usize,
+) -> Result<Channel, crate::TopicError> {
+    let rest = Some(text);
+    match rest {
+        None => Err(error(topic, base, crate::TopicErrorReason::MissingSegment)),
+        Some(text) => {
+            let (segment, rest) = split(text);
+            match segment {
+                "$aws" => {
+                    match rest {
+                        None => {
+                            Err(
+                                error(
+                                    topic,
+                                    base + 1,
+                                    crate::TopicErrorReason::MissingSegment,
+                                ),
+                            )
+                        }
+                        Some(text) => {
+                            let (segment, rest) = split(text);
+                            match segment {
+                                "events" => {
+                                    match rest {
+                                        None => {
+                                            Err(
+                                                error(
+                                                    topic,
+                                                    base + 2,
+                                                    crate::TopicErrorReason::MissingSegment,
+                                                ),
+                                            )
+                                        }
+                                        Some(text) => {
+                                            let (segment, rest) = split(text);
+                                            match segment {
+                                                "presence" => {
+                                                    match rest {
+                                                        None => {
+                                                            Err(
+                                                                error(
+                                                                    topic,
+                                                                    base + 3,
+                                                                    crate::TopicErrorReason::MissingSegment,
+                                                                ),
+                                                            )
+                                                        }
+                                                        Some(text) => {
+                                                            let (segment, rest) = split(text);
+                                                            match segment {
+                                                                "connected" => {
+                                                                    match rest {
+                                                                        None => {
+                                                                            Err(
+                                                                                error(
+                                                                                    topic,
+                                                                                    base + 4,
+                                                                                    crate::TopicErrorReason::MissingSegment,
+                                                                                ),
+                                                                            )
+                                                                        }
+                                                                        Some(text) => {
+                                                                            let (segment, rest) = split(text);
+                                                                            {
+                                                                                let s4 = segment;
+                                                                                match rest {
+                                                                                    None => {
+                                                                                        check_id(topic, base + 4, s4, 64)?;
+                                                                                        Ok(Channel::Presence)
+                                                                                    }
+                                                                                    Some(_) => {
+                                                                                        Err(
+                                                                                            error(
+                                                                                                topic,
+                                                                                                base + 5,
+                                                                                                crate::TopicErrorReason::UnknownSuffix,
+                                                                                            ),
+                                                                                        )
+                                                                                    }
+                                                                                }
+                                                                            }
+                                                                        }
+                                                                    }
+                                                                }
+                                                                _ => {
+                                                                    Err(
+                                                                        error(
+                                                                            topic,
+                                                                            base + 3,
+                                                                            crate::TopicErrorReason::UnknownPrefix,
+                                                                        ),
+                                                                    )
+                                                                }
+                                                            }
+                                                        }
+                                                    }
+                                                }
+                                                _ => {
+                                                    Err(
+                                                        error(
+                                                            topic,
+                                                            base + 2,
+                                                            crate::TopicErrorReason::UnknownPrefix,
+                                                        ),
+                                                    )
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                                _ => {
+                                    Err(
+                                        error(
+                                            topic,
+                                            base + 1,
+                                            crate::TopicErrorReason::UnknownPrefix,
+                                        ),
+                                    )
+                                }
+                            }
+                        }
+                    }
+                }
+                "node" => {
+                    match rest {
+                        None => {
+                            Err(
+                                error(
+                                    topic,
+                                    base + 1,
+                                    crate::TopicErrorReason::MissingSegment,
+                                ),
+                            )
+                        }
+                        Some(text) => {
+                            let (segment, rest) = split(text);
+                            {
+                                let s1 = segment;
+                                match rest {
+                                    None => {
+                                        Err(
+                                            error(
+                                                topic,
+                                                base + 2,
+                                                crate::TopicErrorReason::MissingSegment,
+                                            ),
+                                        )
+                                    }
+                                    Some(text) => {
+                                        let (segment, rest) = split(text);
+                                        match segment {
+                                            "config" => {
+                                                match rest {
+                                                    None => {
+                                                        check_id(topic, base + 1, s1, 64)?;
+                                                        Ok(Channel::Config)
+                                                    }
+                                                    Some(_) => {
+                                                        Err(
+                                                            error(
+                                                                topic,
+                                                                base + 3,
+                                                                crate::TopicErrorReason::UnknownSuffix,
+                                                            ),
+                                                        )
+                                                    }
+                                                }
+                                            }
+                                            "params" => {
+                                                match rest {
+                                                    None => {
+                                                        Err(
+                                                            error(
+                                                                topic,
+                                                                base + 3,
+                                                                crate::TopicErrorReason::MissingSegment,
+                                                            ),
+                                                        )
+                                                    }
+                                                    Some(text) => {
+                                                        let (segment, rest) = split(text);
+                                                        match segment {
+                                                            "local" => {
+                                                                match rest {
+                                                                    None => {
+                                                                        Err(
+                                                                            error(
+                                                                                topic,
+                                                                                base + 4,
+                                                                                crate::TopicErrorReason::MissingSegment,
+                                                                            ),
+                                                                        )
+                                                                    }
+                                                                    Some(text) => {
+                                                                        let (segment, rest) = split(text);
+                                                                        match segment {
+                                                                            "init" => {
+                                                                                match match rest {
+                                                                                    None => {
+                                                                                        check_id(topic, base + 1, s1, 64)?;
+                                                                                        Ok(Channel::ParamsLocalInit)
+                                                                                    }
+                                                                                    Some(_) => {
+                                                                                        Err(
+                                                                                            error(
+                                                                                                topic,
+                                                                                                base + 5,
+                                                                                                crate::TopicErrorReason::UnknownSuffix,
+                                                                                            ),
+                                                                                        )
+                                                                                    }
+                                                                                } {
+                                                                                    Ok(parsed) => Ok(parsed),
+                                                                                    Err(_) => {
+                                                                                        let s4 = segment;
+                                                                                        match rest {
+                                                                                            None => {
+                                                                                                check_id(topic, base + 1, s1, 64)?;
+                                                                                                check_id(topic, base + 4, s4, 32)?;
+                                                                                                Ok(Channel::ParamsLocalGroup)
+                                                                                            }
+                                                                                            Some(_) => {
+                                                                                                Err(
+                                                                                                    error(
+                                                                                                        topic,
+                                                                                                        base + 5,
+                                                                                                        crate::TopicErrorReason::UnknownSuffix,
+                                                                                                    ),
+                                                                                                )
+                                                                                            }
+                                                                                        }
+                                                                                    }
+                                                                                }
+                                                                            }
+                                                                            _ => {
+                                                                                let s4 = segment;
+                                                                                match rest {
+                                                                                    None => {
+                                                                                        check_id(topic, base + 1, s1, 64)?;
+                                                                                        check_id(topic, base + 4, s4, 32)?;
+                                                                                        Ok(Channel::ParamsLocalGroup)
+                                                                                    }
+                                                                                    Some(_) => {
+                                                                                        Err(
+                                                                                            error(
+                                                                                                topic,
+                                                                                                base + 5,
+                                                                                                crate::TopicErrorReason::UnknownSuffix,
+                                                                                            ),
+                                                                                        )
+                                                                                    }
+                                                                                }
+                                                                            }
+                                                                        }
+                                                                    }
+                                                                }
+                                                            }
+                                                            "remote" => {
+                                                                match rest {
+                                                                    None => {
+                                                                        check_id(topic, base + 1, s1, 64)?;
+                                                                        Ok(Channel::ParamsRemote)
+                                                                    }
+                                                                    Some(_) => {
+                                                                        Err(
+                                                                            error(
+                                                                                topic,
+                                                                                base + 4,
+                                                                                crate::TopicErrorReason::UnknownSuffix,
+                                                                            ),
+                                                                        )
+                                                                    }
+                                                                }
+                                                            }
+                                                            _ => {
+                                                                Err(
+                                                                    error(
+                                                                        topic,
+                                                                        base + 3,
+                                                                        crate::TopicErrorReason::UnknownSuffix,
+                                                                    ),
+                                                                )
+                                                            }
+                                                        }
+                                                    }
+                                                }
+                                            }
+                                            "otastatus" => {
+                                                match rest {
+                                                    None => {
+                                                        check_id(topic, base + 1, s1, 64)?;
+                                                        Ok(Channel::Status)
+                                                    }
+                                                    Some(_) => {
+                                                        Err(
+                                                            error(
+                                                                topic,
+                                                                base + 3,
+                                                                crate::TopicErrorReason::UnknownSuffix,
+                                                            ),
+                                                        )
+                                                    }
+                                                }
+                                            }
+                                            "diagnostics" => {
+                                                match rest {
+                                                    None => {
+                                                        Err(
+                                                            error(
+                                                                topic,
+                                                                base + 3,
+                                                                crate::TopicErrorReason::MissingSegment,
+                                                            ),
+                                                        )
+                                                    }
+                                                    Some(text) => {
+                                                        let (segment, rest) = split(text);
+                                                        match segment {
+                                                            "from-node" => {
+                                                                match rest {
+                                                                    None => {
+                                                                        check_id(topic, base + 1, s1, 64)?;
+                                                                        Ok(Channel::Diagnostics)
+                                                                    }
+                                                                    Some(_) => {
+                                                                        Err(
+                                                                            error(
+                                                                                topic,
+                                                                                base + 4,
+                                                                                crate::TopicErrorReason::UnknownSuffix,
+                                                                            ),
+                                                                        )
+                                                                    }
+                                                                }
+                                                            }
+                                                            _ => {
+                                                                Err(
+                                                                    error(
+                                                                        topic,
+                                                                        base + 3,
+                                                                        crate::TopicErrorReason::UnknownSuffix,
+                                                                    ),
+                                                                )
+                                                            }
+                                                        }
+                                                    }
+                                                }
+                                            }
+                                            _ => {
+                                                Err(
+                                                    error(
+                                                        topic,
+                                                        base + 2,
+                                                        crate::TopicErrorReason::UnknownSuffix,
+                                                    ),
+                                                )
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                _ => Err(error(topic, base, crate::TopicErrorReason::UnknownPrefix)),
+            }
+        }
+    }
+}
+/// Checks an id segment in place.
+fn check_id(
+    topic: &str,
+    segment: usize,
+    id: &str,
+    max: usize,
+) -> Result<(), crate::TopicError> {
+    let reason = if id.is_empty() {
+        crate::IdError::Empty
+    } else if id.len() > max {
+        crate::IdError::TooLong {
+            len: id.len(),
+            max,
+        }
+    } else if let Some((offset, found)) = id
+        .char_indices()
+        .find(|&(_, c)| matches!(c, '+' | '#') || c.is_control())
+    {
+        crate::IdError::ForbiddenChar {
+            found,
+            offset,
+        }
+    } else {
+        return Ok(());
+    };
+    Err(error(topic, segment, crate::TopicErrorReason::InvalidId(reason)))
+}
 /// Splits off the first `/`-separated segment.
 #[inline]
 fn split(text: &str) -> (&str, Option<&str>) {
