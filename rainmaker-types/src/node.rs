@@ -94,6 +94,18 @@ use crate::value::ParamsDocument;
 /// primary and secondary users (mask 0x07).
 const SET_PARAMS_ROLES: UserRole = UserRole(0x07);
 
+/// Service types whose `GroupID` param moves the node into a group.
+const GROUP_SERVICE_TYPES: [&str; 2] = ["esp.service.groups", "esp.service.rmaker-controller"];
+
+/// The param of [`GROUP_SERVICE_TYPES`] that holds the group id.
+const GROUP_ID_PARAM: &str = "GroupID";
+
+/// The service type that carries the node's connection state (and its last will).
+const CONNECTIVITY_SERVICE_TYPE: &str = "esp.service.connectivity";
+
+/// The connectivity service's param.
+const CONNECTED_PARAM: &str = "Connected";
+
 /// The largest `params` object cmd 1 accepts (the SDK's 2048-byte buffer, NUL included).
 pub const MAX_COMMAND_PARAMS_LEN: usize = 2047;
 
@@ -131,6 +143,8 @@ pub enum Input<'a> {
 #[derive(Debug, Default)]
 #[must_use = "the node's subscriptions and publishes must be carried out"]
 pub struct Output {
+    /// Topic filters to unsubscribe, before anything else.
+    pub unsubscribe: Vec<String>,
     /// Topic filters to subscribe (QoS 1), before making the publishes.
     pub subscribe: Vec<String>,
     /// Messages to publish, in order.
@@ -633,12 +647,87 @@ impl Node {
             self.publish_json(out, self.delta_topic(), &accepted)?;
             self.time_series_reports(&accepted, out)?;
         }
+        if let Some(group) = self.group_written(&accepted) {
+            let change = self.set_group(group);
+            out.unsubscribe.extend(change.unsubscribe);
+            out.subscribe.extend(change.subscribe);
+        }
         out.events.push(Event::ParamsWritten {
             source,
             accepted,
             rejected,
         });
         Ok(())
+    }
+
+    /// The group a write moved the node to, if it set the `GroupID` param of a
+    /// groups or controller service (as the SDK's groups service does). An empty
+    /// string leaves the group; an id that is not a valid [`GroupId`] changes nothing.
+    fn group_written(&self, accepted: &ParamsDocument) -> Option<Option<GroupId>> {
+        self.slots.iter().find_map(|slot| {
+            let kind = slot.device.descriptor().device_type?;
+            if !GROUP_SERVICE_TYPES.contains(&kind) {
+                return None;
+            }
+            let value = accepted.get(slot.device.name(), GROUP_ID_PARAM)?.as_str()?;
+            if value.is_empty() {
+                Some(None)
+            } else {
+                GroupId::new(value).ok().map(Some)
+            }
+        })
+    }
+
+    /// Moves the node into `group` (or out of any group with `None`): deltas then go to
+    /// `params/local/<group_id>` and the node listens on `params/remote/<group_id>`.
+    /// The output unsubscribes the old group topic and subscribes the new one once
+    /// params have started. Re-arm the last will ([`Node::last_will`]) on the next
+    /// connect, as the SDK does by reconnecting.
+    pub fn set_group(&mut self, group: Option<GroupId>) -> Output {
+        let mut out = Output::default();
+        if self.group == group {
+            return out;
+        }
+        let remote = |node_id: &NodeId, group_id: &GroupId| {
+            Topic::ParamsRemoteGroup {
+                node_id: node_id.clone(),
+                group_id: group_id.clone(),
+            }
+            .to_string()
+        };
+        if self.params_started {
+            if let Some(old) = &self.group {
+                out.unsubscribe.push(remote(&self.node_id, old));
+            }
+            if let Some(new) = &group {
+                out.subscribe.push(remote(&self.node_id, new));
+            }
+        }
+        self.group = group;
+        out
+    }
+
+    /// The group the node is in.
+    pub fn group(&self) -> Option<&GroupId> {
+        self.group.as_ref()
+    }
+
+    /// The last will to arm when connecting, if the node has a connectivity service:
+    /// `{"<service>":{"Connected":false}}` on the plain delta topic (never basic
+    /// ingest), QoS 1, not retained.
+    pub fn last_will(&self) -> Option<Publish> {
+        let slot = self
+            .slots
+            .iter()
+            .find(|slot| slot.device.descriptor().device_type == Some(CONNECTIVITY_SERVICE_TYPE))?;
+        let mut payload = ParamsDocument::new();
+        payload.insert(slot.device.name(), CONNECTED_PARAM, false);
+        let topic = self.delta_topic();
+        Some(Publish {
+            qos: topic.qos(),
+            topic: topic.to_string(),
+            payload: sdk_json::to_vec(&payload).ok()?,
+        })
     }
 
     fn delta_topic(&self) -> Topic {

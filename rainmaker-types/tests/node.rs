@@ -625,3 +625,59 @@ fn device_names_are_unique_and_params_document_is_complete() {
     assert_eq!(node.params().device("Light"), expected.device("Light"));
     assert_eq!(node.params().len(), 2);
 }
+
+#[test]
+fn writing_the_groups_service_moves_the_node_into_a_group() {
+    use rainmaker_types::services::Groups;
+    let mut node = node();
+    node.add_service(Groups::new()).expect("groups service");
+    let _boot = node.handle(Input::Connected).expect("boots");
+
+    let out = remote(&mut node, r#"{"Groups":{"GroupID":"kitchen"}}"#);
+    assert_eq!(
+        publishes(&out),
+        [pair(
+            t("params/local"),
+            r#"{"Groups":{"GroupID":"kitchen"}}"#
+        )]
+    );
+    assert!(out.unsubscribe.is_empty());
+    assert_eq!(out.subscribe, [t("params/remote/kitchen")]);
+    assert_eq!(node.group().map(GroupId::as_str), Some("kitchen"));
+
+    // Deltas now go to the group topic; moving groups swaps the subscription.
+    let out = remote(&mut node, r#"{"Groups":{"GroupID":"garden"}}"#);
+    assert_eq!(
+        publishes(&out),
+        [pair(
+            t("params/local/kitchen"),
+            r#"{"Groups":{"GroupID":"garden"}}"#
+        )]
+    );
+    assert_eq!(out.unsubscribe, [t("params/remote/kitchen")]);
+    assert_eq!(out.subscribe, [t("params/remote/garden")]);
+
+    // An empty id leaves the group.
+    let out = remote(&mut node, r#"{"Groups":{"GroupID":""}}"#);
+    assert_eq!(out.unsubscribe, [t("params/remote/garden")]);
+    assert!(node.group().is_none());
+    let out = node.set_group(None);
+    assert!(out.subscribe.is_empty() && out.unsubscribe.is_empty());
+}
+
+#[test]
+fn last_will_needs_the_connectivity_service() {
+    use rainmaker_types::services::Connectivity;
+    let mut node = node();
+    assert!(node.last_will().is_none());
+    node.add_service(Connectivity::new())
+        .expect("connectivity service");
+    let will = node.last_will().expect("a will");
+    assert_eq!(will.topic, t("params/local"));
+    assert_eq!(will.payload, br#"{"Connectivity":{"Connected":false}}"#);
+    let _ = node.set_group(Some(GroupId::new("kitchen").expect("valid")));
+    assert_eq!(
+        node.last_will().map(|will| will.topic),
+        Some(t("params/local/kitchen"))
+    );
+}
