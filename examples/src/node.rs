@@ -67,6 +67,8 @@ pub enum Input<'a> {
 /// What the sans-IO node answers.
 #[derive(Debug, Clone, Default)]
 pub struct Output {
+    /// Topics to unsubscribe from, before anything else.
+    pub unsubscribe: Vec<String>,
     /// Topics to subscribe to (QoS 1), before the publishes.
     pub subscribe: Vec<String>,
     /// Messages to publish (QoS 1, retain off), in order.
@@ -416,6 +418,14 @@ impl<M: Machine> Driver<M> {
     }
 
     fn apply(&mut self, output: Output) {
+        for filter in output.unsubscribe {
+            if let Err(e) = self.client.try_unsubscribe(filter.as_str()) {
+                self.log.line(
+                    Direction::Node,
+                    format!("cannot unsubscribe from {filter}: {e}"),
+                );
+            }
+        }
         for filter in output.subscribe {
             if let Err(e) = self.client.try_subscribe(filter.as_str(), QoS::AtLeastOnce) {
                 self.log.line(

@@ -70,6 +70,7 @@ impl DemoNode {
             .flat_map(|event| self.events(event))
             .collect();
         Output {
+            unsubscribe: output.unsubscribe,
             subscribe: output.subscribe,
             publish,
             events,

@@ -190,6 +190,10 @@ async fn a_node_cannot_touch_another_nodes_topics() {
             more.topic
         );
     }
+    // The broker knew node A by its certificate, whatever client id it sent.
+    let log = broker.log();
+    assert!(log.contains(&format!(" as {NODE_A} ")), "{log}");
+    assert!(!log.contains(&format!(" as {NODE_B} ")), "{log}");
     node.disconnect().await;
     cloud.disconnect().await;
 }
