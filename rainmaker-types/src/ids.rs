@@ -158,7 +158,7 @@ id_type!(
     /// strings (cloud-assigned). Any non-empty string of at most [`NodeId::MAX_LEN`]
     /// bytes without `/`, `+`, `#` or control characters is accepted.
     NodeId,
-    64,
+    crate::generated::topics::NODE_ID_MAX_LEN,
     &[],
     "7C9EBD4A1B2C"
 );
@@ -171,7 +171,7 @@ id_type!(
     /// `group_id` parameter has the same limit). `init` is refused: a group of that
     /// name would make its delta topic read as `params/local/init`.
     GroupId,
-    32,
+    crate::generated::topics::GROUP_ID_MAX_LEN,
     &["init"],
     "kitchen"
 );

@@ -1,9 +1,85 @@
 //! Typed messages, topics and standard types of the ESP RainMaker node protocol.
 //!
-//! This is the crate firmware, cloud services, gateways and test tools depend on:
-//! the message structs and topic parsers are generated from the AsyncAPI spec in
-//! `spec/`, beside a small hand-written runtime. It performs no I/O; hand the
-//! `(topic, payload)` pairs it produces to any MQTT client.
+//! This is the crate firmware, cloud services, gateways and test tools depend on.
+//! The message structs ([`messages`]), the [`Topic`] parser and builder, the
+//! [`Message`] dispatch and the [`standard_types`] catalogue are generated from the
+//! AsyncAPI spec in `spec/` (see [`generated`]); beside them is a small hand-written
+//! runtime: param values and params documents ([`value`]), validated ids ([`ids`]),
+//! errors that say where ([`error`]), the [`Device`] trait with its derive, the
+//! standard [`services`], and a sans-IO [`node::Node`]. Nothing here does I/O: hand
+//! the `(topic, payload)` pairs to any MQTT client.
+//!
+//! # Cloud side: decode what a node sends
+//!
+//! ```
+//! use rainmaker_types::{Envelope, Message, Topic, TopicForm};
+//!
+//! // Both topic forms parse to the same channel.
+//! let (topic, form) = Topic::parse("$aws/rules/esp_set_params/node/7C9EBD4A1B2C/params/local")?;
+//! assert_eq!((topic.node_id().as_str(), form), ("7C9EBD4A1B2C", TopicForm::Ingest));
+//!
+//! let (envelope, _form) = Envelope::decode(
+//!     "node/7C9EBD4A1B2C/params/local",
+//!     br#"{"Temperature Sensor":{"Temperature":25.50000}}"#,
+//! )?;
+//! let Message::ParamsLocal(doc) = envelope.message() else { unreachable!() };
+//! let temperature = doc.get("Temperature Sensor", "Temperature").and_then(|v| v.as_f64());
+//! assert_eq!(temperature, Some(25.5));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Node side: declare devices, let the [`node::Node`] speak the protocol
+//!
+//! ```
+//! # #[cfg(feature = "derive")] {
+//! use rainmaker_types::messages::{NodeInfo, NodeInfoPlatform};
+//! use rainmaker_types::node::{Input, Node};
+//! use rainmaker_types::{Device, NodeId};
+//!
+//! #[derive(Device)]
+//! #[device(name = "Light", r#type = "esp.device.lightbulb")]
+//! struct Light {
+//!     #[param(standard = Name)]
+//!     name: String,
+//!     #[param(standard = Power, primary)]
+//!     power: bool,
+//!     #[param(standard = Brightness)]
+//!     brightness: i32,
+//! }
+//!
+//! let info = NodeInfo {
+//!     name: "ESP RainMaker Device".into(),
+//!     fw_version: "1.0".into(),
+//!     r#type: "Lightbulb".into(),
+//!     subtype: None,
+//!     readme: None,
+//!     model: "led_light".into(),
+//!     project_name: "led_light".into(),
+//!     platform: NodeInfoPlatform::Esp32c3,
+//!     secure_boot_digest: None,
+//!     extra: Default::default(),
+//! };
+//! let mut node = Node::new(NodeId::new("7C9EBD4A1B2C")?, info);
+//! node.add_device(Light { name: "Light".into(), power: false, brightness: 25 })?;
+//! let boot = node.handle(Input::Connected)?; // config, params/local/init, otafetch, get-pending
+//! assert_eq!(boot.publish.len(), 4);
+//!
+//! // A write outside the bounds is refused with a typed error and changes nothing.
+//! let out = node.handle(Input::Received {
+//!     topic: "node/7C9EBD4A1B2C/params/remote",
+//!     payload: br#"{"Light":{"Power":true,"Brightness":150}}"#,
+//! })?;
+//! assert_eq!(out.publish[0].payload, br#"{"Light":{"Power":true}}"#);
+//! assert_eq!(node.device::<Light>("Light").map(|l| l.brightness), Some(25));
+//! # }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Features
+//!
+//! - `derive`: re-exports `#[derive(Device)]` (the serde convention).
+//! - `schemars`: `JsonSchema` for every message type; a test checks each derived
+//!   schema against the spec's.
 
 pub mod command;
 pub mod device;
