@@ -143,8 +143,6 @@ pub enum TopicErrorReason {
     InvalidId(IdError),
     /// A basic-ingest form of a channel that has no ingest alias.
     NotIngestible,
-    /// The topic is longer than any topic of the protocol can be.
-    TooLong,
 }
 
 impl fmt::Display for TopicErrorReason {
@@ -162,7 +160,6 @@ impl fmt::Display for TopicErrorReason {
             Self::MissingSegment => f.write_str("topic ends too early"),
             Self::InvalidId(error) => write!(f, "invalid id: {error}"),
             Self::NotIngestible => f.write_str("this channel has no basic-ingest form"),
-            Self::TooLong => f.write_str("topic is too long"),
         }
     }
 }
