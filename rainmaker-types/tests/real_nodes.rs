@@ -126,7 +126,6 @@ fn sdk_config_with_float_bounds_simple_ts_and_empty_services() {
 const LIGHT_CONFIG: &[u8] = br#"{"node_id":"7C9EBD4A1B2C","config_version":"2020-03-20","info":{"name":"ESP RainMaker Device","fw_version":"1.0","type":"Lightbulb","model":"led_light","project_name":"led_light","platform":"esp32c3"},"attributes":[{"name":"cmd-resp","value":"1"}],"devices":[{"name":"Light","type":"esp.device.lightbulb","primary":"Power","params":[{"name":"Name","type":"esp.param.name","data_type":"string","properties":["read","write"]},{"name":"Power","type":"esp.param.power","data_type":"bool","properties":["read","write"],"ui_type":"esp.ui.toggle"},{"name":"Brightness","type":"esp.param.brightness","data_type":"int","properties":["read","write"],"bounds":{"min":0,"max":100,"step":1},"ui_type":"esp.ui.slider"}]}],"services":[{"name":"Schedule","type":"esp.service.schedule","attributes":[{"name":"daylight_support","value":"yes"}],"params":[{"name":"Schedules","type":"esp.param.schedules","data_type":"array","properties":["read","write"],"bounds":{"max":10}}]}]}"#;
 
 #[test]
-#[ignore = "known bug: ParamBounds min/max/step are generated as f64, so int bounds re-encode as 100.0 instead of 100; un-ignore once `type: number` generates serde_json::Number"]
 fn sdk_config_int_and_array_bounds_stay_integers() {
     let message = decode(Channel::NodeConfig, LIGHT_CONFIG);
     let config = as_config(&message);

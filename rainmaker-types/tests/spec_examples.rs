@@ -36,7 +36,6 @@ macro_rules! example_tests {
 example_tests! {
     connected_message => "connectedMessage",
     disconnected_message => "disconnectedMessage",
-    #[ignore = "known bug: ParamBounds min/max/step are generated as f64, so int bounds re-encode as 100.0 instead of 100; un-ignore once `type: number` generates serde_json::Number"]
     config_message => "configMessage",
     params_local_init_message => "paramsLocalInitMessage",
     user_mapping_message => "userMappingMessage",
