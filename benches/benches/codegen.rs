@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use rainmaker_codegen::Spec;
+use rainmaker_codegen::{Options, Sources};
 
 fn spec_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec/rainmaker-node.asyncapi.yaml")
@@ -20,12 +20,14 @@ fn bench_regenerate(c: &mut Criterion) {
     group.throughput(Throughput::Elements(1));
     group.bench_function("load + generate all files", |b| {
         b.iter(|| {
-            let spec = Spec::load(black_box(&path)).ok();
-            black_box(spec.and_then(|spec| rainmaker_codegen::generate(&spec).ok()))
+            let sources = Sources::load(black_box(&path)).ok();
+            black_box(sources.and_then(|sources| {
+                rainmaker_codegen::generate(&sources, &Options::default()).ok()
+            }))
         });
     });
     group.bench_function("baseline: load and parse the YAML only", |b| {
-        b.iter(|| black_box(Spec::load(black_box(&path)).ok()));
+        b.iter(|| black_box(Sources::load(black_box(&path)).ok()));
     });
     group.finish();
 }

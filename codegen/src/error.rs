@@ -1,34 +1,15 @@
-//! The generator's error type: every error names the place in the spec at fault.
+//! The generator's error type.
 
 use std::path::PathBuf;
 
-use crate::pointer::Pointer;
-use crate::spec::SpecError;
+use crate::diagnostics::Diagnostics;
 
 /// Why the generator could not produce (or write, or check) the generated files.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The spec could not be read, parsed, or one of its `$ref`s does not resolve.
-    #[error(transparent)]
-    Spec(#[from] SpecError),
-    /// The spec uses a construct the generator does not support.
-    #[error("{at}: unsupported: {what}")]
-    Unsupported {
-        /// Where the construct is.
-        at: Pointer,
-        /// What is not supported.
-        what: String,
-    },
-    /// Two spec items would get the same Rust name.
-    #[error("{second}: the Rust name `{name}` is already used by {first}")]
-    Collision {
-        /// The Rust name both would get.
-        name: String,
-        /// The item that got the name first.
-        first: Pointer,
-        /// The item that would get it again.
-        second: Pointer,
-    },
+    /// The spec has errors; every problem found is listed, each with its location.
+    #[error("{count} problem(s) in the spec:\n{0}", count = .0.len())]
+    Spec(Diagnostics),
     /// A generated file could not be formatted (a generator bug, not a spec problem).
     #[error("generated file {file} is not valid Rust: {message}")]
     Format {
@@ -37,6 +18,9 @@ pub enum Error {
         /// The parser's message.
         message: String,
     },
+    /// An option of the [`crate::Builder`] is not usable.
+    #[error("invalid option: {0}")]
+    Option(String),
     /// Reading or writing the output directory failed.
     #[error("{path}: {source}")]
     Io {
@@ -47,18 +31,9 @@ pub enum Error {
     },
 }
 
-impl Error {
-    /// An [`Error::Unsupported`] at `at`.
-    pub fn unsupported(at: &Pointer, what: impl Into<String>) -> Self {
-        Self::Unsupported {
-            at: at.clone(),
-            what: what.into(),
-        }
-    }
-
-    /// An invalid-spec error (a required field missing or of the wrong kind) at `at`.
-    pub fn invalid(at: &Pointer, message: impl Into<String>) -> Self {
-        Self::Spec(SpecError::invalid(at, message))
+impl From<Diagnostics> for Error {
+    fn from(problems: Diagnostics) -> Self {
+        Self::Spec(problems)
     }
 }
 

@@ -1,68 +1,305 @@
-//! Compiles `spec/rainmaker-node.asyncapi.yaml` into the generated modules of
-//! `rainmaker-types`.
+//! Compiles AsyncAPI 3.0 and 3.1 documents for MQTT into Rust: typed messages, topic
+//! parsers and builders, and dispatch, on the runtime of `rainmaker-types`. The ESP
+//! RainMaker node protocol (`spec/rainmaker-node.asyncapi.yaml`) is its first user;
+//! its extensions (`x-rainmaker-*`) add basic-ingest topics, the TLV command
+//! catalogue and the standard-type catalogue.
 //!
-//! The generator is a library (spec -> intermediate model -> Rust tokens, formatted
-//! by prettyplease) with a thin binary, `rainmaker-codegen`, on top:
+//! The generator is a library (spec -> [`model`] -> Rust tokens, formatted by
+//! prettyplease) with a thin binary, `rainmaker-codegen`. From a build script, use the
+//! [`Builder`]:
 //!
-//! - [`load()`] turns a [`Spec`] into the intermediate [`model::Model`] (names chosen
-//!   by [`naming`], everything unsupported rejected with its JSON pointer);
-//! - [`emit`] turns the model into tokens, one module per generated file;
-//! - [`generate`] does both and returns the formatted [`GeneratedFiles`] without
-//!   touching the disk; [`GeneratedFiles::write`] writes them all or nothing and
-//!   [`GeneratedFiles::diff`] compares them with a directory.
+//! ```no_run
+//! // build.rs
+//! fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let out = std::path::PathBuf::from(std::env::var("OUT_DIR")?).join("api");
+//!     rainmaker_codegen::Builder::new()
+//!         .spec("asyncapi.yaml")
+//!         .out_dir(&out)
+//!         .generate()?;
+//!     Ok(())
+//! }
+//! ```
+//!
+//! ```ignore
+//! // src/lib.rs
+//! pub mod api {
+//!     include!(concat!(env!("OUT_DIR"), "/api/mod.rs"));
+//! }
+//! ```
+//!
+//! The output names its runtime by an absolute path (`::rainmaker_types`, see
+//! [`Builder::crate_path`]), so it compiles in any crate that depends on
+//! `rainmaker-types`; no file starts with an inner attribute, so `include!` works.
+//!
+//! Every problem of a spec is reported at once, each with its location
+//! ([`Diagnostics`]); see the README for the constructs supported and refused.
 
+pub mod diagnostics;
 pub mod emit;
 pub mod error;
 pub mod files;
-pub mod load;
-pub mod load_standard;
 pub mod model;
 pub mod naming;
+pub mod pattern;
 pub mod pointer;
-pub mod spec;
-pub mod validate;
+pub mod read;
+pub mod source;
 
+use std::path::{Path, PathBuf};
+
+pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 pub use error::{Error, Result};
 pub use files::{GeneratedFile, GeneratedFiles};
-pub use load::load;
 pub use pointer::Pointer;
-pub use spec::{Spec, SpecError};
+pub use read::read;
+pub use source::{Location, Sources};
 
 /// The spec, relative to the workspace root.
 pub const SPEC_PATH: &str = "spec/rainmaker-node.asyncapi.yaml";
 
-/// The output directory, relative to the workspace root.
+/// The output directory of the spec's bindings, relative to the workspace root.
 pub const OUT_DIR: &str = "rainmaker-types/src/generated";
 
-/// Generates every file from `spec`, in memory.
-///
-/// # Errors
-///
-/// An [`Error`] naming the spec location (JSON pointer) of the first problem.
-pub fn generate(spec: &Spec) -> Result<GeneratedFiles> {
-    let model = load(spec)?;
-    generate_model(&model)
+/// The output directory of the TLV codec's command catalogue, relative to the
+/// workspace root.
+pub const TLV_OUT_DIR: &str = "rainmaker-tlv/src/generated";
+
+/// How to generate: the options of [`Builder`], without the paths.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// The path of the runtime crate in generated code.
+    pub crate_path: String,
+    /// The cargo feature behind which types derive `schemars::JsonSchema`.
+    pub schemars_feature: Option<String>,
+    /// Whether to generate the `examples` module.
+    pub examples: bool,
 }
 
-/// Generates every file from an already loaded model.
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            crate_path: "::rainmaker_types".to_owned(),
+            schemars_feature: None,
+            examples: false,
+        }
+    }
+}
+
+/// What a generation produced: the files, and the warnings about the spec.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// The bindings (`mod.rs` and one file per module).
+    pub files: GeneratedFiles,
+    /// The TLV codec's command catalogue, when the spec has `x-rainmaker-tlv`.
+    pub tlv_catalogue: Option<GeneratedFiles>,
+    /// Problems that did not stop generation.
+    pub warnings: Diagnostics,
+    /// Every file the spec is made of (for `cargo:rerun-if-changed`).
+    pub inputs: Vec<PathBuf>,
+}
+
+/// Generates Rust from an AsyncAPI document, in the style of `prost-build`.
+#[derive(Debug, Clone, Default)]
+pub struct Builder {
+    spec: Option<PathBuf>,
+    out_dir: Option<PathBuf>,
+    tlv_out_dir: Option<PathBuf>,
+    options: Options,
+}
+
+impl Builder {
+    /// A builder with the default options.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The AsyncAPI document to compile (YAML or JSON; `$ref`s to other files are
+    /// read relative to it).
+    #[must_use]
+    pub fn spec(mut self, path: impl Into<PathBuf>) -> Self {
+        self.spec = Some(path.into());
+        self
+    }
+
+    /// Where to write `mod.rs` and the module files.
+    #[must_use]
+    pub fn out_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.out_dir = Some(dir.into());
+        self
+    }
+
+    /// Where to write the TLV codec's command catalogue (`commands.rs`), for a spec
+    /// with `x-rainmaker-tlv`; not written unless set.
+    #[must_use]
+    pub fn tlv_out_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.tlv_out_dir = Some(dir.into());
+        self
+    }
+
+    /// The path generated code names the runtime crate by (default
+    /// `::rainmaker_types`), for a crate that renames the dependency.
+    #[must_use]
+    pub fn crate_path(mut self, path: impl Into<String>) -> Self {
+        self.options.crate_path = path.into();
+        self
+    }
+
+    /// Derives `schemars::JsonSchema` for the generated types behind the cargo
+    /// feature `feature` of the crate that includes them.
+    #[must_use]
+    pub fn schemars_feature(mut self, feature: impl Into<String>) -> Self {
+        self.options.schemars_feature = Some(feature.into());
+        self
+    }
+
+    /// Also generates the `examples` module: every message example of the document
+    /// on a topic of its channel.
+    #[must_use]
+    pub fn examples(mut self, on: bool) -> Self {
+        self.options.examples = on;
+        self
+    }
+
+    /// Reads the spec and generates every file in memory.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Spec`] with every problem of the spec, or [`Error::Option`].
+    pub fn build(&self) -> Result<Output> {
+        let spec = self
+            .spec
+            .as_ref()
+            .ok_or_else(|| Error::Option("no spec given (`Builder::spec`)".to_owned()))?;
+        let sources = Sources::load(spec)?;
+        generate(&sources, &self.options)
+    }
+
+    /// Reads the spec, generates, and writes the files (all or nothing). Under a
+    /// cargo build script, also prints `cargo:rerun-if-changed` for every file of
+    /// the spec and `cargo:warning` for each warning.
+    ///
+    /// # Errors
+    ///
+    /// As [`Builder::build`], or [`Error::Io`] when writing fails.
+    pub fn generate(&self) -> Result<Output> {
+        let out_dir = self
+            .out_dir
+            .as_ref()
+            .ok_or_else(|| Error::Option("no output directory given (`Builder::out_dir`)".to_owned()))?;
+        let output = self.build()?;
+        output.files.write(out_dir)?;
+        if let (Some(dir), Some(catalogue)) = (&self.tlv_out_dir, &output.tlv_catalogue) {
+            catalogue.write(dir)?;
+        }
+        if std::env::var_os("OUT_DIR").is_some() && std::env::var_os("CARGO_PKG_NAME").is_some() {
+            for input in &output.inputs {
+                println!("cargo:rerun-if-changed={}", input.display());
+            }
+            for warning in output.warnings.iter() {
+                println!("cargo:warning={warning}");
+            }
+        }
+        Ok(output)
+    }
+}
+
+/// Generates every file from loaded `sources`, in memory.
 ///
 /// # Errors
 ///
-/// An [`Error`] when two channels cannot be told apart or a file does not format.
-pub fn generate_model(model: &model::Model) -> Result<GeneratedFiles> {
-    emit::topics::check_addresses(model)?;
+/// [`Error::Spec`] with every problem of the spec, or [`Error::Option`].
+pub fn generate(sources: &Sources, options: &Options) -> Result<Output> {
+    let read = read(sources)?;
+    let model = &read.model;
+    let ctx = emit::Ctx::new(
+        model,
+        &options.crate_path,
+        options.schemars_feature.clone(),
+        options.examples,
+    )
+    .map_err(Error::Option)?;
     let spec_name = model.spec_name.as_str();
+    let mut modules = vec![
+        emit::root::Module {
+            name: "messages",
+            doc: "Message payloads: one type per schema of the document, with serde \
+                  derives. Struct fields keep the schema's property order."
+                .to_owned(),
+        },
+        emit::root::Module {
+            name: "topics",
+            doc: "Topics: every channel as a [`Channel`](topics::Channel), a \
+                  [`Topic`](topics::Topic) with its typed parameters and a borrowed \
+                  [`TopicRef`](topics::TopicRef), parsed and written."
+                .to_owned(),
+        },
+        emit::root::Module {
+            name: "dispatch",
+            doc: "Message dispatch: decode a `(topic, payload)` pair into a typed \
+                  [`Message`](dispatch::Message), and encode a message for a topic."
+                .to_owned(),
+        },
+    ];
     let mut files = GeneratedFiles::default();
-    files.add("mod.rs", spec_name, emit::root::emit(model))?;
-    files.add("messages.rs", spec_name, emit::messages::emit(model))?;
-    files.add("topics.rs", spec_name, emit::topics::emit(model))?;
-    files.add("dispatch.rs", spec_name, emit::dispatch::emit(model))?;
+    files.add("messages.rs", spec_name, emit::messages::emit(&ctx))?;
+    files.add("topics.rs", spec_name, emit::topics::emit(&ctx))?;
+    files.add("dispatch.rs", spec_name, emit::dispatch::emit(&ctx))?;
+    let mut tlv_catalogue = None;
+    if let Some(commands) = &model.commands {
+        modules.push(emit::root::Module {
+            name: "commands",
+            doc: "The TLV command catalogue: one constant per command, and what the \
+                  catalogue says about each."
+                .to_owned(),
+        });
+        files.add("commands.rs", spec_name, emit::commands::emit(&ctx, commands))?;
+        let mut catalogue = GeneratedFiles::default();
+        catalogue.add("commands.rs", spec_name, emit::tlv_catalogue::emit(commands))?;
+        tlv_catalogue = Some(catalogue);
+    }
     if let Some(standard) = &model.standard_types {
+        modules.push(emit::root::Module {
+            name: "standard_types",
+            doc: "The standard-type catalogue: UI, device, service and param types as \
+                  open enums (custom and vendor types land in `Other`), the defaults of \
+                  each standard param type, the device constructors and the standard \
+                  service instances."
+                .to_owned(),
+        });
         files.add(
             "standard_types.rs",
             spec_name,
-            emit::standard_types::emit(standard),
+            emit::standard_types::emit(&ctx, standard),
         )?;
     }
-    Ok(files)
+    if options.examples {
+        modules.push(emit::root::Module {
+            name: "examples",
+            doc: "The document's message examples, each on a topic of its channel.".to_owned(),
+        });
+        files.add("examples.rs", spec_name, emit::examples::emit(&ctx))?;
+    }
+    files.add("mod.rs", spec_name, emit::root::emit(&ctx, &modules))?;
+    Ok(Output {
+        files,
+        tlv_catalogue,
+        warnings: read.warnings,
+        inputs: sources.paths(),
+    })
+}
+
+/// Checks a spec without generating: every problem found, warnings included.
+pub fn check(sources: &Sources) -> Diagnostics {
+    match read(sources) {
+        Ok(read) => read.warnings,
+        Err(problems) => problems,
+    }
+}
+
+/// The workspace root: the nearest ancestor of `start` that holds [`SPEC_PATH`].
+pub fn workspace_root(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|dir| dir.join(SPEC_PATH).is_file())
+        .map(Path::to_owned)
 }

@@ -1,114 +1,158 @@
-//! `rainmaker-codegen`: regenerates `rainmaker-types/src/generated/` from the spec.
+//! `rainmaker-codegen`: compiles an AsyncAPI 3 document into Rust.
 //!
-//! ```text
-//! rainmaker-codegen generate [--spec PATH] [--out DIR]
-//! rainmaker-codegen check    [--spec PATH] [--out DIR]
-//! ```
-//!
-//! `generate` writes every file (all or nothing); `check` writes nothing, prints a
-//! unified diff and exits with 1 when the files on disk differ from what `generate`
-//! would write. Errors are one line on stderr and exit code 1; usage errors exit
-//! with 2.
+//! Without `--spec`, it works on this workspace: `spec/rainmaker-node.asyncapi.yaml`
+//! into `rainmaker-types/src/generated/` (and the TLV codec's command catalogue into
+//! `rainmaker-tlv/src/generated/`). Errors list every problem of the spec and exit
+//! with 1; usage errors exit with 2.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use rainmaker_codegen::{OUT_DIR, SPEC_PATH, Spec};
+use clap::{Args, Parser, Subcommand};
+use rainmaker_codegen::{Builder, Error, OUT_DIR, SPEC_PATH, TLV_OUT_DIR};
 
-const USAGE: &str = "usage: rainmaker-codegen <generate|check> [--spec PATH] [--out DIR]";
+/// Compiles an AsyncAPI 3 document for MQTT into Rust types, topics and dispatch.
+#[derive(Debug, Parser)]
+#[command(name = "rainmaker-codegen", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-/// What to do, parsed from the command line.
-struct Command {
-    check: bool,
-    spec: PathBuf,
-    out: PathBuf,
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Writes the generated files (all or nothing).
+    Generate(Target),
+    /// Writes nothing; prints a unified diff and exits with 1 when the files on disk
+    /// differ from what `generate` would write.
+    Check(Target),
+}
+
+/// What to compile, and where the output goes.
+#[derive(Debug, Args)]
+struct Target {
+    /// The AsyncAPI document (default: this workspace's RainMaker spec).
+    #[arg(long, value_name = "FILE")]
+    spec: Option<PathBuf>,
+    /// The output directory (default with the workspace spec:
+    /// rainmaker-types/src/generated; required with --spec).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Where the TLV codec's command catalogue goes, for a spec with x-rainmaker-tlv
+    /// (default with the workspace spec: rainmaker-tlv/src/generated).
+    #[arg(long, value_name = "DIR")]
+    tlv_out: Option<PathBuf>,
+    /// The path generated code names the runtime crate by.
+    #[arg(long, value_name = "PATH", default_value = "::rainmaker_types")]
+    crate_path: String,
+    /// Derive schemars::JsonSchema behind this cargo feature (default with the
+    /// workspace spec: schemars).
+    #[arg(long, value_name = "FEATURE")]
+    schemars_feature: Option<String>,
+    /// Also generate the examples module (every message example with a topic).
+    #[arg(long)]
+    examples: bool,
 }
 
 fn main() -> ExitCode {
-    let command = match parse_args(std::env::args().skip(1)) {
-        Ok(command) => command,
-        Err(message) => {
-            eprintln!("rainmaker-codegen: {message}\n{USAGE}");
-            return ExitCode::from(2);
-        }
+    let cli = Cli::parse();
+    let (check, target) = match &cli.command {
+        Command::Generate(target) => (false, target),
+        Command::Check(target) => (true, target),
     };
-    match run(&command) {
+    match run(check, target) {
         Ok(code) => code,
         Err(error) => {
             eprintln!("rainmaker-codegen: error: {error}");
-            ExitCode::from(1)
+            match error {
+                Error::Option(_) => ExitCode::from(2),
+                _ => ExitCode::from(1),
+            }
         }
     }
 }
 
-fn run(command: &Command) -> rainmaker_codegen::Result<ExitCode> {
-    let spec = Spec::load(&command.spec)?;
-    let files = rainmaker_codegen::generate(&spec)?;
-    if !command.check {
-        files.write(&command.out)?;
+/// The builder and output directories for `target`.
+fn plan(target: &Target) -> Result<(Builder, PathBuf, Option<PathBuf>), Error> {
+    let mut builder = Builder::new().crate_path(&target.crate_path).examples(target.examples);
+    let (spec, out, tlv_out, schemars) = match &target.spec {
+        Some(spec) => {
+            let out = target.out.clone().ok_or_else(|| {
+                Error::Option("`--out DIR` is required with `--spec FILE`".to_owned())
+            })?;
+            (
+                spec.clone(),
+                out,
+                target.tlv_out.clone(),
+                target.schemars_feature.clone(),
+            )
+        }
+        None => {
+            let root = workspace_root();
+            (
+                root.join(SPEC_PATH),
+                target.out.clone().unwrap_or_else(|| root.join(OUT_DIR)),
+                Some(target.tlv_out.clone().unwrap_or_else(|| root.join(TLV_OUT_DIR))),
+                Some(
+                    target
+                        .schemars_feature
+                        .clone()
+                        .unwrap_or_else(|| "schemars".to_owned()),
+                ),
+            )
+        }
+    };
+    builder = builder.spec(spec).out_dir(&out);
+    if let Some(feature) = schemars {
+        builder = builder.schemars_feature(feature);
+    }
+    if let Some(dir) = &tlv_out {
+        builder = builder.tlv_out_dir(dir);
+    }
+    Ok((builder, out, tlv_out))
+}
+
+fn run(check: bool, target: &Target) -> Result<ExitCode, Error> {
+    let (builder, out, tlv_out) = plan(target)?;
+    if !check {
+        let output = builder.generate()?;
+        for warning in output.warnings.iter() {
+            eprintln!("rainmaker-codegen: {warning}");
+        }
         eprintln!(
             "rainmaker-codegen: wrote {} files to {}",
-            files.files.len(),
-            command.out.display()
+            output.files.files.len(),
+            out.display()
         );
         return Ok(ExitCode::SUCCESS);
     }
-    match files.diff(&command.out)? {
-        None => {
-            eprintln!("rainmaker-codegen: {} is up to date", command.out.display());
-            Ok(ExitCode::SUCCESS)
-        }
-        Some(diff) => {
-            print!("{diff}");
-            eprintln!(
-                "rainmaker-codegen: error: {} differs from the spec; run `cargo run -p \
-                 rainmaker-codegen -- generate` and commit the result",
-                command.out.display()
-            );
-            Ok(ExitCode::from(1))
-        }
+    let output = builder.build()?;
+    let mut diff = output.files.diff(&out)?.unwrap_or_default();
+    if let (Some(dir), Some(catalogue)) = (&tlv_out, &output.tlv_catalogue) {
+        diff.push_str(&catalogue.diff(dir)?.unwrap_or_default());
     }
-}
-
-fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
-    let check = match args.next().as_deref() {
-        Some("generate") => false,
-        Some("check") => true,
-        Some(other) => return Err(format!("unknown command `{other}`")),
-        None => return Err("missing command".to_owned()),
-    };
-    let mut spec = None;
-    let mut out = None;
-    while let Some(flag) = args.next() {
-        let slot = match flag.as_str() {
-            "--spec" => &mut spec,
-            "--out" => &mut out,
-            other => return Err(format!("unknown argument `{other}`")),
-        };
-        let value = args
-            .next()
-            .ok_or_else(|| format!("`{flag}` needs a value"))?;
-        *slot = Some(PathBuf::from(value));
+    if diff.is_empty() {
+        eprintln!("rainmaker-codegen: {} is up to date", out.display());
+        return Ok(ExitCode::SUCCESS);
     }
-    let root = workspace_root();
-    Ok(Command {
-        check,
-        spec: spec.unwrap_or_else(|| root.join(SPEC_PATH)),
-        out: out.unwrap_or_else(|| root.join(OUT_DIR)),
-    })
+    print!("{diff}");
+    eprintln!(
+        "rainmaker-codegen: error: {} differs from the spec; run `cargo run -p \
+         rainmaker-codegen -- generate` and commit the result",
+        out.display()
+    );
+    Ok(ExitCode::from(1))
 }
 
 /// The workspace root: the nearest ancestor of the current directory that holds the
 /// spec, else the parent of this crate's manifest directory at build time.
 fn workspace_root() -> PathBuf {
-    if let Ok(current) = std::env::current_dir()
-        && let Some(found) = current
-            .ancestors()
-            .find(|dir| dir.join(SPEC_PATH).is_file())
-    {
-        return found.to_owned();
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map_or_else(|| PathBuf::from("."), Path::to_owned)
+    std::env::current_dir()
+        .ok()
+        .and_then(|current| rainmaker_codegen::workspace_root(&current))
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .parent()
+                .map_or_else(|| PathBuf::from("."), Path::to_owned)
+        })
 }

@@ -1,25 +1,51 @@
-//! The intermediate model: what the emitters need from the spec, already named and
-//! checked. Built by [`crate::load()`]; every item keeps the JSON pointer it came from.
+//! The intermediate model: what the emitters need from a spec, already named and
+//! checked. Built by [`crate::read()`]; every item keeps the location it came from.
 
-use crate::pointer::Pointer;
+use crate::source::Location;
 
 /// The whole spec, ready to emit.
 #[derive(Debug, Clone, Default)]
 pub struct Model {
     /// The spec file's name, for the header of generated files.
     pub spec_name: String,
-    /// The named types to emit (component schemas and named inline schemas), in spec
-    /// order.
+    /// The document's title (`info.title`).
+    pub title: String,
+    /// The named types of the messages module, parents before the inline types they
+    /// contain.
     pub types: Vec<TypeDef>,
-    /// The messages (`components/messages`), in spec order.
+    /// The checked string types of channel parameters.
+    pub params: Vec<ParamType>,
+    /// The messages carried by at least one channel, in order of first use.
     pub messages: Vec<Message>,
-    /// The channels, in spec order.
+    /// The channels, in document order.
     pub channels: Vec<Channel>,
-    /// The standard-type catalogue, when the spec has one.
+    /// The TLV command catalogue (`x-rainmaker-tlv`), when the document has one.
+    pub commands: Option<Vec<Command>>,
+    /// The standard-type catalogue (`x-rainmaker-standard-types`), when the document
+    /// has one.
     pub standard_types: Option<StandardTypes>,
 }
 
-/// Who publishes on a channel.
+impl Model {
+    /// Whether some channel has a basic-ingest alias (`x-rainmaker-ingest`).
+    pub fn has_ingest(&self) -> bool {
+        self.channels.iter().any(|channel| channel.ingest.is_some())
+    }
+
+    /// Whether some channel states a RainMaker direction (`x-rainmaker-direction`).
+    pub fn has_direction(&self) -> bool {
+        self.channels
+            .iter()
+            .any(|channel| channel.direction.is_some())
+    }
+
+    /// The type definition called `name`.
+    pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        self.types.iter().find(|def| def.name == name)
+    }
+}
+
+/// Who publishes on a channel, in RainMaker's terms (`x-rainmaker-direction`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {
     /// The node publishes, the cloud receives.
@@ -31,7 +57,10 @@ pub enum Direction {
 }
 
 impl Direction {
-    /// The spec's spelling (`x-rainmaker-direction`).
+    /// Every direction.
+    pub const ALL: [Self; 3] = [Self::NodeToCloud, Self::CloudToNode, Self::BrokerToCloud];
+
+    /// The spec's spelling.
     pub fn wire(self) -> &'static str {
         match self {
             Self::NodeToCloud => "node-to-cloud",
@@ -48,35 +77,100 @@ impl Direction {
             Self::BrokerToCloud => "BrokerToCloud",
         }
     }
+
+    /// The operation `action` the direction goes with (the RainMaker document is
+    /// written from the node's point of view).
+    pub fn action(self) -> &'static str {
+        match self {
+            Self::NodeToCloud | Self::BrokerToCloud => "send",
+            Self::CloudToNode => "receive",
+        }
+    }
 }
 
-/// One segment of a channel address.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One part of a segment that mixes text and a parameter.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Segment {
-    /// A literal segment (`node`, `params`).
+    /// A literal segment (`node`, `params`, or empty after a leading `/`).
     Literal(String),
-    /// A parameter segment (`{node_id}`), by index into [`Channel::params`].
-    Param(usize),
+    /// A parameter, alone or with text around it (`{node_id}`, `params-{group}`), by
+    /// index into [`Channel::params`].
+    Param {
+        /// Text before the parameter.
+        prefix: String,
+        /// The parameter.
+        param: usize,
+        /// Text after the parameter.
+        suffix: String,
+    },
+    /// A multi-level wildcard (`#`) at the end of the address, captured as the
+    /// parameter at this index.
+    Rest(usize),
 }
 
-/// A channel parameter (`{node_id}`).
+/// A channel parameter (`{node_id}`), or a wildcard of the address.
 #[derive(Debug, Clone)]
 pub struct Parameter {
-    /// The name in the address (`node_id`).
+    /// The name in the address (`node_id`), or `segment_<n>` for a `+` wildcard.
     pub name: String,
     /// The Rust field name (`node_id`).
     pub field: String,
-    /// The Rust type in the runtime crate (`NodeId`).
-    pub rust_type: String,
+    /// The Rust type.
+    pub ty: ParamTypeRef,
     /// The parameter's description.
     pub description: Option<String>,
-    /// `x-rainmaker-pattern`: the regex a value must match.
-    pub pattern: Option<String>,
-    /// `x-rainmaker-max-length`: the longest value, in bytes.
-    pub max_length: Option<u64>,
+    /// A value for examples and tests (from `examples`, `enum` or `default`).
+    pub example: Option<String>,
 }
 
-/// The basic-ingest alias of a channel.
+/// The type of a channel parameter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParamTypeRef {
+    /// A checked string type generated into the topics module, by index into
+    /// [`Model::params`].
+    Generated(usize),
+    /// A type of the runtime crate (`x-rust-type`), such as `NodeId`.
+    External(String),
+    /// Any single segment (a `+` wildcard): `String`.
+    AnySegment,
+    /// Any number of segments (a `#` wildcard): `String`.
+    AnyLevels,
+}
+
+/// A checked string type for a channel parameter.
+#[derive(Debug, Clone)]
+pub struct ParamType {
+    /// Where the parameter is declared.
+    pub at: Location,
+    /// The parameter's name in the document.
+    pub wire: String,
+    /// The Rust name.
+    pub name: String,
+    /// The parameter's description.
+    pub description: Option<String>,
+    /// The rules a value follows.
+    pub rules: ParamRules,
+}
+
+/// What a parameter value must be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParamRules {
+    /// One of these strings: an enum.
+    OneOf(Vec<Variant>),
+    /// A string with these limits.
+    Text {
+        /// The fewest characters (1 unless the schema says 0).
+        min_chars: usize,
+        /// The most bytes.
+        max_bytes: Option<usize>,
+        /// The pattern, compiled; `None` when there is none or it cannot be enforced.
+        pattern: Option<crate::pattern::CompiledPattern>,
+        /// Values refused (`x-rainmaker-reserved-values`).
+        reserved: Vec<String>,
+    },
+}
+
+/// How a channel's topic may also be written: the basic-ingest alias.
 #[derive(Debug, Clone)]
 pub struct Ingest {
     /// The rule name (`esp_node_config`).
@@ -85,72 +179,97 @@ pub struct Ingest {
     pub sdk_publishes: bool,
 }
 
-/// A channel: one topic shape, with its operation's direction and messages.
+/// A channel: one topic shape, what the document's application does on it, and its
+/// messages.
 #[derive(Debug, Clone)]
 pub struct Channel {
-    /// Where the channel is (`/channels/<key>`).
-    pub at: Pointer,
+    /// Where the channel is.
+    pub at: Location,
     /// The channel key (`nodeConfig`).
     pub key: String,
     /// The Rust variant name (`NodeConfig`).
     pub variant: String,
-    /// The address template as written (`node/{node_id}/config`).
+    /// The address as written (`node/{node_id}/config`).
     pub address: String,
     /// The address split at `/`.
     pub segments: Vec<Segment>,
-    /// The parameters, in address order.
+    /// The parameters and wildcards, in address order.
     pub params: Vec<Parameter>,
-    /// Who publishes.
-    pub direction: Direction,
-    /// The MQTT QoS of the operation (the protocol uses 1 everywhere).
+    /// Whether an operation with `action: send` uses the channel.
+    pub sends: bool,
+    /// Whether an operation with `action: receive` uses the channel.
+    pub receives: bool,
+    /// The RainMaker direction, when the operations state one.
+    pub direction: Option<Direction>,
+    /// The MQTT QoS (0 when no binding states one).
     pub qos: u8,
+    /// The MQTT retain flag.
+    pub retain: bool,
     /// The basic-ingest alias, if any.
     pub ingest: Option<Ingest>,
     /// The messages the channel carries, by index into [`Model::messages`].
     pub messages: Vec<usize>,
-    /// The channel's description (or summary).
+    /// The channel's description (or summary or title).
     pub description: Option<String>,
 }
 
-/// A message: a name and a payload type.
+/// How a payload is put on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// JSON through serde.
+    Json,
+    /// UTF-8 text (`text/plain`).
+    Text,
+    /// Raw bytes (any other content type).
+    Bytes,
+    /// A runtime type's own `Payload` implementation (a binary `x-rust-type`).
+    Custom,
+}
+
+/// A message: a name, a payload type and how it is encoded.
 #[derive(Debug, Clone)]
 pub struct Message {
-    /// Where the message is (`/components/messages/<key>`).
-    pub at: Pointer,
-    /// The message key (`configMessage`).
-    pub key: String,
+    /// Where the message is.
+    pub at: Location,
+    /// The message's name (`name`, else its key).
+    pub name: String,
     /// The Rust variant name in the generated `Message` enum (`Config`).
     pub variant: String,
     /// The payload type.
     pub payload: TypeRef,
-    /// The content type (`application/json`, `application/octet-stream`).
+    /// How the payload is encoded.
+    pub encoding: Encoding,
+    /// The content type.
     pub content_type: String,
-    /// The message's description (or summary or title).
+    /// The message's description (or summary or title), with notes on what the
+    /// generated code does not carry (headers, correlation id).
     pub description: Option<String>,
+    /// The examples' payloads, as bytes on the wire, with their names.
+    pub examples: Vec<(String, Vec<u8>)>,
 }
 
 /// A reference to a Rust type, as a field or payload uses it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TypeRef {
     /// A type generated into the messages module.
     Named(String),
-    /// A hand-written type of the runtime crate (`x-rust-type`).
-    Runtime(String),
+    /// A type of the runtime crate or any other path (`x-rust-type`).
+    External(String),
     /// `bool`.
     Bool,
-    /// A sized integer (`i32`, `i64`, `u8`, `u16`, `u32`).
+    /// A sized integer (`i32`, `i64`, `u8`, ...).
     Int(&'static str),
-    /// `serde_json::Number`: a JSON number that keeps integers and floats apart, so
-    /// `100` re-encodes as `100` and `0.5` as `0.5` (bounds are ints for int params and
-    /// floats for float params).
-    Number,
+    /// A float (`f32` or `f64`).
+    Float(&'static str),
     /// `String`.
     String,
-    /// Raw bytes (`Vec<u8>`).
+    /// Raw bytes (`Vec<u8>`), only as the payload of a binary message.
     Bytes,
-    /// Any JSON value (`serde_json::Value`).
+    /// `()`: JSON `null`.
+    Unit,
+    /// Any JSON value.
     Json,
-    /// A JSON object kept as it is (`serde_json::Map<String, Value>`).
+    /// A JSON object kept as it is.
     JsonObject,
     /// `Vec<T>`.
     Vec(Box<TypeRef>),
@@ -164,13 +283,27 @@ pub enum TypeRef {
 #[derive(Debug, Clone)]
 pub struct TypeDef {
     /// Where its schema is.
-    pub at: Pointer,
+    pub at: Location,
     /// The Rust name.
     pub name: String,
-    /// The schema's description.
+    /// The schema's description, with notes on rules the type does not enforce.
     pub description: Option<String>,
     /// What kind of type.
     pub kind: TypeKind,
+}
+
+/// What a struct does with properties it does not name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Extra {
+    /// Nothing: unknown properties are ignored (`additionalProperties: false`).
+    Ignore,
+    /// Unknown properties are refused (a closed object that is a member of an
+    /// untagged enum, so the enum picks the right member).
+    Deny,
+    /// Kept in an `extra` map of JSON values.
+    Json,
+    /// Kept in an `extra` map of this type.
+    Typed(TypeRef),
 }
 
 /// The shape of a named type.
@@ -180,10 +313,10 @@ pub enum TypeKind {
     Struct {
         /// The fields, in schema property order.
         fields: Vec<Field>,
-        /// Whether unknown properties are kept in an `extra` map.
-        extra: bool,
+        /// What happens to other properties.
+        extra: Extra,
     },
-    /// A closed set of strings.
+    /// A closed set of values.
     Enum {
         /// The variants, in spec order.
         variants: Vec<Variant>,
@@ -198,13 +331,11 @@ pub enum TypeKind {
         /// The variants, in spec order.
         variants: Vec<(String, TypeRef)>,
     },
-    /// A type alias (a named schema that is a map, list or scalar).
+    /// A type alias.
     Alias {
-        /// The wrapped type.
+        /// The aliased type.
         inner: TypeRef,
     },
-    /// Raw bytes of a binary message that no runtime type describes.
-    RawBytes,
 }
 
 /// A struct field.
@@ -222,20 +353,82 @@ pub struct Field {
     pub description: Option<String>,
 }
 
-/// A variant of a string enum.
-#[derive(Debug, Clone)]
+/// A literal value of an enum.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Literal {
+    /// A string.
+    String(String),
+    /// An integer.
+    Int(i64),
+    /// An unsigned integer above `i64::MAX`.
+    UInt(u64),
+    /// A float.
+    Float(f64),
+    /// A boolean.
+    Bool(bool),
+    /// `null`.
+    Null,
+}
+
+impl Eq for Literal {}
+
+impl Literal {
+    /// The literal as JSON text.
+    pub fn json(&self) -> String {
+        match self {
+            Self::String(text) => serde_json::Value::String(text.clone()).to_string(),
+            Self::Int(value) => value.to_string(),
+            Self::UInt(value) => value.to_string(),
+            Self::Float(value) => value.to_string(),
+            Self::Bool(value) => value.to_string(),
+            Self::Null => "null".to_owned(),
+        }
+    }
+}
+
+/// A variant of an enum.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Variant {
-    /// The wire string.
-    pub wire: String,
+    /// The wire value.
+    pub wire: Literal,
     /// The Rust variant name.
     pub rust: String,
+}
+
+impl Variant {
+    /// The wire string of a string variant.
+    pub fn wire_str(&self) -> Option<&str> {
+        match &self.wire {
+            Literal::String(text) => Some(text),
+            _ => None,
+        }
+    }
+}
+
+/// A command of the TLV command catalogue.
+#[derive(Debug, Clone)]
+pub struct Command {
+    /// The command number.
+    pub id: u16,
+    /// The catalogue's name (`set-params`).
+    pub name: String,
+    /// The constant's name (`SET_PARAMS`).
+    pub constant: String,
+    /// Who sends the request.
+    pub direction: String,
+    /// The roles allowed to send it.
+    pub allowed_roles: Option<u8>,
+    /// The description.
+    pub description: String,
+    /// The typed data of the command: (what, e.g. `request`, and the type).
+    pub data: Vec<(String, TypeRef)>,
 }
 
 /// The standard-type catalogue (`x-rainmaker-standard-types`).
 #[derive(Debug, Clone, Default)]
 pub struct StandardTypes {
     /// Where the catalogue is.
-    pub at: Pointer,
+    pub at: Option<Location>,
     /// The catalogue's description.
     pub description: Option<String>,
     /// UI types.

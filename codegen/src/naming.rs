@@ -13,9 +13,10 @@
 //!    `CCT` -> `Cct`).
 //! 3. **Fields, functions and modules** are `snake_case`: lower-cased words joined by
 //!    `_` (`clientId` -> `client_id`, `esp.alert.str` -> `esp_alert_str`).
-//! 4. **Leading digits.** A type or variant name that would start with a digit gets
-//!    the prefix `N` (`2020-03-20` -> `N20200320`); a snake-case name gets the prefix
-//!    `n_` (`5ghz` -> `n_5ghz`).
+//! 4. **Digits.** Two words that meet digit to digit keep a `_` between them, so
+//!    numbers stay apart (`1.2` -> `1_2`); a type or variant name that would start
+//!    with a digit gets the prefix `V` (`2020-03-20` -> `V2020_03_20`, `1inch` ->
+//!    `V1inch`); a snake-case name gets the prefix `n_` (`5ghz` -> `n_5ghz`).
 //! 5. **Keywords.** A snake-case name that is a Rust keyword becomes a raw identifier
 //!    (`type` -> `r#type`, `match` -> `r#match`); serde uses the name without `r#`, so
 //!    no rename is needed. The four keywords that cannot be raw (`crate`, `self`,
@@ -28,6 +29,11 @@
 //!    prefix (`TzPosix`). In an open enum, a value that would be named `Other` (the
 //!    name of the fallback variant) keeps the last word of the prefix
 //!    (`esp.device.other` -> `DeviceOther`).
+//!
+//! 8. **No repeated words.** A name made of a parent name and a child name drops the
+//!    words the child repeats from the end of the parent (`NodeConfig` +
+//!    `config_version` -> `NodeConfigVersion`, `TsData` + `ts_data` -> `TsData`...
+//!    is never shortened below the child's own words).
 //!
 //! The wire name is kept with `#[serde(rename = "...")]` wherever [`needs_rename`]
 //! says the Rust name differs from it.
@@ -76,6 +82,10 @@ pub fn camel(name: &str) -> Option<String> {
     let mut out = String::new();
     for word in words(name) {
         let lower = word.to_ascii_lowercase();
+        if out.ends_with(|c: char| c.is_ascii_digit()) && lower.starts_with(|c: char| c.is_ascii_digit())
+        {
+            out.push('_');
+        }
         let mut chars = lower.chars();
         if let Some(first) = chars.next() {
             out.push(first.to_ascii_uppercase());
@@ -86,12 +96,28 @@ pub fn camel(name: &str) -> Option<String> {
         return None;
     }
     if out.starts_with(|c: char| c.is_ascii_digit()) {
-        out.insert(0, 'N');
+        out.insert(0, 'V');
     }
     if out == "Self" {
         out.push('_');
     }
     Some(out)
+}
+
+/// The `UpperCamelCase` name of `child` inside `parent` (rule 8): `parent` followed
+/// by the words of `child` that do not repeat the end of `parent`.
+pub fn nested(parent: &str, child: &str) -> Option<String> {
+    let parent_words: Vec<String> = words(parent).iter().map(|w| w.to_ascii_lowercase()).collect();
+    let child_words: Vec<String> = words(child).iter().map(|w| w.to_ascii_lowercase()).collect();
+    let overlap = (1..=parent_words.len().min(child_words.len()))
+        .rev()
+        .find(|&k| parent_words[parent_words.len() - k..] == child_words[..k])
+        .unwrap_or(0);
+    let rest = child_words[overlap..].join("_");
+    if rest.is_empty() {
+        return camel(&format!("{parent}_{child}"));
+    }
+    camel(&format!("{}_{rest}", parent_words.join("_")))
 }
 
 /// A `snake_case` field or function name for a wire name (rules 1, 3, 4, 5), or `None`
@@ -223,7 +249,9 @@ mod tests {
 
     #[test]
     fn rule_4_leading_digits_get_a_prefix() {
-        assert_eq!(c("2020-03-20"), "N20200320");
+        assert_eq!(c("2020-03-20"), "V2020_03_20");
+        assert_eq!(c("1inchusd"), "V1inchusd");
+        assert_eq!(c("v1.2"), "V1_2");
         assert_eq!(s("5ghz"), "n_5ghz");
     }
 
@@ -244,6 +272,14 @@ mod tests {
         assert_eq!(camel("-"), None);
         assert_eq!(snake(""), None);
         assert_eq!(screaming("."), None);
+    }
+
+    #[test]
+    fn rule_8_nested_names_do_not_repeat_words() {
+        assert_eq!(nested("NodeConfig", "config_version").as_deref(), Some("NodeConfigVersion"));
+        assert_eq!(nested("TsData", "ts_data_version").as_deref(), Some("TsDataVersion"));
+        assert_eq!(nested("NodeConfig", "info").as_deref(), Some("NodeConfigInfo"));
+        assert_eq!(nested("Info", "info").as_deref(), Some("InfoInfo"));
     }
 
     #[test]

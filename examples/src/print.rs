@@ -128,7 +128,7 @@ pub fn topic_suffix(topic: &str) -> Option<&str> {
 /// a valid message of its channel is flagged with the decoder's error.
 pub fn describe(topic: &str, payload: &[u8]) -> String {
     let parsed = match Topic::parse(topic) {
-        Ok((parsed, _form)) => parsed,
+        Ok(parsed) => parsed,
         Err(e) => {
             let text = match topic_suffix(topic) {
                 Some("to-node" | "from-node") => describe_tlv(payload),

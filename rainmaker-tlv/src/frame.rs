@@ -324,7 +324,7 @@ impl core::iter::FusedIterator for Fields<'_> {}
 /// match Frame::decode(bytes)? {
 ///     Frame::Request(req) => {
 ///         assert_eq!(req.role, UserRole::NODE);
-///         assert_eq!(req.command, Command::FILE_UPLOAD);
+///         assert_eq!(req.command, Command::FILE_UPLOAD_URL);
 ///     }
 ///     Frame::Response(_) => unreachable!(),
 /// }

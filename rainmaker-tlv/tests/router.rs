@@ -164,7 +164,7 @@ fn roles_are_checked_on_the_base_flags_only() {
 fn node_role_reaches_node_only_handlers() {
     let mut router = Router::new();
     router.register(
-        Command::FILE_UPLOAD,
+        Command::FILE_UPLOAD_URL,
         UserRole::NODE,
         |_: &Request<'_>, out: &mut Vec<u8>| {
             out.extend_from_slice(b"ok");

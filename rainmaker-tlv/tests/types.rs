@@ -35,14 +35,15 @@ fn role_base_flags_and_sub_role() {
 #[test]
 fn commands_statuses_and_tags_keep_unknown_values() {
     for (cmd, name) in [
-        (0u16, Some("get pending")),
-        (1, Some("set params")),
-        (16, Some("file upload")),
-        (17, Some("file download url")),
-        (20, Some("file upload confirmed")),
-        (201, Some("dac csr")),
-        (202, Some("dac request")),
-        (203, Some("dac status")),
+        (0u16, Some("get-pending")),
+        (1, Some("set-params")),
+        (16, Some("file-upload-url")),
+        (17, Some("file-download-url")),
+        (20, Some("file-upload-confirmed")),
+        (201, Some("dac-csr")),
+        (202, Some("dac-data")),
+        (203, Some("dac-status")),
+        (257, Some("insights-config")),
         (999, None),
         (0x1000, None),
     ] {
@@ -52,7 +53,7 @@ fn commands_statuses_and_tags_keep_unknown_values() {
     assert!(!Command(0x0fff).is_custom());
     assert_eq!(format!("{:?}", Command(0x1234)), "Command(0x1234 custom)");
     assert_eq!(Command::from(7u16), Command(7));
-    assert_eq!(u16::from(Command::FILE_UPLOAD), 16);
+    assert_eq!(u16::from(Command::FILE_UPLOAD_URL), 16);
 
     assert_eq!(
         (0..=5).map(|s| Status(s).is_known()).collect::<Vec<_>>(),
@@ -184,7 +185,7 @@ fn protocol_example_11_7_bytes() {
 
 #[test]
 fn node_initiated_file_upload_bytes() {
-    let req = Request::node_initiated(Command::FILE_UPLOAD)
+    let req = Request::node_initiated(Command::FILE_UPLOAD_URL)
         .with_data(&br#"{"file_name":"snapshot.jpg"}"#[..]);
     let mut expected = b"\x02\x01\x08\x03\x01\x00\x05\x02\x10\x00\x06\x1c".to_vec();
     expected.extend(br#"{"file_name":"snapshot.jpg"}"#);

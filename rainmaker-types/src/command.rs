@@ -6,8 +6,8 @@
 
 use rainmaker_tlv::{OwnedFrame, OwnedRequest};
 
-use crate::error::{DecodeError, EncodeError};
-use crate::payload::Payload;
+use crate::runtime::{DecodeError, EncodeError};
+use crate::runtime::Payload;
 
 /// A frame on `node/<node_id>/to-node`: a command the cloud sends to the node.
 ///

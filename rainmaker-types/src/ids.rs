@@ -1,36 +1,14 @@
 //! Validated identifiers that appear as topic segments: [`NodeId`] and [`GroupId`].
+//!
+//! The spec maps its `node_id` and `group_id` channel parameters to these types
+//! (`x-rust-type`); a test checks their limits against the spec's.
 
-use std::fmt;
-use std::str::FromStr;
+use alloc::string::String;
+use core::fmt;
+use core::str::FromStr;
 
-/// Why a string is not a valid node or group id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum IdError {
-    /// The id is empty.
-    #[error("id is empty")]
-    Empty,
-    /// The id is longer than the limit.
-    #[error("id is {len} bytes long, more than the limit of {max}")]
-    TooLong {
-        /// The id's length in bytes.
-        len: usize,
-        /// The limit.
-        max: usize,
-    },
-    /// The id is a word that topics reserve (a group named `init` would make
-    /// `params/local/init` ambiguous).
-    #[error("`{0}` is reserved and cannot be used as this id")]
-    Reserved(&'static str),
-    /// The id holds a character that has a meaning in MQTT topics (`/`, `+`, `#`) or
-    /// a control character.
-    #[error("id holds {found:?} at byte {offset}, which topics cannot carry in an id")]
-    ForbiddenChar {
-        /// The offending character.
-        found: char,
-        /// Its byte offset in the id.
-        offset: usize,
-    },
-}
+pub use crate::runtime::IdError;
+use crate::runtime::TopicParam;
 
 fn check(id: &str, max: usize, reserved: &[&'static str]) -> Result<(), IdError> {
     if id.is_empty() {
@@ -85,6 +63,24 @@ macro_rules! id_type {
             /// The id as an owned string.
             pub fn into_string(self) -> String {
                 self.0
+            }
+        }
+
+        impl TopicParam for $name {
+            fn check(segment: &str) -> Result<(), IdError> {
+                check(segment, Self::MAX_LEN, Self::RESERVED)
+            }
+
+            fn from_segment(segment: &str) -> Result<Self, IdError> {
+                Self::new(segment)
+            }
+
+            fn from_checked(segment: &str) -> Self {
+                Self(segment.into())
+            }
+
+            fn as_segment(&self) -> &str {
+                &self.0
             }
         }
 
@@ -158,7 +154,7 @@ id_type!(
     /// strings (cloud-assigned). Any non-empty string of at most [`NodeId::MAX_LEN`]
     /// bytes without `/`, `+`, `#` or control characters is accepted.
     NodeId,
-    crate::generated::topics::NODE_ID_MAX_LEN,
+    64,
     &[],
     "7C9EBD4A1B2C"
 );
@@ -171,7 +167,7 @@ id_type!(
     /// `group_id` parameter has the same limit). `init` is refused: a group of that
     /// name would make its delta topic read as `params/local/init`.
     GroupId,
-    crate::generated::topics::GROUP_ID_MAX_LEN,
+    32,
     &["init"],
     "kitchen"
 );

@@ -15,10 +15,10 @@
 //! use rainmaker_types::{Envelope, Message, Topic, TopicForm};
 //!
 //! // Both topic forms parse to the same channel.
-//! let (topic, form) = Topic::parse("$aws/rules/esp_set_params/node/7C9EBD4A1B2C/params/local")?;
+//! let (topic, form) = Topic::parse_form("$aws/rules/esp_set_params/node/7C9EBD4A1B2C/params/local")?;
 //! assert_eq!((topic.node_id().as_str(), form), ("7C9EBD4A1B2C", TopicForm::Ingest));
 //!
-//! let (envelope, _form) = Envelope::decode(
+//! let envelope = Envelope::decode(
 //!     "node/7C9EBD4A1B2C/params/local",
 //!     br#"{"Temperature Sensor":{"Temperature":25.50000}}"#,
 //! )?;
@@ -81,28 +81,41 @@
 //! - `schemars`: `JsonSchema` for every message type; a test checks each derived
 //!   schema against the spec's.
 
+extern crate alloc;
+// Generated code names this crate by its absolute path, as in any other crate.
+extern crate self as rainmaker_types;
+
 pub mod command;
 pub mod device;
-pub mod error;
 pub mod ids;
 pub mod node;
-pub mod payload;
+pub mod runtime;
 pub mod sdk_json;
 pub mod services;
 pub mod value;
 
 pub use command::{FromNodeFrame, ToNodeFrame};
 pub use device::{Device, DeviceDescriptor, ParamSpec, WriteError, WriteOutcome, WriteRejection};
-pub use error::{DecodeError, EncodeError, JsonError, JsonErrorKind, TopicError, TopicErrorReason};
 pub use ids::{GroupId, IdError, NodeId};
-pub use payload::{JsonPayload, Payload};
+pub use runtime::{
+    DecodeError, DispatchError, EncodeError, JsonError, JsonErrorKind, Payload, Qos, TopicError,
+    TopicErrorReason, TopicForm, UnknownValue,
+};
 pub use value::{DeviceParams, ParamValue, ParamsDocument};
 
-// Generated from the spec by `rainmaker-codegen` (never edited by hand). The topic
-// parameters use the hand-written `NodeId` and `GroupId` of `ids.rs`.
+/// The TLV codec of the command channels (`to-node`, `from-node`).
+pub use rainmaker_tlv as tlv;
+/// The JSON library whose `Value` and `Map` appear in the message types.
+pub use serde_json;
+
+/// Code generated from `spec/rainmaker-node.asyncapi.yaml` by `rainmaker-codegen`
+/// (never edited by hand): messages, topics, dispatch, the TLV command catalogue and
+/// the standard-type catalogue. The topic parameters are the hand-written [`NodeId`]
+/// and [`GroupId`].
+#[rustfmt::skip]
 pub mod generated;
 pub use generated::{
-    Channel, Direction, DispatchError, Envelope, Message, Qos, Topic, TopicForm, messages,
+    Channel, Direction, Envelope, Message, Topic, TopicRef, commands, encode, messages,
     standard_types,
 };
 // `JsonSchema` for the hand-written types that generated messages contain.

@@ -78,15 +78,17 @@ use rainmaker_tlv::{
 use serde::Serialize;
 
 use crate::device::{DataKind, Device, TimeSeries, WriteError, WriteRejection};
-use crate::error::{DecodeError, EncodeError, TopicError};
-use crate::generated::{Channel, Qos, Topic, TopicForm};
+use crate::runtime::{DecodeError, EncodeError, TopicError};
+use crate::generated::{Channel, Topic, TopicRef};
+use crate::runtime::TopicParam;
+use crate::runtime::{Qos, TopicForm};
 use crate::ids::{GroupId, NodeId};
 use crate::messages::{
-    Attribute, DeviceConfig, NodeConfig, NodeConfigConfigVersion, NodeInfo, OtaFetch, OtaJobStatus,
+    Attribute, DeviceConfig, NodeConfig, NodeConfigVersion, NodeInfo, OtaFetch, OtaJobStatus,
     OtaStatus, OtaUrl, SetParamsRequest, SetParamsResponse, SetParamsResponseStatus, TsData,
-    TsDataTsDataVersion, TsDataType, TsRecord, TsSeries, UserMapping,
+    TsDataVersion, TsDataType, TsRecord, TsSeries, UserMapping,
 };
-use crate::payload::decode_json;
+use crate::runtime::payload::decode_json;
 use crate::sdk_json;
 use crate::value::ParamsDocument;
 
@@ -457,7 +459,7 @@ impl Node {
         let has_entries = !self.slots.is_empty();
         Ok(NodeConfig {
             node_id: self.node_id.to_string(),
-            config_version: NodeConfigConfigVersion::N20200320,
+            config_version: NodeConfigVersion::V2020_03_20,
             info: self.info.clone(),
             attributes: (!self.attributes.is_empty()).then(|| self.attributes.clone()),
             devices: if has_entries {
@@ -595,8 +597,8 @@ impl Node {
         payload: &[u8],
         out: &mut Output,
     ) -> Result<(), NodeError> {
-        let (parsed, _form) = Topic::parse(topic)?;
-        if parsed.node_id() != &self.node_id {
+        let parsed = TopicRef::parse(topic)?;
+        if parsed.node_id() != self.node_id.as_str() {
             return Err(NodeError::OtherNode {
                 topic: topic.to_owned(),
                 node_id: self.node_id.clone(),
@@ -604,22 +606,20 @@ impl Node {
         }
         let channel = parsed.channel();
         let decode_error = |error| NodeError::Decode { channel, error };
-        match &parsed {
-            Topic::ParamsRemote { .. } => {
-                let doc: ParamsDocument =
-                    decode_json(payload).map_err(|e| decode_error(e.into()))?;
+        match parsed {
+            TopicRef::ParamsRemote { .. } => {
+                let doc: ParamsDocument = decode_json(payload).map_err(decode_error)?;
                 self.remote_write(&doc, WriteSource::Remote, out)
             }
-            Topic::ParamsRemoteGroup { group_id, .. } => {
-                if self.group.as_ref() != Some(group_id) {
-                    return Err(NodeError::OtherGroup(group_id.clone()));
+            TopicRef::ParamsRemoteGroup { group_id, .. } => {
+                if self.group.as_ref().map(GroupId::as_str) != Some(group_id) {
+                    return Err(NodeError::OtherGroup(GroupId::from_checked(group_id)));
                 }
-                let doc: ParamsDocument =
-                    decode_json(payload).map_err(|e| decode_error(e.into()))?;
+                let doc: ParamsDocument = decode_json(payload).map_err(decode_error)?;
                 self.remote_write(&doc, WriteSource::RemoteGroup, out)
             }
-            Topic::OtaUrl { .. } => {
-                let job: OtaUrl = decode_json(payload).map_err(|e| decode_error(e.into()))?;
+            TopicRef::OtaUrl { .. } => {
+                let job: OtaUrl = decode_json(payload).map_err(decode_error)?;
                 if self.ota_job.is_some() {
                     out.events.push(Event::OtaIgnored(job));
                 } else {
@@ -628,7 +628,7 @@ impl Node {
                 }
                 Ok(())
             }
-            Topic::ToNode { .. } => {
+            TopicRef::ToNode { .. } => {
                 self.on_command(payload, out);
                 Ok(())
             }
@@ -920,7 +920,7 @@ impl Node {
                     continue;
                 };
                 let report = TsData {
-                    ts_data_version: TsDataTsDataVersion::N20210913,
+                    ts_data_version: TsDataVersion::V2021_09_13,
                     ts_data: vec![TsSeries {
                         name: format!("{device}.{}", spec.name),
                         r#type: spec.param_type.map(str::to_owned),

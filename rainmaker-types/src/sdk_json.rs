@@ -11,7 +11,7 @@ use std::io;
 use serde::Serialize;
 use serde_json::ser::{CompactFormatter, Formatter};
 
-use crate::error::EncodeError;
+use crate::runtime::EncodeError;
 
 /// A compact formatter that prints floats with five decimals.
 #[derive(Debug, Clone, Copy, Default)]

@@ -4,7 +4,7 @@
 //! floats are involved). Malformed payloads give typed errors naming the JSON path.
 
 use rainmaker_types::messages::{
-    Alert, DataType, NodeConfig, NodeConfigConfigVersion, NodeInfoPlatform, OtaJobStatus,
+    Alert, DataType, NodeConfig, NodeConfigVersion, NodeInfoPlatform, OtaJobStatus,
     ParamProperty,
 };
 use rainmaker_types::{
@@ -96,10 +96,10 @@ const SENSOR_CONFIG: &[u8] = br#"{"node_id":"7C9EBD4A1B2C","config_version":"202
 fn sdk_config_with_float_bounds_simple_ts_and_empty_services() {
     // The SDK publishes its config on the basic-ingest alias.
     let topic = format!("$aws/rules/esp_node_config/node/{NODE}/config");
-    let (envelope, form) = Envelope::decode(&topic, SENSOR_CONFIG).expect("decodes");
+    let (envelope, form) = Envelope::decode_form(&topic, SENSOR_CONFIG).expect("decodes");
     assert_eq!(form, TopicForm::Ingest);
     let config = as_config(envelope.message());
-    assert_eq!(config.config_version, NodeConfigConfigVersion::N20200320);
+    assert_eq!(config.config_version, NodeConfigVersion::V2020_03_20);
     assert_eq!(config.info.platform, NodeInfoPlatform::Esp32s3);
     assert_eq!(config.services.as_deref().map(<[_]>::len), Some(0));
     let devices = config.devices.as_deref().expect("devices");
@@ -208,7 +208,7 @@ fn unknown_config_keys_are_kept() {
     let config = as_config(&message);
     assert_eq!(
         config.config_version,
-        NodeConfigConfigVersion::N20190911,
+        NodeConfigVersion::V2019_09_11,
         "the Insights version is known"
     );
     assert_eq!(
@@ -232,7 +232,7 @@ fn params_documents_as_nodes_send_them() {
     // params/local/init of PROTOCOL.md 5.2 with a `%.5f` float.
     let init = br#"{"Light":{"Name":"Light","Power":true,"Brightness":25},"Sensor":{"Temperature":25.50000},"Time":{"TZ":"","TZ-POSIX":""},"Schedule":{"Schedules":[]}}"#;
     let topic = format!("$aws/rules/esp_init_params/node/{NODE}/params/local/init");
-    let (envelope, form) = Envelope::decode(&topic, init).expect("decodes");
+    let (envelope, form) = Envelope::decode_form(&topic, init).expect("decodes");
     assert_eq!(form, TopicForm::Ingest);
     let doc = document(envelope.message());
     assert_eq!(doc.get("Light", "Power"), Some(&ParamValue::Bool(true)));
@@ -257,7 +257,7 @@ fn params_documents_as_nodes_send_them() {
     // The Last Will, on the plain topic.
     let will = br#"{"Connectivity":{"Connected":false}}"#;
     let (envelope, form) =
-        Envelope::decode(&format!("node/{NODE}/params/local"), will).expect("decodes");
+        Envelope::decode_form(&format!("node/{NODE}/params/local"), will).expect("decodes");
     assert_eq!(form, TopicForm::Plain);
     assert_eq!(
         document(envelope.message()).get("Connectivity", "Connected"),
@@ -297,7 +297,7 @@ fn alert_topic_carries_both_shapes() {
         format!("node/{NODE}/alert"),
         format!("$aws/rules/esp_node_alert/node/{NODE}/alert"),
     ] {
-        let (envelope, _) = Envelope::decode(&topic, text).expect("text alert decodes");
+        let envelope = Envelope::decode(&topic, text).expect("text alert decodes");
         match envelope.message() {
             Message::NodeAlert(Alert::TextAlert(alert)) => {
                 assert_eq!(alert.esp_alert_str, "Water leak detected in the kitchen");
@@ -306,7 +306,7 @@ fn alert_topic_carries_both_shapes() {
         }
         assert_json_round_trip(envelope.message(), text);
 
-        let (envelope, _) = Envelope::decode(&topic, notified).expect("notification decodes");
+        let envelope = Envelope::decode(&topic, notified).expect("notification decodes");
         match envelope.message() {
             Message::NodeAlert(Alert::ParamsDocument(doc)) => {
                 assert_eq!(

@@ -250,6 +250,8 @@ fn string_of(value: &Value, at: &str) -> String {
 }
 
 /// `oneOf` / `anyOf`: a closed string set, a nullable value, or ordered alternatives.
+/// A closed object among the alternatives refuses unknown keys, so that the
+/// alternative that fits is chosen.
 fn alternatives_shape(side: &impl Side, alternatives: &[Value], at: &str, depth: usize) -> Shape {
     let shapes: Vec<Shape> = alternatives
         .iter()
@@ -276,7 +278,19 @@ fn alternatives_shape(side: &impl Side, alternatives: &[Value], at: &str, depth:
     if shapes.len() == 2 && non_null.len() == 1 {
         return Shape::Nullable(Box::new(non_null[0].clone()));
     }
-    Shape::OneOf(shapes)
+    let closed = |shape: Shape| match shape {
+        Shape::Object {
+            properties,
+            required,
+            unknown: Unknown::Ignored,
+        } => Shape::Object {
+            properties,
+            required,
+            unknown: Unknown::Rejected,
+        },
+        shape => shape,
+    };
+    Shape::OneOf(shapes.into_iter().map(closed).collect())
 }
 
 fn type_shape(side: &impl Side, kind: &str, schema: &Value, at: &str, depth: usize) -> Shape {

@@ -129,7 +129,7 @@ fn round_trip(
     payload: &Value,
 ) -> Result<(), String> {
     let (envelope, parsed_form) =
-        Envelope::decode(topic_text, bytes).map_err(|error| format!("does not decode: {error}"))?;
+        Envelope::decode_form(topic_text, bytes).map_err(|error| format!("does not decode: {error}"))?;
     if parsed_form != form {
         return Err(format!("parsed as {parsed_form:?}, expected {form:?}"));
     }
@@ -153,7 +153,7 @@ fn round_trip(
     }
 
     let (encoded_topic, encoded) = envelope
-        .encode(form)
+        .encode_in(form)
         .map_err(|error| format!("does not encode: {error}"))?;
     if encoded_topic != topic_text {
         return Err(format!("re-encoded topic is `{encoded_topic}`"));
@@ -269,7 +269,7 @@ fn check_data(schema: &str, data: &[u8]) -> Result<(), String> {
     fn typed<T: serde::Serialize + serde::de::DeserializeOwned>(
         data: &[u8],
     ) -> Result<Value, String> {
-        let decoded: T = rainmaker_types::payload::decode_json(data)
+        let decoded: T = rainmaker_types::runtime::payload::decode_json(data)
             .map_err(|error| format!("does not decode: {error}"))?;
         serde_json::to_value(&decoded).map_err(|error| error.to_string())
     }

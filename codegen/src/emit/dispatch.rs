@@ -4,23 +4,21 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Scope, doc, file_attributes, ident, rust_type};
-use crate::model::Model;
+use super::{Ctx, Scope, doc, ident};
+use crate::model::{Encoding, Message};
 
 /// The tokens of `dispatch.rs`.
-pub fn emit(model: &Model) -> TokenStream {
-    let attributes = file_attributes(
-        "Message dispatch: decode a `(topic, payload)` pair into a typed [`Message`], \
-         and encode a message for a topic.",
-    );
+pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
+    let rt = &ctx.rt;
+    let model = ctx.model;
     let variants: Vec<_> = model.messages.iter().map(|m| ident(&m.variant)).collect();
     let definitions = model
         .messages
         .iter()
         .zip(&variants)
         .map(|(message, variant)| {
-            let ty = rust_type(&message.payload, Scope::Sibling);
-            let mut text = format!("`{}` ({}).", message.key, message.content_type);
+            let ty = ctx.rust_type(&message.payload, Scope::Sibling);
+            let mut text = format!("`{}` ({}).", message.name, message.content_type);
             if let Some(description) = &message.description {
                 text.push_str("\n\n");
                 text.push_str(description);
@@ -28,7 +26,7 @@ pub fn emit(model: &Model) -> TokenStream {
             let docs = doc(&text);
             quote! { #docs #variant(#ty), }
         });
-    let names = model.messages.iter().map(|message| message.key.as_str());
+    let names = model.messages.iter().map(|message| message.name.as_str());
     let channels = model.messages.iter().enumerate().map(|(index, _)| {
         let carriers = model
             .channels
@@ -45,40 +43,114 @@ pub fn emit(model: &Model) -> TokenStream {
             .filter_map(|index| model.messages.get(*index))
             .map(|message| {
                 let variant = ident(&message.variant);
-                let ty = rust_type(&message.payload, Scope::Sibling);
-                quote!(<#ty as crate::Payload>::decode(payload).map(Self::#variant))
+                let decode = decode_call(ctx, message);
+                quote!(#decode.map(Self::#variant))
             });
-        let first = attempts.next().unwrap_or_default();
+        let Some(first) = attempts.next() else {
+            return quote! {
+                Channel::#channel_variant => ::core::result::Result::Err(#rt::DecodeError::NoMessage),
+            };
+        };
         let others: Vec<_> = attempts.collect();
-        if others.is_empty() {
-            quote! { Channel::#channel_variant => #first, }
+        // Several messages share the channel: the first that decodes wins; if none
+        // does, the first message's error is reported.
+        quote! {
+            Channel::#channel_variant => #first
+                #( .or_else(|error| #others.map_err(|_| error)) )*,
+        }
+    });
+    let encode_arms = model
+        .messages
+        .iter()
+        .zip(&variants)
+        .map(|(message, variant)| {
+            let encode = match message.encoding {
+                Encoding::Json => quote!(#rt::payload::encode_json(payload)),
+                Encoding::Text => quote!(::core::result::Result::Ok(#rt::payload::encode_text(payload))),
+                Encoding::Bytes => quote!(::core::result::Result::Ok(::core::clone::Clone::clone(payload))),
+                Encoding::Custom => quote!(#rt::Payload::encode(payload)),
+            };
+            quote! { Self::#variant(payload) => #encode, }
+        });
+    let empty_messages = model.messages.is_empty();
+    let match_messages = |arms: Vec<TokenStream>| {
+        if empty_messages {
+            quote!(match *self {})
         } else {
-            // Several messages share the channel: the first that decodes wins; if none
-            // does, the first message's error is reported.
-            quote! {
-                Channel::#channel_variant => #first
-                    #( .or_else(|error| #others.map_err(|_| error)) )*,
+            quote!(match self { #( #arms )* })
+        }
+    };
+    let name_match = match_messages(
+        variants
+            .iter()
+            .zip(names)
+            .map(|(variant, name)| quote!(Self::#variant(_) => #name,))
+            .collect(),
+    );
+    let channels_match = match_messages(
+        variants
+            .iter()
+            .zip(channels)
+            .map(|(variant, channels)| quote!(Self::#variant(_) => #channels,))
+            .collect(),
+    );
+    let encode_match = match_messages(encode_arms.collect());
+    let decode_match = if model.channels.is_empty() {
+        quote!(match channel {})
+    } else {
+        quote!(match channel { #( #decode_arms )* })
+    };
+    let ingest = model.has_ingest().then(|| {
+        quote! {
+            /// Parses a topic (either form), decodes its payload, and says which form
+            /// the topic was in.
+            ///
+            /// # Errors
+            ///
+            /// As [`Envelope::decode`].
+            pub fn decode_form(topic: &str, payload: &[u8]) -> ::core::result::Result<(Self, #rt::TopicForm), #rt::DispatchError> {
+                let (parsed, form) = TopicRef::parse_form(topic)?;
+                let message = Message::decode_on(parsed.channel(), payload)?;
+                ::core::result::Result::Ok((Self { topic: parsed.to_topic(), message }, form))
+            }
+
+            /// Encodes the envelope with its topic in `form`; a channel without an
+            /// ingest form is written in the plain form.
+            ///
+            /// # Errors
+            ///
+            /// The payload's encoding error.
+            pub fn encode_in(&self, form: #rt::TopicForm) -> ::core::result::Result<(#rt::String, #rt::Vec<u8>), #rt::EncodeError> {
+                let topic = self
+                    .topic
+                    .to_string_in(form)
+                    .unwrap_or_else(|| #rt::ToString::to_string(&self.topic));
+                ::core::result::Result::Ok((topic, self.message.encode()?))
             }
         }
     });
+    let either_form = if model.has_ingest() {
+        " (either form)"
+    } else {
+        ""
+    };
+    let decode_doc = format!(" Parses a topic{either_form} and decodes its payload.");
     quote! {
-        #attributes
-        use super::topics::{Channel, Topic, TopicForm};
+        use super::topics::{Channel, Topic, TopicRef};
 
-        /// A message of the protocol with its typed payload: one variant per message of
-        /// the spec.
+        /// A message of the document with its typed payload: one variant per message.
         #[derive(Debug, Clone, PartialEq)]
         pub enum Message { #( #definitions )* }
 
         impl Message {
-            /// The message's name (its key in the spec).
+            /// The message's name in the document.
             pub fn name(&self) -> &'static str {
-                match self { #( Self::#variants(_) => #names, )* }
+                #name_match
             }
 
             /// The channels that carry this message.
             pub fn channels(&self) -> &'static [Channel] {
-                match self { #( Self::#variants(_) => #channels, )* }
+                #channels_match
             }
 
             /// Whether `channel` carries this message.
@@ -90,9 +162,9 @@ pub fn emit(model: &Model) -> TokenStream {
             ///
             /// # Errors
             ///
-            /// A [`crate::DecodeError`] (with the JSON path or TLV offset) when the
-            /// payload is not a message of the topic's channel.
-            pub fn decode(topic: &Topic, payload: &[u8]) -> Result<Self, crate::DecodeError> {
+            /// A [`DecodeError`](#rt::DecodeError) (with the JSON path or TLV offset)
+            /// when the payload is not a message of the topic's channel.
+            pub fn decode(topic: &Topic, payload: &[u8]) -> ::core::result::Result<Self, #rt::DecodeError> {
                 Self::decode_on(topic.channel(), payload)
             }
 
@@ -101,33 +173,34 @@ pub fn emit(model: &Model) -> TokenStream {
             /// # Errors
             ///
             /// As [`Message::decode`].
-            pub fn decode_on(channel: Channel, payload: &[u8]) -> Result<Self, crate::DecodeError> {
-                match channel { #( #decode_arms )* }
+            pub fn decode_on(channel: Channel, payload: &[u8]) -> ::core::result::Result<Self, #rt::DecodeError> {
+                #decode_match
             }
 
             /// Encodes the payload.
             ///
             /// # Errors
             ///
-            /// A [`crate::EncodeError`] when the payload cannot be serialized.
-            pub fn encode(&self) -> Result<Vec<u8>, crate::EncodeError> {
-                match self { #( Self::#variants(payload) => crate::Payload::encode(payload), )* }
+            /// An [`EncodeError`](#rt::EncodeError) when the payload cannot be
+            /// serialized.
+            pub fn encode(&self) -> ::core::result::Result<#rt::Vec<u8>, #rt::EncodeError> {
+                #encode_match
             }
         }
 
-        /// Encodes `message` for `topic`: the plain topic string and the payload bytes.
+        /// Encodes `message` for `topic`: the topic string and the payload bytes.
         ///
         /// # Errors
         ///
-        /// [`crate::EncodeError::WrongTopic`] when the topic's channel does not carry the
-        /// message, or the payload's encoding error.
-        pub fn encode(topic: &Topic, message: &Message) -> Result<(String, Vec<u8>), crate::EncodeError> {
+        /// [`EncodeError::WrongTopic`](#rt::EncodeError::WrongTopic) when the topic's
+        /// channel does not carry the message, or the payload's encoding error.
+        pub fn encode(topic: &Topic, message: &Message) -> ::core::result::Result<(#rt::String, #rt::Vec<u8>), #rt::EncodeError> {
             Envelope::check(topic, message)?;
-            Ok((topic.to_string(), message.encode()?))
+            ::core::result::Result::Ok((#rt::ToString::to_string(topic), message.encode()?))
         }
 
-        /// A message together with the topic it travels on; built only when the topic's
-        /// channel carries the message.
+        /// A message together with the topic it travels on; built only when the
+        /// topic's channel carries the message.
         #[derive(Debug, Clone, PartialEq)]
         pub struct Envelope {
             topic: Topic,
@@ -139,48 +212,46 @@ pub fn emit(model: &Model) -> TokenStream {
             ///
             /// # Errors
             ///
-            /// [`crate::EncodeError::WrongTopic`] when the topic's channel does not carry
-            /// the message.
-            pub fn new(topic: Topic, message: Message) -> Result<Self, crate::EncodeError> {
+            /// [`EncodeError::WrongTopic`](#rt::EncodeError::WrongTopic) when the
+            /// topic's channel does not carry the message.
+            pub fn new(topic: Topic, message: Message) -> ::core::result::Result<Self, #rt::EncodeError> {
                 Self::check(&topic, &message)?;
-                Ok(Self { topic, message })
+                ::core::result::Result::Ok(Self { topic, message })
             }
 
-            fn check(topic: &Topic, message: &Message) -> Result<(), crate::EncodeError> {
+            fn check(topic: &Topic, message: &Message) -> ::core::result::Result<(), #rt::EncodeError> {
                 if message.fits(topic.channel()) {
-                    Ok(())
+                    ::core::result::Result::Ok(())
                 } else {
-                    Err(crate::EncodeError::WrongTopic {
+                    ::core::result::Result::Err(#rt::EncodeError::WrongTopic {
                         message: message.name(),
-                        topic: topic.to_string(),
+                        topic: #rt::ToString::to_string(topic),
                     })
                 }
             }
 
-            /// Parses a topic (either form) and decodes its payload.
+            #[doc = #decode_doc]
             ///
             /// # Errors
             ///
-            /// [`DispatchError::Topic`] or [`DispatchError::Payload`].
-            pub fn decode(topic: &str, payload: &[u8]) -> Result<(Self, TopicForm), DispatchError> {
-                let (topic, form) = Topic::parse(topic).map_err(DispatchError::Topic)?;
-                let message = Message::decode(&topic, payload).map_err(DispatchError::Payload)?;
-                Ok((Self { topic, message }, form))
+            /// [`DispatchError::Topic`](#rt::DispatchError::Topic) or
+            /// [`DispatchError::Payload`](#rt::DispatchError::Payload).
+            pub fn decode(topic: &str, payload: &[u8]) -> ::core::result::Result<Self, #rt::DispatchError> {
+                let parsed = TopicRef::parse(topic)?;
+                let message = Message::decode_on(parsed.channel(), payload)?;
+                ::core::result::Result::Ok(Self { topic: parsed.to_topic(), message })
             }
 
-            /// Encodes the envelope: the topic in `form` and the payload bytes. A channel
-            /// without an ingest form is written in the plain form.
+            /// Encodes the envelope: the topic string and the payload bytes.
             ///
             /// # Errors
             ///
             /// The payload's encoding error.
-            pub fn encode(&self, form: TopicForm) -> Result<(String, Vec<u8>), crate::EncodeError> {
-                let topic = self
-                    .topic
-                    .to_string_in(form)
-                    .unwrap_or_else(|| self.topic.to_string());
-                Ok((topic, self.message.encode()?))
+            pub fn encode(&self) -> ::core::result::Result<(#rt::String, #rt::Vec<u8>), #rt::EncodeError> {
+                ::core::result::Result::Ok((#rt::ToString::to_string(&self.topic), self.message.encode()?))
             }
+
+            #ingest
 
             /// The topic.
             pub fn topic(&self) -> &Topic {
@@ -197,32 +268,17 @@ pub fn emit(model: &Model) -> TokenStream {
                 (self.topic, self.message)
             }
         }
+    }
+}
 
-        /// Why an inbound `(topic, payload)` pair was not understood.
-        #[derive(Debug, Clone, PartialEq)]
-        pub enum DispatchError {
-            /// The topic is not a topic of the protocol.
-            Topic(crate::TopicError),
-            /// The payload is not a message of the topic's channel.
-            Payload(crate::DecodeError),
-        }
-
-        impl std::fmt::Display for DispatchError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                match self {
-                    Self::Topic(error) => error.fmt(f),
-                    Self::Payload(error) => error.fmt(f),
-                }
-            }
-        }
-
-        impl std::error::Error for DispatchError {
-            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-                match self {
-                    Self::Topic(error) => Some(error),
-                    Self::Payload(error) => Some(error),
-                }
-            }
-        }
+/// The expression that decodes `payload` as `message`.
+fn decode_call(ctx: &Ctx<'_>, message: &Message) -> TokenStream {
+    let rt = &ctx.rt;
+    let ty = ctx.rust_type(&message.payload, Scope::Sibling);
+    match message.encoding {
+        Encoding::Json => quote!(#rt::payload::decode_json::<#ty>(payload)),
+        Encoding::Text => quote!(#rt::payload::decode_text(payload)),
+        Encoding::Bytes => quote!(::core::result::Result::<_, #rt::DecodeError>::Ok(#rt::ToOwned::to_owned(payload))),
+        Encoding::Custom => quote!(<#ty as #rt::Payload>::decode(payload)),
     }
 }

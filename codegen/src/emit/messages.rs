@@ -1,154 +1,172 @@
 //! `messages.rs`: one Rust type per schema, with serde derives.
 
-use std::collections::BTreeSet;
-
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::{Ident, Literal as LitToken, TokenStream};
 use quote::quote;
 
-use super::{Scope, doc_or, file_attributes, ident, rust_type};
-use crate::model::{Field, Model, TypeDef, TypeKind, TypeRef, Variant};
+use super::{Ctx, Scope, doc_or, ident};
+use crate::model::{Extra, Field, Literal, TypeDef, TypeKind, TypeRef, Variant};
 use crate::naming;
 
 /// The tokens of `messages.rs`.
-pub fn emit(model: &Model) -> TokenStream {
-    let attributes = file_attributes(
-        "Message payloads: one type per schema of the spec, with serde derives.\n\n\
-         Struct fields keep the schema's property order, which is the order the SDK \
-         writes keys in.",
-    );
-    let types = model.types.iter().map(emit_type);
-    let payloads = json_payloads(model).into_iter().map(|ty| {
-        let ty = rust_type(&ty, Scope::Messages);
-        quote! { impl crate::JsonPayload for #ty {} }
-    });
-    let helper = needs_present_helper(model).then(present_helper);
-    quote! {
-        #attributes
-        #( #types )*
-        #( #payloads )*
-        #helper
-    }
+pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
+    let types = ctx.model.types.iter().map(|def| emit_type(ctx, def));
+    quote! { #( #types )* }
 }
 
-/// The payload types of JSON messages, which get `impl JsonPayload` (and so
-/// `Payload`), each once, in order of first use. Runtime (`x-rust-type`) types of JSON
-/// messages are included; binary payloads implement `Payload` themselves.
-fn json_payloads(model: &Model) -> Vec<TypeRef> {
-    let mut seen = BTreeSet::new();
-    let mut types = Vec::new();
-    for message in &model.messages {
-        if !is_json(&message.content_type) {
-            continue;
-        }
-        let Some(ty) = json_payload_type(model, &message.payload) else {
-            continue;
-        };
-        if seen.insert(format!("{ty:?}")) {
-            types.push(ty);
-        }
-    }
-    types
-}
-
-/// Whether a content type is JSON.
-fn is_json(content_type: &str) -> bool {
-    content_type == "application/json" || content_type.ends_with("+json")
-}
-
-/// The type that implements `JsonPayload` for a payload, following aliases; `None` for
-/// raw bytes.
-fn json_payload_type(model: &Model, payload: &TypeRef) -> Option<TypeRef> {
-    let mut current = payload;
-    for _ in 0..=model.types.len() {
-        let TypeRef::Named(name) = current else {
-            return matches!(current, TypeRef::Runtime(_)).then(|| current.clone());
-        };
-        let def = model.types.iter().find(|def| &def.name == name)?;
-        match &def.kind {
-            TypeKind::Alias { inner } => current = inner,
-            TypeKind::RawBytes => return None,
-            _ => return Some(current.clone()),
-        }
-    }
-    None
-}
-
-fn emit_type(def: &TypeDef) -> TokenStream {
+fn emit_type(ctx: &Ctx<'_>, def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
     let docs = doc_or(
         def.description.as_deref(),
-        &format!("The `{}` schema of the spec.", def.name),
+        &format!("The `{}` schema of the document.", def.name),
     );
-    match &def.kind {
-        TypeKind::Struct { fields, extra } => emit_struct(&name, &docs, fields, *extra),
-        TypeKind::Enum { variants } => emit_enum(&name, &docs, variants),
-        TypeKind::OpenEnum { variants } => emit_open_enum(&def.name, &docs, variants),
+    let body = match &def.kind {
+        TypeKind::Struct { fields, extra } => emit_struct(ctx, &name, &docs, fields, extra),
+        TypeKind::Enum { variants } if variants.iter().all(|v| v.wire_str().is_some()) => {
+            emit_string_enum(ctx, &def.name, &docs, variants)
+        }
+        TypeKind::Enum { variants } => emit_value_enum(ctx, &def.name, &docs, variants),
+        TypeKind::OpenEnum { variants } => emit_open_enum(ctx, &def.name, &docs, variants),
         TypeKind::Untagged { variants } => {
+            let serde = ctx.serde_derives();
+            let schemars = ctx.schemars_derive();
             let variants = variants.iter().map(|(variant, ty)| {
                 let variant = ident(variant);
-                let ty_tokens = rust_type(ty, Scope::Messages);
-                let text = format!("A `{}` payload.", type_label(ty));
+                let ty_tokens = ctx.rust_type(ty, Scope::Messages);
+                let text = format!(" A `{}` value.", type_label(ty));
                 quote! { #[doc = #text] #variant(#ty_tokens), }
             });
             quote! {
                 #docs
-                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-                #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+                #[derive(Debug, Clone, PartialEq)]
+                #serde
+                #schemars
                 #[serde(untagged)]
                 pub enum #name { #( #variants )* }
             }
         }
         TypeKind::Alias { inner } => {
-            let inner = rust_type(inner, Scope::Messages);
-            quote! { #docs pub type #name = #inner; }
+            let inner = ctx.rust_type(inner, Scope::Messages);
+            return quote! { #docs pub type #name = #inner; };
         }
-        TypeKind::RawBytes => quote! {
-            #docs
-            #[derive(Debug, Clone, PartialEq, Eq, Default)]
-            pub struct #name(pub Vec<u8>);
+    };
+    let rt = &ctx.rt;
+    quote! {
+        #body
 
-            impl crate::Payload for #name {
-                fn decode(bytes: &[u8]) -> Result<Self, crate::DecodeError> {
-                    Ok(Self(bytes.to_vec()))
-                }
-
-                fn encode(&self) -> Result<Vec<u8>, crate::EncodeError> {
-                    Ok(self.0.clone())
-                }
+        impl #rt::Payload for #name {
+            fn decode(bytes: &[u8]) -> ::core::result::Result<Self, #rt::DecodeError> {
+                #rt::payload::decode_json(bytes)
             }
-        },
+
+            fn encode(&self) -> ::core::result::Result<#rt::Vec<u8>, #rt::EncodeError> {
+                #rt::payload::encode_json(self)
+            }
+        }
     }
 }
 
 fn type_label(ty: &TypeRef) -> String {
     match ty {
-        TypeRef::Named(name) | TypeRef::Runtime(name) => name.clone(),
-        _ => "value".to_owned(),
+        TypeRef::Named(name) | TypeRef::External(name) => name.clone(),
+        TypeRef::Nullable(inner) => type_label(inner),
+        TypeRef::Bool => "bool".to_owned(),
+        TypeRef::Int(name) | TypeRef::Float(name) => (*name).to_owned(),
+        TypeRef::String => "String".to_owned(),
+        TypeRef::Vec(_) => "Vec".to_owned(),
+        TypeRef::Map(_) | TypeRef::JsonObject => "map".to_owned(),
+        TypeRef::Unit => "null".to_owned(),
+        TypeRef::Bytes | TypeRef::Json => "JSON".to_owned(),
     }
 }
 
-fn emit_struct(name: &Ident, docs: &TokenStream, fields: &[Field], extra: bool) -> TokenStream {
-    let fields = fields.iter().map(emit_field);
-    let extra = extra.then(|| {
+fn emit_struct(
+    ctx: &Ctx<'_>,
+    name: &Ident,
+    docs: &TokenStream,
+    fields: &[Field],
+    extra: &Extra,
+) -> TokenStream {
+    let rt = &ctx.rt;
+    let serde = ctx.serde_derives();
+    let schemars = ctx.schemars_derive();
+    let definitions = fields.iter().map(|field| emit_field(ctx, field));
+    let extra_ty = match extra {
+        Extra::Ignore | Extra::Deny => None,
+        Extra::Json => Some(quote!(#rt::serde_json::Map<#rt::String, #rt::serde_json::Value>)),
+        Extra::Typed(ty) => {
+            let ty = ctx.rust_type(ty, Scope::Messages);
+            Some(quote!(#rt::BTreeMap<#rt::String, #ty>))
+        }
+    };
+    let extra_field = extra_ty.as_ref().map(|ty| {
         quote! {
-            /// Properties the spec does not name, kept so that decoding then encoding
-            /// loses nothing.
+            /// Properties the schema does not name, kept so that decoding then
+            /// encoding loses nothing.
             #[serde(flatten)]
-            pub extra: serde_json::Map<String, serde_json::Value>,
+            pub extra: #ty,
+        }
+    });
+    let deny = (*extra == Extra::Deny).then(|| quote!(#[serde(deny_unknown_fields)]));
+    let required: Vec<&Field> = fields.iter().filter(|field| field.required).collect();
+    let default = required.is_empty().then(|| quote!(Default,));
+    let constructor = (!required.is_empty()).then(|| {
+        let params = required.iter().map(|field| {
+            let arg = ident(&field.rust);
+            match &field.ty {
+                TypeRef::String => quote!(#arg: impl ::core::convert::Into<#rt::String>),
+                ty => {
+                    let ty = ctx.rust_type(ty, Scope::Messages);
+                    quote!(#arg: #ty)
+                }
+            }
+        });
+        let inits = fields.iter().map(|field| {
+            let field_name = ident(&field.rust);
+            if !field.required {
+                quote!(#field_name: ::core::option::Option::None,)
+            } else if field.ty == TypeRef::String {
+                quote!(#field_name: #field_name.into(),)
+            } else {
+                quote!(#field_name,)
+            }
+        });
+        let extra_init = extra_ty
+            .as_ref()
+            .map(|_| quote!(extra: ::core::default::Default::default(),));
+        let names: Vec<String> = required
+            .iter()
+            .map(|field| format!("`{}`", field.wire))
+            .collect();
+        let text = format!(
+            " A value with the required properties ({}); every optional one is `None`.",
+            names.join(", ")
+        );
+        quote! {
+            impl #name {
+                #[doc = #text]
+                #[allow(clippy::too_many_arguments)]
+                pub fn new( #( #params ),* ) -> Self {
+                    Self { #( #inits )* #extra_init }
+                }
+            }
         }
     });
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-        #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+        #[derive(Debug, Clone, PartialEq, #default)]
+        #serde
+        #schemars
+        #deny
         pub struct #name {
-            #( #fields )*
-            #extra
+            #( #definitions )*
+            #extra_field
         }
+
+        #constructor
     }
 }
 
-fn emit_field(field: &Field) -> TokenStream {
+fn emit_field(ctx: &Ctx<'_>, field: &Field) -> TokenStream {
     let name = ident(&field.rust);
     let mut docs = doc_or(
         field.description.as_deref(),
@@ -159,20 +177,21 @@ fn emit_field(field: &Field) -> TokenStream {
         let wire = &field.wire;
         serde_args.push(quote!(rename = #wire));
     }
-    let inner = rust_type(&field.ty, Scope::Messages);
+    let inner = ctx.rust_type(&field.ty, Scope::Messages);
     let nullable = matches!(field.ty, TypeRef::Nullable(_));
     let ty = if field.required {
         inner
     } else {
         serde_args.push(quote!(default));
-        serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
+        serde_args.push(quote!(skip_serializing_if = "::core::option::Option::is_none"));
         if nullable {
             // Missing (`None`) and `null` (`Some(None)`) stay apart.
-            serde_args.push(quote!(deserialize_with = "deserialize_present"));
+            let present = format!("{}::payload::deserialize_present", ctx.rt_text);
+            serde_args.push(quote!(deserialize_with = #present));
             let note = " `None` when the property is missing, `Some(None)` when it is `null`.";
             docs = quote! { #docs #[doc = ""] #[doc = #note] };
         }
-        quote!(Option<#inner>)
+        quote!(::core::option::Option<#inner>)
     };
     let serde = (!serde_args.is_empty()).then(|| quote!(#[serde( #( #serde_args ),* )]));
     quote! {
@@ -182,74 +201,197 @@ fn emit_field(field: &Field) -> TokenStream {
     }
 }
 
-fn emit_enum(name: &Ident, docs: &TokenStream, variants: &[Variant]) -> TokenStream {
-    let definitions = variants.iter().map(|variant| {
-        let rust = ident(&variant.rust);
-        let text = format!(" `{}`.", variant.wire);
-        let rename = naming::needs_rename(&variant.rust, &variant.wire).then(|| {
-            let wire = &variant.wire;
-            quote!(#[serde(rename = #wire)])
-        });
-        quote! { #[doc = #text] #rename #rust, }
-    });
-    let arms = variants.iter().map(|variant| {
-        let rust = ident(&variant.rust);
-        let wire = &variant.wire;
-        quote! { Self::#rust => #wire, }
-    });
-    let all = variants.iter().map(|variant| ident(&variant.rust));
-    let count = proc_macro2::Literal::usize_unsuffixed(variants.len());
+/// `FromStr` and `TryFrom<&str>` of an enum with `known(&str) -> Option<Self>`.
+fn from_str_impls(ctx: &Ctx<'_>, name: &str) -> TokenStream {
+    let rt = &ctx.rt;
+    let ident = ident(name);
     quote! {
-        #docs
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-        #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-        pub enum #name { #( #definitions )* }
+        impl ::core::str::FromStr for #ident {
+            type Err = #rt::UnknownValue;
 
-        impl #name {
-            /// Every value, in spec order.
-            pub const ALL: [Self; #count] = [ #( Self::#all ),* ];
-
-            /// The wire string.
-            pub const fn as_str(&self) -> &'static str {
-                match self { #( #arms )* }
+            fn from_str(wire: &str) -> ::core::result::Result<Self, Self::Err> {
+                Self::known(wire).ok_or_else(|| #rt::UnknownValue::new(#name, wire))
             }
         }
 
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
+        impl ::core::convert::TryFrom<&str> for #ident {
+            type Error = #rt::UnknownValue;
+
+            fn try_from(wire: &str) -> ::core::result::Result<Self, Self::Error> {
+                wire.parse()
             }
         }
     }
 }
 
-/// An enum over an open set of strings: the known values and `Other(String)`, with
-/// serde as the plain wire string. Shared with the standard-type catalogue.
-pub(crate) fn emit_open_enum(name: &str, docs: &TokenStream, variants: &[Variant]) -> TokenStream {
+fn emit_string_enum(
+    ctx: &Ctx<'_>,
+    name: &str,
+    docs: &TokenStream,
+    variants: &[Variant],
+) -> TokenStream {
+    let name_ident = ident(name);
+    let serde = ctx.serde_derives();
+    let schemars = ctx.schemars_derive();
+    let definitions = variants.iter().map(|variant| {
+        let rust = ident(&variant.rust);
+        let wire = variant.wire_str().unwrap_or_default();
+        let text = format!(" `{wire}`.");
+        let rename = naming::needs_rename(&variant.rust, wire).then(|| quote!(#[serde(rename = #wire)]));
+        quote! { #[doc = #text] #rename #rust, }
+    });
+    let to_wire = variants.iter().map(|variant| {
+        let rust = ident(&variant.rust);
+        let wire = variant.wire_str().unwrap_or_default();
+        quote! { Self::#rust => #wire, }
+    });
+    let from_wire = variants.iter().map(|variant| {
+        let rust = ident(&variant.rust);
+        let wire = variant.wire_str().unwrap_or_default();
+        quote! { #wire => Self::#rust, }
+    });
+    let all = variants.iter().map(|variant| ident(&variant.rust));
+    let count = LitToken::usize_unsuffixed(variants.len());
+    let from_str = from_str_impls(ctx, name);
+    quote! {
+        #docs
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #serde
+        #schemars
+        pub enum #name_ident { #( #definitions )* }
+
+        impl #name_ident {
+            /// Every value, in document order.
+            pub const ALL: [Self; #count] = [ #( Self::#all ),* ];
+
+            /// The wire string.
+            pub const fn as_str(&self) -> &'static str {
+                match self { #( #to_wire )* }
+            }
+
+            /// The value whose wire string is `wire`.
+            pub fn known(wire: &str) -> ::core::option::Option<Self> {
+                ::core::option::Option::Some(match wire {
+                    #( #from_wire )*
+                    _ => return ::core::option::Option::None,
+                })
+            }
+        }
+
+        impl ::core::fmt::Display for #name_ident {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        #from_str
+    }
+}
+
+/// A closed enum whose values are not all strings: serde through a JSON value.
+fn emit_value_enum(
+    ctx: &Ctx<'_>,
+    name: &str,
+    docs: &TokenStream,
+    variants: &[Variant],
+) -> TokenStream {
+    let rt = &ctx.rt;
     let name_ident = ident(name);
     let definitions = variants.iter().map(|variant| {
         let rust = ident(&variant.rust);
-        let text = format!(" `{}`.", variant.wire);
+        let text = format!(" `{}`.", variant.wire.json());
+        quote! { #[doc = #text] #rust, }
+    });
+    let serialize = variants.iter().map(|variant| {
+        let rust = ident(&variant.rust);
+        let call = match &variant.wire {
+            Literal::String(text) => quote!(serializer.serialize_str(#text)),
+            Literal::Int(value) => quote!(serializer.serialize_i64(#value)),
+            Literal::UInt(value) => quote!(serializer.serialize_u64(#value)),
+            Literal::Float(value) => quote!(serializer.serialize_f64(#value)),
+            Literal::Bool(value) => quote!(serializer.serialize_bool(#value)),
+            Literal::Null => quote!(serializer.serialize_unit()),
+        };
+        quote! { Self::#rust => #call, }
+    });
+    let matches = variants.iter().map(|variant| {
+        let rust = ident(&variant.rust);
+        let test = match &variant.wire {
+            Literal::String(text) => quote!(value.as_str() == ::core::option::Option::Some(#text)),
+            Literal::Int(int) => quote!(value.as_i64() == ::core::option::Option::Some(#int)),
+            Literal::UInt(uint) => quote!(value.as_u64() == ::core::option::Option::Some(#uint)),
+            Literal::Float(float) => quote!(value.as_f64() == ::core::option::Option::Some(#float)),
+            Literal::Bool(flag) => quote!(value.as_bool() == ::core::option::Option::Some(#flag)),
+            Literal::Null => quote!(value.is_null()),
+        };
+        quote! { if #test { return ::core::result::Result::Ok(Self::#rust); } }
+    });
+    let listed: Vec<String> = variants.iter().map(|variant| variant.wire.json()).collect();
+    let expected = format!("one of {}", listed.join(", "));
+    let all = variants.iter().map(|variant| ident(&variant.rust));
+    let count = LitToken::usize_unsuffixed(variants.len());
+    let schemars = ctx.schemars_as(name, quote!(#rt::serde_json::Value));
+    quote! {
+        #docs
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum #name_ident { #( #definitions )* }
+
+        impl #name_ident {
+            /// Every value, in document order.
+            pub const ALL: [Self; #count] = [ #( Self::#all ),* ];
+        }
+
+        impl #rt::serde::Serialize for #name_ident {
+            fn serialize<S: #rt::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                match self { #( #serialize )* }
+            }
+        }
+
+        impl<'de> #rt::serde::Deserialize<'de> for #name_ident {
+            fn deserialize<D: #rt::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                let value = <#rt::serde_json::Value as #rt::serde::Deserialize>::deserialize(deserializer)?;
+                #( #matches )*
+                ::core::result::Result::Err(<D::Error as #rt::serde::de::Error>::custom(
+                    #rt::format!("expected {}, found {}", #expected, value),
+                ))
+            }
+        }
+
+        #schemars
+    }
+}
+
+/// An enum over an open set of strings: the known values and `Other(String)`, with
+/// serde as the plain wire string. Shared with the standard-type catalogue.
+pub(crate) fn emit_open_enum(
+    ctx: &Ctx<'_>,
+    name: &str,
+    docs: &TokenStream,
+    variants: &[Variant],
+) -> TokenStream {
+    let rt = &ctx.rt;
+    let name_ident = ident(name);
+    let definitions = variants.iter().map(|variant| {
+        let rust = ident(&variant.rust);
+        let text = format!(" `{}`.", variant.wire_str().unwrap_or_default());
         quote! { #[doc = #text] #rust, }
     });
     let to_wire = variants.iter().map(|variant| {
         let rust = ident(&variant.rust);
-        let wire = &variant.wire;
+        let wire = variant.wire_str().unwrap_or_default();
         quote! { Self::#rust => #wire, }
     });
-    let from_wire: Vec<TokenStream> = variants
-        .iter()
-        .map(|variant| {
-            let rust = ident(&variant.rust);
-            let wire = &variant.wire;
-            quote! { #wire => Self::#rust, }
-        })
-        .collect();
+    let from_wire = variants.iter().map(|variant| {
+        let rust = ident(&variant.rust);
+        let wire = variant.wire_str().unwrap_or_default();
+        quote! { #wire => Self::#rust, }
+    });
     let known = variants.iter().map(|variant| ident(&variant.rust));
-    let count = proc_macro2::Literal::usize_unsuffixed(variants.len());
-    let open_note = " The set is open: values the spec does not list are kept in [`Self::Other`]. \
-                     Build values with `From<&str>` so that a listed value never ends up in \
-                     `Other`.";
+    let count = LitToken::usize_unsuffixed(variants.len());
+    let open_note = " The set is open: values the document does not list are kept in \
+                     [`Self::Other`]. Build values with `From<&str>` so that a listed value \
+                     never ends up in `Other`.";
+    let schemars = ctx.schemars_as(name, quote!(#rt::String));
     quote! {
         #docs
         #[doc = ""]
@@ -257,12 +399,12 @@ pub(crate) fn emit_open_enum(name: &str, docs: &TokenStream, variants: &[Variant
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub enum #name_ident {
             #( #definitions )*
-            /// A value the spec does not list, as it is on the wire.
-            Other(String),
+            /// A value the document does not list, as it is on the wire.
+            Other(#rt::String),
         }
 
         impl #name_ident {
-            /// The values the spec lists, in spec order.
+            /// The values the document lists, in document order.
             pub const KNOWN: [Self; #count] = [ #( Self::#known ),* ];
 
             /// The wire string.
@@ -273,125 +415,58 @@ pub(crate) fn emit_open_enum(name: &str, docs: &TokenStream, variants: &[Variant
                 }
             }
 
-            /// Whether this is one of the values the spec lists.
+            /// Whether this is one of the values the document lists.
             pub fn is_known(&self) -> bool {
                 !matches!(self, Self::Other(_))
             }
+
+            /// The listed value whose wire string is `wire`.
+            pub fn known(wire: &str) -> ::core::option::Option<Self> {
+                ::core::option::Option::Some(match wire {
+                    #( #from_wire )*
+                    _ => return ::core::option::Option::None,
+                })
+            }
         }
 
-        impl From<&str> for #name_ident {
+        impl ::core::convert::From<&str> for #name_ident {
             fn from(wire: &str) -> Self {
-                match wire {
-                    #( #from_wire )*
-                    other => Self::Other(other.to_owned()),
-                }
+                Self::known(wire).unwrap_or_else(|| Self::Other(#rt::ToOwned::to_owned(wire)))
             }
         }
 
-        impl From<String> for #name_ident {
-            fn from(wire: String) -> Self {
-                match wire.as_str() {
-                    #( #from_wire )*
-                    _ => Self::Other(wire),
-                }
+        impl ::core::convert::From<#rt::String> for #name_ident {
+            fn from(wire: #rt::String) -> Self {
+                Self::known(&wire).unwrap_or(Self::Other(wire))
             }
         }
 
-        impl std::str::FromStr for #name_ident {
-            type Err = std::convert::Infallible;
+        impl ::core::str::FromStr for #name_ident {
+            type Err = ::core::convert::Infallible;
 
-            fn from_str(wire: &str) -> Result<Self, Self::Err> {
-                Ok(Self::from(wire))
+            fn from_str(wire: &str) -> ::core::result::Result<Self, Self::Err> {
+                ::core::result::Result::Ok(Self::from(wire))
             }
         }
 
-        impl std::fmt::Display for #name_ident {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        impl ::core::fmt::Display for #name_ident {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
-        impl serde::Serialize for #name_ident {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        impl #rt::serde::Serialize for #name_ident {
+            fn serialize<S: #rt::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
-        impl<'de> serde::Deserialize<'de> for #name_ident {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                String::deserialize(deserializer).map(Self::from)
+        impl<'de> #rt::serde::Deserialize<'de> for #name_ident {
+            fn deserialize<D: #rt::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                <#rt::String as #rt::serde::Deserialize>::deserialize(deserializer).map(Self::from)
             }
         }
 
-        #[cfg(feature = "schemars")]
-        impl schemars::JsonSchema for #name_ident {
-            fn schema_name() -> std::borrow::Cow<'static, str> {
-                #name.into()
-            }
-
-            fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-                <String as schemars::JsonSchema>::json_schema(generator)
-            }
-        }
-    }
-}
-
-fn needs_present_helper(model: &Model) -> bool {
-    model.types.iter().any(|def| match &def.kind {
-        TypeKind::Struct { fields, .. } => fields
-            .iter()
-            .any(|field| !field.required && matches!(field.ty, TypeRef::Nullable(_))),
-        _ => false,
-    })
-}
-
-fn present_helper() -> TokenStream {
-    quote! {
-        /// Deserializes a property that is present (possibly `null`) as `Some`, so that
-        /// an optional nullable property keeps missing and `null` apart.
-        fn deserialize_present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
-        where
-            D: serde::Deserializer<'de>,
-            T: serde::Deserialize<'de>,
-        {
-            T::deserialize(deserializer).map(Some)
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::Field;
-
-    #[test]
-    fn optional_nullable_fields_keep_missing_and_null_apart() {
-        let field = Field {
-            wire: "k0".into(),
-            rust: "k0".into(),
-            ty: TypeRef::Nullable(Box::new(TypeRef::String)),
-            required: false,
-            description: None,
-        };
-        let text = emit_field(&field).to_string();
-        assert!(
-            text.contains("deserialize_with = \"deserialize_present\""),
-            "{text}"
-        );
-        assert!(text.contains("Option < Option < String > >"), "{text}");
-    }
-
-    #[test]
-    fn renamed_fields_keep_their_wire_name() {
-        let field = Field {
-            wire: "clientId".into(),
-            rust: "client_id".into(),
-            ty: TypeRef::String,
-            required: true,
-            description: Some("The client.".into()),
-        };
-        let text = emit_field(&field).to_string();
-        assert!(text.contains("rename = \"clientId\""), "{text}");
-        assert!(text.contains("pub client_id : String"), "{text}");
+        #schemars
     }
 }

@@ -1,15 +1,18 @@
 //! Intermediate model -> Rust tokens, one module per generated file.
 
+pub mod commands;
 pub mod dispatch;
+pub mod examples;
 pub mod messages;
 pub mod root;
 pub mod standard_types;
+pub mod tlv_catalogue;
 pub mod topics;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::model::TypeRef;
+use crate::model::{Model, TypeRef};
 
 /// An identifier token for a Rust name from [`crate::naming`] (raw identifiers such
 /// as `r#type` included).
@@ -36,10 +39,12 @@ pub fn doc_or(text: Option<&str>, fallback: &str) -> TokenStream {
 /// The lines of a description as doc-comment text: each line is prefixed with a
 /// space and stripped of indentation (so rustdoc never sees a code block), bare URLs
 /// are wrapped in `<...>`, and `[`, `]`, `<`, `>` outside code spans are escaped so
-/// they are read neither as links nor as HTML.
+/// they are read neither as links nor as HTML. A code span may run over several
+/// lines of a paragraph; one left open at the end of a paragraph is closed there.
 pub fn doc_text(text: &str) -> Vec<String> {
-    let mut lines = Vec::new();
+    let mut lines: Vec<String> = Vec::new();
     let mut in_fence = false;
+    let mut in_code = false;
     for line in text.trim().lines() {
         let line = line.trim();
         if let Some(info) = line.strip_prefix("```") {
@@ -54,23 +59,35 @@ pub fn doc_text(text: &str) -> Vec<String> {
         if in_fence {
             lines.push(format!(" {line}"));
         } else if line.is_empty() {
+            close_code_span(&mut lines, &mut in_code);
             lines.push(String::new());
         } else {
-            lines.push(format!(" {}", escape_markdown(line)));
+            lines.push(format!(" {}", escape_markdown(line, &mut in_code)));
         }
     }
+    close_code_span(&mut lines, &mut in_code);
     if in_fence {
         lines.push(" ```".to_owned());
     }
     lines
 }
 
-fn escape_markdown(line: &str) -> String {
+/// Closes a code span left open at the end of a paragraph: an unbalanced backtick
+/// would swallow the rest of the doc comment.
+fn close_code_span(lines: &mut [String], in_code: &mut bool) {
+    if *in_code {
+        if let Some(last) = lines.last_mut() {
+            last.push('`');
+        }
+        *in_code = false;
+    }
+}
+
+fn escape_markdown(line: &str, in_code: &mut bool) -> String {
     let mut out = String::with_capacity(line.len());
-    let mut in_code = false;
     let mut rest = line;
     while let Some(c) = rest.chars().next() {
-        if !in_code && (rest.starts_with("https://") || rest.starts_with("http://")) {
+        if !*in_code && (rest.starts_with("https://") || rest.starts_with("http://")) {
             let end = rest
                 .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '`' | '"' | ')'))
                 .unwrap_or(rest.len());
@@ -82,18 +99,152 @@ fn escape_markdown(line: &str) -> String {
             continue;
         }
         match c {
-            '`' => in_code = !in_code,
-            '[' | ']' | '<' | '>' if !in_code => out.push('\\'),
+            '`' => *in_code = !*in_code,
+            '[' | ']' | '<' | '>' if !*in_code => out.push('\\'),
             _ => {}
         }
         out.push(c);
         rest = &rest[c.len_utf8()..];
     }
-    if in_code {
-        // An unbalanced backtick would swallow the rest of the doc comment.
-        out.push('`');
-    }
     out
+}
+
+/// What every emitter needs: the model, and how to name the runtime.
+pub struct Ctx<'m> {
+    /// The model.
+    pub model: &'m Model,
+    /// The runtime crate's path (`::rainmaker_types`).
+    pub krate: TokenStream,
+    /// The runtime module's path (`::rainmaker_types::runtime`).
+    pub rt: TokenStream,
+    /// The runtime module's path as text, for serde attributes.
+    pub rt_text: String,
+    /// The cargo feature that turns on `schemars` derives, if any.
+    pub schemars: Option<String>,
+    /// Whether to emit the `examples` module.
+    pub examples: bool,
+}
+
+impl<'m> Ctx<'m> {
+    /// A context for `model`, with the runtime crate at `crate_path`.
+    ///
+    /// # Errors
+    ///
+    /// A message when `crate_path` is not a Rust path.
+    pub fn new(
+        model: &'m Model,
+        crate_path: &str,
+        schemars: Option<String>,
+        examples: bool,
+    ) -> Result<Self, String> {
+        let path: syn::Path = syn::parse_str(crate_path)
+            .map_err(|error| format!("crate path `{crate_path}`: {error}"))?;
+        let krate = quote!(#path);
+        let rt_text = format!("{}::runtime", crate_path.trim_end_matches("::"));
+        Ok(Self {
+            model,
+            rt: quote!(#krate::runtime),
+            krate,
+            rt_text,
+            schemars,
+            examples,
+        })
+    }
+
+    /// A path given by `x-rust-type`: absolute when it starts with `::`, else
+    /// relative to the runtime crate.
+    pub fn external(&self, path: &str) -> TokenStream {
+        let parsed: syn::Path = match syn::parse_str(path) {
+            Ok(parsed) => parsed,
+            Err(_) => return quote!(#path),
+        };
+        if path.starts_with("::") || path.starts_with("crate::") {
+            quote!(#parsed)
+        } else {
+            let krate = &self.krate;
+            quote!(#krate::#parsed)
+        }
+    }
+
+    /// The Rust type of a [`TypeRef`], written from `scope`.
+    pub fn rust_type(&self, ty: &TypeRef, scope: Scope) -> TokenStream {
+        let rt = &self.rt;
+        match ty {
+            TypeRef::Named(name) => {
+                let name = ident(name);
+                match scope {
+                    Scope::Messages => quote!(#name),
+                    Scope::Sibling => quote!(super::messages::#name),
+                }
+            }
+            TypeRef::External(path) => self.external(path),
+            TypeRef::Bool => quote!(bool),
+            TypeRef::Int(name) | TypeRef::Float(name) => {
+                let name = ident(name);
+                quote!(#name)
+            }
+            TypeRef::String => quote!(#rt::String),
+            TypeRef::Bytes => quote!(#rt::Vec<u8>),
+            TypeRef::Unit => quote!(()),
+            TypeRef::Json => quote!(#rt::serde_json::Value),
+            TypeRef::JsonObject => {
+                quote!(#rt::serde_json::Map<#rt::String, #rt::serde_json::Value>)
+            }
+            TypeRef::Vec(item) => {
+                let item = self.rust_type(item, scope);
+                quote!(#rt::Vec<#item>)
+            }
+            TypeRef::Map(value) => {
+                let value = self.rust_type(value, scope);
+                quote!(#rt::BTreeMap<#rt::String, #value>)
+            }
+            TypeRef::Nullable(inner) => {
+                let inner = self.rust_type(inner, scope);
+                quote!(::core::option::Option<#inner>)
+            }
+        }
+    }
+
+    /// The serde derives and attributes of a generated type.
+    pub fn serde_derives(&self) -> TokenStream {
+        let rt = &self.rt;
+        let path = format!("{}::serde", self.rt_text);
+        quote! {
+            #[derive(#rt::serde::Serialize, #rt::serde::Deserialize)]
+            #[serde(crate = #path)]
+        }
+    }
+
+    /// The `schemars` derive, behind its feature, when enabled.
+    pub fn schemars_derive(&self) -> TokenStream {
+        match &self.schemars {
+            Some(feature) => quote! {
+                #[cfg_attr(feature = #feature, derive(::schemars::JsonSchema))]
+            },
+            None => TokenStream::new(),
+        }
+    }
+
+    /// The `JsonSchema` impl of a hand-serialized type (as the JSON kind `kind`),
+    /// behind the `schemars` feature, when enabled.
+    pub fn schemars_as(&self, name: &str, kind: TokenStream) -> TokenStream {
+        let Some(feature) = &self.schemars else {
+            return TokenStream::new();
+        };
+        let ident = ident(name);
+        quote! {
+            #[cfg(feature = #feature)]
+            impl ::schemars::JsonSchema for #ident {
+                fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                    #name.into()
+                }
+
+                fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                    <#kind as ::schemars::JsonSchema>::json_schema(generator)
+                }
+            }
+        }
+    }
 }
 
 /// Where a reference to a generated message type is written from.
@@ -103,57 +254,6 @@ pub enum Scope {
     Messages,
     /// Inside a sibling module of the messages module.
     Sibling,
-}
-
-/// The Rust type of a [`TypeRef`].
-pub fn rust_type(ty: &TypeRef, scope: Scope) -> TokenStream {
-    match ty {
-        TypeRef::Named(name) => {
-            let name = ident(name);
-            match scope {
-                Scope::Messages => quote!(#name),
-                Scope::Sibling => quote!(super::messages::#name),
-            }
-        }
-        TypeRef::Runtime(name) => {
-            let name = ident(name);
-            quote!(crate::#name)
-        }
-        TypeRef::Bool => quote!(bool),
-        TypeRef::Int(name) => {
-            let name = ident(name);
-            quote!(#name)
-        }
-        TypeRef::Number => quote!(serde_json::Number),
-        TypeRef::String => quote!(String),
-        TypeRef::Bytes => quote!(Vec<u8>),
-        TypeRef::Json => quote!(serde_json::Value),
-        TypeRef::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
-        TypeRef::Vec(item) => {
-            let item = rust_type(item, scope);
-            quote!(Vec<#item>)
-        }
-        TypeRef::Map(value) => {
-            let value = rust_type(value, scope);
-            quote!(std::collections::BTreeMap<String, #value>)
-        }
-        TypeRef::Nullable(inner) => {
-            let inner = rust_type(inner, scope);
-            quote!(Option<#inner>)
-        }
-    }
-}
-
-/// The attributes every generated file starts with: the module doc, the rustfmt
-/// skip marker (generated files are formatted by prettyplease) and the lint
-/// allowances generated code needs.
-pub fn file_attributes(module_doc: &str) -> TokenStream {
-    let lines = module_doc.lines().map(|line| format!(" {line}"));
-    quote! {
-        #( #![doc = #lines] )*
-        #![cfg_attr(rustfmt, rustfmt::skip)]
-        #![allow(clippy::enum_variant_names, clippy::large_enum_variant)]
-    }
 }
 
 #[cfg(test)]

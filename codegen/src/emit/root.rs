@@ -1,33 +1,49 @@
-//! `mod.rs`: declares the generated modules and re-exports their main items.
+//! `mod.rs`: the generated modules, each included from its own file, and
+//! re-exports of their main items.
+//!
+//! No file starts with an inner attribute, so the output can be used either as a
+//! module (`#[path = "DIR/mod.rs"] mod api;`) or `include!`d from a build script.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::file_attributes;
-use crate::model::Model;
+use super::Ctx;
 
-/// The tokens of `mod.rs`.
-pub fn emit(model: &Model) -> TokenStream {
-    let attributes = file_attributes(&format!(
-        "Code generated from `{}` by `rainmaker-codegen`: messages, topics, dispatch \
-         and the standard-type catalogue. Never edit by hand; run \
-         `cargo run -p rainmaker-codegen -- generate`.",
-        model.spec_name
-    ));
-    let standard = model.standard_types.is_some().then(|| {
+/// One generated module: its name, file and docs.
+pub struct Module {
+    /// The module name (`messages`).
+    pub name: &'static str,
+    /// Its documentation.
+    pub doc: String,
+}
+
+/// The tokens of `mod.rs` for `modules` (each in `<name>.rs`).
+pub fn emit(ctx: &Ctx<'_>, modules: &[Module]) -> TokenStream {
+    let declarations = modules.iter().map(|module| {
+        let name = super::ident(module.name);
+        let file = format!("{}.rs", module.name);
+        let lines = module.doc.lines().map(|line| format!(" {line}"));
+        let docs = quote! { #( #[doc = #lines] )* };
         quote! {
-            pub mod standard_types;
+            #docs
+            #[allow(
+                clippy::enum_variant_names,
+                clippy::large_enum_variant,
+                clippy::needless_return,
+                clippy::too_many_arguments,
+                unreachable_patterns
+            )]
+            pub mod #name {
+                include!(#file);
+            }
         }
     });
+    let direction = ctx.model.has_direction().then(|| quote!(Direction,));
     quote! {
-        #attributes
-        pub mod dispatch;
-        pub mod messages;
-        #standard
-        pub mod topics;
+        #( #declarations )*
 
-        pub use dispatch::{DispatchError, Envelope, Message, encode};
+        pub use dispatch::{Envelope, Message, encode};
         pub use messages::*;
-        pub use topics::{Channel, Direction, Qos, Topic, TopicForm};
+        pub use topics::{Channel, #direction Topic, TopicRef};
     }
 }

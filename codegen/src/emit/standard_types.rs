@@ -4,33 +4,31 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::messages::emit_open_enum;
-use super::{doc_or, file_attributes, ident};
-use crate::model::{Bounds, StandardType, StandardTypes, Variant};
+use super::{Ctx, doc_or, ident};
+use crate::model::{Bounds, Literal as Wire, StandardType, StandardTypes, Variant};
 
 /// The tokens of `standard_types.rs`.
-pub fn emit(standard: &StandardTypes) -> TokenStream {
-    let attributes = file_attributes(
-        "The standard-type catalogue of the SDK: UI, device, service and param types as \
-         open enums (custom `esp.*` and vendor types land in `Other`), the defaults of \
-         each standard param type, the device constructors and the standard service \
-         instances.",
-    );
+pub fn emit(ctx: &Ctx<'_>, standard: &StandardTypes) -> TokenStream {
     let ui = open_enum(
+        ctx,
         "UiType",
         "A UI type (`ui_type` of a param).",
         &standard.ui_types,
     );
     let device = open_enum(
+        ctx,
         "DeviceType",
         "A device type (`type` of a device).",
         &standard.device_types,
     );
     let service = open_enum(
+        ctx,
         "ServiceType",
         "A service type (`type` of a service).",
         &standard.service_types,
     );
     let param = open_enum(
+        ctx,
         "ParamType",
         "A param type (`type` of a param).",
         &standard.param_types,
@@ -110,8 +108,6 @@ pub fn emit(standard: &StandardTypes) -> TokenStream {
         }
     });
     quote! {
-        #attributes
-
         #ui
         #device
         #service
@@ -203,15 +199,15 @@ pub fn emit(standard: &StandardTypes) -> TokenStream {
     }
 }
 
-fn open_enum(name: &str, fallback_doc: &str, types: &[StandardType]) -> TokenStream {
+fn open_enum(ctx: &Ctx<'_>, name: &str, fallback_doc: &str, types: &[StandardType]) -> TokenStream {
     let variants: Vec<Variant> = types
         .iter()
         .map(|ty| Variant {
-            wire: ty.wire.clone(),
+            wire: Wire::String(ty.wire.clone()),
             rust: ty.rust.clone(),
         })
         .collect();
-    emit_open_enum(name, &doc_or(None, fallback_doc), &variants)
+    emit_open_enum(ctx, name, &doc_or(None, fallback_doc), &variants)
 }
 
 fn bounds_tokens(bounds: &Bounds) -> TokenStream {

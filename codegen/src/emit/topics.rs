@@ -1,138 +1,316 @@
-//! `topics.rs`: the `Topic` enum, its parser and formatter, and the `Channel` kinds.
+//! `topics.rs`: the parameter types, the `Channel` kinds, the owned `Topic` and the
+//! borrowed `TopicRef`, and the one parser both use.
 //!
-//! The parser is a trie over `/`-separated segments compiled into nested `match`es on
-//! string slices: no regex and no allocation besides the ids. Where a literal segment
+//! The parser is a trie over `/`-separated segments compiled into one function per
+//! node, each a `match` on the segment: no regex and no allocation. Where a literal
 //! and a parameter compete (`params/local/init` against a group named `init`), the
-//! literal is tried first, and the parameter only if the literal path fails.
+//! literal is tried first and the parameter only if the literal path fails; of the
+//! failed paths, the one that got furthest names the segment at fault.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{doc, doc_or, file_attributes, ident};
-use crate::model::{Channel, Direction, Model, Segment};
+use super::{Ctx, doc, doc_or, ident};
+use crate::model::{
+    Channel, Direction, Model, ParamRules, ParamType, ParamTypeRef, Parameter, Segment,
+};
 
 /// The tokens of `topics.rs`.
-pub fn emit(model: &Model) -> TokenStream {
-    let attributes = file_attributes(
-        "Topics: every channel of the spec as a [`Topic`] variant with typed parameters, \
-         parsed from and formatted to both the plain and the basic-ingest form.",
-    );
-    let direction = emit_direction(model);
-    let qos = quote! {
-        /// MQTT quality of service. The protocol publishes and subscribes with QoS 1 only.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        #[repr(u8)]
-        pub enum Qos {
-            /// QoS 1: delivered at least once.
-            AtLeastOnce = 1,
-        }
-
-        impl Qos {
-            /// The QoS level as a number.
-            pub const fn as_u8(self) -> u8 {
-                self as u8
-            }
-        }
-
-        /// The two forms of a node-to-cloud topic.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum TopicForm {
-            /// `node/<node_id>/...`: what subscribers see.
-            Plain,
-            /// `$aws/rules/<rule>/node/<node_id>/...`: the basic-ingest alias, delivered
-            /// straight to an IoT rule (no subscriber ever sees it).
-            Ingest,
-        }
-
-        /// The prefix of every basic-ingest topic.
-        pub const INGEST_PREFIX: &str = "$aws/rules/";
-    };
-    let limits = emit_limits(model);
-    let channel = emit_channel(model);
-    let topic = emit_topic(model);
-    let parser = emit_parser(model);
+pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
+    let params = ctx.model.params.iter().map(|param| emit_param(ctx, param));
+    let direction = ctx.model.has_direction().then(emit_direction);
+    let channel = emit_channel(ctx);
+    let topic = emit_topic(ctx);
+    let topic_ref = emit_topic_ref(ctx);
+    let parser = emit_parser(ctx);
     quote! {
-        #attributes
-        use std::fmt;
+        #( #params )*
         #direction
-        #qos
-        #limits
         #channel
         #topic
+        #topic_ref
         #parser
     }
 }
 
-fn emit_direction(_model: &Model) -> TokenStream {
-    let variants = [
-        (
-            Direction::NodeToCloud,
-            "The node publishes, the cloud receives.",
-        ),
-        (
-            Direction::CloudToNode,
-            "The cloud publishes, the node receives.",
-        ),
-        (
-            Direction::BrokerToCloud,
-            "The broker (AWS IoT) publishes, the cloud receives; the node never does.",
-        ),
-    ];
-    let definitions = variants.iter().map(|(direction, text)| {
+// ----- parameter types -------------------------------------------------------------
+
+fn emit_param(ctx: &Ctx<'_>, param: &ParamType) -> TokenStream {
+    let rt = &ctx.rt;
+    let name = ident(&param.name);
+    let wire = &param.wire;
+    let docs = doc_or(
+        param.description.as_deref(),
+        &format!("The `{{{wire}}}` parameter of a channel address."),
+    );
+    match &param.rules {
+        ParamRules::OneOf(variants) => {
+            let definitions = variants.iter().map(|variant| {
+                let rust = ident(&variant.rust);
+                let text = format!(" `{}`.", variant.wire_str().unwrap_or_default());
+                quote! { #[doc = #text] #rust, }
+            });
+            let to_wire = variants.iter().map(|variant| {
+                let rust = ident(&variant.rust);
+                let wire = variant.wire_str().unwrap_or_default();
+                quote! { Self::#rust => #wire, }
+            });
+            let from_wire = variants.iter().map(|variant| {
+                let rust = ident(&variant.rust);
+                let wire = variant.wire_str().unwrap_or_default();
+                quote! { #wire => Self::#rust, }
+            });
+            let all = variants.iter().map(|variant| ident(&variant.rust));
+            let count = Literal::usize_unsuffixed(variants.len());
+            let type_name = &param.name;
+            quote! {
+                #docs
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+                pub enum #name { #( #definitions )* }
+
+                impl #name {
+                    /// Every value, in document order.
+                    pub const ALL: [Self; #count] = [ #( Self::#all ),* ];
+
+                    /// The segment text.
+                    pub const fn as_str(&self) -> &'static str {
+                        match self { #( #to_wire )* }
+                    }
+
+                    /// The value whose segment text is `wire`.
+                    pub fn known(wire: &str) -> ::core::option::Option<Self> {
+                        ::core::option::Option::Some(match wire {
+                            #( #from_wire )*
+                            _ => return ::core::option::Option::None,
+                        })
+                    }
+                }
+
+                impl #rt::TopicParam for #name {
+                    fn check(segment: &str) -> ::core::result::Result<(), #rt::IdError> {
+                        Self::known(segment).map(|_| ()).ok_or(#rt::IdError::NotListed)
+                    }
+
+                    fn from_segment(segment: &str) -> ::core::result::Result<Self, #rt::IdError> {
+                        Self::known(segment).ok_or(#rt::IdError::NotListed)
+                    }
+
+                    fn from_checked(segment: &str) -> Self {
+                        Self::known(segment).unwrap_or(Self::ALL[0])
+                    }
+
+                    fn as_segment(&self) -> &str {
+                        self.as_str()
+                    }
+                }
+
+                impl ::core::fmt::Display for #name {
+                    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                        f.write_str(self.as_str())
+                    }
+                }
+
+                impl ::core::str::FromStr for #name {
+                    type Err = #rt::UnknownValue;
+
+                    fn from_str(wire: &str) -> ::core::result::Result<Self, Self::Err> {
+                        Self::known(wire).ok_or_else(|| #rt::UnknownValue::new(#type_name, wire))
+                    }
+                }
+
+                impl #rt::serde::Serialize for #name {
+                    fn serialize<S: #rt::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                        serializer.serialize_str(self.as_str())
+                    }
+                }
+
+                impl<'de> #rt::serde::Deserialize<'de> for #name {
+                    fn deserialize<D: #rt::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                        let wire = <#rt::String as #rt::serde::Deserialize>::deserialize(deserializer)?;
+                        Self::known(&wire).ok_or_else(|| {
+                            <D::Error as #rt::serde::de::Error>::custom(#rt::UnknownValue::new(#type_name, &wire))
+                        })
+                    }
+                }
+            }
+        }
+        ParamRules::Text {
+            min_chars,
+            max_bytes,
+            pattern,
+            reserved,
+        } => {
+            let rule = format_ident!("{}Rule", param.name);
+            let min = Literal::usize_unsuffixed(*min_chars);
+            let max = match max_bytes {
+                Some(max) => {
+                    let max = Literal::usize_unsuffixed(*max);
+                    quote!(::core::option::Option::Some(#max))
+                }
+                None => quote!(::core::option::Option::None),
+            };
+            let (pattern_static, pattern_arg) = match pattern {
+                Some(compiled) => {
+                    let static_name = format_ident!(
+                        "{}_PATTERN",
+                        crate::naming::screaming(&param.name).unwrap_or_default()
+                    );
+                    let source = &compiled.source;
+                    let classes = compiled.classes.iter().map(|c| Literal::u8_unsuffixed(*c));
+                    let count = Literal::usize_unsuffixed(compiled.class_count);
+                    let transitions = compiled
+                        .transitions
+                        .iter()
+                        .map(|t| Literal::u16_unsuffixed(*t));
+                    let kinds = compiled.kinds.iter().map(|k| Literal::u8_unsuffixed(*k));
+                    let accepts = &compiled.accepts_at_end;
+                    let start = Literal::u16_unsuffixed(compiled.start);
+                    let text = format!(" The pattern of `{{{wire}}}`: `{source}`.");
+                    (
+                        quote! {
+                            #[doc = #text]
+                            pub static #static_name: #rt::Pattern = #rt::Pattern::from_tables(
+                                #source,
+                                &[ #( #classes ),* ],
+                                #count,
+                                &[ #( #transitions ),* ],
+                                &[ #( #kinds ),* ],
+                                &[ #( #accepts ),* ],
+                                #start,
+                            );
+                        },
+                        quote!(::core::option::Option::Some(&#static_name)),
+                    )
+                }
+                None => (TokenStream::new(), quote!(::core::option::Option::None)),
+            };
+            let reserved_check = (!reserved.is_empty()).then(|| {
+                quote! {
+                    if let ::core::option::Option::Some(word) = [ #( #reserved ),* ].into_iter().find(|word| *word == value) {
+                        return ::core::result::Result::Err(#rt::IdError::Reserved(word));
+                    }
+                }
+            });
+            let mut rules = Vec::new();
+            if *min_chars == 0 {
+                rules.push("may be empty".to_owned());
+            } else if *min_chars > 1 {
+                rules.push(format!("at least {min_chars} characters"));
+            }
+            if let Some(max) = max_bytes {
+                rules.push(format!("at most {max} bytes"));
+            }
+            if let Some(compiled) = pattern {
+                rules.push(format!("matches `{}`", compiled.source));
+            }
+            if !reserved.is_empty() {
+                let words: Vec<String> = reserved.iter().map(|word| format!("`{word}`")).collect();
+                rules.push(format!("not {}", words.join(" or ")));
+            }
+            let rules_text = if rules.is_empty() {
+                " Any non-empty segment without `/`, `+`, `#` or NUL.".to_owned()
+            } else {
+                format!(
+                    " A segment without `/`, `+`, `#` or NUL that {}.",
+                    rules.join(", ")
+                )
+            };
+            let rule_doc = format!(" The rules of [`{}`].", param.name);
+            quote! {
+                #pattern_static
+
+                #[doc = #rule_doc]
+                #[doc = ""]
+                #[doc = #rules_text]
+                #[derive(Debug)]
+                pub enum #rule {}
+
+                impl #rt::ParamRule for #rule {
+                    const NAME: &'static str = #wire;
+
+                    fn check(value: &str) -> ::core::result::Result<(), #rt::IdError> {
+                        #reserved_check
+                        #rt::param::check_text(value, #min, #max, #pattern_arg)
+                    }
+                }
+
+                #docs
+                #[doc = ""]
+                #[doc = #rules_text]
+                pub type #name = #rt::Param<#rule>;
+            }
+        }
+    }
+}
+
+/// The Rust type of a parameter in the owned `Topic`.
+fn owned_type(ctx: &Ctx<'_>, param: &Parameter) -> TokenStream {
+    let rt = &ctx.rt;
+    match &param.ty {
+        ParamTypeRef::Generated(index) => {
+            let name = ctx.model.params.get(*index).map_or("Unknown", |p| p.name.as_str());
+            let name = ident(name);
+            quote!(#name)
+        }
+        ParamTypeRef::External(path) => ctx.external(path),
+        ParamTypeRef::AnySegment | ParamTypeRef::AnyLevels => quote!(#rt::String),
+    }
+}
+
+/// Whether a parameter is a closed enum (held by value in `TopicRef`).
+fn is_enum(model: &Model, param: &Parameter) -> bool {
+    match param.ty {
+        ParamTypeRef::Generated(index) => model
+            .params
+            .get(index)
+            .is_some_and(|p| matches!(p.rules, ParamRules::OneOf(_))),
+        _ => false,
+    }
+}
+
+/// The Rust type of a parameter in `TopicRef<'a>`.
+fn borrowed_type(ctx: &Ctx<'_>, param: &Parameter) -> TokenStream {
+    if is_enum(ctx.model, param) {
+        owned_type(ctx, param)
+    } else {
+        quote!(&'a str)
+    }
+}
+
+// ----- directions and channels -----------------------------------------------------
+
+fn emit_direction() -> TokenStream {
+    let definitions = Direction::ALL.iter().map(|direction| {
         let variant = format_ident!("{}", direction.variant());
+        let text = match direction {
+            Direction::NodeToCloud => "The node publishes, the cloud receives.",
+            Direction::CloudToNode => "The cloud publishes, the node receives.",
+            Direction::BrokerToCloud => {
+                "The broker (AWS IoT) publishes, the cloud receives; the node never does."
+            }
+        };
         let text = format!(" {text} (`{}`)", direction.wire());
         quote! { #[doc = #text] #variant, }
     });
-    let arms = variants.iter().map(|(direction, _)| {
+    let arms = Direction::ALL.iter().map(|direction| {
         let variant = format_ident!("{}", direction.variant());
         let wire = direction.wire();
         quote! { Self::#variant => #wire, }
     });
     quote! {
-        /// Who publishes on a channel.
+        /// Who publishes on a channel (`x-rainmaker-direction`).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum Direction { #( #definitions )* }
 
         impl Direction {
-            /// The spec's spelling (`x-rainmaker-direction`).
+            /// The document's spelling.
             pub const fn as_str(self) -> &'static str {
                 match self { #( #arms )* }
             }
         }
     }
-}
-
-/// `<PARAM>_MAX_LEN` and `<PARAM>_PATTERN` constants for the channel parameters that
-/// declare them (`x-rainmaker-max-length`, `x-rainmaker-pattern`), once per parameter
-/// name, so the id types can be checked against the spec.
-fn emit_limits(model: &Model) -> TokenStream {
-    let mut seen = BTreeSet::new();
-    let mut items = Vec::new();
-    for param in model.channels.iter().flat_map(|channel| &channel.params) {
-        if !seen.insert(param.name.clone()) {
-            continue;
-        }
-        let Some(stem) = crate::naming::screaming(&param.name) else {
-            continue;
-        };
-        if let Some(max) = param.max_length {
-            let name = format_ident!("{}_MAX_LEN", stem);
-            let max = Literal::u64_unsuffixed(max);
-            let text = format!(
-                " The longest `{{{}}}` the spec allows, in bytes.",
-                param.name
-            );
-            items.push(quote! { #[doc = #text] pub const #name: usize = #max; });
-        }
-        if let Some(pattern) = &param.pattern {
-            let name = format_ident!("{}_PATTERN", stem);
-            let text = format!(" The regex every `{{{}}}` matches.", param.name);
-            items.push(quote! { #[doc = #text] pub const #name: &str = #pattern; });
-        }
-    }
-    quote! { #( #items )* }
 }
 
 fn channel_doc(channel: &Channel) -> TokenStream {
@@ -151,7 +329,23 @@ fn channel_doc(channel: &Channel) -> TokenStream {
     doc(&text)
 }
 
-fn emit_channel(model: &Model) -> TokenStream {
+/// The MQTT topic filter of a channel: each parameter segment becomes `+`.
+fn filter(channel: &Channel) -> String {
+    channel
+        .segments
+        .iter()
+        .map(|segment| match segment {
+            Segment::Literal(text) => text.as_str(),
+            Segment::Param { .. } => "+",
+            Segment::Rest(_) => "#",
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn emit_channel(ctx: &Ctx<'_>) -> TokenStream {
+    let rt = &ctx.rt;
+    let model = ctx.model;
     let variants: Vec<_> = model.channels.iter().map(|c| ident(&c.variant)).collect();
     let definitions = model
         .channels
@@ -162,625 +356,968 @@ fn emit_channel(model: &Model) -> TokenStream {
             quote! { #docs #variant, }
         });
     let count = Literal::usize_unsuffixed(model.channels.len());
-    let keys = model.channels.iter().map(|channel| channel.key.as_str());
-    let addresses = model
-        .channels
-        .iter()
-        .map(|channel| channel.address.as_str());
-    let directions = model.channels.iter().map(|channel| {
-        let direction = format_ident!("{}", channel.direction.variant());
-        quote!(Direction::#direction)
+    let table = |f: &dyn Fn(&Channel) -> TokenStream| -> Vec<TokenStream> {
+        model
+            .channels
+            .iter()
+            .zip(&variants)
+            .map(|(channel, variant)| {
+                let value = f(channel);
+                quote!(Self::#variant => #value,)
+            })
+            .collect()
+    };
+    let keys = table(&|c| {
+        let key = &c.key;
+        quote!(#key)
     });
-    let rules = model.channels.iter().map(|channel| match &channel.ingest {
-        Some(ingest) => {
-            let rule = &ingest.rule;
-            quote!(Some(#rule))
-        }
-        None => quote!(None),
+    let addresses = table(&|c| {
+        let address = &c.address;
+        quote!(#address)
     });
-    let sdk_ingest = model.channels.iter().map(|channel| {
-        channel
-            .ingest
-            .as_ref()
-            .is_some_and(|ingest| ingest.sdk_publishes)
+    let filters = table(&|c| {
+        let filter = filter(c);
+        quote!(#filter)
     });
-    let messages = model.channels.iter().map(|channel| {
-        let names = channel
+    let sends = table(&|c| {
+        let sends = c.sends;
+        quote!(#sends)
+    });
+    let receives = table(&|c| {
+        let receives = c.receives;
+        quote!(#receives)
+    });
+    let qos = table(&|c| match c.qos {
+        2 => quote!(#rt::Qos::ExactlyOnce),
+        1 => quote!(#rt::Qos::AtLeastOnce),
+        _ => quote!(#rt::Qos::AtMostOnce),
+    });
+    let retain = table(&|c| {
+        let retain = c.retain;
+        quote!(#retain)
+    });
+    let messages = table(&|c| {
+        let names = c
             .messages
             .iter()
             .filter_map(|index| model.messages.get(*index))
-            .map(|message| message.key.as_str());
+            .map(|message| message.name.as_str());
         quote!(&[ #( #names ),* ])
     });
-    let all_rules: BTreeSet<&str> = model
-        .channels
-        .iter()
-        .filter_map(|channel| channel.ingest.as_ref().map(|ingest| ingest.rule.as_str()))
-        .collect();
-    let all_rules = all_rules.into_iter();
-    quote! {
-        /// The kinds of channel: a [`Topic`] without its parameters.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum Channel { #( #definitions )* }
-
-        impl Channel {
-            /// Every channel, in spec order.
-            pub const ALL: [Self; #count] = [ #( Self::#variants ),* ];
-
-            /// The channel's key in the spec.
-            pub const fn key(self) -> &'static str {
-                match self { #( Self::#variants => #keys, )* }
+    let direction = model.has_direction().then(|| {
+        let everywhere = model.channels.iter().all(|c| c.direction.is_some());
+        let arms = table(&|c| {
+            let variant = c.direction.map(|d| format_ident!("{}", d.variant()));
+            match (variant, everywhere) {
+                (Some(variant), true) => quote!(Direction::#variant),
+                (Some(variant), false) => quote!(::core::option::Option::Some(Direction::#variant)),
+                (None, _) => quote!(::core::option::Option::None),
             }
-
-            /// The address template, such as `node/{node_id}/config`.
-            pub const fn address(self) -> &'static str {
-                match self { #( Self::#variants => #addresses, )* }
-            }
-
+        });
+        let ty = if everywhere {
+            quote!(Direction)
+        } else {
+            quote!(::core::option::Option<Direction>)
+        };
+        quote! {
             /// Who publishes on the channel.
-            pub const fn direction(self) -> Direction {
-                match self { #( Self::#variants => #directions, )* }
+            pub const fn direction(self) -> #ty {
+                match self { #( #arms )* }
             }
-
-            /// The QoS of every publish and subscription on the channel.
-            pub const fn qos(self) -> Qos {
-                Qos::AtLeastOnce
+        }
+    });
+    let ingest = model.has_ingest().then(|| {
+        let rules = table(&|c| match &c.ingest {
+            Some(ingest) => {
+                let rule = &ingest.rule;
+                quote!(::core::option::Option::Some(#rule))
             }
-
+            None => quote!(::core::option::Option::None),
+        });
+        let sdk = table(&|c| {
+            let flag = c.ingest.as_ref().is_some_and(|ingest| ingest.sdk_publishes);
+            quote!(#flag)
+        });
+        quote! {
             /// The basic-ingest rule of the channel, if it has an ingest form.
-            pub const fn ingest_rule(self) -> Option<&'static str> {
-                match self { #( Self::#variants => #rules, )* }
+            pub const fn ingest_rule(self) -> ::core::option::Option<&'static str> {
+                match self { #( #rules )* }
             }
 
             /// Whether the SDK publishes on the ingest form (it always uses the plain
             /// form of some channels that have an alias, such as group deltas).
             pub const fn sdk_uses_ingest(self) -> bool {
-                match self { #( Self::#variants => #sdk_ingest, )* }
+                match self { #( #sdk )* }
+            }
+        }
+    });
+    let all_rules = model.has_ingest().then(|| {
+        let mut rules: Vec<&str> = model
+            .channels
+            .iter()
+            .filter_map(|c| c.ingest.as_ref().map(|ingest| ingest.rule.as_str()))
+            .collect();
+        rules.sort_unstable();
+        rules.dedup();
+        quote! {
+            /// Every basic-ingest rule name, sorted.
+            pub const INGEST_RULES: &[&str] = &[ #( #rules ),* ];
+        }
+    });
+    let empty = model.channels.is_empty();
+    let match_or_never = |arms: &[TokenStream]| {
+        if empty {
+            quote!(match self {})
+        } else {
+            quote!(match self { #( #arms )* })
+        }
+    };
+    let keys = match_or_never(&keys);
+    let addresses = match_or_never(&addresses);
+    let filters = match_or_never(&filters);
+    let sends = match_or_never(&sends);
+    let receives = match_or_never(&receives);
+    let qos = match_or_never(&qos);
+    let retain = match_or_never(&retain);
+    let messages = match_or_never(&messages);
+    quote! {
+        /// The channels of the document: a [`Topic`] without its parameters.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Channel { #( #definitions )* }
+
+        impl Channel {
+            /// Every channel, in document order.
+            pub const ALL: [Self; #count] = [ #( Self::#variants ),* ];
+
+            /// The channel's key in the document.
+            pub const fn key(self) -> &'static str {
+                #keys
             }
 
-            /// The names (spec keys) of the messages the channel carries.
+            /// The address, such as `node/{node_id}/config`.
+            pub const fn address(self) -> &'static str {
+                #addresses
+            }
+
+            /// The MQTT topic filter that matches every topic of the channel (each
+            /// parameter is `+`), for subscriptions.
+            pub const fn filter(self) -> &'static str {
+                #filters
+            }
+
+            /// Whether the document's application publishes on the channel (an
+            /// operation with `action: send`).
+            pub const fn sends(self) -> bool {
+                #sends
+            }
+
+            /// Whether the document's application subscribes to the channel (an
+            /// operation with `action: receive`).
+            pub const fn receives(self) -> bool {
+                #receives
+            }
+
+            /// The MQTT QoS of the channel's publishes and subscriptions.
+            pub const fn qos(self) -> #rt::Qos {
+                #qos
+            }
+
+            /// Whether publishes on the channel set the MQTT retain flag.
+            pub const fn retain(self) -> bool {
+                #retain
+            }
+
+            /// The names of the messages the channel carries.
             pub const fn messages(self) -> &'static [&'static str] {
-                match self { #( Self::#variants => #messages, )* }
+                #messages
+            }
+
+            #direction
+            #ingest
+
+            /// The channel of a topic (either form), without building the topic.
+            ///
+            /// # Errors
+            ///
+            /// A [`TopicError`](#rt::TopicError) naming the segment at fault.
+            pub fn of_topic(topic: &str) -> ::core::result::Result<Self, #rt::TopicError> {
+                TopicRef::parse(topic).map(|topic| topic.channel())
             }
         }
 
-        impl fmt::Display for Channel {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.key())
+        impl ::core::fmt::Display for Channel {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.address())
             }
         }
 
-        /// Every basic-ingest rule name, sorted.
-        pub const INGEST_RULES: &[&str] = &[ #( #all_rules ),* ];
+        #all_rules
     }
 }
 
-/// The format string and arguments that write a channel's plain topic.
-fn format_parts(channel: &Channel) -> (String, Vec<proc_macro2::Ident>) {
-    let mut text = String::new();
-    let mut args = Vec::new();
-    for (index, segment) in channel.segments.iter().enumerate() {
-        if index > 0 {
-            text.push('/');
+// ----- topics ----------------------------------------------------------------------
+
+/// A match pattern for a channel's variant, binding its parameters by field name.
+fn pattern(owner: &TokenStream, channel: &Channel, bind: bool) -> TokenStream {
+    let variant = ident(&channel.variant);
+    if channel.params.is_empty() {
+        return quote!(#owner::#variant);
+    }
+    if !bind {
+        return quote!(#owner::#variant { .. });
+    }
+    let fields = channel.params.iter().map(|param| ident(&param.field));
+    quote!(#owner::#variant { #( #fields ),* })
+}
+
+/// The statements that write a channel's topic with `f`, the parameter values bound
+/// by field name and turned into `&str` by `text`.
+fn write_topic(channel: &Channel, text: &dyn Fn(&Parameter) -> TokenStream) -> TokenStream {
+    let mut statements = Vec::new();
+    let mut pending = String::new();
+    let flush = |pending: &mut String, statements: &mut Vec<TokenStream>| {
+        if !pending.is_empty() {
+            let literal = std::mem::take(pending);
+            statements.push(quote!(f.write_str(#literal)?;));
         }
+    };
+    for (index, segment) in channel.segments.iter().enumerate() {
+        let separator = if index > 0 { "/" } else { "" };
         match segment {
             Segment::Literal(literal) => {
-                text.push_str(&literal.replace('{', "{{").replace('}', "}}"))
+                pending.push_str(separator);
+                pending.push_str(literal);
             }
-            Segment::Param(param) => {
-                let arg = format_ident!("p{}", param);
-                text.push_str(&format!("{{{arg}}}"));
-                args.push(arg);
+            Segment::Param {
+                prefix,
+                param,
+                suffix,
+            } => {
+                pending.push_str(separator);
+                pending.push_str(prefix);
+                flush(&mut pending, &mut statements);
+                if let Some(param) = channel.params.get(*param) {
+                    let value = text(param);
+                    statements.push(quote!(f.write_str(#value)?;));
+                }
+                pending.push_str(suffix);
+            }
+            Segment::Rest(param) => {
+                flush(&mut pending, &mut statements);
+                if let Some(param) = channel.params.get(*param) {
+                    let value = text(param);
+                    statements.push(quote! {
+                        let rest: &str = #value;
+                        if !rest.is_empty() {
+                            f.write_str(#separator)?;
+                            f.write_str(rest)?;
+                        }
+                    });
+                }
             }
         }
     }
-    (text, args)
+    flush(&mut pending, &mut statements);
+    quote! { #( #statements )* ::core::result::Result::Ok(()) }
 }
 
-fn emit_topic(model: &Model) -> TokenStream {
+/// Accessors for parameters: the value when every channel has the parameter with the
+/// same type, else an `Option`.
+fn accessors(
+    ctx: &Ctx<'_>,
+    owner: &TokenStream,
+    ty: &dyn Fn(&Parameter) -> TokenStream,
+    by_ref: bool,
+) -> TokenStream {
+    let model = ctx.model;
+    let mut seen: BTreeMap<String, (usize, String)> = BTreeMap::new();
+    let mut order = Vec::new();
+    for (index, channel) in model.channels.iter().enumerate() {
+        for (p, param) in channel.params.iter().enumerate() {
+            let key = ty(param).to_string();
+            match seen.get(&param.field) {
+                None => {
+                    seen.insert(param.field.clone(), (index, key));
+                    order.push((index, p));
+                }
+                Some((_, known)) if *known != key => {
+                    // Two types for one field name: no accessor.
+                    seen.insert(param.field.clone(), (usize::MAX, String::new()));
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    let methods = order.into_iter().filter_map(|(index, p)| {
+        let param = model.channels.get(index)?.params.get(p)?;
+        if seen.get(&param.field).is_some_and(|(i, _)| *i == usize::MAX) {
+            return None;
+        }
+        let field = ident(&param.field);
+        let param_ty = ty(param);
+        let holders: Vec<&Channel> = model
+            .channels
+            .iter()
+            .filter(|c| c.params.iter().any(|q| q.field == param.field))
+            .collect();
+        let everywhere = holders.len() == model.channels.len();
+        let patterns = holders.iter().map(|c| {
+            let variant = ident(&c.variant);
+            quote!(#owner::#variant { #field, .. })
+        });
+        let returned = if by_ref { quote!(&#param_ty) } else { quote!(#param_ty) };
+        let value = if by_ref { quote!(#field) } else { quote!(*#field) };
+        let text = format!(" The `{{{}}}` segment.", param.name);
+        Some(if everywhere {
+            quote! {
+                #[doc = #text]
+                pub fn #field(&self) -> #returned {
+                    match self { #( #patterns )|* => #value }
+                }
+            }
+        } else {
+            quote! {
+                #[doc = #text]
+                #[doc = ""]
+                #[doc = " `None` for the channels that have no such segment."]
+                pub fn #field(&self) -> ::core::option::Option<#returned> {
+                    match self {
+                        #( #patterns )|* => ::core::option::Option::Some(#value),
+                        #[allow(unreachable_patterns)]
+                        _ => ::core::option::Option::None,
+                    }
+                }
+            }
+        })
+    });
+    quote! { #( #methods )* }
+}
+
+fn emit_topic(ctx: &Ctx<'_>) -> TokenStream {
+    let rt = &ctx.rt;
+    let model = ctx.model;
+    let owner = quote!(Self);
     let definitions = model.channels.iter().map(|channel| {
         let variant = ident(&channel.variant);
         let docs = channel_doc(channel);
+        if channel.params.is_empty() {
+            return quote! { #docs #variant, };
+        }
         let fields = channel.params.iter().map(|param| {
             let field = ident(&param.field);
-            let ty = ident(&param.rust_type);
+            let ty = owned_type(ctx, param);
             let docs = doc_or(
                 param.description.as_deref(),
                 &format!("The `{{{}}}` segment.", param.name),
             );
-            quote! { #docs #field: crate::#ty, }
+            quote! { #docs #field: #ty, }
         });
-        if channel.params.is_empty() {
-            quote! { #docs #variant, }
-        } else {
-            quote! { #docs #variant { #( #fields )* }, }
-        }
+        quote! { #docs #variant { #( #fields )* }, }
     });
     let channel_arms = model.channels.iter().map(|channel| {
         let variant = ident(&channel.variant);
-        let pattern = pattern(channel, false);
+        let pattern = pattern(&owner, channel, false);
         quote! { #pattern => Channel::#variant, }
     });
     let display_arms = model.channels.iter().map(|channel| {
-        let pattern = pattern(channel, true);
-        let (text, _) = format_parts(channel);
-        quote! { #pattern => write!(f, #text), }
+        let pattern = pattern(&owner, channel, true);
+        let body = write_topic(channel, &|param| {
+            let field = ident(&param.field);
+            match param.ty {
+                ParamTypeRef::AnySegment | ParamTypeRef::AnyLevels => quote!(#field.as_str()),
+                _ => quote!(#rt::TopicParam::as_segment(#field)),
+            }
+        });
+        quote! { #pattern => { #body } }
     });
-    let accessors = emit_accessors(model);
+    let to_ref_arms = model.channels.iter().map(|channel| {
+        let pattern = pattern(&owner, channel, true);
+        let variant = ident(&channel.variant);
+        let fields = channel.params.iter().map(|param| {
+            let field = ident(&param.field);
+            if is_enum(model, param) {
+                quote!(#field: *#field)
+            } else {
+                match param.ty {
+                    ParamTypeRef::AnySegment | ParamTypeRef::AnyLevels => {
+                        quote!(#field: #field.as_str())
+                    }
+                    _ => quote!(#field: #rt::TopicParam::as_segment(#field)),
+                }
+            }
+        });
+        if channel.params.is_empty() {
+            quote! { #pattern => TopicRef::#variant, }
+        } else {
+            quote! { #pattern => TopicRef::#variant { #( #fields ),* }, }
+        }
+    });
+    let accessors = accessors(ctx, &owner, &|param| owned_type(ctx, param), true);
+    let ingest = model.has_ingest().then(|| {
+        quote! {
+            /// Parses a topic in either form, and says which.
+            ///
+            /// # Errors
+            ///
+            /// As [`Topic::parse`].
+            pub fn parse_form(topic: &str) -> ::core::result::Result<(Self, #rt::TopicForm), #rt::TopicError> {
+                TopicRef::parse_form(topic).map(|(parsed, form)| (parsed.to_topic(), form))
+            }
+
+            /// The basic-ingest form (`$aws/rules/<rule>/...`), if the channel has one.
+            pub fn ingest(&self) -> ::core::option::Option<#rt::String> {
+                let rule = self.channel().ingest_rule()?;
+                ::core::option::Option::Some(#rt::format!("{}{rule}/{self}", #rt::INGEST_PREFIX))
+            }
+
+            /// The topic in `form`; `None` for the ingest form of a channel without one.
+            pub fn to_string_in(&self, form: #rt::TopicForm) -> ::core::option::Option<#rt::String> {
+                match form {
+                    #rt::TopicForm::Plain => ::core::option::Option::Some(#rt::ToString::to_string(self)),
+                    #rt::TopicForm::Ingest => self.ingest(),
+                }
+            }
+        }
+    });
+    let forms = if model.has_ingest() {
+        " Either form (plain or basic-ingest) is accepted; [`Topic::parse_form`] also says which."
+    } else {
+        ""
+    };
+    let parse_doc = format!(" Parses a topic.{forms}");
+    let match_self = |arms: Vec<TokenStream>| {
+        if model.channels.is_empty() {
+            quote!(match *self {})
+        } else {
+            quote!(match self { #( #arms )* })
+        }
+    };
+    let channel_match = match_self(channel_arms.collect());
+    let display_match = match_self(display_arms.collect());
+    let to_ref_match = match_self(to_ref_arms.collect());
     quote! {
-        /// A topic of the protocol: a channel with its parameters.
+        /// A topic of the document: a channel with its parameters.
         ///
-        /// [`Display`](fmt::Display) writes the plain form; [`Topic::ingest`] the
-        /// basic-ingest form. [`Topic::parse`] reads both.
+        /// [`Display`](::core::fmt::Display) writes it; [`Topic::parse`] reads it.
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub enum Topic { #( #definitions )* }
 
         impl Topic {
-            /// The kind of channel.
+            #[doc = #parse_doc]
+            ///
+            /// # Errors
+            ///
+            /// A [`TopicError`](#rt::TopicError) naming the segment at fault.
+            pub fn parse(topic: &str) -> ::core::result::Result<Self, #rt::TopicError> {
+                TopicRef::parse(topic).map(|parsed| parsed.to_topic())
+            }
+
+            /// The channel.
             pub fn channel(&self) -> Channel {
-                match self { #( #channel_arms )* }
+                #channel_match
             }
 
-            /// Who publishes on this topic.
-            pub fn direction(&self) -> Direction {
-                self.channel().direction()
-            }
-
-            /// The QoS of publishes on this topic.
-            pub fn qos(&self) -> Qos {
+            /// The MQTT QoS of publishes on this topic.
+            pub fn qos(&self) -> #rt::Qos {
                 self.channel().qos()
             }
 
-            /// The basic-ingest form (`$aws/rules/<rule>/...`), if the channel has one.
-            pub fn ingest(&self) -> Option<String> {
-                let rule = self.channel().ingest_rule()?;
-                Some(format!("{INGEST_PREFIX}{rule}/{self}"))
-            }
-
-            /// The topic in `form`; `None` for the ingest form of a channel without one.
-            pub fn to_string_in(&self, form: TopicForm) -> Option<String> {
-                match form {
-                    TopicForm::Plain => Some(self.to_string()),
-                    TopicForm::Ingest => self.ingest(),
-                }
+            /// The topic, borrowed.
+            pub fn to_ref(&self) -> TopicRef<'_> {
+                #to_ref_match
             }
 
             #accessors
+            #ingest
         }
 
-        impl fmt::Display for Topic {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                match self { #( #display_arms )* }
+        impl ::core::fmt::Display for Topic {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                #display_match
             }
         }
 
-        impl std::str::FromStr for Topic {
-            type Err = crate::TopicError;
+        impl ::core::str::FromStr for Topic {
+            type Err = #rt::TopicError;
 
-            /// Parses either form; see [`Topic::parse`].
-            fn from_str(topic: &str) -> Result<Self, Self::Err> {
-                Self::parse(topic).map(|(topic, _)| topic)
+            fn from_str(topic: &str) -> ::core::result::Result<Self, Self::Err> {
+                Self::parse(topic)
             }
         }
     }
 }
 
-/// A match pattern for a channel's variant, binding its parameters as `p0`, `p1`...
-/// (or ignoring them).
-fn pattern(channel: &Channel, bind: bool) -> TokenStream {
-    let variant = ident(&channel.variant);
-    if channel.params.is_empty() {
-        return quote!(Self::#variant);
-    }
-    if !bind {
-        return quote!(Self::#variant { .. });
-    }
-    let fields = channel.params.iter().enumerate().map(|(index, param)| {
-        let field = ident(&param.field);
-        let binding = format_ident!("p{}", index);
-        quote!(#field: #binding)
+fn emit_topic_ref(ctx: &Ctx<'_>) -> TokenStream {
+    let rt = &ctx.rt;
+    let model = ctx.model;
+    let owner = quote!(Self);
+    let definitions = model.channels.iter().map(|channel| {
+        let variant = ident(&channel.variant);
+        let text = format!(" `{}`.", channel.address);
+        if channel.params.is_empty() {
+            return quote! { #[doc = #text] #variant, };
+        }
+        let fields = channel.params.iter().map(|param| {
+            let field = ident(&param.field);
+            let ty = borrowed_type(ctx, param);
+            let text = format!(" The `{{{}}}` segment.", param.name);
+            quote! { #[doc = #text] #field: #ty, }
+        });
+        quote! { #[doc = #text] #variant { #( #fields )* }, }
     });
-    quote!(Self::#variant { #( #fields ),* })
-}
-
-/// Accessors for parameters: `&T` when every channel has the parameter, else
-/// `Option<&T>`.
-fn emit_accessors(model: &Model) -> TokenStream {
-    let mut names: Vec<(&str, &str, &str)> = Vec::new();
-    for channel in &model.channels {
-        for param in &channel.params {
-            if !names.iter().any(|(name, _, _)| *name == param.name) {
-                names.push((&param.name, &param.field, &param.rust_type));
+    let channel_arms: Vec<_> = model
+        .channels
+        .iter()
+        .map(|channel| {
+            let variant = ident(&channel.variant);
+            let pattern = pattern(&owner, channel, false);
+            quote! { #pattern => Channel::#variant, }
+        })
+        .collect();
+    let display_arms: Vec<_> = model
+        .channels
+        .iter()
+        .map(|channel| {
+            let pattern = pattern(&owner, channel, true);
+            let body = write_topic(channel, &|param| {
+                let field = ident(&param.field);
+                if is_enum(model, param) {
+                    quote!(#field.as_str())
+                } else {
+                    quote!(#field)
+                }
+            });
+            quote! { #pattern => { #body } }
+        })
+        .collect();
+    let to_topic_arms: Vec<_> = model
+        .channels
+        .iter()
+        .map(|channel| {
+            let pattern = pattern(&owner, channel, true);
+            let variant = ident(&channel.variant);
+            let fields = channel.params.iter().map(|param| {
+                let field = ident(&param.field);
+                if is_enum(model, param) {
+                    return quote!(#field: *#field);
+                }
+                match &param.ty {
+                    ParamTypeRef::AnySegment | ParamTypeRef::AnyLevels => {
+                        quote!(#field: #rt::ToOwned::to_owned(*#field))
+                    }
+                    _ => {
+                        let ty = owned_type(ctx, param);
+                        quote!(#field: <#ty as #rt::TopicParam>::from_checked(#field))
+                    }
+                }
+            });
+            if channel.params.is_empty() {
+                quote! { #pattern => Topic::#variant, }
+            } else {
+                quote! { #pattern => Topic::#variant { #( #fields ),* }, }
+            }
+        })
+        .collect();
+    let accessors = accessors(ctx, &owner, &|param| borrowed_type(ctx, param), false);
+    let ingest = model.has_ingest().then(|| {
+        quote! {
+            /// Parses a topic in either form, and says which.
+            ///
+            /// # Errors
+            ///
+            /// As [`TopicRef::parse`].
+            pub fn parse_form(topic: &'a str) -> ::core::result::Result<(Self, #rt::TopicForm), #rt::TopicError> {
+                classify(topic).map_err(|miss| miss.into_error(topic))
             }
         }
-    }
-    let accessors = names.into_iter().map(|(name, field, rust_type)| {
-        let field_ident = ident(field);
-        let ty = ident(rust_type);
-        let everywhere = model
-            .channels
-            .iter()
-            .all(|channel| channel.params.iter().any(|param| param.name == name));
-        let arms = model.channels.iter().map(|channel| {
-            let variant = ident(&channel.variant);
-            let has = channel.params.iter().any(|param| param.name == name);
-            match (has, everywhere) {
-                (true, true) => quote!(Self::#variant { #field_ident, .. } => #field_ident,),
-                (true, false) => quote!(Self::#variant { #field_ident, .. } => Some(#field_ident),),
-                (false, _) => {
-                    let pattern = pattern(channel, false);
-                    quote!(#pattern => None,)
-                }
+    });
+    let parse_body = if model.has_ingest() {
+        quote!(classify(topic).map(|(parsed, _)| parsed).map_err(|miss| miss.into_error(topic)))
+    } else {
+        quote!(classify(topic).map_err(|miss| miss.into_error(topic)))
+    };
+    let lifetime_use = model
+        .channels
+        .iter()
+        .all(|channel| channel.params.iter().all(|param| is_enum(model, param)))
+        .then(|| {
+            quote! {
+                #[doc(hidden)]
+                #[allow(dead_code)]
+                __Borrowed(::core::marker::PhantomData<&'a str>, ::core::convert::Infallible),
             }
         });
-        if everywhere {
-            let text = format!(" The `{{{name}}}` segment.");
-            quote! {
-                #[doc = #text]
-                pub fn #field_ident(&self) -> &crate::#ty {
-                    match self { #( #arms )* }
-                }
+    let hidden_arm = lifetime_use.as_ref().map(|_| quote!(Self::__Borrowed(_, never) => match *never {},));
+    let channel_match = quote!(match self { #( #channel_arms )* #hidden_arm });
+    let display_match = quote!(match self { #( #display_arms )* #hidden_arm });
+    let to_topic_match = quote!(match self { #( #to_topic_arms )* #hidden_arm });
+    quote! {
+        /// A topic of the document borrowed from the topic string: the segments of its
+        /// parameters are `&str` slices of the input (checked by the same rules as the
+        /// owned types), so parsing allocates nothing.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum TopicRef<'a> { #( #definitions )* #lifetime_use }
+
+        impl<'a> TopicRef<'a> {
+            /// Parses a topic without allocating.
+            ///
+            /// # Errors
+            ///
+            /// A [`TopicError`](#rt::TopicError) naming the segment at fault.
+            pub fn parse(topic: &'a str) -> ::core::result::Result<Self, #rt::TopicError> {
+                #parse_body
             }
-        } else {
-            let text = format!(" The `{{{name}}}` segment, for the channels that have one.");
-            quote! {
-                #[doc = #text]
-                pub fn #field_ident(&self) -> Option<&crate::#ty> {
-                    match self { #( #arms )* }
+
+            /// The channel.
+            pub fn channel(&self) -> Channel {
+                #channel_match
+            }
+
+            /// The owned topic.
+            pub fn to_topic(&self) -> Topic {
+                #to_topic_match
+            }
+
+            #accessors
+            #ingest
+        }
+
+        impl ::core::fmt::Display for TopicRef<'_> {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                #display_match
+            }
+        }
+    }
+}
+
+// ----- the parser ------------------------------------------------------------------
+
+/// A trie of channel addresses over segments.
+#[derive(Default)]
+struct Node {
+    /// Literal children, tried first, in insertion order.
+    literals: Vec<(String, Node)>,
+    /// Parameter children: (prefix, suffix, type key, capture index, child).
+    params: Vec<(String, String, String, usize, Node)>,
+    /// A `#` wildcard here: (channel, capture index).
+    rest: Option<(usize, usize)>,
+    /// The channel whose address ends here.
+    terminal: Option<usize>,
+}
+
+fn build_trie(ctx: &Ctx<'_>) -> Node {
+    let mut root = Node::default();
+    for (index, channel) in ctx.model.channels.iter().enumerate() {
+        let mut node = &mut root;
+        for segment in &channel.segments {
+            node = match segment {
+                Segment::Literal(text) => {
+                    let position = node.literals.iter().position(|(known, _)| known == text);
+                    let position = position.unwrap_or_else(|| {
+                        node.literals.push((text.clone(), Node::default()));
+                        node.literals.len() - 1
+                    });
+                    &mut node.literals[position].1
+                }
+                Segment::Param {
+                    prefix,
+                    param,
+                    suffix,
+                } => {
+                    let key = channel
+                        .params
+                        .get(*param)
+                        .map(|p| owned_type(ctx, p).to_string())
+                        .unwrap_or_default();
+                    let position = node.params.iter().position(|(p, s, k, i, _)| {
+                        p == prefix && s == suffix && *k == key && i == param
+                    });
+                    let position = position.unwrap_or_else(|| {
+                        node.params.push((
+                            prefix.clone(),
+                            suffix.clone(),
+                            key.clone(),
+                            *param,
+                            Node::default(),
+                        ));
+                        node.params.len() - 1
+                    });
+                    &mut node.params[position].4
+                }
+                Segment::Rest(param) => {
+                    if node.rest.is_none() {
+                        node.rest = Some((index, *param));
+                    }
+                    break;
+                }
+            };
+        }
+        if !matches!(channel.segments.last(), Some(Segment::Rest(_))) && node.terminal.is_none() {
+            node.terminal = Some(index);
+        }
+    }
+    // Longer prefixes and suffixes first, so `params-{g}` is tried before `{g}`.
+    fn order(node: &mut Node) {
+        node.params
+            .sort_by_key(|(prefix, suffix, ..)| std::cmp::Reverse(prefix.len() + suffix.len()));
+        for (_, child) in &mut node.literals {
+            order(child);
+        }
+        for (.., child) in &mut node.params {
+            order(child);
+        }
+    }
+    order(&mut root);
+    root
+}
+
+fn emit_parser(ctx: &Ctx<'_>) -> TokenStream {
+    let rt = &ctx.rt;
+    let model = ctx.model;
+    let captures = model
+        .channels
+        .iter()
+        .map(|channel| channel.params.len())
+        .max()
+        .unwrap_or(0);
+    let capture_count = Literal::usize_unsuffixed(captures);
+    let root = build_trie(ctx);
+    let mut functions = Vec::new();
+    let mut next_id = 0;
+    emit_node(ctx, &root, 0, false, &mut next_id, &mut functions);
+    let ingest = if model.has_ingest() {
+        quote! {
+            /// Classifies a topic in either form.
+            fn classify(topic: &str) -> ::core::result::Result<(TopicRef<'_>, #rt::TopicForm), #rt::topic::Miss> {
+                let ::core::option::Option::Some(split) = #rt::topic::split_ingest(topic) else {
+                    return classify_plain(topic).map(|parsed| (parsed, #rt::TopicForm::Plain));
+                };
+                let (rule, plain) = split?;
+                if !INGEST_RULES.contains(&rule) {
+                    return ::core::result::Result::Err(#rt::topic::Miss::new(
+                        2,
+                        #rt::TopicErrorReason::unknown_rule(rule),
+                    ));
+                }
+                let parsed = classify_plain(plain).map_err(|miss| miss.shifted(3))?;
+                match parsed.channel().ingest_rule() {
+                    ::core::option::Option::Some(expected) if expected == rule => {
+                        ::core::result::Result::Ok((parsed, #rt::TopicForm::Ingest))
+                    }
+                    ::core::option::Option::Some(expected) => ::core::result::Result::Err(#rt::topic::Miss::new(
+                        2,
+                        #rt::TopicErrorReason::RuleMismatch { expected },
+                    )),
+                    ::core::option::Option::None => ::core::result::Result::Err(#rt::topic::Miss::new(
+                        2,
+                        #rt::TopicErrorReason::NotIngestible,
+                    )),
                 }
             }
         }
+    } else {
+        quote! {
+            /// Classifies a topic.
+            fn classify(topic: &str) -> ::core::result::Result<TopicRef<'_>, #rt::topic::Miss> {
+                classify_plain(topic)
+            }
+        }
+    };
+    quote! {
+        /// The captured parameter segments of a topic being parsed.
+        type Captures<'a> = [&'a str; #capture_count];
+
+        #ingest
+
+        /// Classifies a topic in the plain form (the channel address).
+        fn classify_plain(topic: &str) -> ::core::result::Result<TopicRef<'_>, #rt::topic::Miss> {
+            let mut captures: Captures<'_> = [""; #capture_count];
+            node_0(::core::option::Option::Some(topic), &mut captures)
+        }
+
+        #( #functions )*
+    }
+}
+
+/// Emits the function of `node`, whose next segment is at index `depth`; returns its
+/// name.
+fn emit_node(
+    ctx: &Ctx<'_>,
+    node: &Node,
+    depth: usize,
+    after_param: bool,
+    next_id: &mut usize,
+    functions: &mut Vec<TokenStream>,
+) -> proc_macro2::Ident {
+    let rt = &ctx.rt;
+    let name = format_ident!("node_{}", *next_id);
+    *next_id += 1;
+    let depth_lit = Literal::usize_unsuffixed(depth);
+    let miss_reason = if after_param {
+        quote!(#rt::TopicErrorReason::UnknownSuffix)
+    } else {
+        quote!(#rt::TopicErrorReason::UnknownPrefix)
+    };
+    let at_end = match (node.terminal, node.rest) {
+        (Some(channel), _) => build(ctx, channel, None),
+        (None, Some((channel, capture))) => build(ctx, channel, Some((capture, quote!("")))),
+        (None, None) => quote! {
+            ::core::result::Result::Err(#rt::topic::Miss::new(#depth_lit, #rt::TopicErrorReason::MissingSegment))
+        },
+    };
+    let literal_arms: Vec<TokenStream> = node
+        .literals
+        .iter()
+        .map(|(text, child)| {
+            let child = emit_node(ctx, child, depth + 1, after_param, next_id, functions);
+            quote! {
+                #text => match #child(next, captures) {
+                    ::core::result::Result::Ok(topic) => return ::core::result::Result::Ok(topic),
+                    ::core::result::Result::Err(deeper) => miss = miss.or(deeper),
+                },
+            }
+        })
+        .collect();
+    let literal_match = (!literal_arms.is_empty()).then(|| {
+        quote! {
+            match segment {
+                #( #literal_arms )*
+                _ => {}
+            }
+        }
     });
-    quote! { #( #accessors )* }
-}
-
-// ----- the parser ----------------------------------------------------------------------
-
-/// A trie node over address segments.
-#[derive(Default)]
-struct Node {
-    /// The channel whose address ends here.
-    terminal: Option<usize>,
-    /// Literal children, in spec order.
-    literals: Vec<(String, Node)>,
-    /// The parameter child.
-    param: Option<Box<Node>>,
-}
-
-impl Node {
-    fn insert(&mut self, segments: &[Segment], channel: usize) -> Result<(), usize> {
-        let Some((first, rest)) = segments.split_first() else {
-            return match self.terminal {
-                Some(existing) => Err(existing),
-                None => {
-                    self.terminal = Some(channel);
-                    Ok(())
-                }
+    let param_attempts: Vec<TokenStream> = node
+        .params
+        .iter()
+        .map(|(prefix, suffix, _, capture, child)| {
+            let child = emit_node(ctx, child, depth + 1, true, next_id, functions);
+            let check = check_tokens(ctx, node, *capture, prefix, suffix);
+            let capture = Literal::usize_unsuffixed(*capture);
+            let value = if prefix.is_empty() && suffix.is_empty() {
+                quote!(::core::option::Option::Some(segment))
+            } else {
+                quote!(#rt::topic::strip(segment, #prefix, #suffix))
             };
-        };
-        let child = match first {
-            Segment::Literal(literal) => {
-                match self.literals.iter().position(|(text, _)| text == literal) {
-                    Some(index) => &mut self.literals[index].1,
-                    None => {
-                        self.literals.push((literal.clone(), Node::default()));
-                        let last = self.literals.len() - 1;
-                        &mut self.literals[last].1
+            quote! {
+                if let ::core::option::Option::Some(value) = #value {
+                    match #check(value, #depth_lit) {
+                        ::core::result::Result::Ok(()) => {
+                            captures[#capture] = value;
+                            match #child(next, captures) {
+                                ::core::result::Result::Ok(topic) => return ::core::result::Result::Ok(topic),
+                                ::core::result::Result::Err(deeper) => miss = miss.or(deeper),
+                            }
+                        }
+                        // At this segment, why the parameter failed says more than
+                        // that nothing matched.
+                        ::core::result::Result::Err(bad) => miss = bad.or(miss),
                     }
                 }
             }
-            Segment::Param(_) => self.param.get_or_insert_with(Box::default),
-        };
-        child.insert(rest, channel)
-    }
-}
-
-/// Builds the trie of the channels' addresses; two channels with the same address
-/// shape are reported by index.
-fn trie(model: &Model) -> Result<Node, (usize, usize)> {
-    let mut root = Node::default();
-    for (index, channel) in model.channels.iter().enumerate() {
-        root.insert(&channel.segments, index)
-            .map_err(|existing| (existing, index))?;
-    }
-    Ok(root)
-}
-
-/// Checks that no two channels have the same address shape (which the parser could
-/// not tell apart).
-pub fn check_addresses(model: &Model) -> crate::error::Result<()> {
-    match trie(model) {
-        Ok(_) => Ok(()),
-        Err((first, second)) => {
-            let first = &model.channels[first];
-            let second = &model.channels[second];
-            Err(crate::error::Error::unsupported(
-                &second.at.join("address"),
-                format!(
-                    "the address `{}` cannot be told apart from `{}` of {}",
-                    second.address, first.address, first.at
-                ),
-            ))
+        })
+        .collect();
+    let rest_attempt = node.rest.map(|(channel, capture)| {
+        let built = build(ctx, channel, Some((capture, quote!(rest))));
+        quote! {
+            match #rt::topic::check_levels(rest) {
+                ::core::result::Result::Ok(()) => return #built,
+                ::core::result::Result::Err(bad) => {
+                    miss = #rt::topic::Miss::new(#depth_lit, #rt::TopicErrorReason::InvalidId(bad)).or(miss);
+                }
+            }
         }
-    }
-}
-
-fn emit_parser(model: &Model) -> TokenStream {
-    let (body, classify_body) = match trie(model) {
-        Ok(root) => (
-            node_code(model, &root, 0, false, Mode::Build),
-            node_code(model, &root, 0, false, Mode::Classify),
-        ),
-        // Unreachable: `check_addresses` runs before emitting.
-        Err(_) => {
-            let unknown = quote!(Err(error(
-                topic,
-                base,
-                crate::TopicErrorReason::UnknownPrefix
-            )));
-            (unknown.clone(), unknown)
-        }
+    });
+    let uses_split = literal_match.is_some() || !param_attempts.is_empty();
+    let split = uses_split.then(|| quote!(let (segment, next) = #rt::topic::split(rest);));
+    let captures_name = if uses_split || node.rest.is_some() || node.terminal.is_some() {
+        quote!(captures)
+    } else {
+        quote!(_captures)
     };
-    quote! {
-        impl Topic {
-            /// Parses a topic in either form and says which form it was.
-            ///
-            /// Accepts `node/<node_id>/...` (and the other plain addresses of the spec)
-            /// and `$aws/rules/<rule>/<plain topic>`, where the rule must be the
-            /// channel's own. A group id that equals a literal segment of another
-            /// channel loses to that channel: `node/<id>/params/local/init` is always
-            /// the full-snapshot channel, never a group named `init`.
-            ///
-            /// # Errors
-            ///
-            /// A [`crate::TopicError`] naming the 0-based segment at fault and why.
-            pub fn parse(topic: &str) -> Result<(Self, TopicForm), crate::TopicError> {
-                let Some(rest) = topic.strip_prefix(INGEST_PREFIX) else {
-                    return parse_plain(topic, topic, 0).map(|parsed| (parsed, TopicForm::Plain));
-                };
-                let (rule, rest) = split(rest);
-                if INGEST_RULES.binary_search(&rule).is_err() {
-                    return Err(error(topic, 2, crate::TopicErrorReason::UnknownRule(rule.to_owned())));
-                }
-                let Some(rest) = rest else {
-                    return Err(error(topic, 3, crate::TopicErrorReason::MissingSegment));
-                };
-                let parsed = parse_plain(topic, rest, 3)?;
-                match parsed.channel().ingest_rule() {
-                    Some(expected) if expected == rule => Ok((parsed, TopicForm::Ingest)),
-                    Some(expected) => Err(error(topic, 2, crate::TopicErrorReason::RuleMismatch { expected })),
-                    None => Err(error(topic, 2, crate::TopicErrorReason::NotIngestible)),
-                }
-            }
-        }
-
-        impl Channel {
-            /// The channel of a topic in either form, and the form, without allocating:
-            /// the same grammar and errors as [`Topic::parse`], with each id checked in
-            /// place (non-empty, at most the spec's `x-rainmaker-max-length` bytes, no
-            /// `+`, `#` or control character). Use it to route before decoding.
-            ///
-            /// # Errors
-            ///
-            /// A [`crate::TopicError`] naming the 0-based segment at fault and why.
-            pub fn of_topic(topic: &str) -> Result<(Self, TopicForm), crate::TopicError> {
-                let Some(rest) = topic.strip_prefix(INGEST_PREFIX) else {
-                    return classify_plain(topic, topic, 0).map(|channel| (channel, TopicForm::Plain));
-                };
-                let (rule, rest) = split(rest);
-                if INGEST_RULES.binary_search(&rule).is_err() {
-                    return Err(error(topic, 2, crate::TopicErrorReason::UnknownRule(rule.to_owned())));
-                }
-                let Some(rest) = rest else {
-                    return Err(error(topic, 3, crate::TopicErrorReason::MissingSegment));
-                };
-                let channel = classify_plain(topic, rest, 3)?;
-                match channel.ingest_rule() {
-                    Some(expected) if expected == rule => Ok((channel, TopicForm::Ingest)),
-                    Some(expected) => Err(error(topic, 2, crate::TopicErrorReason::RuleMismatch { expected })),
-                    None => Err(error(topic, 2, crate::TopicErrorReason::NotIngestible)),
-                }
-            }
-        }
-
-        /// Classifies the plain form `text`, which starts at segment `base` of `topic`.
-        fn classify_plain(topic: &str, text: &str, base: usize) -> Result<Channel, crate::TopicError> {
-            let rest = Some(text);
-            #classify_body
-        }
-
-        /// Checks an id segment in place.
-        fn check_id(topic: &str, segment: usize, id: &str, max: usize) -> Result<(), crate::TopicError> {
-            let reason = if id.is_empty() {
-                crate::IdError::Empty
-            } else if id.len() > max {
-                crate::IdError::TooLong { len: id.len(), max }
-            } else if let Some((offset, found)) = id
-                .char_indices()
-                .find(|&(_, c)| matches!(c, '+' | '#') || c.is_control())
-            {
-                crate::IdError::ForbiddenChar { found, offset }
-            } else {
-                return Ok(());
-            };
-            Err(error(topic, segment, crate::TopicErrorReason::InvalidId(reason)))
-        }
-
-        /// Splits off the first `/`-separated segment.
+    let rest_name = if uses_split || node.rest.is_some() {
+        quote!(rest)
+    } else {
+        quote!(_rest)
+    };
+    let mutable = if literal_arms.is_empty() && param_attempts.is_empty() && rest_attempt.is_none() {
+        TokenStream::new()
+    } else {
+        quote!(mut)
+    };
+    functions.push(quote! {
         #[inline]
-        fn split(text: &str) -> (&str, Option<&str>) {
-            match text.bytes().position(|byte| byte == b'/') {
-                Some(slash) => (&text[..slash], Some(&text[slash + 1..])),
-                None => (text, None),
-            }
+        #[allow(unused_variables, clippy::needless_return)]
+        fn #name<'a>(
+            rest: ::core::option::Option<&'a str>,
+            #captures_name: &mut Captures<'a>,
+        ) -> ::core::result::Result<TopicRef<'a>, #rt::topic::Miss> {
+            let ::core::option::Option::Some(#rest_name) = rest else {
+                return #at_end;
+            };
+            let #mutable miss = #rt::topic::Miss::new(#depth_lit, #miss_reason);
+            #split
+            #literal_match
+            #( #param_attempts )*
+            #rest_attempt
+            ::core::result::Result::Err(miss)
         }
-
-        #[cold]
-        fn error(topic: &str, segment: usize, reason: crate::TopicErrorReason) -> crate::TopicError {
-            crate::TopicError::new(topic, segment, reason)
-        }
-
-        /// Parses the plain form `text`, which starts at segment `base` of `topic`.
-        fn parse_plain(topic: &str, text: &str, base: usize) -> Result<Topic, crate::TopicError> {
-            let rest = Some(text);
-            #body
-        }
-    }
+    });
+    name
 }
 
-/// What the parser builds when a channel's address matches.
-#[derive(Clone, Copy)]
-enum Mode {
-    /// The typed `Topic`, with owned ids.
-    Build,
-    /// Only the `Channel`, with the ids checked in place (no allocation).
-    Classify,
-}
-
-/// The code matching the segments below `node`, at segment `depth` of the plain form;
-/// `rest` holds the text from that segment on (`None` once the topic has ended).
-/// `params_seen` says whether a parameter came before (which decides between
-/// `UnknownPrefix` and `UnknownSuffix`).
-fn node_code(
-    model: &Model,
+/// The check function of the parameter captured at `capture` below `node`.
+fn check_tokens(
+    ctx: &Ctx<'_>,
     node: &Node,
-    depth: usize,
-    params_seen: bool,
-    mode: Mode,
+    capture: usize,
+    prefix: &str,
+    suffix: &str,
 ) -> TokenStream {
-    let at = segment_expr(depth);
-    let on_end = match (node.terminal, mode) {
-        (Some(channel), Mode::Build) => build_topic(model, channel),
-        (Some(channel), Mode::Classify) => classify_channel(model, channel),
-        (None, _) => quote!(Err(error(topic, #at, crate::TopicErrorReason::MissingSegment))),
-    };
-    let unknown = if params_seen {
-        quote!(crate::TopicErrorReason::UnknownSuffix)
-    } else {
-        quote!(crate::TopicErrorReason::UnknownPrefix)
-    };
-    let param_code = node.param.as_ref().map(|child| {
-        let binding = format_ident!("s{}", depth);
-        let inner = node_code(model, child, depth + 1, true, mode);
-        quote! {{ let #binding = segment; #inner }}
-    });
-    let fallback = match &param_code {
-        Some(code) => code.clone(),
-        None => quote!(Err(error(topic, #at, #unknown))),
-    };
-    let literal_arms = node.literals.iter().map(|(literal, child)| {
-        let inner = node_code(model, child, depth + 1, params_seen, mode);
-        match &param_code {
-            Some(code) => quote! {
-                #literal => match #inner {
-                    Ok(parsed) => Ok(parsed),
-                    Err(_) => #code,
-                },
-            },
-            None => quote! { #literal => #inner, },
-        }
-    });
-    if node.literals.is_empty() && node.param.is_none() {
-        return quote! {
-            match rest {
-                None => #on_end,
-                Some(_) => Err(error(topic, #at, #unknown)),
-            }
-        };
-    }
-    if node.literals.is_empty() {
-        return quote! {
-            match rest {
-                None => #on_end,
-                Some(text) => {
-                    let (segment, rest) = split(text);
-                    #fallback
-                }
-            }
-        };
-    }
-    quote! {
-        match rest {
-            None => #on_end,
-            Some(text) => {
-                let (segment, rest) = split(text);
-                match segment {
-                    #( #literal_arms )*
-                    _ => #fallback,
-                }
-            }
-        }
-    }
-}
-
-/// The index of segment `depth` of the plain form within the whole topic.
-fn segment_expr(depth: usize) -> TokenStream {
-    if depth == 0 {
-        quote!(base)
-    } else {
-        let depth = Literal::usize_unsuffixed(depth);
-        quote!(base + #depth)
-    }
-}
-
-/// The code checking channel `index`'s captured id segments and returning the channel.
-fn classify_channel(model: &Model, index: usize) -> TokenStream {
-    let Some(channel) = model.channels.get(index) else {
-        return TokenStream::new();
-    };
-    let variant = ident(&channel.variant);
-    let checks = channel
+    let rt = &ctx.rt;
+    let key = node
         .params
         .iter()
-        .enumerate()
-        .map(|(param_index, param)| {
-            let depth = channel
-                .segments
-                .iter()
-                .position(|segment| *segment == Segment::Param(param_index))
-                .unwrap_or_default();
-            let binding = format_ident!("s{}", depth);
-            let at = segment_expr(depth);
-            let max = match param.max_length {
-                Some(max) => {
-                    let max = Literal::u64_unsuffixed(max);
-                    quote!(#max)
-                }
-                None => quote!(usize::MAX),
-            };
-            quote! { check_id(topic, #at, #binding, #max)?; }
-        });
-    quote!({ #( #checks )* Ok(Channel::#variant) })
+        .find(|(p, s, _, c, _)| *c == capture && p == prefix && s == suffix)
+        .map(|(_, _, key, ..)| key.clone())
+        .unwrap_or_default();
+    let ty: TokenStream = key.parse().unwrap_or_else(|_| quote!(#rt::String));
+    quote!(#rt::topic::check::<#ty>)
 }
 
-/// The code building channel `index`'s topic from the captured segments `s<depth>`.
-fn build_topic(model: &Model, index: usize) -> TokenStream {
-    let Some(channel) = model.channels.get(index) else {
-        return TokenStream::new();
+/// The expression that builds the `TopicRef` of `channel` from the captures (and, for
+/// a `#` wildcard, `rest` as the capture at its index).
+fn build(ctx: &Ctx<'_>, channel: usize, rest: Option<(usize, TokenStream)>) -> TokenStream {
+    let rt = &ctx.rt;
+    let Some(channel) = ctx.model.channels.get(channel) else {
+        return quote!(::core::result::Result::Err(#rt::topic::Miss::new(0, #rt::TopicErrorReason::UnknownPrefix)));
     };
     let variant = ident(&channel.variant);
     if channel.params.is_empty() {
-        return quote!(Ok(Topic::#variant));
+        return quote!(::core::result::Result::Ok(TopicRef::#variant));
     }
-    let fields = channel
-        .params
-        .iter()
-        .enumerate()
-        .map(|(param_index, param)| {
-            let field = ident(&param.field);
-            let ty = ident(&param.rust_type);
-            let depth = channel
-                .segments
-                .iter()
-                .position(|segment| *segment == Segment::Param(param_index))
-                .unwrap_or_default();
-            let binding = format_ident!("s{}", depth);
-            let at = segment_expr(depth);
+    let fields = channel.params.iter().enumerate().map(|(index, param)| {
+        let field = ident(&param.field);
+        let capture = Literal::usize_unsuffixed(index);
+        let value = match &rest {
+            Some((rest_index, rest_value)) if *rest_index == index => rest_value.clone(),
+            _ => quote!(captures[#capture]),
+        };
+        if is_enum(ctx.model, param) {
+            let ty = owned_type(ctx, param);
             quote! {
-                #field: crate::#ty::new(#binding).map_err(|id_error| {
-                    error(topic, #at, crate::TopicErrorReason::InvalidId(id_error))
-                })?,
+                #field: match #ty::known(#value) {
+                    ::core::option::Option::Some(known) => known,
+                    ::core::option::Option::None => {
+                        return ::core::result::Result::Err(#rt::topic::Miss::new(
+                            0,
+                            #rt::TopicErrorReason::InvalidId(#rt::IdError::NotListed),
+                        ));
+                    }
+                }
             }
-        });
-    quote!(Ok(Topic::#variant { #( #fields )* }))
+        } else {
+            quote!(#field: #value)
+        }
+    });
+    quote!(::core::result::Result::Ok(TopicRef::#variant { #( #fields ),* }))
 }

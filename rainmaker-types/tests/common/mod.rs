@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use rainmaker_codegen::{Pointer, Spec};
+use rainmaker_codegen::{Location, Pointer, Sources};
 use rainmaker_types::{Channel, GroupId, NodeId, Topic};
 use serde_json::Value;
 
@@ -20,12 +20,54 @@ pub fn workspace_root() -> PathBuf {
         .expect("rainmaker-types lives inside the workspace")
 }
 
+/// The spec document (one file), read through the generator's reader.
+pub struct Spec {
+    sources: Sources,
+}
+
+impl Spec {
+    /// The whole document.
+    pub fn document(&self) -> &Value {
+        self.sources.root()
+    }
+
+    /// The value at `at`, without following `$ref`s.
+    pub fn get(&self, at: &Pointer) -> Option<&Value> {
+        self.sources.get(&Location::in_root(at.clone()))
+    }
+
+    /// The value at `at` after following `$ref`s, and where it really lives.
+    pub fn resolve(&self, at: &Pointer) -> Result<(&Value, Pointer), String> {
+        self.sources
+            .resolve(&Location::in_root(at.clone()))
+            .map(|(value, at)| (value, at.pointer().clone()))
+            .map_err(|error| error.to_string())
+    }
+
+    /// Follows `value` (found at `at`) through its `$ref`s.
+    pub fn follow<'a>(&'a self, value: &'a Value, at: &Pointer) -> Result<(&'a Value, Pointer), String> {
+        self.sources
+            .follow(value, &Location::in_root(at.clone()))
+            .map(|(value, at)| (value, at.pointer().clone()))
+            .map_err(|error| error.to_string())
+    }
+
+    /// The keys of the mapping at `at`, in document order.
+    pub fn ordered_keys(&self, at: &Pointer) -> Option<Vec<String>> {
+        let at = Location::in_root(at.clone());
+        self.sources.get(&at)?.as_object()?;
+        Some(self.sources.keys(&at))
+    }
+}
+
 /// The spec, loaded once per test binary.
 pub fn spec() -> &'static Spec {
     static SPEC: OnceLock<Spec> = OnceLock::new();
     SPEC.get_or_init(|| {
         let path = workspace_root().join(rainmaker_codegen::SPEC_PATH);
-        Spec::load(&path).unwrap_or_else(|error| panic!("cannot load the spec: {error}"))
+        let sources =
+            Sources::load(&path).unwrap_or_else(|error| panic!("cannot load the spec: {error}"));
+        Spec { sources }
     })
 }
 

@@ -1,8 +1,12 @@
-//! Error types: decoding payloads, encoding them, and parsing topics.
+//! Error types: decoding payloads, encoding them, and parsing topics. Each says
+//! where: the JSON path, the TLV offset and tag, or the topic segment.
 
-use std::fmt;
+use alloc::borrow::ToOwned;
+use alloc::format;
+use alloc::string::{String, ToString};
+use core::fmt;
 
-use crate::ids::IdError;
+use super::param::IdError;
 
 /// A payload that could not be decoded. Says where: the JSON path (and line and
 /// column) for JSON payloads, the byte offset and tag for TLV frames.
@@ -14,6 +18,15 @@ pub enum DecodeError {
     /// A TLV frame is malformed.
     #[error("invalid TLV frame: {0}")]
     Tlv(#[from] rainmaker_tlv::Error),
+    /// The payload is on a channel that carries no message the document describes.
+    #[error("the channel carries no message the document describes")]
+    NoMessage,
+    /// A text payload is not UTF-8.
+    #[error("text payload is not UTF-8 at byte {offset}")]
+    Text {
+        /// The byte offset of the first invalid sequence.
+        offset: usize,
+    },
 }
 
 /// What kind of JSON problem a [`JsonError`] is.
@@ -102,7 +115,7 @@ impl fmt::Display for JsonError {
     }
 }
 
-impl std::error::Error for JsonError {}
+impl core::error::Error for JsonError {}
 
 /// A message that cannot be put on the wire.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -113,10 +126,13 @@ pub enum EncodeError {
     /// A TLV frame holds a value the protocol cannot carry.
     #[error("cannot encode TLV frame: {0}")]
     Tlv(#[from] rainmaker_tlv::Error),
+    /// A text payload holds something other than a string.
+    #[error("cannot encode text: {0}")]
+    Text(String),
     /// The message does not belong on the given topic.
-    #[error("a {message} message cannot be sent on {topic}")]
+    #[error("a `{message}` message cannot be sent on `{topic}`")]
     WrongTopic {
-        /// The message's name in the spec.
+        /// The message's name in the document.
         message: &'static str,
         /// The topic it was meant for.
         topic: String,
@@ -126,7 +142,8 @@ pub enum EncodeError {
 /// Why a topic string was not understood.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TopicErrorReason {
-    /// The topic starts with neither `node/`, `$aws/rules/` nor `$aws/events/presence/`.
+    /// No channel address starts like the topic: a literal segment before the first
+    /// parameter differs.
     UnknownPrefix,
     /// A basic-ingest topic names a rule that no channel uses.
     UnknownRule(String),
@@ -135,14 +152,39 @@ pub enum TopicErrorReason {
         /// The rule the channel uses.
         expected: &'static str,
     },
-    /// The part after the node id is not a known channel.
+    /// A literal segment after a parameter differs from every channel address, or the
+    /// topic goes on after a complete address.
     UnknownSuffix,
     /// The topic ends where another segment is needed.
     MissingSegment,
-    /// A node or group id segment is not a valid id.
+    /// A parameter segment (a node or group id, ...) is not a valid value.
     InvalidId(IdError),
     /// A basic-ingest form of a channel that has no ingest alias.
     NotIngestible,
+}
+
+impl TopicErrorReason {
+    /// Longest rule text kept in [`TopicErrorReason::UnknownRule`].
+    pub const MAX_RULE_KEPT: usize = 64;
+
+    /// [`TopicErrorReason::UnknownRule`], keeping at most
+    /// [`TopicErrorReason::MAX_RULE_KEPT`] bytes of the rule (marked `...` when cut).
+    pub fn unknown_rule(rule: &str) -> Self {
+        Self::UnknownRule(shorten(rule, Self::MAX_RULE_KEPT))
+    }
+}
+
+/// `text` cut to at most `max` bytes at a character boundary, marked `...` when cut.
+fn shorten(text: &str, max: usize) -> String {
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut kept = text[..end].to_owned();
+    if end < text.len() {
+        kept.push_str("...");
+    }
+    kept
 }
 
 impl fmt::Display for TopicErrorReason {
@@ -178,16 +220,8 @@ impl TopicError {
 
     /// An error for `topic`, at the 0-based `/`-separated `segment`.
     pub fn new(topic: &str, segment: usize, reason: TopicErrorReason) -> Self {
-        let mut end = topic.len().min(Self::MAX_KEPT);
-        while !topic.is_char_boundary(end) {
-            end -= 1;
-        }
-        let mut kept = topic[..end].to_owned();
-        if end < topic.len() {
-            kept.push_str("...");
-        }
         Self {
-            topic: kept,
+            topic: shorten(topic, Self::MAX_KEPT),
             segment,
             reason,
         }
@@ -219,4 +253,44 @@ impl fmt::Display for TopicError {
     }
 }
 
-impl std::error::Error for TopicError {}
+impl core::error::Error for TopicError {}
+
+/// A string that is none of the values of a closed enum.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{value}` is not a value of {enum_name}")]
+pub struct UnknownValue {
+    enum_name: &'static str,
+    value: String,
+}
+
+impl UnknownValue {
+    /// `value` is not a value of the enum `enum_name` (at most 64 bytes of it are
+    /// kept).
+    pub fn new(enum_name: &'static str, value: &str) -> Self {
+        Self {
+            enum_name,
+            value: shorten(value, 64),
+        }
+    }
+
+    /// The enum's name.
+    pub fn enum_name(&self) -> &'static str {
+        self.enum_name
+    }
+
+    /// The value (shortened past 64 bytes).
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+}
+
+/// Why an inbound `(topic, payload)` pair was not understood.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DispatchError {
+    /// The topic is not a topic of the document.
+    #[error(transparent)]
+    Topic(#[from] TopicError),
+    /// The payload is not a message of the topic's channel.
+    #[error(transparent)]
+    Payload(#[from] DecodeError),
+}

@@ -1,47 +1,38 @@
-//! Checks that the spec follows the conventions of `spec/README.md`.
+//! RainMaker's conventions (`spec/README.md`), checked on a document that declares
+//! `x-rainmaker-upstream`: what makes the spec complete and exact beyond what
+//! AsyncAPI requires.
 //!
-//! [`validate`] runs every check and returns all the problems it finds, each located
-//! by a JSON pointer into the document. The checks:
-//!
-//! - every `$ref` resolves (and no chain loops);
-//! - the document is AsyncAPI `3.0.0` and every one of the upstream summary's sixteen
-//!   operation ids ([`UPSTREAM_OPERATION_IDS`]) is an operation;
-//! - every channel has an address, at least one message and at least one operation;
-//!   every `{parameter}` of its address is declared in `parameters` and every declared
-//!   parameter is used; every parameter states `x-rainmaker-pattern` (a valid regular
-//!   expression, which its examples match) and `x-rainmaker-max-length`;
-//! - every node-to-cloud channel has `x-rainmaker-ingest` with a `rule` and the
-//!   `address` `$aws/rules/<rule>/<channel address>`; no other channel has one;
-//! - every operation has `action` `send` or `receive`, an `x-rainmaker-direction` that
-//!   agrees with it, a channel, at least one message (each one of its channel's
-//!   messages) and the MQTT binding `qos: 1, retain: false`;
-//! - every message is named after its key, has a content type, a payload schema and at
-//!   least one example; JSON examples validate against the payload schema; binary
-//!   examples are hex TLV8 frames that decode cleanly and agree with
-//!   `x-rainmaker-decoded-examples`;
-//! - every schema under `components/schemas` compiles, is named in PascalCase, and
-//!   every object schema in it (nested ones included) states `additionalProperties`;
+//! - every one of the upstream summary's sixteen operation ids
+//!   ([`UPSTREAM_OPERATION_IDS`]) is an operation;
+//! - every operation states `x-rainmaker-direction` and the MQTT binding
+//!   `qos: 1, retain: false`;
+//! - every parameter states `x-rainmaker-pattern` (which its examples match) and
+//!   `x-rainmaker-max-length`;
+//! - every node-to-cloud channel has `x-rainmaker-ingest`, and no other channel has
+//!   one;
+//! - every component message is named after its key, has a content type, a payload
+//!   and at least one example; binary examples are hex TLV8 frames that decode
+//!   cleanly and agree with `x-rainmaker-decoded-examples`, whose command data
+//!   matches its `data-schema`;
+//! - every schema under `components/schemas` is named in PascalCase, and every object
+//!   schema in it (nested ones included) states `additionalProperties`;
 //!   `x-rainmaker-known-values` is a list of strings on a `type: string` schema;
 //!   integers carry a `format` of [`INTEGER_FORMATS`]; no schema uses one of
 //!   [`UNSUPPORTED_KEYWORDS`];
-//! - binary examples whose decoded entry names a `data-schema` carry JSON data that
-//!   matches it;
-//! - `x-rainmaker-tlv` describes tags 1 to 6 and every upstream command (0, 1, 16, 17,
-//!   20, 201, 202, 203), command ids are unique and command data is a `$ref`, `none`,
-//!   `unknown` or `cbor`;
-//! - in `x-rainmaker-standard-types`, every param type has a default name, a `DataType`
-//!   data type, `ParamProperty` properties and a listed UI type, and devices and
-//!   services name existing param types and service types;
+//! - `x-rainmaker-tlv` describes tags 1 to 6 and every upstream command (0, 1, 16,
+//!   17, 20, 201, 202, 203);
+//! - in `x-rainmaker-standard-types`, every list is non-empty, every param type has a
+//!   default name, and devices and services name existing param types;
 //! - every entry of `x-rainmaker-upstream-differences` is complete and its `location`
 //!   resolves.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 
 use serde_json::{Map, Value, json};
 
-use crate::pointer::Pointer;
-use crate::spec::Spec;
+use super::Reader;
+use crate::model::Direction;
+use crate::source::Location;
 
 /// The operation ids of the upstream summary ("ESP RainMaker MQTT Definitions for
 /// Nodes 3.3.0"), in its order. Each must be an operation of the spec.
@@ -64,13 +55,6 @@ pub const UPSTREAM_OPERATION_IDS: [&str; 16] = [
     "onNodeAlert",
 ];
 
-/// The values `x-rainmaker-direction` may take, with the `action` each implies.
-pub const DIRECTIONS: [(&str, &str); 3] = [
-    ("node-to-cloud", "send"),
-    ("cloud-to-node", "receive"),
-    ("broker-to-cloud", "send"),
-];
-
 /// The values `x-rainmaker-tlv-frame` may take.
 pub const TLV_FRAME_KINDS: [&str; 3] = ["request", "response", "any"];
 
@@ -78,7 +62,7 @@ pub const TLV_FRAME_KINDS: [&str; 3] = ["request", "response", "any"];
 pub const INTEGER_FORMATS: [&str; 5] = ["int32", "int64", "uint8", "uint16", "uint32"];
 
 /// Schema keywords the spec does not use, because the generated types cannot express
-/// them; such rules go into descriptions.
+/// them exactly; such rules go into descriptions.
 pub const UNSUPPORTED_KEYWORDS: [&str; 7] = [
     "allOf",
     "anyOf",
@@ -92,74 +76,34 @@ pub const UNSUPPORTED_KEYWORDS: [&str; 7] = [
 /// The keys an entry of `x-rainmaker-upstream-differences` must have (strings).
 pub const DIFFERENCE_KEYS: [&str; 5] = ["id", "location", "upstream", "wire", "resolution"];
 
-/// One way in which the spec breaks a rule, and where.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// Where in the document the problem is.
-    pub at: Pointer,
-    /// What is wrong.
-    pub message: String,
+/// Runs every convention check on the document `reader` reads.
+pub(super) fn check(reader: &mut Reader<'_>) {
+    reader.upstream_operations();
+    reader.operation_conventions();
+    reader.channel_conventions();
+    reader.message_conventions();
+    reader.schema_conventions();
+    reader.tlv_conventions();
+    reader.standard_type_conventions();
+    reader.differences();
 }
 
-impl Problem {
-    fn new(at: &Pointer, message: impl Into<String>) -> Self {
-        Self {
-            at: at.clone(),
-            message: message.into(),
-        }
-    }
+fn root() -> Location {
+    Location::root()
 }
 
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.at, self.message)
-    }
-}
-
-/// Runs every check on `spec` and returns the problems found, in document order of
-/// the checks (an empty list means the spec is valid).
-pub fn validate(spec: &Spec) -> Vec<Problem> {
-    let mut checker = Checker {
-        spec,
-        problems: Vec::new(),
-    };
-    checker.refs();
-    checker.version();
-    checker.upstream_operations();
-    let uses = checker.operations();
-    checker.channels(&uses);
-    checker.messages();
-    checker.schemas();
-    checker.tlv();
-    checker.standard_types();
-    checker.differences();
-    checker.problems
-}
-
-/// What the operations say about one channel: the directions of its operations.
-type ChannelUses = BTreeMap<String, BTreeSet<String>>;
-
-struct Checker<'a> {
-    spec: &'a Spec,
-    problems: Vec<Problem>,
-}
-
-fn root() -> Pointer {
-    Pointer::root()
-}
-
-fn ptr(tokens: &[&str]) -> Pointer {
+fn ptr(tokens: &[&str]) -> Location {
     tokens.iter().fold(root(), |at, token| at.join(token))
 }
 
-impl<'a> Checker<'a> {
-    fn report(&mut self, at: &Pointer, message: impl Into<String>) {
-        self.problems.push(Problem::new(at, message));
+impl<'a> Reader<'a> {
+    fn report(&mut self, at: &Location, message: impl Into<String>) {
+        self.problems.error(at, message);
     }
 
     /// The object at `at`, or a problem naming what was expected there.
-    fn object(&mut self, at: &Pointer, what: &str) -> Option<&'a Map<String, Value>> {
-        match self.spec.get(at) {
+    fn object(&mut self, at: &Location, what: &str) -> Option<&'a Map<String, Value>> {
+        match self.sources.get(at) {
             Some(Value::Object(map)) => Some(map),
             Some(_) => {
                 self.report(at, format!("{what} must be an object"));
@@ -172,66 +116,9 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Follows `value` (at `at`) through `$ref`s, reporting a broken chain.
-    fn follow(&mut self, value: &'a Value, at: &Pointer) -> Option<(&'a Value, Pointer)> {
-        match self.spec.follow(value, at) {
-            Ok(found) => Some(found),
-            Err(error) => {
-                self.report(at, error.to_string());
-                None
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------ references
-
-    fn refs(&mut self) {
-        fn walk(checker: &mut Checker<'_>, value: &Value, at: &Pointer) {
-            match value {
-                Value::Object(map) => {
-                    if let Some(target) = map.get("$ref") {
-                        let resolved = target
-                            .as_str()
-                            .and_then(Pointer::parse)
-                            .filter(|pointer| checker.spec.get(pointer).is_some());
-                        if resolved.is_none() {
-                            checker.report(
-                                &at.join("$ref"),
-                                format!(
-                                    "unresolved $ref {target} (only local refs `#/...` are allowed)"
-                                ),
-                            );
-                        } else if let Err(error) = checker.spec.follow(value, at) {
-                            checker.report(at, error.to_string());
-                        }
-                    }
-                    for (key, child) in map {
-                        walk(checker, child, &at.join(key));
-                    }
-                }
-                Value::Array(items) => {
-                    for (index, child) in items.iter().enumerate() {
-                        walk(checker, child, &at.join(index));
-                    }
-                }
-                _ => {}
-            }
-        }
-        walk(self, self.spec.document(), &root());
-    }
-
-    fn version(&mut self) {
-        let at = ptr(&["asyncapi"]);
-        match self.spec.get(&at).and_then(Value::as_str) {
-            Some("3.0.0") => {}
-            Some(other) => self.report(&at, format!("expected AsyncAPI 3.0.0, found {other}")),
-            None => self.report(&at, "missing `asyncapi: 3.0.0`"),
-        }
-    }
-
     fn upstream_operations(&mut self) {
         let at = ptr(&["operations"]);
-        let operations = self.spec.get(&at).and_then(Value::as_object);
+        let operations = self.sources.get(&at).and_then(Value::as_object);
         for id in UPSTREAM_OPERATION_IDS {
             if !operations.is_some_and(|map| map.contains_key(id)) {
                 self.report(&at, format!("upstream operation `{id}` is missing"));
@@ -239,54 +126,29 @@ impl<'a> Checker<'a> {
         }
     }
 
-    // ------------------------------------------------------------------ operations
-
-    /// Checks every operation and returns, per channel key, the directions of the
-    /// operations that use it.
-    fn operations(&mut self) -> ChannelUses {
-        let mut uses = ChannelUses::new();
+    fn operation_conventions(&mut self) {
         let at = ptr(&["operations"]);
         let Some(operations) = self.object(&at, "`operations`") else {
-            return uses;
+            return;
         };
         for (id, operation) in operations {
             let here = at.join(id);
             let Some(operation) = operation.as_object() else {
-                self.report(&here, "an operation must be an object");
                 continue;
             };
-            let action = operation.get("action").and_then(Value::as_str);
-            if !matches!(action, Some("send" | "receive")) {
-                self.report(&here.join("action"), "`action` must be `send` or `receive`");
-            }
-            let direction = operation
-                .get("x-rainmaker-direction")
-                .and_then(Value::as_str);
-            match direction.and_then(|d| DIRECTIONS.iter().find(|(name, _)| *name == d)) {
-                None => self.report(
+            if operation.get("x-rainmaker-direction").is_none() {
+                self.report(
                     &here.join("x-rainmaker-direction"),
                     "`x-rainmaker-direction` must be node-to-cloud, cloud-to-node or broker-to-cloud",
-                ),
-                Some((name, implied)) if action.is_some_and(|a| a != *implied) => self.report(
-                    &here.join("action"),
-                    format!("direction {name} needs `action: {implied}`"),
-                ),
-                Some(_) => {}
+                );
             }
             self.binding(operation, &here);
-
-            let channel = self.operation_channel(operation, &here);
-            if let (Some(channel), Some(direction)) = (&channel, direction) {
-                uses.entry(channel.clone())
-                    .or_default()
-                    .insert(direction.to_owned());
-            }
-            self.operation_messages(operation, &here, channel.as_deref());
         }
-        uses
     }
 
-    fn binding(&mut self, operation: &Map<String, Value>, here: &Pointer) {
+    // ------------------------------------------------------------------ operations
+
+    fn binding(&mut self, operation: &Map<String, Value>, here: &Location) {
         let at = here.join("bindings").join("mqtt");
         let mqtt = operation
             .get("bindings")
@@ -306,145 +168,46 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// The key of the channel an operation names, if it names one that exists.
-    fn operation_channel(
-        &mut self,
-        operation: &Map<String, Value>,
-        here: &Pointer,
-    ) -> Option<String> {
-        let at = here.join("channel");
-        let target = operation
-            .get("channel")
-            .and_then(|channel| channel.get("$ref"))
-            .and_then(Value::as_str);
-        let Some(target) = target else {
-            self.report(
-                &at,
-                "the operation names no channel (`channel: {$ref: '#/channels/<key>'}`)",
-            );
-            return None;
-        };
-        let pointer = Pointer::parse(target)?;
-        let tokens: Vec<String> = pointer.tokens().collect();
-        match tokens.as_slice() {
-            [channels, key] if channels == "channels" && self.spec.get(&pointer).is_some() => {
-                Some(key.clone())
-            }
-            _ => {
-                self.report(
-                    &at.join("$ref"),
-                    format!("`{target}` is not a channel of this document"),
-                );
-                None
-            }
-        }
-    }
-
-    fn operation_messages(
-        &mut self,
-        operation: &Map<String, Value>,
-        here: &Pointer,
-        channel: Option<&str>,
-    ) {
-        let at = here.join("messages");
-        let messages = operation.get("messages").and_then(Value::as_array);
-        let Some(messages) = messages.filter(|list| !list.is_empty()) else {
-            self.report(&at, "the operation has no message");
-            return;
-        };
-        for (index, message) in messages.iter().enumerate() {
-            let target = message.get("$ref").and_then(Value::as_str);
-            let tokens: Vec<String> = target
-                .and_then(Pointer::parse)
-                .map(|pointer| pointer.tokens().collect())
-                .unwrap_or_default();
-            let ok = match (tokens.as_slice(), channel) {
-                ([channels, key, messages, _], Some(channel)) => {
-                    channels == "channels" && key == channel && messages == "messages"
-                }
-                _ => channel.is_none(),
-            };
-            if !ok {
-                self.report(
-                    &at.join(index),
-                    "an operation message must be a $ref to a message of the operation's channel",
-                );
-            }
-        }
-    }
-
     // ------------------------------------------------------------------ channels
 
-    fn channels(&mut self, uses: &ChannelUses) {
-        let at = ptr(&["channels"]);
-        let Some(channels) = self.object(&at, "`channels`") else {
-            return;
-        };
-        for (key, channel) in channels {
-            let here = at.join(key);
-            let Some(channel) = channel.as_object() else {
-                self.report(&here, "a channel must be an object");
+    fn channel_conventions(&mut self) {
+        let channels: Vec<(Location, Option<Direction>, bool)> = self
+            .model
+            .channels
+            .iter()
+            .map(|channel| (channel.at.clone(), channel.direction, channel.ingest.is_some()))
+            .collect();
+        for (at, direction, has_ingest) in channels {
+            let node_to_cloud = direction == Some(Direction::NodeToCloud);
+            let ingest_at = at.join("x-rainmaker-ingest");
+            if node_to_cloud && !has_ingest {
+                self.report(
+                    &ingest_at,
+                    "node-to-cloud channel without a basic-ingest alias (`x-rainmaker-ingest`)",
+                );
+            }
+            if !node_to_cloud && has_ingest {
+                self.report(&ingest_at, "only node-to-cloud channels have a basic-ingest alias");
+            }
+            let Some(channel) = self.sources.get(&at) else {
                 continue;
             };
-            let directions = uses.get(key);
-            if directions.is_none() {
-                self.report(&here, "the channel has no operation");
+            let declared: Vec<String> = channel
+                .get("parameters")
+                .and_then(Value::as_object)
+                .map(|map| map.keys().cloned().collect())
+                .unwrap_or_default();
+            for name in declared {
+                let place = at.join("parameters").join(&name);
+                let Some((parameter, place)) = self.resolve(&place) else {
+                    continue;
+                };
+                self.parameter_conventions(parameter, &place);
             }
-            let messages = channel.get("messages").and_then(Value::as_object);
-            if messages.is_none_or(Map::is_empty) {
-                self.report(&here.join("messages"), "the channel has no message");
-            }
-            let Some(address) = channel.get("address").and_then(Value::as_str) else {
-                self.report(&here.join("address"), "the channel has no address");
-                continue;
-            };
-            self.parameters(channel, &here, address);
-            let node_to_cloud = directions.is_some_and(|set| set.contains("node-to-cloud"));
-            self.ingest(channel, &here, address, node_to_cloud);
         }
     }
 
-    fn parameters(&mut self, channel: &'a Map<String, Value>, here: &Pointer, address: &str) {
-        let used = match address_parameters(address) {
-            Ok(used) => used,
-            Err(message) => {
-                self.report(&here.join("address"), message);
-                return;
-            }
-        };
-        let at = here.join("parameters");
-        let declared: Option<&'a Map<String, Value>> = match channel.get("parameters") {
-            Some(Value::Object(map)) => Some(map),
-            Some(_) => {
-                self.report(&at, "`parameters` must be an object");
-                return;
-            }
-            None => None,
-        };
-        for name in &used {
-            if !declared.is_some_and(|map| map.contains_key(name)) {
-                self.report(
-                    &at,
-                    format!("channel parameter `{name}` is used in the address but not declared"),
-                );
-            }
-        }
-        for (name, parameter) in declared.into_iter().flatten() {
-            let place = at.join(name);
-            if !used.contains(name) {
-                self.report(
-                    &place,
-                    format!("parameter `{name}` is declared but not used in the address"),
-                );
-            }
-            let Some((parameter, place)) = self.follow(parameter, &place) else {
-                continue;
-            };
-            self.parameter(parameter, &place);
-        }
-    }
-
-    fn parameter(&mut self, parameter: &Value, at: &Pointer) {
+    fn parameter_conventions(&mut self, parameter: &Value, at: &Location) {
         let pattern = parameter.get("x-rainmaker-pattern").and_then(Value::as_str);
         match pattern {
             None => self.report(at, "the parameter has no `x-rainmaker-pattern`"),
@@ -484,58 +247,13 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn ingest(
-        &mut self,
-        channel: &Map<String, Value>,
-        here: &Pointer,
-        address: &str,
-        node_to_cloud: bool,
-    ) {
-        let at = here.join("x-rainmaker-ingest");
-        let Some(ingest) = channel.get("x-rainmaker-ingest") else {
-            if node_to_cloud {
-                self.report(
-                    &at,
-                    "node-to-cloud channel without a basic-ingest alias (`x-rainmaker-ingest`)",
-                );
-            }
-            return;
-        };
-        if !node_to_cloud {
-            self.report(&at, "only node-to-cloud channels have a basic-ingest alias");
-        }
-        let rule = ingest.get("rule").and_then(Value::as_str);
-        let alias = ingest.get("address").and_then(Value::as_str);
-        let (Some(rule), Some(alias)) = (rule, alias) else {
-            self.report(&at, "`x-rainmaker-ingest` needs a `rule` and an `address`");
-            return;
-        };
-        let expected = format!("$aws/rules/{rule}/{address}");
-        if alias != expected {
-            self.report(&at.join("address"), format!("expected `{expected}`"));
-        }
-        if ingest
-            .get("sdk-publishes")
-            .is_some_and(|value| !value.is_boolean())
-        {
-            self.report(
-                &at.join("sdk-publishes"),
-                "`sdk-publishes` must be a boolean",
-            );
-        }
-    }
-
     // ------------------------------------------------------------------ messages
 
-    fn messages(&mut self) {
+    fn message_conventions(&mut self) {
         let at = ptr(&["components", "messages"]);
         let Some(messages) = self.object(&at, "`components/messages`") else {
             return;
         };
-        let default_content_type = self
-            .spec
-            .get(&ptr(&["defaultContentType"]))
-            .and_then(Value::as_str);
         for (key, message) in messages {
             let here = at.join(key);
             let Some((message, here)) = self.follow(message, &here) else {
@@ -551,10 +269,6 @@ impl<'a> Checker<'a> {
                     format!("the message's `name` must be `{key}`"),
                 );
             }
-            let content_type = message
-                .get("contentType")
-                .and_then(Value::as_str)
-                .or(default_content_type);
             if !message.contains_key("payload") {
                 self.report(&here.join("payload"), "the message has no payload schema");
                 continue;
@@ -564,10 +278,8 @@ impl<'a> Checker<'a> {
                 self.report(&here.join("examples"), "the message has no example");
                 continue;
             };
-            match content_type {
-                Some(kind) if kind == "application/json" || kind.ends_with("+json") => {
-                    self.json_examples(&here, examples);
-                }
+            match message.get("contentType").and_then(Value::as_str) {
+                Some("application/json") => {}
                 Some("application/octet-stream") => self.binary_examples(message, &here, examples),
                 Some(other) => self.report(
                     &here.join("contentType"),
@@ -578,57 +290,10 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn json_examples(&mut self, here: &Pointer, examples: &[Value]) {
-        let payload_at = here.join("payload");
-        let Some(validator) = self.compile(&payload_at) else {
-            return;
-        };
-        for (index, example) in examples.iter().enumerate() {
-            let at = here.join("examples").join(index);
-            let Some(instance) = example.get("payload") else {
-                self.report(&at, "the example has no payload");
-                continue;
-            };
-            for error in validator.iter_errors(instance) {
-                self.report(
-                    &at.join("payload"),
-                    format!(
-                        "does not match the payload schema at instance path `{}`: {error}",
-                        error.instance_path()
-                    ),
-                );
-            }
-        }
-    }
-
-    /// Compiles the schema found at `at`, resolving its local `$ref`s
-    /// against the whole document.
-    fn compile(&mut self, at: &Pointer) -> Option<jsonschema::Validator> {
-        // Draft 7 (the base of AsyncAPI schemas) ignores the siblings of a root `$ref`,
-        // so the document itself can serve as the root resource that `#/...` refers to.
-        let mut root = self.spec.document().clone();
-        if let Value::Object(map) = &mut root {
-            map.insert(
-                "$ref".to_owned(),
-                Value::String(format!("#{}", at.as_str())),
-            );
-        }
-        match jsonschema::options()
-            .with_draft(jsonschema::Draft::Draft7)
-            .build(&root)
-        {
-            Ok(validator) => Some(validator),
-            Err(error) => {
-                self.report(at, format!("the schema does not compile: {error}"));
-                None
-            }
-        }
-    }
-
     fn binary_examples(
         &mut self,
         message: &Map<String, Value>,
-        here: &Pointer,
+        here: &Location,
         examples: &[Value],
     ) {
         let kind = message.get("x-rainmaker-tlv-frame").and_then(Value::as_str);
@@ -691,7 +356,7 @@ impl<'a> Checker<'a> {
 
     /// Validates the JSON data of a decoded frame against the `data-schema` of its
     /// decoded-example entry at `place`.
-    fn command_data(&mut self, frame: &BTreeMap<u8, Vec<u8>>, place: &Pointer) {
+    fn command_data(&mut self, frame: &BTreeMap<u8, Vec<u8>>, place: &Location) {
         let Some(data) = frame.get(&6) else {
             self.report(place, "`data-schema` given for a frame without data");
             return;
@@ -703,7 +368,11 @@ impl<'a> Checker<'a> {
                 return;
             }
         };
-        let Some(validator) = self.compile(&place.join("data-schema")) else {
+        let schema_at = place.join("data-schema");
+        let Some(schema) = self.sources.get(&schema_at) else {
+            return;
+        };
+        let Some(validator) = self.validator(schema, &schema_at) else {
             return;
         };
         for error in validator.iter_errors(&data) {
@@ -719,7 +388,7 @@ impl<'a> Checker<'a> {
 
     // ------------------------------------------------------------------ TLV catalogue
 
-    fn tlv(&mut self) {
+    fn tlv_conventions(&mut self) {
         let at = ptr(&["x-rainmaker-tlv"]);
         let Some(tlv) = self.object(&at, "`x-rainmaker-tlv`") else {
             return;
@@ -736,37 +405,13 @@ impl<'a> Checker<'a> {
                 self.report(&at.join("tags"), format!("tag {tag} is not described"));
             }
         }
-        let mut ids = BTreeSet::new();
-        for list in ["commands", "other-known-commands"] {
-            let commands = tlv.get(list).and_then(Value::as_array);
-            for (index, command) in commands.into_iter().flatten().enumerate() {
-                let here = at.join(list).join(index);
-                match command.get("id").and_then(Value::as_u64) {
-                    Some(id) if id <= 65535 => {
-                        if !ids.insert(id) {
-                            self.report(&here.join("id"), format!("duplicate command id {id}"));
-                        }
-                    }
-                    _ => self.report(&here.join("id"), "a command needs an `id` from 0 to 65535"),
-                }
-                let Some(command) = command.as_object() else {
-                    continue;
-                };
-                for (key, value) in command {
-                    if !key.ends_with("-data") {
-                        continue;
-                    }
-                    let ok = value.get("$ref").is_some()
-                        || matches!(value.as_str(), Some("none" | "unknown" | "cbor"));
-                    if !ok {
-                        self.report(
-                            &here.join(key),
-                            "command data must be a `$ref` to a schema, `none`, `unknown` or `cbor`",
-                        );
-                    }
-                }
-            }
-        }
+        let ids: BTreeSet<u16> = self
+            .model
+            .commands
+            .iter()
+            .flatten()
+            .map(|command| command.id)
+            .collect();
         for id in [0, 1, 16, 17, 20, 201, 202, 203] {
             if !ids.contains(&id) {
                 self.report(
@@ -781,7 +426,7 @@ impl<'a> Checker<'a> {
 
     /// The string values of the `enum` of the schema `name`.
     fn enum_values(&self, name: &str) -> BTreeSet<String> {
-        self.spec
+        self.sources
             .get(&ptr(&["components", "schemas", name, "enum"]))
             .and_then(Value::as_array)
             .into_iter()
@@ -791,7 +436,7 @@ impl<'a> Checker<'a> {
             .collect()
     }
 
-    fn standard_types(&mut self) {
+    fn standard_type_conventions(&mut self) {
         let at = ptr(&["x-rainmaker-standard-types"]);
         let Some(catalogue) = self.object(&at, "`x-rainmaker-standard-types`") else {
             return;
@@ -861,7 +506,7 @@ impl<'a> Checker<'a> {
                 self.report(&here.join("ui-type"), "`ui-type` must be one of `ui-types`");
             }
         }
-        let check_params = |checker: &mut Self, names: Option<&Value>, place: &Pointer| {
+        let check_params = |checker: &mut Self, names: Option<&Value>, place: &Location| {
             for (index, name) in names
                 .and_then(Value::as_array)
                 .into_iter()
@@ -898,7 +543,7 @@ impl<'a> Checker<'a> {
 
     // ------------------------------------------------------------------ schemas
 
-    fn schemas(&mut self) {
+    fn schema_conventions(&mut self) {
         let at = ptr(&["components", "schemas"]);
         let Some(schemas) = self.object(&at, "`components/schemas`") else {
             return;
@@ -909,12 +554,12 @@ impl<'a> Checker<'a> {
                 self.report(&here, format!("schema name `{name}` is not PascalCase"));
             }
             self.schema_rules(schema, &here);
-            let _ = self.compile(&here);
+            let _ = self.validator(schema, &here);
         }
     }
 
     /// The object and open-set rules, on `schema` and every subschema in it.
-    fn schema_rules(&mut self, schema: &Value, at: &Pointer) {
+    fn schema_rules(&mut self, schema: &Value, at: &Location) {
         let Some(map) = schema.as_object() else {
             return;
         };
@@ -1010,7 +655,7 @@ impl<'a> Checker<'a> {
 
     fn differences(&mut self) {
         let at = ptr(&["x-rainmaker-upstream-differences"]);
-        let Some(list) = self.spec.get(&at) else {
+        let Some(list) = self.sources.get(&at) else {
             self.report(&at, "missing `x-rainmaker-upstream-differences`");
             return;
         };
@@ -1039,8 +684,8 @@ impl<'a> Checker<'a> {
                 self.report(&here.join("id"), format!("duplicate difference id `{id}`"));
             }
             if let Some(location) = entry.get("location").and_then(Value::as_str) {
-                let resolves = Pointer::parse(location)
-                    .is_some_and(|pointer| self.spec.get(&pointer).is_some());
+                let resolves = crate::pointer::Pointer::parse(location)
+                    .is_some_and(|pointer| self.sources.get(&Location::in_root(pointer)).is_some());
                 if !resolves {
                     self.report(
                         &here.join("location"),
@@ -1050,28 +695,6 @@ impl<'a> Checker<'a> {
             }
         }
     }
-}
-
-/// The `{name}` parameters of a channel address, or why the address is malformed.
-pub fn address_parameters(address: &str) -> Result<BTreeSet<String>, String> {
-    let mut names = BTreeSet::new();
-    let mut rest = address;
-    while let Some(open) = rest.find('{') {
-        let after = &rest[open + 1..];
-        let close = after
-            .find('}')
-            .ok_or_else(|| format!("unclosed `{{` in address `{address}`"))?;
-        let name = &after[..close];
-        if name.is_empty() || name.contains('{') {
-            return Err(format!("malformed parameter in address `{address}`"));
-        }
-        names.insert(name.to_owned());
-        rest = &after[close + 1..];
-    }
-    if rest.contains('}') {
-        return Err(format!("unopened `}}` in address `{address}`"));
-    }
-    Ok(names)
 }
 
 fn is_pascal_case(name: &str) -> bool {
@@ -1196,18 +819,6 @@ fn decoded_value(tag: u8, value: &[u8]) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn address_parameters_are_found() {
-        let names = address_parameters("node/{node_id}/params/local/{group_id}").expect("valid");
-        assert_eq!(
-            names.into_iter().collect::<Vec<_>>(),
-            ["group_id", "node_id"]
-        );
-        assert!(address_parameters("node/{node_id").is_err());
-        assert!(address_parameters("node/{}/x").is_err());
-        assert!(address_parameters("node/x}").is_err());
-    }
 
     #[test]
     fn tlv_fragments_are_joined() {
