@@ -113,6 +113,37 @@ impl Builder {
         Self::default()
     }
 
+    /// The builder of this workspace's own bindings: the RainMaker spec under `root`
+    /// into `rainmaker-types/src/generated/` (with `schemars` derives behind the
+    /// crate's `schemars` feature) and the TLV codec's command catalogue into
+    /// `rainmaker-tlv/src/generated/`.
+    pub fn workspace(root: &Path) -> Self {
+        Self::new()
+            .spec(root.join(SPEC_PATH))
+            .out_dir(root.join(OUT_DIR))
+            .tlv_out_dir(root.join(TLV_OUT_DIR))
+            .schemars_feature("schemars")
+    }
+
+    /// Compares what [`Builder::generate`] would write with the files on disk: `None`
+    /// when they are the same, else a unified diff.
+    ///
+    /// # Errors
+    ///
+    /// As [`Builder::build`], or [`Error::Io`] when reading fails.
+    pub fn diff(&self) -> Result<Option<String>> {
+        let out_dir = self
+            .out_dir
+            .as_ref()
+            .ok_or_else(|| Error::Option("no output directory given (`Builder::out_dir`)".to_owned()))?;
+        let output = self.build()?;
+        let mut diff = output.files.diff(out_dir)?.unwrap_or_default();
+        if let (Some(dir), Some(catalogue)) = (&self.tlv_out_dir, &output.tlv_catalogue) {
+            diff.push_str(&catalogue.diff(dir)?.unwrap_or_default());
+        }
+        Ok((!diff.is_empty()).then_some(diff))
+    }
+
     /// The AsyncAPI document to compile (YAML or JSON; `$ref`s to other files are
     /// read relative to it).
     #[must_use]

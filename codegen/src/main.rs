@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use rainmaker_codegen::{Builder, Error, OUT_DIR, SPEC_PATH, TLV_OUT_DIR};
+use rainmaker_codegen::{Builder, Error, OUT_DIR};
 
 /// Compiles an AsyncAPI 3 document for MQTT into Rust types, topics and dispatch.
 #[derive(Debug, Parser)]
@@ -72,48 +72,38 @@ fn main() -> ExitCode {
     }
 }
 
-/// The builder and output directories for `target`.
-fn plan(target: &Target) -> Result<(Builder, PathBuf, Option<PathBuf>), Error> {
-    let mut builder = Builder::new().crate_path(&target.crate_path).examples(target.examples);
-    let (spec, out, tlv_out, schemars) = match &target.spec {
+/// The builder for `target`, and its output directory.
+fn plan(target: &Target) -> Result<(Builder, PathBuf), Error> {
+    let mut builder = match &target.spec {
         Some(spec) => {
             let out = target.out.clone().ok_or_else(|| {
                 Error::Option("`--out DIR` is required with `--spec FILE`".to_owned())
             })?;
-            (
-                spec.clone(),
-                out,
-                target.tlv_out.clone(),
-                target.schemars_feature.clone(),
-            )
+            Builder::new().spec(spec).out_dir(out)
         }
-        None => {
-            let root = workspace_root();
-            (
-                root.join(SPEC_PATH),
-                target.out.clone().unwrap_or_else(|| root.join(OUT_DIR)),
-                Some(target.tlv_out.clone().unwrap_or_else(|| root.join(TLV_OUT_DIR))),
-                Some(
-                    target
-                        .schemars_feature
-                        .clone()
-                        .unwrap_or_else(|| "schemars".to_owned()),
-                ),
-            )
-        }
+        None => Builder::workspace(&workspace_root()),
     };
-    builder = builder.spec(spec).out_dir(&out);
-    if let Some(feature) = schemars {
-        builder = builder.schemars_feature(feature);
+    builder = builder
+        .crate_path(&target.crate_path)
+        .examples(target.examples);
+    if let Some(out) = &target.out {
+        builder = builder.out_dir(out);
     }
-    if let Some(dir) = &tlv_out {
+    if let Some(dir) = &target.tlv_out {
         builder = builder.tlv_out_dir(dir);
     }
-    Ok((builder, out, tlv_out))
+    if let Some(feature) = &target.schemars_feature {
+        builder = builder.schemars_feature(feature);
+    }
+    let out = target
+        .out
+        .clone()
+        .unwrap_or_else(|| workspace_root().join(OUT_DIR));
+    Ok((builder, out))
 }
 
 fn run(check: bool, target: &Target) -> Result<ExitCode, Error> {
-    let (builder, out, tlv_out) = plan(target)?;
+    let (builder, out) = plan(target)?;
     if !check {
         let output = builder.generate()?;
         for warning in output.warnings.iter() {
@@ -126,22 +116,21 @@ fn run(check: bool, target: &Target) -> Result<ExitCode, Error> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let output = builder.build()?;
-    let mut diff = output.files.diff(&out)?.unwrap_or_default();
-    if let (Some(dir), Some(catalogue)) = (&tlv_out, &output.tlv_catalogue) {
-        diff.push_str(&catalogue.diff(dir)?.unwrap_or_default());
+    match builder.diff()? {
+        None => {
+            eprintln!("rainmaker-codegen: {} is up to date", out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(diff) => {
+            print!("{diff}");
+            eprintln!(
+                "rainmaker-codegen: error: {} differs from the spec; run `cargo run -p \
+                 rainmaker-codegen -- generate` and commit the result",
+                out.display()
+            );
+            Ok(ExitCode::from(1))
+        }
     }
-    if diff.is_empty() {
-        eprintln!("rainmaker-codegen: {} is up to date", out.display());
-        return Ok(ExitCode::SUCCESS);
-    }
-    print!("{diff}");
-    eprintln!(
-        "rainmaker-codegen: error: {} differs from the spec; run `cargo run -p \
-         rainmaker-codegen -- generate` and commit the result",
-        out.display()
-    );
-    Ok(ExitCode::from(1))
 }
 
 /// The workspace root: the nearest ancestor of the current directory that holds the

@@ -277,6 +277,8 @@ pub enum TypeRef {
     Map(Box<TypeRef>),
     /// `Option<T>` for a value that may be `null`.
     Nullable(Box<TypeRef>),
+    /// `Box<T>`: a type that contains itself.
+    Boxed(Box<TypeRef>),
 }
 
 /// A named type to emit.

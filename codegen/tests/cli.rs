@@ -1,13 +1,12 @@
-//! The `rainmaker-codegen` binary: bad input ends with one error line naming the spec
-//! location (JSON pointer), exit code 1 and no files written; `check` reports drift.
+//! The `rainmaker-codegen` binary: a spec with errors ends with every problem listed
+//! (each with its location), exit code 1 and no files written; names that clash are
+//! warnings; `check` reports drift; `--help` works.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests")
-        .join(name)
+fn tests_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests")
 }
 
 /// A fresh, unique directory path under the system temp dir (not created).
@@ -23,9 +22,16 @@ fn temp_dir(label: &str) -> PathBuf {
     dir
 }
 
-fn run(args: &[&str], spec: &Path, out: &Path) -> Output {
+fn codegen(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_rainmaker-codegen"))
         .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn generate(spec: &Path, out: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rainmaker-codegen"))
+        .arg("generate")
         .arg("--spec")
         .arg(spec)
         .arg("--out")
@@ -34,162 +40,139 @@ fn run(args: &[&str], spec: &Path, out: &Path) -> Output {
         .expect("the binary runs")
 }
 
-fn assert_fails_without_output(spec: &str, expected: &[&str]) {
+/// Generating `spec` fails with exit code 1, writes nothing, and stderr holds every
+/// one of `expected`.
+fn assert_fails(spec: &str, expected: &[&str]) -> String {
     let out = temp_dir("error");
-    let output = run(&["generate"], &fixture(spec), &out);
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let output = generate(&tests_dir().join(spec), &out);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     assert_eq!(output.status.code(), Some(1), "{spec}: {stderr}");
-    assert_eq!(
-        stderr.lines().count(),
-        1,
-        "{spec}: one error line: {stderr}"
-    );
     for text in expected {
-        assert!(
-            stderr.contains(text),
-            "{spec}: `{text}` missing from: {stderr}"
-        );
+        assert!(stderr.contains(text), "{spec}: `{text}` missing from:\n{stderr}");
     }
     assert!(!out.exists(), "{spec}: output directory was created");
+    stderr
 }
 
 #[test]
 fn invalid_yaml() {
-    assert_fails_without_output("errors/invalid_yaml.yaml", &["invalid YAML", "line 2"]);
+    assert_fails("errors/invalid_yaml.yaml", &["invalid YAML", "line 2"]);
 }
 
 #[test]
-fn unresolved_ref() {
-    assert_fails_without_output(
-        "errors/unresolved_ref.yaml",
+fn asyncapi_2_is_refused_with_a_clear_message() {
+    assert_fails(
+        "errors/asyncapi2.yaml",
+        &["#/asyncapi", "AsyncAPI 2.6.0 is not supported", "asyncapi convert"],
+    );
+}
+
+#[test]
+fn remote_refs_are_refused() {
+    assert_fails(
+        "errors/remote_ref.yaml",
         &[
-            "#/components/schemas/Thing/properties/part/$ref",
-            "unresolved $ref",
+            "#/channels/a/messages/m/payload/$ref",
+            "remote references are not fetched",
         ],
     );
 }
 
 #[test]
-fn unsupported_construct() {
-    assert_fails_without_output(
-        "errors/unsupported.yaml",
+fn three_independent_mistakes_are_all_reported() {
+    let stderr = assert_fails(
+        "errors/three_mistakes.yaml",
         &[
-            "#/components/schemas/Thing/properties/part/anyOf",
-            "unsupported",
-            "anyOf",
+            "3 problem(s)",
+            "#/channels/broken/address: unclosed `{`",
+            "#/operations/publishReading/action: `action` must be `send` or `receive`",
+            "#/components/messages/reading/payload/properties/value/$ref: unresolved $ref",
         ],
     );
+    assert_eq!(stderr.matches("error: #/").count(), 3, "{stderr}");
 }
 
 #[test]
-fn two_schemas_with_one_rust_name() {
-    assert_fails_without_output(
-        "errors/collision.yaml",
-        &[
-            "`ThingInfo`",
-            "#/components/schemas/ThingInfo",
-            "#/components/schemas/Thing/properties/info",
-        ],
+fn clashing_names_are_warnings_and_code_is_generated() {
+    let out = temp_dir("clashes");
+    let output = generate(&tests_dir().join("errors/clashes.yaml"), &out);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains(
+            "warning: #/components/schemas/Thing/properties/client_id: the Rust name \
+             `client_id` is already used by #/components/schemas/Thing/properties/clientId; \
+             this item is named `client_id2`"
+        ),
+        "{stderr}"
     );
-}
-
-#[test]
-fn two_fields_with_one_rust_name() {
-    assert_fails_without_output(
-        "errors/field_collision.yaml",
-        &[
-            "Thing::client_id",
-            "#/components/schemas/Thing/properties/clientId",
-            "#/components/schemas/Thing/properties/client_id",
-        ],
-    );
-}
-
-#[test]
-fn two_enum_values_with_one_rust_name() {
-    assert_fails_without_output(
-        "errors/variant_collision.yaml",
-        &[
-            "`HueSlider`",
-            "#/components/schemas/Mode/enum/0",
-            "#/components/schemas/Mode/enum/1",
-        ],
-    );
-}
-
-#[test]
-fn unsupported_integer_format() {
-    assert_fails_without_output(
-        "errors/integer_format.yaml",
-        &[
-            "#/components/schemas/Thing/properties/count/format",
-            "int128",
-        ],
-    );
-}
-
-#[test]
-fn errors_leave_existing_output_untouched() {
-    let out = temp_dir("untouched");
-    std::fs::create_dir_all(&out).expect("temp dir");
-    std::fs::write(out.join("messages.rs"), "// old\n").expect("write");
-    let output = run(&["generate"], &fixture("errors/unsupported.yaml"), &out);
-    assert_eq!(output.status.code(), Some(1));
-    let kept = std::fs::read_to_string(out.join("messages.rs")).expect("still there");
-    assert_eq!(kept, "// old\n");
-    let entries = std::fs::read_dir(&out).expect("dir").count();
-    assert_eq!(entries, 1, "no other file was written");
+    assert!(stderr.contains("#/components/schemas/Thing/properties/mode/enum/1"), "{stderr}");
+    let messages = std::fs::read_to_string(out.join("messages.rs")).expect("written");
+    assert!(messages.contains("pub client_id2:"), "{messages}");
     let _ = std::fs::remove_dir_all(&out);
 }
 
 #[test]
-fn generate_then_check() {
+fn check_reports_drift_and_an_up_to_date_directory() {
+    let spec = tests_dir().join("documents/bindings.yaml");
     let out = temp_dir("check");
-    let spec = fixture("golden/basic.yaml");
-    let output = run(&["generate"], &spec, &out);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let output = run(&["check"], &spec, &out);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let check = |out: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_rainmaker-codegen"))
+            .arg("check")
+            .arg("--spec")
+            .arg(&spec)
+            .arg("--out")
+            .arg(out)
+            .output()
+            .expect("the binary runs")
+    };
+    let missing = check(&out);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stdout).contains("+++ b/topics.rs"));
+
+    assert!(generate(&spec, &out).status.success());
+    let fresh = check(&out);
+    assert_eq!(fresh.status.code(), Some(0), "{}", String::from_utf8_lossy(&fresh.stderr));
 
     let topics = out.join("topics.rs");
-    let text = std::fs::read_to_string(&topics).expect("generated");
-    std::fs::write(
-        &topics,
-        text.replacen("pub enum Topic", "pub enum Topik", 1),
-    )
-    .expect("edit");
-    let output = run(&["check"], &spec, &out);
-    assert_eq!(output.status.code(), Some(1));
-    let diff = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        diff.contains("--- a/topics.rs") && diff.contains("+++ b/topics.rs"),
-        "{diff}"
-    );
-    assert!(
-        diff.contains("-pub enum Topik") && diff.contains("+pub enum Topic"),
-        "{diff}"
-    );
+    let text = std::fs::read_to_string(&topics).expect("written");
+    std::fs::write(&topics, text.replace("qos/0", "qos/zero")).expect("rewritten");
+    let drifted = check(&out);
+    assert_eq!(drifted.status.code(), Some(1));
+    let diff = String::from_utf8_lossy(&drifted.stdout);
+    assert!(diff.contains("-") && diff.contains("qos/zero"), "{diff}");
     let _ = std::fs::remove_dir_all(&out);
 }
 
 #[test]
-fn usage_errors_exit_with_2() {
-    let binary = env!("CARGO_BIN_EXE_rainmaker-codegen");
-    for args in [
-        &[][..],
-        &["frobnicate"][..],
-        &["generate", "--spec"][..],
-        &["check", "--x", "y"][..],
-    ] {
-        let output = Command::new(binary).args(args).output().expect("runs");
-        assert_eq!(output.status.code(), Some(2), "{args:?}");
+fn help_and_usage_errors() {
+    let help = codegen(&["--help"]);
+    assert!(help.status.success());
+    let text = String::from_utf8_lossy(&help.stdout);
+    assert!(text.contains("generate") && text.contains("check"), "{text}");
+
+    let help = codegen(&["generate", "--help"]);
+    assert!(help.status.success());
+    let text = String::from_utf8_lossy(&help.stdout);
+    for flag in ["--spec", "--out", "--crate-path", "--examples"] {
+        assert!(text.contains(flag), "{flag} missing from:\n{text}");
     }
+
+    let usage = codegen(&["generate", "--spec", "x.yaml"]);
+    assert_eq!(usage.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&usage.stderr).contains("--out DIR"));
+    assert_eq!(codegen(&["frobnicate"]).status.code(), Some(2));
+}
+
+#[test]
+fn the_output_of_the_cli_is_the_builders() {
+    let spec = tests_dir().join("documents/addresses.yaml");
+    let out = temp_dir("same");
+    assert!(generate(&spec, &out).status.success());
+    let built = rainmaker_codegen::Builder::new()
+        .spec(&spec)
+        .build()
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(built.files.diff(&out).expect("readable"), None);
+    let _ = std::fs::remove_dir_all(&out);
 }

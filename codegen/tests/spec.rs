@@ -4,19 +4,19 @@
 
 use std::path::PathBuf;
 
-use rainmaker_codegen::validate::{Problem, UPSTREAM_OPERATION_IDS, validate};
-use rainmaker_codegen::{Pointer, Spec};
+use rainmaker_codegen::read::conventions::UPSTREAM_OPERATION_IDS;
+use rainmaker_codegen::{Diagnostic, Location, Sources};
 use serde_json::Value;
 
 fn spec_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec/rainmaker-node.asyncapi.yaml")
 }
 
-fn load() -> Spec {
-    Spec::load(spec_path()).unwrap_or_else(|error| panic!("{error}"))
+fn load() -> Sources {
+    Sources::load(spec_path()).unwrap_or_else(|error| panic!("{error}"))
 }
 
-fn listing(problems: &[Problem]) -> String {
+fn listing(problems: &[Diagnostic]) -> String {
     problems
         .iter()
         .map(|problem| format!("  {problem}\n"))
@@ -24,15 +24,14 @@ fn listing(problems: &[Problem]) -> String {
 }
 
 #[test]
-fn the_spec_is_valid() {
-    let spec = load();
-    spec.check_refs().unwrap_or_else(|error| panic!("{error}"));
-    let problems = validate(&spec);
+fn the_spec_is_valid_without_a_warning() {
+    let sources = load();
+    let problems: Vec<Diagnostic> = rainmaker_codegen::check(&sources).into_iter().collect();
     assert!(
         problems.is_empty(),
         "{} problem(s) in {}:\n{}",
         problems.len(),
-        spec.origin(),
+        sources.origin(),
         listing(&problems)
     );
 }
@@ -41,7 +40,7 @@ fn the_spec_is_valid() {
 fn all_sixteen_upstream_operations_are_present() {
     let spec = load();
     let operations = spec
-        .document()
+        .root()
         .get("operations")
         .and_then(Value::as_object)
         .expect("the spec has operations");
@@ -86,7 +85,7 @@ fn upstream_message_names_are_used() {
         ("publishNodeParamsRemoteGroup", "paramsRemoteGroupMessage"),
     ];
     for (operation, message) in expected {
-        let at = Pointer::root()
+        let at = Location::root()
             .join("operations")
             .join(operation)
             .join("messages")
@@ -100,7 +99,7 @@ fn upstream_message_names_are_used() {
 fn every_upstream_difference_of_protocol_section_14_is_recorded() {
     let spec = load();
     let differences = spec
-        .document()
+        .root()
         .get("x-rainmaker-upstream-differences")
         .and_then(Value::as_array)
         .expect("differences");
@@ -124,6 +123,7 @@ fn every_upstream_difference_of_protocol_section_14_is_recorded() {
 const MINIMAL: &str = r##"
 asyncapi: 3.0.0
 info: {title: t, version: '1'}
+x-rainmaker-upstream: {title: upstream}
 channels:
   config:
     address: 'node/{node_id}/config'
@@ -204,14 +204,14 @@ components:
 x-rainmaker-tlv:
   tags: [{tag: 1}, {tag: 2}, {tag: 3}, {tag: 4}, {tag: 5}, {tag: 6}]
   commands:
-    - {id: 0, request-data: none}
-    - {id: 1, request-data: {$ref: '#/components/schemas/Config'}}
-    - {id: 16, request-data: unknown}
-    - {id: 17, request-data: unknown}
-    - {id: 20, request-data: unknown}
-    - {id: 201, request-data: unknown}
-    - {id: 202, request-data: unknown}
-    - {id: 203, request-data: unknown}
+    - {id: 0, name: get-pending, request-data: none}
+    - {id: 1, name: set-config, request-data: {$ref: '#/components/schemas/Config'}}
+    - {id: 16, name: c16, request-data: unknown}
+    - {id: 17, name: c17, request-data: unknown}
+    - {id: 20, name: c20, request-data: unknown}
+    - {id: 201, name: c201, request-data: unknown}
+    - {id: 202, name: c202, request-data: unknown}
+    - {id: 203, name: c203, request-data: unknown}
 x-rainmaker-standard-types:
   ui-types: [{type: esp.ui.toggle}]
   device-types: [{type: esp.device.switch, constructor: {params: [Power], primary: Power}}]
@@ -227,16 +227,21 @@ x-rainmaker-upstream-differences:
     resolution: r
 "##;
 
-/// Validates `MINIMAL` after replacing `from` with `to` (which must occur once).
-fn problems_after(from: &str, to: &str) -> Vec<Problem> {
+/// Checks `MINIMAL` after replacing `from` with `to` (which must occur once): its
+/// errors.
+fn problems_after(from: &str, to: &str) -> Vec<Diagnostic> {
     assert_eq!(
         MINIMAL.matches(from).count(),
         1,
         "`{from}` must occur once in MINIMAL"
     );
     let text = MINIMAL.replace(from, to);
-    let spec = Spec::from_yaml(&text, "minimal.yaml").unwrap_or_else(|error| panic!("{error}"));
-    validate(&spec)
+    let sources = Sources::parse(&text, "minimal.yaml", None)
+        .unwrap_or_else(|error| panic!("{error}"));
+    rainmaker_codegen::check(&sources)
+        .into_iter()
+        .filter(Diagnostic::is_error)
+        .collect()
 }
 
 /// Asserts that breaking `MINIMAL` reports a problem at `pointer` whose message
@@ -245,7 +250,7 @@ fn assert_reports(from: &str, to: &str, pointer: &str, needle: &str) {
     let problems = problems_after(from, to);
     let found = problems
         .iter()
-        .any(|problem| problem.at.as_str() == pointer && problem.message.contains(needle));
+        .any(|problem| problem.at.pointer().as_str() == pointer && problem.message.contains(needle));
     assert!(
         found,
         "expected a problem at {pointer} containing `{needle}`, got:\n{}",
@@ -253,14 +258,14 @@ fn assert_reports(from: &str, to: &str, pointer: &str, needle: &str) {
     );
 }
 
-fn missing_upstream(problem: &Problem) -> bool {
+fn missing_upstream(problem: &Diagnostic) -> bool {
     problem.message.starts_with("upstream operation")
 }
 
 #[test]
 fn the_minimal_document_is_valid_apart_from_missing_upstream_operations() {
     let problems = problems_after("asyncapi: 3.0.0", "asyncapi: 3.0.0");
-    let other: Vec<Problem> = problems
+    let other: Vec<Diagnostic> = problems
         .iter()
         .filter(|problem| !missing_upstream(problem))
         .cloned()
@@ -270,7 +275,7 @@ fn the_minimal_document_is_valid_apart_from_missing_upstream_operations() {
     assert!(
         problems
             .iter()
-            .all(|problem| problem.at.as_str() == "/operations")
+            .all(|problem| problem.at.pointer().as_str() == "/operations")
     );
 }
 
@@ -493,14 +498,14 @@ fn command_data_that_does_not_match_its_schema_is_reported() {
 #[test]
 fn a_missing_upstream_command_is_reported() {
     assert_reports(
-        "    - {id: 17, request-data: unknown}\n",
+        "    - {id: 17, name: c17, request-data: unknown}\n",
         "",
         "/x-rainmaker-tlv/commands",
         "upstream command 17 is missing",
     );
     assert_reports(
-        "    - {id: 20, request-data: unknown}",
-        "    - {id: 20, request-data: maybe}",
+        "    - {id: 20, name: c20, request-data: unknown}",
+        "    - {id: 20, name: c20, request-data: maybe}",
         "/x-rainmaker-tlv/commands/4/request-data",
         "command data",
     );

@@ -9,11 +9,44 @@ use crate::naming;
 
 /// The tokens of `messages.rs`.
 pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
-    let types = ctx.model.types.iter().map(|def| emit_type(ctx, def));
+    let payloads = payload_types(ctx);
+    let types = ctx
+        .model
+        .types
+        .iter()
+        .map(|def| emit_type(ctx, def, payloads.contains(&def.name.as_str())));
     quote! { #( #types )* }
 }
 
-fn emit_type(ctx: &Ctx<'_>, def: &TypeDef) -> TokenStream {
+/// The named types that are the payload of a JSON message or the data of a command:
+/// they implement the runtime's `Payload`.
+fn payload_types<'m>(ctx: &Ctx<'m>) -> Vec<&'m str> {
+    let model = ctx.model;
+    let messages = model
+        .messages
+        .iter()
+        .filter(|message| message.encoding == crate::model::Encoding::Json)
+        .map(|message| &message.payload);
+    let commands = model
+        .commands
+        .iter()
+        .flatten()
+        .flat_map(|command| command.data.iter().map(|(_, ty)| ty));
+    messages
+        .chain(commands)
+        .filter_map(|ty| match ty {
+            TypeRef::Named(name) => Some(name.as_str()),
+            _ => None,
+        })
+        .filter(|name| {
+            model
+                .type_def(name)
+                .is_some_and(|def| !matches!(def.kind, TypeKind::Alias { .. }))
+        })
+        .collect()
+}
+
+fn emit_type(ctx: &Ctx<'_>, def: &TypeDef, payload: bool) -> TokenStream {
     let name = ident(&def.name);
     let docs = doc_or(
         def.description.as_deref(),
@@ -49,6 +82,9 @@ fn emit_type(ctx: &Ctx<'_>, def: &TypeDef) -> TokenStream {
             return quote! { #docs pub type #name = #inner; };
         }
     };
+    if !payload {
+        return body;
+    }
     let rt = &ctx.rt;
     quote! {
         #body
@@ -68,7 +104,7 @@ fn emit_type(ctx: &Ctx<'_>, def: &TypeDef) -> TokenStream {
 fn type_label(ty: &TypeRef) -> String {
     match ty {
         TypeRef::Named(name) | TypeRef::External(name) => name.clone(),
-        TypeRef::Nullable(inner) => type_label(inner),
+        TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => type_label(inner),
         TypeRef::Bool => "bool".to_owned(),
         TypeRef::Int(name) | TypeRef::Float(name) => (*name).to_owned(),
         TypeRef::String => "String".to_owned(),
@@ -112,19 +148,18 @@ fn emit_struct(
     let constructor = (!required.is_empty()).then(|| {
         let params = required.iter().map(|field| {
             let arg = ident(&field.rust);
-            match &field.ty {
-                TypeRef::String => quote!(#arg: impl ::core::convert::Into<#rt::String>),
-                ty => {
-                    let ty = ctx.rust_type(ty, Scope::Messages);
-                    quote!(#arg: #ty)
-                }
+            if is_string(ctx, &field.ty) {
+                quote!(#arg: impl ::core::convert::Into<#rt::String>)
+            } else {
+                let ty = ctx.rust_type(&field.ty, Scope::Messages);
+                quote!(#arg: #ty)
             }
         });
         let inits = fields.iter().map(|field| {
             let field_name = ident(&field.rust);
             if !field.required {
                 quote!(#field_name: ::core::option::Option::None,)
-            } else if field.ty == TypeRef::String {
+            } else if is_string(ctx, &field.ty) {
                 quote!(#field_name: #field_name.into(),)
             } else {
                 quote!(#field_name,)
@@ -141,10 +176,11 @@ fn emit_struct(
             " A value with the required properties ({}); every optional one is `None`.",
             names.join(", ")
         );
+        let many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
         quote! {
             impl #name {
                 #[doc = #text]
-                #[allow(clippy::too_many_arguments)]
+                #many
                 pub fn new( #( #params ),* ) -> Self {
                     Self { #( #inits )* #extra_init }
                 }
@@ -166,6 +202,22 @@ fn emit_struct(
     }
 }
 
+/// Whether `ty` is `String`, directly or through type aliases.
+fn is_string(ctx: &Ctx<'_>, ty: &TypeRef) -> bool {
+    let mut current = ty;
+    for _ in 0..=ctx.model.types.len() {
+        match current {
+            TypeRef::String => return true,
+            TypeRef::Named(name) => match ctx.model.type_def(name).map(|def| &def.kind) {
+                Some(TypeKind::Alias { inner }) => current = inner,
+                _ => return false,
+            },
+            _ => return false,
+        }
+    }
+    false
+}
+
 fn emit_field(ctx: &Ctx<'_>, field: &Field) -> TokenStream {
     let name = ident(&field.rust);
     let mut docs = doc_or(
@@ -179,15 +231,18 @@ fn emit_field(ctx: &Ctx<'_>, field: &Field) -> TokenStream {
     }
     let inner = ctx.rust_type(&field.ty, Scope::Messages);
     let nullable = matches!(field.ty, TypeRef::Nullable(_));
+    let holds_null = nullable || matches!(field.ty, TypeRef::Json | TypeRef::Unit);
     let ty = if field.required {
         inner
     } else {
         serde_args.push(quote!(default));
         serde_args.push(quote!(skip_serializing_if = "::core::option::Option::is_none"));
-        if nullable {
-            // Missing (`None`) and `null` (`Some(None)`) stay apart.
+        if holds_null {
+            // Missing (`None`) and `null` (`Some(null)`) stay apart.
             let present = format!("{}::payload::deserialize_present", ctx.rt_text);
             serde_args.push(quote!(deserialize_with = #present));
+        }
+        if nullable {
             let note = " `None` when the property is missing, `Some(None)` when it is `null`.";
             docs = quote! { #docs #[doc = ""] #[doc = #note] };
         }

@@ -202,6 +202,10 @@ impl<'m> Ctx<'m> {
                 let inner = self.rust_type(inner, scope);
                 quote!(::core::option::Option<#inner>)
             }
+            TypeRef::Boxed(inner) => {
+                let inner = self.rust_type(inner, scope);
+                quote!(#rt::Box<#inner>)
+            }
         }
     }
 

@@ -14,7 +14,7 @@ use quote::{format_ident, quote};
 
 use super::{Ctx, doc, doc_or, ident};
 use crate::model::{
-    Channel, Direction, Model, ParamRules, ParamType, ParamTypeRef, Parameter, Segment,
+    Channel, Direction, ParamRules, ParamType, ParamTypeRef, Parameter, Segment,
 };
 
 /// The tokens of `topics.rs`.
@@ -259,24 +259,9 @@ fn owned_type(ctx: &Ctx<'_>, param: &Parameter) -> TokenStream {
     }
 }
 
-/// Whether a parameter is a closed enum (held by value in `TopicRef`).
-fn is_enum(model: &Model, param: &Parameter) -> bool {
-    match param.ty {
-        ParamTypeRef::Generated(index) => model
-            .params
-            .get(index)
-            .is_some_and(|p| matches!(p.rules, ParamRules::OneOf(_))),
-        _ => false,
-    }
-}
-
-/// The Rust type of a parameter in `TopicRef<'a>`.
-fn borrowed_type(ctx: &Ctx<'_>, param: &Parameter) -> TokenStream {
-    if is_enum(ctx.model, param) {
-        owned_type(ctx, param)
-    } else {
-        quote!(&'a str)
-    }
+/// The Rust type of a parameter in `TopicRef<'a>`: the segment, checked.
+fn borrowed_type() -> TokenStream {
+    quote!(&'a str)
 }
 
 // ----- directions and channels -----------------------------------------------------
@@ -735,15 +720,11 @@ fn emit_topic(ctx: &Ctx<'_>) -> TokenStream {
         let variant = ident(&channel.variant);
         let fields = channel.params.iter().map(|param| {
             let field = ident(&param.field);
-            if is_enum(model, param) {
-                quote!(#field: *#field)
-            } else {
-                match param.ty {
-                    ParamTypeRef::AnySegment | ParamTypeRef::AnyLevels => {
-                        quote!(#field: #field.as_str())
-                    }
-                    _ => quote!(#field: #rt::TopicParam::as_segment(#field)),
+            match param.ty {
+                ParamTypeRef::AnySegment | ParamTypeRef::AnyLevels => {
+                    quote!(#field: #field.as_str())
                 }
+                _ => quote!(#field: #rt::TopicParam::as_segment(#field)),
             }
         });
         if channel.params.is_empty() {
@@ -859,7 +840,7 @@ fn emit_topic_ref(ctx: &Ctx<'_>) -> TokenStream {
         }
         let fields = channel.params.iter().map(|param| {
             let field = ident(&param.field);
-            let ty = borrowed_type(ctx, param);
+            let ty = borrowed_type();
             let text = format!(" The `{{{}}}` segment.", param.name);
             quote! { #[doc = #text] #field: #ty, }
         });
@@ -881,11 +862,7 @@ fn emit_topic_ref(ctx: &Ctx<'_>) -> TokenStream {
             let pattern = pattern(&owner, channel, true);
             let body = write_topic(channel, &|param| {
                 let field = ident(&param.field);
-                if is_enum(model, param) {
-                    quote!(#field.as_str())
-                } else {
-                    quote!(#field)
-                }
+                quote!(#field)
             });
             quote! { #pattern => { #body } }
         })
@@ -898,9 +875,6 @@ fn emit_topic_ref(ctx: &Ctx<'_>) -> TokenStream {
             let variant = ident(&channel.variant);
             let fields = channel.params.iter().map(|param| {
                 let field = ident(&param.field);
-                if is_enum(model, param) {
-                    return quote!(#field: *#field);
-                }
                 match &param.ty {
                     ParamTypeRef::AnySegment | ParamTypeRef::AnyLevels => {
                         quote!(#field: #rt::ToOwned::to_owned(*#field))
@@ -918,7 +892,7 @@ fn emit_topic_ref(ctx: &Ctx<'_>) -> TokenStream {
             }
         })
         .collect();
-    let accessors = accessors(ctx, &owner, &|param| borrowed_type(ctx, param), false);
+    let accessors = accessors(ctx, &owner, &|_| borrowed_type(), false);
     let ingest = model.has_ingest().then(|| {
         quote! {
             /// Parses a topic in either form, and says which.
@@ -939,7 +913,7 @@ fn emit_topic_ref(ctx: &Ctx<'_>) -> TokenStream {
     let lifetime_use = model
         .channels
         .iter()
-        .all(|channel| channel.params.iter().all(|param| is_enum(model, param)))
+        .all(|channel| channel.params.is_empty())
         .then(|| {
             quote! {
                 #[doc(hidden)]
@@ -1302,22 +1276,7 @@ fn build(ctx: &Ctx<'_>, channel: usize, rest: Option<(usize, TokenStream)>) -> T
             Some((rest_index, rest_value)) if *rest_index == index => rest_value.clone(),
             _ => quote!(captures[#capture]),
         };
-        if is_enum(ctx.model, param) {
-            let ty = owned_type(ctx, param);
-            quote! {
-                #field: match #ty::known(#value) {
-                    ::core::option::Option::Some(known) => known,
-                    ::core::option::Option::None => {
-                        return ::core::result::Result::Err(#rt::topic::Miss::new(
-                            0,
-                            #rt::TopicErrorReason::InvalidId(#rt::IdError::NotListed),
-                        ));
-                    }
-                }
-            }
-        } else {
-            quote!(#field: #value)
-        }
+        quote!(#field: #value)
     });
     quote!(::core::result::Result::Ok(TopicRef::#variant { #( #fields ),* }))
 }

@@ -136,6 +136,13 @@ impl<'a> Reader<'a> {
             let Some(operation) = operation.as_object() else {
                 continue;
             };
+            if operation
+                .get("messages")
+                .and_then(Value::as_array)
+                .is_none_or(Vec::is_empty)
+            {
+                self.report(&here.join("messages"), "the operation has no message");
+            }
             if operation.get("x-rainmaker-direction").is_none() {
                 self.report(
                     &here.join("x-rainmaker-direction"),

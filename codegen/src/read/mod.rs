@@ -117,6 +117,7 @@ impl<'a> Reader<'a> {
         self.commands();
         self.standard_types();
         schema::deny_unknown_in_untagged(&mut self.model);
+        schema::box_recursion(&mut self.model);
         if self.rainmaker {
             conventions::check(self);
         }

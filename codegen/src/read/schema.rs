@@ -784,7 +784,7 @@ fn variant_name(ty: &TypeRef) -> String {
         TypeRef::Json => "Value".to_owned(),
         TypeRef::JsonObject | TypeRef::Map(_) => "Object".to_owned(),
         TypeRef::Vec(_) => "Array".to_owned(),
-        TypeRef::Nullable(inner) => variant_name(inner),
+        TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => variant_name(inner),
     }
 }
 
@@ -806,6 +806,87 @@ fn type_docs(schema: &Value) -> Option<String> {
         ));
     }
     (!text.is_empty()).then_some(text)
+}
+
+/// Boxes every field (and untagged member) through which a type contains itself
+/// without a `Vec` or a map in between, so that it has a size.
+pub(super) fn box_recursion(model: &mut Model) {
+    use std::collections::{BTreeMap, BTreeSet};
+    /// The named type a reference holds inline, if any.
+    fn inline_name(ty: &TypeRef) -> Option<&str> {
+        match ty {
+            TypeRef::Named(name) => Some(name),
+            TypeRef::Nullable(inner) => inline_name(inner),
+            _ => None,
+        }
+    }
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for def in &model.types {
+        let targets: Vec<&TypeRef> = match &def.kind {
+            TypeKind::Struct { fields, .. } => fields.iter().map(|field| &field.ty).collect(),
+            TypeKind::Untagged { variants } => variants.iter().map(|(_, ty)| ty).collect(),
+            TypeKind::Alias { inner } => vec![inner],
+            _ => Vec::new(),
+        };
+        edges.insert(
+            def.name.clone(),
+            targets
+                .into_iter()
+                .filter_map(inline_name)
+                .map(str::to_owned)
+                .collect(),
+        );
+    }
+    let reaches = |from: &str, to: &str| {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![from.to_owned()];
+        while let Some(name) = stack.pop() {
+            if name == to {
+                return true;
+            }
+            if seen.insert(name.clone()) {
+                stack.extend(edges.get(&name).into_iter().flatten().cloned());
+            }
+        }
+        false
+    };
+    let boxed = |ty: &TypeRef| -> TypeRef {
+        match ty {
+            TypeRef::Nullable(inner) => TypeRef::Nullable(Box::new(TypeRef::Boxed(inner.clone()))),
+            other => TypeRef::Boxed(Box::new(other.clone())),
+        }
+    };
+    let mut changes: Vec<(usize, usize)> = Vec::new();
+    for (index, def) in model.types.iter().enumerate() {
+        let targets: Vec<&TypeRef> = match &def.kind {
+            TypeKind::Struct { fields, .. } => fields.iter().map(|field| &field.ty).collect(),
+            TypeKind::Untagged { variants } => variants.iter().map(|(_, ty)| ty).collect(),
+            _ => Vec::new(),
+        };
+        for (position, ty) in targets.into_iter().enumerate() {
+            if inline_name(ty).is_some_and(|target| reaches(target, &def.name)) {
+                changes.push((index, position));
+            }
+        }
+    }
+    for (index, position) in changes {
+        let Some(def) = model.types.get_mut(index) else {
+            continue;
+        };
+        match &mut def.kind {
+            TypeKind::Struct { fields, .. } => {
+                if let Some(field) = fields.get_mut(position) {
+                    field.ty = boxed(&field.ty);
+                }
+            }
+            TypeKind::Untagged { variants } => {
+                if let Some((_, ty)) = variants.get_mut(position) {
+                    *ty = boxed(ty);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Marks the closed structs that are direct members of an untagged enum

@@ -54,22 +54,20 @@ impl Reader<'_> {
                     );
                     continue;
                 };
-                let mut props = Vec::new();
-                for (index, property) in entry
+                let props: Option<Vec<String>> = entry
                     .get("properties")
                     .and_then(Value::as_array)
                     .into_iter()
                     .flatten()
-                    .enumerate()
-                {
-                    match property.as_str().and_then(|wire| properties.get(wire)) {
-                        Some(rust) => props.push(rust.clone()),
-                        None => self.problems.error(
-                            &entry_at.join("properties").join(index),
-                            "`properties` must list values of ParamProperty",
-                        ),
-                    }
-                }
+                    .map(|property| property.as_str().and_then(|wire| properties.get(wire)).cloned())
+                    .collect();
+                let Some(props) = props else {
+                    self.problems.error(
+                        &entry_at.join("properties"),
+                        "`properties` must list values of ParamProperty",
+                    );
+                    continue;
+                };
                 let ui_type = match entry.get("ui-type") {
                     None => None,
                     Some(wire) => {

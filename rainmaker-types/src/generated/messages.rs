@@ -42,7 +42,6 @@ pub struct NodeConfig {
 }
 impl NodeConfig {
     /// A value with the required properties (`node_id`, `config_version`, `info`); every optional one is `None`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         node_id: impl ::core::convert::Into<::rainmaker_types::runtime::String>,
         config_version: NodeConfigVersion,
@@ -166,21 +165,6 @@ impl ::schemars::JsonSchema for NodeConfigVersion {
         )
     }
 }
-impl ::rainmaker_types::runtime::Payload for NodeConfigVersion {
-    fn decode(
-        bytes: &[u8],
-    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        ::rainmaker_types::runtime::payload::decode_json(bytes)
-    }
-    fn encode(
-        &self,
-    ) -> ::core::result::Result<
-        ::rainmaker_types::runtime::Vec<u8>,
-        ::rainmaker_types::runtime::EncodeError,
-    > {
-        ::rainmaker_types::runtime::payload::encode_json(self)
-    }
-}
 /// General information about the node. Key order: name, fw_version, type, subtype,
 /// readme, model, project_name, platform, secure_boot_digest. Unknown keys are kept.
 #[derive(Debug, Clone, PartialEq)]
@@ -225,7 +209,6 @@ pub struct NodeInfo {
 }
 impl NodeInfo {
     /// A value with the required properties (`name`, `fw_version`, `type`, `model`, `project_name`, `platform`); every optional one is `None`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         name: impl ::core::convert::Into<::rainmaker_types::runtime::String>,
         fw_version: impl ::core::convert::Into<::rainmaker_types::runtime::String>,
@@ -246,21 +229,6 @@ impl NodeInfo {
             secure_boot_digest: ::core::option::Option::None,
             extra: ::core::default::Default::default(),
         }
-    }
-}
-impl ::rainmaker_types::runtime::Payload for NodeInfo {
-    fn decode(
-        bytes: &[u8],
-    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        ::rainmaker_types::runtime::payload::decode_json(bytes)
-    }
-    fn encode(
-        &self,
-    ) -> ::core::result::Result<
-        ::rainmaker_types::runtime::Vec<u8>,
-        ::rainmaker_types::runtime::EncodeError,
-    > {
-        ::rainmaker_types::runtime::payload::encode_json(self)
     }
 }
 /// The ESP-IDF target chip. Open string, known values listed.
@@ -392,21 +360,6 @@ impl ::schemars::JsonSchema for NodeInfoPlatform {
         )
     }
 }
-impl ::rainmaker_types::runtime::Payload for NodeInfoPlatform {
-    fn decode(
-        bytes: &[u8],
-    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        ::rainmaker_types::runtime::payload::decode_json(bytes)
-    }
-    fn encode(
-        &self,
-    ) -> ::core::result::Result<
-        ::rainmaker_types::runtime::Vec<u8>,
-        ::rainmaker_types::runtime::EncodeError,
-    > {
-        ::rainmaker_types::runtime::payload::encode_json(self)
-    }
-}
 /// Only with Secure Boot v2: one key per secure-boot key slot of the chip (`k0`,
 /// `k1`, ...; 1 to 3 slots), whose value is the SHA-256 of that public key as 64
 /// lower-case hex digits, or null for an empty slot. There is no `secure_boot`
@@ -431,7 +384,6 @@ pub struct Attribute {
 }
 impl Attribute {
     /// A value with the required properties (`name`, `value`); every optional one is `None`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         name: impl ::core::convert::Into<::rainmaker_types::runtime::String>,
         value: impl ::core::convert::Into<::rainmaker_types::runtime::String>,
@@ -440,21 +392,6 @@ impl Attribute {
             name: name.into(),
             value: value.into(),
         }
-    }
-}
-impl ::rainmaker_types::runtime::Payload for Attribute {
-    fn decode(
-        bytes: &[u8],
-    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        ::rainmaker_types::runtime::payload::decode_json(bytes)
-    }
-    fn encode(
-        &self,
-    ) -> ::core::result::Result<
-        ::rainmaker_types::runtime::Vec<u8>,
-        ::rainmaker_types::runtime::EncodeError,
-    > {
-        ::rainmaker_types::runtime::payload::encode_json(self)
     }
 }
 /// A device or a service of the node (services have the same shape and are listed
@@ -501,7 +438,6 @@ pub struct DeviceConfig {
 }
 impl DeviceConfig {
     /// A value with the required properties (`name`); every optional one is `None`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         name: impl ::core::convert::Into<::rainmaker_types::runtime::String>,
     ) -> Self {
@@ -515,21 +451,6 @@ impl DeviceConfig {
             params: ::core::option::Option::None,
             extra: ::core::default::Default::default(),
         }
-    }
-}
-impl ::rainmaker_types::runtime::Payload for DeviceConfig {
-    fn decode(
-        bytes: &[u8],
-    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        ::rainmaker_types::runtime::payload::decode_json(bytes)
-    }
-    fn encode(
-        &self,
-    ) -> ::core::result::Result<
-        ::rainmaker_types::runtime::Vec<u8>,
-        ::rainmaker_types::runtime::EncodeError,
-    > {
-        ::rainmaker_types::runtime::payload::encode_json(self)
     }
 }
 /// Device or service type. Open string: the standard `esp.device.*` and
@@ -778,21 +699,6 @@ impl ::schemars::JsonSchema for DeviceConfigType {
         )
     }
 }
-impl ::rainmaker_types::runtime::Payload for DeviceConfigType {
-    fn decode(
-        bytes: &[u8],
-    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        ::rainmaker_types::runtime::payload::decode_json(bytes)
-    }
-    fn encode(
-        &self,
-    ) -> ::core::result::Result<
-        ::rainmaker_types::runtime::Vec<u8>,
-        ::rainmaker_types::runtime::EncodeError,
-    > {
-        ::rainmaker_types::runtime::payload::encode_json(self)
-    }
-}
 /// Describes one param of a device or service. Key order: name, type, data_type,
 /// properties, bounds, valid_strs, ui_type. There is no `persist`, `ttl` or
 /// `default` key. The SDK does not enforce `write`, bounds or `valid_strs` on
@@ -846,7 +752,6 @@ pub struct ParamDescriptor {
 }
 impl ParamDescriptor {
     /// A value with the required properties (`name`, `data_type`, `properties`); every optional one is `None`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         name: impl ::core::convert::Into<::rainmaker_types::runtime::String>,
         data_type: DataType,
@@ -862,21 +767,6 @@ impl ParamDescriptor {
             ui_type: ::core::option::Option::None,
             extra: ::core::default::Default::default(),
         }
-    }
-}
-impl ::rainmaker_types::runtime::Payload for ParamDescriptor {
-    fn decode(
-        bytes: &[u8],
-    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        ::rainmaker_types::runtime::payload::decode_json(bytes)
-    }
-    fn encode(
-        &self,
-    ) -> ::core::result::Result<
-        ::rainmaker_types::runtime::Vec<u8>,
-        ::rainmaker_types::runtime::EncodeError,
-    > {
-        ::rainmaker_types::runtime::payload::encode_json(self)
     }
 }
 /// Param type. Open string: the standard `esp.param.*` types are listed in
@@ -1169,21 +1059,6 @@ impl ::schemars::JsonSchema for ParamDescriptorType {
         )
     }
 }
-impl ::rainmaker_types::runtime::Payload for ParamDescriptorType {
-    fn decode(
-        bytes: &[u8],
-    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        ::rainmaker_types::runtime::payload::decode_json(bytes)
-    }
-    fn encode(
-        &self,
-    ) -> ::core::result::Result<
-        ::rainmaker_types::runtime::Vec<u8>,
-        ::rainmaker_types::runtime::EncodeError,
-    > {
-        ::rainmaker_types::runtime::payload::encode_json(self)
-    }
-}
 /// How apps show the param. Open string: the standard `esp.ui.*` types are
 /// listed; custom types are allowed. Omitted when not set.
 ///
@@ -1320,21 +1195,6 @@ impl ::schemars::JsonSchema for ParamDescriptorUiType {
         )
     }
 }
-impl ::rainmaker_types::runtime::Payload for ParamDescriptorUiType {
-    fn decode(
-        bytes: &[u8],
-    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        ::rainmaker_types::runtime::payload::decode_json(bytes)
-    }
-    fn encode(
-        &self,
-    ) -> ::core::result::Result<
-        ::rainmaker_types::runtime::Vec<u8>,
-        ::rainmaker_types::runtime::EncodeError,
-    > {
-        ::rainmaker_types::runtime::payload::encode_json(self)
-    }
-}
 /// Bounds of a param, modelled as one object whose keys are all optional. Int and
 /// float params send `{min, max, step}` in their own number format (`step` is
 /// omitted when its bit pattern is zero, so a float step of -0.0 is printed); array
@@ -1357,21 +1217,6 @@ pub struct ParamBounds {
     /// Increment; omitted when zero.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub step: ::core::option::Option<::rainmaker_types::serde_json::Number>,
-}
-impl ::rainmaker_types::runtime::Payload for ParamBounds {
-    fn decode(
-        bytes: &[u8],
-    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        ::rainmaker_types::runtime::payload::decode_json(bytes)
-    }
-    fn encode(
-        &self,
-    ) -> ::core::result::Result<
-        ::rainmaker_types::runtime::Vec<u8>,
-        ::rainmaker_types::runtime::EncodeError,
-    > {
-        ::rainmaker_types::runtime::payload::encode_json(self)
-    }
 }
 /// Data type of a param value. Closed set. `invalid` only appears for a broken
 /// param. Wire encodings: bool `true`/`false` (the node also accepts `1`/`0`), int a
@@ -1467,21 +1312,6 @@ impl ::core::convert::TryFrom<&str> for DataType {
         wire.parse()
     }
 }
-impl ::rainmaker_types::runtime::Payload for DataType {
-    fn decode(
-        bytes: &[u8],
-    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        ::rainmaker_types::runtime::payload::decode_json(bytes)
-    }
-    fn encode(
-        &self,
-    ) -> ::core::result::Result<
-        ::rainmaker_types::runtime::Vec<u8>,
-        ::rainmaker_types::runtime::EncodeError,
-    > {
-        ::rainmaker_types::runtime::payload::encode_json(self)
-    }
-}
 /// A param property. Closed set. `simple_ts` is the SDK's spelling (not
 /// `simple_time_series`); NVS persistence is never exposed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -1556,21 +1386,6 @@ impl ::core::convert::TryFrom<&str> for ParamProperty {
         wire.parse()
     }
 }
-impl ::rainmaker_types::runtime::Payload for ParamProperty {
-    fn decode(
-        bytes: &[u8],
-    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        ::rainmaker_types::runtime::payload::decode_json(bytes)
-    }
-    fn encode(
-        &self,
-    ) -> ::core::result::Result<
-        ::rainmaker_types::runtime::Vec<u8>,
-        ::rainmaker_types::runtime::EncodeError,
-    > {
-        ::rainmaker_types::runtime::payload::encode_json(self)
-    }
-}
 /// User-node mapping request, confirmation or reset report. Key order: node_id,
 /// user_id, secret_key, reset. There is no timestamp. Unknown keys are kept.
 #[derive(Debug, Clone, PartialEq)]
@@ -1603,7 +1418,6 @@ pub struct UserMapping {
 }
 impl UserMapping {
     /// A value with the required properties (`node_id`, `user_id`, `secret_key`); every optional one is `None`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         node_id: impl ::core::convert::Into<::rainmaker_types::runtime::String>,
         user_id: impl ::core::convert::Into<::rainmaker_types::runtime::String>,
@@ -1659,7 +1473,6 @@ pub struct OtaFetch {
 }
 impl OtaFetch {
     /// A value with the required properties (`node_id`, `fw_version`); every optional one is `None`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         node_id: impl ::core::convert::Into<::rainmaker_types::runtime::String>,
         fw_version: impl ::core::convert::Into<::rainmaker_types::runtime::String>,
@@ -1730,7 +1543,6 @@ pub struct OtaUrl {
 }
 impl OtaUrl {
     /// A value with the required properties (`ota_job_id`, `url`); every optional one is `None`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         ota_job_id: impl ::core::convert::Into<::rainmaker_types::runtime::String>,
         url: impl ::core::convert::Into<::rainmaker_types::runtime::String>,
@@ -1792,21 +1604,6 @@ pub struct OtaMetadata {
         ::rainmaker_types::runtime::serde_json::Value,
     >,
 }
-impl ::rainmaker_types::runtime::Payload for OtaMetadata {
-    fn decode(
-        bytes: &[u8],
-    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        ::rainmaker_types::runtime::payload::decode_json(bytes)
-    }
-    fn encode(
-        &self,
-    ) -> ::core::result::Result<
-        ::rainmaker_types::runtime::Vec<u8>,
-        ::rainmaker_types::runtime::EncodeError,
-    > {
-        ::rainmaker_types::runtime::payload::encode_json(self)
-    }
-}
 /// A time window. In `download_window` the values are minutes after local midnight
 /// (the window may wrap over midnight); in `validity` they are epoch seconds.
 /// The SDK requires `end` whenever `start` is given (a cross-field rule that this
@@ -1832,21 +1629,6 @@ pub struct OtaTimeWindow {
         ::rainmaker_types::runtime::String,
         ::rainmaker_types::runtime::serde_json::Value,
     >,
-}
-impl ::rainmaker_types::runtime::Payload for OtaTimeWindow {
-    fn decode(
-        bytes: &[u8],
-    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        ::rainmaker_types::runtime::payload::decode_json(bytes)
-    }
-    fn encode(
-        &self,
-    ) -> ::core::result::Result<
-        ::rainmaker_types::runtime::Vec<u8>,
-        ::rainmaker_types::runtime::EncodeError,
-    > {
-        ::rainmaker_types::runtime::payload::encode_json(self)
-    }
 }
 /// OTA status report. Key order: ota_job_id, status, network_id, additional_info,
 /// ts. Unknown keys are kept.
@@ -1886,7 +1668,6 @@ pub struct OtaStatus {
 }
 impl OtaStatus {
     /// A value with the required properties (`status`, `additional_info`, `ts`); every optional one is `None`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         status: OtaJobStatus,
         additional_info: impl ::core::convert::Into<::rainmaker_types::runtime::String>,
@@ -1998,21 +1779,6 @@ impl ::core::convert::TryFrom<&str> for OtaJobStatus {
         wire.parse()
     }
 }
-impl ::rainmaker_types::runtime::Payload for OtaJobStatus {
-    fn decode(
-        bytes: &[u8],
-    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        ::rainmaker_types::runtime::payload::decode_json(bytes)
-    }
-    fn encode(
-        &self,
-    ) -> ::core::result::Result<
-        ::rainmaker_types::runtime::Vec<u8>,
-        ::rainmaker_types::runtime::EncodeError,
-    > {
-        ::rainmaker_types::runtime::payload::encode_json(self)
-    }
-}
 /// Full time-series report. Key order: ts_data_version, ts_data. The SDK sends one
 /// series with one record per message. Unknown keys are kept.
 #[derive(Debug, Clone, PartialEq)]
@@ -2037,7 +1803,6 @@ pub struct TsData {
 }
 impl TsData {
     /// A value with the required properties (`ts_data_version`, `ts_data`); every optional one is `None`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         ts_data_version: TsDataVersion,
         ts_data: ::rainmaker_types::runtime::Vec<TsSeries>,
@@ -2151,21 +1916,6 @@ impl ::schemars::JsonSchema for TsDataVersion {
         )
     }
 }
-impl ::rainmaker_types::runtime::Payload for TsDataVersion {
-    fn decode(
-        bytes: &[u8],
-    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        ::rainmaker_types::runtime::payload::decode_json(bytes)
-    }
-    fn encode(
-        &self,
-    ) -> ::core::result::Result<
-        ::rainmaker_types::runtime::Vec<u8>,
-        ::rainmaker_types::runtime::EncodeError,
-    > {
-        ::rainmaker_types::runtime::payload::encode_json(self)
-    }
-}
 /// One series. Key order: name, type, dt, records. The SDK never sends `ow`; the
 /// records key is `records` (not `values`). Unknown keys are kept.
 #[derive(Debug, Clone, PartialEq)]
@@ -2195,7 +1945,6 @@ pub struct TsSeries {
 }
 impl TsSeries {
     /// A value with the required properties (`name`, `dt`, `records`); every optional one is `None`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         name: impl ::core::convert::Into<::rainmaker_types::runtime::String>,
         dt: TsDataType,
@@ -2208,21 +1957,6 @@ impl TsSeries {
             records,
             extra: ::core::default::Default::default(),
         }
-    }
-}
-impl ::rainmaker_types::runtime::Payload for TsSeries {
-    fn decode(
-        bytes: &[u8],
-    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        ::rainmaker_types::runtime::payload::decode_json(bytes)
-    }
-    fn encode(
-        &self,
-    ) -> ::core::result::Result<
-        ::rainmaker_types::runtime::Vec<u8>,
-        ::rainmaker_types::runtime::EncodeError,
-    > {
-        ::rainmaker_types::runtime::payload::encode_json(self)
     }
 }
 /// One data point. Key order t, v. Unknown keys are kept.
@@ -2251,28 +1985,12 @@ pub struct TsRecord {
 }
 impl TsRecord {
     /// A value with the required properties (`t`, `v`); every optional one is `None`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(t: i64, v: ::rainmaker_types::ParamValue) -> Self {
         Self {
             t,
             v,
             extra: ::core::default::Default::default(),
         }
-    }
-}
-impl ::rainmaker_types::runtime::Payload for TsRecord {
-    fn decode(
-        bytes: &[u8],
-    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        ::rainmaker_types::runtime::payload::decode_json(bytes)
-    }
-    fn encode(
-        &self,
-    ) -> ::core::result::Result<
-        ::rainmaker_types::runtime::Vec<u8>,
-        ::rainmaker_types::runtime::EncodeError,
-    > {
-        ::rainmaker_types::runtime::payload::encode_json(self)
     }
 }
 /// Data type of a full time-series value. Closed set (object and array are not allowed).
@@ -2343,21 +2061,6 @@ impl ::core::convert::TryFrom<&str> for TsDataType {
         wire.parse()
     }
 }
-impl ::rainmaker_types::runtime::Payload for TsDataType {
-    fn decode(
-        bytes: &[u8],
-    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        ::rainmaker_types::runtime::payload::decode_json(bytes)
-    }
-    fn encode(
-        &self,
-    ) -> ::core::result::Result<
-        ::rainmaker_types::runtime::Vec<u8>,
-        ::rainmaker_types::runtime::EncodeError,
-    > {
-        ::rainmaker_types::runtime::payload::encode_json(self)
-    }
-}
 /// One simple time-series data point. Key order: name, type, dt, t, v, d. There is
 /// no `node_id` key (the topic carries it). Unknown keys are kept.
 #[derive(Debug, Clone, PartialEq)]
@@ -2398,7 +2101,6 @@ pub struct SimpleTsData {
 }
 impl SimpleTsData {
     /// A value with the required properties (`name`, `dt`, `t`, `v`); every optional one is `None`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         name: impl ::core::convert::Into<::rainmaker_types::runtime::String>,
         dt: DataType,
@@ -2478,28 +2180,12 @@ pub struct TextAlert {
 }
 impl TextAlert {
     /// A value with the required properties (`esp.alert.str`); every optional one is `None`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         esp_alert_str: impl ::core::convert::Into<::rainmaker_types::runtime::String>,
     ) -> Self {
         Self {
             esp_alert_str: esp_alert_str.into(),
         }
-    }
-}
-impl ::rainmaker_types::runtime::Payload for TextAlert {
-    fn decode(
-        bytes: &[u8],
-    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        ::rainmaker_types::runtime::payload::decode_json(bytes)
-    }
-    fn encode(
-        &self,
-    ) -> ::core::result::Result<
-        ::rainmaker_types::runtime::Vec<u8>,
-        ::rainmaker_types::runtime::EncodeError,
-    > {
-        ::rainmaker_types::runtime::payload::encode_json(self)
     }
 }
 /// AWS IoT lifecycle event for a connection. Unknown keys are kept.
@@ -2556,7 +2242,6 @@ pub struct PresenceConnected {
 }
 impl PresenceConnected {
     /// A value with the required properties (`clientId`, `timestamp`, `eventType`, `sessionIdentifier`, `principalIdentifier`, `ipAddress`, `versionNumber`); every optional one is `None`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         client_id: impl ::core::convert::Into<::rainmaker_types::runtime::String>,
         timestamp: i64,
@@ -2650,21 +2335,6 @@ impl ::core::convert::TryFrom<&str> for PresenceConnectedEventType {
     type Error = ::rainmaker_types::runtime::UnknownValue;
     fn try_from(wire: &str) -> ::core::result::Result<Self, Self::Error> {
         wire.parse()
-    }
-}
-impl ::rainmaker_types::runtime::Payload for PresenceConnectedEventType {
-    fn decode(
-        bytes: &[u8],
-    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        ::rainmaker_types::runtime::payload::decode_json(bytes)
-    }
-    fn encode(
-        &self,
-    ) -> ::core::result::Result<
-        ::rainmaker_types::runtime::Vec<u8>,
-        ::rainmaker_types::runtime::EncodeError,
-    > {
-        ::rainmaker_types::runtime::payload::encode_json(self)
     }
 }
 /// AWS IoT lifecycle event for a disconnection. Unknown keys are kept.
@@ -2811,21 +2481,6 @@ impl ::core::convert::TryFrom<&str> for PresenceDisconnectedEventType {
     type Error = ::rainmaker_types::runtime::UnknownValue;
     fn try_from(wire: &str) -> ::core::result::Result<Self, Self::Error> {
         wire.parse()
-    }
-}
-impl ::rainmaker_types::runtime::Payload for PresenceDisconnectedEventType {
-    fn decode(
-        bytes: &[u8],
-    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        ::rainmaker_types::runtime::payload::decode_json(bytes)
-    }
-    fn encode(
-        &self,
-    ) -> ::core::result::Result<
-        ::rainmaker_types::runtime::Vec<u8>,
-        ::rainmaker_types::runtime::EncodeError,
-    > {
-        ::rainmaker_types::runtime::payload::encode_json(self)
     }
 }
 /// Why AWS IoT closed the session. Open string (AWS may add reasons); known values listed.
@@ -2987,21 +2642,6 @@ impl ::schemars::JsonSchema for DisconnectReason {
         )
     }
 }
-impl ::rainmaker_types::runtime::Payload for DisconnectReason {
-    fn decode(
-        bytes: &[u8],
-    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        ::rainmaker_types::runtime::payload::decode_json(bytes)
-    }
-    fn encode(
-        &self,
-    ) -> ::core::result::Result<
-        ::rainmaker_types::runtime::Vec<u8>,
-        ::rainmaker_types::runtime::EncodeError,
-    > {
-        ::rainmaker_types::runtime::payload::encode_json(self)
-    }
-}
 /// Data of command 1 (cloud to node). `params` must be an object and, as text, at
 /// most 2047 bytes (`ESP_RMAKER_PARAM_CMD_RESP_BUFFER_SIZE` 2048 with the NUL),
 /// else the node answers status 1. The node applies it like a remote write but does
@@ -3029,7 +2669,6 @@ pub struct SetParamsRequest {
 }
 impl SetParamsRequest {
     /// A value with the required properties (`params`); every optional one is `None`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(params: ::rainmaker_types::ParamsDocument) -> Self {
         Self {
             params,
@@ -3082,7 +2721,6 @@ pub struct SetParamsResponse {
 }
 impl SetParamsResponse {
     /// A value with the required properties (`status`); every optional one is `None`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(status: SetParamsResponseStatus) -> Self {
         Self {
             status,
@@ -3200,21 +2838,6 @@ impl ::schemars::JsonSchema for SetParamsResponseStatus {
         )
     }
 }
-impl ::rainmaker_types::runtime::Payload for SetParamsResponseStatus {
-    fn decode(
-        bytes: &[u8],
-    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        ::rainmaker_types::runtime::payload::decode_json(bytes)
-    }
-    fn encode(
-        &self,
-    ) -> ::core::result::Result<
-        ::rainmaker_types::runtime::Vec<u8>,
-        ::rainmaker_types::runtime::EncodeError,
-    > {
-        ::rainmaker_types::runtime::payload::encode_json(self)
-    }
-}
 /// Data of a node-initiated command 16 without request id: asks the cloud for an
 /// upload URL.
 #[derive(Debug, Clone, PartialEq)]
@@ -3237,7 +2860,6 @@ pub struct FileUploadRequest {
 }
 impl FileUploadRequest {
     /// A value with the required properties (`file_name`); every optional one is `None`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         file_name: impl ::core::convert::Into<::rainmaker_types::runtime::String>,
     ) -> Self {
@@ -3287,7 +2909,6 @@ pub struct FileUploadUrlReply {
 }
 impl FileUploadUrlReply {
     /// A value with the required properties (`file_id`, `url`); every optional one is `None`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         file_id: impl ::core::convert::Into<::rainmaker_types::runtime::String>,
         url: impl ::core::convert::Into<::rainmaker_types::runtime::String>,
@@ -3339,7 +2960,6 @@ pub struct FileUploadConfirm {
 }
 impl FileUploadConfirm {
     /// A value with the required properties (`file_id`, `file_type`); every optional one is `None`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         file_id: impl ::core::convert::Into<::rainmaker_types::runtime::String>,
         file_type: impl ::core::convert::Into<::rainmaker_types::runtime::String>,
@@ -3427,19 +3047,4 @@ pub struct FileUploadErrorDetail {
         ::rainmaker_types::runtime::String,
         ::rainmaker_types::runtime::serde_json::Value,
     >,
-}
-impl ::rainmaker_types::runtime::Payload for FileUploadErrorDetail {
-    fn decode(
-        bytes: &[u8],
-    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        ::rainmaker_types::runtime::payload::decode_json(bytes)
-    }
-    fn encode(
-        &self,
-    ) -> ::core::result::Result<
-        ::rainmaker_types::runtime::Vec<u8>,
-        ::rainmaker_types::runtime::EncodeError,
-    > {
-        ::rainmaker_types::runtime::payload::encode_json(self)
-    }
 }
