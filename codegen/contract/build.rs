@@ -21,13 +21,22 @@ fn main() -> Result<(), Box<dyn Error>> {
                 .trim_end_matches("-asyncapi");
             documents.push((format!("v{version}_{stem}"), path));
         }
-        for service in ["backend", "comments-service", "frontend", "notification-service", "public-api"] {
+        for service in [
+            "backend",
+            "comments-service",
+            "frontend",
+            "notification-service",
+            "public-api",
+        ] {
             let path = dir.join("social-media").join(service).join("asyncapi.yaml");
             documents.push((format!("v{version}_social_media_{service}"), path));
         }
     }
     for path in yaml_files(&tests.join("documents"))? {
-        let stem = path.file_stem().and_then(|stem| stem.to_str()).unwrap_or_default();
+        let stem = path
+            .file_stem()
+            .and_then(|stem| stem.to_str())
+            .unwrap_or_default();
         documents.push((format!("doc_{stem}"), path));
     }
 
@@ -50,8 +59,14 @@ fn main() -> Result<(), Box<dyn Error>> {
         )?;
     }
     std::fs::write(out.join("documents.rs"), modules)?;
-    println!("cargo:rerun-if-changed={}", tests.join("asyncapi").display());
-    println!("cargo:rerun-if-changed={}", tests.join("documents").display());
+    println!(
+        "cargo:rerun-if-changed={}",
+        tests.join("asyncapi").display()
+    );
+    println!(
+        "cargo:rerun-if-changed={}",
+        tests.join("documents").display()
+    );
     Ok(())
 }
 

@@ -131,7 +131,11 @@ impl Diagnostics {
     ///
     /// `self`, when it holds an error.
     pub fn into_result<T>(self, value: T) -> Result<T, Self> {
-        if self.has_errors() { Err(self) } else { Ok(value) }
+        if self.has_errors() {
+            Err(self)
+        } else {
+            Ok(value)
+        }
     }
 }
 

@@ -132,10 +132,9 @@ impl Builder {
     ///
     /// As [`Builder::build`], or [`Error::Io`] when reading fails.
     pub fn diff(&self) -> Result<Option<String>> {
-        let out_dir = self
-            .out_dir
-            .as_ref()
-            .ok_or_else(|| Error::Option("no output directory given (`Builder::out_dir`)".to_owned()))?;
+        let out_dir = self.out_dir.as_ref().ok_or_else(|| {
+            Error::Option("no output directory given (`Builder::out_dir`)".to_owned())
+        })?;
         let output = self.build()?;
         let mut diff = output.files.diff(out_dir)?.unwrap_or_default();
         if let (Some(dir), Some(catalogue)) = (&self.tlv_out_dir, &output.tlv_catalogue) {
@@ -213,10 +212,9 @@ impl Builder {
     ///
     /// As [`Builder::build`], or [`Error::Io`] when writing fails.
     pub fn generate(&self) -> Result<Output> {
-        let out_dir = self
-            .out_dir
-            .as_ref()
-            .ok_or_else(|| Error::Option("no output directory given (`Builder::out_dir`)".to_owned()))?;
+        let out_dir = self.out_dir.as_ref().ok_or_else(|| {
+            Error::Option("no output directory given (`Builder::out_dir`)".to_owned())
+        })?;
         let output = self.build()?;
         output.files.write(out_dir)?;
         if let (Some(dir), Some(catalogue)) = (&self.tlv_out_dir, &output.tlv_catalogue) {
@@ -283,9 +281,17 @@ pub fn generate(sources: &Sources, options: &Options) -> Result<Output> {
                   catalogue says about each."
                 .to_owned(),
         });
-        files.add("commands.rs", spec_name, emit::commands::emit(&ctx, commands))?;
+        files.add(
+            "commands.rs",
+            spec_name,
+            emit::commands::emit(&ctx, commands),
+        )?;
         let mut catalogue = GeneratedFiles::default();
-        catalogue.add("commands.rs", spec_name, emit::tlv_catalogue::emit(commands))?;
+        catalogue.add(
+            "commands.rs",
+            spec_name,
+            emit::tlv_catalogue::emit(commands),
+        )?;
         tlv_catalogue = Some(catalogue);
     }
     if let Some(standard) = &model.standard_types {

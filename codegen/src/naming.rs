@@ -82,7 +82,8 @@ pub fn camel(name: &str) -> Option<String> {
     let mut out = String::new();
     for word in words(name) {
         let lower = word.to_ascii_lowercase();
-        if out.ends_with(|c: char| c.is_ascii_digit()) && lower.starts_with(|c: char| c.is_ascii_digit())
+        if out.ends_with(|c: char| c.is_ascii_digit())
+            && lower.starts_with(|c: char| c.is_ascii_digit())
         {
             out.push('_');
         }
@@ -107,8 +108,14 @@ pub fn camel(name: &str) -> Option<String> {
 /// The `UpperCamelCase` name of `child` inside `parent` (rule 8): `parent` followed
 /// by the words of `child` that do not repeat the end of `parent`.
 pub fn nested(parent: &str, child: &str) -> Option<String> {
-    let parent_words: Vec<String> = words(parent).iter().map(|w| w.to_ascii_lowercase()).collect();
-    let child_words: Vec<String> = words(child).iter().map(|w| w.to_ascii_lowercase()).collect();
+    let parent_words: Vec<String> = words(parent)
+        .iter()
+        .map(|w| w.to_ascii_lowercase())
+        .collect();
+    let child_words: Vec<String> = words(child)
+        .iter()
+        .map(|w| w.to_ascii_lowercase())
+        .collect();
     let overlap = (1..=parent_words.len().min(child_words.len()))
         .rev()
         .find(|&k| parent_words[parent_words.len() - k..] == child_words[..k])
@@ -276,9 +283,18 @@ mod tests {
 
     #[test]
     fn rule_8_nested_names_do_not_repeat_words() {
-        assert_eq!(nested("NodeConfig", "config_version").as_deref(), Some("NodeConfigVersion"));
-        assert_eq!(nested("TsData", "ts_data_version").as_deref(), Some("TsDataVersion"));
-        assert_eq!(nested("NodeConfig", "info").as_deref(), Some("NodeConfigInfo"));
+        assert_eq!(
+            nested("NodeConfig", "config_version").as_deref(),
+            Some("NodeConfigVersion")
+        );
+        assert_eq!(
+            nested("TsData", "ts_data_version").as_deref(),
+            Some("TsDataVersion")
+        );
+        assert_eq!(
+            nested("NodeConfig", "info").as_deref(),
+            Some("NodeConfigInfo")
+        );
         assert_eq!(nested("Info", "info").as_deref(), Some("InfoInfo"));
     }
 

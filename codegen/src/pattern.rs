@@ -90,8 +90,8 @@ pub fn compile(pattern: &str) -> Result<CompiledPattern, String> {
         for byte in 0..=255u8 {
             let next = dfa.next_state(state, byte);
             row[usize::from(byte)] = next;
-            if !index.contains_key(&next) {
-                index.insert(next, order.len());
+            if let std::collections::hash_map::Entry::Vacant(entry) = index.entry(next) {
+                entry.insert(order.len());
                 order.push(next);
                 if order.len() > MAX_STATES {
                     return Err(format!(
@@ -158,7 +158,10 @@ mod tests {
             assert!(compiled.is_match(text), "{pattern} should match {text:?}");
         }
         for text in other {
-            assert!(!compiled.is_match(text), "{pattern} should not match {text:?}");
+            assert!(
+                !compiled.is_match(text),
+                "{pattern} should not match {text:?}"
+            );
         }
     }
 

@@ -164,7 +164,10 @@ impl Sources {
 
     /// The value at `at`, without following `$ref`s.
     pub fn get(&self, at: &Location) -> Option<&Value> {
-        self.files.get(at.file())?.json.pointer(at.pointer().as_str())
+        self.files
+            .get(at.file())?
+            .json
+            .pointer(at.pointer().as_str())
     }
 
     /// The keys of the mapping at `at` (no `$ref` followed), in document order;
@@ -176,12 +179,13 @@ impl Sources {
         let mut value = &file.ordered;
         for token in at.pointer().tokens() {
             let next = match untag(value) {
-                serde_norway::Value::Mapping(map) => map
-                    .iter()
-                    .find_map(|(key, child)| (yaml_key(key).as_deref() == Some(&token)).then_some(child)),
-                serde_norway::Value::Sequence(items) => {
-                    token.parse::<usize>().ok().and_then(|index| items.get(index))
-                }
+                serde_norway::Value::Mapping(map) => map.iter().find_map(|(key, child)| {
+                    (yaml_key(key).as_deref() == Some(&token)).then_some(child)
+                }),
+                serde_norway::Value::Sequence(items) => token
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|index| items.get(index)),
                 _ => None,
             };
             match next {
@@ -229,9 +233,9 @@ impl Sources {
             let location = self
                 .target(here.file(), target)
                 .map_err(|message| Diagnostic::error(&ref_at, message))?;
-            value = self.get(&location).ok_or_else(|| {
-                Diagnostic::error(&ref_at, format!("unresolved $ref `{target}`"))
-            })?;
+            value = self
+                .get(&location)
+                .ok_or_else(|| Diagnostic::error(&ref_at, format!("unresolved $ref `{target}`")))?;
             here = location;
         }
         Err(Diagnostic::error(
@@ -287,7 +291,14 @@ impl Sources {
                 continue;
             };
             let mut references = Vec::new();
-            collect_refs(&json, &Location { file: file.clone(), pointer: Pointer::root() }, &mut references);
+            collect_refs(
+                &json,
+                &Location {
+                    file: file.clone(),
+                    pointer: Pointer::root(),
+                },
+                &mut references,
+            );
             for (at, reference) in references {
                 let path = reference.split('#').next().unwrap_or_default();
                 if path.is_empty() || path.contains("://") {
@@ -300,7 +311,9 @@ impl Sources {
                 let Some(base) = &self.base else {
                     problems.push(Diagnostic::error(
                         &at,
-                        format!("`{reference}`: a document given as text cannot refer to other files"),
+                        format!(
+                            "`{reference}`: a document given as text cannot refer to other files"
+                        ),
                     ));
                     continue;
                 };
@@ -308,8 +321,9 @@ impl Sources {
                 let parsed = std::fs::read_to_string(&full)
                     .map_err(|error| format!("cannot read {}: {error}", full.display()))
                     .and_then(|text| {
-                        parse_file(&text)
-                            .map_err(|message| format!("{}: invalid YAML: {message}", full.display()))
+                        parse_file(&text).map_err(|message| {
+                            format!("{}: invalid YAML: {message}", full.display())
+                        })
                     });
                 match parsed {
                     Ok(parsed) => {
@@ -440,14 +454,20 @@ mod tests {
         let mut problems = Diagnostics::default();
         sources.check_refs(&mut problems);
         let text = problems.to_string();
-        assert!(text.contains("#/a/x/$ref: unresolved $ref `#/missing`"), "{text}");
+        assert!(
+            text.contains("#/a/x/$ref: unresolved $ref `#/missing`"),
+            "{text}"
+        );
         assert!(text.contains("loops"), "{text}");
     }
 
     #[test]
     fn keys_keep_document_order() {
         let sources = sources("a: {zeta: 1, alpha: 2, mid: {$ref: '#/b'}}\nb: {}\n");
-        assert_eq!(sources.keys(&Location::root().join("a")), ["zeta", "alpha", "mid"]);
+        assert_eq!(
+            sources.keys(&Location::root().join("a")),
+            ["zeta", "alpha", "mid"]
+        );
         assert!(sources.keys(&Location::root().join("missing")).is_empty());
     }
 
@@ -461,7 +481,10 @@ mod tests {
     #[test]
     fn invalid_yaml_and_remote_refs_are_errors() {
         let error = Sources::parse("a: [1, 2", "bad.yaml", None).expect_err("must fail");
-        assert!(error.to_string().contains("bad.yaml: invalid YAML"), "{error}");
+        assert!(
+            error.to_string().contains("bad.yaml: invalid YAML"),
+            "{error}"
+        );
         let sources = sources("a: {$ref: 'https://example.com/x.yaml#/a'}\n");
         let error = sources
             .resolve(&Location::root().join("a"))

@@ -48,7 +48,10 @@ fn assert_fails(spec: &str, expected: &[&str]) -> String {
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     assert_eq!(output.status.code(), Some(1), "{spec}: {stderr}");
     for text in expected {
-        assert!(stderr.contains(text), "{spec}: `{text}` missing from:\n{stderr}");
+        assert!(
+            stderr.contains(text),
+            "{spec}: `{text}` missing from:\n{stderr}"
+        );
     }
     assert!(!out.exists(), "{spec}: output directory was created");
     stderr
@@ -63,7 +66,11 @@ fn invalid_yaml() {
 fn asyncapi_2_is_refused_with_a_clear_message() {
     assert_fails(
         "errors/asyncapi2.yaml",
-        &["#/asyncapi", "AsyncAPI 2.6.0 is not supported", "asyncapi convert"],
+        &[
+            "#/asyncapi",
+            "AsyncAPI 2.6.0 is not supported",
+            "asyncapi convert",
+        ],
     );
 }
 
@@ -106,7 +113,10 @@ fn clashing_names_are_warnings_and_code_is_generated() {
         ),
         "{stderr}"
     );
-    assert!(stderr.contains("#/components/schemas/Thing/properties/mode/enum/1"), "{stderr}");
+    assert!(
+        stderr.contains("#/components/schemas/Thing/properties/mode/enum/1"),
+        "{stderr}"
+    );
     let messages = std::fs::read_to_string(out.join("messages.rs")).expect("written");
     assert!(messages.contains("pub client_id2:"), "{messages}");
     let _ = std::fs::remove_dir_all(&out);
@@ -132,7 +142,12 @@ fn check_reports_drift_and_an_up_to_date_directory() {
 
     assert!(generate(&spec, &out).status.success());
     let fresh = check(&out);
-    assert_eq!(fresh.status.code(), Some(0), "{}", String::from_utf8_lossy(&fresh.stderr));
+    assert_eq!(
+        fresh.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&fresh.stderr)
+    );
 
     let topics = out.join("topics.rs");
     let text = std::fs::read_to_string(&topics).expect("written");
@@ -149,7 +164,10 @@ fn help_and_usage_errors() {
     let help = codegen(&["--help"]);
     assert!(help.status.success());
     let text = String::from_utf8_lossy(&help.stdout);
-    assert!(text.contains("generate") && text.contains("check"), "{text}");
+    assert!(
+        text.contains("generate") && text.contains("check"),
+        "{text}"
+    );
 
     let help = codegen(&["generate", "--help"]);
     assert!(help.status.success());

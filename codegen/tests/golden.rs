@@ -15,13 +15,19 @@ fn golden_outputs_match() {
     let mut cases: Vec<PathBuf> = std::fs::read_dir(tests_dir().join("documents"))
         .expect("documents")
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-        .filter(|path| path.extension().is_some_and(|extension| extension == "yaml"))
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|extension| extension == "yaml")
+        })
         .collect();
     cases.sort();
     assert!(cases.len() >= 5, "{cases:?}");
     let mut failures = Vec::new();
     for spec in cases {
-        let case = spec.file_stem().and_then(|stem| stem.to_str()).unwrap_or_default();
+        let case = spec
+            .file_stem()
+            .and_then(|stem| stem.to_str())
+            .unwrap_or_default();
         let output = rainmaker_codegen::Builder::new()
             .spec(&spec)
             .examples(true)
@@ -29,10 +35,17 @@ fn golden_outputs_match() {
             .unwrap_or_else(|error| panic!("{case}: {error}"));
         let dir = tests_dir().join("golden").join(case);
         if update {
-            output.files.write(&dir).unwrap_or_else(|error| panic!("{error}"));
+            output
+                .files
+                .write(&dir)
+                .unwrap_or_else(|error| panic!("{error}"));
             continue;
         }
-        if let Some(diff) = output.files.diff(&dir).unwrap_or_else(|error| panic!("{error}")) {
+        if let Some(diff) = output
+            .files
+            .diff(&dir)
+            .unwrap_or_else(|error| panic!("{error}"))
+        {
             failures.push(format!("{case}:\n{diff}"));
         }
     }

@@ -236,8 +236,8 @@ fn problems_after(from: &str, to: &str) -> Vec<Diagnostic> {
         "`{from}` must occur once in MINIMAL"
     );
     let text = MINIMAL.replace(from, to);
-    let sources = Sources::parse(&text, "minimal.yaml", None)
-        .unwrap_or_else(|error| panic!("{error}"));
+    let sources =
+        Sources::parse(&text, "minimal.yaml", None).unwrap_or_else(|error| panic!("{error}"));
     rainmaker_codegen::check(&sources)
         .into_iter()
         .filter(Diagnostic::is_error)
@@ -248,9 +248,9 @@ fn problems_after(from: &str, to: &str) -> Vec<Diagnostic> {
 /// contains `needle`.
 fn assert_reports(from: &str, to: &str, pointer: &str, needle: &str) {
     let problems = problems_after(from, to);
-    let found = problems
-        .iter()
-        .any(|problem| problem.at.pointer().as_str() == pointer && problem.message.contains(needle));
+    let found = problems.iter().any(|problem| {
+        problem.at.pointer().as_str() == pointer && problem.message.contains(needle)
+    });
     assert!(
         found,
         "expected a problem at {pointer} containing `{needle}`, got:\n{}",

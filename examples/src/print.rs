@@ -281,7 +281,7 @@ mod tests {
         let request = b"\x01\x03abc\x02\x01\x02\x05\x02\x01\x00\x06\x02{}";
         assert_eq!(
             describe("node/AB/to-node", request),
-            "TLV request id=abc role=primary cmd=1 (set params) data={}"
+            "TLV request id=abc role=primary cmd=1 (set-params) data={}"
         );
         let response = b"\x01\x03abc\x03\x01\x04\x05\x02\x34\x12";
         assert_eq!(
@@ -304,8 +304,9 @@ mod tests {
         assert!(describe("node/AB/params/remote", b"{oops").starts_with("invalid JSON ("));
         let flagged = describe("node/AB/otastatus", br#"{"status":"done"}"#);
         assert!(
-            flagged.starts_with(r#"{"status":"done"}  [not a valid otaStatus message: "#)
-                && flagged.contains("$.status"),
+            flagged.starts_with(
+                r#"{"status":"done"}  [not a valid node/{node_id}/otastatus message: "#
+            ) && flagged.contains("$.status"),
             "{flagged}"
         );
         assert!(

@@ -61,7 +61,7 @@ fn the_demo_runs_with_no_set_up() {
         "  node -> cloud  node/7C9EBD4A1B2C/params/local  {\"Light\":{\"Power\":true,\"Brightness\":60}}",
         "  cloud -> node  node/7C9EBD4A1B2C/to-node  TLV request id=",
         " role=primary ",
-        " cmd=1 (set params) data={\"params\":{\"Light\":{\"Power\":false}}}",
+        " cmd=1 (set-params) data={\"params\":{\"Light\":{\"Power\":false}}}",
         "  node -> cloud  node/7C9EBD4A1B2C/from-node  TLV response id=",
         "  node -> cloud  node/7C9EBD4A1B2C/from-node  TLV get pending",
         "  node -> cloud  node/7C9EBD4A1B2C/otastatus  {\"ota_job_id\":\"k2Hn9xVd3QpLmA7sB4cE1f\",\"status\":\"in-progress\"",

@@ -6,8 +6,8 @@
 
 use rainmaker_tlv::{OwnedFrame, OwnedRequest};
 
-use crate::runtime::{DecodeError, EncodeError};
 use crate::runtime::Payload;
+use crate::runtime::{DecodeError, EncodeError};
 
 /// A frame on `node/<node_id>/to-node`: a command the cloud sends to the node.
 ///

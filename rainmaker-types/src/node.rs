@@ -78,17 +78,17 @@ use rainmaker_tlv::{
 use serde::Serialize;
 
 use crate::device::{DataKind, Device, TimeSeries, WriteError, WriteRejection};
-use crate::runtime::{DecodeError, EncodeError, TopicError};
 use crate::generated::{Channel, Topic, TopicRef};
-use crate::runtime::TopicParam;
-use crate::runtime::{Qos, TopicForm};
 use crate::ids::{GroupId, NodeId};
 use crate::messages::{
     Attribute, DeviceConfig, NodeConfig, NodeConfigVersion, NodeInfo, OtaFetch, OtaJobStatus,
     OtaStatus, OtaUrl, SetParamsRequest, SetParamsResponse, SetParamsResponseStatus, TsData,
-    TsDataVersion, TsDataType, TsRecord, TsSeries, UserMapping,
+    TsDataType, TsDataVersion, TsRecord, TsSeries, UserMapping,
 };
+use crate::runtime::TopicParam;
 use crate::runtime::payload::decode_json;
+use crate::runtime::{DecodeError, EncodeError, TopicError};
+use crate::runtime::{Qos, TopicForm};
 use crate::sdk_json;
 use crate::value::ParamsDocument;
 

@@ -4,8 +4,7 @@
 //! floats are involved). Malformed payloads give typed errors naming the JSON path.
 
 use rainmaker_types::messages::{
-    Alert, DataType, NodeConfig, NodeConfigVersion, NodeInfoPlatform, OtaJobStatus,
-    ParamProperty,
+    Alert, DataType, NodeConfig, NodeConfigVersion, NodeInfoPlatform, OtaJobStatus, ParamProperty,
 };
 use rainmaker_types::{
     Channel, DecodeError, Envelope, JsonError, JsonErrorKind, Message, ParamValue, ParamsDocument,

@@ -466,51 +466,19 @@ fn check_json_round_trip(name: &str) {
     }
 }
 
-macro_rules! json_round_trips {
-    ($($(#[$attr:meta])* $test:ident => $name:literal,)*) => {
-        $(
-            #[test]
-            $(#[$attr])*
-            fn $test() {
-                check_json_round_trip($name);
-            }
-        )*
-
-        /// The JSON messages that have a round-trip property above.
-        const JSON_COVERED: &[&str] = &[$($name),*];
-    };
-}
-
-json_round_trips! {
-    connected_message => "connectedMessage",
-    disconnected_message => "disconnectedMessage",
-    config_message => "configMessage",
-    params_local_init_message => "paramsLocalInitMessage",
-    user_mapping_message => "userMappingMessage",
-    params_remote_message => "paramsRemoteMessage",
-    params_remote_group_message => "paramsRemoteGroupMessage",
-    params_local_message => "paramsLocalMessage",
-    params_local_wildcard_message => "paramsLocalWildcardMessage",
-    ota_fetch_message => "otaFetchMessage",
-    ota_url_message => "otaUrlMessage",
-    ota_status_message => "otaStatusMessage",
-    ts_data_message => "tsDataMessage",
-    simple_ts_data_message => "simpleTsDataMessage",
-    node_alert_message => "nodeAlertMessage",
-}
-
+/// Every JSON message of the spec gets the round-trip property (the list comes from
+/// the spec, so a message added to it is covered without editing this file).
 #[test]
-fn every_json_message_has_a_round_trip_property() {
-    let json: BTreeSet<String> = common::messages()
+fn every_json_message_round_trips() {
+    let json: Vec<String> = common::messages()
         .into_iter()
         .filter(|message| !message.is_tlv())
         .map(|message| message.name)
         .collect();
-    let covered: BTreeSet<String> = JSON_COVERED.iter().map(|name| (*name).to_owned()).collect();
-    assert_eq!(
-        json, covered,
-        "JSON messages of the spec vs round-trip properties"
-    );
+    assert!(!json.is_empty(), "the spec has JSON messages");
+    for name in json {
+        check_json_round_trip(&name);
+    }
 }
 
 #[test]
@@ -823,7 +791,8 @@ fn topics_format_and_parse_in_both_forms() {
                 &expected_address(channel, node.as_str(), group.as_str())
             );
             prop_assert_eq!(
-                Topic::parse_form(&text).map_err(|e| TestCaseError::fail(format!("`{text}`: {e}")))?,
+                Topic::parse_form(&text)
+                    .map_err(|e| TestCaseError::fail(format!("`{text}`: {e}")))?,
                 (topic.clone(), TopicForm::Plain)
             );
             prop_assert_eq!(text.parse::<Topic>().ok(), Some(topic.clone()));

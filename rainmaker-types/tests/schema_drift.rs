@@ -53,12 +53,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use rainmaker_codegen::Pointer;
-use rainmaker_types::ParamsDocument;
-use rainmaker_types::messages::{
-    Alert, FileUploadConfirm, FileUploadError, FileUploadRequest, FileUploadUrlReply, NodeConfig,
-    OtaFetch, OtaStatus, OtaUrl, PresenceConnected, PresenceDisconnected, SetParamsRequest,
-    SetParamsResponse, SimpleTsData, TsData, UserMapping,
-};
+use rainmaker_types::Message;
 use serde_json::{Map, Value};
 
 /// What happens to keys an object does not name.
@@ -482,7 +477,12 @@ fn differences(spec: &Shape, rust: &Shape, path: &str, out: &mut Vec<String>) {
 
 /// The schema schemars derives for `T`, with its definitions.
 fn derived<T: schemars::JsonSchema>() -> (Value, RustSide) {
-    let schema = serde_json::to_value(schemars::schema_for!(T)).expect("schemas are JSON");
+    with_defs(schemars::schema_for!(T))
+}
+
+/// A derived schema as JSON, with its definitions.
+fn with_defs(schema: schemars::Schema) -> (Value, RustSide) {
+    let schema = serde_json::to_value(schema).expect("schemas are JSON");
     let defs = schema
         .get("$defs")
         .and_then(Value::as_object)
@@ -491,39 +491,14 @@ fn derived<T: schemars::JsonSchema>() -> (Value, RustSide) {
     (schema, RustSide { defs })
 }
 
-/// The Rust type of each JSON message's payload.
+/// The schema derived from the Rust type of a JSON message's payload.
 fn message_schema(message: &str) -> Option<(Value, RustSide)> {
-    Some(match message {
-        "connectedMessage" => derived::<PresenceConnected>(),
-        "disconnectedMessage" => derived::<PresenceDisconnected>(),
-        "configMessage" => derived::<NodeConfig>(),
-        "paramsLocalInitMessage"
-        | "paramsRemoteMessage"
-        | "paramsRemoteGroupMessage"
-        | "paramsLocalMessage"
-        | "paramsLocalWildcardMessage" => derived::<ParamsDocument>(),
-        "userMappingMessage" => derived::<UserMapping>(),
-        "otaFetchMessage" => derived::<OtaFetch>(),
-        "otaUrlMessage" => derived::<OtaUrl>(),
-        "otaStatusMessage" => derived::<OtaStatus>(),
-        "tsDataMessage" => derived::<TsData>(),
-        "simpleTsDataMessage" => derived::<SimpleTsData>(),
-        "nodeAlertMessage" => derived::<Alert>(),
-        _ => return None,
-    })
+    Message::payload_schema(message).map(with_defs)
 }
 
-/// The Rust type of each command-data schema of the TLV channels.
-fn command_data_schema(schema: &str) -> Option<(Value, RustSide)> {
-    Some(match schema {
-        "SetParamsRequest" => derived::<SetParamsRequest>(),
-        "SetParamsResponse" => derived::<SetParamsResponse>(),
-        "FileUploadRequest" => derived::<FileUploadRequest>(),
-        "FileUploadUrlReply" => derived::<FileUploadUrlReply>(),
-        "FileUploadConfirm" => derived::<FileUploadConfirm>(),
-        "FileUploadError" => derived::<FileUploadError>(),
-        _ => return None,
-    })
+/// The schema derived from the generated type called `name`.
+fn command_data_schema(name: &str) -> Option<(Value, RustSide)> {
+    rainmaker_types::messages::json_schema(name).map(with_defs)
 }
 
 /// Compares one spec schema with one derived schema; returns the differences.

@@ -39,8 +39,8 @@ macro_rules! contract_tests {
         #[test]
         fn example_topics_parse_and_write_back() {
             for (channel, text) in super::examples::TOPICS {
-                let topic = super::Topic::parse(text)
-                    .unwrap_or_else(|error| panic!("`{text}`: {error}"));
+                let topic =
+                    super::Topic::parse(text).unwrap_or_else(|error| panic!("`{text}`: {error}"));
                 assert_eq!(topic.channel(), *channel);
                 assert_eq!(topic.to_string(), *text);
                 let borrowed = super::TopicRef::parse(text).expect("parses borrowed");

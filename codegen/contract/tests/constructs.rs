@@ -1,7 +1,9 @@
 //! What each construct of the test documents (`codegen/tests/documents/`) becomes in
 //! the generated code, exercised through its public API.
 
-use rainmaker_codegen_contract::{doc_addresses, doc_bindings, doc_messages, doc_names, doc_schemas};
+use rainmaker_codegen_contract::{
+    doc_addresses, doc_bindings, doc_messages, doc_names, doc_schemas,
+};
 use rainmaker_types::runtime::payload::{decode_json as decode, encode_json as encode};
 use rainmaker_types::runtime::{IdError, Qos, TopicErrorReason};
 use rainmaker_types::{DecodeError, DispatchError};
@@ -55,7 +57,10 @@ mod addresses {
             )
         );
         // Without the text around it, the segment matches no channel.
-        assert_eq!(reason("groups/kitchen/state"), (1, TopicErrorReason::UnknownPrefix));
+        assert_eq!(
+            reason("groups/kitchen/state"),
+            (1, TopicErrorReason::UnknownPrefix)
+        );
         assert_eq!(Channel::Mixed.filter(), "groups/+/state");
     }
 
@@ -72,9 +77,15 @@ mod addresses {
         );
         assert_eq!(
             reason("devices/123456789/p1/echo"),
-            (1, TopicErrorReason::InvalidId(IdError::TooLong { len: 9, max: 8 }))
+            (
+                1,
+                TopicErrorReason::InvalidId(IdError::TooLong { len: 9, max: 8 })
+            )
         );
-        assert_eq!(reason("devices//p1/echo"), (1, TopicErrorReason::InvalidId(IdError::Empty)));
+        assert_eq!(
+            reason("devices//p1/echo"),
+            (1, TopicErrorReason::InvalidId(IdError::Empty))
+        );
     }
 
     #[test]
@@ -98,7 +109,12 @@ mod addresses {
         assert_eq!(Channel::Single.filter(), "sensors/+/temperature");
         for (text, rest) in [("logs", ""), ("logs/a", "a"), ("logs/a/b/c", "a/b/c")] {
             let topic = Topic::parse(text).expect(text);
-            assert_eq!(topic, Topic::Multi { rest: rest.to_owned() });
+            assert_eq!(
+                topic,
+                Topic::Multi {
+                    rest: rest.to_owned()
+                }
+            );
             assert_eq!(topic.to_string(), text);
         }
         assert_eq!(Channel::Multi.filter(), "logs/#");
@@ -120,7 +136,11 @@ mod bindings {
             (Channel::FromMessage, Qos::ExactlyOnce, true),
         ];
         for (channel, qos, retain) in expected {
-            assert_eq!((channel.qos(), channel.retain()), (qos, retain), "{channel:?}");
+            assert_eq!(
+                (channel.qos(), channel.retain()),
+                (qos, retain),
+                "{channel:?}"
+            );
         }
     }
 }
@@ -189,7 +209,8 @@ mod schemas {
 
     #[test]
     fn all_of_parts_merge_into_one_struct_and_one_of_picks_the_member_that_fits() {
-        let circle = decode::<Shape>(br#"{"kind":"circle","id":"c","radius":1.5}"#).expect("circle");
+        let circle =
+            decode::<Shape>(br#"{"kind":"circle","id":"c","radius":1.5}"#).expect("circle");
         let Shape::Circle(circle) = circle else {
             panic!("{circle:?}");
         };
@@ -215,8 +236,7 @@ mod schemas {
 
     #[test]
     fn nullable_properties_keep_null_and_missing_apart() {
-        let record =
-            decode::<Record>(br#"{"id":"r","level":1,"nickname":null}"#).expect("decodes");
+        let record = decode::<Record>(br#"{"id":"r","level":1,"nickname":null}"#).expect("decodes");
         assert_eq!(record.nickname, Some(None));
         assert_eq!(record.parent, None);
         let encoded = encode(&record).expect("encodes");
@@ -231,7 +251,10 @@ mod schemas {
         .expect("decodes");
         let child = record.child.as_deref().expect("a child");
         assert_eq!(child.id, "b");
-        assert_eq!(record.tags.as_ref().and_then(|tags| tags.get("x")), Some(&1));
+        assert_eq!(
+            record.tags.as_ref().and_then(|tags| tags.get("x")),
+            Some(&1)
+        );
         // `additionalProperties: {type: object}` types the map of unknown keys.
         assert!(record.extra.contains_key("other"));
         assert!(decode::<Record>(br#"{"id":"a","level":1,"other":3}"#).is_err());
@@ -239,9 +262,15 @@ mod schemas {
 
     #[test]
     fn any_of_with_inline_members() {
-        assert_eq!(decode::<Value>(br#""hi""#), Ok(Value::String("hi".to_owned())));
+        assert_eq!(
+            decode::<Value>(br#""hi""#),
+            Ok(Value::String("hi".to_owned()))
+        );
         assert_eq!(decode::<Value>(b"7"), Ok(Value::Integer(7)));
-        assert!(matches!(decode::<Value>(br#"{"wrapped":true}"#), Ok(Value::Value3(_))));
+        assert!(matches!(
+            decode::<Value>(br#"{"wrapped":true}"#),
+            Ok(Value::Value3(_))
+        ));
         // The inline object is closed: an unknown key does not fit any member.
         assert!(decode::<Value>(br#"{"wrapped":true,"x":1}"#).is_err());
     }

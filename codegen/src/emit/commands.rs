@@ -26,9 +26,13 @@ pub fn emit(ctx: &Ctx<'_>, commands: &[Command]) -> TokenStream {
             .collect::<Vec<_>>();
         let docs = doc(&text);
         let data_docs = (!data.is_empty()).then(|| {
-            let lines = std::iter::once(String::new())
-                .chain(data)
-                .map(|line| if line.is_empty() { line } else { format!(" {line}") });
+            let lines = std::iter::once(String::new()).chain(data).map(|line| {
+                if line.is_empty() {
+                    line
+                } else {
+                    format!(" {line}")
+                }
+            });
             quote! { #( #[doc = #lines] )* }
         });
         quote! {
@@ -60,11 +64,38 @@ pub fn emit(ctx: &Ctx<'_>, commands: &[Command]) -> TokenStream {
         }
     });
     let count = Literal::usize_unsuffixed(commands.len());
+    let mut data_types: Vec<&str> = commands
+        .iter()
+        .flat_map(|command| command.data.iter())
+        .filter_map(|(_, ty)| match ty {
+            TypeRef::Named(name) => Some(name.as_str()),
+            _ => None,
+        })
+        .collect();
+    data_types.sort_unstable();
+    data_types.dedup();
+    let data_arms = data_types.iter().map(|name| {
+        let ty = format_ident!("{}", name);
+        quote!(#name => #rt::payload::decode_to_value::<super::messages::#ty>(data),)
+    });
     quote! {
         #( #constants )*
 
         /// Every command of the catalogue, in document order.
         pub static ALL: [#rt::CommandInfo; #count] = [ #( #infos ),* ];
+
+        /// Decodes command data as the generated type called `type_name` (one of the
+        /// types the catalogue names) and gives back what it kept, as JSON; `None` for
+        /// another name.
+        pub fn decode_data(
+            type_name: &str,
+            data: &[u8],
+        ) -> ::core::option::Option<::core::result::Result<#rt::serde_json::Value, #rt::DecodeError>> {
+            ::core::option::Option::Some(match type_name {
+                #( #data_arms )*
+                _ => return ::core::option::Option::None,
+            })
+        }
 
         /// What the catalogue says about `command`, if it lists it.
         pub fn info(command: #krate::tlv::Command) -> ::core::option::Option<&'static #rt::CommandInfo> {

@@ -41,11 +41,7 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
             .messages
             .iter()
             .filter_map(|index| model.messages.get(*index))
-            .map(|message| {
-                let variant = ident(&message.variant);
-                let decode = decode_call(ctx, message);
-                quote!(#decode.map(Self::#variant))
-            });
+            .map(|message| decode_call(ctx, message));
         let Some(first) = attempts.next() else {
             return quote! {
                 Channel::#channel_variant => ::core::result::Result::Err(#rt::DecodeError::NoMessage),
@@ -66,8 +62,12 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
         .map(|(message, variant)| {
             let encode = match message.encoding {
                 Encoding::Json => quote!(#rt::payload::encode_json(payload)),
-                Encoding::Text => quote!(::core::result::Result::Ok(#rt::payload::encode_text(payload))),
-                Encoding::Bytes => quote!(::core::result::Result::Ok(::core::clone::Clone::clone(payload))),
+                Encoding::Text => {
+                    quote!(::core::result::Result::Ok(#rt::payload::encode_text(payload)))
+                }
+                Encoding::Bytes => quote!(::core::result::Result::Ok(::core::clone::Clone::clone(
+                    payload
+                ))),
                 Encoding::Custom => quote!(#rt::Payload::encode(payload)),
             };
             quote! { Self::#variant(payload) => #encode, }
@@ -129,6 +129,30 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
             }
         }
     });
+    let payload_schema = ctx.schemars.as_ref().map(|feature| {
+        let arms = model
+            .messages
+            .iter()
+            .filter(|message| message.encoding == Encoding::Json)
+            .map(|message| {
+                let name = &message.name;
+                let ty = ctx.rust_type(&message.payload, Scope::Sibling);
+                quote!(#name => ::schemars::schema_for!(#ty),)
+            });
+        quote! {
+            #[cfg(feature = #feature)]
+            impl Message {
+                /// The JSON Schema derived from the payload type of the JSON message
+                /// called `name`.
+                pub fn payload_schema(name: &str) -> ::core::option::Option<::schemars::Schema> {
+                    ::core::option::Option::Some(match name {
+                        #( #arms )*
+                        _ => return ::core::option::Option::None,
+                    })
+                }
+            }
+        }
+    });
     let either_form = if model.has_ingest() {
         " (either form)"
     } else {
@@ -187,6 +211,8 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
                 #encode_match
             }
         }
+
+        #payload_schema
 
         /// Encodes `message` for `topic`: the topic string and the payload bytes.
         ///
@@ -271,14 +297,17 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
     }
 }
 
-/// The expression that decodes `payload` as `message`.
+/// The expression that decodes `payload` as `message` (a `Result<Message, _>`).
 fn decode_call(ctx: &Ctx<'_>, message: &Message) -> TokenStream {
     let rt = &ctx.rt;
+    let variant = ident(&message.variant);
     let ty = ctx.rust_type(&message.payload, Scope::Sibling);
     match message.encoding {
-        Encoding::Json => quote!(#rt::payload::decode_json::<#ty>(payload)),
-        Encoding::Text => quote!(#rt::payload::decode_text(payload)),
-        Encoding::Bytes => quote!(::core::result::Result::<_, #rt::DecodeError>::Ok(#rt::ToOwned::to_owned(payload))),
-        Encoding::Custom => quote!(<#ty as #rt::Payload>::decode(payload)),
+        Encoding::Json => quote!(#rt::payload::decode_json::<#ty>(payload).map(Self::#variant)),
+        Encoding::Text => quote!(#rt::payload::decode_text(payload).map(Self::#variant)),
+        Encoding::Bytes => quote! {
+            ::core::result::Result::<Self, #rt::DecodeError>::Ok(Self::#variant(#rt::ToOwned::to_owned(payload)))
+        },
+        Encoding::Custom => quote!(<#ty as #rt::Payload>::decode(payload).map(Self::#variant)),
     }
 }

@@ -93,7 +93,11 @@ fn example_value(model: &Model, param: &Parameter) -> Option<String> {
     };
     let mut candidates: Vec<String> = param.example.iter().cloned().collect();
     if let Some(ParamRules::OneOf(variants)) = rules {
-        candidates.extend(variants.iter().filter_map(|v| v.wire_str().map(str::to_owned)));
+        candidates.extend(
+            variants
+                .iter()
+                .filter_map(|v| v.wire_str().map(str::to_owned)),
+        );
     }
     candidates.extend(["x", "example", "1", "a1", "A"].map(str::to_owned));
     candidates.into_iter().find(|candidate| match rules {
@@ -110,7 +114,9 @@ fn example_value(model: &Model, param: &Parameter) -> Option<String> {
                 && max_bytes.is_none_or(|max| candidate.len() <= max)
                 && !candidate.contains(['/', '+', '#', '\0'])
                 && !reserved.contains(candidate)
-                && pattern.as_ref().is_none_or(|pattern| pattern.is_match(candidate))
+                && pattern
+                    .as_ref()
+                    .is_none_or(|pattern| pattern.is_match(candidate))
         }
         None => !candidate.contains(['+', '#', '\0']),
     })

@@ -15,7 +15,40 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
         .types
         .iter()
         .map(|def| emit_type(ctx, def, payloads.contains(&def.name.as_str())));
-    quote! { #( #types )* }
+    let schemas = json_schema_lookup(ctx);
+    quote! {
+        #( #types )*
+        #schemas
+    }
+}
+
+/// `json_schema(name)`: the JSON Schema schemars derives for the named type, behind
+/// the `schemars` feature (for tests that compare it with the document's schema).
+fn json_schema_lookup(ctx: &Ctx<'_>) -> TokenStream {
+    let Some(feature) = &ctx.schemars else {
+        return TokenStream::new();
+    };
+    let arms = ctx
+        .model
+        .types
+        .iter()
+        .filter(|def| !matches!(def.kind, TypeKind::Alias { .. }))
+        .map(|def| {
+            let name = &def.name;
+            let ty = ident(name);
+            quote!(#name => ::schemars::schema_for!(#ty),)
+        });
+    quote! {
+        /// The JSON Schema derived from the Rust type called `name`, if it is a struct
+        /// or an enum of this module.
+        #[cfg(feature = #feature)]
+        pub fn json_schema(name: &str) -> ::core::option::Option<::schemars::Schema> {
+            ::core::option::Option::Some(match name {
+                #( #arms )*
+                _ => return ::core::option::Option::None,
+            })
+        }
+    }
 }
 
 /// The named types that are the payload of a JSON message or the data of a command:
@@ -236,7 +269,9 @@ fn emit_field(ctx: &Ctx<'_>, field: &Field) -> TokenStream {
         inner
     } else {
         serde_args.push(quote!(default));
-        serde_args.push(quote!(skip_serializing_if = "::core::option::Option::is_none"));
+        serde_args.push(quote!(
+            skip_serializing_if = "::core::option::Option::is_none"
+        ));
         if holds_null {
             // Missing (`None`) and `null` (`Some(null)`) stay apart.
             let present = format!("{}::payload::deserialize_present", ctx.rt_text);
@@ -292,7 +327,8 @@ fn emit_string_enum(
         let rust = ident(&variant.rust);
         let wire = variant.wire_str().unwrap_or_default();
         let text = format!(" `{wire}`.");
-        let rename = naming::needs_rename(&variant.rust, wire).then(|| quote!(#[serde(rename = #wire)]));
+        let rename =
+            naming::needs_rename(&variant.rust, wire).then(|| quote!(#[serde(rename = #wire)]));
         quote! { #[doc = #text] #rename #rust, }
     });
     let to_wire = variants.iter().map(|variant| {

@@ -13,7 +13,10 @@ pub fn emit(commands: &[Command]) -> TokenStream {
     let constants = commands.iter().map(|command| {
         let name = format_ident!("{}", command.constant);
         let id = Literal::u16_unsuffixed(command.id);
-        let text = format!("`{}` ({}).\n\n{}", command.name, command.id, command.description);
+        let text = format!(
+            "`{}` ({}).\n\n{}",
+            command.name, command.id, command.description
+        );
         let docs = doc(&text);
         quote! {
             #docs

@@ -13,9 +13,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{Ctx, doc, doc_or, ident};
-use crate::model::{
-    Channel, Direction, ParamRules, ParamType, ParamTypeRef, Parameter, Segment,
-};
+use crate::model::{Channel, Direction, ParamRules, ParamType, ParamTypeRef, Parameter, Segment};
 
 /// The tokens of `topics.rs`.
 pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
@@ -250,7 +248,11 @@ fn owned_type(ctx: &Ctx<'_>, param: &Parameter) -> TokenStream {
     let rt = &ctx.rt;
     match &param.ty {
         ParamTypeRef::Generated(index) => {
-            let name = ctx.model.params.get(*index).map_or("Unknown", |p| p.name.as_str());
+            let name = ctx
+                .model
+                .params
+                .get(*index)
+                .map_or("Unknown", |p| p.name.as_str());
             let name = ident(name);
             quote!(#name)
         }
@@ -635,7 +637,10 @@ fn accessors(
     }
     let methods = order.into_iter().filter_map(|(index, p)| {
         let param = model.channels.get(index)?.params.get(p)?;
-        if seen.get(&param.field).is_some_and(|(i, _)| *i == usize::MAX) {
+        if seen
+            .get(&param.field)
+            .is_some_and(|(i, _)| *i == usize::MAX)
+        {
             return None;
         }
         let field = ident(&param.field);
@@ -650,14 +655,20 @@ fn accessors(
             let variant = ident(&c.variant);
             quote!(#owner::#variant { #field, .. })
         });
-        let returned = if by_ref { quote!(&#param_ty) } else { quote!(#param_ty) };
-        let value = if by_ref { quote!(#field) } else { quote!(*#field) };
+        let returned = if by_ref {
+            quote!(&#param_ty)
+        } else {
+            quote!(#param_ty)
+        };
+        let value = quote!(#field);
+        // The borrowed topic is `Copy`: matching on a copy binds the segments by value.
+        let scrutinee = if by_ref { quote!(self) } else { quote!(*self) };
         let text = format!(" The `{{{}}}` segment.", param.name);
         Some(if everywhere {
             quote! {
                 #[doc = #text]
                 pub fn #field(&self) -> #returned {
-                    match self { #( #patterns )|* => #value }
+                    match #scrutinee { #( #patterns )|* => #value }
                 }
             }
         } else {
@@ -666,7 +677,7 @@ fn accessors(
                 #[doc = ""]
                 #[doc = " `None` for the channels that have no such segment."]
                 pub fn #field(&self) -> ::core::option::Option<#returned> {
-                    match self {
+                    match #scrutinee {
                         #( #patterns )|* => ::core::option::Option::Some(#value),
                         #[allow(unreachable_patterns)]
                         _ => ::core::option::Option::None,
@@ -906,7 +917,11 @@ fn emit_topic_ref(ctx: &Ctx<'_>) -> TokenStream {
         }
     });
     let parse_body = if model.has_ingest() {
-        quote!(classify(topic).map(|(parsed, _)| parsed).map_err(|miss| miss.into_error(topic)))
+        quote!(
+            classify(topic)
+                .map(|(parsed, _)| parsed)
+                .map_err(|miss| miss.into_error(topic))
+        )
     } else {
         quote!(classify(topic).map_err(|miss| miss.into_error(topic)))
     };
@@ -921,7 +936,9 @@ fn emit_topic_ref(ctx: &Ctx<'_>) -> TokenStream {
                 __Borrowed(::core::marker::PhantomData<&'a str>, ::core::convert::Infallible),
             }
         });
-    let hidden_arm = lifetime_use.as_ref().map(|_| quote!(Self::__Borrowed(_, never) => match *never {},));
+    let hidden_arm = lifetime_use
+        .as_ref()
+        .map(|_| quote!(Self::__Borrowed(_, never) => match *never {},));
     let channel_match = quote!(match self { #( #channel_arms )* #hidden_arm });
     let display_match = quote!(match self { #( #display_arms )* #hidden_arm });
     let to_topic_match = quote!(match self { #( #to_topic_arms )* #hidden_arm });
@@ -1139,11 +1156,16 @@ fn emit_node(
             ::core::result::Result::Err(#rt::topic::Miss::new(#depth_lit, #rt::TopicErrorReason::MissingSegment))
         },
     };
+    let literal_children: Vec<proc_macro2::Ident> = node
+        .literals
+        .iter()
+        .map(|(_, child)| emit_node(ctx, child, depth + 1, after_param, next_id, functions))
+        .collect();
     let literal_arms: Vec<TokenStream> = node
         .literals
         .iter()
-        .map(|(text, child)| {
-            let child = emit_node(ctx, child, depth + 1, after_param, next_id, functions);
+        .zip(&literal_children)
+        .map(|((text, _), child)| {
             quote! {
                 #text => match #child(next, captures) {
                     ::core::result::Result::Ok(topic) => return ::core::result::Result::Ok(topic),
@@ -1152,14 +1174,31 @@ fn emit_node(
             }
         })
         .collect();
-    let literal_match = (!literal_arms.is_empty()).then(|| {
-        quote! {
+    let literal_match = match node.literals.as_slice() {
+        [] => None,
+        [(text, _)] => {
+            let child = literal_children.first();
+            let test = if text.is_empty() {
+                quote!(segment.is_empty())
+            } else {
+                quote!(segment == #text)
+            };
+            Some(quote! {
+                if #test {
+                    match #child(next, captures) {
+                        ::core::result::Result::Ok(topic) => return ::core::result::Result::Ok(topic),
+                        ::core::result::Result::Err(deeper) => miss = miss.or(deeper),
+                    }
+                }
+            })
+        }
+        _ => Some(quote! {
             match segment {
                 #( #literal_arms )*
                 _ => {}
             }
-        }
-    });
+        }),
+    };
     let param_attempts: Vec<TokenStream> = node
         .params
         .iter()
@@ -1213,7 +1252,8 @@ fn emit_node(
     } else {
         quote!(_rest)
     };
-    let mutable = if literal_arms.is_empty() && param_attempts.is_empty() && rest_attempt.is_none() {
+    let mutable = if literal_arms.is_empty() && param_attempts.is_empty() && rest_attempt.is_none()
+    {
         TokenStream::new()
     } else {
         quote!(mut)
@@ -1272,11 +1312,16 @@ fn build(ctx: &Ctx<'_>, channel: usize, rest: Option<(usize, TokenStream)>) -> T
     let fields = channel.params.iter().enumerate().map(|(index, param)| {
         let field = ident(&param.field);
         let capture = Literal::usize_unsuffixed(index);
-        let value = match &rest {
-            Some((rest_index, rest_value)) if *rest_index == index => rest_value.clone(),
-            _ => quote!(captures[#capture]),
-        };
-        quote!(#field: #value)
+        match &rest {
+            Some((rest_index, rest_value)) if *rest_index == index => {
+                if field == rest_value.to_string() {
+                    quote!(#field)
+                } else {
+                    quote!(#field: #rest_value)
+                }
+            }
+            _ => quote!(#field: captures[#capture]),
+        }
     });
     quote!(::core::result::Result::Ok(TopicRef::#variant { #( #fields ),* }))
 }

@@ -82,7 +82,9 @@ impl<'a> Reader<'a> {
         let messages_at = at.join("messages");
         let mut indices = Vec::new();
         for (key, entry_at) in self.sources.entries(&messages_at) {
-            let Some(entry) = channel.get("messages").and_then(|messages| messages.get(&key))
+            let Some(entry) = channel
+                .get("messages")
+                .and_then(|messages| messages.get(&key))
             else {
                 continue;
             };
@@ -165,8 +167,9 @@ impl<'a> Reader<'a> {
                     "Headers: [`{name}`](super::messages::{name}) (MQTT 5 user properties; \
                      not part of the payload, so the dispatch does not decode them)."
                 ),
-                _ => "Headers are described by the document but not part of the payload."
-                    .to_owned(),
+                _ => {
+                    "Headers are described by the document but not part of the payload.".to_owned()
+                }
             });
         }
         if let Some(correlation) = message.get("correlationId") {
@@ -225,7 +228,11 @@ impl<'a> Reader<'a> {
                         format!(
                             "schema format `{format}` is not JSON Schema: the payload is typed \
                              as {}",
-                            if is_json(content_type) { "any JSON value" } else { "raw bytes" }
+                            if is_json(content_type) {
+                                "any JSON value"
+                            } else {
+                                "raw bytes"
+                            }
                         ),
                     );
                     return if is_json(content_type) {
@@ -342,7 +349,8 @@ impl<'a> Reader<'a> {
         if self.rainmaker {
             for channel in &self.model.channels {
                 if !channel.sends && !channel.receives {
-                    self.problems.error(&channel.at, "the channel has no operation");
+                    self.problems
+                        .error(&channel.at, "the channel has no operation");
                 }
             }
         }

@@ -182,7 +182,13 @@ impl<'a> Reader<'a> {
             .model
             .channels
             .iter()
-            .map(|channel| (channel.at.clone(), channel.direction, channel.ingest.is_some()))
+            .map(|channel| {
+                (
+                    channel.at.clone(),
+                    channel.direction,
+                    channel.ingest.is_some(),
+                )
+            })
             .collect();
         for (at, direction, has_ingest) in channels {
             let node_to_cloud = direction == Some(Direction::NodeToCloud);
@@ -194,7 +200,10 @@ impl<'a> Reader<'a> {
                 );
             }
             if !node_to_cloud && has_ingest {
-                self.report(&ingest_at, "only node-to-cloud channels have a basic-ingest alias");
+                self.report(
+                    &ingest_at,
+                    "only node-to-cloud channels have a basic-ingest alias",
+                );
             }
             let Some(channel) = self.sources.get(&at) else {
                 continue;

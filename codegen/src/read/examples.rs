@@ -89,7 +89,11 @@ impl Reader<'_> {
 
     /// A validator for the schema `schema` found at `at`, its `$ref`s inlined; `None`
     /// (with a warning) when it does not compile.
-    pub(crate) fn validator(&mut self, schema: &Value, at: &Location) -> Option<jsonschema::Validator> {
+    pub(crate) fn validator(
+        &mut self,
+        schema: &Value,
+        at: &Location,
+    ) -> Option<jsonschema::Validator> {
         let inlined = self.inline_refs(schema, at, 0);
         match jsonschema::options()
             .with_draft(jsonschema::Draft::Draft7)
@@ -140,18 +144,19 @@ impl Reader<'_> {
             return value;
         }
         for keyword in ["oneOf", "anyOf"] {
-            if let Some(Value::Array(members)) = schema.get(keyword) {
-                if let Some(member) = members.first() {
-                    let mut value = self.synthesize(member, &at.join(keyword).join(0), depth + 1);
-                    if let (Value::Object(value), Some(Value::Object(_))) = (&mut value, schema.get("properties")) {
-                        if let Value::Object(shared) = self.object_value(schema, &at, depth) {
-                            for (key, item) in shared {
-                                value.entry(key).or_insert(item);
-                            }
-                        }
+            if let Some(Value::Array(members)) = schema.get(keyword)
+                && let Some(member) = members.first()
+            {
+                let mut value = self.synthesize(member, &at.join(keyword).join(0), depth + 1);
+                if let (Value::Object(value), Some(Value::Object(_))) =
+                    (&mut value, schema.get("properties"))
+                    && let Value::Object(shared) = self.object_value(schema, &at, depth)
+                {
+                    for (key, item) in shared {
+                        value.entry(key).or_insert(item);
                     }
-                    return value;
                 }
+                return value;
             }
         }
         if let Some(Value::Array(parts)) = schema.get("allOf") {
@@ -182,7 +187,9 @@ impl Reader<'_> {
         match ty {
             "object" => self.object_value(schema, &at, depth),
             "array" => match schema.get("items") {
-                Some(items) => Value::Array(vec![self.synthesize(items, &at.join("items"), depth + 1)]),
+                Some(items) => {
+                    Value::Array(vec![self.synthesize(items, &at.join("items"), depth + 1)])
+                }
                 None => Value::Array(Vec::new()),
             },
             "string" => Value::String(match schema.get("format").and_then(Value::as_str) {
@@ -192,8 +199,14 @@ impl Reader<'_> {
                 Some("uri") => "https://example.com/".to_owned(),
                 _ => "text".to_owned(),
             }),
-            "integer" => schema.get("minimum").cloned().unwrap_or_else(|| Value::from(1)),
-            "number" => schema.get("minimum").cloned().unwrap_or_else(|| Value::from(1.5)),
+            "integer" => schema
+                .get("minimum")
+                .cloned()
+                .unwrap_or_else(|| Value::from(1)),
+            "number" => schema
+                .get("minimum")
+                .cloned()
+                .unwrap_or_else(|| Value::from(1.5)),
             "boolean" => Value::Bool(true),
             _ => Value::Null,
         }
@@ -226,7 +239,9 @@ impl Reader<'_> {
                 }
                 let mut inlined: Map<String, Value> = map
                     .iter()
-                    .map(|(key, child)| (key.clone(), self.inline_refs(child, &at.join(key), depth)))
+                    .map(|(key, child)| {
+                        (key.clone(), self.inline_refs(child, &at.join(key), depth))
+                    })
                     .collect();
                 // OpenAPI's `nullable: true`, which JSON Schema spells with a type list.
                 if inlined.remove("nullable") == Some(Value::Bool(true))

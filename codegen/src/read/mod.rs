@@ -146,8 +146,10 @@ impl<'a> Reader<'a> {
                 false
             }
             None => {
-                self.problems
-                    .error(&at, "not an AsyncAPI document: `asyncapi: 3.0.0` is missing");
+                self.problems.error(
+                    &at,
+                    "not an AsyncAPI document: `asyncapi: 3.0.0` is missing",
+                );
                 false
             }
         }

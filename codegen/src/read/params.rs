@@ -10,8 +10,14 @@ use crate::naming;
 use crate::source::Location;
 
 /// Names the topics module uses for its own items.
-pub(crate) const RESERVED_PARAM_NAMES: &[&str] =
-    &["Channel", "Topic", "TopicRef", "Direction", "TopicForm", "Qos"];
+pub(crate) const RESERVED_PARAM_NAMES: &[&str] = &[
+    "Channel",
+    "Topic",
+    "TopicRef",
+    "Direction",
+    "TopicForm",
+    "Qos",
+];
 
 impl Reader<'_> {
     /// Splits a channel address into segments and reads its parameters.
@@ -75,7 +81,9 @@ impl Reader<'_> {
                 if text.contains(['+', '#']) {
                     self.problems.warning(
                         &address_at,
-                        format!("segment `{text}` holds an MQTT wildcard inside text; read as text"),
+                        format!(
+                            "segment `{text}` holds an MQTT wildcard inside text; read as text"
+                        ),
                     );
                 }
                 segments.push(Segment::Literal((*text).to_owned()));
@@ -204,10 +212,8 @@ impl Reader<'_> {
             Some(Value::String(source)) => match crate::pattern::compile(&source) {
                 Ok(compiled) => Some(compiled),
                 Err(reason) => {
-                    self.problems.warning(
-                        at,
-                        format!("pattern `{source}` is not enforced: {reason}"),
-                    );
+                    self.problems
+                        .warning(at, format!("pattern `{source}` is not enforced: {reason}"));
                     None
                 }
             },
@@ -306,7 +312,9 @@ fn example_value(param: &Value) -> Option<String> {
     let schema = param.get("schema");
     let first = |value: Option<&Value>| -> Option<String> {
         match value? {
-            Value::Array(items) => items.iter().find_map(|item| item.as_str().map(str::to_owned)),
+            Value::Array(items) => items
+                .iter()
+                .find_map(|item| item.as_str().map(str::to_owned)),
             Value::String(text) => Some(text.clone()),
             _ => None,
         }

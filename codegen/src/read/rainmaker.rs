@@ -10,14 +10,21 @@ use crate::source::Location;
 
 impl Reader<'_> {
     /// The channel's `x-rainmaker-ingest`, checked.
-    pub(super) fn ingest(&mut self, channel: &Value, at: &Location, address: &str) -> Option<Ingest> {
+    pub(super) fn ingest(
+        &mut self,
+        channel: &Value,
+        at: &Location,
+        address: &str,
+    ) -> Option<Ingest> {
         let ingest = channel.get("x-rainmaker-ingest")?;
         let ingest_at = at.join("x-rainmaker-ingest");
         let rule = ingest.get("rule").and_then(Value::as_str);
         let alias = ingest.get("address").and_then(Value::as_str);
         let (Some(rule), Some(alias)) = (rule, alias) else {
-            self.problems
-                .error(&ingest_at, "`x-rainmaker-ingest` needs a `rule` and an `address`");
+            self.problems.error(
+                &ingest_at,
+                "`x-rainmaker-ingest` needs a `rule` and an `address`",
+            );
             return None;
         };
         if rule.is_empty() || rule.contains(['/', '+', '#']) {
@@ -78,7 +85,8 @@ impl Reader<'_> {
                     continue;
                 }
                 let Some(name) = item.get("name").and_then(Value::as_str) else {
-                    self.problems.error(&here.join("name"), "a command needs a `name`");
+                    self.problems
+                        .error(&here.join("name"), "a command needs a `name`");
                     continue;
                 };
                 let preferred = naming::screaming(name).unwrap_or_else(|| format!("COMMAND_{id}"));

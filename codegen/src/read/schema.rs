@@ -116,13 +116,16 @@ impl Reader<'_> {
         let schema = match schema {
             Value::Bool(true) => return TypeRef::Json,
             Value::Bool(false) => {
-                self.problems
-                    .warning(at, "the schema `false` accepts nothing; typed as any JSON value");
+                self.problems.warning(
+                    at,
+                    "the schema `false` accepts nothing; typed as any JSON value",
+                );
                 return TypeRef::Json;
             }
             Value::Object(_) => schema,
             _ => {
-                self.problems.error(at, "a schema must be an object or a boolean");
+                self.problems
+                    .error(at, "a schema must be an object or a boolean");
                 return TypeRef::Json;
             }
         };
@@ -329,11 +332,13 @@ impl Reader<'_> {
         for (index, item) in items.iter().enumerate() {
             let item_at = at.join(index);
             let Some(wire) = literal(item) else {
-                self.problems.error(&item_at, "an enum value must be a scalar");
+                self.problems
+                    .error(&item_at, "an enum value must be a scalar");
                 continue;
             };
             if open && !matches!(wire, Literal::String(_)) {
-                self.problems.error(&item_at, "a known value must be a string");
+                self.problems
+                    .error(&item_at, "a known value must be a string");
                 continue;
             }
             if variants.iter().any(|known: &Variant| known.wire == wire) {
@@ -369,7 +374,10 @@ impl Reader<'_> {
             schema.get("patternProperties"),
         ) {
             (_, Some(Value::Object(patterns))) if patterns.len() == 1 => {
-                let (pattern, value) = patterns.iter().next().map_or(("", &Value::Null), |(k, v)| (k.as_str(), v));
+                let (pattern, value) = patterns
+                    .iter()
+                    .next()
+                    .map_or(("", &Value::Null), |(k, v)| (k.as_str(), v));
                 let value_at = at.join("patternProperties").join(pattern);
                 let hint = naming::nested(name, "value").unwrap_or_default();
                 Extra::Typed(self.type_of(value, &value_at, &hint))
@@ -397,9 +405,10 @@ impl Reader<'_> {
             .cloned()
             .unwrap_or_default();
         for wire in self.ordered_properties(&properties, &properties_at) {
-            let field_at = properties_at
-                .as_ref()
-                .map_or_else(|| at.join("properties").join(&wire), |base| base.join(&wire));
+            let field_at = properties_at.as_ref().map_or_else(
+                || at.join("properties").join(&wire),
+                |base| base.join(&wire),
+            );
             let Some(property) = properties.get(&wire) else {
                 continue;
             };
@@ -432,8 +441,7 @@ impl Reader<'_> {
     /// `at` (a merged schema has none of its own).
     fn properties_location(&self, schema: &Value, at: &Location) -> Option<Location> {
         let written = self.sources.get(at)?;
-        (written.get("properties") == schema.get("properties"))
-            .then(|| at.join("properties"))
+        (written.get("properties") == schema.get("properties")).then(|| at.join("properties"))
     }
 
     /// The property names in document order (merged schemas keep merge order).
@@ -585,7 +593,11 @@ impl Reader<'_> {
             let Some(part) = part.as_object() else {
                 continue;
             };
-            merge_into(&mut merged, part, &self.sources.keys(&part_at.join("properties")));
+            merge_into(
+                &mut merged,
+                part,
+                &self.sources.keys(&part_at.join("properties")),
+            );
         }
         Value::Object(merged)
     }
@@ -642,8 +654,7 @@ fn merge_into(merged: &mut Map<String, Value>, part: &Map<String, Value>, order:
                 let target = merged
                     .entry("required")
                     .or_insert_with(|| Value::Array(Vec::new()));
-                if let (Some(target), Some(incoming)) = (target.as_array_mut(), value.as_array())
-                {
+                if let (Some(target), Some(incoming)) = (target.as_array_mut(), value.as_array()) {
                     for name in incoming {
                         if !target.contains(name) {
                             target.push(name.clone());
@@ -922,9 +933,15 @@ mod tests {
     #[test]
     fn nullable_forms() {
         let with_null = serde_json::json!({"type": ["string", "null"]});
-        assert_eq!(non_null(&with_null), Some(serde_json::json!({"type": "string"})));
+        assert_eq!(
+            non_null(&with_null),
+            Some(serde_json::json!({"type": "string"}))
+        );
         let flagged = serde_json::json!({"type": "integer", "nullable": true});
-        assert_eq!(non_null(&flagged), Some(serde_json::json!({"type": "integer"})));
+        assert_eq!(
+            non_null(&flagged),
+            Some(serde_json::json!({"type": "integer"}))
+        );
         assert_eq!(non_null(&serde_json::json!({"type": "null"})), None);
     }
 
@@ -943,11 +960,21 @@ mod tests {
     fn merging_unites_properties_in_order_and_required() {
         let mut merged = Map::new();
         let first = serde_json::json!({"properties": {"b": {}, "a": {}}, "required": ["b"]});
-        let second =
-            serde_json::json!({"properties": {"c": {}, "a": {"type": "string"}}, "required": ["c"], "additionalProperties": false});
-        merge_into(&mut merged, first.as_object().expect("object"), &["b".into(), "a".into()]);
-        merge_into(&mut merged, second.as_object().expect("object"), &["c".into(), "a".into()]);
-        assert_eq!(merged["properties"][ORDER_KEY], serde_json::json!(["b", "a", "c"]));
+        let second = serde_json::json!({"properties": {"c": {}, "a": {"type": "string"}}, "required": ["c"], "additionalProperties": false});
+        merge_into(
+            &mut merged,
+            first.as_object().expect("object"),
+            &["b".into(), "a".into()],
+        );
+        merge_into(
+            &mut merged,
+            second.as_object().expect("object"),
+            &["c".into(), "a".into()],
+        );
+        assert_eq!(
+            merged["properties"][ORDER_KEY],
+            serde_json::json!(["b", "a", "c"])
+        );
         assert_eq!(merged["properties"]["a"], serde_json::json!({}));
         assert_eq!(merged["required"], serde_json::json!(["b", "c"]));
         assert_eq!(merged["additionalProperties"], Value::Bool(false));

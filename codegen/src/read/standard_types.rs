@@ -59,7 +59,12 @@ impl Reader<'_> {
                     .and_then(Value::as_array)
                     .into_iter()
                     .flatten()
-                    .map(|property| property.as_str().and_then(|wire| properties.get(wire)).cloned())
+                    .map(|property| {
+                        property
+                            .as_str()
+                            .and_then(|wire| properties.get(wire))
+                            .cloned()
+                    })
                     .collect();
                 let Some(props) = props else {
                     self.problems.error(
@@ -206,7 +211,8 @@ impl Reader<'_> {
             for (index, entry) in list.iter().enumerate() {
                 let entry_at = list_at.join(index);
                 let Some(wire) = entry.get("type").and_then(Value::as_str) else {
-                    self.problems.error(&entry_at.join("type"), "an entry needs a `type`");
+                    self.problems
+                        .error(&entry_at.join("type"), "an entry needs a `type`");
                     continue;
                 };
                 entries.push((
@@ -223,7 +229,8 @@ impl Reader<'_> {
                 ));
             }
         }
-        let prefix = naming::common_dotted_prefix(entries.iter().map(|(_, _, ty)| ty.wire.as_str()));
+        let prefix =
+            naming::common_dotted_prefix(entries.iter().map(|(_, _, ty)| ty.wire.as_str()));
         let mut names = super::names::Names::with_reserved(&["Other"]);
         for (_, entry_at, ty) in &mut entries {
             let preferred = naming::enum_variant(&ty.wire, &prefix, true)

@@ -141,6 +141,54 @@ pub static ALL: [::rainmaker_types::runtime::CommandInfo; 9] = [
         description: "ESP Insights configuration (not a RainMaker command): CBOR data in, JSON reply\n`{\"status\":\"success\"|\"payload error\"|\"internal error\"}`. Allowed role 1.",
     },
 ];
+/// Decodes command data as the generated type called `type_name` (one of the
+/// types the catalogue names) and gives back what it kept, as JSON; `None` for
+/// another name.
+pub fn decode_data(
+    type_name: &str,
+    data: &[u8],
+) -> ::core::option::Option<
+    ::core::result::Result<
+        ::rainmaker_types::runtime::serde_json::Value,
+        ::rainmaker_types::runtime::DecodeError,
+    >,
+> {
+    ::core::option::Option::Some(
+        match type_name {
+            "FileUploadConfirm" => {
+                ::rainmaker_types::runtime::payload::decode_to_value::<
+                    super::messages::FileUploadConfirm,
+                >(data)
+            }
+            "FileUploadError" => {
+                ::rainmaker_types::runtime::payload::decode_to_value::<
+                    super::messages::FileUploadError,
+                >(data)
+            }
+            "FileUploadRequest" => {
+                ::rainmaker_types::runtime::payload::decode_to_value::<
+                    super::messages::FileUploadRequest,
+                >(data)
+            }
+            "FileUploadUrlReply" => {
+                ::rainmaker_types::runtime::payload::decode_to_value::<
+                    super::messages::FileUploadUrlReply,
+                >(data)
+            }
+            "SetParamsRequest" => {
+                ::rainmaker_types::runtime::payload::decode_to_value::<
+                    super::messages::SetParamsRequest,
+                >(data)
+            }
+            "SetParamsResponse" => {
+                ::rainmaker_types::runtime::payload::decode_to_value::<
+                    super::messages::SetParamsResponse,
+                >(data)
+            }
+            _ => return ::core::option::Option::None,
+        },
+    )
+}
 /// What the catalogue says about `command`, if it lists it.
 pub fn info(
     command: ::rainmaker_types::tlv::Command,

@@ -318,6 +318,51 @@ impl Message {
         }
     }
 }
+#[cfg(feature = "schemars")]
+impl Message {
+    /// The JSON Schema derived from the payload type of the JSON message
+    /// called `name`.
+    pub fn payload_schema(name: &str) -> ::core::option::Option<::schemars::Schema> {
+        ::core::option::Option::Some(
+            match name {
+                "connectedMessage" => {
+                    ::schemars::schema_for!(super::messages::PresenceConnected)
+                }
+                "disconnectedMessage" => {
+                    ::schemars::schema_for!(super::messages::PresenceDisconnected)
+                }
+                "configMessage" => ::schemars::schema_for!(super::messages::NodeConfig),
+                "paramsLocalInitMessage" => {
+                    ::schemars::schema_for!(::rainmaker_types::ParamsDocument)
+                }
+                "userMappingMessage" => {
+                    ::schemars::schema_for!(super::messages::UserMapping)
+                }
+                "paramsRemoteMessage" => {
+                    ::schemars::schema_for!(::rainmaker_types::ParamsDocument)
+                }
+                "paramsRemoteGroupMessage" => {
+                    ::schemars::schema_for!(::rainmaker_types::ParamsDocument)
+                }
+                "paramsLocalMessage" => {
+                    ::schemars::schema_for!(::rainmaker_types::ParamsDocument)
+                }
+                "paramsLocalWildcardMessage" => {
+                    ::schemars::schema_for!(::rainmaker_types::ParamsDocument)
+                }
+                "otaFetchMessage" => ::schemars::schema_for!(super::messages::OtaFetch),
+                "otaUrlMessage" => ::schemars::schema_for!(super::messages::OtaUrl),
+                "otaStatusMessage" => ::schemars::schema_for!(super::messages::OtaStatus),
+                "tsDataMessage" => ::schemars::schema_for!(super::messages::TsData),
+                "simpleTsDataMessage" => {
+                    ::schemars::schema_for!(super::messages::SimpleTsData)
+                }
+                "nodeAlertMessage" => ::schemars::schema_for!(super::messages::Alert),
+                _ => return ::core::option::Option::None,
+            },
+        )
+    }
+}
 /// Encodes `message` for `topic`: the topic string and the payload bytes.
 ///
 /// # Errors

@@ -3048,3 +3048,58 @@ pub struct FileUploadErrorDetail {
         ::rainmaker_types::runtime::serde_json::Value,
     >,
 }
+/// The JSON Schema derived from the Rust type called `name`, if it is a struct
+/// or an enum of this module.
+#[cfg(feature = "schemars")]
+pub fn json_schema(name: &str) -> ::core::option::Option<::schemars::Schema> {
+    ::core::option::Option::Some(
+        match name {
+            "NodeConfig" => ::schemars::schema_for!(NodeConfig),
+            "NodeConfigVersion" => ::schemars::schema_for!(NodeConfigVersion),
+            "NodeInfo" => ::schemars::schema_for!(NodeInfo),
+            "NodeInfoPlatform" => ::schemars::schema_for!(NodeInfoPlatform),
+            "Attribute" => ::schemars::schema_for!(Attribute),
+            "DeviceConfig" => ::schemars::schema_for!(DeviceConfig),
+            "DeviceConfigType" => ::schemars::schema_for!(DeviceConfigType),
+            "ParamDescriptor" => ::schemars::schema_for!(ParamDescriptor),
+            "ParamDescriptorType" => ::schemars::schema_for!(ParamDescriptorType),
+            "ParamDescriptorUiType" => ::schemars::schema_for!(ParamDescriptorUiType),
+            "ParamBounds" => ::schemars::schema_for!(ParamBounds),
+            "DataType" => ::schemars::schema_for!(DataType),
+            "ParamProperty" => ::schemars::schema_for!(ParamProperty),
+            "UserMapping" => ::schemars::schema_for!(UserMapping),
+            "OtaFetch" => ::schemars::schema_for!(OtaFetch),
+            "OtaUrl" => ::schemars::schema_for!(OtaUrl),
+            "OtaMetadata" => ::schemars::schema_for!(OtaMetadata),
+            "OtaTimeWindow" => ::schemars::schema_for!(OtaTimeWindow),
+            "OtaStatus" => ::schemars::schema_for!(OtaStatus),
+            "OtaJobStatus" => ::schemars::schema_for!(OtaJobStatus),
+            "TsData" => ::schemars::schema_for!(TsData),
+            "TsDataVersion" => ::schemars::schema_for!(TsDataVersion),
+            "TsSeries" => ::schemars::schema_for!(TsSeries),
+            "TsRecord" => ::schemars::schema_for!(TsRecord),
+            "TsDataType" => ::schemars::schema_for!(TsDataType),
+            "SimpleTsData" => ::schemars::schema_for!(SimpleTsData),
+            "Alert" => ::schemars::schema_for!(Alert),
+            "TextAlert" => ::schemars::schema_for!(TextAlert),
+            "PresenceConnected" => ::schemars::schema_for!(PresenceConnected),
+            "PresenceConnectedEventType" => {
+                ::schemars::schema_for!(PresenceConnectedEventType)
+            }
+            "PresenceDisconnected" => ::schemars::schema_for!(PresenceDisconnected),
+            "PresenceDisconnectedEventType" => {
+                ::schemars::schema_for!(PresenceDisconnectedEventType)
+            }
+            "DisconnectReason" => ::schemars::schema_for!(DisconnectReason),
+            "SetParamsRequest" => ::schemars::schema_for!(SetParamsRequest),
+            "SetParamsResponse" => ::schemars::schema_for!(SetParamsResponse),
+            "SetParamsResponseStatus" => ::schemars::schema_for!(SetParamsResponseStatus),
+            "FileUploadRequest" => ::schemars::schema_for!(FileUploadRequest),
+            "FileUploadUrlReply" => ::schemars::schema_for!(FileUploadUrlReply),
+            "FileUploadConfirm" => ::schemars::schema_for!(FileUploadConfirm),
+            "FileUploadError" => ::schemars::schema_for!(FileUploadError),
+            "FileUploadErrorDetail" => ::schemars::schema_for!(FileUploadErrorDetail),
+            _ => return ::core::option::Option::None,
+        },
+    )
+}

@@ -1353,7 +1353,7 @@ impl<'a> TopicRef<'a> {
     }
     /// The `{node_id}` segment.
     pub fn node_id(&self) -> &'a str {
-        match self {
+        match *self {
             Self::PresenceConnected { node_id, .. }
             | Self::PresenceDisconnected { node_id, .. }
             | Self::NodeConfig { node_id, .. }
@@ -1370,17 +1370,17 @@ impl<'a> TopicRef<'a> {
             | Self::SimpleTsData { node_id, .. }
             | Self::FromNode { node_id, .. }
             | Self::ToNode { node_id, .. }
-            | Self::Alert { node_id, .. } => *node_id,
+            | Self::Alert { node_id, .. } => node_id,
         }
     }
     /// The `{group_id}` segment.
     ///
     /// `None` for the channels that have no such segment.
     pub fn group_id(&self) -> ::core::option::Option<&'a str> {
-        match self {
+        match *self {
             Self::ParamsRemoteGroup { group_id, .. }
             | Self::ParamsLocalGroup { group_id, .. } => {
-                ::core::option::Option::Some(*group_id)
+                ::core::option::Option::Some(group_id)
             }
             #[allow(unreachable_patterns)]
             _ => ::core::option::Option::None,
@@ -1734,16 +1734,11 @@ fn node_2<'a>(
         ::rainmaker_types::runtime::TopicErrorReason::UnknownPrefix,
     );
     let (segment, next) = ::rainmaker_types::runtime::topic::split(rest);
-    match segment {
-        "presence" => {
-            match node_3(next, captures) {
-                ::core::result::Result::Ok(topic) => {
-                    return ::core::result::Result::Ok(topic);
-                }
-                ::core::result::Result::Err(deeper) => miss = miss.or(deeper),
-            }
+    if segment == "presence" {
+        match node_3(next, captures) {
+            ::core::result::Result::Ok(topic) => return ::core::result::Result::Ok(topic),
+            ::core::result::Result::Err(deeper) => miss = miss.or(deeper),
         }
-        _ => {}
     }
     ::core::result::Result::Err(miss)
 }
@@ -1766,16 +1761,11 @@ fn node_1<'a>(
         ::rainmaker_types::runtime::TopicErrorReason::UnknownPrefix,
     );
     let (segment, next) = ::rainmaker_types::runtime::topic::split(rest);
-    match segment {
-        "events" => {
-            match node_2(next, captures) {
-                ::core::result::Result::Ok(topic) => {
-                    return ::core::result::Result::Ok(topic);
-                }
-                ::core::result::Result::Err(deeper) => miss = miss.or(deeper),
-            }
+    if segment == "events" {
+        match node_2(next, captures) {
+            ::core::result::Result::Ok(topic) => return ::core::result::Result::Ok(topic),
+            ::core::result::Result::Err(deeper) => miss = miss.or(deeper),
         }
-        _ => {}
     }
     ::core::result::Result::Err(miss)
 }
@@ -1847,16 +1837,11 @@ fn node_12<'a>(
         ::rainmaker_types::runtime::TopicErrorReason::UnknownSuffix,
     );
     let (segment, next) = ::rainmaker_types::runtime::topic::split(rest);
-    match segment {
-        "init" => {
-            match node_13(next, captures) {
-                ::core::result::Result::Ok(topic) => {
-                    return ::core::result::Result::Ok(topic);
-                }
-                ::core::result::Result::Err(deeper) => miss = miss.or(deeper),
-            }
+    if segment == "init" {
+        match node_13(next, captures) {
+            ::core::result::Result::Ok(topic) => return ::core::result::Result::Ok(topic),
+            ::core::result::Result::Err(deeper) => miss = miss.or(deeper),
         }
-        _ => {}
     }
     if let ::core::option::Option::Some(value) = ::core::option::Option::Some(segment) {
         match ::rainmaker_types::runtime::topic::check::<
@@ -2004,16 +1989,11 @@ fn node_17<'a>(
         ::rainmaker_types::runtime::TopicErrorReason::UnknownSuffix,
     );
     let (segment, next) = ::rainmaker_types::runtime::topic::split(rest);
-    match segment {
-        "mapping" => {
-            match node_18(next, captures) {
-                ::core::result::Result::Ok(topic) => {
-                    return ::core::result::Result::Ok(topic);
-                }
-                ::core::result::Result::Err(deeper) => miss = miss.or(deeper),
-            }
+    if segment == "mapping" {
+        match node_18(next, captures) {
+            ::core::result::Result::Ok(topic) => return ::core::result::Result::Ok(topic),
+            ::core::result::Result::Err(deeper) => miss = miss.or(deeper),
         }
-        _ => {}
     }
     ::core::result::Result::Err(miss)
 }

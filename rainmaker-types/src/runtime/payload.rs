@@ -58,6 +58,20 @@ fn locate<T: DeserializeOwned>(bytes: &[u8]) -> Option<JsonError> {
     }
 }
 
+/// Decodes a JSON payload as `T` and gives it back as a JSON value: what the typed
+/// decoder kept, for tools that print or compare data whose type they pick at run
+/// time.
+///
+/// # Errors
+///
+/// [`DecodeError::Json`].
+pub fn decode_to_value<T: DeserializeOwned + Serialize>(
+    bytes: &[u8],
+) -> Result<serde_json::Value, DecodeError> {
+    let decoded: T = decode_json(bytes)?;
+    serde_json::to_value(&decoded).map_err(|error| DecodeError::Json(JsonError::new(".", &error)))
+}
+
 /// Encodes `value` as compact JSON.
 ///
 /// # Errors

@@ -45,7 +45,11 @@ impl Spec {
     }
 
     /// Follows `value` (found at `at`) through its `$ref`s.
-    pub fn follow<'a>(&'a self, value: &'a Value, at: &Pointer) -> Result<(&'a Value, Pointer), String> {
+    pub fn follow<'a>(
+        &'a self,
+        value: &'a Value,
+        at: &Pointer,
+    ) -> Result<(&'a Value, Pointer), String> {
         self.sources
             .follow(value, &Location::in_root(at.clone()))
             .map(|(value, at)| (value, at.pointer().clone()))

@@ -673,8 +673,8 @@ impl<'a> TopicRef<'a> {
     ///
     /// `None` for the channels that have no such segment.
     pub fn symbol(&self) -> ::core::option::Option<&'a str> {
-        match self {
-            Self::LeadingSlash { symbol, .. } => ::core::option::Option::Some(*symbol),
+        match *self {
+            Self::LeadingSlash { symbol, .. } => ::core::option::Option::Some(symbol),
             #[allow(unreachable_patterns)]
             _ => ::core::option::Option::None,
         }
@@ -683,9 +683,9 @@ impl<'a> TopicRef<'a> {
     ///
     /// `None` for the channels that have no such segment.
     pub fn group_info_str(&self) -> ::core::option::Option<&'a str> {
-        match self {
+        match *self {
             Self::Mixed { group_info_str, .. } => {
-                ::core::option::Option::Some(*group_info_str)
+                ::core::option::Option::Some(group_info_str)
             }
             #[allow(unreachable_patterns)]
             _ => ::core::option::Option::None,
@@ -695,8 +695,8 @@ impl<'a> TopicRef<'a> {
     ///
     /// `None` for the channels that have no such segment.
     pub fn device(&self) -> ::core::option::Option<&'a str> {
-        match self {
-            Self::Both { device, .. } => ::core::option::Option::Some(*device),
+        match *self {
+            Self::Both { device, .. } => ::core::option::Option::Some(device),
             #[allow(unreachable_patterns)]
             _ => ::core::option::Option::None,
         }
@@ -705,8 +705,8 @@ impl<'a> TopicRef<'a> {
     ///
     /// `None` for the channels that have no such segment.
     pub fn payload(&self) -> ::core::option::Option<&'a str> {
-        match self {
-            Self::Both { payload, .. } => ::core::option::Option::Some(*payload),
+        match *self {
+            Self::Both { payload, .. } => ::core::option::Option::Some(payload),
             #[allow(unreachable_patterns)]
             _ => ::core::option::Option::None,
         }
@@ -715,8 +715,8 @@ impl<'a> TopicRef<'a> {
     ///
     /// `None` for the channels that have no such segment.
     pub fn topic(&self) -> ::core::option::Option<&'a str> {
-        match self {
-            Self::Unused { topic, .. } => ::core::option::Option::Some(*topic),
+        match *self {
+            Self::Unused { topic, .. } => ::core::option::Option::Some(topic),
             #[allow(unreachable_patterns)]
             _ => ::core::option::Option::None,
         }
@@ -725,8 +725,8 @@ impl<'a> TopicRef<'a> {
     ///
     /// `None` for the channels that have no such segment.
     pub fn segment_1(&self) -> ::core::option::Option<&'a str> {
-        match self {
-            Self::Single { segment_1, .. } => ::core::option::Option::Some(*segment_1),
+        match *self {
+            Self::Single { segment_1, .. } => ::core::option::Option::Some(segment_1),
             #[allow(unreachable_patterns)]
             _ => ::core::option::Option::None,
         }
@@ -735,8 +735,8 @@ impl<'a> TopicRef<'a> {
     ///
     /// `None` for the channels that have no such segment.
     pub fn rest(&self) -> ::core::option::Option<&'a str> {
-        match self {
-            Self::Multi { rest, .. } => ::core::option::Option::Some(*rest),
+        match *self {
+            Self::Multi { rest, .. } => ::core::option::Option::Some(rest),
             #[allow(unreachable_patterns)]
             _ => ::core::option::Option::None,
         }
@@ -873,16 +873,11 @@ fn node_1<'a>(
         ::rainmaker_types::runtime::TopicErrorReason::UnknownPrefix,
     );
     let (segment, next) = ::rainmaker_types::runtime::topic::split(rest);
-    match segment {
-        "v1" => {
-            match node_2(next, captures) {
-                ::core::result::Result::Ok(topic) => {
-                    return ::core::result::Result::Ok(topic);
-                }
-                ::core::result::Result::Err(deeper) => miss = miss.or(deeper),
-            }
+    if segment == "v1" {
+        match node_2(next, captures) {
+            ::core::result::Result::Ok(topic) => return ::core::result::Result::Ok(topic),
+            ::core::result::Result::Err(deeper) => miss = miss.or(deeper),
         }
-        _ => {}
     }
     ::core::result::Result::Err(miss)
 }
@@ -922,16 +917,11 @@ fn node_5<'a>(
         ::rainmaker_types::runtime::TopicErrorReason::UnknownSuffix,
     );
     let (segment, next) = ::rainmaker_types::runtime::topic::split(rest);
-    match segment {
-        "state" => {
-            match node_6(next, captures) {
-                ::core::result::Result::Ok(topic) => {
-                    return ::core::result::Result::Ok(topic);
-                }
-                ::core::result::Result::Err(deeper) => miss = miss.or(deeper),
-            }
+    if segment == "state" {
+        match node_6(next, captures) {
+            ::core::result::Result::Ok(topic) => return ::core::result::Result::Ok(topic),
+            ::core::result::Result::Err(deeper) => miss = miss.or(deeper),
         }
-        _ => {}
     }
     ::core::result::Result::Err(miss)
 }
@@ -1011,16 +1001,11 @@ fn node_9<'a>(
         ::rainmaker_types::runtime::TopicErrorReason::UnknownSuffix,
     );
     let (segment, next) = ::rainmaker_types::runtime::topic::split(rest);
-    match segment {
-        "echo" => {
-            match node_10(next, captures) {
-                ::core::result::Result::Ok(topic) => {
-                    return ::core::result::Result::Ok(topic);
-                }
-                ::core::result::Result::Err(deeper) => miss = miss.or(deeper),
-            }
+    if segment == "echo" {
+        match node_10(next, captures) {
+            ::core::result::Result::Ok(topic) => return ::core::result::Result::Ok(topic),
+            ::core::result::Result::Err(deeper) => miss = miss.or(deeper),
         }
-        _ => {}
     }
     ::core::result::Result::Err(miss)
 }
@@ -1182,16 +1167,11 @@ fn node_14<'a>(
         ::rainmaker_types::runtime::TopicErrorReason::UnknownSuffix,
     );
     let (segment, next) = ::rainmaker_types::runtime::topic::split(rest);
-    match segment {
-        "temperature" => {
-            match node_15(next, captures) {
-                ::core::result::Result::Ok(topic) => {
-                    return ::core::result::Result::Ok(topic);
-                }
-                ::core::result::Result::Err(deeper) => miss = miss.or(deeper),
-            }
+    if segment == "temperature" {
+        match node_15(next, captures) {
+            ::core::result::Result::Ok(topic) => return ::core::result::Result::Ok(topic),
+            ::core::result::Result::Err(deeper) => miss = miss.or(deeper),
         }
-        _ => {}
     }
     ::core::result::Result::Err(miss)
 }
@@ -1247,7 +1227,7 @@ fn node_16<'a>(
     );
     match ::rainmaker_types::runtime::topic::check_levels(rest) {
         ::core::result::Result::Ok(()) => {
-            return ::core::result::Result::Ok(TopicRef::Multi { rest: rest });
+            return ::core::result::Result::Ok(TopicRef::Multi { rest });
         }
         ::core::result::Result::Err(bad) => {
             miss = ::rainmaker_types::runtime::topic::Miss::new(

@@ -510,16 +510,11 @@ fn node_0<'a>(
         ::rainmaker_types::runtime::TopicErrorReason::UnknownPrefix,
     );
     let (segment, next) = ::rainmaker_types::runtime::topic::split(rest);
-    match segment {
-        "qos" => {
-            match node_1(next, captures) {
-                ::core::result::Result::Ok(topic) => {
-                    return ::core::result::Result::Ok(topic);
-                }
-                ::core::result::Result::Err(deeper) => miss = miss.or(deeper),
-            }
+    if segment == "qos" {
+        match node_1(next, captures) {
+            ::core::result::Result::Ok(topic) => return ::core::result::Result::Ok(topic),
+            ::core::result::Result::Err(deeper) => miss = miss.or(deeper),
         }
-        _ => {}
     }
     ::core::result::Result::Err(miss)
 }

@@ -108,16 +108,18 @@ impl Message {
             }
             Channel::Binary => {
                 ::core::result::Result::<
-                    _,
+                    Self,
                     ::rainmaker_types::runtime::DecodeError,
-                >::Ok(::rainmaker_types::runtime::ToOwned::to_owned(payload))
-                    .map(Self::Blob)
+                >::Ok(Self::Blob(::rainmaker_types::runtime::ToOwned::to_owned(payload)))
                     .or_else(|error| {
                         ::core::result::Result::<
-                            _,
+                            Self,
                             ::rainmaker_types::runtime::DecodeError,
-                        >::Ok(::rainmaker_types::runtime::ToOwned::to_owned(payload))
-                            .map(Self::Cbor)
+                        >::Ok(
+                                Self::Cbor(
+                                    ::rainmaker_types::runtime::ToOwned::to_owned(payload),
+                                ),
+                            )
                             .map_err(|_| error)
                     })
             }

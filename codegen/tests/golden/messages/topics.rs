@@ -420,16 +420,11 @@ fn node_3<'a>(
         ::rainmaker_types::runtime::TopicErrorReason::UnknownPrefix,
     );
     let (segment, next) = ::rainmaker_types::runtime::topic::split(rest);
-    match segment {
-        "readings" => {
-            match node_4(next, captures) {
-                ::core::result::Result::Ok(topic) => {
-                    return ::core::result::Result::Ok(topic);
-                }
-                ::core::result::Result::Err(deeper) => miss = miss.or(deeper),
-            }
+    if segment == "readings" {
+        match node_4(next, captures) {
+            ::core::result::Result::Ok(topic) => return ::core::result::Result::Ok(topic),
+            ::core::result::Result::Err(deeper) => miss = miss.or(deeper),
         }
-        _ => {}
     }
     ::core::result::Result::Err(miss)
 }
