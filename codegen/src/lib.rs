@@ -257,15 +257,14 @@ pub fn generate(sources: &Sources, options: &Options) -> Result<Output> {
         },
         emit::root::Module {
             name: "topics",
-            doc: "Topics: every channel as a [`Channel`](topics::Channel), a \
-                  [`Topic`](topics::Topic) with its typed parameters and a borrowed \
-                  [`TopicRef`](topics::TopicRef), parsed and written."
+            doc: "Topics: every channel as a [`Channel`], a [`Topic`] with its typed \
+                  parameters and a borrowed [`TopicRef`], parsed and written."
                 .to_owned(),
         },
         emit::root::Module {
             name: "dispatch",
             doc: "Message dispatch: decode a `(topic, payload)` pair into a typed \
-                  [`Message`](dispatch::Message), and encode a message for a topic."
+                  [`Message`], and encode a message for a topic."
                 .to_owned(),
         },
     ];

@@ -1,13 +1,15 @@
 //! Typed messages, topics and standard types of the ESP RainMaker node protocol.
 //!
 //! This is the crate firmware, cloud services, gateways and test tools depend on.
-//! The message structs ([`messages`]), the [`Topic`] parser and builder, the
-//! [`Message`] dispatch and the [`standard_types`] catalogue are generated from the
-//! AsyncAPI spec in `spec/` (see [`generated`]); beside them is a small hand-written
-//! runtime: param values and params documents ([`value`]), validated ids ([`ids`]),
-//! errors that say where ([`error`]), the [`Device`] trait with its derive, the
-//! standard [`services`], and a sans-IO [`node::Node`]. Nothing here does I/O: hand
-//! the `(topic, payload)` pairs to any MQTT client.
+//! The message structs ([`messages`]), the [`Topic`] parser and builder (and the
+//! borrowed [`TopicRef`]), the [`Message`] dispatch, the TLV [`commands`] and the
+//! [`standard_types`] catalogue are generated from the AsyncAPI spec in `spec/` (see
+//! [`generated`]) on the [`runtime`] every generated crate uses (payload codecs,
+//! errors that say where, checked topic parameters). Beside them is the hand-written
+//! RainMaker layer: param values and params documents ([`value`]), validated ids
+//! ([`ids`]), the [`Device`] trait with its derive, the standard [`services`], and a
+//! sans-IO [`node::Node`]. Nothing here does I/O: hand the `(topic, payload)` pairs to
+//! any MQTT client.
 //!
 //! # Cloud side: decode what a node sends
 //!

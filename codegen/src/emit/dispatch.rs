@@ -186,7 +186,7 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
             ///
             /// # Errors
             ///
-            /// A [`DecodeError`](#rt::DecodeError) (with the JSON path or TLV offset)
+            /// A `DecodeError` (with the JSON path or TLV offset)
             /// when the payload is not a message of the topic's channel.
             pub fn decode(topic: &Topic, payload: &[u8]) -> ::core::result::Result<Self, #rt::DecodeError> {
                 Self::decode_on(topic.channel(), payload)
@@ -205,7 +205,7 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
             ///
             /// # Errors
             ///
-            /// An [`EncodeError`](#rt::EncodeError) when the payload cannot be
+            /// An `EncodeError` when the payload cannot be
             /// serialized.
             pub fn encode(&self) -> ::core::result::Result<#rt::Vec<u8>, #rt::EncodeError> {
                 #encode_match
@@ -218,7 +218,7 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
         ///
         /// # Errors
         ///
-        /// [`EncodeError::WrongTopic`](#rt::EncodeError::WrongTopic) when the topic's
+        /// `EncodeError::WrongTopic` when the topic's
         /// channel does not carry the message, or the payload's encoding error.
         pub fn encode(topic: &Topic, message: &Message) -> ::core::result::Result<(#rt::String, #rt::Vec<u8>), #rt::EncodeError> {
             Envelope::check(topic, message)?;
@@ -238,7 +238,7 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
             ///
             /// # Errors
             ///
-            /// [`EncodeError::WrongTopic`](#rt::EncodeError::WrongTopic) when the
+            /// `EncodeError::WrongTopic` when the
             /// topic's channel does not carry the message.
             pub fn new(topic: Topic, message: Message) -> ::core::result::Result<Self, #rt::EncodeError> {
                 Self::check(&topic, &message)?;
@@ -260,8 +260,8 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
             ///
             /// # Errors
             ///
-            /// [`DispatchError::Topic`](#rt::DispatchError::Topic) or
-            /// [`DispatchError::Payload`](#rt::DispatchError::Payload).
+            /// `DispatchError::Topic` or
+            /// `DispatchError::Payload`.
             pub fn decode(topic: &str, payload: &[u8]) -> ::core::result::Result<Self, #rt::DispatchError> {
                 let parsed = TopicRef::parse(topic)?;
                 let message = Message::decode_on(parsed.channel(), payload)?;

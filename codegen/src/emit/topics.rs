@@ -526,7 +526,7 @@ fn emit_channel(ctx: &Ctx<'_>) -> TokenStream {
             ///
             /// # Errors
             ///
-            /// A [`TopicError`](#rt::TopicError) naming the segment at fault.
+            /// A `TopicError` naming the segment at fault.
             pub fn of_topic(topic: &str) -> ::core::result::Result<Self, #rt::TopicError> {
                 TopicRef::parse(topic).map(|topic| topic.channel())
             }
@@ -799,7 +799,7 @@ fn emit_topic(ctx: &Ctx<'_>) -> TokenStream {
             ///
             /// # Errors
             ///
-            /// A [`TopicError`](#rt::TopicError) naming the segment at fault.
+            /// A `TopicError` naming the segment at fault.
             pub fn parse(topic: &str) -> ::core::result::Result<Self, #rt::TopicError> {
                 TopicRef::parse(topic).map(|parsed| parsed.to_topic())
             }
@@ -954,7 +954,7 @@ fn emit_topic_ref(ctx: &Ctx<'_>) -> TokenStream {
             ///
             /// # Errors
             ///
-            /// A [`TopicError`](#rt::TopicError) naming the segment at fault.
+            /// A `TopicError` naming the segment at fault.
             pub fn parse(topic: &'a str) -> ::core::result::Result<Self, #rt::TopicError> {
                 #parse_body
             }

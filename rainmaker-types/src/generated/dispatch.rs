@@ -131,7 +131,7 @@ impl Message {
     ///
     /// # Errors
     ///
-    /// A [`DecodeError`](#rt::DecodeError) (with the JSON path or TLV offset)
+    /// A `DecodeError` (with the JSON path or TLV offset)
     /// when the payload is not a message of the topic's channel.
     pub fn decode(
         topic: &Topic,
@@ -257,7 +257,7 @@ impl Message {
     ///
     /// # Errors
     ///
-    /// An [`EncodeError`](#rt::EncodeError) when the payload cannot be
+    /// An `EncodeError` when the payload cannot be
     /// serialized.
     pub fn encode(
         &self,
@@ -367,7 +367,7 @@ impl Message {
 ///
 /// # Errors
 ///
-/// [`EncodeError::WrongTopic`](#rt::EncodeError::WrongTopic) when the topic's
+/// `EncodeError::WrongTopic` when the topic's
 /// channel does not carry the message, or the payload's encoding error.
 pub fn encode(
     topic: &Topic,
@@ -394,7 +394,7 @@ impl Envelope {
     ///
     /// # Errors
     ///
-    /// [`EncodeError::WrongTopic`](#rt::EncodeError::WrongTopic) when the
+    /// `EncodeError::WrongTopic` when the
     /// topic's channel does not carry the message.
     pub fn new(
         topic: Topic,
@@ -420,8 +420,8 @@ impl Envelope {
     ///
     /// # Errors
     ///
-    /// [`DispatchError::Topic`](#rt::DispatchError::Topic) or
-    /// [`DispatchError::Payload`](#rt::DispatchError::Payload).
+    /// `DispatchError::Topic` or
+    /// `DispatchError::Payload`.
     pub fn decode(
         topic: &str,
         payload: &[u8],

@@ -122,7 +122,7 @@ impl Channel {
     ///
     /// # Errors
     ///
-    /// A [`TopicError`](#rt::TopicError) naming the segment at fault.
+    /// A `TopicError` naming the segment at fault.
     pub fn of_topic(
         topic: &str,
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::TopicError> {
@@ -157,7 +157,7 @@ impl Topic {
     ///
     /// # Errors
     ///
-    /// A [`TopicError`](#rt::TopicError) naming the segment at fault.
+    /// A `TopicError` naming the segment at fault.
     pub fn parse(
         topic: &str,
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::TopicError> {
@@ -252,7 +252,7 @@ impl<'a> TopicRef<'a> {
     ///
     /// # Errors
     ///
-    /// A [`TopicError`](#rt::TopicError) naming the segment at fault.
+    /// A `TopicError` naming the segment at fault.
     pub fn parse(
         topic: &'a str,
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::TopicError> {

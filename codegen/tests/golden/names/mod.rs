@@ -12,7 +12,7 @@
 pub mod messages {
     include!("messages.rs");
 }
-/// Topics: every channel as a [`Channel`](topics::Channel), a [`Topic`](topics::Topic) with its typed parameters and a borrowed [`TopicRef`](topics::TopicRef), parsed and written.
+/// Topics: every channel as a [`Channel`], a [`Topic`] with its typed parameters and a borrowed [`TopicRef`], parsed and written.
 #[allow(
     clippy::enum_variant_names,
     clippy::large_enum_variant,
@@ -23,7 +23,7 @@ pub mod messages {
 pub mod topics {
     include!("topics.rs");
 }
-/// Message dispatch: decode a `(topic, payload)` pair into a typed [`Message`](dispatch::Message), and encode a message for a topic.
+/// Message dispatch: decode a `(topic, payload)` pair into a typed [`Message`], and encode a message for a topic.
 #[allow(
     clippy::enum_variant_names,
     clippy::large_enum_variant,
