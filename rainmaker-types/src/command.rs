@@ -4,6 +4,7 @@
 //! re-encoding loses nothing (not even records with unknown tags, which stay
 //! reachable through [`rainmaker_tlv::RawFrame::parse`] on [`ToNodeFrame::as_bytes`]).
 
+use crate::prelude::*;
 use rainmaker_tlv::{OwnedFrame, OwnedRequest};
 
 use crate::runtime::Payload;

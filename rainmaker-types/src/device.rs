@@ -18,8 +18,9 @@
 //! for a struct; a device built at run time implements the three methods by hand
 //! (leaking its descriptor once with `Box::leak` if it is not known at compile time).
 
-use std::borrow::Cow;
-use std::fmt;
+use crate::prelude::*;
+use alloc::borrow::Cow;
+use core::fmt;
 
 use serde_json::{Map, Value};
 
@@ -373,7 +374,8 @@ fn check_float(number: f64, min: f64, max: f64, step: Option<f64>) -> Result<(),
     }
     if let Some(step) = step.filter(|step| *step != 0.0 && step.is_finite()) {
         let steps = (number - min) / step;
-        if (steps - steps.round()).abs() > 1e-4 {
+        let off = steps - nearest_integer(steps);
+        if off > 1e-4 || off < -1e-4 {
             return Err(WriteRejection::OffStep {
                 min: ParamValue::Float(min),
                 step: ParamValue::Float(step),
@@ -381,6 +383,24 @@ fn check_float(number: f64, min: f64, max: f64, step: Option<f64>) -> Result<(),
         }
     }
     Ok(())
+}
+
+/// The integer nearest to `value` (halves away from zero), without `std`'s float
+/// functions. Values of 2^52 and beyond have no fraction and come back unchanged.
+fn nearest_integer(value: f64) -> f64 {
+    const EXACT: f64 = 4_503_599_627_370_496.0; // 2^52
+    if !(value.is_finite() && value > -EXACT && value < EXACT) {
+        return value;
+    }
+    let shifted = if value < 0.0 {
+        value - 0.5
+    } else {
+        value + 0.5
+    };
+    // |shifted| < 2^52 + 1 fits an i64, and the cast truncates toward zero.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+    let nearest = shifted as i64 as f64;
+    nearest
 }
 
 /// The static description of a device (or service): its node-config entry.
@@ -830,11 +850,12 @@ impl ParamField for String {
 #[doc(hidden)]
 pub mod __private {
     use super::{DataKind, ParamField, WriteRejection};
+    use crate::prelude::*;
     use crate::value::ParamValue;
 
+    pub use alloc::string::String;
     pub use core::option::Option::{self, None, Some};
     pub use core::result::Result::{self, Err, Ok};
-    pub use std::string::String;
 
     /// Fails compilation (in a `const`) when `T` is not a param type of `kind`.
     pub const fn assert_kind<T: ParamField>(kind: DataKind) {

@@ -175,6 +175,7 @@ id_type!(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::prelude::*;
 
     #[test]
     fn accepts_real_ids() {

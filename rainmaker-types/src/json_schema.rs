@@ -1,7 +1,7 @@
 //! `schemars` support for the hand-written types that generated messages contain
 //! (`x-rust-type` in the spec), so every generated message can derive `JsonSchema`.
 
-use std::borrow::Cow;
+use alloc::borrow::Cow;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 

@@ -83,9 +83,15 @@
 //! - `schemars`: `JsonSchema` for every message type; a test checks each derived
 //!   schema against the spec's.
 
+#![no_std]
+
 extern crate alloc;
+#[cfg(any(feature = "std", test))]
+extern crate std;
 // Generated code names this crate by its absolute path, as in any other crate.
 extern crate self as rainmaker_types;
+
+mod prelude;
 
 pub mod command;
 pub mod device;

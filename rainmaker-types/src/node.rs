@@ -68,8 +68,9 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::any::Any;
-use std::fmt;
+use crate::prelude::*;
+use core::any::Any;
+use core::fmt;
 
 use rainmaker_tlv::{
     Command, Dispatch, GET_PENDING_FRAME, Handler, Outcome, Pending, Request, Router, Status,

@@ -5,31 +5,17 @@
 //! serde type; integers, strings and key order are unchanged. Non-finite floats
 //! become `null` (the newer generator's behaviour; the old one printed invalid
 //! `nan`).
+//!
+//! The writer is a serde serializer of its own (compact JSON with serde_json's
+//! escaping), so it works without `std`.
 
-use std::io;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::fmt::{self, Write as _};
 
-use serde::Serialize;
-use serde_json::ser::{CompactFormatter, Formatter};
+use serde::ser::{self, Serialize};
 
 use crate::runtime::EncodeError;
-
-/// A compact formatter that prints floats with five decimals.
-#[derive(Debug, Clone, Copy, Default)]
-struct SdkFormatter;
-
-impl Formatter for SdkFormatter {
-    fn write_f32<W: ?Sized + io::Write>(&mut self, writer: &mut W, value: f32) -> io::Result<()> {
-        write!(writer, "{value:.5}")
-    }
-
-    fn write_f64<W: ?Sized + io::Write>(&mut self, writer: &mut W, value: f64) -> io::Result<()> {
-        write!(writer, "{value:.5}")
-    }
-
-    fn write_null<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        CompactFormatter.write_null(writer)
-    }
-}
 
 /// Serializes `value` as the C SDK would: compact, floats as `%.5f`.
 ///
@@ -43,18 +29,602 @@ impl Formatter for SdkFormatter {
 /// assert_eq!(bytes, br#"{"Sensor":{"Temperature":25.50000,"Count":3}}"#);
 /// # Ok::<(), rainmaker_types::EncodeError>(())
 /// ```
+///
+/// # Errors
+///
+/// [`EncodeError::Json`] when the value cannot be JSON (a map key that is not a
+/// string or a number, or a `Serialize` impl that fails).
 pub fn to_vec<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, EncodeError> {
-    let mut bytes = Vec::with_capacity(128);
-    let mut serializer = serde_json::Serializer::with_formatter(&mut bytes, SdkFormatter);
+    let mut writer = Writer {
+        out: String::with_capacity(128),
+    };
     value
-        .serialize(&mut serializer)
-        .map_err(|error| EncodeError::Json(error.to_string()))?;
-    Ok(bytes)
+        .serialize(&mut writer)
+        .map_err(|Error(message)| EncodeError::Json(message))?;
+    Ok(writer.out.into_bytes())
+}
+
+/// Why a value could not be written.
+#[derive(Debug)]
+struct Error(String);
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl core::error::Error for Error {}
+
+impl ser::Error for Error {
+    fn custom<T: fmt::Display>(message: T) -> Self {
+        Self(message.to_string())
+    }
+}
+
+/// The compact JSON writer.
+struct Writer {
+    out: String,
+}
+
+impl Writer {
+    fn float(&mut self, value: f64) {
+        if value.is_finite() {
+            // Writing into a `String` cannot fail.
+            let _ = write!(self.out, "{value:.5}");
+        } else {
+            self.out.push_str("null");
+        }
+    }
+
+    fn integer(&mut self, value: impl fmt::Display) {
+        let _ = write!(self.out, "{value}");
+    }
+
+    /// A JSON string, escaped as serde_json escapes it.
+    fn string(&mut self, text: &str) {
+        self.out.push('"');
+        for c in text.chars() {
+            match c {
+                '"' => self.out.push_str("\\\""),
+                '\\' => self.out.push_str("\\\\"),
+                '\u{8}' => self.out.push_str("\\b"),
+                '\u{c}' => self.out.push_str("\\f"),
+                '\n' => self.out.push_str("\\n"),
+                '\r' => self.out.push_str("\\r"),
+                '\t' => self.out.push_str("\\t"),
+                c if u32::from(c) < 0x20 => {
+                    let _ = write!(self.out, "\\u{:04x}", u32::from(c));
+                }
+                c => self.out.push(c),
+            }
+        }
+        self.out.push('"');
+    }
+}
+
+/// A sequence or map being written: whether an element was written yet.
+struct Compound<'a> {
+    writer: &'a mut Writer,
+    first: bool,
+}
+
+impl Compound<'_> {
+    fn separator(&mut self) {
+        if !self.first {
+            self.writer.out.push(',');
+        }
+        self.first = false;
+    }
+}
+
+impl<'a> ser::Serializer for &'a mut Writer {
+    type Ok = ();
+    type Error = Error;
+    type SerializeSeq = Compound<'a>;
+    type SerializeTuple = Compound<'a>;
+    type SerializeTupleStruct = Compound<'a>;
+    type SerializeTupleVariant = Compound<'a>;
+    type SerializeMap = Compound<'a>;
+    type SerializeStruct = Compound<'a>;
+    type SerializeStructVariant = Compound<'a>;
+
+    fn serialize_bool(self, value: bool) -> Result<(), Error> {
+        self.out.push_str(if value { "true" } else { "false" });
+        Ok(())
+    }
+
+    fn serialize_i8(self, value: i8) -> Result<(), Error> {
+        self.integer(value);
+        Ok(())
+    }
+
+    fn serialize_i16(self, value: i16) -> Result<(), Error> {
+        self.integer(value);
+        Ok(())
+    }
+
+    fn serialize_i32(self, value: i32) -> Result<(), Error> {
+        self.integer(value);
+        Ok(())
+    }
+
+    fn serialize_i64(self, value: i64) -> Result<(), Error> {
+        self.integer(value);
+        Ok(())
+    }
+
+    fn serialize_i128(self, value: i128) -> Result<(), Error> {
+        self.integer(value);
+        Ok(())
+    }
+
+    fn serialize_u8(self, value: u8) -> Result<(), Error> {
+        self.integer(value);
+        Ok(())
+    }
+
+    fn serialize_u16(self, value: u16) -> Result<(), Error> {
+        self.integer(value);
+        Ok(())
+    }
+
+    fn serialize_u32(self, value: u32) -> Result<(), Error> {
+        self.integer(value);
+        Ok(())
+    }
+
+    fn serialize_u64(self, value: u64) -> Result<(), Error> {
+        self.integer(value);
+        Ok(())
+    }
+
+    fn serialize_u128(self, value: u128) -> Result<(), Error> {
+        self.integer(value);
+        Ok(())
+    }
+
+    fn serialize_f32(self, value: f32) -> Result<(), Error> {
+        self.float(f64::from(value));
+        Ok(())
+    }
+
+    fn serialize_f64(self, value: f64) -> Result<(), Error> {
+        self.float(value);
+        Ok(())
+    }
+
+    fn serialize_char(self, value: char) -> Result<(), Error> {
+        let mut buffer = [0; 4];
+        self.string(value.encode_utf8(&mut buffer));
+        Ok(())
+    }
+
+    fn serialize_str(self, value: &str) -> Result<(), Error> {
+        self.string(value);
+        Ok(())
+    }
+
+    fn serialize_bytes(self, value: &[u8]) -> Result<(), Error> {
+        let mut seq = ser::Serializer::serialize_seq(self, Some(value.len()))?;
+        for byte in value {
+            ser::SerializeSeq::serialize_element(&mut seq, byte)?;
+        }
+        ser::SerializeSeq::end(seq)
+    }
+
+    fn serialize_none(self) -> Result<(), Error> {
+        self.serialize_unit()
+    }
+
+    fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<(), Error> {
+        value.serialize(self)
+    }
+
+    fn serialize_unit(self) -> Result<(), Error> {
+        self.out.push_str("null");
+        Ok(())
+    }
+
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), Error> {
+        self.serialize_unit()
+    }
+
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result<(), Error> {
+        self.string(variant);
+        Ok(())
+    }
+
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
+        value.serialize(self)
+    }
+
+    fn serialize_newtype_variant<T: ?Sized + Serialize>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
+        self.out.push('{');
+        self.string(variant);
+        self.out.push(':');
+        value.serialize(&mut *self)?;
+        self.out.push('}');
+        Ok(())
+    }
+
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Compound<'a>, Error> {
+        self.out.push('[');
+        Ok(Compound {
+            writer: self,
+            first: true,
+        })
+    }
+
+    fn serialize_tuple(self, len: usize) -> Result<Compound<'a>, Error> {
+        self.serialize_seq(Some(len))
+    }
+
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        len: usize,
+    ) -> Result<Compound<'a>, Error> {
+        self.serialize_seq(Some(len))
+    }
+
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        _len: usize,
+    ) -> Result<Compound<'a>, Error> {
+        self.out.push('{');
+        self.string(variant);
+        self.out.push_str(":[");
+        Ok(Compound {
+            writer: self,
+            first: true,
+        })
+    }
+
+    fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'a>, Error> {
+        self.out.push('{');
+        Ok(Compound {
+            writer: self,
+            first: true,
+        })
+    }
+
+    fn serialize_struct(self, _name: &'static str, len: usize) -> Result<Compound<'a>, Error> {
+        self.serialize_map(Some(len))
+    }
+
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        _len: usize,
+    ) -> Result<Compound<'a>, Error> {
+        self.out.push('{');
+        self.string(variant);
+        self.out.push_str(":{");
+        Ok(Compound {
+            writer: self,
+            first: true,
+        })
+    }
+}
+
+impl ser::SerializeSeq for Compound<'_> {
+    type Ok = ();
+    type Error = Error;
+
+    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
+        self.separator();
+        value.serialize(&mut *self.writer)
+    }
+
+    fn end(self) -> Result<(), Error> {
+        self.writer.out.push(']');
+        Ok(())
+    }
+}
+
+impl ser::SerializeTuple for Compound<'_> {
+    type Ok = ();
+    type Error = Error;
+
+    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
+        ser::SerializeSeq::serialize_element(self, value)
+    }
+
+    fn end(self) -> Result<(), Error> {
+        ser::SerializeSeq::end(self)
+    }
+}
+
+impl ser::SerializeTupleStruct for Compound<'_> {
+    type Ok = ();
+    type Error = Error;
+
+    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
+        ser::SerializeSeq::serialize_element(self, value)
+    }
+
+    fn end(self) -> Result<(), Error> {
+        ser::SerializeSeq::end(self)
+    }
+}
+
+impl ser::SerializeTupleVariant for Compound<'_> {
+    type Ok = ();
+    type Error = Error;
+
+    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
+        ser::SerializeSeq::serialize_element(self, value)
+    }
+
+    fn end(self) -> Result<(), Error> {
+        self.writer.out.push_str("]}");
+        Ok(())
+    }
+}
+
+impl ser::SerializeMap for Compound<'_> {
+    type Ok = ();
+    type Error = Error;
+
+    fn serialize_key<T: ?Sized + Serialize>(&mut self, key: &T) -> Result<(), Error> {
+        self.separator();
+        key.serialize(KeyWriter {
+            writer: &mut *self.writer,
+        })?;
+        self.writer.out.push(':');
+        Ok(())
+    }
+
+    fn serialize_value<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
+        value.serialize(&mut *self.writer)
+    }
+
+    fn end(self) -> Result<(), Error> {
+        self.writer.out.push('}');
+        Ok(())
+    }
+}
+
+impl ser::SerializeStruct for Compound<'_> {
+    type Ok = ();
+    type Error = Error;
+
+    fn serialize_field<T: ?Sized + Serialize>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
+        ser::SerializeMap::serialize_entry(self, key, value)
+    }
+
+    fn end(self) -> Result<(), Error> {
+        ser::SerializeMap::end(self)
+    }
+}
+
+impl ser::SerializeStructVariant for Compound<'_> {
+    type Ok = ();
+    type Error = Error;
+
+    fn serialize_field<T: ?Sized + Serialize>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
+        ser::SerializeMap::serialize_entry(self, key, value)
+    }
+
+    fn end(self) -> Result<(), Error> {
+        self.writer.out.push_str("}}");
+        Ok(())
+    }
+}
+
+/// Writes a map key: strings as they are, numbers and booleans quoted (as
+/// serde_json does); anything else is an error.
+struct KeyWriter<'a> {
+    writer: &'a mut Writer,
+}
+
+impl KeyWriter<'_> {
+    fn quoted(self, value: impl fmt::Display) -> Result<(), Error> {
+        let _ = write!(self.writer.out, "\"{value}\"");
+        Ok(())
+    }
+}
+
+fn key_must_be_a_string() -> Error {
+    Error("a JSON object key must be a string".into())
+}
+
+impl ser::Serializer for KeyWriter<'_> {
+    type Ok = ();
+    type Error = Error;
+    type SerializeSeq = ser::Impossible<(), Error>;
+    type SerializeTuple = ser::Impossible<(), Error>;
+    type SerializeTupleStruct = ser::Impossible<(), Error>;
+    type SerializeTupleVariant = ser::Impossible<(), Error>;
+    type SerializeMap = ser::Impossible<(), Error>;
+    type SerializeStruct = ser::Impossible<(), Error>;
+    type SerializeStructVariant = ser::Impossible<(), Error>;
+
+    fn serialize_str(self, value: &str) -> Result<(), Error> {
+        self.writer.string(value);
+        Ok(())
+    }
+
+    fn serialize_char(self, value: char) -> Result<(), Error> {
+        let mut buffer = [0; 4];
+        self.writer.string(value.encode_utf8(&mut buffer));
+        Ok(())
+    }
+
+    fn serialize_bool(self, value: bool) -> Result<(), Error> {
+        self.quoted(value)
+    }
+
+    fn serialize_i8(self, value: i8) -> Result<(), Error> {
+        self.quoted(value)
+    }
+
+    fn serialize_i16(self, value: i16) -> Result<(), Error> {
+        self.quoted(value)
+    }
+
+    fn serialize_i32(self, value: i32) -> Result<(), Error> {
+        self.quoted(value)
+    }
+
+    fn serialize_i64(self, value: i64) -> Result<(), Error> {
+        self.quoted(value)
+    }
+
+    fn serialize_u8(self, value: u8) -> Result<(), Error> {
+        self.quoted(value)
+    }
+
+    fn serialize_u16(self, value: u16) -> Result<(), Error> {
+        self.quoted(value)
+    }
+
+    fn serialize_u32(self, value: u32) -> Result<(), Error> {
+        self.quoted(value)
+    }
+
+    fn serialize_u64(self, value: u64) -> Result<(), Error> {
+        self.quoted(value)
+    }
+
+    fn serialize_f32(self, _value: f32) -> Result<(), Error> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_f64(self, _value: f64) -> Result<(), Error> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_bytes(self, _value: &[u8]) -> Result<(), Error> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_none(self) -> Result<(), Error> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_some<T: ?Sized + Serialize>(self, _value: &T) -> Result<(), Error> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_unit(self) -> Result<(), Error> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), Error> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result<(), Error> {
+        self.serialize_str(variant)
+    }
+
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
+        value.serialize(self)
+    }
+
+    fn serialize_newtype_variant<T: ?Sized + Serialize>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _value: &T,
+    ) -> Result<(), Error> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Self::SerializeSeq, Error> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple, Error> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleStruct, Error> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleVariant, Error> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_map(self, _len: Option<usize>) -> Result<Self::SerializeMap, Error> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeStruct, Error> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeStructVariant, Error> {
+        Err(key_must_be_a_string())
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::borrow::ToOwned;
+    use alloc::vec;
 
     #[test]
     fn floats_print_like_percent_5f() {
@@ -82,5 +652,37 @@ mod tests {
             to_vec(&value).ok().as_deref(),
             Some(br#"{"a":[1,"x",true,null],"b":{"c":-3}}"#.as_slice())
         );
+    }
+
+    #[test]
+    fn strings_escape_as_serde_json_does() {
+        let text = "q\"b\\s/\n\t\u{1}\u{7f}é".to_owned();
+        assert_eq!(
+            to_vec(&text).ok(),
+            serde_json::to_vec(&text).ok(),
+            "{text:?}"
+        );
+    }
+
+    #[test]
+    fn enums_and_keys_as_serde_json_writes_them() {
+        #[derive(serde::Serialize)]
+        enum Shape {
+            Dot,
+            Size(u8),
+            Pair(u8, u8),
+            Box { w: u8 },
+        }
+        let shapes = vec![
+            Shape::Dot,
+            Shape::Size(1),
+            Shape::Pair(1, 2),
+            Shape::Box { w: 3 },
+        ];
+        assert_eq!(to_vec(&shapes).ok(), serde_json::to_vec(&shapes).ok());
+        let keys: alloc::collections::BTreeMap<u8, bool> = [(1, true)].into_iter().collect();
+        assert_eq!(to_vec(&keys).ok().as_deref(), Some(&br#"{"1":true}"#[..]));
+        let bad: alloc::collections::BTreeMap<(u8, u8), u8> = [((1, 2), 3)].into_iter().collect();
+        assert!(to_vec(&bad).is_err());
     }
 }

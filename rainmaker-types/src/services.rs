@@ -84,6 +84,7 @@ mod list;
 mod system;
 mod time;
 
+use crate::prelude::*;
 pub use fixed::{Connectivity, Groups, LocalControl, Ota};
 pub use list::{
     DEFAULT_MAX_ENTRIES, SceneActivation, SceneEntry, Scenes, Schedule, ScheduleEntry, Validity,

@@ -5,7 +5,8 @@
 //! keeps both levels in wire order (the order matters for byte-exact comparisons
 //! with the C SDK) and rejects duplicate keys instead of silently dropping one.
 
-use std::fmt;
+use crate::prelude::*;
+use core::fmt;
 
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
@@ -252,7 +253,7 @@ impl DeviceParams {
         let param = param.into();
         let value = value.into();
         match self.params.iter_mut().find(|(name, _)| *name == param) {
-            Some((_, slot)) => Some(std::mem::replace(slot, value)),
+            Some((_, slot)) => Some(core::mem::replace(slot, value)),
             None => {
                 self.params.push((param, value));
                 None

@@ -235,11 +235,12 @@ impl<'m> Ctx<'m> {
         let Some(feature) = &self.schemars else {
             return TokenStream::new();
         };
+        let rt = &self.rt;
         let ident = ident(name);
         quote! {
             #[cfg(feature = #feature)]
             impl ::schemars::JsonSchema for #ident {
-                fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                fn schema_name() -> #rt::Cow<'static, str> {
                     #name.into()
                 }
 

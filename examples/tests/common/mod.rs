@@ -226,10 +226,31 @@ impl Mosquitto {
                 .spawn()
                 .expect("start mosquitto");
             let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+            let log_dir = dir.path().to_owned();
             let ready = wait_until_listening(addr, START_TIMEOUT, || match child.try_wait() {
                 Ok(Some(status)) => Some(format!("mosquitto exited: {status}")),
                 Ok(None) => None,
                 Err(e) => Some(e.to_string()),
+            })
+            .and_then(|()| {
+                // Another test's broker may answer on a port this one failed to
+                // bind: only this broker's own log says the port is its own.
+                let opened = format!("listen socket on port {port}");
+                let deadline = std::time::Instant::now() + START_TIMEOUT;
+                while !read_log(&log_dir).contains(&opened) {
+                    if let Ok(Some(status)) = child.try_wait() {
+                        return Err(rainmaker_examples::Error::Broker(format!(
+                            "mosquitto exited: {status}"
+                        )));
+                    }
+                    if std::time::Instant::now() > deadline {
+                        return Err(rainmaker_examples::Error::Broker(format!(
+                            "mosquitto did not open port {port}"
+                        )));
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                Ok(())
             });
             match ready {
                 Ok(()) => {

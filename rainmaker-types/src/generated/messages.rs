@@ -156,7 +156,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for NodeConfigVers
 }
 #[cfg(feature = "schemars")]
 impl ::schemars::JsonSchema for NodeConfigVersion {
-    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+    fn schema_name() -> ::rainmaker_types::runtime::Cow<'static, str> {
         "NodeConfigVersion".into()
     }
     fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
@@ -351,7 +351,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for NodeInfoPlatfo
 }
 #[cfg(feature = "schemars")]
 impl ::schemars::JsonSchema for NodeInfoPlatform {
-    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+    fn schema_name() -> ::rainmaker_types::runtime::Cow<'static, str> {
         "NodeInfoPlatform".into()
     }
     fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
@@ -690,7 +690,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for DeviceConfigTy
 }
 #[cfg(feature = "schemars")]
 impl ::schemars::JsonSchema for DeviceConfigType {
-    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+    fn schema_name() -> ::rainmaker_types::runtime::Cow<'static, str> {
         "DeviceConfigType".into()
     }
     fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
@@ -1050,7 +1050,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for ParamDescripto
 }
 #[cfg(feature = "schemars")]
 impl ::schemars::JsonSchema for ParamDescriptorType {
-    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+    fn schema_name() -> ::rainmaker_types::runtime::Cow<'static, str> {
         "ParamDescriptorType".into()
     }
     fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
@@ -1186,7 +1186,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for ParamDescripto
 }
 #[cfg(feature = "schemars")]
 impl ::schemars::JsonSchema for ParamDescriptorUiType {
-    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+    fn schema_name() -> ::rainmaker_types::runtime::Cow<'static, str> {
         "ParamDescriptorUiType".into()
     }
     fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
@@ -1907,7 +1907,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for TsDataVersion 
 }
 #[cfg(feature = "schemars")]
 impl ::schemars::JsonSchema for TsDataVersion {
-    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+    fn schema_name() -> ::rainmaker_types::runtime::Cow<'static, str> {
         "TsDataVersion".into()
     }
     fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
@@ -2633,7 +2633,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for DisconnectReas
 }
 #[cfg(feature = "schemars")]
 impl ::schemars::JsonSchema for DisconnectReason {
-    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+    fn schema_name() -> ::rainmaker_types::runtime::Cow<'static, str> {
         "DisconnectReason".into()
     }
     fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
@@ -2829,7 +2829,7 @@ for SetParamsResponseStatus {
 }
 #[cfg(feature = "schemars")]
 impl ::schemars::JsonSchema for SetParamsResponseStatus {
-    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+    fn schema_name() -> ::rainmaker_types::runtime::Cow<'static, str> {
         "SetParamsResponseStatus".into()
     }
     fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {

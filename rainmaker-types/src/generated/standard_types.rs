@@ -126,7 +126,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for UiType {
 }
 #[cfg(feature = "schemars")]
 impl ::schemars::JsonSchema for UiType {
-    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+    fn schema_name() -> ::rainmaker_types::runtime::Cow<'static, str> {
         "UiType".into()
     }
     fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
@@ -315,7 +315,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for DeviceType {
 }
 #[cfg(feature = "schemars")]
 impl ::schemars::JsonSchema for DeviceType {
-    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+    fn schema_name() -> ::rainmaker_types::runtime::Cow<'static, str> {
         "DeviceType".into()
     }
     fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
@@ -454,7 +454,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for ServiceType {
 }
 #[cfg(feature = "schemars")]
 impl ::schemars::JsonSchema for ServiceType {
-    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+    fn schema_name() -> ::rainmaker_types::runtime::Cow<'static, str> {
         "ServiceType".into()
     }
     fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
@@ -743,7 +743,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for ParamType {
 }
 #[cfg(feature = "schemars")]
 impl ::schemars::JsonSchema for ParamType {
-    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+    fn schema_name() -> ::rainmaker_types::runtime::Cow<'static, str> {
         "ParamType".into()
     }
     fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {

@@ -28,7 +28,7 @@ pub use payload::Payload;
 pub use serde;
 pub use serde_json;
 
-pub use alloc::borrow::ToOwned;
+pub use alloc::borrow::{Cow, ToOwned};
 pub use alloc::boxed::Box;
 pub use alloc::collections::BTreeMap;
 pub use alloc::format;

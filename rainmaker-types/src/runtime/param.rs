@@ -343,6 +343,7 @@ impl TopicParam for String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::prelude::*;
 
     enum Short {}
     impl ParamRule for Short {

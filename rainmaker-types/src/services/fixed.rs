@@ -1,5 +1,6 @@
 //! The services with a fixed shape, derived with this crate's `#[derive(Device)]`.
 
+use crate::prelude::*;
 use rainmaker_macros::Device;
 
 use crate::ids::GroupId;

@@ -1,7 +1,10 @@
 //! The schedule and scenes services: an array param holding a list of entries keyed
 //! by `id`, changed by writes of operations (PROTOCOL.md 5.7).
 
-use std::sync::{Mutex, PoisonError};
+use crate::prelude::*;
+use core::cell::RefCell;
+
+use critical_section::Mutex;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -35,7 +38,10 @@ const SCENES: ParamSpec = ParamSpec {
 type Key = (&'static str, &'static [(&'static str, &'static str)], u32);
 
 /// The descriptors built so far, one per configuration, shared by every instance.
-static DESCRIPTORS: Mutex<Vec<(Key, &'static DeviceDescriptor)>> = Mutex::new(Vec::new());
+/// Guarded by a critical section, which works on single-core targets without
+/// atomics (`std` builds use the `std` implementation of `critical-section`).
+static DESCRIPTORS: Mutex<RefCell<Vec<(Key, &'static DeviceDescriptor)>>> =
+    Mutex::new(RefCell::new(Vec::new()));
 
 /// The descriptor of a list service: `template` with `{"max": max}` bounds.
 ///
@@ -49,25 +55,27 @@ fn list_descriptor(
     max: u32,
 ) -> &'static DeviceDescriptor {
     let key: Key = (name, attributes, max);
-    let mut table = DESCRIPTORS.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some((_, descriptor)) = table.iter().find(|(found, _)| *found == key) {
-        return descriptor;
-    }
-    let params: &'static [ParamSpec] = Box::leak(Box::new([ParamSpec {
-        bounds: Some(Bounds::ArrayMax(max)),
-        ..template
-    }]));
-    let descriptor: &'static DeviceDescriptor = Box::leak(Box::new(DeviceDescriptor {
-        name,
-        device_type: Some(service_type),
-        subtype: None,
-        model: None,
-        attributes,
-        primary: None,
-        params,
-    }));
-    table.push((key, descriptor));
-    descriptor
+    critical_section::with(|cs| {
+        let mut table = DESCRIPTORS.borrow_ref_mut(cs);
+        if let Some((_, descriptor)) = table.iter().find(|(found, _)| *found == key) {
+            return *descriptor;
+        }
+        let params: &'static [ParamSpec] = Box::leak(Box::new([ParamSpec {
+            bounds: Some(Bounds::ArrayMax(max)),
+            ..template
+        }]));
+        let descriptor: &'static DeviceDescriptor = Box::leak(Box::new(DeviceDescriptor {
+            name,
+            device_type: Some(service_type),
+            subtype: None,
+            model: None,
+            attributes,
+            primary: None,
+            params,
+        }));
+        table.push((key, descriptor));
+        descriptor
+    })
 }
 
 const DAYLIGHT: &[(&str, &str)] = &[("daylight_support", "yes")];
@@ -639,7 +647,7 @@ impl Scenes {
     /// The activations and deactivations written since the last call, in write
     /// order.
     pub fn take_activations(&mut self) -> Vec<SceneActivation> {
-        std::mem::take(&mut self.activations)
+        core::mem::take(&mut self.activations)
     }
 }
 

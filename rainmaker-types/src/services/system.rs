@@ -1,6 +1,7 @@
 //! The system service.
 
 use crate::device::{DataKind, Device, DeviceDescriptor, ParamSpec, WriteRejection};
+use crate::prelude::*;
 use crate::value::{ParamValue, ParamsDocument};
 
 use super::spec_at;

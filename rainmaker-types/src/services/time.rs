@@ -1,6 +1,7 @@
 //! The time service.
 
 use crate::device::{DataKind, Device, DeviceDescriptor, ParamSpec, WriteRejection};
+use crate::prelude::*;
 use crate::value::ParamValue;
 
 use super::{spec_at, string_of};
