@@ -22,7 +22,12 @@ use crate::prelude::*;
 use alloc::borrow::Cow;
 use core::fmt;
 
-use serde_json::{Map, Value};
+use serde_json::{Number, Value};
+
+use crate::messages::{
+    Attribute, DataType, DeviceConfig, DeviceConfigType, ParamBounds, ParamDescriptor,
+    ParamDescriptorType, ParamDescriptorUiType, ParamProperty,
+};
 
 use crate::value::{DeviceParams, ParamValue};
 
@@ -173,29 +178,26 @@ pub enum Bounds {
 
 impl Bounds {
     /// The `bounds` object of the node config, numbers in the param's own format.
-    fn to_json(self) -> Value {
-        let mut object = Map::new();
+    /// The node config's `bounds` object.
+    fn to_param_bounds(self) -> ParamBounds {
+        let mut bounds = ParamBounds::default();
         match self {
             Self::Int { min, max, step } => {
-                object.insert("min".into(), min.into());
-                object.insert("max".into(), max.into());
-                if let Some(step) = step.filter(|step| *step != 0) {
-                    object.insert("step".into(), step.into());
-                }
+                bounds.min = Some(min.into());
+                bounds.max = Some(max.into());
+                bounds.step = step.filter(|step| *step != 0).map(Number::from);
             }
             Self::Float { min, max, step } => {
-                object.insert("min".into(), min.into());
-                object.insert("max".into(), max.into());
+                bounds.min = Number::from_f64(min);
+                bounds.max = Number::from_f64(max);
                 // The SDK omits a step whose bit pattern is zero; -0.0 is printed.
-                if let Some(step) = step.filter(|step| step.to_bits() != 0) {
-                    object.insert("step".into(), step.into());
-                }
+                bounds.step = step
+                    .filter(|step| step.to_bits() != 0)
+                    .and_then(Number::from_f64);
             }
-            Self::ArrayMax(max) => {
-                object.insert("max".into(), max.into());
-            }
+            Self::ArrayMax(max) => bounds.max = Some(max.into()),
         }
-        Value::Object(object)
+        bounds
     }
 }
 
@@ -312,29 +314,36 @@ impl ParamSpec {
     /// This param's descriptor in the node config: keys name, type, data_type,
     /// properties, bounds, valid_strs, ui_type (optional ones only when set).
     pub fn config_json(&self) -> Value {
-        let mut object = Map::new();
-        object.insert("name".into(), self.name.into());
-        if let Some(param_type) = self.param_type {
-            object.insert("type".into(), param_type.into());
-        }
-        object.insert("data_type".into(), self.data_type.as_str().into());
-        object.insert(
-            "properties".into(),
-            self.properties.names().map(Value::from).collect(),
+        serde_json::to_value(self.descriptor()).unwrap_or_default()
+    }
+
+    /// The param's entry of the node config (`params[i]` of a device), typed; keys
+    /// in the SDK's order, optional ones only when set.
+    pub fn descriptor(&self) -> ParamDescriptor {
+        let data_type = match self.data_type {
+            DataKind::Bool => DataType::Bool,
+            DataKind::Int => DataType::Int,
+            DataKind::Float => DataType::Float,
+            DataKind::String => DataType::String,
+            DataKind::Object => DataType::Object,
+            DataKind::Array => DataType::Array,
+        };
+        let mut descriptor = ParamDescriptor::new(
+            self.name,
+            data_type,
+            self.properties
+                .names()
+                .filter_map(ParamProperty::known)
+                .collect(),
         );
-        if let Some(bounds) = self.bounds {
-            object.insert("bounds".into(), bounds.to_json());
-        }
+        descriptor.r#type = self.param_type.map(ParamDescriptorType::from);
+        descriptor.bounds = self.bounds.map(Bounds::to_param_bounds);
         if !self.valid_strs.is_empty() {
-            object.insert(
-                "valid_strs".into(),
-                self.valid_strs.iter().copied().map(Value::from).collect(),
-            );
+            descriptor.valid_strs =
+                Some(self.valid_strs.iter().copied().map(String::from).collect());
         }
-        if let Some(ui_type) = self.ui_type {
-            object.insert("ui_type".into(), ui_type.into());
-        }
-        Value::Object(object)
+        descriptor.ui_type = self.ui_type.map(ParamDescriptorUiType::from);
+        descriptor
     }
 }
 
@@ -375,7 +384,7 @@ fn check_float(number: f64, min: f64, max: f64, step: Option<f64>) -> Result<(),
     if let Some(step) = step.filter(|step| *step != 0.0 && step.is_finite()) {
         let steps = (number - min) / step;
         let off = steps - nearest_integer(steps);
-        if off > 1e-4 || off < -1e-4 {
+        if !(-1e-4..=1e-4).contains(&off) {
             return Err(WriteRejection::OffStep {
                 min: ParamValue::Float(min),
                 step: ParamValue::Float(step),
@@ -442,34 +451,29 @@ impl DeviceDescriptor {
     /// [`DeviceDescriptor::config_json`] for an instance called `name` (a node with
     /// two devices of the same type gives them different names).
     pub fn config_json_named(&self, name: &str) -> Value {
-        let mut object = Map::new();
-        object.insert("name".into(), name.into());
-        let optional = [
-            ("type", self.device_type),
-            ("subtype", self.subtype),
-            ("model", self.model),
-        ];
-        for (key, value) in optional {
-            if let Some(value) = value {
-                object.insert(key.into(), value.into());
-            }
-        }
+        serde_json::to_value(self.config_entry(name)).unwrap_or_default()
+    }
+
+    /// The device's entry of the node config for an instance called `name`, typed:
+    /// built straight from the descriptor, keys in the SDK's order.
+    pub fn config_entry(&self, name: &str) -> DeviceConfig {
+        let mut entry = DeviceConfig::new(name);
+        entry.r#type = self.device_type.map(DeviceConfigType::from);
+        entry.subtype = self.subtype.map(String::from);
+        entry.model = self.model.map(String::from);
         if !self.attributes.is_empty() {
-            let attributes = self
-                .attributes
-                .iter()
-                .map(|(name, value)| serde_json::json!({ "name": name, "value": value }))
-                .collect();
-            object.insert("attributes".into(), attributes);
+            entry.attributes = Some(
+                self.attributes
+                    .iter()
+                    .map(|(name, value)| Attribute::new(*name, *value))
+                    .collect(),
+            );
         }
-        if let Some(primary) = self.primary {
-            object.insert("primary".into(), primary.into());
-        }
+        entry.primary = self.primary.map(String::from);
         if !self.params.is_empty() {
-            let params = self.params.iter().map(ParamSpec::config_json).collect();
-            object.insert("params".into(), params);
+            entry.params = Some(self.params.iter().map(ParamSpec::descriptor).collect());
         }
-        Value::Object(object)
+        entry
     }
 }
 
@@ -625,9 +629,14 @@ pub trait Device {
         self.descriptor().name
     }
 
-    /// The device's entry of the node config.
+    /// The device's entry of the node config, as JSON.
     fn config_json(&self) -> Value {
-        self.descriptor().config_json_named(self.name())
+        serde_json::to_value(self.config_entry()).unwrap_or_default()
+    }
+
+    /// The device's entry of the node config, typed.
+    fn config_entry(&self) -> DeviceConfig {
+        self.descriptor().config_entry(self.name())
     }
 
     /// Every param's current value, in descriptor order (the device's part of
@@ -714,6 +723,10 @@ impl<D: Device + ?Sized> Device for Box<D> {
 
     fn config_json(&self) -> Value {
         (**self).config_json()
+    }
+
+    fn config_entry(&self) -> DeviceConfig {
+        (**self).config_entry()
     }
 
     fn params(&self) -> DeviceParams {

@@ -91,6 +91,7 @@ extern crate std;
 // Generated code names this crate by its absolute path, as in any other crate.
 extern crate self as rainmaker_types;
 
+mod json_span;
 mod prelude;
 
 pub mod command;

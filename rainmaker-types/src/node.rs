@@ -448,14 +448,12 @@ impl Node {
     /// The node config, as published on `node/<node_id>/config`.
     pub fn config(&self) -> Result<NodeConfig, NodeError> {
         let entries = |service: bool| -> Result<Vec<DeviceConfig>, NodeError> {
-            self.slots
+            Ok(self
+                .slots
                 .iter()
                 .filter(|slot| slot.service == service)
-                .map(|slot| {
-                    serde_json::from_value(slot.device.config_json())
-                        .map_err(|error| EncodeError::Json(error.to_string()).into())
-                })
-                .collect()
+                .map(|slot| slot.device.config_entry())
+                .collect())
         };
         let has_entries = !self.slots.is_empty();
         Ok(NodeConfig {
@@ -757,8 +755,10 @@ impl Node {
                 let Ok(write) = decode_json::<SetParamsRequest>(&text) else {
                     return Outcome::Failed;
                 };
-                if serde_json::to_vec(&write.params)
-                    .map_or(true, |p| p.len() > MAX_COMMAND_PARAMS_LEN)
+                // The SDK copies `params` into its buffer as received: measure the
+                // received text.
+                if crate::json_span::member_len(&text, "params")
+                    .is_none_or(|len| len > MAX_COMMAND_PARAMS_LEN)
                 {
                     return Outcome::Failed;
                 }

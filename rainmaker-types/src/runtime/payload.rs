@@ -33,8 +33,9 @@ pub trait Payload: Sized {
 /// Decodes a JSON payload into `T`.
 ///
 /// The input is decoded once with plain serde; only when that fails is it decoded
-/// again with path tracking, to build a [`JsonError`] with the JSON path, line and
-/// column of the problem. Trailing non-whitespace after the value is an error.
+/// again with path tracking (feature `json-error-paths`, on by default), to build a
+/// [`JsonError`] with the JSON path, line and column of the problem. Trailing
+/// non-whitespace after the value is an error.
 ///
 /// # Errors
 ///
@@ -47,6 +48,7 @@ pub fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> 
 
 /// Decodes `bytes` as `T` again, tracking the path: the error with the JSON path of
 /// the value at fault, or `None` if this decode succeeds.
+#[cfg(feature = "json-error-paths")]
 fn locate<T: DeserializeOwned>(bytes: &[u8]) -> Option<JsonError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
@@ -56,6 +58,14 @@ fn locate<T: DeserializeOwned>(bytes: &[u8]) -> Option<JsonError> {
             .err()
             .map(|error| JsonError::new(".", &error)),
     }
+}
+
+/// Without the `json-error-paths` feature, errors carry no JSON path. (Same
+/// signature as with the feature, hence the unused type parameter.)
+#[cfg(not(feature = "json-error-paths"))]
+#[allow(clippy::extra_unused_type_parameters)]
+fn locate<T: DeserializeOwned>(_bytes: &[u8]) -> Option<JsonError> {
+    None
 }
 
 /// Decodes a JSON payload as `T` and gives it back as a JSON value: what the typed
@@ -139,6 +149,7 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "json-error-paths")]
     #[test]
     fn errors_name_the_json_path() {
         let error = json(br#"{"items":[{"n":1},{"n":"x"}]}"#);

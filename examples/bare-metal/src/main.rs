@@ -1,0 +1,75 @@
+//! A RainMaker node on a bare-metal RISC-V core (`riscv32imac-unknown-none-elf`, run
+//! under QEMU's `virt` machine): a lightbulb and a temperature sensor declared with
+//! `#[derive(Device)]`, a `Node` driven through a scripted conversation held in
+//! memory, and every output compared byte for byte with what the host build of the
+//! same script produced (recorded by the build script).
+//!
+//! It prints through semihosting and exits with status 0 when every step matches,
+//! 1 otherwise; it also prints the peak heap the conversation used. Built for the
+//! host, the same program runs the script with `std` and checks it the same way.
+//!
+//! `bash .ci/bare-metal.sh` builds it, runs it under QEMU and measures its flash.
+
+#![cfg_attr(target_os = "none", no_std, no_main)]
+
+extern crate alloc;
+
+mod script;
+
+#[cfg(target_os = "none")]
+mod firmware;
+
+include!(concat!(env!("OUT_DIR"), "/expected.rs"));
+
+/// Runs the script and compares each step with [`EXPECTED`]; `print` receives every
+/// line of the report. Returns whether everything matched.
+fn check(print: &mut dyn FnMut(&str)) -> bool {
+    let steps = match script::run() {
+        Ok(steps) => steps,
+        Err(stop) => {
+            report_stop(print, &stop);
+            return false;
+        }
+    };
+    let mut ok = steps.len() == EXPECTED.len();
+    if !ok {
+        print(&alloc::format!(
+            "FAIL {} steps, the host recorded {}",
+            steps.len(),
+            EXPECTED.len()
+        ));
+    }
+    for (step, (label, expected)) in steps.iter().zip(EXPECTED) {
+        if step.label == *label && step.transcript == *expected {
+            print(&alloc::format!("ok   {label}"));
+        } else {
+            ok = false;
+            print(&alloc::format!(
+                "FAIL {label}\n  expected:\n{expected}  got:\n{}",
+                step.transcript
+            ));
+        }
+    }
+    ok
+}
+
+/// Says why the script stopped: in full on the host, briefly on the target (error
+/// texts would cost the firmware flash it does not otherwise need).
+fn report_stop(print: &mut dyn FnMut(&str), stop: &script::Stop) {
+    #[cfg(not(target_os = "none"))]
+    print(&alloc::format!("FAIL the script stopped: {stop:?}"));
+    #[cfg(target_os = "none")]
+    print(match stop {
+        script::Stop::Id(_) => "FAIL the script stopped: the node id was refused",
+        script::Stop::Node(_) => "FAIL the script stopped: the node refused an input",
+    });
+}
+
+#[cfg(not(target_os = "none"))]
+fn main() -> std::process::ExitCode {
+    if check(&mut |line| println!("{line}")) {
+        std::process::ExitCode::SUCCESS
+    } else {
+        std::process::ExitCode::FAILURE
+    }
+}

@@ -1,0 +1,243 @@
+//! The scripted conversation, shared by the firmware and by its build script: the
+//! build script runs it on the host (with `std`) to record what every step must
+//! produce, and the firmware runs it on the target (with `alloc` only) and compares.
+//!
+//! Every step feeds the node one input, as an MQTT client would, and renders what
+//! the node asks for (unsubscriptions, subscriptions, publishes with their QoS and
+//! payload bytes, events) as one transcript.
+
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt::Write as _;
+
+use rainmaker_types::messages::{NodeInfo, NodeInfoPlatform, OtaJobStatus};
+use rainmaker_types::node::{Event, Input, Node, Output};
+use rainmaker_types::{Device, NodeId, sdk_json};
+
+/// The node id of the script.
+pub const NODE_ID: &str = "7C9EBD4A1B2C";
+
+/// A dimmable lightbulb.
+#[derive(Debug, Clone, PartialEq, Device)]
+#[device(name = "Light", r#type = "esp.device.lightbulb")]
+pub struct Light {
+    /// The name shown in the phone app.
+    #[param(standard = Name)]
+    pub name: String,
+    /// On or off.
+    #[param(standard = Power, primary)]
+    pub power: bool,
+    /// 0 to 100.
+    #[param(standard = Brightness)]
+    pub brightness: i32,
+}
+
+/// A temperature sensor whose readings are reported as a time series.
+#[derive(Debug, Clone, PartialEq, Device)]
+#[device(name = "Temperature Sensor", r#type = "esp.device.temperature-sensor")]
+pub struct TemperatureSensor {
+    /// The name shown in the phone app.
+    #[param(standard = Name)]
+    pub name: String,
+    /// Degrees Celsius.
+    #[param(standard = Temperature, primary, time_series)]
+    pub temperature: f32,
+}
+
+/// One step of the conversation and what the node asked for.
+pub struct Step {
+    /// What the step does.
+    pub label: &'static str,
+    /// The node's output, rendered.
+    pub transcript: String,
+}
+
+/// Why the script stopped. The errors are read through `Debug` on the host; the
+/// firmware only names the variant (formatting them would cost flash it does not
+/// otherwise need).
+#[derive(Debug)]
+#[allow(dead_code)]
+pub enum Stop {
+    /// The node id was refused.
+    Id(rainmaker_types::IdError),
+    /// The node refused an input or a call.
+    Node(rainmaker_types::node::NodeError),
+}
+
+impl From<rainmaker_types::node::NodeError> for Stop {
+    fn from(error: rainmaker_types::node::NodeError) -> Self {
+        Self::Node(error)
+    }
+}
+
+/// Runs the whole conversation.
+///
+/// # Errors
+///
+/// The first error the node returns.
+pub fn run() -> Result<Vec<Step>, Stop> {
+    let node_id = NodeId::new(NODE_ID).map_err(Stop::Id)?;
+    let info = NodeInfo::new(
+        "ESP RainMaker Device",
+        "1.0",
+        "Lightbulb",
+        "led_light",
+        "led_light",
+        NodeInfoPlatform::Esp32c3,
+    );
+    let mut node = Node::new(node_id, info);
+    node.set_time(1_764_152_000);
+    node.add_device(Light {
+        name: "Light".into(),
+        power: false,
+        brightness: 25,
+    })?;
+    node.add_device(TemperatureSensor {
+        name: "Temperature Sensor".into(),
+        temperature: 21.5,
+    })?;
+
+    let topic = |suffix: &str| format!("node/{NODE_ID}/{suffix}");
+    let mut steps = Vec::new();
+    let mut record = |label: &'static str, output: Result<Output, Stop>| -> Result<(), Stop> {
+        steps.push(Step {
+            label,
+            transcript: render(&output?),
+        });
+        Ok(())
+    };
+    let handle = |node: &mut Node, input: Input<'_>| node.handle(input).map_err(Stop::Node);
+
+    record(
+        "connect: config, init, time series, otafetch, get pending",
+        handle(&mut node, Input::Connected),
+    )?;
+    let remote = topic("params/remote");
+    record(
+        "remote write and its delta",
+        handle(
+            &mut node,
+            Input::Received {
+                topic: &remote,
+                payload: br#"{"Light":{"Power":true,"Brightness":60}}"#,
+            },
+        ),
+    )?;
+    record(
+        "rejected write (above the maximum)",
+        handle(
+            &mut node,
+            Input::Received {
+                topic: &remote,
+                payload: br#"{"Light":{"Brightness":150}}"#,
+            },
+        ),
+    )?;
+    let mut request =
+        b"\x01\x16EQPf7Rj7HFiBhFhvNMjLaB\x02\x01\x02\x04\x04\xc6\xa8\x3d\x68\x05\x02\x01\x00\x06\x24"
+            .to_vec();
+    request.extend_from_slice(br#"{"params":{"Light":{"Power":false}}}"#);
+    let to_node = topic("to-node");
+    record(
+        "cmd-1 TLV request and its response",
+        handle(
+            &mut node,
+            Input::Received {
+                topic: &to_node,
+                payload: &request,
+            },
+        ),
+    )?;
+    let otaurl = topic("otaurl");
+    record(
+        "OTA offer",
+        handle(
+            &mut node,
+            Input::Received {
+                topic: &otaurl,
+                payload: br#"{"ota_job_id":"Fb6ZuZ2WhmqVkH5aPz4tCq","url":"https://example.com/fw.bin","fw_version":"1.1","file_size":1048576}"#,
+            },
+        ),
+    )?;
+    let progress = node.report_ota_status(OtaJobStatus::InProgress, "Downloading")?;
+    record(
+        "OTA progress",
+        Ok(Output {
+            publish: alloc::vec![progress],
+            ..Output::default()
+        }),
+    )?;
+    if let Some(sensor) = node.device_mut::<TemperatureSensor>("Temperature Sensor") {
+        sensor.temperature = 22.75;
+    }
+    node.set_time(1_764_152_060);
+    record(
+        "local change with time series",
+        node.report_changes().map_err(Stop::Node),
+    )?;
+    Ok(steps)
+}
+
+/// The transcript of one output: one line per unsubscription, subscription,
+/// publish (topic, QoS, payload as text or hex) and event (the fields a firmware
+/// reacts to, written without `Debug` so the transcript costs little flash).
+pub fn render(output: &Output) -> String {
+    let mut text = String::new();
+    for filter in &output.unsubscribe {
+        let _ = writeln!(text, "unsubscribe {filter}");
+    }
+    for filter in &output.subscribe {
+        let _ = writeln!(text, "subscribe {filter}");
+    }
+    for publish in &output.publish {
+        let _ = write!(
+            text,
+            "publish {} qos {} ",
+            publish.topic,
+            publish.qos.as_u8()
+        );
+        match core::str::from_utf8(&publish.payload) {
+            Ok(payload) if !payload.contains('\0') && payload.starts_with('{') => {
+                let _ = writeln!(text, "{payload}");
+            }
+            _ => {
+                for byte in &publish.payload {
+                    let _ = write!(text, "{byte:02x}");
+                }
+                text.push('\n');
+            }
+        }
+    }
+    for event in &output.events {
+        match event {
+            Event::ParamsWritten {
+                accepted, rejected, ..
+            } => {
+                let accepted = sdk_json::to_vec(accepted).unwrap_or_default();
+                let _ = write!(
+                    text,
+                    "event params written {}",
+                    core::str::from_utf8(&accepted).unwrap_or("?")
+                );
+                for error in rejected {
+                    let _ = write!(text, " refused {}.{}", error.device, error.param);
+                }
+                text.push('\n');
+            }
+            Event::CommandAnswered {
+                command, status, ..
+            } => {
+                let _ = writeln!(text, "event command {} answered {}", command.0, status.0);
+            }
+            Event::OtaOffered(job) => {
+                let _ = writeln!(text, "event ota offered {}", job.ota_job_id);
+            }
+            Event::OtaIgnored(job) => {
+                let _ = writeln!(text, "event ota ignored {}", job.ota_job_id);
+            }
+            Event::CommandDeferred(_) => text.push_str("event command deferred\n"),
+        }
+    }
+    text
+}
