@@ -93,7 +93,7 @@ pub fn fuzz_router() -> Router<'static> {
 pub fn router(data: &[u8]) {
     let mut router = fuzz_router();
     let bytes = match router.handle(data) {
-        Dispatch::Respond(bytes) => bytes,
+        Dispatch::Respond(answer) => answer.frame,
         Dispatch::Deferred(pending) => {
             assert_eq!(pending.command(), Command(0x1001));
             pending

@@ -146,7 +146,7 @@ pub use request::Request;
 pub use response::Response;
 pub use role::UserRole;
 #[cfg(feature = "alloc")]
-pub use router::{Dispatch, Handler, Outcome, Pending, Router};
+pub use router::{Answer, Answered, Dispatch, Handler, Outcome, Pending, Router, Routes};
 pub use status::Status;
 pub use value::{Chunks, Value};
 

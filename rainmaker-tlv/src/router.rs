@@ -39,10 +39,10 @@ where
     }
 }
 
-struct Route<'h> {
+struct Route<H> {
     command: Command,
     allowed: UserRole,
-    handler: Box<dyn Handler + 'h>,
+    handler: H,
 }
 
 /// Dispatches `to-node` frames to handlers and builds the `from-node` answers.
@@ -66,25 +66,57 @@ struct Route<'h> {
 ///     });
 ///
 /// let request = b"\x01\x03abc\x02\x01\x02\x05\x02\x01\x00\x06\x02{}";
-/// let Dispatch::Respond(bytes) = router.handle(request) else { unreachable!() };
-/// let resp = Response::decode(&bytes)?;
+/// let Dispatch::Respond(answer) = router.handle(request) else { unreachable!() };
+/// assert_eq!(answer.status, Status::SUCCESS);
+/// let resp = Response::decode(&answer.frame)?;
 /// assert_eq!(resp.status, Status::SUCCESS);
 /// assert_eq!(resp.request_id, Some(&b"abc"[..]));
 /// assert_eq!(resp.data, &br#"{"status":"success"}"#[..]);
 /// # Ok::<(), rainmaker_tlv::Error>(())
 /// ```
 pub struct Router<'h> {
-    routes: Vec<Route<'h>>,
+    routes: Routes<Box<dyn Handler + 'h>>,
+}
+
+/// The route table behind a [`Router`], generic over what a route holds: an
+/// application that answers some commands itself keeps one table of its own kind
+/// of handler and calls [`Routes::dispatch_into`] with the code that runs it.
+pub struct Routes<H> {
+    routes: Vec<Route<H>>,
     scratch: Vec<u8>,
 }
 
 /// The router's answer to one frame.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Dispatch {
-    /// The response frame to publish on `from-node`.
-    Respond(Vec<u8>),
+    /// The response frame to publish on `from-node`, and what it says.
+    Respond(Answer),
     /// The handler deferred its answer.
     Deferred(Pending),
+}
+
+/// A response frame, with the command and status it carries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answer {
+    /// The encoded response frame.
+    pub frame: Vec<u8>,
+    /// The command answered (0 when the request named none).
+    pub command: Command,
+    /// The status sent.
+    pub status: Status,
+    /// Why the request frame was refused, when it did not decode.
+    pub error: Option<crate::Error>,
+}
+
+/// What a response appended by [`Routes::dispatch_into`] says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Answered {
+    /// The command answered (0 when the request named none).
+    pub command: Command,
+    /// The status sent.
+    pub status: Status,
+    /// Why the request frame was refused, when it did not decode.
+    pub error: Option<crate::Error>,
 }
 
 /// A deferred request: what is needed to answer it later.
@@ -135,9 +167,7 @@ impl Default for Router<'_> {
 
 impl fmt::Debug for Router<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list()
-            .entries(self.routes.iter().map(|r| (r.command, r.allowed)))
-            .finish()
+        self.routes.fmt(f)
     }
 }
 
@@ -145,8 +175,7 @@ impl<'h> Router<'h> {
     /// A router with no handlers.
     pub fn new() -> Self {
         Router {
-            routes: Vec::new(),
-            scratch: Vec::new(),
+            routes: Routes::new(),
         }
     }
 
@@ -159,10 +188,76 @@ impl<'h> Router<'h> {
         allowed: UserRole,
         handler: impl Handler + 'h,
     ) -> &mut Self {
+        self.routes.insert(command, allowed, Box::new(handler));
+        self
+    }
+
+    /// Removes the handler of `command`; returns whether there was one.
+    pub fn unregister(&mut self, command: Command) -> bool {
+        self.routes.remove(command)
+    }
+
+    /// Handles one `to-node` frame.
+    pub fn handle(&mut self, frame: &[u8]) -> Dispatch {
+        let mut out = Vec::new();
+        match self.handle_into(frame, &mut out) {
+            Ok(answered) => Dispatch::Respond(Answer {
+                frame: out,
+                command: answered.command,
+                status: answered.status,
+                error: answered.error,
+            }),
+            Err(pending) => Dispatch::Deferred(pending),
+        }
+    }
+
+    /// Handles one `to-node` frame, appending the response frame to `out`.
+    ///
+    /// # Errors
+    ///
+    /// The [`Pending`] request (and nothing appended) when the handler deferred.
+    pub fn handle_into(
+        &mut self,
+        frame: &[u8],
+        out: &mut Vec<u8>,
+    ) -> core::result::Result<Answered, Pending> {
+        self.routes
+            .dispatch_into(frame, out, |handler, request, data| {
+                handler.handle(request, data)
+            })
+    }
+}
+
+impl<H> Default for Routes<H> {
+    fn default() -> Self {
+        Routes::new()
+    }
+}
+
+impl<H> fmt::Debug for Routes<H> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.routes.iter().map(|r| (r.command, r.allowed)))
+            .finish()
+    }
+}
+
+impl<H> Routes<H> {
+    /// A table with no routes.
+    pub fn new() -> Self {
+        Routes {
+            routes: Vec::new(),
+            scratch: Vec::new(),
+        }
+    }
+
+    /// Routes `command` to `handler`, for requests whose base role shares a flag
+    /// with `allowed`. Replaces an earlier route of the same command.
+    pub fn insert(&mut self, command: Command, allowed: UserRole, handler: H) -> &mut Self {
         let route = Route {
             command,
             allowed,
-            handler: Box::new(handler),
+            handler,
         };
         match self.routes.iter_mut().find(|r| r.command == command) {
             Some(existing) => *existing = route,
@@ -171,35 +266,35 @@ impl<'h> Router<'h> {
         self
     }
 
-    /// Removes the handler of `command`; returns whether there was one.
-    pub fn unregister(&mut self, command: Command) -> bool {
+    /// Removes the route of `command`; returns whether there was one.
+    pub fn remove(&mut self, command: Command) -> bool {
         let before = self.routes.len();
         self.routes.retain(|r| r.command != command);
         self.routes.len() != before
     }
 
-    /// Handles one `to-node` frame.
-    pub fn handle(&mut self, frame: &[u8]) -> Dispatch {
-        let mut out = Vec::new();
-        match self.handle_into(frame, &mut out) {
-            Some(pending) => Dispatch::Deferred(pending),
-            None => Dispatch::Respond(out),
-        }
-    }
-
-    /// Handles one `to-node` frame, appending the response frame to `out`.
+    /// Handles one `to-node` frame: checks it, finds its route, runs the route's
+    /// handler with `run` (which writes the response data and says how it went),
+    /// and appends the response frame to `out`.
     ///
-    /// Returns `Some` (and appends nothing) when the handler deferred.
-    pub fn handle_into(&mut self, frame: &[u8], out: &mut Vec<u8>) -> Option<Pending> {
+    /// # Errors
+    ///
+    /// The [`Pending`] request (and nothing appended) when the handler deferred.
+    pub fn dispatch_into(
+        &mut self,
+        frame: &[u8],
+        out: &mut Vec<u8>,
+        mut run: impl FnMut(&mut H, &Request<'_>, &mut Vec<u8>) -> Outcome,
+    ) -> core::result::Result<Answered, Pending> {
         let raw = match RawFrame::parse(frame) {
             Ok(raw) => raw,
-            Err(_) => {
+            Err(error) => {
                 let (id, command) = salvage(frame);
-                answer(
+                return Ok(answer(
                     out,
                     Response::new(command, Status::INVALID).with_request_id(id),
-                );
-                return None;
+                    Some(error),
+                ));
             }
         };
         let id = raw.request_id().unwrap_or_default();
@@ -207,82 +302,93 @@ impl<'h> Router<'h> {
         let role = raw.role().unwrap_or_default();
         let reply = Response::new(command, Status::INVALID).with_request_id(id);
         if id.is_empty() || role.0 == 0 || command.0 == 0 {
-            answer(out, reply);
-            return None;
+            return Ok(answer(out, reply, None));
         }
         let Some(route) = self.routes.iter_mut().find(|r| r.command == command) else {
-            answer(
+            return Ok(answer(
                 out,
                 Response {
                     status: Status::NOT_FOUND,
                     ..reply
                 },
-            );
-            return None;
+                None,
+            ));
         };
         if !route.allowed.allows(role) {
-            answer(
+            return Ok(answer(
                 out,
                 Response {
                     status: Status::AUTH_FAIL,
                     ..reply
                 },
-            );
-            return None;
+                None,
+            ));
         }
         let Ok(request) = Request::from_raw(&raw) else {
             // Role and command are present, so this cannot fail.
-            answer(out, reply);
-            return None;
+            return Ok(answer(out, reply, None));
         };
         self.scratch.clear();
-        match route.handler.handle(&request, &mut self.scratch) {
+        match run(&mut route.handler, &request, &mut self.scratch) {
             Outcome::Done => {
                 let ok = Response {
                     status: Status::SUCCESS,
                     ..reply
                 }
                 .with_data(&self.scratch[..]);
-                if ok.encode_append(out).is_err() {
-                    // Data the protocol cannot carry (over 64 KiB).
-                    answer(
-                        out,
-                        Response {
-                            status: Status::FAILED,
-                            ..reply
-                        },
-                    );
+                let before = out.len();
+                if ok.encode_append(out).is_ok() {
+                    return Ok(Answered {
+                        command,
+                        status: Status::SUCCESS,
+                        error: None,
+                    });
                 }
+                // Data the protocol cannot carry (over 64 KiB).
+                out.truncate(before);
+                Ok(answer(
+                    out,
+                    Response {
+                        status: Status::FAILED,
+                        ..reply
+                    },
+                    None,
+                ))
             }
-            Outcome::Failed => answer(
+            Outcome::Failed => Ok(answer(
                 out,
                 Response {
                     status: Status::FAILED,
                     ..reply
                 },
-            ),
+                None,
+            )),
             Outcome::Deferred => {
                 let mut saved = [0u8; MAX_REQUEST_ID_LEN];
                 let len = id.len().min(MAX_REQUEST_ID_LEN);
                 if let (Some(dst), Some(src)) = (saved.get_mut(..len), id.get(..len)) {
                     dst.copy_from_slice(src);
                 }
-                return Some(Pending {
+                Err(Pending {
                     id: saved,
                     id_len: len as u8,
                     command,
-                });
+                })
             }
         }
-        None
     }
 }
 
 /// Appends a response whose fields are within limits (request ids come
-/// from a checked frame or are empty; no data).
-fn answer(out: &mut Vec<u8>, response: Response<'_>) {
+/// from a checked frame or are empty; no data), and says what it carries.
+fn answer(out: &mut Vec<u8>, response: Response<'_>, error: Option<crate::Error>) -> Answered {
     // Cannot fail: the request id is at most MAX_REQUEST_ID_LEN bytes.
     let _ = response.encode_append(out);
+    Answered {
+        command: response.command,
+        status: response.status,
+        error,
+    }
 }
 
 /// The request id and command readable before the fault in a frame that

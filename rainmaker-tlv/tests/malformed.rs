@@ -258,7 +258,12 @@ fn table_of_malformed_frames() {
         let Dispatch::Respond(answer) = router.handle(&input) else {
             panic!("{name}: deferred");
         };
-        assert_eq!(Response::decode(&answer).unwrap().status.0, 2, "{name}");
+        assert_eq!(
+            Response::decode(&answer.frame).unwrap().status.0,
+            2,
+            "{name}"
+        );
+        assert_eq!(answer.error, Some(expected), "{name}");
     }
 }
 
@@ -355,7 +360,7 @@ fn check_every_cut(frame: &[u8]) {
         let Dispatch::Respond(answer) = router.handle(input) else {
             panic!("deferred");
         };
-        assert!(Response::decode(&answer).is_ok(), "cut {cut}");
+        assert!(Response::decode(&answer.frame).is_ok(), "cut {cut}");
     }
 }
 

@@ -12,16 +12,22 @@ use rainmaker_tlv::{
 
 fn respond(router: &mut Router<'_>, input: &[u8]) -> Vec<u8> {
     match router.handle(input) {
-        Dispatch::Respond(bytes) => bytes,
+        Dispatch::Respond(answer) => answer.frame,
         Dispatch::Deferred(p) => panic!("unexpected deferral {p:?}"),
     }
 }
 
 fn answer(router: &mut Router<'_>, input: &[u8]) -> (Option<Vec<u8>>, Status, Command, Vec<u8>) {
-    let bytes = respond(router, input);
+    let Dispatch::Respond(answer) = router.handle(input) else {
+        panic!("unexpected deferral");
+    };
+    let bytes = answer.frame;
     let raw = RawFrame::parse(&bytes).expect("the answer decodes");
     assert_eq!(raw.role(), None, "responses carry no role record");
     let resp = Response::from_raw(&raw).expect("the answer is a response");
+    // What the router says it answered is what the frame carries.
+    assert_eq!((answer.status, answer.command), (resp.status, resp.command));
+    assert_eq!(answer.error.is_some(), RawFrame::parse(input).is_err());
     (
         resp.request_id.map(<[u8]>::to_vec),
         resp.status,
@@ -214,7 +220,8 @@ fn handle_into_appends_and_reports_deferral() {
     let mut router = vector_router();
     let mut out = b"prefix".to_vec();
     let input = request(Some(b"abc"), Some(1), Some(&[1, 0]), b"hello");
-    assert_eq!(router.handle_into(&input, &mut out), None);
+    let answered = router.handle_into(&input, &mut out).expect("answered now");
+    assert_eq!(answered.status, Status::SUCCESS);
     assert!(out.starts_with(b"prefix"));
     assert_eq!(
         Response::decode(&out[6..]).unwrap().data,

@@ -110,8 +110,13 @@ fn handle_vectors_get_the_same_answers() {
         let input = v.hex("input_hex");
         let expected = v.hex("output_hex");
         match router.handle(&input) {
-            Dispatch::Respond(bytes) => {
-                assert_eq!(hex::encode(&bytes), hex::encode(&expected), "{}", v.name);
+            Dispatch::Respond(answer) => {
+                assert_eq!(
+                    hex::encode(&answer.frame),
+                    hex::encode(&expected),
+                    "{}",
+                    v.name
+                );
             }
             Dispatch::Deferred(p) => panic!("{}: deferred {p:?}", v.name),
         }

@@ -104,7 +104,7 @@ mod tests {
             member_len(json, "params"),
             Some(r#"{"L":{"P":[1, {"q":"]"}]}}"#.len())
         );
-        assert_eq!(member_len(json, "a"), Some(5));
+        assert_eq!(member_len(json, "a"), Some(r#""x\"}""#.len()));
         assert_eq!(member_len(json, "z"), Some(1));
         assert_eq!(member_len(json, "missing"), None);
         assert_eq!(member_len(b"[1]", "a"), None);

@@ -79,9 +79,46 @@
 //!
 //! # Features
 //!
+//! - `std` (default): `std` builds. Off, the crate is `#![no_std]` and needs only
+//!   `alloc` and an implementation of [`critical-section`](https://docs.rs/critical-section)
+//!   (esp-hal and the `riscv` crate's `critical-section-single-hart` provide one).
+//! - `json-error-paths` (default): JSON decode errors name the path of the value at
+//!   fault (`$.info.name`), at the cost of a second, path-tracking decoder (about
+//!   25 KiB of flash on RISC-V); without it they say line and column.
 //! - `derive`: re-exports `#[derive(Device)]` (the serde convention).
-//! - `schemars`: `JsonSchema` for every message type; a test checks each derived
-//!   schema against the spec's.
+//! - `schemars` (implies `std`): `JsonSchema` for every message type; a test checks
+//!   each derived schema against the spec's.
+//!
+//! # Bare-metal firmware
+//!
+//! The whole node side (messages, topics, params documents, `Device` and its derive,
+//! the standard services, the sans-IO [`node::Node`]) runs without `std`, on the
+//! ESP32-C3's `riscv32imc` core too (no atomic read-modify-write is used). A firmware
+//! turns the default features off, provides a heap and a critical section, and feeds
+//! the bytes its MQTT client receives to the node:
+//!
+//! ```toml
+//! [dependencies]
+//! rainmaker-types = { version = "0.1", default-features = false, features = ["derive"] }
+//! embedded-alloc = "0.7"
+//! ```
+//!
+//! ```ignore
+//! #[global_allocator]
+//! static HEAP: embedded_alloc::LlffHeap = embedded_alloc::LlffHeap::empty();
+//!
+//! let mut node = Node::new(NodeId::new(node_id)?, info);
+//! node.add_device(Light { name: "Light".into(), power: false, brightness: 25 })?;
+//! for publish in node.handle(Input::Connected)?.publish {
+//!     mqtt.publish(&publish.topic, publish.qos, &publish.payload);
+//! }
+//! // for every message the client receives:
+//! let out = node.handle(Input::Received { topic, payload })?;
+//! ```
+//!
+//! `examples/bare-metal` is such a firmware: a lightbulb and a temperature sensor on a
+//! node driven through a scripted conversation, run under QEMU in CI with every output
+//! compared byte for byte with the host's; the README gives its flash and heap.
 
 #![no_std]
 

@@ -1,0 +1,128 @@
+//! The boot sequence: config, the user mapping, params start, subscriptions and the
+//! last will.
+
+use super::*;
+
+impl Node {
+    /// Makes the node report a user-node mapping on its next connect; params start
+    /// once the broker acknowledges it.
+    pub fn set_user_mapping(
+        &mut self,
+        user_id: impl Into<String>,
+        secret_key: impl Into<String>,
+        reset: bool,
+    ) {
+        self.mapping = Mapping::Pending(UserMapping {
+            node_id: self.node_id.to_string(),
+            user_id: user_id.into(),
+            secret_key: secret_key.into(),
+            reset: reset.then_some(true),
+            extra: serde_json::Map::new(),
+        });
+    }
+
+    /// The topic filters the node needs now (what a reconnect re-subscribes).
+    pub fn subscriptions(&self) -> Vec<String> {
+        let mut topics = self.params_subscriptions();
+        topics.push(
+            Topic::ToNode {
+                node_id: self.node_id.clone(),
+            }
+            .to_string(),
+        );
+        topics
+    }
+
+    /// The subscriptions that come with params starting: `params/remote` (and its
+    /// group form) and `otaurl`.
+    pub(super) fn params_subscriptions(&self) -> Vec<String> {
+        if !self.params_started {
+            return Vec::new();
+        }
+        let node_id = || self.node_id.clone();
+        let mut topics = vec![Topic::ParamsRemote { node_id: node_id() }];
+        if let Some(group_id) = &self.group {
+            topics.push(Topic::ParamsRemoteGroup {
+                node_id: node_id(),
+                group_id: group_id.clone(),
+            });
+        }
+        topics.push(Topic::OtaUrl { node_id: node_id() });
+        topics.iter().map(ToString::to_string).collect()
+    }
+
+    pub(super) fn on_connect(&mut self, out: &mut Output) -> Result<(), NodeError> {
+        let node_id = self.node_id.clone();
+        if !self.config_reported {
+            let config = self.config()?;
+            let topic = Topic::NodeConfig {
+                node_id: node_id.clone(),
+            };
+            self.publish_json(out, topic, &config)?;
+        }
+        match &self.mapping {
+            // Sent again after a reconnect whose acknowledgement never came.
+            Mapping::Pending(mapping) | Mapping::AwaitingAck(mapping) => {
+                let mapping = mapping.clone();
+                let topic = Topic::UserMapping {
+                    node_id: node_id.clone(),
+                };
+                self.publish_json(out, topic, &mapping)?;
+                self.mapping = Mapping::AwaitingAck(mapping);
+            }
+            Mapping::Done if !self.params_started => self.start_params(out)?,
+            Mapping::Done => {}
+        }
+        self.config_reported = true;
+        out.subscribe = self.subscriptions();
+        let get_pending = self.publish(Topic::FromNode { node_id }, GET_PENDING_FRAME.to_vec());
+        out.publish.push(get_pending);
+        Ok(())
+    }
+
+    pub(super) fn start_params(&mut self, out: &mut Output) -> Result<(), NodeError> {
+        let init = self.params();
+        self.publish_json(
+            out,
+            Topic::ParamsLocalInit {
+                node_id: self.node_id.clone(),
+            },
+            &init,
+        )?;
+        self.time_series_reports(&init, out)?;
+        let fetch = OtaFetch {
+            node_id: self.node_id.to_string(),
+            fw_version: self.info.fw_version.clone(),
+            network_id: None,
+            extra: serde_json::Map::new(),
+        };
+        self.publish_json(
+            out,
+            Topic::OtaFetch {
+                node_id: self.node_id.clone(),
+            },
+            &fetch,
+        )?;
+        self.reported = init;
+        self.params_started = true;
+        Ok(())
+    }
+
+    /// The last will to arm when connecting, if the node has a connectivity service:
+    /// `{"<service>":{"Connected":false}}` on the plain delta topic (never basic
+    /// ingest), QoS 1, not retained.
+    pub fn last_will(&self) -> Option<Publish> {
+        let slot = self
+            .slots
+            .iter()
+            .find(|slot| slot.device.descriptor().device_type == Some(CONNECTIVITY_SERVICE_TYPE))?;
+        let mut payload = ParamsDocument::new();
+        payload.insert(slot.device.name(), CONNECTED_PARAM, false);
+        let topic = self.delta_topic();
+        Some(Publish {
+            qos: topic.qos(),
+            topic: topic.to_string(),
+            payload: sdk_json::to_vec(&payload).ok()?,
+        })
+    }
+}

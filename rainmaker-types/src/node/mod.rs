@@ -1,0 +1,541 @@
+//! A sans-IO RainMaker node: feed it connection events and received messages, get
+//! back what to subscribe and publish.
+//!
+//! [`Node`] holds the node's info and attributes, its devices and services (anything
+//! that implements [`Device`], derived or built at run time) and the protocol state
+//! (boot sequence, last reported params, the OTA job). It never does I/O: the
+//! application owns the MQTT client, passes each [`Input`] to [`Node::handle`] and
+//! carries out the returned [`Output`].
+//!
+//! The boot sequence follows the SDK (PROTOCOL.md section 3):
+//!
+//! 1. first connect: `config`, then `user/mapping` when a mapping is pending (params
+//!    start only once the broker acknowledged it: [`Input::MappingAcknowledged`]);
+//! 2. params start: subscribe `params/remote` (and the group topic), publish
+//!    `params/local/init` with every param, one `tsdata` report per time-series param
+//!    (only when the time is known, see [`Node::set_time`]), subscribe `otaurl` and
+//!    publish `otafetch` (the SDK waits 5 s; a sans-IO node leaves timing to the
+//!    caller and sends it right away);
+//! 3. every connect: subscribe `to-node` and publish the get-pending frame on
+//!    `from-node`. A reconnect re-sends no config and no init, but repeats every
+//!    subscription (clean sessions forget them).
+//!
+//! ```
+//! # #[cfg(feature = "derive")] {
+//! use rainmaker_types::node::{Input, Node};
+//! use rainmaker_types::messages::{NodeInfo, NodeInfoPlatform};
+//! use rainmaker_types::{Device, NodeId};
+//!
+//! #[derive(Device)]
+//! #[device(name = "Light", r#type = "esp.device.lightbulb")]
+//! struct Light {
+//!     #[param(standard = Power, primary)]
+//!     power: bool,
+//! }
+//!
+//! let info = NodeInfo {
+//!     name: "ESP RainMaker Device".into(),
+//!     fw_version: "1.0".into(),
+//!     r#type: "Lightbulb".into(),
+//!     subtype: None,
+//!     readme: None,
+//!     model: "led_light".into(),
+//!     project_name: "led_light".into(),
+//!     platform: NodeInfoPlatform::Esp32c3,
+//!     secure_boot_digest: None,
+//!     extra: Default::default(),
+//! };
+//! let mut node = Node::new(NodeId::new("7C9EBD4A1B2C")?, info);
+//! node.add_device(Light { power: false })?;
+//!
+//! let boot = node.handle(Input::Connected)?;
+//! let topics: Vec<&str> = boot.publish.iter().map(|p| p.topic.as_str()).collect();
+//! assert_eq!(topics, [
+//!     "node/7C9EBD4A1B2C/config",
+//!     "node/7C9EBD4A1B2C/params/local/init",
+//!     "node/7C9EBD4A1B2C/otafetch",
+//!     "node/7C9EBD4A1B2C/from-node",
+//! ]);
+//!
+//! let write = node.handle(Input::Received {
+//!     topic: "node/7C9EBD4A1B2C/params/remote",
+//!     payload: br#"{"Light":{"Power":true}}"#,
+//! })?;
+//! assert_eq!(write.publish[0].topic, "node/7C9EBD4A1B2C/params/local");
+//! assert_eq!(write.publish[0].payload, br#"{"Light":{"Power":true}}"#);
+//! assert!(node.device::<Light>("Light").is_some_and(|light| light.power));
+//! # }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod boot;
+mod commands;
+mod ota;
+mod params;
+mod time_series;
+
+use crate::prelude::*;
+use core::any::Any;
+use core::fmt;
+
+use rainmaker_tlv::{
+    Command, GET_PENDING_FRAME, Handler, Outcome, Pending, Request, Routes, Status, UserRole,
+};
+
+use commands::CommandRoute;
+use serde::Serialize;
+
+use crate::device::{DataKind, Device, TimeSeries, WriteError, WriteRejection};
+use crate::generated::{Channel, Message, Topic, TopicRef};
+use crate::ids::{GroupId, NodeId};
+use crate::messages::{
+    Attribute, DeviceConfig, NodeConfig, NodeConfigVersion, NodeInfo, OtaFetch, OtaJobStatus,
+    OtaStatus, OtaUrl, SetParamsRequest, SetParamsResponse, SetParamsResponseStatus, TsData,
+    TsDataType, TsDataVersion, TsRecord, TsSeries, UserMapping,
+};
+use crate::runtime::TopicParam;
+use crate::runtime::payload::decode_json;
+use crate::runtime::{DecodeError, EncodeError, TopicError};
+use crate::runtime::{Qos, TopicForm};
+use crate::sdk_json;
+use crate::value::ParamsDocument;
+
+/// Service types whose `GroupID` param moves the node into a group.
+const GROUP_SERVICE_TYPES: [&str; 2] = ["esp.service.groups", "esp.service.rmaker-controller"];
+
+/// The param of [`GROUP_SERVICE_TYPES`] that holds the group id.
+const GROUP_ID_PARAM: &str = "GroupID";
+
+/// The service type that carries the node's connection state (and its last will).
+const CONNECTIVITY_SERVICE_TYPE: &str = "esp.service.connectivity";
+
+/// The connectivity service's param.
+const CONNECTED_PARAM: &str = "Connected";
+
+/// The largest `params` object cmd 1 accepts (the SDK's 2048-byte buffer, NUL included).
+pub const MAX_COMMAND_PARAMS_LEN: usize = 2047;
+
+/// One MQTT publish for the application to make.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Publish {
+    /// The topic, plain or basic-ingest as configured.
+    pub topic: String,
+    /// The payload bytes.
+    pub payload: Vec<u8>,
+    /// The QoS (always at-least-once in this protocol; retain is always false).
+    pub qos: Qos,
+}
+
+/// Something that happened to the node's connection or arrived for it.
+#[derive(Debug, Clone, Copy)]
+pub enum Input<'a> {
+    /// The broker accepted the connection (CONNACK).
+    Connected,
+    /// The connection is gone.
+    Disconnected,
+    /// The broker acknowledged the `user/mapping` publish (its PUBACK): the mapping is
+    /// done and params start.
+    MappingAcknowledged,
+    /// A message arrived on a subscribed topic.
+    Received {
+        /// The topic it arrived on.
+        topic: &'a str,
+        /// Its payload.
+        payload: &'a [u8],
+    },
+}
+
+/// What the application should do after an input, in order: subscribe, then publish.
+#[derive(Debug, Default)]
+#[must_use = "the node's subscriptions and publishes must be carried out"]
+pub struct Output {
+    /// Topic filters to unsubscribe, before anything else.
+    pub unsubscribe: Vec<String>,
+    /// Topic filters to subscribe (QoS 1), before making the publishes.
+    pub subscribe: Vec<String>,
+    /// Messages to publish, in order.
+    pub publish: Vec<Publish>,
+    /// What happened, for the application to react to.
+    pub events: Vec<Event>,
+}
+
+/// Where a write to the node's params came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteSource {
+    /// `params/remote`.
+    Remote,
+    /// `params/remote/<group_id>`.
+    RemoteGroup,
+    /// cmd 1 on `to-node` (reported in the command response, not on `params/local`).
+    Command,
+}
+
+/// An application-level event from [`Node::handle`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// A params write was applied: the accepted values and the refused ones.
+    ParamsWritten {
+        /// Where the write came from.
+        source: WriteSource,
+        /// The values stored.
+        accepted: ParamsDocument,
+        /// One error per refused value; none of them changed any state.
+        rejected: Vec<WriteError>,
+    },
+    /// The cloud offered a firmware update. Download it, report progress with
+    /// [`Node::report_ota_status`].
+    OtaOffered(OtaUrl),
+    /// An `otaurl` arrived while another job is running; the SDK ignores it too.
+    OtaIgnored(OtaUrl),
+    /// A `to-node` command was answered on `from-node` with this status.
+    CommandAnswered {
+        /// The command (0 when the frame named none).
+        command: Command,
+        /// The status sent.
+        status: Status,
+        /// Why the frame was refused, when it did not decode.
+        error: Option<rainmaker_tlv::Error>,
+    },
+    /// A custom command handler deferred its answer; send it later with
+    /// [`Node::respond_later`].
+    CommandDeferred(Pending),
+}
+
+/// An input the node could not act on. Its state is unchanged.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum NodeError {
+    /// The topic is not a topic of the protocol.
+    #[error(transparent)]
+    Topic(#[from] TopicError),
+    /// The topic belongs to another node.
+    #[error("topic `{topic}` is not for node {node_id}")]
+    OtherNode {
+        /// The topic received.
+        topic: String,
+        /// This node's id.
+        node_id: NodeId,
+    },
+    /// A channel the node does not receive (for example its own `params/local`).
+    #[error("the node does not receive {0} messages")]
+    UnexpectedChannel(Channel),
+    /// A group topic for a group the node is not in.
+    #[error("the node is not in group `{0}`")]
+    OtherGroup(GroupId),
+    /// The payload does not decode as the channel's message.
+    #[error("invalid {channel} payload: {error}")]
+    Decode {
+        /// The channel it arrived on.
+        channel: Channel,
+        /// What is wrong with it.
+        error: DecodeError,
+    },
+    /// A message could not be encoded.
+    #[error(transparent)]
+    Encode(#[from] EncodeError),
+    /// Two devices or services with the same name.
+    #[error("the node already has a device or service named `{0}`")]
+    DuplicateName(String),
+    /// An OTA status was reported with no job running.
+    #[error("no OTA job is running")]
+    NoOtaJob,
+}
+
+/// A device or service held by the node.
+trait AnyDevice: Device + Any + Send {}
+
+impl<T: Device + Any + Send> AnyDevice for T {}
+
+struct Slot {
+    device: Box<dyn AnyDevice>,
+    service: bool,
+}
+
+/// Where the user-node mapping stands.
+#[derive(Debug, Clone, PartialEq)]
+enum Mapping {
+    /// Nothing to send (an already provisioned node).
+    Done,
+    /// To be published on the next connect.
+    Pending(UserMapping),
+    /// Published; waiting for the broker's acknowledgement.
+    AwaitingAck(UserMapping),
+}
+
+/// A sans-IO RainMaker node. See the [module documentation](self).
+pub struct Node {
+    node_id: NodeId,
+    info: NodeInfo,
+    attributes: Vec<Attribute>,
+    slots: Vec<Slot>,
+    commands: Routes<CommandRoute>,
+    form: TopicForm,
+    group: Option<GroupId>,
+    mapping: Mapping,
+    config_reported: bool,
+    params_started: bool,
+    reported: ParamsDocument,
+    ota_job: Option<OtaUrl>,
+    now: Option<i64>,
+}
+
+impl fmt::Debug for Node {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Node")
+            .field("node_id", &self.node_id)
+            .field(
+                "devices",
+                &self
+                    .slots
+                    .iter()
+                    .map(|s| s.device.name())
+                    .collect::<Vec<_>>(),
+            )
+            .field("form", &self.form)
+            .field("group", &self.group)
+            .field("mapping", &self.mapping)
+            .field("params_started", &self.params_started)
+            .field("ota_job", &self.ota_job.as_ref().map(|job| &job.ota_job_id))
+            .finish_non_exhaustive()
+    }
+}
+
+impl Node {
+    /// A node with no devices, publishing plain topics, with the `cmd-resp`
+    /// attribute the SDK adds when the command channel is enabled.
+    pub fn new(node_id: NodeId, info: NodeInfo) -> Self {
+        Self {
+            node_id,
+            info,
+            attributes: vec![Attribute {
+                name: "cmd-resp".into(),
+                value: "1".into(),
+            }],
+            slots: Vec::new(),
+            commands: commands::routes(),
+            form: TopicForm::Plain,
+            group: None,
+            mapping: Mapping::Done,
+            config_reported: false,
+            params_started: false,
+            reported: ParamsDocument::new(),
+            ota_job: None,
+            now: None,
+        }
+    }
+
+    /// Publishes node-to-cloud messages on their basic-ingest aliases (the SDK's
+    /// default) where the SDK does; group deltas always stay plain.
+    #[must_use]
+    pub fn with_ingest_topics(mut self, ingest: bool) -> Self {
+        self.form = if ingest {
+            TopicForm::Ingest
+        } else {
+            TopicForm::Plain
+        };
+        self
+    }
+
+    /// Adds a node attribute (`{"name": ..., "value": ...}` in the config).
+    #[must_use]
+    pub fn with_attribute(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.attributes.push(Attribute {
+            name: name.into(),
+            value: value.into(),
+        });
+        self
+    }
+
+    /// Starts in a group: deltas go to `params/local/<group_id>` and the node also
+    /// listens on `params/remote/<group_id>`.
+    #[must_use]
+    pub fn with_group(mut self, group: GroupId) -> Self {
+        self.group = Some(group);
+        self
+    }
+
+    /// The node id.
+    pub fn node_id(&self) -> &NodeId {
+        &self.node_id
+    }
+
+    /// Sets the current time (epoch seconds), used for time-series records and OTA
+    /// status. Until it is set, time-series reports are skipped, as the SDK does
+    /// without a synced clock.
+    pub fn set_time(&mut self, now: i64) {
+        self.now = Some(now);
+    }
+
+    /// Adds a device. Names must be unique across devices and services.
+    pub fn add_device<D: Device + Any + Send>(
+        &mut self,
+        device: D,
+    ) -> Result<&mut Self, NodeError> {
+        self.add(Box::new(device), false)
+    }
+
+    /// Adds a service (listed under `services` in the config).
+    pub fn add_service<D: Device + Any + Send>(
+        &mut self,
+        service: D,
+    ) -> Result<&mut Self, NodeError> {
+        self.add(Box::new(service), true)
+    }
+
+    fn add(&mut self, device: Box<dyn AnyDevice>, service: bool) -> Result<&mut Self, NodeError> {
+        if self.slot(device.name()).is_some() {
+            return Err(NodeError::DuplicateName(device.name().to_owned()));
+        }
+        self.slots.push(Slot { device, service });
+        Ok(self)
+    }
+
+    fn slot(&self, name: &str) -> Option<&Slot> {
+        self.slots.iter().find(|slot| slot.device.name() == name)
+    }
+
+    /// The device (or service) called `name`, if it has type `D`.
+    pub fn device<D: Device + Any>(&self, name: &str) -> Option<&D> {
+        let device: &dyn Any = self.slot(name)?.device.as_ref();
+        device.downcast_ref()
+    }
+
+    /// The device (or service) called `name` for local changes, if it has type `D`.
+    /// Report the changes with [`Node::report_changes`].
+    pub fn device_mut<D: Device + Any>(&mut self, name: &str) -> Option<&mut D> {
+        let slot = self
+            .slots
+            .iter_mut()
+            .find(|slot| slot.device.name() == name)?;
+        let device: &mut dyn Any = slot.device.as_mut();
+        device.downcast_mut()
+    }
+
+    /// The node config, as published on `node/<node_id>/config`.
+    pub fn config(&self) -> Result<NodeConfig, NodeError> {
+        let entries = |service: bool| -> Result<Vec<DeviceConfig>, NodeError> {
+            Ok(self
+                .slots
+                .iter()
+                .filter(|slot| slot.service == service)
+                .map(|slot| slot.device.config_entry())
+                .collect())
+        };
+        let has_entries = !self.slots.is_empty();
+        Ok(NodeConfig {
+            node_id: self.node_id.to_string(),
+            config_version: NodeConfigVersion::V2020_03_20,
+            info: self.info.clone(),
+            attributes: (!self.attributes.is_empty()).then(|| self.attributes.clone()),
+            devices: if has_entries {
+                Some(entries(false)?)
+            } else {
+                None
+            },
+            services: if has_entries {
+                Some(entries(true)?)
+            } else {
+                None
+            },
+            extra: serde_json::Map::new(),
+        })
+    }
+
+    /// Every param of every device and service (the `params/local/init` document).
+    pub fn params(&self) -> ParamsDocument {
+        let mut doc = ParamsDocument::new();
+        for slot in &self.slots {
+            *doc.device_mut(slot.device.name()) = slot.device.params();
+        }
+        doc.prune_empty();
+        doc
+    }
+
+    /// Acts on one input. On error nothing changed and nothing is to be published.
+    pub fn handle(&mut self, input: Input<'_>) -> Result<Output, NodeError> {
+        let mut out = Output::default();
+        match input {
+            Input::Connected => self.on_connect(&mut out)?,
+            Input::Disconnected => {}
+            Input::MappingAcknowledged => {
+                if matches!(self.mapping, Mapping::AwaitingAck(_)) {
+                    self.start_params(&mut out)?;
+                    self.mapping = Mapping::Done;
+                    out.subscribe = self.params_subscriptions();
+                }
+            }
+            Input::Received { topic, payload } => self.on_message(topic, payload, &mut out)?,
+        }
+        Ok(out)
+    }
+
+    /// A message on one of the node's topics, decoded by the generated dispatch.
+    fn on_message(
+        &mut self,
+        topic: &str,
+        payload: &[u8],
+        out: &mut Output,
+    ) -> Result<(), NodeError> {
+        let parsed = TopicRef::parse(topic)?;
+        if parsed.node_id() != self.node_id.as_str() {
+            return Err(NodeError::OtherNode {
+                topic: topic.to_owned(),
+                node_id: self.node_id.clone(),
+            });
+        }
+        let channel = parsed.channel();
+        // The spec says which channels the node receives (`action: receive`).
+        if !channel.receives() {
+            return Err(NodeError::UnexpectedChannel(channel));
+        }
+        if let TopicRef::ParamsRemoteGroup { group_id, .. } = parsed
+            && self.group.as_ref().map(GroupId::as_str) != Some(group_id)
+        {
+            return Err(NodeError::OtherGroup(GroupId::from_checked(group_id)));
+        }
+        // The command channel answers every frame, even one that does not decode
+        // (with status 2), so it reads the bytes itself.
+        if channel == Channel::ToNode {
+            self.on_command(payload, out);
+            return Ok(());
+        }
+        let message = Message::decode_on(channel, payload)
+            .map_err(|error| NodeError::Decode { channel, error })?;
+        match message {
+            Message::ParamsRemote(doc) => self.remote_write(&doc, WriteSource::Remote, out),
+            Message::ParamsRemoteGroup(doc) => {
+                self.remote_write(&doc, WriteSource::RemoteGroup, out)
+            }
+            Message::OtaUrl(job) => {
+                self.on_ota_offer(job, out);
+                Ok(())
+            }
+            _ => Err(NodeError::UnexpectedChannel(channel)),
+        }
+    }
+
+    fn publish_json<T: Serialize>(
+        &self,
+        out: &mut Output,
+        topic: Topic,
+        payload: &T,
+    ) -> Result<(), NodeError> {
+        let bytes = sdk_json::to_vec(payload)?;
+        out.publish.push(self.publish(topic, bytes));
+        Ok(())
+    }
+
+    fn publish(&self, topic: Topic, payload: Vec<u8>) -> Publish {
+        let qos = topic.qos();
+        let topic = match self.form {
+            TopicForm::Ingest if topic.channel().sdk_uses_ingest() => {
+                topic.ingest().unwrap_or_else(|| topic.to_string())
+            }
+            _ => topic.to_string(),
+        };
+        Publish {
+            topic,
+            payload,
+            qos,
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! Time-series reports (`tsdata`) of the params marked for them.
+
+use super::*;
+
+impl Node {
+    /// One `tsdata` publish per time-series param in `doc` (none without a clock).
+    pub(super) fn time_series_reports(
+        &self,
+        doc: &ParamsDocument,
+        out: &mut Output,
+    ) -> Result<(), NodeError> {
+        let Some(now) = self.now else {
+            return Ok(());
+        };
+        for slot in &self.slots {
+            let device = slot.device.name();
+            let Some(values) = doc.device(device) else {
+                continue;
+            };
+            for spec in slot.device.descriptor().params {
+                let (TimeSeries::Full, Some(value)) =
+                    (spec.properties.time_series, values.get(spec.name))
+                else {
+                    continue;
+                };
+                let Some(dt) = ts_data_type(spec.data_type) else {
+                    continue;
+                };
+                let report = TsData {
+                    ts_data_version: TsDataVersion::V2021_09_13,
+                    ts_data: vec![TsSeries {
+                        name: format!("{device}.{}", spec.name),
+                        r#type: spec.param_type.map(str::to_owned),
+                        dt,
+                        records: vec![TsRecord {
+                            t: now,
+                            v: value.clone(),
+                            extra: serde_json::Map::new(),
+                        }],
+                        extra: serde_json::Map::new(),
+                    }],
+                    extra: serde_json::Map::new(),
+                };
+                self.publish_json(
+                    out,
+                    Topic::TsData {
+                        node_id: self.node_id.clone(),
+                    },
+                    &report,
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The full time-series data type of a param (object and array params have none).
+fn ts_data_type(kind: DataKind) -> Option<TsDataType> {
+    match kind {
+        DataKind::Bool => Some(TsDataType::Bool),
+        DataKind::Int => Some(TsDataType::Int),
+        DataKind::Float => Some(TsDataType::Float),
+        DataKind::String => Some(TsDataType::String),
+        DataKind::Object | DataKind::Array => None,
+    }
+}
