@@ -82,7 +82,7 @@ pub enum TimeSeries {
 pub struct Properties {
     /// `read`: the cloud may read the param.
     pub read: bool,
-    /// `write`: the cloud may write the param; [`Device::apply`] refuses writes
+    /// `write`: the cloud may write the param; [`Device::apply`](super::Device::apply) refuses writes
     /// otherwise.
     pub write: bool,
     /// The time-series marker.
@@ -219,7 +219,7 @@ impl ParamSpec {
     }
 
     /// Checks a value against this param's data type, bounds, step and valid
-    /// strings. Write permission is not checked here (see [`Device::apply`]).
+    /// strings. Write permission is not checked here (see [`Device::apply`](super::Device::apply)).
     ///
     /// Lenient like the C SDK's parser: `1` / `0` count as booleans and integers as
     /// floats; [`ParamSpec::normalize`] turns them into the param's own kind.

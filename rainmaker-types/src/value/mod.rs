@@ -5,11 +5,18 @@
 //! keeps both levels in wire order (the order matters for byte-exact comparisons
 //! with the C SDK) and rejects duplicate keys instead of silently dropping one.
 
+mod borrowed;
+mod document;
+mod keys;
+
+pub use borrowed::{DeviceParamsRef, ParamValueRef, ParamsDocumentRef};
+pub use document::{DeviceParams, ParamsDocument};
+
 use crate::prelude::*;
 use core::fmt;
 
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde::ser::{SerializeMap, Serializer};
+use serde::ser::Serializer;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -221,230 +228,6 @@ impl<'de> Visitor<'de> for ParamValueVisitor {
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ParamValue, A::Error> {
         Map::<String, Value>::deserialize(de::value::MapAccessDeserializer::new(map))
             .map(ParamValue::Object)
-    }
-}
-
-/// The params of one device (or service) in a [`ParamsDocument`], in wire order.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct DeviceParams {
-    params: Vec<(String, ParamValue)>,
-}
-
-impl DeviceParams {
-    /// No params.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// The value of `param`, if present.
-    pub fn get(&self, param: &str) -> Option<&ParamValue> {
-        self.params
-            .iter()
-            .find_map(|(name, value)| (name == param).then_some(value))
-    }
-
-    /// Sets `param`, replacing its value in place or appending it; returns the old
-    /// value.
-    pub fn insert(
-        &mut self,
-        param: impl Into<String>,
-        value: impl Into<ParamValue>,
-    ) -> Option<ParamValue> {
-        let param = param.into();
-        let value = value.into();
-        match self.params.iter_mut().find(|(name, _)| *name == param) {
-            Some((_, slot)) => Some(core::mem::replace(slot, value)),
-            None => {
-                self.params.push((param, value));
-                None
-            }
-        }
-    }
-
-    /// Removes `param`, returning its value.
-    pub fn remove(&mut self, param: &str) -> Option<ParamValue> {
-        let index = self.params.iter().position(|(name, _)| name == param)?;
-        Some(self.params.remove(index).1)
-    }
-
-    /// The `(param, value)` pairs in order.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &ParamValue)> {
-        self.params
-            .iter()
-            .map(|(name, value)| (name.as_str(), value))
-    }
-
-    /// How many params there are.
-    pub fn len(&self) -> usize {
-        self.params.len()
-    }
-
-    /// Whether there are no params.
-    pub fn is_empty(&self) -> bool {
-        self.params.is_empty()
-    }
-}
-
-impl<K: Into<String>, V: Into<ParamValue>> FromIterator<(K, V)> for DeviceParams {
-    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
-        let mut params = Self::new();
-        for (name, value) in iter {
-            params.insert(name, value);
-        }
-        params
-    }
-}
-
-/// A params document: `{"<device>": {"<param>": value}}`, in wire order.
-///
-/// ```
-/// use rainmaker_types::{ParamValue, ParamsDocument};
-///
-/// let doc: ParamsDocument = serde_json::from_str(r#"{"Light":{"Power":true,"Brightness":60}}"#)?;
-/// assert_eq!(doc.get("Light", "Brightness"), Some(&ParamValue::Int(60)));
-/// assert_eq!(serde_json::to_string(&doc)?, r#"{"Light":{"Power":true,"Brightness":60}}"#);
-/// # Ok::<(), serde_json::Error>(())
-/// ```
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ParamsDocument {
-    devices: Vec<(String, DeviceParams)>,
-}
-
-impl ParamsDocument {
-    /// An empty document.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// The params of `device`, if present.
-    pub fn device(&self, device: &str) -> Option<&DeviceParams> {
-        self.devices
-            .iter()
-            .find_map(|(name, params)| (name == device).then_some(params))
-    }
-
-    /// The params of `device`, created empty (at the end) if missing.
-    pub fn device_mut(&mut self, device: &str) -> &mut DeviceParams {
-        let index = match self.devices.iter().position(|(name, _)| name == device) {
-            Some(index) => index,
-            None => {
-                self.devices.push((device.to_owned(), DeviceParams::new()));
-                self.devices.len() - 1
-            }
-        };
-        &mut self.devices[index].1
-    }
-
-    /// The value of `param` of `device`, if present.
-    pub fn get(&self, device: &str, param: &str) -> Option<&ParamValue> {
-        self.device(device)?.get(param)
-    }
-
-    /// Sets one value; returns the old one.
-    pub fn insert(
-        &mut self,
-        device: &str,
-        param: impl Into<String>,
-        value: impl Into<ParamValue>,
-    ) -> Option<ParamValue> {
-        self.device_mut(device).insert(param, value)
-    }
-
-    /// Removes a device with all its params.
-    pub fn remove_device(&mut self, device: &str) -> Option<DeviceParams> {
-        let index = self.devices.iter().position(|(name, _)| name == device)?;
-        Some(self.devices.remove(index).1)
-    }
-
-    /// The `(device, params)` pairs in order.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &DeviceParams)> {
-        self.devices
-            .iter()
-            .map(|(name, params)| (name.as_str(), params))
-    }
-
-    /// How many devices the document names.
-    pub fn len(&self) -> usize {
-        self.devices.len()
-    }
-
-    /// Whether the document names no device.
-    pub fn is_empty(&self) -> bool {
-        self.devices.is_empty()
-    }
-
-    /// Drops devices that have no params (the SDK never publishes them).
-    pub fn prune_empty(&mut self) {
-        self.devices.retain(|(_, params)| !params.is_empty());
-    }
-}
-
-impl Serialize for DeviceParams {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.params.len()))?;
-        for (name, value) in &self.params {
-            map.serialize_entry(name, value)?;
-        }
-        map.end()
-    }
-}
-
-impl Serialize for ParamsDocument {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.devices.len()))?;
-        for (name, params) in &self.devices {
-            map.serialize_entry(name, params)?;
-        }
-        map.end()
-    }
-}
-
-/// Reads a JSON object into ordered pairs, refusing duplicate keys.
-fn ordered_entries<'de, A, V>(mut map: A, what: &str) -> Result<Vec<(String, V)>, A::Error>
-where
-    A: MapAccess<'de>,
-    V: Deserialize<'de>,
-{
-    let mut entries: Vec<(String, V)> = Vec::with_capacity(map.size_hint().unwrap_or(4).min(64));
-    while let Some(key) = map.next_key::<String>()? {
-        if entries.iter().any(|(name, _)| *name == key) {
-            return Err(de::Error::custom(format_args!("duplicate {what} `{key}`")));
-        }
-        let value = map.next_value()?;
-        entries.push((key, value));
-    }
-    Ok(entries)
-}
-
-impl<'de> Deserialize<'de> for DeviceParams {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct DeviceParamsVisitor;
-        impl<'de> Visitor<'de> for DeviceParamsVisitor {
-            type Value = DeviceParams;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object of param values")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<DeviceParams, A::Error> {
-                ordered_entries(map, "param").map(|params| DeviceParams { params })
-            }
-        }
-        deserializer.deserialize_map(DeviceParamsVisitor)
-    }
-}
-
-impl<'de> Deserialize<'de> for ParamsDocument {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct DocumentVisitor;
-        impl<'de> Visitor<'de> for DocumentVisitor {
-            type Value = ParamsDocument;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(r#"a params document ({"<device>": {"<param>": value}})"#)
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ParamsDocument, A::Error> {
-                ordered_entries(map, "device").map(|devices| ParamsDocument { devices })
-            }
-        }
-        deserializer.deserialize_map(DocumentVisitor)
     }
 }
 

@@ -1,0 +1,145 @@
+//! Keys of ordered maps (params documents keep their wire order): duplicate
+//! detection while reading, and lookups, each in n log n or log n once a map is
+//! large, instead of comparing every key with every other.
+
+use alloc::collections::BTreeSet;
+use core::cmp::Ordering;
+
+use crate::prelude::*;
+
+/// Maps with more entries than this are checked through a set and looked up through
+/// a sorted index; smaller ones are scanned (faster, and no allocation).
+pub(crate) const SMALL: usize = 16;
+
+/// The keys seen so far while a map is read.
+#[derive(Default)]
+pub(crate) struct Seen {
+    set: Option<BTreeSet<String>>,
+}
+
+impl Seen {
+    /// Whether `key` is already among the keys of `entries` (the pairs read so far);
+    /// records it if not.
+    pub(crate) fn repeats<K: AsRef<str>, V>(&mut self, entries: &[(K, V)], key: &str) -> bool {
+        if entries.len() < SMALL {
+            return entries.iter().any(|(known, _)| known.as_ref() == key);
+        }
+        let set = self.set.get_or_insert_with(|| {
+            entries
+                .iter()
+                .map(|(known, _)| known.as_ref().to_owned())
+                .collect()
+        });
+        !set.insert(key.to_owned())
+    }
+}
+
+/// The positions of a large map's entries, sorted by key; `None` for a small map.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Index(Option<Vec<u32>>);
+
+impl Index {
+    /// The index of `entries` (whose keys are unique).
+    pub(crate) fn of<K: AsRef<str>, V>(entries: &[(K, V)]) -> Self {
+        if entries.len() <= SMALL {
+            return Self(None);
+        }
+        let mut positions: Vec<u32> = (0..entries.len())
+            .filter_map(|position| u32::try_from(position).ok())
+            .collect();
+        positions.sort_unstable_by(|a, b| key_at(entries, *a).cmp(key_at(entries, *b)));
+        Self(Some(positions))
+    }
+
+    /// The position of `key` in `entries`.
+    pub(crate) fn find<K: AsRef<str>, V>(&self, entries: &[(K, V)], key: &str) -> Option<usize> {
+        match &self.0 {
+            None => entries.iter().position(|(known, _)| known.as_ref() == key),
+            Some(positions) => {
+                let found = positions
+                    .binary_search_by(|position| key_at(entries, *position).cmp(key))
+                    .ok()?;
+                positions.get(found).map(|position| *position as usize)
+            }
+        }
+    }
+
+    /// Records the entry just appended to `entries` (with a key not present before).
+    pub(crate) fn pushed<K: AsRef<str>, V>(&mut self, entries: &[(K, V)]) {
+        match &mut self.0 {
+            None if entries.len() > SMALL => *self = Self::of(entries),
+            None => {}
+            Some(positions) => {
+                let Some(last) = entries.len().checked_sub(1) else {
+                    return;
+                };
+                let Ok(last) = u32::try_from(last) else {
+                    return;
+                };
+                let key = key_at(entries, last);
+                let at = positions
+                    .binary_search_by(|position| match key_at(entries, *position).cmp(key) {
+                        Ordering::Equal => Ordering::Less,
+                        other => other,
+                    })
+                    .unwrap_or_else(|at| at);
+                positions.insert(at, last);
+            }
+        }
+    }
+}
+
+fn key_at<K: AsRef<str>, V>(entries: &[(K, V)], position: u32) -> &str {
+    entries
+        .get(position as usize)
+        .map_or("", |(key, _)| key.as_ref())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries(count: usize) -> Vec<(String, usize)> {
+        (0..count).map(|n| (format!("k{}", count - n), n)).collect()
+    }
+
+    #[test]
+    fn small_and_large_maps_find_every_key() {
+        for count in [0, 3, SMALL, SMALL + 1, 200] {
+            let entries = entries(count);
+            let index = Index::of(&entries);
+            assert_eq!(index.0.is_some(), count > SMALL);
+            for (position, (key, _)) in entries.iter().enumerate() {
+                assert_eq!(index.find(&entries, key), Some(position), "{count} {key}");
+            }
+            assert_eq!(index.find(&entries, "missing"), None);
+        }
+    }
+
+    #[test]
+    fn pushed_keys_are_found() {
+        let mut entries = entries(SMALL);
+        let mut index = Index::of(&entries);
+        for n in 0..40 {
+            entries.push((format!("new{n}"), n));
+            index.pushed(&entries);
+            assert_eq!(index, Index::of(&entries));
+        }
+        assert_eq!(index.find(&entries, "new7"), Some(SMALL + 7));
+    }
+
+    #[test]
+    fn repeats_are_seen_in_small_and_large_maps() {
+        let mut seen = Seen::default();
+        let mut read: Vec<(String, ())> = Vec::new();
+        for n in 0..100 {
+            let key = format!("k{n}");
+            assert!(!seen.repeats(&read, &key));
+            read.push((key, ()));
+        }
+        assert!(seen.repeats(&read, "k3"));
+        assert!(seen.repeats(&read, "k99"));
+        let mut small = Seen::default();
+        assert!(small.repeats(&read[..2], "k1"));
+    }
+}
