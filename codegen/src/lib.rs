@@ -272,6 +272,14 @@ pub fn generate(sources: &Sources, options: &Options) -> Result<Output> {
     files.add("messages.rs", spec_name, emit::messages::emit(&ctx))?;
     files.add("topics.rs", spec_name, emit::topics::emit(&ctx))?;
     files.add("dispatch.rs", spec_name, emit::dispatch::emit(&ctx))?;
+    if let Some(views) = emit::views::emit(&ctx) {
+        modules.push(emit::root::Module {
+            name: "views",
+            doc: "Borrowed views of the messages marked `x-rust-borrow`:                   [`MessageRef`] and [`EnvelopeRef`] decode a publish without copying                   what can be borrowed."
+                .to_owned(),
+        });
+        files.add("views.rs", spec_name, views)?;
+    }
     let mut tlv_catalogue = None;
     if let Some(commands) = &model.commands {
         modules.push(emit::root::Module {

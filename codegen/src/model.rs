@@ -1,6 +1,8 @@
 //! The intermediate model: what the emitters need from a spec, already named and
 //! checked. Built by [`crate::read()`]; every item keeps the location it came from.
 
+use std::collections::BTreeMap;
+
 use crate::source::Location;
 
 /// The whole spec, ready to emit.
@@ -24,6 +26,9 @@ pub struct Model {
     /// The standard-type catalogue (`x-rainmaker-standard-types`), when the document
     /// has one.
     pub standard_types: Option<StandardTypes>,
+    /// The borrowed counterpart of an `x-rust-type` (`x-rust-borrowed-type`), by that
+    /// type: a type with one lifetime parameter that views the payload.
+    pub borrowed_types: BTreeMap<String, String>,
 }
 
 impl Model {
@@ -246,6 +251,9 @@ pub struct Message {
     pub description: Option<String>,
     /// The examples' payloads, as bytes on the wire, with their names.
     pub examples: Vec<(String, Vec<u8>)>,
+    /// Whether the message has a borrowed view (`x-rust-borrow: true`): a payload
+    /// type whose strings borrow from the payload bytes.
+    pub borrow: bool,
 }
 
 /// A reference to a Rust type, as a field or payload uses it.

@@ -7,8 +7,8 @@
 use crate::prelude::*;
 use rainmaker_tlv::{OwnedFrame, OwnedRequest};
 
-use crate::runtime::Payload;
 use crate::runtime::{DecodeError, EncodeError};
+use crate::runtime::{Payload, PayloadRef};
 
 /// A frame on `node/<node_id>/to-node`: a command the cloud sends to the node.
 ///
@@ -107,5 +107,13 @@ impl Payload for FromNodeFrame {
 
     fn encode(&self) -> Result<Vec<u8>, EncodeError> {
         Ok(self.bytes.clone())
+    }
+}
+
+/// The borrowed view of a frame on `from-node` or `to-node`: the decoded fields
+/// point into the payload.
+impl<'a> PayloadRef<'a> for rainmaker_tlv::Frame<'a> {
+    fn decode_ref(bytes: &'a [u8]) -> Result<Self, DecodeError> {
+        Ok(rainmaker_tlv::Frame::decode(bytes)?)
     }
 }

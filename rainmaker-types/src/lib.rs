@@ -147,7 +147,9 @@ pub use runtime::{
     DecodeError, DispatchError, EncodeError, JsonError, JsonErrorKind, Payload, Qos, TopicError,
     TopicErrorReason, TopicForm, UnknownValue,
 };
-pub use value::{DeviceParams, ParamValue, ParamsDocument};
+pub use value::{
+    DeviceParams, DeviceParamsRef, ParamValue, ParamValueRef, ParamsDocument, ParamsDocumentRef,
+};
 
 /// The TLV codec of the command channels (`to-node`, `from-node`).
 pub use rainmaker_tlv as tlv;
@@ -161,8 +163,8 @@ pub use serde_json;
 #[rustfmt::skip]
 pub mod generated;
 pub use generated::{
-    Channel, Direction, Envelope, Message, Topic, TopicRef, commands, encode, messages,
-    standard_types,
+    Channel, Direction, Envelope, EnvelopeRef, Message, MessageRef, Topic, TopicRef, commands,
+    encode, messages, standard_types, views,
 };
 // `JsonSchema` for the hand-written types that generated messages contain.
 #[cfg(feature = "schemars")]

@@ -201,6 +201,40 @@ mod messages {
         assert_eq!(Channel::Binary.messages(), ["blob", "cbor"]);
         assert!(matches!(dispatch("binary", b"x"), Message::Blob(_)));
     }
+
+    #[test]
+    fn marked_messages_have_borrowed_views() {
+        use doc_messages::{EnvelopeRef, MessageRef};
+        let payload = br#"{"sensor":"s1","celsius":20}"#;
+        let envelope = EnvelopeRef::decode("external/readings", payload).expect("decodes");
+        let MessageRef::Reading(reading) = envelope.message() else {
+            panic!("{envelope:?}");
+        };
+        // The sensor name borrows from the payload (an alias of a string).
+        assert!(reading.sensor.is_borrowed());
+        assert_eq!((reading.sensor.as_str(), reading.celsius), ("s1", 20.0));
+        let list = br#"[{"id":1,"label":"one"},{"id":2}]"#;
+        let Ok(MessageRef::List(items)) = MessageRef::decode_on(Channel::Arrays, list) else {
+            panic!("list");
+        };
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[0].label.as_deref(), Some("one"));
+        // Bytes are the payload itself; unmarked messages keep their owned type.
+        let bytes = [0, 159, 255];
+        assert_eq!(
+            MessageRef::decode_on(Channel::Binary, &bytes),
+            Ok(MessageRef::Blob(&bytes[..]))
+        );
+        assert_eq!(
+            MessageRef::decode_on(Channel::Text, b"on"),
+            Ok(MessageRef::Line("on".to_owned()))
+        );
+        // Errors are the owned decoder's.
+        assert_eq!(
+            MessageRef::decode_on(Channel::Arrays, br#"[{"id":"x"}]"#),
+            Err(Message::decode_on(Channel::Arrays, br#"[{"id":"x"}]"#).expect_err("bad id"))
+        );
+    }
 }
 
 mod schemas {

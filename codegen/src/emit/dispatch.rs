@@ -35,26 +35,6 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
             .map(|channel| ident(&channel.variant));
         quote!(&[ #( Channel::#carriers ),* ])
     });
-    let decode_arms = model.channels.iter().map(|channel| {
-        let channel_variant = ident(&channel.variant);
-        let mut attempts = channel
-            .messages
-            .iter()
-            .filter_map(|index| model.messages.get(*index))
-            .map(|message| decode_call(ctx, message));
-        let Some(first) = attempts.next() else {
-            return quote! {
-                Channel::#channel_variant => ::core::result::Result::Err(#rt::DecodeError::NoMessage),
-            };
-        };
-        let others: Vec<_> = attempts.collect();
-        // Several messages share the channel: the first that decodes wins; if none
-        // does, the first message's error is reported.
-        quote! {
-            Channel::#channel_variant => #first
-                #( .or_else(|error| #others.map_err(|_| error)) )*,
-        }
-    });
     let encode_arms = model
         .messages
         .iter()
@@ -95,11 +75,7 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
             .collect(),
     );
     let encode_match = match_messages(encode_arms.collect());
-    let decode_match = if model.channels.is_empty() {
-        quote!(match channel {})
-    } else {
-        quote!(match channel { #( #decode_arms )* })
-    };
+    let decode_match = decode_match(ctx, |message| owned_decode_call(ctx, message));
     let ingest = model.has_ingest().then(|| {
         quote! {
             /// Parses a topic (either form), decodes its payload, and says which form
@@ -297,8 +273,40 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
     }
 }
 
-/// The expression that decodes `payload` as `message` (a `Result<Message, _>`).
-fn decode_call(ctx: &Ctx<'_>, message: &Message) -> TokenStream {
+/// `match channel { ... }` that decodes `payload` as the messages of each channel,
+/// each with the expression `call` gives (a `Result<Self, DecodeError>`).
+pub(super) fn decode_match(ctx: &Ctx<'_>, call: impl Fn(&Message) -> TokenStream) -> TokenStream {
+    let rt = &ctx.rt;
+    let model = ctx.model;
+    if model.channels.is_empty() {
+        return quote!(match channel {});
+    }
+    let arms = model.channels.iter().map(|channel| {
+        let channel_variant = ident(&channel.variant);
+        let mut attempts = channel
+            .messages
+            .iter()
+            .filter_map(|index| model.messages.get(*index))
+            .map(&call);
+        let Some(first) = attempts.next() else {
+            return quote! {
+                Channel::#channel_variant => ::core::result::Result::Err(#rt::DecodeError::NoMessage),
+            };
+        };
+        let others: Vec<_> = attempts.collect();
+        // Several messages share the channel: the first that decodes wins; if none
+        // does, the first message's error is reported.
+        quote! {
+            Channel::#channel_variant => #first
+                #( .or_else(|error| #others.map_err(|_| error)) )*,
+        }
+    });
+    quote!(match channel { #( #arms )* })
+}
+
+/// The expression that decodes `payload` as `message` into its owned payload type
+/// (a `Result<Self, _>` of an enum with the message's variant).
+pub(super) fn owned_decode_call(ctx: &Ctx<'_>, message: &Message) -> TokenStream {
     let rt = &ctx.rt;
     let variant = ident(&message.variant);
     let ty = ctx.rust_type(&message.payload, Scope::Sibling);

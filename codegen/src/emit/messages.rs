@@ -554,7 +554,27 @@ pub(crate) fn emit_open_enum(
 
         impl<'de> #rt::serde::Deserialize<'de> for #name_ident {
             fn deserialize<D: #rt::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                <#rt::String as #rt::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+                // A listed value is matched on the borrowed string: only a value
+                // the document does not list is copied.
+                struct Wire;
+
+                impl #rt::serde::de::Visitor<'_> for Wire {
+                    type Value = #name_ident;
+
+                    fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                        f.write_str("a string")
+                    }
+
+                    fn visit_str<E>(self, wire: &str) -> ::core::result::Result<Self::Value, E> {
+                        ::core::result::Result::Ok(#name_ident::from(wire))
+                    }
+
+                    fn visit_string<E>(self, wire: #rt::String) -> ::core::result::Result<Self::Value, E> {
+                        ::core::result::Result::Ok(#name_ident::from(wire))
+                    }
+                }
+
+                deserializer.deserialize_str(Wire)
             }
         }
 

@@ -8,6 +8,7 @@ pub mod root;
 pub mod standard_types;
 pub mod tlv_catalogue;
 pub mod topics;
+pub mod views;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};

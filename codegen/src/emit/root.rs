@@ -39,11 +39,20 @@ pub fn emit(ctx: &Ctx<'_>, modules: &[Module]) -> TokenStream {
         }
     });
     let direction = ctx.model.has_direction().then(|| quote!(Direction,));
+    let views = modules
+        .iter()
+        .any(|module| module.name == "views")
+        .then(|| {
+            quote!(
+                pub use views::{EnvelopeRef, MessageRef};
+            )
+        });
     quote! {
         #( #declarations )*
 
         pub use dispatch::{Envelope, Message, encode};
         pub use messages::*;
         pub use topics::{Channel, #direction Topic, TopicRef};
+        #views
     }
 }

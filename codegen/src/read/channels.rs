@@ -190,6 +190,17 @@ impl<'a> Reader<'a> {
             text.push_str(&note);
         }
         let examples = self.examples(&message, at, encoding);
+        let borrow = match message.get("x-rust-borrow") {
+            None => false,
+            Some(Value::Bool(borrow)) => *borrow,
+            Some(_) => {
+                self.problems.error(
+                    &at.join("x-rust-borrow"),
+                    "`x-rust-borrow` must be a boolean",
+                );
+                false
+            }
+        };
         self.model.messages.push(Message {
             at: at.clone(),
             name,
@@ -199,6 +210,7 @@ impl<'a> Reader<'a> {
             content_type,
             description: (!text.is_empty()).then_some(text),
             examples,
+            borrow,
         });
         let index = self.model.messages.len() - 1;
         self.message_at.insert(at.clone(), index);
@@ -251,15 +263,16 @@ impl<'a> Reader<'a> {
         }
         // A binary or text payload: a runtime type with its own codec, else text or
         // raw bytes.
-        let external = self
-            .sources
-            .follow(schema, &schema_at)
-            .ok()
-            .and_then(|(target, _)| target.get("x-rust-type"))
-            .and_then(Value::as_str)
-            .map(str::to_owned);
-        if let Some(rust) = external {
-            return (TypeRef::External(rust), Encoding::Custom);
+        let external =
+            self.sources
+                .follow(schema, &schema_at)
+                .ok()
+                .and_then(|(target, target_at)| {
+                    let rust = target.get("x-rust-type")?.as_str()?;
+                    Some((target.clone(), target_at, rust.to_owned()))
+                });
+        if let Some((target, target_at, rust)) = external {
+            return (self.external(&target, &target_at, &rust), Encoding::Custom);
         }
         if content_type.starts_with("text/") {
             (TypeRef::String, Encoding::Text)

@@ -58,8 +58,8 @@ impl Reader<'_> {
             if let Some(rust) = schema.get("x-rust-type") {
                 match rust.as_str() {
                     Some(rust) => {
-                        self.named
-                            .insert(at.clone(), TypeRef::External(rust.to_owned()));
+                        let ty = self.external(schema, &at, rust);
+                        self.named.insert(at.clone(), ty);
                     }
                     None => self
                         .problems
@@ -85,6 +85,32 @@ impl Reader<'_> {
             let ty = self.define(schema, &at, name, true);
             self.named.insert(at, ty);
         }
+    }
+
+    /// The runtime type `rust` named by `x-rust-type` on `schema`, recording its
+    /// borrowed counterpart when the schema names one (`x-rust-borrowed-type`).
+    pub(crate) fn external(&mut self, schema: &Value, at: &Location, rust: &str) -> TypeRef {
+        if let Some(borrowed) = schema.get("x-rust-borrowed-type") {
+            let at = at.join("x-rust-borrowed-type");
+            match borrowed.as_str() {
+                None => self
+                    .problems
+                    .error(&at, "`x-rust-borrowed-type` must be a string"),
+                Some(borrowed) => {
+                    let known = self
+                        .model
+                        .borrowed_types
+                        .insert(rust.to_owned(), borrowed.to_owned());
+                    if known.is_some_and(|known| known != borrowed) {
+                        self.problems.error(
+                            &at,
+                            format!("`{rust}` is given two different borrowed types"),
+                        );
+                    }
+                }
+            }
+        }
+        TypeRef::External(rust.to_owned())
     }
 
     /// The name a schema asks for: `x-rust-name`, else the camel-case `key`.
@@ -133,7 +159,7 @@ impl Reader<'_> {
             return self.type_of_ref(schema, at, hint);
         }
         if let Some(rust) = schema.get("x-rust-type").and_then(Value::as_str) {
-            return TypeRef::External(rust.to_owned());
+            return self.external(schema, at, rust);
         }
         let schema = self.normalize(schema, at);
         if let Some(inner) = non_null(&schema) {
@@ -168,7 +194,7 @@ impl Reader<'_> {
             return known.clone();
         }
         if let Some(rust) = target.get("x-rust-type").and_then(Value::as_str) {
-            let ty = TypeRef::External(rust.to_owned());
+            let ty = self.external(target, &target_at, rust);
             self.named.insert(target_at, ty.clone());
             return ty;
         }

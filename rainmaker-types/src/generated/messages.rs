@@ -148,10 +148,26 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for NodeConfigVers
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        <::rainmaker_types::runtime::String as ::rainmaker_types::runtime::serde::Deserialize>::deserialize(
-                deserializer,
-            )
-            .map(Self::from)
+        struct Wire;
+        impl ::rainmaker_types::runtime::serde::de::Visitor<'_> for Wire {
+            type Value = NodeConfigVersion;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E>(self, wire: &str) -> ::core::result::Result<Self::Value, E> {
+                ::core::result::Result::Ok(NodeConfigVersion::from(wire))
+            }
+            fn visit_string<E>(
+                self,
+                wire: ::rainmaker_types::runtime::String,
+            ) -> ::core::result::Result<Self::Value, E> {
+                ::core::result::Result::Ok(NodeConfigVersion::from(wire))
+            }
+        }
+        deserializer.deserialize_str(Wire)
     }
 }
 #[cfg(feature = "schemars")]
@@ -343,10 +359,26 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for NodeInfoPlatfo
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        <::rainmaker_types::runtime::String as ::rainmaker_types::runtime::serde::Deserialize>::deserialize(
-                deserializer,
-            )
-            .map(Self::from)
+        struct Wire;
+        impl ::rainmaker_types::runtime::serde::de::Visitor<'_> for Wire {
+            type Value = NodeInfoPlatform;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E>(self, wire: &str) -> ::core::result::Result<Self::Value, E> {
+                ::core::result::Result::Ok(NodeInfoPlatform::from(wire))
+            }
+            fn visit_string<E>(
+                self,
+                wire: ::rainmaker_types::runtime::String,
+            ) -> ::core::result::Result<Self::Value, E> {
+                ::core::result::Result::Ok(NodeInfoPlatform::from(wire))
+            }
+        }
+        deserializer.deserialize_str(Wire)
     }
 }
 #[cfg(feature = "schemars")]
@@ -682,10 +714,26 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for DeviceConfigTy
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        <::rainmaker_types::runtime::String as ::rainmaker_types::runtime::serde::Deserialize>::deserialize(
-                deserializer,
-            )
-            .map(Self::from)
+        struct Wire;
+        impl ::rainmaker_types::runtime::serde::de::Visitor<'_> for Wire {
+            type Value = DeviceConfigType;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E>(self, wire: &str) -> ::core::result::Result<Self::Value, E> {
+                ::core::result::Result::Ok(DeviceConfigType::from(wire))
+            }
+            fn visit_string<E>(
+                self,
+                wire: ::rainmaker_types::runtime::String,
+            ) -> ::core::result::Result<Self::Value, E> {
+                ::core::result::Result::Ok(DeviceConfigType::from(wire))
+            }
+        }
+        deserializer.deserialize_str(Wire)
     }
 }
 #[cfg(feature = "schemars")]
@@ -1042,10 +1090,26 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for ParamDescripto
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        <::rainmaker_types::runtime::String as ::rainmaker_types::runtime::serde::Deserialize>::deserialize(
-                deserializer,
-            )
-            .map(Self::from)
+        struct Wire;
+        impl ::rainmaker_types::runtime::serde::de::Visitor<'_> for Wire {
+            type Value = ParamDescriptorType;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E>(self, wire: &str) -> ::core::result::Result<Self::Value, E> {
+                ::core::result::Result::Ok(ParamDescriptorType::from(wire))
+            }
+            fn visit_string<E>(
+                self,
+                wire: ::rainmaker_types::runtime::String,
+            ) -> ::core::result::Result<Self::Value, E> {
+                ::core::result::Result::Ok(ParamDescriptorType::from(wire))
+            }
+        }
+        deserializer.deserialize_str(Wire)
     }
 }
 #[cfg(feature = "schemars")]
@@ -1178,10 +1242,26 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for ParamDescripto
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        <::rainmaker_types::runtime::String as ::rainmaker_types::runtime::serde::Deserialize>::deserialize(
-                deserializer,
-            )
-            .map(Self::from)
+        struct Wire;
+        impl ::rainmaker_types::runtime::serde::de::Visitor<'_> for Wire {
+            type Value = ParamDescriptorUiType;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E>(self, wire: &str) -> ::core::result::Result<Self::Value, E> {
+                ::core::result::Result::Ok(ParamDescriptorUiType::from(wire))
+            }
+            fn visit_string<E>(
+                self,
+                wire: ::rainmaker_types::runtime::String,
+            ) -> ::core::result::Result<Self::Value, E> {
+                ::core::result::Result::Ok(ParamDescriptorUiType::from(wire))
+            }
+        }
+        deserializer.deserialize_str(Wire)
     }
 }
 #[cfg(feature = "schemars")]
@@ -1899,10 +1979,26 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for TsDataVersion 
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        <::rainmaker_types::runtime::String as ::rainmaker_types::runtime::serde::Deserialize>::deserialize(
-                deserializer,
-            )
-            .map(Self::from)
+        struct Wire;
+        impl ::rainmaker_types::runtime::serde::de::Visitor<'_> for Wire {
+            type Value = TsDataVersion;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E>(self, wire: &str) -> ::core::result::Result<Self::Value, E> {
+                ::core::result::Result::Ok(TsDataVersion::from(wire))
+            }
+            fn visit_string<E>(
+                self,
+                wire: ::rainmaker_types::runtime::String,
+            ) -> ::core::result::Result<Self::Value, E> {
+                ::core::result::Result::Ok(TsDataVersion::from(wire))
+            }
+        }
+        deserializer.deserialize_str(Wire)
     }
 }
 #[cfg(feature = "schemars")]
@@ -2625,10 +2721,26 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for DisconnectReas
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        <::rainmaker_types::runtime::String as ::rainmaker_types::runtime::serde::Deserialize>::deserialize(
-                deserializer,
-            )
-            .map(Self::from)
+        struct Wire;
+        impl ::rainmaker_types::runtime::serde::de::Visitor<'_> for Wire {
+            type Value = DisconnectReason;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E>(self, wire: &str) -> ::core::result::Result<Self::Value, E> {
+                ::core::result::Result::Ok(DisconnectReason::from(wire))
+            }
+            fn visit_string<E>(
+                self,
+                wire: ::rainmaker_types::runtime::String,
+            ) -> ::core::result::Result<Self::Value, E> {
+                ::core::result::Result::Ok(DisconnectReason::from(wire))
+            }
+        }
+        deserializer.deserialize_str(Wire)
     }
 }
 #[cfg(feature = "schemars")]
@@ -2821,10 +2933,26 @@ for SetParamsResponseStatus {
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        <::rainmaker_types::runtime::String as ::rainmaker_types::runtime::serde::Deserialize>::deserialize(
-                deserializer,
-            )
-            .map(Self::from)
+        struct Wire;
+        impl ::rainmaker_types::runtime::serde::de::Visitor<'_> for Wire {
+            type Value = SetParamsResponseStatus;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E>(self, wire: &str) -> ::core::result::Result<Self::Value, E> {
+                ::core::result::Result::Ok(SetParamsResponseStatus::from(wire))
+            }
+            fn visit_string<E>(
+                self,
+                wire: ::rainmaker_types::runtime::String,
+            ) -> ::core::result::Result<Self::Value, E> {
+                ::core::result::Result::Ok(SetParamsResponseStatus::from(wire))
+            }
+        }
+        deserializer.deserialize_str(Wire)
     }
 }
 #[cfg(feature = "schemars")]

@@ -118,10 +118,26 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for UiType {
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        <::rainmaker_types::runtime::String as ::rainmaker_types::runtime::serde::Deserialize>::deserialize(
-                deserializer,
-            )
-            .map(Self::from)
+        struct Wire;
+        impl ::rainmaker_types::runtime::serde::de::Visitor<'_> for Wire {
+            type Value = UiType;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E>(self, wire: &str) -> ::core::result::Result<Self::Value, E> {
+                ::core::result::Result::Ok(UiType::from(wire))
+            }
+            fn visit_string<E>(
+                self,
+                wire: ::rainmaker_types::runtime::String,
+            ) -> ::core::result::Result<Self::Value, E> {
+                ::core::result::Result::Ok(UiType::from(wire))
+            }
+        }
+        deserializer.deserialize_str(Wire)
     }
 }
 #[cfg(feature = "schemars")]
@@ -307,10 +323,26 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for DeviceType {
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        <::rainmaker_types::runtime::String as ::rainmaker_types::runtime::serde::Deserialize>::deserialize(
-                deserializer,
-            )
-            .map(Self::from)
+        struct Wire;
+        impl ::rainmaker_types::runtime::serde::de::Visitor<'_> for Wire {
+            type Value = DeviceType;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E>(self, wire: &str) -> ::core::result::Result<Self::Value, E> {
+                ::core::result::Result::Ok(DeviceType::from(wire))
+            }
+            fn visit_string<E>(
+                self,
+                wire: ::rainmaker_types::runtime::String,
+            ) -> ::core::result::Result<Self::Value, E> {
+                ::core::result::Result::Ok(DeviceType::from(wire))
+            }
+        }
+        deserializer.deserialize_str(Wire)
     }
 }
 #[cfg(feature = "schemars")]
@@ -446,10 +478,26 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for ServiceType {
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        <::rainmaker_types::runtime::String as ::rainmaker_types::runtime::serde::Deserialize>::deserialize(
-                deserializer,
-            )
-            .map(Self::from)
+        struct Wire;
+        impl ::rainmaker_types::runtime::serde::de::Visitor<'_> for Wire {
+            type Value = ServiceType;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E>(self, wire: &str) -> ::core::result::Result<Self::Value, E> {
+                ::core::result::Result::Ok(ServiceType::from(wire))
+            }
+            fn visit_string<E>(
+                self,
+                wire: ::rainmaker_types::runtime::String,
+            ) -> ::core::result::Result<Self::Value, E> {
+                ::core::result::Result::Ok(ServiceType::from(wire))
+            }
+        }
+        deserializer.deserialize_str(Wire)
     }
 }
 #[cfg(feature = "schemars")]
@@ -735,10 +783,26 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for ParamType {
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        <::rainmaker_types::runtime::String as ::rainmaker_types::runtime::serde::Deserialize>::deserialize(
-                deserializer,
-            )
-            .map(Self::from)
+        struct Wire;
+        impl ::rainmaker_types::runtime::serde::de::Visitor<'_> for Wire {
+            type Value = ParamType;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E>(self, wire: &str) -> ::core::result::Result<Self::Value, E> {
+                ::core::result::Result::Ok(ParamType::from(wire))
+            }
+            fn visit_string<E>(
+                self,
+                wire: ::rainmaker_types::runtime::String,
+            ) -> ::core::result::Result<Self::Value, E> {
+                ::core::result::Result::Ok(ParamType::from(wire))
+            }
+        }
+        deserializer.deserialize_str(Wire)
     }
 }
 #[cfg(feature = "schemars")]

@@ -15,6 +15,7 @@ pub mod error;
 pub mod param;
 pub mod pattern;
 pub mod payload;
+pub mod text;
 pub mod topic;
 
 pub use error::{
@@ -23,7 +24,8 @@ pub use error::{
 };
 pub use param::{IdError, Param, ParamRule, TopicParam};
 pub use pattern::Pattern;
-pub use payload::Payload;
+pub use payload::{Payload, PayloadRef};
+pub use text::Text;
 
 pub use serde;
 pub use serde_json;

@@ -4,8 +4,8 @@
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
 use super::error::{DecodeError, EncodeError, JsonError};
 
@@ -30,6 +30,22 @@ pub trait Payload: Sized {
     fn encode(&self) -> Result<Vec<u8>, EncodeError>;
 }
 
+/// A borrowed view of a message payload: decoded from the payload bytes without
+/// copying the strings it can borrow.
+///
+/// Generated code implements it for the views of messages marked `x-rust-borrow`
+/// (`ParamsLocalRef<'a>`, ...); this crate implements it for its own borrowed
+/// payload types.
+pub trait PayloadRef<'a>: Sized {
+    /// Decodes a view of `bytes`.
+    ///
+    /// # Errors
+    ///
+    /// A [`DecodeError`] that says where the payload is wrong, as the owned type's
+    /// [`Payload::decode`] does.
+    fn decode_ref(bytes: &'a [u8]) -> Result<Self, DecodeError>;
+}
+
 /// Decodes a JSON payload into `T`.
 ///
 /// The input is decoded once with plain serde; only when that fails is it decoded
@@ -41,6 +57,16 @@ pub trait Payload: Sized {
 ///
 /// [`DecodeError::Json`].
 pub fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
+    decode_json_ref(bytes)
+}
+
+/// Decodes a JSON payload into `T`, which may borrow from `bytes`; errors as
+/// [`decode_json`].
+///
+/// # Errors
+///
+/// [`DecodeError::Json`].
+pub fn decode_json_ref<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, DecodeError> {
     serde_json::from_slice(bytes).map_err(|plain| {
         DecodeError::Json(locate::<T>(bytes).unwrap_or_else(|| JsonError::new(".", &plain)))
     })
@@ -49,7 +75,7 @@ pub fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> 
 /// Decodes `bytes` as `T` again, tracking the path: the error with the JSON path of
 /// the value at fault, or `None` if this decode succeeds.
 #[cfg(feature = "json-error-paths")]
-fn locate<T: DeserializeOwned>(bytes: &[u8]) -> Option<JsonError> {
+fn locate<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Option<JsonError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
         Err(error) => Some(JsonError::new(&error.path().to_string(), error.inner())),
@@ -64,7 +90,7 @@ fn locate<T: DeserializeOwned>(bytes: &[u8]) -> Option<JsonError> {
 /// signature as with the feature, hence the unused type parameter.)
 #[cfg(not(feature = "json-error-paths"))]
 #[allow(clippy::extra_unused_type_parameters)]
-fn locate<T: DeserializeOwned>(_bytes: &[u8]) -> Option<JsonError> {
+fn locate<'a, T: Deserialize<'a>>(_bytes: &'a [u8]) -> Option<JsonError> {
     None
 }
 

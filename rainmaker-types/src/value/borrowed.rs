@@ -6,21 +6,24 @@
 //! with a few params each (every delta a node sends) is held inline, so decoding it
 //! allocates nothing. Large documents are looked up through a sorted index.
 
-use alloc::borrow::Cow;
 use core::fmt;
 use core::marker::PhantomData;
 
-use serde::Deserialize;
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
-use serde_json::value::RawValue;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::{Map, Value};
 use smallvec::SmallVec;
 
 use super::keys::{Index, Seen};
 use super::{DeviceParams, ParamValue, ParamsDocument};
 use crate::prelude::*;
+use crate::runtime::payload::decode_json_ref;
+use crate::runtime::{DecodeError, PayloadRef, Text};
 
-/// A param value borrowed from the payload.
-#[derive(Debug, Clone, PartialEq)]
+/// A param value borrowed from the payload: a string borrows unless it had escapes;
+/// object and array values (rare, and never on the hot path) are owned JSON.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
 pub enum ParamValueRef<'a> {
     /// `true` / `false`.
     Bool(bool),
@@ -28,12 +31,12 @@ pub enum ParamValueRef<'a> {
     Int(i64),
     /// Any other JSON number.
     Float(f64),
-    /// A string: borrowed unless it had escapes.
-    String(Cow<'a, str>),
-    /// An object param's value, as its JSON text (`{...}`).
-    Object(&'a str),
-    /// An array param's value, as its JSON text (`[...]`).
-    Array(&'a str),
+    /// A string.
+    String(Text<'a>),
+    /// An object param's value.
+    Object(Map<String, Value>),
+    /// An array param's value.
+    Array(Vec<Value>),
 }
 
 impl ParamValueRef<'_> {
@@ -72,91 +75,82 @@ impl ParamValueRef<'_> {
     }
 
     /// The owned value.
-    ///
-    /// # Errors
-    ///
-    /// The JSON error of an object or array value that does not decode (it cannot
-    /// happen for a value read from a payload: its text was checked).
-    pub fn to_owned_value(&self) -> Result<ParamValue, serde_json::Error> {
-        Ok(match self {
-            Self::Bool(value) => ParamValue::Bool(*value),
-            Self::Int(value) => ParamValue::Int(*value),
-            Self::Float(value) => ParamValue::Float(*value),
-            Self::String(value) => ParamValue::String(value.clone().into_owned()),
-            Self::Object(text) | Self::Array(text) => serde_json::from_str(text)?,
-        })
+    pub fn into_owned(self) -> ParamValue {
+        match self {
+            Self::Bool(value) => ParamValue::Bool(value),
+            Self::Int(value) => ParamValue::Int(value),
+            Self::Float(value) => ParamValue::Float(value),
+            Self::String(value) => ParamValue::String(value.into_owned()),
+            Self::Object(map) => ParamValue::Object(map),
+            Self::Array(items) => ParamValue::Array(items),
+        }
     }
 }
 
 impl<'de: 'a, 'a> Deserialize<'de> for ParamValueRef<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw = <&'de RawValue>::deserialize(deserializer)?;
-        let text = raw.get();
-        Ok(match text.as_bytes().first() {
-            Some(b'{') => Self::Object(text),
-            Some(b'[') => Self::Array(text),
-            Some(b't') => Self::Bool(true),
-            Some(b'f') => Self::Bool(false),
-            Some(b'n') => {
-                return Err(de::Error::invalid_type(
-                    de::Unexpected::Unit,
-                    &"a param value (bool, number, string, object or array)",
-                ));
-            }
-            Some(b'"') => Self::String(string(text).map_err(de::Error::custom)?),
-            _ => match text.parse::<i64>() {
-                Ok(int) => Self::Int(int),
-                Err(_) => Self::Float(text.parse::<f64>().map_err(de::Error::custom)?),
-            },
-        })
+        deserializer.deserialize_any(ParamValueVisitor(PhantomData))
     }
 }
 
-/// The contents of a JSON string literal (already checked by the JSON reader):
-/// borrowed when it has no escape.
-fn string(literal: &str) -> Result<Cow<'_, str>, serde_json::Error> {
-    match literal
-        .strip_prefix('"')
-        .and_then(|rest| rest.strip_suffix('"'))
-    {
-        Some(inner) if !inner.contains('\\') => Ok(Cow::Borrowed(inner)),
-        _ => serde_json::from_str::<String>(literal).map(Cow::Owned),
-    }
-}
+/// Reads a param value; [`ParamValue`] is read through it too, so both accept and
+/// refuse exactly the same input.
+struct ParamValueVisitor<'a>(PhantomData<&'a ()>);
 
-/// A key borrowed from the payload unless it had escapes.
-struct Key;
-
-impl<'de> DeserializeSeed<'de> for Key {
-    type Value = Cow<'de, str>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_str(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Key {
-    type Value = Cow<'de, str>;
+impl<'de: 'a, 'a> Visitor<'de> for ParamValueVisitor<'a> {
+    type Value = ParamValueRef<'a>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a key")
+        f.write_str("a param value (bool, number, string, object or array)")
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<Self::Value, E> {
+        Ok(ParamValueRef::Bool(value))
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<Self::Value, E> {
+        Ok(ParamValueRef::Int(value))
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<Self::Value, E> {
+        // Integers beyond i64 keep their magnitude as a float rather than wrapping.
+        #[allow(clippy::cast_precision_loss)]
+        Ok(i64::try_from(value).map_or(ParamValueRef::Float(value as f64), ParamValueRef::Int))
+    }
+
+    fn visit_f64<E>(self, value: f64) -> Result<Self::Value, E> {
+        Ok(ParamValueRef::Float(value))
     }
 
     fn visit_borrowed_str<E>(self, value: &'de str) -> Result<Self::Value, E> {
-        Ok(Cow::Borrowed(value))
+        Ok(ParamValueRef::String(Text::from(value)))
     }
 
     fn visit_str<E>(self, value: &str) -> Result<Self::Value, E> {
-        Ok(Cow::Owned(value.to_owned()))
+        Ok(ParamValueRef::String(Text::from(value.to_owned())))
     }
 
     fn visit_string<E>(self, value: String) -> Result<Self::Value, E> {
-        Ok(Cow::Owned(value))
+        Ok(ParamValueRef::String(Text::from(value)))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Err(E::invalid_type(de::Unexpected::Unit, &self))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        Vec::<Value>::deserialize(de::value::SeqAccessDeserializer::new(seq))
+            .map(ParamValueRef::Array)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        Map::<String, Value>::deserialize(de::value::MapAccessDeserializer::new(map))
+            .map(ParamValueRef::Object)
     }
 }
 
 /// Ordered `(key, value)` pairs, held inline up to `N`.
-type Entries<'a, V, const N: usize> = SmallVec<[(Cow<'a, str>, V); N]>;
+type Entries<'a, V, const N: usize> = SmallVec<[(Text<'a>, V); N]>;
 
 /// Reads a JSON object into ordered pairs with borrowed keys, refusing duplicates.
 fn entries<'de: 'a, 'a, A, V, const N: usize>(
@@ -169,7 +163,7 @@ where
 {
     let mut entries: Entries<'a, V, N> = SmallVec::new();
     let mut seen = Seen::default();
-    while let Some(key) = map.next_key_seed(Key)? {
+    while let Some(key) = map.next_key::<Text<'a>>()? {
         if seen.repeats(&entries, &key) {
             return Err(de::Error::custom(format_args!("duplicate {what} `{key}`")));
         }
@@ -211,16 +205,12 @@ impl<'a> DeviceParamsRef<'a> {
     }
 
     /// The owned params.
-    ///
-    /// # Errors
-    ///
-    /// As [`ParamValueRef::to_owned_value`].
-    pub fn to_owned_params(&self) -> Result<DeviceParams, serde_json::Error> {
+    pub fn to_owned_params(&self) -> DeviceParams {
         let mut params = DeviceParams::new();
         for (name, value) in self.iter() {
-            params.insert(name, value.to_owned_value()?);
+            params.insert(name, value.clone().into_owned());
         }
-        Ok(params)
+        params
     }
 }
 
@@ -285,7 +275,7 @@ impl<'a> ParamsDocumentRef<'a> {
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &DeviceParamsRef<'a>)> {
         self.devices
             .iter()
-            .map(|(name, params)| (name.as_ref(), params))
+            .map(|(name, params)| (name.as_str(), params))
     }
 
     /// How many devices the document names.
@@ -299,16 +289,30 @@ impl<'a> ParamsDocumentRef<'a> {
     }
 
     /// The owned document.
-    ///
-    /// # Errors
-    ///
-    /// As [`ParamValueRef::to_owned_value`].
-    pub fn to_owned_document(&self) -> Result<ParamsDocument, serde_json::Error> {
+    pub fn to_owned_document(&self) -> ParamsDocument {
         let mut document = ParamsDocument::new();
         for (device, params) in self.iter() {
-            *document.device_mut(device) = params.to_owned_params()?;
+            *document.device_mut(device) = params.to_owned_params();
         }
-        Ok(document)
+        document
+    }
+}
+
+impl Serialize for DeviceParamsRef<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
+}
+
+impl Serialize for ParamsDocumentRef<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
+}
+
+impl<'a> PayloadRef<'a> for ParamsDocumentRef<'a> {
+    fn decode_ref(bytes: &'a [u8]) -> Result<Self, DecodeError> {
+        decode_json_ref(bytes)
     }
 }
 
@@ -348,14 +352,14 @@ mod tests {
         let text = r#"{"D":{"b":true,"i":-5,"f":25.50000,"s":"x","e":"a\"b","o":{"k":[1]},"a":[1,"2"],"big":18446744073709551615},"E":{}}"#;
         let borrowed: ParamsDocumentRef<'_> = serde_json::from_str(text).expect("valid");
         let owned: ParamsDocument = serde_json::from_str(text).expect("valid");
-        assert_eq!(borrowed.to_owned_document().expect("converts"), owned);
+        assert_eq!(borrowed.to_owned_document(), owned);
         assert!(matches!(
             borrowed.get("D", "s"),
-            Some(ParamValueRef::String(Cow::Borrowed("x")))
+            Some(ParamValueRef::String(text)) if text.is_borrowed() && *text == "x"
         ));
         assert!(matches!(
             borrowed.get("D", "e"),
-            Some(ParamValueRef::String(Cow::Owned(_)))
+            Some(ParamValueRef::String(text)) if !text.is_borrowed()
         ));
         assert_eq!(
             borrowed.get("D", "f").and_then(ParamValueRef::as_f64),

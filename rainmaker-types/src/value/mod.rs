@@ -13,9 +13,8 @@ pub use borrowed::{DeviceParamsRef, ParamValueRef, ParamsDocumentRef};
 pub use document::{DeviceParams, ParamsDocument};
 
 use crate::prelude::*;
-use core::fmt;
 
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::Deserializer;
 use serde::ser::Serializer;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -178,56 +177,7 @@ impl Serialize for ParamValue {
 
 impl<'de> Deserialize<'de> for ParamValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(ParamValueVisitor)
-    }
-}
-
-struct ParamValueVisitor;
-
-impl<'de> Visitor<'de> for ParamValueVisitor {
-    type Value = ParamValue;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a param value (bool, number, string, object or array)")
-    }
-
-    fn visit_bool<E>(self, value: bool) -> Result<ParamValue, E> {
-        Ok(ParamValue::Bool(value))
-    }
-
-    fn visit_i64<E>(self, value: i64) -> Result<ParamValue, E> {
-        Ok(ParamValue::Int(value))
-    }
-
-    fn visit_u64<E>(self, value: u64) -> Result<ParamValue, E> {
-        // Integers beyond i64 keep their magnitude as a float rather than wrapping.
-        #[allow(clippy::cast_precision_loss)]
-        Ok(i64::try_from(value).map_or(ParamValue::Float(value as f64), ParamValue::Int))
-    }
-
-    fn visit_f64<E>(self, value: f64) -> Result<ParamValue, E> {
-        Ok(ParamValue::Float(value))
-    }
-
-    fn visit_str<E>(self, value: &str) -> Result<ParamValue, E> {
-        Ok(ParamValue::String(value.to_owned()))
-    }
-
-    fn visit_string<E>(self, value: String) -> Result<ParamValue, E> {
-        Ok(ParamValue::String(value))
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<ParamValue, E> {
-        Err(E::invalid_type(de::Unexpected::Unit, &self))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<ParamValue, A::Error> {
-        Vec::<Value>::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(ParamValue::Array)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ParamValue, A::Error> {
-        Map::<String, Value>::deserialize(de::value::MapAccessDeserializer::new(map))
-            .map(ParamValue::Object)
+        ParamValueRef::deserialize(deserializer).map(ParamValueRef::into_owned)
     }
 }
 

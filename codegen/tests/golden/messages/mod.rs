@@ -34,6 +34,17 @@ pub mod topics {
 pub mod dispatch {
     include!("dispatch.rs");
 }
+/// Borrowed views of the messages marked `x-rust-borrow`:                   [`MessageRef`] and [`EnvelopeRef`] decode a publish without copying                   what can be borrowed.
+#[allow(
+    clippy::enum_variant_names,
+    clippy::large_enum_variant,
+    clippy::needless_return,
+    clippy::too_many_arguments,
+    unreachable_patterns
+)]
+pub mod views {
+    include!("views.rs");
+}
 /// The document's message examples, each on a topic of its channel.
 #[allow(
     clippy::enum_variant_names,
@@ -48,3 +59,4 @@ pub mod examples {
 pub use dispatch::{Envelope, Message, encode};
 pub use messages::*;
 pub use topics::{Channel, Topic, TopicRef};
+pub use views::{EnvelopeRef, MessageRef};

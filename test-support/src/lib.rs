@@ -1,0 +1,67 @@
+//! Test helpers shared by the workspace's crates.
+//!
+//! [`Counting`] is a global allocator that counts the allocations of the current
+//! thread while [`allocations`] runs a closure: the zero-allocation tests of the
+//! TLV codec and of the borrowed decoders use it.
+//!
+//! ```ignore
+//! #[global_allocator]
+//! static ALLOCATOR: rainmaker_test_support::Counting = rainmaker_test_support::Counting;
+//!
+//! assert_eq!(rainmaker_test_support::allocations(|| { let _ = 1 + 1; }), 0);
+//! ```
+
+// A global allocator's trait is `unsafe` to implement; this crate allows unsafe code
+// for that wrapper only.
+#![allow(unsafe_code)]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+thread_local! {
+    // Counts only on the thread that asked; const-initialised, so reading it never
+    // allocates.
+    static COUNTING: Cell<bool> = const { Cell::new(false) };
+    static COUNT: Cell<usize> = const { Cell::new(0) };
+}
+
+/// The system allocator, counting allocations and reallocations of the thread
+/// inside [`allocations`]. Install it with `#[global_allocator]` in a test binary.
+pub struct Counting;
+
+// SAFETY: every call is forwarded unchanged to the system allocator; the wrapper
+// only bumps a thread-local counter.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        count();
+        // SAFETY: forwarded with the caller's layout.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` came from `System.alloc` with this layout.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        count();
+        // SAFETY: forwarded unchanged.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+fn count() {
+    if COUNTING.with(Cell::get) {
+        COUNT.with(|c| c.set(c.get() + 1));
+    }
+}
+
+/// How many allocations `f` makes on this thread (with [`Counting`] installed as the
+/// global allocator; 0 otherwise).
+pub fn allocations(f: impl FnOnce()) -> usize {
+    COUNT.with(|c| c.set(0));
+    COUNTING.with(|c| c.set(true));
+    f();
+    COUNTING.with(|c| c.set(false));
+    COUNT.with(Cell::get)
+}
