@@ -2,6 +2,8 @@
 //! performance section. This library holds the inputs the benchmarks share, so a
 //! unit test can check that each is valid.
 
+pub mod traffic;
+
 pub mod inputs {
     //! Realistic inputs for the `types` benchmarks.
 
