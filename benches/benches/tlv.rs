@@ -7,80 +7,8 @@ use std::hint::black_box;
 
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
+use rainmaker_benches::baseline::tlv as baseline;
 use rainmaker_tlv::{Command, Request, Response, Status, UserRole};
-
-/// The measuring stick: a minimal hand-written zero-copy record walker (no
-/// nom, no duplicate or limit checks). It extracts the same fields as the
-/// typed decoder and, for fragmented data, the run's bytes and length.
-mod baseline {
-    #[derive(Default, Clone, Copy)]
-    pub struct Fields<'a> {
-        pub request_id: Option<&'a [u8]>,
-        pub role: Option<u8>,
-        pub timestamp: Option<u32>,
-        pub command: Option<u16>,
-        /// Start and end of the data run in the frame, and its value length.
-        pub data: Option<(usize, usize, usize)>,
-    }
-
-    #[inline]
-    pub fn walk(frame: &[u8]) -> Option<Fields<'_>> {
-        let mut f = Fields::default();
-        let mut i = 0;
-        while i < frame.len() {
-            let tag = *frame.get(i)?;
-            let len = usize::from(*frame.get(i + 1)?);
-            let value = frame.get(i + 2..i + 2 + len)?;
-            match tag {
-                1 => f.request_id = Some(value),
-                2 => f.role = Some(*value.first()?),
-                4 => f.timestamp = Some(u32::from_le_bytes(value.try_into().ok()?)),
-                5 => f.command = Some(u16::from_le_bytes(value.try_into().ok()?)),
-                6 => match &mut f.data {
-                    Some((_, end, total)) if *end == i => {
-                        *end = i + 2 + len;
-                        *total += len;
-                    }
-                    _ => f.data = Some((i, i + 2 + len, len)),
-                },
-                _ => {}
-            }
-            i += 2 + len;
-        }
-        Some(f)
-    }
-
-    /// Copies a data run's fragments into a new buffer.
-    #[inline]
-    pub fn reassemble(frame: &[u8], (start, end, total): (usize, usize, usize)) -> Vec<u8> {
-        let mut out = Vec::with_capacity(total);
-        let mut i = start;
-        while i < end {
-            let len = usize::from(frame[i + 1]);
-            out.extend_from_slice(&frame[i + 2..i + 2 + len]);
-            i += 2 + len;
-        }
-        out
-    }
-
-    /// Writes a response (request id, status, command, short data) by hand.
-    #[inline]
-    pub fn encode_response(out: &mut [u8], id: &[u8], status: u8, cmd: u16, data: &[u8]) -> usize {
-        let mut i = 0;
-        let mut put = |bytes: &[u8]| {
-            out[i..i + bytes.len()].copy_from_slice(bytes);
-            i += bytes.len();
-        };
-        put(&[1, id.len() as u8]);
-        put(id);
-        put(&[3, 1, status]);
-        let c = cmd.to_le_bytes();
-        put(&[5, 2, c[0], c[1]]);
-        put(&[6, data.len() as u8]);
-        put(data);
-        i
-    }
-}
 
 const REQUEST_ID: &[u8] = b"EQPf7Rj7HFiBhFhvNMjLaB";
 

@@ -2,6 +2,7 @@
 //! performance section. This library holds the inputs the benchmarks share, so a
 //! unit test can check that each is valid.
 
+pub mod baseline;
 pub mod traffic;
 
 pub mod inputs {

@@ -226,7 +226,7 @@ pub fn parse(text: &str) -> Result<Vec<Publish>, String> {
 }
 
 fn hex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     (0..text.len())
@@ -270,10 +270,23 @@ mod tests {
         let total: usize = by_channel.values().sum();
         let share = |channel| by_channel.get(&channel).copied().unwrap_or(0) * 100 / total;
         // A realistic mix: mostly deltas, then time series and command answers.
-        assert!((40..=50).contains(&share(Channel::ParamsLocal)), "{by_channel:?}");
-        assert!((18..=30).contains(&share(Channel::TsData)), "{by_channel:?}");
-        assert!((18..=30).contains(&share(Channel::FromNode)), "{by_channel:?}");
-        for boot in [Channel::NodeConfig, Channel::ParamsLocalInit, Channel::OtaFetch] {
+        assert!(
+            (40..=50).contains(&share(Channel::ParamsLocal)),
+            "{by_channel:?}"
+        );
+        assert!(
+            (18..=30).contains(&share(Channel::TsData)),
+            "{by_channel:?}"
+        );
+        assert!(
+            (18..=30).contains(&share(Channel::FromNode)),
+            "{by_channel:?}"
+        );
+        for boot in [
+            Channel::NodeConfig,
+            Channel::ParamsLocalInit,
+            Channel::OtaFetch,
+        ] {
             assert_eq!(by_channel.get(&boot), Some(&NODES), "{boot}");
         }
     }

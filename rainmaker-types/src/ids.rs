@@ -20,6 +20,13 @@ fn check(id: &str, max: usize, reserved: &[&'static str]) -> Result<(), IdError>
     if id.len() > max {
         return Err(IdError::TooLong { len: id.len(), max });
     }
+    // Fast path: printable ASCII without the forbidden characters.
+    if id
+        .bytes()
+        .all(|byte| matches!(byte, 0x20..=0x7e) && !matches!(byte, b'/' | b'+' | b'#'))
+    {
+        return Ok(());
+    }
     match id
         .char_indices()
         .find(|&(_, c)| matches!(c, '/' | '+' | '#') || c.is_control())

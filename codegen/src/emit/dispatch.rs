@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{Ctx, Scope, doc, ident};
-use crate::model::{Encoding, Message};
+use crate::model::{Encoding, Extra, Message, TypeKind, TypeRef};
 
 /// The tokens of `dispatch.rs`.
 pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
@@ -17,7 +17,7 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
         .iter()
         .zip(&variants)
         .map(|(message, variant)| {
-            let ty = ctx.rust_type(&message.payload, Scope::Sibling);
+            let ty = owned_payload_type(ctx, message);
             let mut text = format!("`{}` ({}).", message.name, message.content_type);
             if let Some(description) = &message.description {
                 text.push_str("\n\n");
@@ -48,6 +48,7 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
                 Encoding::Bytes => quote!(::core::result::Result::Ok(::core::clone::Clone::clone(
                     payload
                 ))),
+                Encoding::Custom if boxed(ctx, message) => quote!(#rt::Payload::encode(&**payload)),
                 Encoding::Custom => quote!(#rt::Payload::encode(payload)),
             };
             quote! { Self::#variant(payload) => #encode, }
@@ -304,18 +305,93 @@ pub(super) fn decode_match(ctx: &Ctx<'_>, call: impl Fn(&Message) -> TokenStream
     quote!(match channel { #( #arms )* })
 }
 
+/// Payloads estimated to take more than this many bytes are boxed in `Message` and
+/// `MessageRef`: the enum is moved on every decode, and one large variant would make
+/// every message as large.
+const BOX_ABOVE: usize = 128;
+
+/// Whether `message`'s owned payload is boxed in the message enums.
+pub(super) fn boxed(ctx: &Ctx<'_>, message: &Message) -> bool {
+    matches!(message.encoding, Encoding::Json | Encoding::Custom)
+        && estimated_size(ctx, &message.payload, 0) > BOX_ABOVE
+}
+
+/// The owned payload type as the message enums hold it (boxed when large).
+pub(super) fn owned_payload_type(ctx: &Ctx<'_>, message: &Message) -> TokenStream {
+    let rt = &ctx.rt;
+    let ty = ctx.rust_type(&message.payload, Scope::Sibling);
+    if boxed(ctx, message) {
+        quote!(#rt::Box<#ty>)
+    } else {
+        ty
+    }
+}
+
+/// A rough size in bytes of a value of `ty` on a 64-bit target: enough to tell a
+/// large struct from a small one.
+fn estimated_size(ctx: &Ctx<'_>, ty: &TypeRef, depth: usize) -> usize {
+    const WORD: usize = 8;
+    if depth > 8 {
+        return 3 * WORD;
+    }
+    match ty {
+        TypeRef::Bool | TypeRef::Unit => 1,
+        TypeRef::Int(_) | TypeRef::Float(_) | TypeRef::Boxed(_) => WORD,
+        TypeRef::String
+        | TypeRef::Bytes
+        | TypeRef::Vec(_)
+        | TypeRef::Map(_)
+        | TypeRef::JsonObject => 3 * WORD,
+        TypeRef::Json | TypeRef::External(_) => 4 * WORD,
+        TypeRef::Nullable(inner) => estimated_size(ctx, inner, depth + 1) + WORD,
+        TypeRef::Named(name) => match ctx.model.type_def(name).map(|def| &def.kind) {
+            Some(TypeKind::Struct { fields, extra }) => {
+                let fields: usize = fields
+                    .iter()
+                    .map(|field| {
+                        let size = estimated_size(ctx, &field.ty, depth + 1);
+                        if field.required { size } else { size + WORD }
+                    })
+                    .sum();
+                let extra = match extra {
+                    Extra::Json | Extra::Typed(_) => 3 * WORD,
+                    Extra::Ignore | Extra::Deny => 0,
+                };
+                fields + extra
+            }
+            Some(TypeKind::Enum { .. }) => 1,
+            Some(TypeKind::OpenEnum { .. }) => 3 * WORD,
+            Some(TypeKind::Untagged { variants }) => {
+                variants
+                    .iter()
+                    .map(|(_, ty)| estimated_size(ctx, ty, depth + 1))
+                    .max()
+                    .unwrap_or(0)
+                    + WORD
+            }
+            Some(TypeKind::Alias { inner }) => estimated_size(ctx, inner, depth + 1),
+            None => 4 * WORD,
+        },
+    }
+}
+
 /// The expression that decodes `payload` as `message` into its owned payload type
 /// (a `Result<Self, _>` of an enum with the message's variant).
 pub(super) fn owned_decode_call(ctx: &Ctx<'_>, message: &Message) -> TokenStream {
     let rt = &ctx.rt;
     let variant = ident(&message.variant);
     let ty = ctx.rust_type(&message.payload, Scope::Sibling);
+    let wrap = if boxed(ctx, message) {
+        quote!(|payload| Self::#variant(#rt::Box::new(payload)))
+    } else {
+        quote!(Self::#variant)
+    };
     match message.encoding {
-        Encoding::Json => quote!(#rt::payload::decode_json::<#ty>(payload).map(Self::#variant)),
+        Encoding::Json => quote!(#rt::payload::decode_json::<#ty>(payload).map(#wrap)),
         Encoding::Text => quote!(#rt::payload::decode_text(payload).map(Self::#variant)),
         Encoding::Bytes => quote! {
             ::core::result::Result::<Self, #rt::DecodeError>::Ok(Self::#variant(#rt::ToOwned::to_owned(payload)))
         },
-        Encoding::Custom => quote!(<#ty as #rt::Payload>::decode(payload).map(Self::#variant)),
+        Encoding::Custom => quote!(<#ty as #rt::Payload>::decode(payload).map(#wrap)),
     }
 }

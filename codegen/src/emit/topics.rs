@@ -1084,17 +1084,21 @@ fn emit_parser(ctx: &Ctx<'_>) -> TokenStream {
                     return classify_plain(topic).map(|parsed| (parsed, #rt::TopicForm::Plain));
                 };
                 let (rule, plain) = split?;
-                if !INGEST_RULES.contains(&rule) {
-                    return ::core::result::Result::Err(#rt::topic::Miss::new(
-                        2,
-                        #rt::TopicErrorReason::unknown_rule(rule),
-                    ));
-                }
-                let parsed = classify_plain(plain).map_err(|miss| miss.shifted(3))?;
+                // The rule is checked against the list only when something is wrong:
+                // an unknown rule is the error whatever follows it.
+                let unknown = || #rt::topic::Miss::new(2, #rt::TopicErrorReason::unknown_rule(rule));
+                let parsed = match classify_plain(plain) {
+                    ::core::result::Result::Ok(parsed) => parsed,
+                    ::core::result::Result::Err(_) if !INGEST_RULES.contains(&rule) => {
+                        return ::core::result::Result::Err(unknown());
+                    }
+                    ::core::result::Result::Err(miss) => return ::core::result::Result::Err(miss.shifted(3)),
+                };
                 match parsed.channel().ingest_rule() {
                     ::core::option::Option::Some(expected) if expected == rule => {
                         ::core::result::Result::Ok((parsed, #rt::TopicForm::Ingest))
                     }
+                    _ if !INGEST_RULES.contains(&rule) => ::core::result::Result::Err(unknown()),
                     ::core::option::Option::Some(expected) => ::core::result::Result::Err(#rt::topic::Miss::new(
                         2,
                         #rt::TopicErrorReason::RuleMismatch { expected },

@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::dispatch::{decode_match, owned_decode_call};
+use super::dispatch::{decode_match, owned_decode_call, owned_payload_type};
 use super::{Ctx, Scope, doc, doc_or, ident};
 use crate::model::{Encoding, Extra, Field, Message, TypeKind, TypeRef};
 use crate::naming;
@@ -238,7 +238,7 @@ impl<'c, 'm> Views<'c, 'm> {
     /// The view type of a message's payload.
     fn payload_view(&self, message: &Message) -> TokenStream {
         if !self.message_borrows(message) {
-            return self.ctx.rust_type(&message.payload, Scope::Sibling);
+            return owned_payload_type(self.ctx, message);
         }
         match message.encoding {
             Encoding::Bytes => quote!(&'a [u8]),

@@ -8,15 +8,15 @@ pub enum Message {
     /// `connectedMessage` (application/json).
     ///
     /// AWS IoT lifecycle event for a connection of the node.
-    Connected(super::messages::PresenceConnected),
+    Connected(::rainmaker_types::runtime::Box<super::messages::PresenceConnected>),
     /// `disconnectedMessage` (application/json).
     ///
     /// AWS IoT lifecycle event for a disconnection of the node.
-    Disconnected(super::messages::PresenceDisconnected),
+    Disconnected(::rainmaker_types::runtime::Box<super::messages::PresenceDisconnected>),
     /// `configMessage` (application/json).
     ///
     /// Compact JSON; keys in the order of the schema's properties. Sent once per boot.
-    Config(super::messages::NodeConfig),
+    Config(::rainmaker_types::runtime::Box<super::messages::NodeConfig>),
     /// `paramsLocalInitMessage` (application/json).
     ///
     /// A two-level object: device or service name, then param name, then value. Floats
@@ -49,7 +49,7 @@ pub enum Message {
     /// `otaUrlMessage` (application/json).
     ///
     /// Where to download the new firmware, and under which conditions.
-    OtaUrl(super::messages::OtaUrl),
+    OtaUrl(::rainmaker_types::runtime::Box<super::messages::OtaUrl>),
     /// `otaStatusMessage` (application/json).
     ///
     /// Built in a 200-byte buffer; a long job id plus a long failure reason can exceed it
@@ -62,7 +62,7 @@ pub enum Message {
     /// `simpleTsDataMessage` (application/json).
     ///
     /// One data point, flat.
-    SimpleTsData(super::messages::SimpleTsData),
+    SimpleTsData(::rainmaker_types::runtime::Box<super::messages::SimpleTsData>),
     /// `fromNodeMessage` (application/octet-stream).
     ///
     /// Binary TLV8 frame; see `x-rainmaker-tlv`. Examples give the frame as lower-case
@@ -153,19 +153,25 @@ impl Message {
                 ::rainmaker_types::runtime::payload::decode_json::<
                     super::messages::PresenceConnected,
                 >(payload)
-                    .map(Self::Connected)
+                    .map(|payload| Self::Connected(
+                        ::rainmaker_types::runtime::Box::new(payload),
+                    ))
             }
             Channel::PresenceDisconnected => {
                 ::rainmaker_types::runtime::payload::decode_json::<
                     super::messages::PresenceDisconnected,
                 >(payload)
-                    .map(Self::Disconnected)
+                    .map(|payload| Self::Disconnected(
+                        ::rainmaker_types::runtime::Box::new(payload),
+                    ))
             }
             Channel::NodeConfig => {
                 ::rainmaker_types::runtime::payload::decode_json::<
                     super::messages::NodeConfig,
                 >(payload)
-                    .map(Self::Config)
+                    .map(|payload| Self::Config(
+                        ::rainmaker_types::runtime::Box::new(payload),
+                    ))
             }
             Channel::ParamsLocalInit => {
                 ::rainmaker_types::runtime::payload::decode_json::<
@@ -213,7 +219,9 @@ impl Message {
                 ::rainmaker_types::runtime::payload::decode_json::<
                     super::messages::OtaUrl,
                 >(payload)
-                    .map(Self::OtaUrl)
+                    .map(|payload| Self::OtaUrl(
+                        ::rainmaker_types::runtime::Box::new(payload),
+                    ))
             }
             Channel::OtaStatus => {
                 ::rainmaker_types::runtime::payload::decode_json::<
@@ -231,7 +239,9 @@ impl Message {
                 ::rainmaker_types::runtime::payload::decode_json::<
                     super::messages::SimpleTsData,
                 >(payload)
-                    .map(Self::SimpleTsData)
+                    .map(|payload| Self::SimpleTsData(
+                        ::rainmaker_types::runtime::Box::new(payload),
+                    ))
             }
             Channel::FromNode => {
                 <::rainmaker_types::FromNodeFrame as ::rainmaker_types::runtime::Payload>::decode(

@@ -6,10 +6,7 @@
 /// appear together, iff the node has at least one device or service (either may
 /// then be `[]`). Unknown keys are kept.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct NodeConfig {
@@ -39,6 +36,173 @@ pub struct NodeConfig {
         ::rainmaker_types::runtime::String,
         ::rainmaker_types::runtime::serde_json::Value,
     >,
+}
+impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for NodeConfig {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties;
+        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+            type Value = NodeConfig;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct NodeConfig")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_1: ::core::option::Option<NodeConfigVersion> = ::core::option::Option::None;
+                let mut field_2: ::core::option::Option<NodeInfo> = ::core::option::Option::None;
+                let mut field_3: ::core::option::Option<
+                    ::rainmaker_types::runtime::Vec<Attribute>,
+                > = ::core::option::Option::None;
+                let mut field_4: ::core::option::Option<
+                    ::rainmaker_types::runtime::Vec<DeviceConfig>,
+                > = ::core::option::Option::None;
+                let mut field_5: ::core::option::Option<
+                    ::rainmaker_types::runtime::Vec<DeviceConfig>,
+                > = ::core::option::Option::None;
+                let mut extra: ::rainmaker_types::runtime::serde_json::Map<
+                    ::rainmaker_types::runtime::String,
+                    ::rainmaker_types::runtime::serde_json::Value,
+                > = ::core::default::Default::default();
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "node_id" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "node_id",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                            );
+                        }
+                        "config_version" => {
+                            if field_1.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "config_version",
+                                    ),
+                                );
+                            }
+                            field_1 = ::core::option::Option::Some(
+                                map.next_value::<NodeConfigVersion>()?,
+                            );
+                        }
+                        "info" => {
+                            if field_2.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "info",
+                                    ),
+                                );
+                            }
+                            field_2 = ::core::option::Option::Some(
+                                map.next_value::<NodeInfo>()?,
+                            );
+                        }
+                        "attributes" => {
+                            if field_3.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "attributes",
+                                    ),
+                                );
+                            }
+                            field_3 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<
+                                            ::rainmaker_types::runtime::Vec<Attribute>,
+                                        >,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        "devices" => {
+                            if field_4.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "devices",
+                                    ),
+                                );
+                            }
+                            field_4 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<
+                                            ::rainmaker_types::runtime::Vec<DeviceConfig>,
+                                        >,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        "services" => {
+                            if field_5.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "services",
+                                    ),
+                                );
+                            }
+                            field_5 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<
+                                            ::rainmaker_types::runtime::Vec<DeviceConfig>,
+                                        >,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(NodeConfig {
+                    node_id: field_0
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "node_id",
+                        ))?,
+                    config_version: field_1
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "config_version",
+                        ))?,
+                    info: field_2
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "info",
+                        ))?,
+                    attributes: field_3,
+                    devices: field_4,
+                    services: field_5,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Properties)
+    }
 }
 impl NodeConfig {
     /// A value with the required properties (`node_id`, `config_version`, `info`); every optional one is `None`.
@@ -184,10 +348,7 @@ impl ::schemars::JsonSchema for NodeConfigVersion {
 /// General information about the node. Key order: name, fw_version, type, subtype,
 /// readme, model, project_name, platform, secure_boot_digest. Unknown keys are kept.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct NodeInfo {
@@ -222,6 +383,222 @@ pub struct NodeInfo {
         ::rainmaker_types::runtime::String,
         ::rainmaker_types::runtime::serde_json::Value,
     >,
+}
+impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for NodeInfo {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties;
+        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+            type Value = NodeInfo;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct NodeInfo")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_1: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_2: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_3: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_4: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_5: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_6: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_7: ::core::option::Option<NodeInfoPlatform> = ::core::option::Option::None;
+                let mut field_8: ::core::option::Option<SecureBootDigest> = ::core::option::Option::None;
+                let mut extra: ::rainmaker_types::runtime::serde_json::Map<
+                    ::rainmaker_types::runtime::String,
+                    ::rainmaker_types::runtime::serde_json::Value,
+                > = ::core::default::Default::default();
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "name",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                            );
+                        }
+                        "fw_version" => {
+                            if field_1.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "fw_version",
+                                    ),
+                                );
+                            }
+                            field_1 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                            );
+                        }
+                        "type" => {
+                            if field_2.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "type",
+                                    ),
+                                );
+                            }
+                            field_2 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                            );
+                        }
+                        "subtype" => {
+                            if field_3.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "subtype",
+                                    ),
+                                );
+                            }
+                            field_3 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<::rainmaker_types::runtime::String>,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        "readme" => {
+                            if field_4.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "readme",
+                                    ),
+                                );
+                            }
+                            field_4 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<::rainmaker_types::runtime::String>,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        "model" => {
+                            if field_5.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "model",
+                                    ),
+                                );
+                            }
+                            field_5 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                            );
+                        }
+                        "project_name" => {
+                            if field_6.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "project_name",
+                                    ),
+                                );
+                            }
+                            field_6 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                            );
+                        }
+                        "platform" => {
+                            if field_7.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "platform",
+                                    ),
+                                );
+                            }
+                            field_7 = ::core::option::Option::Some(
+                                map.next_value::<NodeInfoPlatform>()?,
+                            );
+                        }
+                        "secure_boot_digest" => {
+                            if field_8.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "secure_boot_digest",
+                                    ),
+                                );
+                            }
+                            field_8 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<::core::option::Option<SecureBootDigest>>()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(NodeInfo {
+                    name: field_0
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    fw_version: field_1
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "fw_version",
+                        ))?,
+                    r#type: field_2
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "type",
+                        ))?,
+                    subtype: field_3,
+                    readme: field_4,
+                    model: field_5
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "model",
+                        ))?,
+                    project_name: field_6
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "project_name",
+                        ))?,
+                    platform: field_7
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "platform",
+                        ))?,
+                    secure_boot_digest: field_8,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Properties)
+    }
 }
 impl NodeInfo {
     /// A value with the required properties (`name`, `fw_version`, `type`, `model`, `project_name`, `platform`); every optional one is `None`.
@@ -430,10 +807,7 @@ impl Attribute {
 /// under `services`). Key order: name, type, subtype, model, attributes, primary,
 /// params. Unknown keys are kept.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct DeviceConfig {
@@ -467,6 +841,202 @@ pub struct DeviceConfig {
         ::rainmaker_types::runtime::String,
         ::rainmaker_types::runtime::serde_json::Value,
     >,
+}
+impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for DeviceConfig {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties;
+        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+            type Value = DeviceConfig;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct DeviceConfig")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_1: ::core::option::Option<DeviceConfigType> = ::core::option::Option::None;
+                let mut field_2: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_3: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_4: ::core::option::Option<
+                    ::rainmaker_types::runtime::Vec<Attribute>,
+                > = ::core::option::Option::None;
+                let mut field_5: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_6: ::core::option::Option<
+                    ::rainmaker_types::runtime::Vec<ParamDescriptor>,
+                > = ::core::option::Option::None;
+                let mut extra: ::rainmaker_types::runtime::serde_json::Map<
+                    ::rainmaker_types::runtime::String,
+                    ::rainmaker_types::runtime::serde_json::Value,
+                > = ::core::default::Default::default();
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "name",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                            );
+                        }
+                        "type" => {
+                            if field_1.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "type",
+                                    ),
+                                );
+                            }
+                            field_1 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<::core::option::Option<DeviceConfigType>>()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        "subtype" => {
+                            if field_2.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "subtype",
+                                    ),
+                                );
+                            }
+                            field_2 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<::rainmaker_types::runtime::String>,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        "model" => {
+                            if field_3.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "model",
+                                    ),
+                                );
+                            }
+                            field_3 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<::rainmaker_types::runtime::String>,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        "attributes" => {
+                            if field_4.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "attributes",
+                                    ),
+                                );
+                            }
+                            field_4 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<
+                                            ::rainmaker_types::runtime::Vec<Attribute>,
+                                        >,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        "primary" => {
+                            if field_5.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "primary",
+                                    ),
+                                );
+                            }
+                            field_5 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<::rainmaker_types::runtime::String>,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        "params" => {
+                            if field_6.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "params",
+                                    ),
+                                );
+                            }
+                            field_6 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<
+                                            ::rainmaker_types::runtime::Vec<ParamDescriptor>,
+                                        >,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(DeviceConfig {
+                    name: field_0
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    r#type: field_1,
+                    subtype: field_2,
+                    model: field_3,
+                    attributes: field_4,
+                    primary: field_5,
+                    params: field_6,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Properties)
+    }
 }
 impl DeviceConfig {
     /// A value with the required properties (`name`); every optional one is `None`.
@@ -752,10 +1322,7 @@ impl ::schemars::JsonSchema for DeviceConfigType {
 /// `default` key. The SDK does not enforce `write`, bounds or `valid_strs` on
 /// writes; that is left to the device callback. Unknown keys are kept.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ParamDescriptor {
@@ -797,6 +1364,191 @@ pub struct ParamDescriptor {
         ::rainmaker_types::runtime::String,
         ::rainmaker_types::runtime::serde_json::Value,
     >,
+}
+impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for ParamDescriptor {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties;
+        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+            type Value = ParamDescriptor;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct ParamDescriptor")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_1: ::core::option::Option<ParamDescriptorType> = ::core::option::Option::None;
+                let mut field_2: ::core::option::Option<DataType> = ::core::option::Option::None;
+                let mut field_3: ::core::option::Option<
+                    ::rainmaker_types::runtime::Vec<ParamProperty>,
+                > = ::core::option::Option::None;
+                let mut field_4: ::core::option::Option<ParamBounds> = ::core::option::Option::None;
+                let mut field_5: ::core::option::Option<
+                    ::rainmaker_types::runtime::Vec<::rainmaker_types::runtime::String>,
+                > = ::core::option::Option::None;
+                let mut field_6: ::core::option::Option<ParamDescriptorUiType> = ::core::option::Option::None;
+                let mut extra: ::rainmaker_types::runtime::serde_json::Map<
+                    ::rainmaker_types::runtime::String,
+                    ::rainmaker_types::runtime::serde_json::Value,
+                > = ::core::default::Default::default();
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "name",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                            );
+                        }
+                        "type" => {
+                            if field_1.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "type",
+                                    ),
+                                );
+                            }
+                            field_1 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<ParamDescriptorType>,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        "data_type" => {
+                            if field_2.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "data_type",
+                                    ),
+                                );
+                            }
+                            field_2 = ::core::option::Option::Some(
+                                map.next_value::<DataType>()?,
+                            );
+                        }
+                        "properties" => {
+                            if field_3.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "properties",
+                                    ),
+                                );
+                            }
+                            field_3 = ::core::option::Option::Some(
+                                map
+                                    .next_value::<
+                                        ::rainmaker_types::runtime::Vec<ParamProperty>,
+                                    >()?,
+                            );
+                        }
+                        "bounds" => {
+                            if field_4.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "bounds",
+                                    ),
+                                );
+                            }
+                            field_4 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<::core::option::Option<ParamBounds>>()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        "valid_strs" => {
+                            if field_5.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "valid_strs",
+                                    ),
+                                );
+                            }
+                            field_5 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<
+                                            ::rainmaker_types::runtime::Vec<
+                                                ::rainmaker_types::runtime::String,
+                                            >,
+                                        >,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        "ui_type" => {
+                            if field_6.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "ui_type",
+                                    ),
+                                );
+                            }
+                            field_6 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<ParamDescriptorUiType>,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(ParamDescriptor {
+                    name: field_0
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    r#type: field_1,
+                    data_type: field_2
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "data_type",
+                        ))?,
+                    properties: field_3
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "properties",
+                        ))?,
+                    bounds: field_4,
+                    valid_strs: field_5,
+                    ui_type: field_6,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Properties)
+    }
 }
 impl ParamDescriptor {
     /// A value with the required properties (`name`, `data_type`, `properties`); every optional one is `None`.
@@ -1469,10 +2221,7 @@ impl ::core::convert::TryFrom<&str> for ParamProperty {
 /// User-node mapping request, confirmation or reset report. Key order: node_id,
 /// user_id, secret_key, reset. There is no timestamp. Unknown keys are kept.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct UserMapping {
@@ -1495,6 +2244,119 @@ pub struct UserMapping {
         ::rainmaker_types::runtime::String,
         ::rainmaker_types::runtime::serde_json::Value,
     >,
+}
+impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for UserMapping {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties;
+        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+            type Value = UserMapping;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct UserMapping")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_1: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_2: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_3: ::core::option::Option<bool> = ::core::option::Option::None;
+                let mut extra: ::rainmaker_types::runtime::serde_json::Map<
+                    ::rainmaker_types::runtime::String,
+                    ::rainmaker_types::runtime::serde_json::Value,
+                > = ::core::default::Default::default();
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "node_id" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "node_id",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                            );
+                        }
+                        "user_id" => {
+                            if field_1.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "user_id",
+                                    ),
+                                );
+                            }
+                            field_1 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                            );
+                        }
+                        "secret_key" => {
+                            if field_2.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "secret_key",
+                                    ),
+                                );
+                            }
+                            field_2 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                            );
+                        }
+                        "reset" => {
+                            if field_3.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "reset",
+                                    ),
+                                );
+                            }
+                            field_3 = ::core::option::Option::Some(
+                                match map.next_value::<::core::option::Option<bool>>()? {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(UserMapping {
+                    node_id: field_0
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "node_id",
+                        ))?,
+                    user_id: field_1
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "user_id",
+                        ))?,
+                    secret_key: field_2
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "secret_key",
+                        ))?,
+                    reset: field_3,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Properties)
+    }
 }
 impl UserMapping {
     /// A value with the required properties (`node_id`, `user_id`, `secret_key`); every optional one is `None`.
@@ -1529,10 +2391,7 @@ impl ::rainmaker_types::runtime::Payload for UserMapping {
 }
 /// OTA fetch request. Key order node_id, fw_version, network_id. Unknown keys are kept.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct OtaFetch {
@@ -1550,6 +2409,106 @@ pub struct OtaFetch {
         ::rainmaker_types::runtime::String,
         ::rainmaker_types::runtime::serde_json::Value,
     >,
+}
+impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for OtaFetch {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties;
+        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+            type Value = OtaFetch;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct OtaFetch")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_1: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_2: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut extra: ::rainmaker_types::runtime::serde_json::Map<
+                    ::rainmaker_types::runtime::String,
+                    ::rainmaker_types::runtime::serde_json::Value,
+                > = ::core::default::Default::default();
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "node_id" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "node_id",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                            );
+                        }
+                        "fw_version" => {
+                            if field_1.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "fw_version",
+                                    ),
+                                );
+                            }
+                            field_1 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                            );
+                        }
+                        "network_id" => {
+                            if field_2.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "network_id",
+                                    ),
+                                );
+                            }
+                            field_2 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<::rainmaker_types::runtime::String>,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(OtaFetch {
+                    node_id: field_0
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "node_id",
+                        ))?,
+                    fw_version: field_1
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "fw_version",
+                        ))?,
+                    network_id: field_2,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Properties)
+    }
 }
 impl OtaFetch {
     /// A value with the required properties (`node_id`, `fw_version`); every optional one is `None`.
@@ -1584,10 +2543,7 @@ impl ::rainmaker_types::runtime::Payload for OtaFetch {
 /// into a 64-byte buffer, so keep it under 64 characters) and `url`. Unknown keys
 /// are kept (a third-party server adds `file_sha256`, unused by the SDK).
 #[derive(Debug, Clone, PartialEq)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct OtaUrl {
@@ -1620,6 +2576,188 @@ pub struct OtaUrl {
         ::rainmaker_types::runtime::String,
         ::rainmaker_types::runtime::serde_json::Value,
     >,
+}
+impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for OtaUrl {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties;
+        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+            type Value = OtaUrl;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct OtaUrl")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_1: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_2: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_3: ::core::option::Option<i64> = ::core::option::Option::None;
+                let mut field_4: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_5: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_6: ::core::option::Option<OtaMetadata> = ::core::option::Option::None;
+                let mut extra: ::rainmaker_types::runtime::serde_json::Map<
+                    ::rainmaker_types::runtime::String,
+                    ::rainmaker_types::runtime::serde_json::Value,
+                > = ::core::default::Default::default();
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "ota_job_id" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "ota_job_id",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                            );
+                        }
+                        "url" => {
+                            if field_1.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "url",
+                                    ),
+                                );
+                            }
+                            field_1 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                            );
+                        }
+                        "file_md5" => {
+                            if field_2.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "file_md5",
+                                    ),
+                                );
+                            }
+                            field_2 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<::rainmaker_types::runtime::String>,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        "file_size" => {
+                            if field_3.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "file_size",
+                                    ),
+                                );
+                            }
+                            field_3 = ::core::option::Option::Some(
+                                match map.next_value::<::core::option::Option<i64>>()? {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        "fw_version" => {
+                            if field_4.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "fw_version",
+                                    ),
+                                );
+                            }
+                            field_4 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<::rainmaker_types::runtime::String>,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        "stream_id" => {
+                            if field_5.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "stream_id",
+                                    ),
+                                );
+                            }
+                            field_5 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<::rainmaker_types::runtime::String>,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        "metadata" => {
+                            if field_6.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "metadata",
+                                    ),
+                                );
+                            }
+                            field_6 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<::core::option::Option<OtaMetadata>>()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(OtaUrl {
+                    ota_job_id: field_0
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "ota_job_id",
+                        ))?,
+                    url: field_1
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "url",
+                        ))?,
+                    file_md5: field_2,
+                    file_size: field_3,
+                    fw_version: field_4,
+                    stream_id: field_5,
+                    metadata: field_6,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Properties)
+    }
 }
 impl OtaUrl {
     /// A value with the required properties (`ota_job_id`, `url`); every optional one is `None`.
@@ -1657,10 +2795,7 @@ impl ::rainmaker_types::runtime::Payload for OtaUrl {
 /// Job metadata, kept verbatim by the node. The SDK understands the two time
 /// windows (with its OTA time support, on by default); other keys are kept.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct OtaMetadata {
@@ -1684,15 +2819,89 @@ pub struct OtaMetadata {
         ::rainmaker_types::runtime::serde_json::Value,
     >,
 }
+impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for OtaMetadata {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties;
+        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+            type Value = OtaMetadata;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct OtaMetadata")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<OtaTimeWindow> = ::core::option::Option::None;
+                let mut field_1: ::core::option::Option<OtaTimeWindow> = ::core::option::Option::None;
+                let mut extra: ::rainmaker_types::runtime::serde_json::Map<
+                    ::rainmaker_types::runtime::String,
+                    ::rainmaker_types::runtime::serde_json::Value,
+                > = ::core::default::Default::default();
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "download_window" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "download_window",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<::core::option::Option<OtaTimeWindow>>()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        "validity" => {
+                            if field_1.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "validity",
+                                    ),
+                                );
+                            }
+                            field_1 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<::core::option::Option<OtaTimeWindow>>()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(OtaMetadata {
+                    download_window: field_0,
+                    validity: field_1,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Properties)
+    }
+}
 /// A time window. In `download_window` the values are minutes after local midnight
 /// (the window may wrap over midnight); in `validity` they are epoch seconds.
 /// The SDK requires `end` whenever `start` is given (a cross-field rule that this
 /// schema does not express); both keys are optional on their own.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct OtaTimeWindow {
@@ -1710,13 +2919,83 @@ pub struct OtaTimeWindow {
         ::rainmaker_types::runtime::serde_json::Value,
     >,
 }
+impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for OtaTimeWindow {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties;
+        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+            type Value = OtaTimeWindow;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct OtaTimeWindow")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<i64> = ::core::option::Option::None;
+                let mut field_1: ::core::option::Option<i64> = ::core::option::Option::None;
+                let mut extra: ::rainmaker_types::runtime::serde_json::Map<
+                    ::rainmaker_types::runtime::String,
+                    ::rainmaker_types::runtime::serde_json::Value,
+                > = ::core::default::Default::default();
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "start" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "start",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                match map.next_value::<::core::option::Option<i64>>()? {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        "end" => {
+                            if field_1.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "end",
+                                    ),
+                                );
+                            }
+                            field_1 = ::core::option::Option::Some(
+                                match map.next_value::<::core::option::Option<i64>>()? {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(OtaTimeWindow {
+                    start: field_0,
+                    end: field_1,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Properties)
+    }
+}
 /// OTA status report. Key order: ota_job_id, status, network_id, additional_info,
 /// ts. Unknown keys are kept.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct OtaStatus {
@@ -1745,6 +3024,144 @@ pub struct OtaStatus {
         ::rainmaker_types::runtime::String,
         ::rainmaker_types::runtime::serde_json::Value,
     >,
+}
+impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for OtaStatus {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties;
+        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+            type Value = OtaStatus;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct OtaStatus")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_1: ::core::option::Option<OtaJobStatus> = ::core::option::Option::None;
+                let mut field_2: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_3: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_4: ::core::option::Option<i64> = ::core::option::Option::None;
+                let mut extra: ::rainmaker_types::runtime::serde_json::Map<
+                    ::rainmaker_types::runtime::String,
+                    ::rainmaker_types::runtime::serde_json::Value,
+                > = ::core::default::Default::default();
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "ota_job_id" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "ota_job_id",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<::rainmaker_types::runtime::String>,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        "status" => {
+                            if field_1.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "status",
+                                    ),
+                                );
+                            }
+                            field_1 = ::core::option::Option::Some(
+                                map.next_value::<OtaJobStatus>()?,
+                            );
+                        }
+                        "network_id" => {
+                            if field_2.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "network_id",
+                                    ),
+                                );
+                            }
+                            field_2 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<::rainmaker_types::runtime::String>,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        "additional_info" => {
+                            if field_3.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "additional_info",
+                                    ),
+                                );
+                            }
+                            field_3 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                            );
+                        }
+                        "ts" => {
+                            if field_4.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "ts",
+                                    ),
+                                );
+                            }
+                            field_4 = ::core::option::Option::Some(
+                                map.next_value::<i64>()?,
+                            );
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(OtaStatus {
+                    ota_job_id: field_0,
+                    status: field_1
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "status",
+                        ))?,
+                    network_id: field_2,
+                    additional_info: field_3
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "additional_info",
+                        ))?,
+                    ts: field_4
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "ts",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Properties)
+    }
 }
 impl OtaStatus {
     /// A value with the required properties (`status`, `additional_info`, `ts`); every optional one is `None`.
@@ -1862,10 +3279,7 @@ impl ::core::convert::TryFrom<&str> for OtaJobStatus {
 /// Full time-series report. Key order: ts_data_version, ts_data. The SDK sends one
 /// series with one record per message. Unknown keys are kept.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct TsData {
@@ -1880,6 +3294,82 @@ pub struct TsData {
         ::rainmaker_types::runtime::String,
         ::rainmaker_types::runtime::serde_json::Value,
     >,
+}
+impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for TsData {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties;
+        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+            type Value = TsData;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct TsData")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<TsDataVersion> = ::core::option::Option::None;
+                let mut field_1: ::core::option::Option<
+                    ::rainmaker_types::runtime::Vec<TsSeries>,
+                > = ::core::option::Option::None;
+                let mut extra: ::rainmaker_types::runtime::serde_json::Map<
+                    ::rainmaker_types::runtime::String,
+                    ::rainmaker_types::runtime::serde_json::Value,
+                > = ::core::default::Default::default();
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "ts_data_version" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "ts_data_version",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                map.next_value::<TsDataVersion>()?,
+                            );
+                        }
+                        "ts_data" => {
+                            if field_1.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "ts_data",
+                                    ),
+                                );
+                            }
+                            field_1 = ::core::option::Option::Some(
+                                map
+                                    .next_value::<::rainmaker_types::runtime::Vec<TsSeries>>()?,
+                            );
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(TsData {
+                    ts_data_version: field_0
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "ts_data_version",
+                        ))?,
+                    ts_data: field_1
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "ts_data",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Properties)
+    }
 }
 impl TsData {
     /// A value with the required properties (`ts_data_version`, `ts_data`); every optional one is `None`.
@@ -2015,10 +3505,7 @@ impl ::schemars::JsonSchema for TsDataVersion {
 /// One series. Key order: name, type, dt, records. The SDK never sends `ow`; the
 /// records key is `records` (not `values`). Unknown keys are kept.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct TsSeries {
@@ -2039,6 +3526,124 @@ pub struct TsSeries {
         ::rainmaker_types::runtime::serde_json::Value,
     >,
 }
+impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for TsSeries {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties;
+        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+            type Value = TsSeries;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct TsSeries")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_1: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_2: ::core::option::Option<TsDataType> = ::core::option::Option::None;
+                let mut field_3: ::core::option::Option<
+                    ::rainmaker_types::runtime::Vec<TsRecord>,
+                > = ::core::option::Option::None;
+                let mut extra: ::rainmaker_types::runtime::serde_json::Map<
+                    ::rainmaker_types::runtime::String,
+                    ::rainmaker_types::runtime::serde_json::Value,
+                > = ::core::default::Default::default();
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "name",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                            );
+                        }
+                        "type" => {
+                            if field_1.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "type",
+                                    ),
+                                );
+                            }
+                            field_1 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<::rainmaker_types::runtime::String>,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        "dt" => {
+                            if field_2.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "dt",
+                                    ),
+                                );
+                            }
+                            field_2 = ::core::option::Option::Some(
+                                map.next_value::<TsDataType>()?,
+                            );
+                        }
+                        "records" => {
+                            if field_3.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "records",
+                                    ),
+                                );
+                            }
+                            field_3 = ::core::option::Option::Some(
+                                map
+                                    .next_value::<::rainmaker_types::runtime::Vec<TsRecord>>()?,
+                            );
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(TsSeries {
+                    name: field_0
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    r#type: field_1,
+                    dt: field_2
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "dt",
+                        ))?,
+                    records: field_3
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "records",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Properties)
+    }
+}
 impl TsSeries {
     /// A value with the required properties (`name`, `dt`, `records`); every optional one is `None`.
     pub fn new(
@@ -2057,10 +3662,7 @@ impl TsSeries {
 }
 /// One data point. Key order t, v. Unknown keys are kept.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct TsRecord {
@@ -2078,6 +3680,79 @@ pub struct TsRecord {
         ::rainmaker_types::runtime::String,
         ::rainmaker_types::runtime::serde_json::Value,
     >,
+}
+impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for TsRecord {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties;
+        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+            type Value = TsRecord;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct TsRecord")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<i64> = ::core::option::Option::None;
+                let mut field_1: ::core::option::Option<::rainmaker_types::ParamValue> = ::core::option::Option::None;
+                let mut extra: ::rainmaker_types::runtime::serde_json::Map<
+                    ::rainmaker_types::runtime::String,
+                    ::rainmaker_types::runtime::serde_json::Value,
+                > = ::core::default::Default::default();
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "t" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "t",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                map.next_value::<i64>()?,
+                            );
+                        }
+                        "v" => {
+                            if field_1.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "v",
+                                    ),
+                                );
+                            }
+                            field_1 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::ParamValue>()?,
+                            );
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(TsRecord {
+                    t: field_0
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "t",
+                        ))?,
+                    v: field_1
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "v",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Properties)
+    }
 }
 impl TsRecord {
     /// A value with the required properties (`t`, `v`); every optional one is `None`.
@@ -2160,10 +3835,7 @@ impl ::core::convert::TryFrom<&str> for TsDataType {
 /// One simple time-series data point. Key order: name, type, dt, t, v, d. There is
 /// no `node_id` key (the topic carries it). Unknown keys are kept.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct SimpleTsData {
@@ -2194,6 +3866,155 @@ pub struct SimpleTsData {
         ::rainmaker_types::runtime::String,
         ::rainmaker_types::runtime::serde_json::Value,
     >,
+}
+impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for SimpleTsData {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties;
+        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+            type Value = SimpleTsData;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct SimpleTsData")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_1: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_2: ::core::option::Option<DataType> = ::core::option::Option::None;
+                let mut field_3: ::core::option::Option<i64> = ::core::option::Option::None;
+                let mut field_4: ::core::option::Option<::rainmaker_types::ParamValue> = ::core::option::Option::None;
+                let mut field_5: ::core::option::Option<u16> = ::core::option::Option::None;
+                let mut extra: ::rainmaker_types::runtime::serde_json::Map<
+                    ::rainmaker_types::runtime::String,
+                    ::rainmaker_types::runtime::serde_json::Value,
+                > = ::core::default::Default::default();
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "name",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                            );
+                        }
+                        "type" => {
+                            if field_1.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "type",
+                                    ),
+                                );
+                            }
+                            field_1 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<::rainmaker_types::runtime::String>,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        "dt" => {
+                            if field_2.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "dt",
+                                    ),
+                                );
+                            }
+                            field_2 = ::core::option::Option::Some(
+                                map.next_value::<DataType>()?,
+                            );
+                        }
+                        "t" => {
+                            if field_3.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "t",
+                                    ),
+                                );
+                            }
+                            field_3 = ::core::option::Option::Some(
+                                map.next_value::<i64>()?,
+                            );
+                        }
+                        "v" => {
+                            if field_4.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "v",
+                                    ),
+                                );
+                            }
+                            field_4 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::ParamValue>()?,
+                            );
+                        }
+                        "d" => {
+                            if field_5.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "d",
+                                    ),
+                                );
+                            }
+                            field_5 = ::core::option::Option::Some(
+                                match map.next_value::<::core::option::Option<u16>>()? {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(SimpleTsData {
+                    name: field_0
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    r#type: field_1,
+                    dt: field_2
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "dt",
+                        ))?,
+                    t: field_3
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "t",
+                        ))?,
+                    v: field_4
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "v",
+                        ))?,
+                    d: field_5,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Properties)
+    }
 }
 impl SimpleTsData {
     /// A value with the required properties (`name`, `dt`, `t`, `v`); every optional one is `None`.
@@ -2286,10 +4107,7 @@ impl TextAlert {
 }
 /// AWS IoT lifecycle event for a connection. Unknown keys are kept.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct PresenceConnected {
@@ -2335,6 +4153,212 @@ pub struct PresenceConnected {
         ::rainmaker_types::runtime::String,
         ::rainmaker_types::runtime::serde_json::Value,
     >,
+}
+impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for PresenceConnected {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties;
+        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+            type Value = PresenceConnected;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct PresenceConnected")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_1: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_2: ::core::option::Option<i64> = ::core::option::Option::None;
+                let mut field_3: ::core::option::Option<PresenceConnectedEventType> = ::core::option::Option::None;
+                let mut field_4: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_5: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_6: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_7: ::core::option::Option<i64> = ::core::option::Option::None;
+                let mut field_8: ::core::option::Option<bool> = ::core::option::Option::None;
+                let mut extra: ::rainmaker_types::runtime::serde_json::Map<
+                    ::rainmaker_types::runtime::String,
+                    ::rainmaker_types::runtime::serde_json::Value,
+                > = ::core::default::Default::default();
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "clientId" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "clientId",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                            );
+                        }
+                        "thingName" => {
+                            if field_1.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "thingName",
+                                    ),
+                                );
+                            }
+                            field_1 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<::rainmaker_types::runtime::String>,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        "timestamp" => {
+                            if field_2.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "timestamp",
+                                    ),
+                                );
+                            }
+                            field_2 = ::core::option::Option::Some(
+                                map.next_value::<i64>()?,
+                            );
+                        }
+                        "eventType" => {
+                            if field_3.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "eventType",
+                                    ),
+                                );
+                            }
+                            field_3 = ::core::option::Option::Some(
+                                map.next_value::<PresenceConnectedEventType>()?,
+                            );
+                        }
+                        "sessionIdentifier" => {
+                            if field_4.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "sessionIdentifier",
+                                    ),
+                                );
+                            }
+                            field_4 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                            );
+                        }
+                        "principalIdentifier" => {
+                            if field_5.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "principalIdentifier",
+                                    ),
+                                );
+                            }
+                            field_5 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                            );
+                        }
+                        "ipAddress" => {
+                            if field_6.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "ipAddress",
+                                    ),
+                                );
+                            }
+                            field_6 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                            );
+                        }
+                        "versionNumber" => {
+                            if field_7.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "versionNumber",
+                                    ),
+                                );
+                            }
+                            field_7 = ::core::option::Option::Some(
+                                map.next_value::<i64>()?,
+                            );
+                        }
+                        "clientInitiatedDisconnect" => {
+                            if field_8.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "clientInitiatedDisconnect",
+                                    ),
+                                );
+                            }
+                            field_8 = ::core::option::Option::Some(
+                                match map.next_value::<::core::option::Option<bool>>()? {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(PresenceConnected {
+                    client_id: field_0
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "clientId",
+                        ))?,
+                    thing_name: field_1,
+                    timestamp: field_2
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "timestamp",
+                        ))?,
+                    event_type: field_3
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "eventType",
+                        ))?,
+                    session_identifier: field_4
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "sessionIdentifier",
+                        ))?,
+                    principal_identifier: field_5
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "principalIdentifier",
+                        ))?,
+                    ip_address: field_6
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "ipAddress",
+                        ))?,
+                    version_number: field_7
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "versionNumber",
+                        ))?,
+                    client_initiated_disconnect: field_8,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Properties)
+    }
 }
 impl PresenceConnected {
     /// A value with the required properties (`clientId`, `timestamp`, `eventType`, `sessionIdentifier`, `principalIdentifier`, `ipAddress`, `versionNumber`); every optional one is `None`.
@@ -2435,10 +4459,7 @@ impl ::core::convert::TryFrom<&str> for PresenceConnectedEventType {
 }
 /// AWS IoT lifecycle event for a disconnection. Unknown keys are kept.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct PresenceDisconnected {
@@ -2479,6 +4500,210 @@ pub struct PresenceDisconnected {
         ::rainmaker_types::runtime::String,
         ::rainmaker_types::runtime::serde_json::Value,
     >,
+}
+impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for PresenceDisconnected {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties;
+        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+            type Value = PresenceDisconnected;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct PresenceDisconnected")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_1: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_2: ::core::option::Option<i64> = ::core::option::Option::None;
+                let mut field_3: ::core::option::Option<PresenceDisconnectedEventType> = ::core::option::Option::None;
+                let mut field_4: ::core::option::Option<bool> = ::core::option::Option::None;
+                let mut field_5: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_6: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_7: ::core::option::Option<DisconnectReason> = ::core::option::Option::None;
+                let mut field_8: ::core::option::Option<i64> = ::core::option::Option::None;
+                let mut extra: ::rainmaker_types::runtime::serde_json::Map<
+                    ::rainmaker_types::runtime::String,
+                    ::rainmaker_types::runtime::serde_json::Value,
+                > = ::core::default::Default::default();
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "clientId" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "clientId",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                            );
+                        }
+                        "thingName" => {
+                            if field_1.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "thingName",
+                                    ),
+                                );
+                            }
+                            field_1 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<::rainmaker_types::runtime::String>,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        "timestamp" => {
+                            if field_2.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "timestamp",
+                                    ),
+                                );
+                            }
+                            field_2 = ::core::option::Option::Some(
+                                map.next_value::<i64>()?,
+                            );
+                        }
+                        "eventType" => {
+                            if field_3.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "eventType",
+                                    ),
+                                );
+                            }
+                            field_3 = ::core::option::Option::Some(
+                                map.next_value::<PresenceDisconnectedEventType>()?,
+                            );
+                        }
+                        "clientInitiatedDisconnect" => {
+                            if field_4.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "clientInitiatedDisconnect",
+                                    ),
+                                );
+                            }
+                            field_4 = ::core::option::Option::Some(
+                                map.next_value::<bool>()?,
+                            );
+                        }
+                        "sessionIdentifier" => {
+                            if field_5.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "sessionIdentifier",
+                                    ),
+                                );
+                            }
+                            field_5 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                            );
+                        }
+                        "principalIdentifier" => {
+                            if field_6.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "principalIdentifier",
+                                    ),
+                                );
+                            }
+                            field_6 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                            );
+                        }
+                        "disconnectReason" => {
+                            if field_7.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "disconnectReason",
+                                    ),
+                                );
+                            }
+                            field_7 = ::core::option::Option::Some(
+                                map.next_value::<DisconnectReason>()?,
+                            );
+                        }
+                        "versionNumber" => {
+                            if field_8.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "versionNumber",
+                                    ),
+                                );
+                            }
+                            field_8 = ::core::option::Option::Some(
+                                map.next_value::<i64>()?,
+                            );
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(PresenceDisconnected {
+                    client_id: field_0
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "clientId",
+                        ))?,
+                    thing_name: field_1,
+                    timestamp: field_2
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "timestamp",
+                        ))?,
+                    event_type: field_3
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "eventType",
+                        ))?,
+                    client_initiated_disconnect: field_4
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "clientInitiatedDisconnect",
+                        ))?,
+                    session_identifier: field_5
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "sessionIdentifier",
+                        ))?,
+                    principal_identifier: field_6
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "principalIdentifier",
+                        ))?,
+                    disconnect_reason: field_7
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "disconnectReason",
+                        ))?,
+                    version_number: field_8
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "versionNumber",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Properties)
+    }
 }
 impl PresenceDisconnected {
     /// A value with the required properties (`clientId`, `timestamp`, `eventType`, `clientInitiatedDisconnect`, `sessionIdentifier`, `principalIdentifier`, `disconnectReason`, `versionNumber`); every optional one is `None`.
@@ -2759,10 +4984,7 @@ impl ::schemars::JsonSchema for DisconnectReason {
 /// else the node answers status 1. The node applies it like a remote write but does
 /// not report the changes on `params/local`.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct SetParamsRequest {
@@ -2778,6 +5000,64 @@ pub struct SetParamsRequest {
         ::rainmaker_types::runtime::String,
         ::rainmaker_types::runtime::serde_json::Value,
     >,
+}
+impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for SetParamsRequest {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties;
+        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+            type Value = SetParamsRequest;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct SetParamsRequest")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<
+                    ::rainmaker_types::ParamsDocument,
+                > = ::core::option::Option::None;
+                let mut extra: ::rainmaker_types::runtime::serde_json::Map<
+                    ::rainmaker_types::runtime::String,
+                    ::rainmaker_types::runtime::serde_json::Value,
+                > = ::core::default::Default::default();
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "params" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "params",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::ParamsDocument>()?,
+                            );
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(SetParamsRequest {
+                    params: field_0
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "params",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Properties)
+    }
 }
 impl SetParamsRequest {
     /// A value with the required properties (`params`); every optional one is `None`.
@@ -2807,10 +5087,7 @@ impl ::rainmaker_types::runtime::Payload for SetParamsRequest {
 /// params that changed and is omitted when nothing changed. A missing or invalid
 /// `params` in the request gives TLV status 1 and no data at all.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct SetParamsResponse {
@@ -2830,6 +5107,85 @@ pub struct SetParamsResponse {
         ::rainmaker_types::runtime::String,
         ::rainmaker_types::runtime::serde_json::Value,
     >,
+}
+impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for SetParamsResponse {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties;
+        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+            type Value = SetParamsResponse;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct SetParamsResponse")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<SetParamsResponseStatus> = ::core::option::Option::None;
+                let mut field_1: ::core::option::Option<
+                    ::rainmaker_types::ParamsDocument,
+                > = ::core::option::Option::None;
+                let mut extra: ::rainmaker_types::runtime::serde_json::Map<
+                    ::rainmaker_types::runtime::String,
+                    ::rainmaker_types::runtime::serde_json::Value,
+                > = ::core::default::Default::default();
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "status" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "status",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                map.next_value::<SetParamsResponseStatus>()?,
+                            );
+                        }
+                        "params" => {
+                            if field_1.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "params",
+                                    ),
+                                );
+                            }
+                            field_1 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<::rainmaker_types::ParamsDocument>,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(SetParamsResponse {
+                    status: field_0
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "status",
+                        ))?,
+                    params: field_1,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Properties)
+    }
 }
 impl SetParamsResponse {
     /// A value with the required properties (`status`); every optional one is `None`.
@@ -2969,10 +5325,7 @@ impl ::schemars::JsonSchema for SetParamsResponseStatus {
 /// Data of a node-initiated command 16 without request id: asks the cloud for an
 /// upload URL.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct FileUploadRequest {
@@ -2985,6 +5338,64 @@ pub struct FileUploadRequest {
         ::rainmaker_types::runtime::String,
         ::rainmaker_types::runtime::serde_json::Value,
     >,
+}
+impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for FileUploadRequest {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties;
+        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+            type Value = FileUploadRequest;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct FileUploadRequest")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut extra: ::rainmaker_types::runtime::serde_json::Map<
+                    ::rainmaker_types::runtime::String,
+                    ::rainmaker_types::runtime::serde_json::Value,
+                > = ::core::default::Default::default();
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "file_name" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "file_name",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                            );
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(FileUploadRequest {
+                    file_name: field_0
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "file_name",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Properties)
+    }
 }
 impl FileUploadRequest {
     /// A value with the required properties (`file_name`); every optional one is `None`.
@@ -3016,10 +5427,7 @@ impl ::rainmaker_types::runtime::Payload for FileUploadRequest {
 /// S3 PUT URL (can exceed 1.5 KB). The node PUTs the bytes without a Content-Type
 /// header. Unknown keys are kept.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct FileUploadUrlReply {
@@ -3034,6 +5442,83 @@ pub struct FileUploadUrlReply {
         ::rainmaker_types::runtime::String,
         ::rainmaker_types::runtime::serde_json::Value,
     >,
+}
+impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for FileUploadUrlReply {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties;
+        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+            type Value = FileUploadUrlReply;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct FileUploadUrlReply")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_1: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut extra: ::rainmaker_types::runtime::serde_json::Map<
+                    ::rainmaker_types::runtime::String,
+                    ::rainmaker_types::runtime::serde_json::Value,
+                > = ::core::default::Default::default();
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "file_id" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "file_id",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                            );
+                        }
+                        "url" => {
+                            if field_1.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "url",
+                                    ),
+                                );
+                            }
+                            field_1 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                            );
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(FileUploadUrlReply {
+                    file_id: field_0
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "file_id",
+                        ))?,
+                    url: field_1
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "url",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Properties)
+    }
 }
 impl FileUploadUrlReply {
     /// A value with the required properties (`file_id`, `url`); every optional one is `None`.
@@ -3067,10 +5552,7 @@ impl ::rainmaker_types::runtime::Payload for FileUploadUrlReply {
 /// confirms that the upload is done. The cloud tells request and confirm apart by
 /// the presence of a request id, and acknowledges with command 20.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct FileUploadConfirm {
@@ -3085,6 +5567,83 @@ pub struct FileUploadConfirm {
         ::rainmaker_types::runtime::String,
         ::rainmaker_types::runtime::serde_json::Value,
     >,
+}
+impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for FileUploadConfirm {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties;
+        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+            type Value = FileUploadConfirm;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct FileUploadConfirm")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_1: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut extra: ::rainmaker_types::runtime::serde_json::Map<
+                    ::rainmaker_types::runtime::String,
+                    ::rainmaker_types::runtime::serde_json::Value,
+                > = ::core::default::Default::default();
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "file_id" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "file_id",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                            );
+                        }
+                        "file_type" => {
+                            if field_1.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "file_type",
+                                    ),
+                                );
+                            }
+                            field_1 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                            );
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(FileUploadConfirm {
+                    file_id: field_0
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "file_id",
+                        ))?,
+                    file_type: field_1
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "file_type",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Properties)
+    }
 }
 impl FileUploadConfirm {
     /// A value with the required properties (`file_id`, `file_type`); every optional one is `None`.
@@ -3117,10 +5676,7 @@ impl ::rainmaker_types::runtime::Payload for FileUploadConfirm {
 /// Data of a failed command 16 or 20 reply from the cloud: one of two wrappers
 /// around the same detail object.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct FileUploadError {
@@ -3137,6 +5693,87 @@ pub struct FileUploadError {
         ::rainmaker_types::runtime::String,
         ::rainmaker_types::runtime::serde_json::Value,
     >,
+}
+impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for FileUploadError {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties;
+        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+            type Value = FileUploadError;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct FileUploadError")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<FileUploadErrorDetail> = ::core::option::Option::None;
+                let mut field_1: ::core::option::Option<FileUploadErrorDetail> = ::core::option::Option::None;
+                let mut extra: ::rainmaker_types::runtime::serde_json::Map<
+                    ::rainmaker_types::runtime::String,
+                    ::rainmaker_types::runtime::serde_json::Value,
+                > = ::core::default::Default::default();
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "device_file_err" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "device_file_err",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<FileUploadErrorDetail>,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        "error_response" => {
+                            if field_1.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "error_response",
+                                    ),
+                                );
+                            }
+                            field_1 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<FileUploadErrorDetail>,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(FileUploadError {
+                    device_file_err: field_0,
+                    error_response: field_1,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Properties)
+    }
 }
 impl ::rainmaker_types::runtime::Payload for FileUploadError {
     fn decode(
@@ -3155,10 +5792,7 @@ impl ::rainmaker_types::runtime::Payload for FileUploadError {
 }
 /// Why a file command failed.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct FileUploadErrorDetail {
@@ -3175,6 +5809,85 @@ pub struct FileUploadErrorDetail {
         ::rainmaker_types::runtime::String,
         ::rainmaker_types::runtime::serde_json::Value,
     >,
+}
+impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for FileUploadErrorDetail {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties;
+        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+            type Value = FileUploadErrorDetail;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct FileUploadErrorDetail")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_1: ::core::option::Option<i32> = ::core::option::Option::None;
+                let mut extra: ::rainmaker_types::runtime::serde_json::Map<
+                    ::rainmaker_types::runtime::String,
+                    ::rainmaker_types::runtime::serde_json::Value,
+                > = ::core::default::Default::default();
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "description" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "description",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<::rainmaker_types::runtime::String>,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        "status" => {
+                            if field_1.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "status",
+                                    ),
+                                );
+                            }
+                            field_1 = ::core::option::Option::Some(
+                                match map.next_value::<::core::option::Option<i32>>()? {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(FileUploadErrorDetail {
+                    description: field_0,
+                    status: field_1,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Properties)
+    }
 }
 /// The JSON Schema derived from the Rust type called `name`, if it is a struct
 /// or an enum of this module.

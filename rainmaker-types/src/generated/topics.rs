@@ -1524,15 +1524,19 @@ fn classify(
             .map(|parsed| (parsed, ::rainmaker_types::runtime::TopicForm::Plain));
     };
     let (rule, plain) = split?;
-    if !INGEST_RULES.contains(&rule) {
-        return ::core::result::Result::Err(
-            ::rainmaker_types::runtime::topic::Miss::new(
-                2,
-                ::rainmaker_types::runtime::TopicErrorReason::unknown_rule(rule),
-            ),
-        );
-    }
-    let parsed = classify_plain(plain).map_err(|miss| miss.shifted(3))?;
+    let unknown = || ::rainmaker_types::runtime::topic::Miss::new(
+        2,
+        ::rainmaker_types::runtime::TopicErrorReason::unknown_rule(rule),
+    );
+    let parsed = match classify_plain(plain) {
+        ::core::result::Result::Ok(parsed) => parsed,
+        ::core::result::Result::Err(_) if !INGEST_RULES.contains(&rule) => {
+            return ::core::result::Result::Err(unknown());
+        }
+        ::core::result::Result::Err(miss) => {
+            return ::core::result::Result::Err(miss.shifted(3));
+        }
+    };
     match parsed.channel().ingest_rule() {
         ::core::option::Option::Some(expected) if expected == rule => {
             ::core::result::Result::Ok((
@@ -1540,6 +1544,7 @@ fn classify(
                 ::rainmaker_types::runtime::TopicForm::Ingest,
             ))
         }
+        _ if !INGEST_RULES.contains(&rule) => ::core::result::Result::Err(unknown()),
         ::core::option::Option::Some(expected) => {
             ::core::result::Result::Err(
                 ::rainmaker_types::runtime::topic::Miss::new(

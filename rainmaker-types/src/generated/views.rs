@@ -104,11 +104,11 @@ impl<'a> ::rainmaker_types::runtime::PayloadRef<'a> for TsDataRef<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum MessageRef<'a> {
     /// `connectedMessage` (owned: it has no view).
-    Connected(super::messages::PresenceConnected),
+    Connected(::rainmaker_types::runtime::Box<super::messages::PresenceConnected>),
     /// `disconnectedMessage` (owned: it has no view).
-    Disconnected(super::messages::PresenceDisconnected),
+    Disconnected(::rainmaker_types::runtime::Box<super::messages::PresenceDisconnected>),
     /// `configMessage` (owned: it has no view).
-    Config(super::messages::NodeConfig),
+    Config(::rainmaker_types::runtime::Box<super::messages::NodeConfig>),
     /// `paramsLocalInitMessage`, borrowed.
     ParamsLocalInit(::rainmaker_types::ParamsDocumentRef<'a>),
     /// `userMappingMessage` (owned: it has no view).
@@ -124,7 +124,7 @@ pub enum MessageRef<'a> {
     /// `otaFetchMessage` (owned: it has no view).
     OtaFetch(super::messages::OtaFetch),
     /// `otaUrlMessage` (owned: it has no view).
-    OtaUrl(super::messages::OtaUrl),
+    OtaUrl(::rainmaker_types::runtime::Box<super::messages::OtaUrl>),
     /// `otaStatusMessage` (owned: it has no view).
     OtaStatus(super::messages::OtaStatus),
     /// `tsDataMessage`, borrowed.
@@ -176,19 +176,25 @@ impl<'a> MessageRef<'a> {
                 ::rainmaker_types::runtime::payload::decode_json::<
                     super::messages::PresenceConnected,
                 >(payload)
-                    .map(Self::Connected)
+                    .map(|payload| Self::Connected(
+                        ::rainmaker_types::runtime::Box::new(payload),
+                    ))
             }
             Channel::PresenceDisconnected => {
                 ::rainmaker_types::runtime::payload::decode_json::<
                     super::messages::PresenceDisconnected,
                 >(payload)
-                    .map(Self::Disconnected)
+                    .map(|payload| Self::Disconnected(
+                        ::rainmaker_types::runtime::Box::new(payload),
+                    ))
             }
             Channel::NodeConfig => {
                 ::rainmaker_types::runtime::payload::decode_json::<
                     super::messages::NodeConfig,
                 >(payload)
-                    .map(Self::Config)
+                    .map(|payload| Self::Config(
+                        ::rainmaker_types::runtime::Box::new(payload),
+                    ))
             }
             Channel::ParamsLocalInit => {
                 ::rainmaker_types::runtime::payload::decode_json_ref::<
@@ -236,7 +242,9 @@ impl<'a> MessageRef<'a> {
                 ::rainmaker_types::runtime::payload::decode_json::<
                     super::messages::OtaUrl,
                 >(payload)
-                    .map(Self::OtaUrl)
+                    .map(|payload| Self::OtaUrl(
+                        ::rainmaker_types::runtime::Box::new(payload),
+                    ))
             }
             Channel::OtaStatus => {
                 ::rainmaker_types::runtime::payload::decode_json::<

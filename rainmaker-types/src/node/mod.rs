@@ -506,7 +506,7 @@ impl Node {
                 self.remote_write(&doc, WriteSource::RemoteGroup, out)
             }
             Message::OtaUrl(job) => {
-                self.on_ota_offer(job, out);
+                self.on_ota_offer(*job, out);
                 Ok(())
             }
             _ => Err(NodeError::UnexpectedChannel(channel)),

@@ -67,7 +67,14 @@ pub fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> 
 ///
 /// [`DecodeError::Json`].
 pub fn decode_json_ref<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, DecodeError> {
-    serde_json::from_slice(bytes).map_err(|plain| {
+    // Checking the whole payload's UTF-8 once is much cheaper than serde_json's
+    // check of every string read from a byte slice; invalid UTF-8 goes the slice way,
+    // whose error says where.
+    let decoded = match core::str::from_utf8(bytes) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(bytes),
+    };
+    decoded.map_err(|plain| {
         DecodeError::Json(locate::<T>(bytes).unwrap_or_else(|| JsonError::new(".", &plain)))
     })
 }

@@ -9,12 +9,12 @@
 use core::fmt;
 use core::marker::PhantomData;
 
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value};
 use smallvec::SmallVec;
 
-use super::keys::{Index, Seen};
+use super::keys::{self, Index, Seen};
 use super::{DeviceParams, ParamValue, ParamsDocument};
 use crate::prelude::*;
 use crate::runtime::payload::decode_json_ref;
@@ -149,49 +149,45 @@ impl<'de: 'a, 'a> Visitor<'de> for ParamValueVisitor<'a> {
     }
 }
 
-/// Ordered `(key, value)` pairs, held inline up to `N`.
-type Entries<'a, V, const N: usize> = SmallVec<[(Text<'a>, V); N]>;
-
-/// Reads a JSON object into ordered pairs with borrowed keys, refusing duplicates.
-fn entries<'de: 'a, 'a, A, V, const N: usize>(
-    mut map: A,
-    what: &str,
-) -> Result<Entries<'a, V, N>, A::Error>
-where
-    A: MapAccess<'de>,
-    V: Deserialize<'de>,
-{
-    let mut entries: Entries<'a, V, N> = SmallVec::new();
-    let mut seen = Seen::default();
-    while let Some(key) = map.next_key::<Text<'a>>()? {
-        if seen.repeats(&entries, &key) {
-            return Err(de::Error::custom(format_args!("duplicate {what} `{key}`")));
-        }
-        let value = map.next_value()?;
-        entries.push((key, value));
-    }
-    Ok(entries)
+/// The params of one device, viewed in a [`ParamsDocumentRef`], in wire order.
+#[derive(Clone, Copy)]
+pub struct DeviceParamsRef<'d, 'a> {
+    params: &'d [(Text<'a>, ParamValueRef<'a>)],
+    /// The positions of `params` sorted by name, for a large device.
+    sorted: Option<&'d [u32]>,
 }
 
-/// The params of one device, borrowed.
-#[derive(Clone, PartialEq)]
-pub struct DeviceParamsRef<'a> {
-    params: Entries<'a, ParamValueRef<'a>, 6>,
-    index: Index,
-}
-
-impl<'a> DeviceParamsRef<'a> {
+impl<'d, 'a> DeviceParamsRef<'d, 'a> {
     /// The value of `param`, if present.
-    pub fn get(&self, param: &str) -> Option<&ParamValueRef<'a>> {
-        let position = self.index.find(&self.params, param)?;
+    pub fn get(&self, param: &str) -> Option<&'d ParamValueRef<'a>> {
+        let position = match self.sorted {
+            None => self
+                .params
+                .iter()
+                .position(|(name, _)| name.as_str() == param)?,
+            Some(sorted) => {
+                let found = sorted
+                    .binary_search_by(|at| self.name_at(*at).cmp(param))
+                    .ok()?;
+                *sorted.get(found)? as usize
+            }
+        };
         self.params.get(position).map(|(_, value)| value)
     }
 
+    fn name_at(&self, position: u32) -> &'d str {
+        self.params
+            .get(position as usize)
+            .map_or("", |(name, _)| name.as_str())
+    }
+
     /// The `(param, value)` pairs in order.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &ParamValueRef<'a>)> {
+    pub fn iter(
+        &self,
+    ) -> impl ExactSizeIterator<Item = (&'d str, &'d ParamValueRef<'a>)> + use<'d, 'a> {
         self.params
             .iter()
-            .map(|(name, value)| (name.as_ref(), value))
+            .map(|(name, value)| (name.as_str(), value))
     }
 
     /// How many params there are.
@@ -214,35 +210,32 @@ impl<'a> DeviceParamsRef<'a> {
     }
 }
 
-impl fmt::Debug for DeviceParamsRef<'_> {
+impl PartialEq for DeviceParamsRef<'_, '_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.params == other.params
+    }
+}
+
+impl fmt::Debug for DeviceParamsRef<'_, '_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map().entries(self.iter()).finish()
     }
 }
 
-impl<'de: 'a, 'a> Deserialize<'de> for DeviceParamsRef<'a> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        // SmallVec is invariant in its item type, so the visitor names `'a`.
-        struct ParamsVisitor<'a>(PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for ParamsVisitor<'a> {
-            type Value = DeviceParamsRef<'a>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object of param values")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                let params = entries(map, "param")?;
-                Ok(DeviceParamsRef {
-                    index: Index::of(&params),
-                    params,
-                })
-            }
-        }
-        deserializer.deserialize_map(ParamsVisitor(PhantomData))
+impl Serialize for DeviceParamsRef<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
     }
 }
 
 /// A params document borrowed from the payload: `{"<device>": {"<param>": value}}`,
 /// in wire order.
+///
+/// Every param of every device is held in one list, inline for a document of one
+/// device with up to three params (the delta a node sends after a local change), so
+/// decoding one allocates nothing; larger documents spill to the heap and, once
+/// large, are looked up through sorted indexes. The inline part is kept small
+/// because the document is moved on its way out of the decoder.
 ///
 /// ```
 /// use rainmaker_types::value::ParamsDocumentRef;
@@ -255,15 +248,55 @@ impl<'de: 'a, 'a> Deserialize<'de> for DeviceParamsRef<'a> {
 /// ```
 #[derive(Clone, PartialEq)]
 pub struct ParamsDocumentRef<'a> {
-    devices: Entries<'a, DeviceParamsRef<'a>, 2>,
-    index: Index,
+    /// Every device's params, device after device.
+    params: Params<'a>,
+    /// Each device's name and the range of its params in `params`.
+    devices: SmallVec<[(Text<'a>, (u32, u32)); 1]>,
+    /// Sorted indexes, for a large document only (boxed: the document stays small
+    /// enough to move cheaply).
+    lookup: Option<Box<Lookup>>,
+}
+
+/// A document's params, inline up to a delta's usual few.
+type Params<'a> = SmallVec<[(Text<'a>, ParamValueRef<'a>); 3]>;
+
+/// The sorted indexes of a large [`ParamsDocumentRef`].
+#[derive(Debug, Clone, PartialEq)]
+struct Lookup {
+    /// The devices by name.
+    devices: Index,
+    /// When some device has many params: the positions of `params` sorted by device,
+    /// then name (so each device's range of this list is its params by name).
+    params: Option<Vec<u32>>,
 }
 
 impl<'a> ParamsDocumentRef<'a> {
     /// The params of `device`, if present.
-    pub fn device(&self, device: &str) -> Option<&DeviceParamsRef<'a>> {
-        let position = self.index.find(&self.devices, device)?;
-        self.devices.get(position).map(|(_, params)| params)
+    pub fn device(&self, device: &str) -> Option<DeviceParamsRef<'_, 'a>> {
+        let (_, range) = self.devices.get(self.device_position(device)?)?;
+        Some(self.view(*range))
+    }
+
+    fn device_position(&self, device: &str) -> Option<usize> {
+        match &self.lookup {
+            Some(lookup) => lookup.devices.find(&self.devices, device),
+            None => self
+                .devices
+                .iter()
+                .position(|(name, _)| name.as_str() == device),
+        }
+    }
+
+    fn view(&self, (start, end): (u32, u32)) -> DeviceParamsRef<'_, 'a> {
+        let range = start as usize..end as usize;
+        DeviceParamsRef {
+            params: self.params.get(range.clone()).unwrap_or_default(),
+            sorted: self
+                .lookup
+                .as_ref()
+                .and_then(|lookup| lookup.params.as_ref())
+                .and_then(|sorted| sorted.get(range)),
+        }
     }
 
     /// The value of `param` of `device`, if present.
@@ -272,10 +305,10 @@ impl<'a> ParamsDocumentRef<'a> {
     }
 
     /// The `(device, params)` pairs in order.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &DeviceParamsRef<'a>)> {
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, DeviceParamsRef<'_, 'a>)> {
         self.devices
             .iter()
-            .map(|(name, params)| (name.as_str(), params))
+            .map(|(name, range)| (name.as_str(), self.view(*range)))
     }
 
     /// How many devices the document names.
@@ -296,11 +329,37 @@ impl<'a> ParamsDocumentRef<'a> {
         }
         document
     }
+
+    /// Indexes a large document once it is read: its devices by name, and each large
+    /// device's params by name.
+    fn index(&mut self) {
+        let devices = Index::of(&self.devices);
+        let large = self
+            .devices
+            .iter()
+            .any(|(_, (start, end))| (end - start) as usize > keys::SMALL);
+        let params = large.then(|| {
+            let mut sorted: Vec<u32> = (0..self.params.len())
+                .filter_map(|position| u32::try_from(position).ok())
+                .collect();
+            for (_, (start, end)) in &self.devices {
+                let params = &self.params;
+                let name = |at: &u32| params.get(*at as usize).map_or("", |(n, _)| n.as_str());
+                if let Some(range) = sorted.get_mut(*start as usize..*end as usize) {
+                    range.sort_unstable_by(|a, b| name(a).cmp(name(b)));
+                }
+            }
+            sorted
+        });
+        if devices.is_indexed() || params.is_some() {
+            self.lookup = Some(Box::new(Lookup { devices, params }));
+        }
+    }
 }
 
-impl Serialize for DeviceParamsRef<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.iter())
+impl fmt::Debug for ParamsDocumentRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
     }
 }
 
@@ -316,12 +375,6 @@ impl<'a> PayloadRef<'a> for ParamsDocumentRef<'a> {
     }
 }
 
-impl fmt::Debug for ParamsDocumentRef<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map().entries(self.iter()).finish()
-    }
-}
-
 impl<'de: 'a, 'a> Deserialize<'de> for ParamsDocumentRef<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         // SmallVec is invariant in its item type, so the visitor names `'a`.
@@ -331,15 +384,67 @@ impl<'de: 'a, 'a> Deserialize<'de> for ParamsDocumentRef<'a> {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(r#"a params document ({"<device>": {"<param>": value}})"#)
             }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                let devices = entries(map, "device")?;
-                Ok(ParamsDocumentRef {
-                    index: Index::of(&devices),
-                    devices,
-                })
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut document = ParamsDocumentRef {
+                    params: SmallVec::new(),
+                    devices: SmallVec::new(),
+                    lookup: None,
+                };
+                let mut seen = Seen::default();
+                while let Some(device) = map.next_key::<Text<'a>>()? {
+                    if seen.repeats(&document.devices, &device) {
+                        return Err(de::Error::custom(format_args!(
+                            "duplicate device `{device}`"
+                        )));
+                    }
+                    let start = position(document.params.len())?;
+                    map.next_value_seed(DeviceSeed(&mut document.params))?;
+                    let end = position(document.params.len())?;
+                    document.devices.push((device, (start, end)));
+                }
+                document.index();
+                Ok(document)
             }
         }
         deserializer.deserialize_map(DocumentVisitor(PhantomData))
+    }
+}
+
+/// A position in a document's lists (a document of more than 2^32 params cannot
+/// arrive in one payload, but is refused rather than wrapped).
+fn position<E: de::Error>(len: usize) -> Result<u32, E> {
+    u32::try_from(len).map_err(|_| E::custom("too many params"))
+}
+
+/// Reads one device's params, appending them to the document's list.
+struct DeviceSeed<'v, 'a>(&'v mut Params<'a>);
+
+impl<'de: 'a, 'a> DeserializeSeed<'de> for DeviceSeed<'_, 'a> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de: 'a, 'a> Visitor<'de> for DeviceSeed<'_, 'a> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object of param values")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let start = self.0.len();
+        let mut seen = Seen::default();
+        while let Some(param) = map.next_key::<Text<'a>>()? {
+            if seen.repeats(self.0.get(start..).unwrap_or_default(), &param) {
+                return Err(de::Error::custom(format_args!("duplicate param `{param}`")));
+            }
+            let value = map.next_value::<ParamValueRef<'a>>()?;
+            self.0.push((param, value));
+        }
+        Ok(())
     }
 }
 

@@ -51,6 +51,11 @@ impl Index {
         Self(Some(positions))
     }
 
+    /// Whether this is a sorted index (the map is large).
+    pub(crate) fn is_indexed(&self) -> bool {
+        self.0.is_some()
+    }
+
     /// The position of `key` in `entries`.
     pub(crate) fn find<K: AsRef<str>, V>(&self, entries: &[(K, V)], key: &str) -> Option<usize> {
         match &self.0 {

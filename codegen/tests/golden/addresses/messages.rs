@@ -3,10 +3,7 @@
 
 /// The `Tick` schema of the document.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 pub struct Tick {
     /// The `at` property.
@@ -19,6 +16,65 @@ pub struct Tick {
         ::rainmaker_types::runtime::String,
         ::rainmaker_types::runtime::serde_json::Value,
     >,
+}
+impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Tick {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties;
+        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+            type Value = Tick;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct Tick")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut extra: ::rainmaker_types::runtime::serde_json::Map<
+                    ::rainmaker_types::runtime::String,
+                    ::rainmaker_types::runtime::serde_json::Value,
+                > = ::core::default::Default::default();
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "at" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "at",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<::rainmaker_types::runtime::String>,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(Tick { at: field_0, extra })
+            }
+        }
+        deserializer.deserialize_map(Properties)
+    }
 }
 impl ::rainmaker_types::runtime::Payload for Tick {
     fn decode(

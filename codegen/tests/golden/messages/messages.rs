@@ -3,10 +3,7 @@
 
 /// The `Item` schema of the document.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 pub struct Item {
     /// The `id` property.
@@ -21,6 +18,85 @@ pub struct Item {
         ::rainmaker_types::runtime::String,
         ::rainmaker_types::runtime::serde_json::Value,
     >,
+}
+impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Item {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties;
+        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+            type Value = Item;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct Item")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<i64> = ::core::option::Option::None;
+                let mut field_1: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut extra: ::rainmaker_types::runtime::serde_json::Map<
+                    ::rainmaker_types::runtime::String,
+                    ::rainmaker_types::runtime::serde_json::Value,
+                > = ::core::default::Default::default();
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "id",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                map.next_value::<i64>()?,
+                            );
+                        }
+                        "label" => {
+                            if field_1.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "label",
+                                    ),
+                                );
+                            }
+                            field_1 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<::rainmaker_types::runtime::String>,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(Item {
+                    id: field_0
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    label: field_1,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Properties)
+    }
 }
 impl Item {
     /// A value with the required properties (`id`); every optional one is `None`.
@@ -49,10 +125,7 @@ impl ::rainmaker_types::runtime::Payload for Item {
 }
 /// The `Inline` schema of the document.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 pub struct Inline {
     /// The `note` property.
@@ -65,6 +138,65 @@ pub struct Inline {
         ::rainmaker_types::runtime::String,
         ::rainmaker_types::runtime::serde_json::Value,
     >,
+}
+impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Inline {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties;
+        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+            type Value = Inline;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct Inline")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut extra: ::rainmaker_types::runtime::serde_json::Map<
+                    ::rainmaker_types::runtime::String,
+                    ::rainmaker_types::runtime::serde_json::Value,
+                > = ::core::default::Default::default();
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "note" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "note",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<::rainmaker_types::runtime::String>,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(Inline { note: field_0, extra })
+            }
+        }
+        deserializer.deserialize_map(Properties)
+    }
 }
 impl ::rainmaker_types::runtime::Payload for Inline {
     fn decode(
@@ -83,10 +215,7 @@ impl ::rainmaker_types::runtime::Payload for Inline {
 }
 /// The `TraitedHeaders` schema of the document.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 pub struct TraitedHeaders {
     /// The `requestId` property.
@@ -104,12 +233,71 @@ pub struct TraitedHeaders {
         ::rainmaker_types::runtime::serde_json::Value,
     >,
 }
+impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for TraitedHeaders {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties;
+        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+            type Value = TraitedHeaders;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct TraitedHeaders")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut extra: ::rainmaker_types::runtime::serde_json::Map<
+                    ::rainmaker_types::runtime::String,
+                    ::rainmaker_types::runtime::serde_json::Value,
+                > = ::core::default::Default::default();
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "requestId" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "requestId",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<::rainmaker_types::runtime::String>,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(TraitedHeaders {
+                    request_id: field_0,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Properties)
+    }
+}
 /// The `Reading` schema of the document.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 pub struct Reading {
     /// The name of a sensor.
@@ -123,6 +311,79 @@ pub struct Reading {
         ::rainmaker_types::runtime::String,
         ::rainmaker_types::runtime::serde_json::Value,
     >,
+}
+impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Reading {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties;
+        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+            type Value = Reading;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct Reading")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<SensorName> = ::core::option::Option::None;
+                let mut field_1: ::core::option::Option<f64> = ::core::option::Option::None;
+                let mut extra: ::rainmaker_types::runtime::serde_json::Map<
+                    ::rainmaker_types::runtime::String,
+                    ::rainmaker_types::runtime::serde_json::Value,
+                > = ::core::default::Default::default();
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "sensor" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "sensor",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                map.next_value::<SensorName>()?,
+                            );
+                        }
+                        "celsius" => {
+                            if field_1.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "celsius",
+                                    ),
+                                );
+                            }
+                            field_1 = ::core::option::Option::Some(
+                                map.next_value::<f64>()?,
+                            );
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(Reading {
+                    sensor: field_0
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "sensor",
+                        ))?,
+                    celsius: field_1
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "celsius",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Properties)
+    }
 }
 impl Reading {
     /// A value with the required properties (`sensor`, `celsius`); every optional one is `None`.

@@ -6,7 +6,7 @@ use super::topics::{Channel, Topic, TopicRef};
 #[derive(Debug, Clone, PartialEq)]
 pub enum Message {
     /// `Message` (application/json).
-    Message(super::messages::Option),
+    Message(::rainmaker_types::runtime::Box<super::messages::Option>),
 }
 impl Message {
     /// The message's name in the document.
@@ -51,7 +51,9 @@ impl Message {
                 ::rainmaker_types::runtime::payload::decode_json::<
                     super::messages::Option,
                 >(payload)
-                    .map(Self::Message)
+                    .map(|payload| Self::Message(
+                        ::rainmaker_types::runtime::Box::new(payload),
+                    ))
             }
         }
     }

@@ -3,10 +3,7 @@
 
 /// The `Option` schema of the document.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 pub struct Option {
     /// The `type` property.
@@ -52,6 +49,207 @@ pub struct Option {
         ::rainmaker_types::runtime::String,
         ::rainmaker_types::runtime::serde_json::Value,
     >,
+}
+impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Option {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties;
+        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+            type Value = Option;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct Option")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_1: ::core::option::Option<i64> = ::core::option::Option::None;
+                let mut field_2: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_3: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_4: ::core::option::Option<OptionVersion> = ::core::option::Option::None;
+                let mut field_5: ::core::option::Option<Result> = ::core::option::Option::None;
+                let mut field_6: ::core::option::Option<String> = ::core::option::Option::None;
+                let mut field_7: ::core::option::Option<
+                    ::rainmaker_types::runtime::Vec<Vec>,
+                > = ::core::option::Option::None;
+                let mut extra: ::rainmaker_types::runtime::serde_json::Map<
+                    ::rainmaker_types::runtime::String,
+                    ::rainmaker_types::runtime::serde_json::Value,
+                > = ::core::default::Default::default();
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "type" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "type",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<::rainmaker_types::runtime::String>,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        "self" => {
+                            if field_1.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "self",
+                                    ),
+                                );
+                            }
+                            field_1 = ::core::option::Option::Some(
+                                match map.next_value::<::core::option::Option<i64>>()? {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        "fooBar" => {
+                            if field_2.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "fooBar",
+                                    ),
+                                );
+                            }
+                            field_2 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<::rainmaker_types::runtime::String>,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        "foo_bar" => {
+                            if field_3.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "foo_bar",
+                                    ),
+                                );
+                            }
+                            field_3 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<::rainmaker_types::runtime::String>,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        "version" => {
+                            if field_4.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "version",
+                                    ),
+                                );
+                            }
+                            field_4 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<::core::option::Option<OptionVersion>>()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        "result" => {
+                            if field_5.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "result",
+                                    ),
+                                );
+                            }
+                            field_5 = ::core::option::Option::Some(
+                                match map.next_value::<::core::option::Option<Result>>()? {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        "string" => {
+                            if field_6.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "string",
+                                    ),
+                                );
+                            }
+                            field_6 = ::core::option::Option::Some(
+                                match map.next_value::<::core::option::Option<String>>()? {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        "vec" => {
+                            if field_7.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "vec",
+                                    ),
+                                );
+                            }
+                            field_7 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<::rainmaker_types::runtime::Vec<Vec>>,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(Option {
+                    r#type: field_0,
+                    self_: field_1,
+                    foo_bar: field_2,
+                    foo_bar2: field_3,
+                    version: field_4,
+                    result: field_5,
+                    string: field_6,
+                    vec: field_7,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Properties)
+    }
 }
 impl ::rainmaker_types::runtime::Payload for Option {
     fn decode(
@@ -142,10 +340,7 @@ impl ::core::convert::TryFrom<&str> for OptionVersion {
 }
 /// The `Result` schema of the document.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 pub struct Result {
     /// The `ok` property.
@@ -159,14 +354,64 @@ pub struct Result {
         ::rainmaker_types::runtime::serde_json::Value,
     >,
 }
+impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Result {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties;
+        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+            type Value = Result;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct Result")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<bool> = ::core::option::Option::None;
+                let mut extra: ::rainmaker_types::runtime::serde_json::Map<
+                    ::rainmaker_types::runtime::String,
+                    ::rainmaker_types::runtime::serde_json::Value,
+                > = ::core::default::Default::default();
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "ok" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "ok",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                match map.next_value::<::core::option::Option<bool>>()? {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(Result { ok: field_0, extra })
+            }
+        }
+        deserializer.deserialize_map(Properties)
+    }
+}
 /// The `String` schema of the document.
 pub type String = ::rainmaker_types::runtime::String;
 /// The `Vec` schema of the document.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 pub struct Vec {
     /// The `topic` property.
@@ -179,6 +424,59 @@ pub struct Vec {
         ::rainmaker_types::runtime::String,
         ::rainmaker_types::runtime::serde_json::Value,
     >,
+}
+impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Vec {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties;
+        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+            type Value = Vec;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct Vec")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<Topic> = ::core::option::Option::None;
+                let mut extra: ::rainmaker_types::runtime::serde_json::Map<
+                    ::rainmaker_types::runtime::String,
+                    ::rainmaker_types::runtime::serde_json::Value,
+                > = ::core::default::Default::default();
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "topic" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "topic",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                match map.next_value::<::core::option::Option<Topic>>()? {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(Vec { topic: field_0, extra })
+            }
+        }
+        deserializer.deserialize_map(Properties)
+    }
 }
 /// The `Topic` schema of the document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -8,7 +8,7 @@ pub enum Message {
     /// `shape` (application/json).
     Shape(super::messages::Shape),
     /// `record` (application/json).
-    Record(super::messages::Record),
+    Record(::rainmaker_types::runtime::Box<super::messages::Record>),
     /// `value` (application/json).
     Value(super::messages::Value),
 }
@@ -65,7 +65,9 @@ impl Message {
                 ::rainmaker_types::runtime::payload::decode_json::<
                     super::messages::Record,
                 >(payload)
-                    .map(Self::Record)
+                    .map(|payload| Self::Record(
+                        ::rainmaker_types::runtime::Box::new(payload),
+                    ))
             }
             Channel::Values => {
                 ::rainmaker_types::runtime::payload::decode_json::<

@@ -3,10 +3,7 @@
 
 /// The `Base` schema of the document.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 pub struct Base {
     /// The `id` property.
@@ -18,6 +15,64 @@ pub struct Base {
         ::rainmaker_types::runtime::String,
         ::rainmaker_types::runtime::serde_json::Value,
     >,
+}
+impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Base {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties;
+        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+            type Value = Base;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct Base")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut extra: ::rainmaker_types::runtime::serde_json::Map<
+                    ::rainmaker_types::runtime::String,
+                    ::rainmaker_types::runtime::serde_json::Value,
+                > = ::core::default::Default::default();
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "id",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                            );
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(Base {
+                    id: field_0
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Properties)
+    }
 }
 impl Base {
     /// A value with the required properties (`id`); every optional one is `None`.
@@ -61,10 +116,7 @@ impl ::rainmaker_types::runtime::Payload for Shape {
 }
 /// Circle
 #[derive(Debug, Clone, PartialEq)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 pub struct Circle {
     /// The `id` property.
@@ -80,6 +132,98 @@ pub struct Circle {
         ::rainmaker_types::runtime::String,
         ::rainmaker_types::runtime::serde_json::Value,
     >,
+}
+impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Circle {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties;
+        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+            type Value = Circle;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct Circle")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_1: ::core::option::Option<CircleKind> = ::core::option::Option::None;
+                let mut field_2: ::core::option::Option<f64> = ::core::option::Option::None;
+                let mut extra: ::rainmaker_types::runtime::serde_json::Map<
+                    ::rainmaker_types::runtime::String,
+                    ::rainmaker_types::runtime::serde_json::Value,
+                > = ::core::default::Default::default();
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "id",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                            );
+                        }
+                        "kind" => {
+                            if field_1.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "kind",
+                                    ),
+                                );
+                            }
+                            field_1 = ::core::option::Option::Some(
+                                map.next_value::<CircleKind>()?,
+                            );
+                        }
+                        "radius" => {
+                            if field_2.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "radius",
+                                    ),
+                                );
+                            }
+                            field_2 = ::core::option::Option::Some(
+                                map.next_value::<f64>()?,
+                            );
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(Circle {
+                    id: field_0
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    kind: field_1
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "kind",
+                        ))?,
+                    radius: field_2
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "radius",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Properties)
+    }
 }
 impl Circle {
     /// A value with the required properties (`id`, `kind`, `radius`); every optional one is `None`.
@@ -150,10 +294,7 @@ impl ::core::convert::TryFrom<&str> for CircleKind {
 }
 /// Square
 #[derive(Debug, Clone, PartialEq)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 pub struct Square {
     /// The `id` property.
@@ -169,6 +310,98 @@ pub struct Square {
         ::rainmaker_types::runtime::String,
         ::rainmaker_types::runtime::serde_json::Value,
     >,
+}
+impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Square {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties;
+        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+            type Value = Square;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct Square")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_1: ::core::option::Option<SquareKind> = ::core::option::Option::None;
+                let mut field_2: ::core::option::Option<i64> = ::core::option::Option::None;
+                let mut extra: ::rainmaker_types::runtime::serde_json::Map<
+                    ::rainmaker_types::runtime::String,
+                    ::rainmaker_types::runtime::serde_json::Value,
+                > = ::core::default::Default::default();
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "id",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                            );
+                        }
+                        "kind" => {
+                            if field_1.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "kind",
+                                    ),
+                                );
+                            }
+                            field_1 = ::core::option::Option::Some(
+                                map.next_value::<SquareKind>()?,
+                            );
+                        }
+                        "side" => {
+                            if field_2.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "side",
+                                    ),
+                                );
+                            }
+                            field_2 = ::core::option::Option::Some(
+                                map.next_value::<i64>()?,
+                            );
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(Square {
+                    id: field_0
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    kind: field_1
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "kind",
+                        ))?,
+                    side: field_2
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "side",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Properties)
+    }
 }
 impl Square {
     /// A value with the required properties (`id`, `kind`, `side`); every optional one is `None`.
@@ -347,10 +580,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Ratio {
 }
 /// The `Record` schema of the document.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 pub struct Record {
     /// The `id` property.
@@ -429,6 +659,283 @@ pub struct Record {
             ::rainmaker_types::runtime::serde_json::Value,
         >,
     >,
+}
+impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Record {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties;
+        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+            type Value = Record;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct Record")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_1: ::core::option::Option<Level> = ::core::option::Option::None;
+                let mut field_2: ::core::option::Option<
+                    ::core::option::Option<::core::option::Option<Ratio>>,
+                > = ::core::option::Option::None;
+                let mut field_3: ::core::option::Option<bool> = ::core::option::Option::None;
+                let mut field_4: ::core::option::Option<
+                    ::core::option::Option<
+                        ::core::option::Option<::rainmaker_types::runtime::String>,
+                    >,
+                > = ::core::option::Option::None;
+                let mut field_5: ::core::option::Option<
+                    ::core::option::Option<
+                        ::core::option::Option<::rainmaker_types::runtime::String>,
+                    >,
+                > = ::core::option::Option::None;
+                let mut field_6: ::core::option::Option<
+                    ::rainmaker_types::runtime::BTreeMap<
+                        ::rainmaker_types::runtime::String,
+                        i64,
+                    >,
+                > = ::core::option::Option::None;
+                let mut field_7: ::core::option::Option<
+                    ::rainmaker_types::runtime::serde_json::Map<
+                        ::rainmaker_types::runtime::String,
+                        ::rainmaker_types::runtime::serde_json::Value,
+                    >,
+                > = ::core::option::Option::None;
+                let mut field_8: ::core::option::Option<
+                    ::rainmaker_types::runtime::Box<Record>,
+                > = ::core::option::Option::None;
+                let mut field_9: ::core::option::Option<
+                    ::rainmaker_types::runtime::serde_json::Map<
+                        ::rainmaker_types::runtime::String,
+                        ::rainmaker_types::runtime::serde_json::Value,
+                    >,
+                > = ::core::option::Option::None;
+                let mut extra: ::rainmaker_types::runtime::BTreeMap<
+                    ::rainmaker_types::runtime::String,
+                    ::rainmaker_types::runtime::serde_json::Map<
+                        ::rainmaker_types::runtime::String,
+                        ::rainmaker_types::runtime::serde_json::Value,
+                    >,
+                > = ::core::default::Default::default();
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "id",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                            );
+                        }
+                        "level" => {
+                            if field_1.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "level",
+                                    ),
+                                );
+                            }
+                            field_1 = ::core::option::Option::Some(
+                                map.next_value::<Level>()?,
+                            );
+                        }
+                        "ratio" => {
+                            if field_2.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "ratio",
+                                    ),
+                                );
+                            }
+                            field_2 = ::core::option::Option::Some(
+                                ::core::option::Option::Some(
+                                    map.next_value::<::core::option::Option<Ratio>>()?,
+                                ),
+                            );
+                        }
+                        "flag" => {
+                            if field_3.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "flag",
+                                    ),
+                                );
+                            }
+                            field_3 = ::core::option::Option::Some(
+                                match map.next_value::<::core::option::Option<bool>>()? {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        "nickname" => {
+                            if field_4.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "nickname",
+                                    ),
+                                );
+                            }
+                            field_4 = ::core::option::Option::Some(
+                                ::core::option::Option::Some(
+                                    map
+                                        .next_value::<
+                                            ::core::option::Option<::rainmaker_types::runtime::String>,
+                                        >()?,
+                                ),
+                            );
+                        }
+                        "parent" => {
+                            if field_5.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "parent",
+                                    ),
+                                );
+                            }
+                            field_5 = ::core::option::Option::Some(
+                                ::core::option::Option::Some(
+                                    map
+                                        .next_value::<
+                                            ::core::option::Option<::rainmaker_types::runtime::String>,
+                                        >()?,
+                                ),
+                            );
+                        }
+                        "tags" => {
+                            if field_6.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "tags",
+                                    ),
+                                );
+                            }
+                            field_6 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<
+                                            ::rainmaker_types::runtime::BTreeMap<
+                                                ::rainmaker_types::runtime::String,
+                                                i64,
+                                            >,
+                                        >,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        "meta" => {
+                            if field_7.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "meta",
+                                    ),
+                                );
+                            }
+                            field_7 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<
+                                            ::rainmaker_types::runtime::serde_json::Map<
+                                                ::rainmaker_types::runtime::String,
+                                                ::rainmaker_types::runtime::serde_json::Value,
+                                            >,
+                                        >,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        "child" => {
+                            if field_8.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "child",
+                                    ),
+                                );
+                            }
+                            field_8 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<
+                                            ::rainmaker_types::runtime::Box<Record>,
+                                        >,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        "extra" => {
+                            if field_9.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "extra",
+                                    ),
+                                );
+                            }
+                            field_9 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<
+                                            ::rainmaker_types::runtime::serde_json::Map<
+                                                ::rainmaker_types::runtime::String,
+                                                ::rainmaker_types::runtime::serde_json::Value,
+                                            >,
+                                        >,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(Record {
+                    id: field_0
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    level: field_1
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "level",
+                        ))?,
+                    ratio: field_2.flatten(),
+                    flag: field_3,
+                    nickname: field_4.flatten(),
+                    parent: field_5.flatten(),
+                    tags: field_6,
+                    meta: field_7,
+                    child: field_8,
+                    extra2: field_9,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Properties)
+    }
 }
 impl Record {
     /// A value with the required properties (`id`, `level`); every optional one is `None`.
