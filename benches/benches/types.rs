@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rainmaker_benches::baseline::split_and_match;
-use rainmaker_benches::inputs::{CONFIG, PARAMS, topics};
+use rainmaker_benches::inputs::{CONFIG, NODE_ID, PARAMS, topics};
 use rainmaker_types::messages::NodeConfig;
 use rainmaker_types::runtime::payload::{decode_json, decode_json_ref};
 use rainmaker_types::{ParamsDocument, ParamsDocumentRef, Topic, TopicRef};
@@ -53,6 +53,24 @@ fn bench_topics(c: &mut Criterion) {
                     black_box(split_and_match(black_box(topic)));
                 }
             });
+        });
+        group.finish();
+    }
+}
+
+/// One topic over and over (the `params/local` of a node, in both forms): what a
+/// stream dominated by one channel costs, branch predictors warm.
+fn bench_hot_topic(c: &mut Criterion) {
+    let plain = format!("node/{NODE_ID}/params/local");
+    let ingest = format!("$aws/rules/esp_set_params/{plain}");
+    for (form, topic) in [("plain", &plain), ("ingest", &ingest)] {
+        let mut group = c.benchmark_group(format!("topics/hot/{form}"));
+        group.throughput(Throughput::Elements(1));
+        group.bench_function("TopicRef::parse", |b| {
+            b.iter(|| black_box(TopicRef::parse(black_box(topic)).ok()));
+        });
+        group.bench_function("baseline split+match", |b| {
+            b.iter(|| black_box(split_and_match(black_box(topic))));
         });
         group.finish();
     }
@@ -102,6 +120,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = bench_topics, bench_decode
+    targets = bench_topics, bench_hot_topic, bench_decode
 }
 criterion_main!(benches);

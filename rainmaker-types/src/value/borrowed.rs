@@ -257,6 +257,12 @@ pub struct ParamsDocumentRef<'a> {
     lookup: Option<Box<Lookup>>,
 }
 
+/// How many more params a document makes room for when it outgrows the inline part.
+const SPILL: usize = 29;
+
+/// How many more devices a document makes room for when it names more than one.
+const SPILL_DEVICES: usize = 7;
+
 /// A document's params, inline up to a delta's usual few.
 type Params<'a> = SmallVec<[(Text<'a>, ParamValueRef<'a>); 3]>;
 
@@ -400,6 +406,9 @@ impl<'de: 'a, 'a> Deserialize<'de> for ParamsDocumentRef<'a> {
                     let start = position(document.params.len())?;
                     map.next_value_seed(DeviceSeed(&mut document.params))?;
                     let end = position(document.params.len())?;
+                    if document.devices.len() == document.devices.inline_size() {
+                        document.devices.reserve(SPILL_DEVICES);
+                    }
                     document.devices.push((device, (start, end)));
                 }
                 document.index();
@@ -442,6 +451,11 @@ impl<'de: 'a, 'a> Visitor<'de> for DeviceSeed<'_, 'a> {
                 return Err(de::Error::custom(format_args!("duplicate param `{param}`")));
             }
             let value = map.next_value::<ParamValueRef<'a>>()?;
+            if self.0.len() == self.0.inline_size() {
+                // Leaving the inline part: room for a whole document at once rather
+                // than doubling from three.
+                self.0.reserve(SPILL);
+            }
             self.0.push((param, value));
         }
         Ok(())
