@@ -254,6 +254,9 @@ pub struct Message {
     /// Whether the message has a borrowed view (`x-rust-borrow: true`): a payload
     /// type whose strings borrow from the payload bytes.
     pub borrow: bool,
+    /// Whether the payload is written as the RainMaker C SDK writes JSON
+    /// (`x-rainmaker-sdk-json: true`): floats as `%.5f`.
+    pub sdk_json: bool,
 }
 
 /// A reference to a Rust type, as a field or payload uses it.

@@ -170,6 +170,53 @@ impl Sources {
             .pointer(at.pointer().as_str())
     }
 
+    /// `value` (found at `at`) as compact JSON, its object keys in document order
+    /// whatever order serde_json's maps keep; keys the document does not order (a
+    /// value made up rather than read) come sorted.
+    pub fn to_json_in_order(&self, at: &Location, value: &Value) -> Vec<u8> {
+        let mut out = Vec::new();
+        self.write_in_order(at, value, &mut out);
+        out
+    }
+
+    fn write_in_order(&self, at: &Location, value: &Value, out: &mut Vec<u8>) {
+        match value {
+            Value::Object(map) => {
+                let mut keys: Vec<String> = self
+                    .keys(at)
+                    .into_iter()
+                    .filter(|key| map.contains_key(key))
+                    .collect();
+                let mut rest: Vec<&String> = map.keys().filter(|key| !keys.contains(key)).collect();
+                rest.sort();
+                keys.extend(rest.into_iter().cloned());
+                out.push(b'{');
+                for (index, key) in keys.iter().enumerate() {
+                    if index > 0 {
+                        out.push(b',');
+                    }
+                    out.extend(Value::String(key.clone()).to_string().into_bytes());
+                    out.push(b':');
+                    if let Some(child) = map.get(key) {
+                        self.write_in_order(&at.join(key.as_str()), child, out);
+                    }
+                }
+                out.push(b'}');
+            }
+            Value::Array(items) => {
+                out.push(b'[');
+                for (index, item) in items.iter().enumerate() {
+                    if index > 0 {
+                        out.push(b',');
+                    }
+                    self.write_in_order(&at.join(index), item, out);
+                }
+                out.push(b']');
+            }
+            scalar => out.extend(scalar.to_string().into_bytes()),
+        }
+    }
+
     /// The keys of the mapping at `at` (no `$ref` followed), in document order;
     /// empty when there is no mapping there.
     pub fn keys(&self, at: &Location) -> Vec<String> {

@@ -141,7 +141,9 @@ pub mod services;
 pub mod value;
 
 pub use command::{FromNodeFrame, ToNodeFrame};
-pub use device::{Device, DeviceDescriptor, ParamSpec, WriteError, WriteOutcome, WriteRejection};
+pub use device::{
+    Device, DeviceDescriptor, Limit, ParamSpec, WriteError, WriteOutcome, WriteRejection,
+};
 pub use ids::{GroupId, IdError, NodeId};
 pub use runtime::{
     DecodeError, DispatchError, EncodeError, JsonError, JsonErrorKind, Payload, Qos, TopicError,

@@ -1,7 +1,8 @@
 //! JSON written the way the C SDK writes it, for byte-exact output.
 //!
 //! The SDK's `json_generator` emits compact JSON and prints every float with C's
-//! `%.5f` (`25.5` becomes `25.50000`; no exponents). [`to_vec`] does the same for any
+//! `%.5f` (`25.5` becomes `25.50000`; no exponents), cut at [`SDK_FLOAT_CHARS`]
+//! characters. [`to_vec`] does the same for any
 //! serde type; integers, strings and key order are unchanged. Non-finite floats
 //! become `null` (the newer generator's behaviour; the old one printed invalid
 //! `nan`).
@@ -62,6 +63,11 @@ impl ser::Error for Error {
     }
 }
 
+/// The most characters the SDK's `json_generator` writes for one float (its
+/// `snprintf` buffer is 30 bytes): `%.5f` of a float of 1e24 or more is cut, so the
+/// text no longer says the value (`f32::MAX` becomes `34028234663852885981170418348`).
+pub const SDK_FLOAT_CHARS: usize = 29;
+
 /// The compact JSON writer.
 struct Writer {
     out: String,
@@ -71,7 +77,12 @@ impl Writer {
     fn float(&mut self, value: f64) {
         if value.is_finite() {
             // Writing into a `String` cannot fail.
+            let start = self.out.len();
             let _ = write!(self.out, "{value:.5}");
+            // The SDK prints into a 30-byte buffer: longer text is cut (ASCII only,
+            // so any length is a character boundary).
+            self.out
+                .truncate(start + (self.out.len() - start).min(SDK_FLOAT_CHARS));
         } else {
             self.out.push_str("null");
         }

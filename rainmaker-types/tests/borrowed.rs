@@ -70,7 +70,7 @@ fn view_json(message: &MessageRef<'_>) -> Value {
 #[test]
 fn views_fail_with_the_owned_errors() {
     let cases: [(Channel, &[u8]); 7] = [
-        (Channel::ParamsLocal, br#"{"Light":{"Power":null}}"#),
+        (Channel::ParamsLocal, br#"{"Light":{"Power":[}}"#),
         (Channel::ParamsLocal, br#"{"Light":{"Power":true}"#),
         (Channel::ParamsLocal, br#"{"Light":{"Power":true,"Power":false}}"#),
         (Channel::ParamsLocal, br#"{"Light":7}"#),

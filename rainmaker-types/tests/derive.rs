@@ -6,7 +6,8 @@
 use proptest::prelude::*;
 use rainmaker_types::device::{Bounds, DataKind, TimeSeries};
 use rainmaker_types::{
-    Device, DeviceDescriptor, DeviceParams, ParamSpec, ParamValue, WriteError, WriteRejection,
+    Device, DeviceDescriptor, DeviceParams, Limit, ParamSpec, ParamValue, WriteError,
+    WriteRejection,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -360,7 +361,7 @@ fn each_rejection_names_device_param_and_reason_and_changes_nothing() {
         "Level",
         ParamValue::Int(-12),
         WriteRejection::BelowMin {
-            min: ParamValue::Int(-10),
+            min: Limit::Int(-10),
         },
     );
     assert_refused(
@@ -368,7 +369,7 @@ fn each_rejection_names_device_param_and_reason_and_changes_nothing() {
         "Level",
         ParamValue::Int(12),
         WriteRejection::AboveMax {
-            max: ParamValue::Int(10),
+            max: Limit::Int(10),
         },
     );
     assert_refused(
@@ -376,8 +377,8 @@ fn each_rejection_names_device_param_and_reason_and_changes_nothing() {
         "Level",
         ParamValue::Int(3),
         WriteRejection::OffStep {
-            min: ParamValue::Int(-10),
-            step: ParamValue::Int(2),
+            min: Limit::Int(-10),
+            step: Limit::Int(2),
         },
     );
     assert_refused(
@@ -385,7 +386,7 @@ fn each_rejection_names_device_param_and_reason_and_changes_nothing() {
         "Setpoint",
         ParamValue::Float(9.5),
         WriteRejection::BelowMin {
-            min: ParamValue::Float(10.0),
+            min: Limit::Float(10.0),
         },
     );
     assert_refused(
@@ -393,7 +394,7 @@ fn each_rejection_names_device_param_and_reason_and_changes_nothing() {
         "Setpoint",
         ParamValue::Float(31.0),
         WriteRejection::AboveMax {
-            max: ParamValue::Float(30.5),
+            max: Limit::Float(30.5),
         },
     );
     assert_refused(
@@ -401,8 +402,8 @@ fn each_rejection_names_device_param_and_reason_and_changes_nothing() {
         "Setpoint",
         ParamValue::Float(20.25),
         WriteRejection::OffStep {
-            min: ParamValue::Float(10.0),
-            step: ParamValue::Float(0.5),
+            min: Limit::Float(10.0),
+            step: Limit::Float(0.5),
         },
     );
     assert_refused(
@@ -425,16 +426,14 @@ fn each_rejection_names_device_param_and_reason_and_changes_nothing() {
         "Code",
         ParamValue::Int(256),
         WriteRejection::AboveMax {
-            max: ParamValue::Int(255),
+            max: Limit::Int(255),
         },
     );
     assert_refused(
         &mut device,
         "Code",
         ParamValue::Int(-1),
-        WriteRejection::BelowMin {
-            min: ParamValue::Int(0),
-        },
+        WriteRejection::BelowMin { min: Limit::Int(0) },
     );
     let three = vec![json!({"at": 1, "on": true}); 3];
     assert_refused(
@@ -763,7 +762,7 @@ impl rainmaker_types::device::ParamField for Percent {
         match value.as_i64() {
             Some(n @ 0..=100) => Ok(Self(n as u8)),
             _ => Err(WriteRejection::AboveMax {
-                max: ParamValue::Int(100),
+                max: Limit::Int(100),
             }),
         }
     }
@@ -783,7 +782,7 @@ fn crate_path_and_newtype_params() {
     assert_eq!(
         outcome.errors[0].reason,
         WriteRejection::AboveMax {
-            max: ParamValue::Int(100)
+            max: Limit::Int(100)
         }
     );
     assert_eq!(device.level, Percent(50));

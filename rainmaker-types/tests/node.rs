@@ -8,7 +8,8 @@ use rainmaker_tlv::{Command, Outcome, Request, Status, UserRole};
 use rainmaker_types::messages::{NodeInfo, NodeInfoPlatform, OtaJobStatus};
 use rainmaker_types::node::{Event, Input, Node, NodeError, Output, WriteSource};
 use rainmaker_types::{
-    Channel, Device, DeviceParams, GroupId, NodeId, ParamValue, ParamsDocument, WriteRejection,
+    Channel, Device, DeviceParams, GroupId, Limit, NodeId, ParamValue, ParamsDocument,
+    WriteRejection,
 };
 use serde_json::json;
 
@@ -237,7 +238,7 @@ fn rejected_writes_change_nothing_and_publish_nothing() {
                 "Light",
                 "Brightness",
                 WriteRejection::AboveMax {
-                    max: ParamValue::Int(100),
+                    max: Limit::Int(100),
                 },
             ),
         ),

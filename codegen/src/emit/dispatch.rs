@@ -41,6 +41,9 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
         .zip(&variants)
         .map(|(message, variant)| {
             let encode = match message.encoding {
+                Encoding::Json if message.sdk_json => {
+                    quote!(#rt::payload::encode_sdk_json(payload))
+                }
                 Encoding::Json => quote!(#rt::payload::encode_json(payload)),
                 Encoding::Text => {
                     quote!(::core::result::Result::Ok(#rt::payload::encode_text(payload)))
@@ -175,7 +178,25 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
             ///
             /// As [`Message::decode`].
             pub fn decode_on(channel: Channel, payload: &[u8]) -> ::core::result::Result<Self, #rt::DecodeError> {
-                #decode_match
+                Self::decode_with(channel, payload, &#rt::DecodeOptions::strict()).map(|decoded| decoded.value)
+            }
+
+            /// Decodes the payload of a publish on a topic of `channel` with
+            /// `options` (size limit, lenient repairs), with the repairs made.
+            ///
+            /// # Errors
+            ///
+            /// As [`Message::decode`], and `DecodeError::TooLarge` over the limit.
+            pub fn decode_with(
+                channel: Channel,
+                payload: &[u8],
+                options: &#rt::DecodeOptions,
+            ) -> ::core::result::Result<#rt::Decoded<Self>, #rt::DecodeError> {
+                options.check_len(payload)?;
+                let mut made = #rt::Vec::new();
+                let repairs = &mut made;
+                let value = #decode_match?;
+                ::core::result::Result::Ok(#rt::Decoded { value, repairs: made })
             }
 
             /// Encodes the payload.
@@ -243,6 +264,25 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
                 let parsed = TopicRef::parse(topic)?;
                 let message = Message::decode_on(parsed.channel(), payload)?;
                 ::core::result::Result::Ok(Self { topic: parsed.to_topic(), message })
+            }
+
+            /// Parses a topic and decodes its payload with `options` (size limit,
+            /// lenient repairs), with the repairs made.
+            ///
+            /// # Errors
+            ///
+            /// As [`Envelope::decode`].
+            pub fn decode_with(
+                topic: &str,
+                payload: &[u8],
+                options: &#rt::DecodeOptions,
+            ) -> ::core::result::Result<#rt::Decoded<Self>, #rt::DispatchError> {
+                let parsed = TopicRef::parse(topic)?;
+                let decoded = Message::decode_with(parsed.channel(), payload, options)?;
+                ::core::result::Result::Ok(#rt::Decoded {
+                    value: Self { topic: parsed.to_topic(), message: decoded.value },
+                    repairs: decoded.repairs,
+                })
             }
 
             /// Encodes the envelope: the topic string and the payload bytes.
@@ -387,7 +427,9 @@ pub(super) fn owned_decode_call(ctx: &Ctx<'_>, message: &Message) -> TokenStream
         quote!(Self::#variant)
     };
     match message.encoding {
-        Encoding::Json => quote!(#rt::payload::decode_json::<#ty>(payload).map(#wrap)),
+        Encoding::Json => {
+            quote!(#rt::payload::decode_json_with::<#ty>(payload, options, repairs).map(#wrap))
+        }
         Encoding::Text => quote!(#rt::payload::decode_text(payload).map(Self::#variant)),
         Encoding::Bytes => quote! {
             ::core::result::Result::<Self, #rt::DecodeError>::Ok(Self::#variant(#rt::ToOwned::to_owned(payload)))

@@ -10,11 +10,27 @@ use crate::naming;
 /// The tokens of `messages.rs`.
 pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
     let payloads = payload_types(ctx);
-    let types = ctx
+    let sdk_written: Vec<&str> = ctx
         .model
-        .types
+        .messages
         .iter()
-        .map(|def| emit_type(ctx, def, payloads.contains(&def.name.as_str())));
+        .filter(|message| message.sdk_json)
+        .filter_map(|message| match &message.payload {
+            TypeRef::Named(name) => Some(name.as_str()),
+            _ => None,
+        })
+        .collect();
+    let types = ctx.model.types.iter().map(|def| {
+        let name = def.name.as_str();
+        let payload = payloads.contains(&name).then(|| {
+            if sdk_written.contains(&name) {
+                PayloadEncoding::Sdk
+            } else {
+                PayloadEncoding::Json
+            }
+        });
+        emit_type(ctx, def, payload)
+    });
     let schemas = json_schema_lookup(ctx);
     quote! {
         #( #types )*
@@ -79,7 +95,16 @@ fn payload_types<'m>(ctx: &Ctx<'m>) -> Vec<&'m str> {
         .collect()
 }
 
-fn emit_type(ctx: &Ctx<'_>, def: &TypeDef, payload: bool) -> TokenStream {
+/// How a payload type's `Payload::encode` writes JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PayloadEncoding {
+    /// Compact JSON (serde_json).
+    Json,
+    /// As the RainMaker C SDK writes it (`x-rainmaker-sdk-json`).
+    Sdk,
+}
+
+fn emit_type(ctx: &Ctx<'_>, def: &TypeDef, payload: Option<PayloadEncoding>) -> TokenStream {
     let name = ident(&def.name);
     let docs = doc_or(
         def.description.as_deref(),
@@ -115,10 +140,14 @@ fn emit_type(ctx: &Ctx<'_>, def: &TypeDef, payload: bool) -> TokenStream {
             return quote! { #docs pub type #name = #inner; };
         }
     };
-    if !payload {
+    let Some(encoding) = payload else {
         return body;
-    }
+    };
     let rt = &ctx.rt;
+    let encode = match encoding {
+        PayloadEncoding::Json => quote!(#rt::payload::encode_json(self)),
+        PayloadEncoding::Sdk => quote!(#rt::payload::encode_sdk_json(self)),
+    };
     quote! {
         #body
 
@@ -128,7 +157,7 @@ fn emit_type(ctx: &Ctx<'_>, def: &TypeDef, payload: bool) -> TokenStream {
             }
 
             fn encode(&self) -> ::core::result::Result<#rt::Vec<u8>, #rt::EncodeError> {
-                #rt::payload::encode_json(self)
+                #encode
             }
         }
     }

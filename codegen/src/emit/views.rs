@@ -370,6 +370,10 @@ impl<'c, 'm> Views<'c, 'm> {
                 ///
                 /// The same `DecodeError` as `Message::decode_on`.
                 pub fn decode_on(channel: Channel, payload: &'a [u8]) -> ::core::result::Result<Self, #rt::DecodeError> {
+                    let options = &#rt::DecodeOptions::strict();
+                    options.check_len(payload)?;
+                    // Strict decoding repairs nothing; the list stays empty.
+                    let repairs = &mut #rt::Vec::new();
                     #decode
                 }
             }

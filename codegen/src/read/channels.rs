@@ -190,17 +190,8 @@ impl<'a> Reader<'a> {
             text.push_str(&note);
         }
         let examples = self.examples(&message, at, encoding);
-        let borrow = match message.get("x-rust-borrow") {
-            None => false,
-            Some(Value::Bool(borrow)) => *borrow,
-            Some(_) => {
-                self.problems.error(
-                    &at.join("x-rust-borrow"),
-                    "`x-rust-borrow` must be a boolean",
-                );
-                false
-            }
-        };
+        let borrow = self.flag(&message, at, "x-rust-borrow");
+        let sdk_json = self.flag(&message, at, "x-rainmaker-sdk-json");
         self.model.messages.push(Message {
             at: at.clone(),
             name,
@@ -211,10 +202,24 @@ impl<'a> Reader<'a> {
             description: (!text.is_empty()).then_some(text),
             examples,
             borrow,
+            sdk_json,
         });
         let index = self.model.messages.len() - 1;
         self.message_at.insert(at.clone(), index);
         Some(index)
+    }
+
+    /// A boolean extension of a message (`false` when absent).
+    fn flag(&mut self, message: &Map<String, Value>, at: &Location, key: &str) -> bool {
+        match message.get(key) {
+            None => false,
+            Some(Value::Bool(flag)) => *flag,
+            Some(_) => {
+                self.problems
+                    .error(&at.join(key), format!("`{key}` must be a boolean"));
+                false
+            }
+        }
     }
 
     /// The payload type of a message and how it is encoded, by content type.

@@ -39,7 +39,8 @@ impl Reader<'_> {
             }
             return vec![(
                 "made from the schema".to_owned(),
-                serde_json::to_vec(&synthesized).unwrap_or_default(),
+                self.sources
+                    .to_json_in_order(&at.join("x-made-from-the-schema"), &synthesized),
             )];
         };
         let mut out = Vec::new();
@@ -67,7 +68,8 @@ impl Reader<'_> {
                             }
                         }
                     }
-                    serde_json::to_vec(payload).unwrap_or_default()
+                    self.sources
+                        .to_json_in_order(&example_at.join("payload"), payload)
                 }
                 (_, Value::String(text)) if hex => match hex::decode(text) {
                     Ok(bytes) => bytes,

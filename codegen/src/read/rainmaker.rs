@@ -96,11 +96,15 @@ impl Reader<'_> {
                     .and_then(Value::as_u64)
                     .and_then(|roles| u8::try_from(roles).ok());
                 let mut data = Vec::new();
-                for (key, value) in item.as_object().into_iter().flatten() {
+                // Document order, whatever order serde_json's maps keep.
+                for key in self.sources.keys(&here) {
                     let Some(what) = key.strip_suffix("-data") else {
                         continue;
                     };
-                    let data_at = here.join(key);
+                    let Some(value) = item.get(&key) else {
+                        continue;
+                    };
+                    let data_at = here.join(&key);
                     if value.get("$ref").is_some() {
                         let hint = naming::camel(&format!("{name}-{what}")).unwrap_or_default();
                         let ty = self.type_of(value, &data_at, &hint);

@@ -1,7 +1,7 @@
 //! [`ParamField`]: the Rust types a derived device's fields may have, and how each
 //! turns into a param value and back.
 
-use super::{DataKind, WriteRejection};
+use super::{DataKind, Limit, WriteRejection};
 use crate::prelude::*;
 use crate::value::ParamValue;
 
@@ -56,9 +56,9 @@ macro_rules! int_param_field {
                 let number = value.as_i64().ok_or_else(|| wrong_type(Self::KIND, value))?;
                 Self::try_from(number).map_err(|_| {
                     if number < 0 {
-                        WriteRejection::BelowMin { min: ParamValue::Int(i64::from(Self::MIN)) }
+                        WriteRejection::BelowMin { min: Limit::Int(i64::from(Self::MIN)) }
                     } else {
-                        WriteRejection::AboveMax { max: ParamValue::Int(i64::from(Self::MAX)) }
+                        WriteRejection::AboveMax { max: Limit::Int(i64::from(Self::MAX)) }
                     }
                 })
             }
@@ -93,12 +93,12 @@ impl ParamField for f32 {
         // Beyond f32's range the conversion would give an infinity.
         if number < f64::from(f32::MIN) {
             return Err(WriteRejection::BelowMin {
-                min: ParamValue::Float(f64::from(f32::MIN)),
+                min: Limit::Float(f64::from(f32::MIN)),
             });
         }
         if number > f64::from(f32::MAX) {
             return Err(WriteRejection::AboveMax {
-                max: ParamValue::Float(f64::from(f32::MAX)),
+                max: Limit::Float(f64::from(f32::MAX)),
             });
         }
         #[allow(clippy::cast_possible_truncation)]

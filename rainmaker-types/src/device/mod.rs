@@ -122,24 +122,24 @@ pub enum WriteRejection {
     #[error("the number is not finite")]
     NotFinite,
     /// The value is below the param's minimum (or below what its Rust type holds).
-    #[error("below the minimum {}", min.to_json())]
+    #[error("below the minimum {min}")]
     BelowMin {
         /// The minimum.
-        min: ParamValue,
+        min: Limit,
     },
     /// The value is above the param's maximum (or above what its Rust type holds).
-    #[error("above the maximum {}", max.to_json())]
+    #[error("above the maximum {max}")]
     AboveMax {
         /// The maximum.
-        max: ParamValue,
+        max: Limit,
     },
     /// The value is within bounds but not `min` plus a multiple of `step`.
-    #[error("not on a step of {} from {}", step.to_json(), min.to_json())]
+    #[error("not on a step of {step} from {min}")]
     OffStep {
         /// The minimum the steps count from.
-        min: ParamValue,
+        min: Limit,
         /// The step.
-        step: ParamValue,
+        step: Limit,
     },
     /// An array param was sent more items than its bounds allow.
     #[error("{found} items, at most {max} allowed")]
@@ -161,6 +161,25 @@ pub enum WriteRejection {
     /// The device's write hook refused the value, with its reason.
     #[error("refused by the device: {0}")]
     Vetoed(String),
+}
+
+/// A bound of a number param (its minimum, maximum or step), as a rejection
+/// names it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Limit {
+    /// A bound of an int param.
+    Int(i64),
+    /// A bound of a float param.
+    Float(f64),
+}
+
+impl core::fmt::Display for Limit {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match *self {
+            Self::Int(value) => write!(f, "{value}"),
+            Self::Float(value) => write!(f, "{}", serde_json::Value::from(value)),
+        }
+    }
 }
 
 /// A rejected value of a remote write: which device, which param, and why.
@@ -204,7 +223,7 @@ impl WriteOutcome {
 /// ```
 /// # #[cfg(feature = "derive")] {
 /// use rainmaker_types::{Device, DeviceParams, ParamValue};
-/// use rainmaker_types::device::WriteRejection;
+/// use rainmaker_types::device::{Limit, WriteRejection};
 ///
 /// #[derive(Device)]
 /// #[device(name = "Light", r#type = "esp.device.lightbulb")]
@@ -229,7 +248,7 @@ impl WriteOutcome {
 /// assert!(light.power);
 /// assert_eq!(light.brightness, 50); // refused, unchanged
 /// assert_eq!(outcome.accepted.get("Power"), Some(&ParamValue::Bool(true)));
-/// assert_eq!(outcome.errors[0].reason, WriteRejection::AboveMax { max: ParamValue::Int(100) });
+/// assert_eq!(outcome.errors[0].reason, WriteRejection::AboveMax { max: Limit::Int(100) });
 /// # }
 /// ```
 pub trait Device {

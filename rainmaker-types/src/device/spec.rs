@@ -6,7 +6,7 @@ use core::fmt;
 
 use serde_json::{Number, Value};
 
-use super::WriteRejection;
+use super::{Limit, WriteRejection};
 use crate::messages::{
     DataType, ParamBounds, ParamDescriptor, ParamDescriptorType, ParamDescriptorUiType,
     ParamProperty,
@@ -333,20 +333,20 @@ impl ParamSpec {
 fn check_int(number: i64, min: i64, max: i64, step: Option<i64>) -> Result<(), WriteRejection> {
     if number < min {
         return Err(WriteRejection::BelowMin {
-            min: ParamValue::Int(min),
+            min: Limit::Int(min),
         });
     }
     if number > max {
         return Err(WriteRejection::AboveMax {
-            max: ParamValue::Int(max),
+            max: Limit::Int(max),
         });
     }
     if let Some(step) = step.filter(|step| *step != 0) {
         // i128 so that `number - min` cannot overflow for any pair of i64.
         if (i128::from(number) - i128::from(min)) % i128::from(step) != 0 {
             return Err(WriteRejection::OffStep {
-                min: ParamValue::Int(min),
-                step: ParamValue::Int(step),
+                min: Limit::Int(min),
+                step: Limit::Int(step),
             });
         }
     }
@@ -356,12 +356,12 @@ fn check_int(number: i64, min: i64, max: i64, step: Option<i64>) -> Result<(), W
 fn check_float(number: f64, min: f64, max: f64, step: Option<f64>) -> Result<(), WriteRejection> {
     if number < min {
         return Err(WriteRejection::BelowMin {
-            min: ParamValue::Float(min),
+            min: Limit::Float(min),
         });
     }
     if number > max {
         return Err(WriteRejection::AboveMax {
-            max: ParamValue::Float(max),
+            max: Limit::Float(max),
         });
     }
     if let Some(step) = step.filter(|step| *step != 0.0 && step.is_finite()) {
@@ -369,8 +369,8 @@ fn check_float(number: f64, min: f64, max: f64, step: Option<f64>) -> Result<(),
         let off = steps - nearest_integer(steps);
         if !(-1e-4..=1e-4).contains(&off) {
             return Err(WriteRejection::OffStep {
-                min: ParamValue::Float(min),
-                step: ParamValue::Float(step),
+                min: Limit::Float(min),
+                step: Limit::Float(step),
             });
         }
     }

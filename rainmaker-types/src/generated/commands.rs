@@ -27,10 +27,10 @@ pub const SET_PARAMS: ::rainmaker_types::tlv::Command = ::rainmaker_types::tlv::
 /// reply's request id and a FileUploadConfirm. Files land in the user file API
 /// (entity type node) and are kept 7 days.
 ///
-/// - confirm data: [`FileUploadConfirm`](super::messages::FileUploadConfirm)
-/// - error data: [`FileUploadError`](super::messages::FileUploadError)
-/// - reply data: [`FileUploadUrlReply`](super::messages::FileUploadUrlReply)
 /// - request data: [`FileUploadRequest`](super::messages::FileUploadRequest)
+/// - confirm data: [`FileUploadConfirm`](super::messages::FileUploadConfirm)
+/// - reply data: [`FileUploadUrlReply`](super::messages::FileUploadUrlReply)
+/// - error data: [`FileUploadError`](super::messages::FileUploadError)
 pub const FILE_UPLOAD_URL: ::rainmaker_types::tlv::Command = ::rainmaker_types::tlv::Command(
     16,
 );

@@ -54,7 +54,7 @@ pub enum Message {
     ///
     /// Built in a 200-byte buffer; a long job id plus a long failure reason can exceed it
     /// and be truncated into invalid JSON.
-    OtaStatus(super::messages::OtaStatus),
+    OtaStatus(::rainmaker_types::runtime::Box<super::messages::OtaStatus>),
     /// `tsDataMessage` (application/json).
     ///
     /// One series with one record, as the SDK sends it.
@@ -148,97 +148,123 @@ impl Message {
         channel: Channel,
         payload: &[u8],
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        match channel {
+        Self::decode_with(
+                channel,
+                payload,
+                &::rainmaker_types::runtime::DecodeOptions::strict(),
+            )
+            .map(|decoded| decoded.value)
+    }
+    /// Decodes the payload of a publish on a topic of `channel` with
+    /// `options` (size limit, lenient repairs), with the repairs made.
+    ///
+    /// # Errors
+    ///
+    /// As [`Message::decode`], and `DecodeError::TooLarge` over the limit.
+    pub fn decode_with(
+        channel: Channel,
+        payload: &[u8],
+        options: &::rainmaker_types::runtime::DecodeOptions,
+    ) -> ::core::result::Result<
+        ::rainmaker_types::runtime::Decoded<Self>,
+        ::rainmaker_types::runtime::DecodeError,
+    > {
+        options.check_len(payload)?;
+        let mut made = ::rainmaker_types::runtime::Vec::new();
+        let repairs = &mut made;
+        let value = match channel {
             Channel::PresenceConnected => {
-                ::rainmaker_types::runtime::payload::decode_json::<
+                ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::PresenceConnected,
-                >(payload)
+                >(payload, options, repairs)
                     .map(|payload| Self::Connected(
                         ::rainmaker_types::runtime::Box::new(payload),
                     ))
             }
             Channel::PresenceDisconnected => {
-                ::rainmaker_types::runtime::payload::decode_json::<
+                ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::PresenceDisconnected,
-                >(payload)
+                >(payload, options, repairs)
                     .map(|payload| Self::Disconnected(
                         ::rainmaker_types::runtime::Box::new(payload),
                     ))
             }
             Channel::NodeConfig => {
-                ::rainmaker_types::runtime::payload::decode_json::<
+                ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::NodeConfig,
-                >(payload)
+                >(payload, options, repairs)
                     .map(|payload| Self::Config(
                         ::rainmaker_types::runtime::Box::new(payload),
                     ))
             }
             Channel::ParamsLocalInit => {
-                ::rainmaker_types::runtime::payload::decode_json::<
+                ::rainmaker_types::runtime::payload::decode_json_with::<
                     ::rainmaker_types::ParamsDocument,
-                >(payload)
+                >(payload, options, repairs)
                     .map(Self::ParamsLocalInit)
             }
             Channel::UserMapping => {
-                ::rainmaker_types::runtime::payload::decode_json::<
+                ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::UserMapping,
-                >(payload)
+                >(payload, options, repairs)
                     .map(Self::UserMapping)
             }
             Channel::ParamsRemote => {
-                ::rainmaker_types::runtime::payload::decode_json::<
+                ::rainmaker_types::runtime::payload::decode_json_with::<
                     ::rainmaker_types::ParamsDocument,
-                >(payload)
+                >(payload, options, repairs)
                     .map(Self::ParamsRemote)
             }
             Channel::ParamsRemoteGroup => {
-                ::rainmaker_types::runtime::payload::decode_json::<
+                ::rainmaker_types::runtime::payload::decode_json_with::<
                     ::rainmaker_types::ParamsDocument,
-                >(payload)
+                >(payload, options, repairs)
                     .map(Self::ParamsRemoteGroup)
             }
             Channel::ParamsLocal => {
-                ::rainmaker_types::runtime::payload::decode_json::<
+                ::rainmaker_types::runtime::payload::decode_json_with::<
                     ::rainmaker_types::ParamsDocument,
-                >(payload)
+                >(payload, options, repairs)
                     .map(Self::ParamsLocal)
             }
             Channel::ParamsLocalGroup => {
-                ::rainmaker_types::runtime::payload::decode_json::<
+                ::rainmaker_types::runtime::payload::decode_json_with::<
                     ::rainmaker_types::ParamsDocument,
-                >(payload)
+                >(payload, options, repairs)
                     .map(Self::ParamsLocalWildcard)
             }
             Channel::OtaFetch => {
-                ::rainmaker_types::runtime::payload::decode_json::<
+                ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::OtaFetch,
-                >(payload)
+                >(payload, options, repairs)
                     .map(Self::OtaFetch)
             }
             Channel::OtaUrl => {
-                ::rainmaker_types::runtime::payload::decode_json::<
+                ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::OtaUrl,
-                >(payload)
+                >(payload, options, repairs)
                     .map(|payload| Self::OtaUrl(
                         ::rainmaker_types::runtime::Box::new(payload),
                     ))
             }
             Channel::OtaStatus => {
-                ::rainmaker_types::runtime::payload::decode_json::<
+                ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::OtaStatus,
-                >(payload)
-                    .map(Self::OtaStatus)
+                >(payload, options, repairs)
+                    .map(|payload| Self::OtaStatus(
+                        ::rainmaker_types::runtime::Box::new(payload),
+                    ))
             }
             Channel::TsData => {
-                ::rainmaker_types::runtime::payload::decode_json::<
+                ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::TsData,
-                >(payload)
+                >(payload, options, repairs)
                     .map(Self::TsData)
             }
             Channel::SimpleTsData => {
-                ::rainmaker_types::runtime::payload::decode_json::<
+                ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::SimpleTsData,
-                >(payload)
+                >(payload, options, repairs)
                     .map(|payload| Self::SimpleTsData(
                         ::rainmaker_types::runtime::Box::new(payload),
                     ))
@@ -256,12 +282,16 @@ impl Message {
                     .map(Self::ToNode)
             }
             Channel::Alert => {
-                ::rainmaker_types::runtime::payload::decode_json::<
+                ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::Alert,
-                >(payload)
+                >(payload, options, repairs)
                     .map(Self::NodeAlert)
             }
-        }
+        }?;
+        ::core::result::Result::Ok(::rainmaker_types::runtime::Decoded {
+            value,
+            repairs: made,
+        })
     }
     /// Encodes the payload.
     ///
@@ -283,13 +313,13 @@ impl Message {
                 ::rainmaker_types::runtime::payload::encode_json(payload)
             }
             Self::Config(payload) => {
-                ::rainmaker_types::runtime::payload::encode_json(payload)
+                ::rainmaker_types::runtime::payload::encode_sdk_json(payload)
             }
             Self::ParamsLocalInit(payload) => {
-                ::rainmaker_types::runtime::payload::encode_json(payload)
+                ::rainmaker_types::runtime::payload::encode_sdk_json(payload)
             }
             Self::UserMapping(payload) => {
-                ::rainmaker_types::runtime::payload::encode_json(payload)
+                ::rainmaker_types::runtime::payload::encode_sdk_json(payload)
             }
             Self::ParamsRemote(payload) => {
                 ::rainmaker_types::runtime::payload::encode_json(payload)
@@ -298,32 +328,32 @@ impl Message {
                 ::rainmaker_types::runtime::payload::encode_json(payload)
             }
             Self::ParamsLocal(payload) => {
-                ::rainmaker_types::runtime::payload::encode_json(payload)
+                ::rainmaker_types::runtime::payload::encode_sdk_json(payload)
             }
             Self::ParamsLocalWildcard(payload) => {
-                ::rainmaker_types::runtime::payload::encode_json(payload)
+                ::rainmaker_types::runtime::payload::encode_sdk_json(payload)
             }
             Self::OtaFetch(payload) => {
-                ::rainmaker_types::runtime::payload::encode_json(payload)
+                ::rainmaker_types::runtime::payload::encode_sdk_json(payload)
             }
             Self::OtaUrl(payload) => {
                 ::rainmaker_types::runtime::payload::encode_json(payload)
             }
             Self::OtaStatus(payload) => {
-                ::rainmaker_types::runtime::payload::encode_json(payload)
+                ::rainmaker_types::runtime::payload::encode_sdk_json(payload)
             }
             Self::TsData(payload) => {
-                ::rainmaker_types::runtime::payload::encode_json(payload)
+                ::rainmaker_types::runtime::payload::encode_sdk_json(payload)
             }
             Self::SimpleTsData(payload) => {
-                ::rainmaker_types::runtime::payload::encode_json(payload)
+                ::rainmaker_types::runtime::payload::encode_sdk_json(payload)
             }
             Self::FromNode(payload) => {
                 ::rainmaker_types::runtime::Payload::encode(payload)
             }
             Self::ToNode(payload) => ::rainmaker_types::runtime::Payload::encode(payload),
             Self::NodeAlert(payload) => {
-                ::rainmaker_types::runtime::payload::encode_json(payload)
+                ::rainmaker_types::runtime::payload::encode_sdk_json(payload)
             }
         }
     }
@@ -441,6 +471,30 @@ impl Envelope {
         ::core::result::Result::Ok(Self {
             topic: parsed.to_topic(),
             message,
+        })
+    }
+    /// Parses a topic and decodes its payload with `options` (size limit,
+    /// lenient repairs), with the repairs made.
+    ///
+    /// # Errors
+    ///
+    /// As [`Envelope::decode`].
+    pub fn decode_with(
+        topic: &str,
+        payload: &[u8],
+        options: &::rainmaker_types::runtime::DecodeOptions,
+    ) -> ::core::result::Result<
+        ::rainmaker_types::runtime::Decoded<Self>,
+        ::rainmaker_types::runtime::DispatchError,
+    > {
+        let parsed = TopicRef::parse(topic)?;
+        let decoded = Message::decode_with(parsed.channel(), payload, options)?;
+        ::core::result::Result::Ok(::rainmaker_types::runtime::Decoded {
+            value: Self {
+                topic: parsed.to_topic(),
+                message: decoded.value,
+            },
+            repairs: decoded.repairs,
         })
     }
     /// Encodes the envelope: the topic string and the payload bytes.

@@ -234,7 +234,7 @@ impl ::rainmaker_types::runtime::Payload for NodeConfig {
         ::rainmaker_types::runtime::Vec<u8>,
         ::rainmaker_types::runtime::EncodeError,
     > {
-        ::rainmaker_types::runtime::payload::encode_json(self)
+        ::rainmaker_types::runtime::payload::encode_sdk_json(self)
     }
 }
 /// Version of the config format. Open string: the SDK sends `2020-03-20`;
@@ -2386,7 +2386,7 @@ impl ::rainmaker_types::runtime::Payload for UserMapping {
         ::rainmaker_types::runtime::Vec<u8>,
         ::rainmaker_types::runtime::EncodeError,
     > {
-        ::rainmaker_types::runtime::payload::encode_json(self)
+        ::rainmaker_types::runtime::payload::encode_sdk_json(self)
     }
 }
 /// OTA fetch request. Key order node_id, fw_version, network_id. Unknown keys are kept.
@@ -2536,7 +2536,7 @@ impl ::rainmaker_types::runtime::Payload for OtaFetch {
         ::rainmaker_types::runtime::Vec<u8>,
         ::rainmaker_types::runtime::EncodeError,
     > {
-        ::rainmaker_types::runtime::payload::encode_json(self)
+        ::rainmaker_types::runtime::payload::encode_sdk_json(self)
     }
 }
 /// An OTA job. The node requires `ota_job_id` (it stores it in NVS and reads it back
@@ -3015,8 +3015,12 @@ pub struct OtaStatus {
     /// "Not within download window.". Treat as opaque.
     pub additional_info: ::rainmaker_types::runtime::String,
     /// The node's time in epoch seconds (close to 0 before the clock is
-    /// synchronised). The key is `ts`, not `timestamp`.
-    pub ts: i64,
+    /// synchronised). The key is `ts`, not `timestamp`. The SDK always writes it,
+    /// last, into a 200-byte buffer: a long job id and failure text push it out
+    /// of the buffer and the document is cut before it, so a decoder of what
+    /// nodes send cannot require it.
+    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    pub ts: ::core::option::Option<i64>,
     /// Properties the schema does not name, kept so that decoding then
     /// encoding loses nothing.
     #[serde(flatten)]
@@ -3132,7 +3136,10 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for OtaStatus {
                                 );
                             }
                             field_4 = ::core::option::Option::Some(
-                                map.next_value::<i64>()?,
+                                match map.next_value::<::core::option::Option<i64>>()? {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
                             );
                         }
                         _ => {
@@ -3152,10 +3159,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for OtaStatus {
                         .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
                             "additional_info",
                         ))?,
-                    ts: field_4
-                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
-                            "ts",
-                        ))?,
+                    ts: field_4,
                     extra,
                 })
             }
@@ -3164,18 +3168,17 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for OtaStatus {
     }
 }
 impl OtaStatus {
-    /// A value with the required properties (`status`, `additional_info`, `ts`); every optional one is `None`.
+    /// A value with the required properties (`status`, `additional_info`); every optional one is `None`.
     pub fn new(
         status: OtaJobStatus,
         additional_info: impl ::core::convert::Into<::rainmaker_types::runtime::String>,
-        ts: i64,
     ) -> Self {
         Self {
             ota_job_id: ::core::option::Option::None,
             status,
             network_id: ::core::option::Option::None,
             additional_info: additional_info.into(),
-            ts,
+            ts: ::core::option::Option::None,
             extra: ::core::default::Default::default(),
         }
     }
@@ -3192,7 +3195,7 @@ impl ::rainmaker_types::runtime::Payload for OtaStatus {
         ::rainmaker_types::runtime::Vec<u8>,
         ::rainmaker_types::runtime::EncodeError,
     > {
-        ::rainmaker_types::runtime::payload::encode_json(self)
+        ::rainmaker_types::runtime::payload::encode_sdk_json(self)
     }
 }
 /// Status of an OTA job. Closed set: `in-progress` (repeated), then one terminal
@@ -3396,7 +3399,7 @@ impl ::rainmaker_types::runtime::Payload for TsData {
         ::rainmaker_types::runtime::Vec<u8>,
         ::rainmaker_types::runtime::EncodeError,
     > {
-        ::rainmaker_types::runtime::payload::encode_json(self)
+        ::rainmaker_types::runtime::payload::encode_sdk_json(self)
     }
 }
 /// Format version. Open string; the SDK sends `2021-09-13`.
@@ -4047,7 +4050,7 @@ impl ::rainmaker_types::runtime::Payload for SimpleTsData {
         ::rainmaker_types::runtime::Vec<u8>,
         ::rainmaker_types::runtime::EncodeError,
     > {
-        ::rainmaker_types::runtime::payload::encode_json(self)
+        ::rainmaker_types::runtime::payload::encode_sdk_json(self)
     }
 }
 /// The two payload shapes of the alert topic, tried in order: a text alert, or a
@@ -4078,7 +4081,7 @@ impl ::rainmaker_types::runtime::Payload for Alert {
         ::rainmaker_types::runtime::Vec<u8>,
         ::rainmaker_types::runtime::EncodeError,
     > {
-        ::rainmaker_types::runtime::payload::encode_json(self)
+        ::rainmaker_types::runtime::payload::encode_sdk_json(self)
     }
 }
 /// A text alert raised by the firmware. The SDK does not escape the text.

@@ -126,7 +126,7 @@ pub enum MessageRef<'a> {
     /// `otaUrlMessage` (owned: it has no view).
     OtaUrl(::rainmaker_types::runtime::Box<super::messages::OtaUrl>),
     /// `otaStatusMessage` (owned: it has no view).
-    OtaStatus(super::messages::OtaStatus),
+    OtaStatus(::rainmaker_types::runtime::Box<super::messages::OtaStatus>),
     /// `tsDataMessage`, borrowed.
     TsData(TsDataRef<'a>),
     /// `simpleTsDataMessage`, borrowed.
@@ -171,27 +171,30 @@ impl<'a> MessageRef<'a> {
         channel: Channel,
         payload: &'a [u8],
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
+        let options = &::rainmaker_types::runtime::DecodeOptions::strict();
+        options.check_len(payload)?;
+        let repairs = &mut ::rainmaker_types::runtime::Vec::new();
         match channel {
             Channel::PresenceConnected => {
-                ::rainmaker_types::runtime::payload::decode_json::<
+                ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::PresenceConnected,
-                >(payload)
+                >(payload, options, repairs)
                     .map(|payload| Self::Connected(
                         ::rainmaker_types::runtime::Box::new(payload),
                     ))
             }
             Channel::PresenceDisconnected => {
-                ::rainmaker_types::runtime::payload::decode_json::<
+                ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::PresenceDisconnected,
-                >(payload)
+                >(payload, options, repairs)
                     .map(|payload| Self::Disconnected(
                         ::rainmaker_types::runtime::Box::new(payload),
                     ))
             }
             Channel::NodeConfig => {
-                ::rainmaker_types::runtime::payload::decode_json::<
+                ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::NodeConfig,
-                >(payload)
+                >(payload, options, repairs)
                     .map(|payload| Self::Config(
                         ::rainmaker_types::runtime::Box::new(payload),
                     ))
@@ -203,21 +206,21 @@ impl<'a> MessageRef<'a> {
                     .map(Self::ParamsLocalInit)
             }
             Channel::UserMapping => {
-                ::rainmaker_types::runtime::payload::decode_json::<
+                ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::UserMapping,
-                >(payload)
+                >(payload, options, repairs)
                     .map(Self::UserMapping)
             }
             Channel::ParamsRemote => {
-                ::rainmaker_types::runtime::payload::decode_json::<
+                ::rainmaker_types::runtime::payload::decode_json_with::<
                     ::rainmaker_types::ParamsDocument,
-                >(payload)
+                >(payload, options, repairs)
                     .map(Self::ParamsRemote)
             }
             Channel::ParamsRemoteGroup => {
-                ::rainmaker_types::runtime::payload::decode_json::<
+                ::rainmaker_types::runtime::payload::decode_json_with::<
                     ::rainmaker_types::ParamsDocument,
-                >(payload)
+                >(payload, options, repairs)
                     .map(Self::ParamsRemoteGroup)
             }
             Channel::ParamsLocal => {
@@ -233,24 +236,26 @@ impl<'a> MessageRef<'a> {
                     .map(Self::ParamsLocalWildcard)
             }
             Channel::OtaFetch => {
-                ::rainmaker_types::runtime::payload::decode_json::<
+                ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::OtaFetch,
-                >(payload)
+                >(payload, options, repairs)
                     .map(Self::OtaFetch)
             }
             Channel::OtaUrl => {
-                ::rainmaker_types::runtime::payload::decode_json::<
+                ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::OtaUrl,
-                >(payload)
+                >(payload, options, repairs)
                     .map(|payload| Self::OtaUrl(
                         ::rainmaker_types::runtime::Box::new(payload),
                     ))
             }
             Channel::OtaStatus => {
-                ::rainmaker_types::runtime::payload::decode_json::<
+                ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::OtaStatus,
-                >(payload)
-                    .map(Self::OtaStatus)
+                >(payload, options, repairs)
+                    .map(|payload| Self::OtaStatus(
+                        ::rainmaker_types::runtime::Box::new(payload),
+                    ))
             }
             Channel::TsData => {
                 ::rainmaker_types::runtime::payload::decode_json_ref::<
@@ -277,9 +282,9 @@ impl<'a> MessageRef<'a> {
                     .map(Self::ToNode)
             }
             Channel::Alert => {
-                ::rainmaker_types::runtime::payload::decode_json::<
+                ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::Alert,
-                >(payload)
+                >(payload, options, repairs)
                     .map(Self::NodeAlert)
             }
         }

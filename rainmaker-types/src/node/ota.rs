@@ -32,7 +32,7 @@ impl Node {
             status,
             network_id: None,
             additional_info: additional_info.into(),
-            ts: self.now.unwrap_or(0),
+            ts: Some(self.now.unwrap_or(0)),
             extra: serde_json::Map::new(),
         };
         let payload = sdk_json::to_vec(&report)?;

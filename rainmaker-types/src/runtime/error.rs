@@ -27,6 +27,23 @@ pub enum DecodeError {
         /// The byte offset of the first invalid sequence.
         offset: usize,
     },
+    /// A JSON string holds a `"` its writer did not escape (the C SDK never escapes
+    /// strings): where the string ends is ambiguous, so no decoder can read it.
+    #[error(
+        "unescaped quote inside a string at byte {offset} (the SDK's writer does not escape strings)"
+    )]
+    UnescapedQuote {
+        /// The byte offset of the quote.
+        offset: usize,
+    },
+    /// The payload is larger than the decoder accepts (checked before parsing).
+    #[error("payload of {len} bytes is over the {max}-byte limit")]
+    TooLarge {
+        /// The payload's size.
+        len: usize,
+        /// The limit ([`DecodeOptions::max_len`](super::payload::DecodeOptions::max_len)).
+        max: usize,
+    },
 }
 
 /// What kind of JSON problem a [`JsonError`] is.

@@ -12,6 +12,7 @@
 //! compile in a crate that depends on `rainmaker-types` alone, with or without `std`.
 
 pub mod error;
+pub mod lenient;
 pub mod param;
 pub mod pattern;
 pub mod payload;
@@ -22,9 +23,10 @@ pub use error::{
     DecodeError, DispatchError, EncodeError, JsonError, JsonErrorKind, TopicError,
     TopicErrorReason, UnknownValue,
 };
+pub use lenient::Repair;
 pub use param::{IdError, Param, ParamRule, TopicParam};
 pub use pattern::Pattern;
-pub use payload::{Payload, PayloadRef};
+pub use payload::{DecodeOptions, Decoded, Payload, PayloadRef};
 pub use text::Text;
 
 pub use serde;

@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::error::{DecodeError, EncodeError, JsonError};
+use super::lenient::{self, Repair};
 
 /// A message payload: decoded from and encoded to the bytes of a publish.
 ///
@@ -46,18 +47,147 @@ pub trait PayloadRef<'a>: Sized {
     fn decode_ref(bytes: &'a [u8]) -> Result<Self, DecodeError>;
 }
 
+/// How a payload is decoded: its size limit, and whether what the C SDK's JSON
+/// writer really sends is repaired first.
+///
+/// ```
+/// use rainmaker_types::runtime::payload::DecodeOptions;
+/// use rainmaker_types::{Channel, Message, ParamValue};
+///
+/// let sent = br#"{"Sensor":{"Temperature":nan}}"#;
+/// assert!(Message::decode_on(Channel::ParamsLocal, sent).is_err());
+/// let decoded = Message::decode_with(Channel::ParamsLocal, sent, &DecodeOptions::sdk_lenient())?;
+/// let Message::ParamsLocal(doc) = &decoded.value else { unreachable!() };
+/// assert_eq!(doc.get("Sensor", "Temperature"), Some(&ParamValue::Null));
+/// assert_eq!(decoded.repairs.len(), 1);
+/// # Ok::<(), rainmaker_types::DecodeError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DecodeOptions {
+    max_len: usize,
+    lenient: bool,
+}
+
+impl DecodeOptions {
+    /// The default size limit: AWS IoT's largest publish, 128 KiB.
+    pub const DEFAULT_MAX_LEN: usize = 128 * 1024;
+
+    /// Strict decoding of payloads up to [`Self::DEFAULT_MAX_LEN`] bytes.
+    pub const fn strict() -> Self {
+        Self {
+            max_len: Self::DEFAULT_MAX_LEN,
+            lenient: false,
+        }
+    }
+
+    /// Lenient decoding of what the C SDK's writer really sends (see
+    /// [`lenient`](super::lenient)): a payload that is not JSON is repaired
+    /// (`nan`/`inf` and empty values read as `null`, raw control characters
+    /// escaped, documents cut by the SDK's buffers closed after their last complete
+    /// member) and each repair is reported. Payloads that are JSON decode exactly as
+    /// in strict mode.
+    pub const fn sdk_lenient() -> Self {
+        Self {
+            max_len: Self::DEFAULT_MAX_LEN,
+            lenient: true,
+        }
+    }
+
+    /// The same options with another size limit.
+    #[must_use]
+    pub const fn with_max_len(self, max_len: usize) -> Self {
+        Self { max_len, ..self }
+    }
+
+    /// The size limit in bytes.
+    pub const fn max_len(&self) -> usize {
+        self.max_len
+    }
+
+    /// Whether the SDK's defects are repaired.
+    pub const fn is_lenient(&self) -> bool {
+        self.lenient
+    }
+
+    /// Checks a payload's size against the limit.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::TooLarge`].
+    pub const fn check_len(&self, bytes: &[u8]) -> Result<(), DecodeError> {
+        if bytes.len() > self.max_len {
+            Err(DecodeError::TooLarge {
+                len: bytes.len(),
+                max: self.max_len,
+            })
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl Default for DecodeOptions {
+    fn default() -> Self {
+        Self::strict()
+    }
+}
+
+/// A decoded value and the repairs the lenient mode made to its payload (none in
+/// strict mode).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decoded<T> {
+    /// The value.
+    pub value: T,
+    /// What was repaired, in payload order.
+    pub repairs: Vec<Repair>,
+}
+
 /// Decodes a JSON payload into `T`.
 ///
 /// The input is decoded once with plain serde; only when that fails is it decoded
 /// again with path tracking (feature `json-error-paths`, on by default), to build a
 /// [`JsonError`] with the JSON path, line and column of the problem. Trailing
-/// non-whitespace after the value is an error.
+/// non-whitespace after the value is an error, and so is a payload over
+/// [`DecodeOptions::DEFAULT_MAX_LEN`].
 ///
 /// # Errors
 ///
-/// [`DecodeError::Json`].
+/// [`DecodeError::Json`], [`DecodeError::UnescapedQuote`] or
+/// [`DecodeError::TooLarge`].
 pub fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
     decode_json_ref(bytes)
+}
+
+/// Decodes a JSON payload into `T` with `options`, adding the repairs made to
+/// `repairs` when it succeeds.
+///
+/// # Errors
+///
+/// As [`decode_json`].
+pub fn decode_json_with<T: DeserializeOwned>(
+    bytes: &[u8],
+    options: &DecodeOptions,
+    repairs: &mut Vec<Repair>,
+) -> Result<T, DecodeError> {
+    options.check_len(bytes)?;
+    let plain = match parse::<T>(bytes) {
+        Ok(value) => return Ok(value),
+        Err(plain) => plain,
+    };
+    if !options.is_lenient() {
+        return Err(located::<T>(bytes, &plain));
+    }
+    match lenient::repair(bytes) {
+        Ok((repaired, made)) => {
+            let value = parse::<T>(&repaired).map_err(|error| located::<T>(&repaired, &error))?;
+            repairs.extend(made);
+            Ok(value)
+        }
+        Err(lenient::Unrepairable::UnescapedQuote { offset }) => {
+            Err(DecodeError::UnescapedQuote { offset })
+        }
+        Err(lenient::Unrepairable::Other { .. }) => Err(located::<T>(bytes, &plain)),
+    }
 }
 
 /// Decodes a JSON payload into `T`, which may borrow from `bytes`; errors as
@@ -65,18 +195,31 @@ pub fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> 
 ///
 /// # Errors
 ///
-/// [`DecodeError::Json`].
+/// As [`decode_json`].
 pub fn decode_json_ref<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, DecodeError> {
-    // Checking the whole payload's UTF-8 once is much cheaper than serde_json's
-    // check of every string read from a byte slice; invalid UTF-8 goes the slice way,
-    // whose error says where.
-    let decoded = match core::str::from_utf8(bytes) {
+    DecodeOptions::strict().check_len(bytes)?;
+    parse(bytes).map_err(|plain| located::<T>(bytes, &plain))
+}
+
+/// One plain serde pass. Checking the whole payload's UTF-8 once is much cheaper than
+/// serde_json's check of every string read from a byte slice; invalid UTF-8 goes the
+/// slice way, whose error says where.
+fn parse<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, serde_json::Error> {
+    match core::str::from_utf8(bytes) {
         Ok(text) => serde_json::from_str(text),
         Err(_) => serde_json::from_slice(bytes),
-    };
-    decoded.map_err(|plain| {
-        DecodeError::Json(locate::<T>(bytes).unwrap_or_else(|| JsonError::new(".", &plain)))
-    })
+    }
+}
+
+/// The error of a failed decode: an unescaped quote when that is what broke the
+/// payload, else the JSON error with its path.
+fn located<'a, T: Deserialize<'a>>(bytes: &'a [u8], plain: &serde_json::Error) -> DecodeError {
+    if (plain.is_syntax() || plain.is_eof())
+        && let Some(offset) = lenient::unescaped_quote(bytes)
+    {
+        return DecodeError::UnescapedQuote { offset };
+    }
+    DecodeError::Json(locate::<T>(bytes).unwrap_or_else(|| JsonError::new(".", plain)))
 }
 
 /// Decodes `bytes` as `T` again, tracking the path: the error with the JSON path of
@@ -123,6 +266,17 @@ pub fn decode_to_value<T: DeserializeOwned + Serialize>(
 /// keys, for example).
 pub fn encode_json<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, EncodeError> {
     serde_json::to_vec(value).map_err(|error| EncodeError::Json(error.to_string()))
+}
+
+/// Encodes `value` as the RainMaker C SDK's JSON writer does: compact, floats as
+/// `%.5f` (see [`crate::sdk_json`]). Generated code uses it for messages marked
+/// `x-rainmaker-sdk-json`, so that re-encoding what a node sent gives its bytes.
+///
+/// # Errors
+///
+/// [`EncodeError::Json`] when the value cannot be serialized.
+pub fn encode_sdk_json<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, EncodeError> {
+    crate::sdk_json::to_vec(value)
 }
 
 /// Decodes a `text/plain` payload.

@@ -37,6 +37,8 @@ pub enum ParamValueRef<'a> {
     Object(Map<String, Value>),
     /// An array param's value.
     Array(Vec<Value>),
+    /// `null`: no usable value (see [`ParamValue::Null`]).
+    Null,
 }
 
 impl ParamValueRef<'_> {
@@ -83,6 +85,7 @@ impl ParamValueRef<'_> {
             Self::String(value) => ParamValue::String(value.into_owned()),
             Self::Object(map) => ParamValue::Object(map),
             Self::Array(items) => ParamValue::Array(items),
+            Self::Null => ParamValue::Null,
         }
     }
 }
@@ -135,7 +138,7 @@ impl<'de: 'a, 'a> Visitor<'de> for ParamValueVisitor<'a> {
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Err(E::invalid_type(de::Unexpected::Unit, &self))
+        Ok(ParamValueRef::Null)
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
@@ -495,11 +498,11 @@ mod tests {
     }
 
     #[test]
-    fn duplicates_and_null_are_refused_as_in_the_owned_document() {
+    fn duplicates_and_bad_values_are_refused_as_in_the_owned_document() {
         for text in [
             r#"{"D":{"p":1,"p":2}}"#,
             r#"{"D":{},"D":{}}"#,
-            r#"{"D":{"p":null}}"#,
+            r#"{"D":{"p":[}}"#,
             "[]",
         ] {
             assert!(

@@ -38,6 +38,10 @@ pub enum ParamValue {
     Object(Map<String, Value>),
     /// An array param's value, kept verbatim.
     Array(Vec<Value>),
+    /// `null`: no usable value. Newer SDK writers print a non-finite float as
+    /// `null`; the lenient decoder reads the older ones' `nan`/`inf` and an object
+    /// param with no value (`"o":}`) as `null` too, naming each repair.
+    Null,
 }
 
 impl ParamValue {
@@ -87,6 +91,7 @@ impl ParamValue {
             Self::String(_) => "string",
             Self::Object(_) => "object",
             Self::Array(_) => "array",
+            Self::Null => "null",
         }
     }
 
@@ -99,6 +104,7 @@ impl ParamValue {
             Self::String(value) => Value::String(value.clone()),
             Self::Object(map) => Value::Object(map.clone()),
             Self::Array(items) => Value::Array(items.clone()),
+            Self::Null => Value::Null,
         }
     }
 }
@@ -145,11 +151,10 @@ impl From<String> for ParamValue {
 }
 
 impl From<Value> for ParamValue {
-    /// Converts any JSON value; `null` becomes an empty string, which is how the SDK
-    /// emits a NULL string param.
+    /// Converts any JSON value.
     fn from(value: Value) -> Self {
         match value {
-            Value::Null => Self::String(String::new()),
+            Value::Null => Self::Null,
             Value::Bool(value) => Self::Bool(value),
             Value::Number(number) => match number.as_i64() {
                 Some(int) => Self::Int(int),
@@ -171,6 +176,7 @@ impl Serialize for ParamValue {
             Self::String(value) => serializer.serialize_str(value),
             Self::Object(map) => map.serialize(serializer),
             Self::Array(items) => items.serialize(serializer),
+            Self::Null => serializer.serialize_unit(),
         }
     }
 }
@@ -220,8 +226,13 @@ mod tests {
     }
 
     #[test]
-    fn null_and_wrong_shapes_are_errors() {
-        assert!(serde_json::from_str::<ParamsDocument>(r#"{"D":{"p":null}}"#).is_err());
+    fn null_is_a_value_and_wrong_shapes_are_errors() {
+        let doc: ParamsDocument = serde_json::from_str(r#"{"D":{"p":null}}"#).expect("null");
+        assert_eq!(doc.get("D", "p"), Some(&ParamValue::Null));
+        assert_eq!(
+            serde_json::to_string(&doc).ok().as_deref(),
+            Some(r#"{"D":{"p":null}}"#)
+        );
         assert!(serde_json::from_str::<ParamsDocument>(r#"{"D":5}"#).is_err());
         assert!(serde_json::from_str::<ParamsDocument>(r#"[]"#).is_err());
     }

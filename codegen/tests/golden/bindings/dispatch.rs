@@ -58,42 +58,72 @@ impl Message {
         channel: Channel,
         payload: &[u8],
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        match channel {
+        Self::decode_with(
+                channel,
+                payload,
+                &::rainmaker_types::runtime::DecodeOptions::strict(),
+            )
+            .map(|decoded| decoded.value)
+    }
+    /// Decodes the payload of a publish on a topic of `channel` with
+    /// `options` (size limit, lenient repairs), with the repairs made.
+    ///
+    /// # Errors
+    ///
+    /// As [`Message::decode`], and `DecodeError::TooLarge` over the limit.
+    pub fn decode_with(
+        channel: Channel,
+        payload: &[u8],
+        options: &::rainmaker_types::runtime::DecodeOptions,
+    ) -> ::core::result::Result<
+        ::rainmaker_types::runtime::Decoded<Self>,
+        ::rainmaker_types::runtime::DecodeError,
+    > {
+        options.check_len(payload)?;
+        let mut made = ::rainmaker_types::runtime::Vec::new();
+        let repairs = &mut made;
+        let value = match channel {
             Channel::AtMostOnce => {
-                ::rainmaker_types::runtime::payload::decode_json::<
+                ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::Ping,
-                >(payload)
+                >(payload, options, repairs)
                     .map(Self::Ping)
             }
             Channel::AtLeastOnce => {
-                ::rainmaker_types::runtime::payload::decode_json::<
+                ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::Ping,
-                >(payload)
+                >(payload, options, repairs)
                     .map(Self::Ping)
             }
             Channel::ExactlyOnce => {
-                ::rainmaker_types::runtime::payload::decode_json::<
+                ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::Ping,
-                >(payload)
+                >(payload, options, repairs)
                     .map(Self::Ping)
             }
             Channel::FromTrait => {
-                ::rainmaker_types::runtime::payload::decode_json::<
+                ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::Ping,
-                >(payload)
+                >(payload, options, repairs)
                     .map(Self::Ping)
             }
             Channel::FromChannel => {
-                ::rainmaker_types::runtime::payload::decode_json::<
+                ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::Ping,
-                >(payload)
+                >(payload, options, repairs)
                     .map(Self::Ping)
             }
             Channel::FromMessage => {
-                ::rainmaker_types::runtime::payload::decode_json::<bool>(payload)
+                ::rainmaker_types::runtime::payload::decode_json_with::<
+                    bool,
+                >(payload, options, repairs)
                     .map(Self::Retained)
             }
-        }
+        }?;
+        ::core::result::Result::Ok(::rainmaker_types::runtime::Decoded {
+            value,
+            repairs: made,
+        })
     }
     /// Encodes the payload.
     ///
@@ -185,6 +215,30 @@ impl Envelope {
         ::core::result::Result::Ok(Self {
             topic: parsed.to_topic(),
             message,
+        })
+    }
+    /// Parses a topic and decodes its payload with `options` (size limit,
+    /// lenient repairs), with the repairs made.
+    ///
+    /// # Errors
+    ///
+    /// As [`Envelope::decode`].
+    pub fn decode_with(
+        topic: &str,
+        payload: &[u8],
+        options: &::rainmaker_types::runtime::DecodeOptions,
+    ) -> ::core::result::Result<
+        ::rainmaker_types::runtime::Decoded<Self>,
+        ::rainmaker_types::runtime::DispatchError,
+    > {
+        let parsed = TopicRef::parse(topic)?;
+        let decoded = Message::decode_with(parsed.channel(), payload, options)?;
+        ::core::result::Result::Ok(::rainmaker_types::runtime::Decoded {
+            value: Self {
+                topic: parsed.to_topic(),
+                message: decoded.value,
+            },
+            repairs: decoded.repairs,
         })
     }
     /// Encodes the envelope: the topic string and the payload bytes.

@@ -36,7 +36,7 @@ pub static EXAMPLES: &[Example] = &[
         message: "reading",
         name: "warm",
         topic: "external/readings",
-        payload: b"{\"celsius\":21.5,\"sensor\":\"s1\"}",
+        payload: b"{\"sensor\":\"s1\",\"celsius\":21.5}",
     },
     Example {
         channel: super::topics::Channel::Text,

@@ -83,17 +83,20 @@ impl<'a> MessageRef<'a> {
         channel: Channel,
         payload: &'a [u8],
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
+        let options = &::rainmaker_types::runtime::DecodeOptions::strict();
+        options.check_len(payload)?;
+        let repairs = &mut ::rainmaker_types::runtime::Vec::new();
         match channel {
             Channel::Inline => {
-                ::rainmaker_types::runtime::payload::decode_json::<
+                ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::Inline,
-                >(payload)
+                >(payload, options, repairs)
                     .map(Self::Inline)
             }
             Channel::Components => {
-                ::rainmaker_types::runtime::payload::decode_json::<
+                ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::Item,
-                >(payload)
+                >(payload, options, repairs)
                     .map(Self::Traited)
             }
             Channel::External => {
@@ -123,7 +126,9 @@ impl<'a> MessageRef<'a> {
                     })
             }
             Channel::Scalars => {
-                ::rainmaker_types::runtime::payload::decode_json::<i32>(payload)
+                ::rainmaker_types::runtime::payload::decode_json_with::<
+                    i32,
+                >(payload, options, repairs)
                     .map(Self::Count)
             }
             Channel::Arrays => {

@@ -22,7 +22,7 @@ pub static EXAMPLES: &[Example] = &[
         message: "Message",
         name: "example 1",
         topic: "clash",
-        payload: b"{\"fooBar\":\"x\",\"foo_bar\":\"y\",\"result\":{\"ok\":true},\"self\":1,\"type\":\"a\",\"version\":\"2020-03-20\"}",
+        payload: b"{\"type\":\"a\",\"self\":1,\"fooBar\":\"x\",\"foo_bar\":\"y\",\"version\":\"2020-03-20\",\"result\":{\"ok\":true}}",
     },
 ];
 /// A topic of each channel whose parameters have a usable example.

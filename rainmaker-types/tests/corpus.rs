@@ -1,0 +1,251 @@
+//! The C SDK corpus (`tests/data/c-sdk-json/`): payloads the official SDK's own
+//! writers published, one file per publish, listed by `manifest.json` with the topic
+//! the SDK published them on. Every file is covered:
+//!
+//! - valid JSON decodes strictly on its topic and `Envelope::encode_in` gives back
+//!   the topic and the SDK's exact bytes;
+//! - TLV frames decode and re-encode byte for byte;
+//! - what the SDK sends that is not JSON is refused by the strict decoder with a
+//!   typed error, and read by the lenient one, which names each repair.
+
+use std::path::PathBuf;
+
+use rainmaker_types::runtime::{DecodeOptions, DispatchError, Repair};
+use rainmaker_types::{DecodeError, Envelope, Message, ParamValue, TopicForm};
+use serde_json::Value;
+
+fn corpus_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/c-sdk-json")
+}
+
+/// One entry of the manifest.
+struct Entry {
+    file: String,
+    topic: String,
+    format: String,
+    valid_json: Option<bool>,
+    bytes: Vec<u8>,
+}
+
+fn entries() -> Vec<Entry> {
+    let dir = corpus_dir();
+    let manifest: Value = serde_json::from_slice(
+        &std::fs::read(dir.join("manifest.json")).expect("the corpus has a manifest"),
+    )
+    .expect("the manifest is JSON");
+    let files = manifest["files"].as_array().expect("manifest lists files");
+    let entries: Vec<Entry> = files
+        .iter()
+        .map(|file| {
+            let name = file["file"].as_str().expect("file name").to_owned();
+            let bytes = std::fs::read(dir.join(&name)).expect("listed file exists");
+            assert_eq!(
+                bytes.len() as u64,
+                file["bytes"].as_u64().expect("size"),
+                "{name}: size differs from the manifest"
+            );
+            Entry {
+                topic: file["topic"].as_str().expect("topic").to_owned(),
+                format: file["format"].as_str().expect("format").to_owned(),
+                valid_json: file["valid_json"].as_bool(),
+                file: name,
+                bytes,
+            }
+        })
+        .collect();
+    // Every file of the folder is in the manifest.
+    let listed: Vec<&str> = entries.iter().map(|entry| entry.file.as_str()).collect();
+    for file in std::fs::read_dir(&dir).expect("corpus folder") {
+        let name = file
+            .expect("entry")
+            .file_name()
+            .into_string()
+            .expect("UTF-8 name");
+        if name != "manifest.json" && name != "README.md" {
+            assert!(
+                listed.contains(&name.as_str()),
+                "{name} is not in the manifest"
+            );
+        }
+    }
+    entries
+}
+
+#[test]
+fn every_valid_payload_re_encodes_to_the_sdk_bytes() {
+    let mut exact = 0;
+    let mut failures = Vec::new();
+    let entries = entries();
+    let valid: Vec<&Entry> = entries
+        .iter()
+        .filter(|entry| entry.format == "tlv8" || entry.valid_json == Some(true))
+        .collect();
+    for entry in &valid {
+        let (envelope, form) = match Envelope::decode_form(&entry.topic, &entry.bytes) {
+            Ok(decoded) => decoded,
+            Err(error) => {
+                failures.push(format!("{}: does not decode: {error}", entry.file));
+                continue;
+            }
+        };
+        assert_eq!(
+            form,
+            TopicForm::Ingest,
+            "{}: the SDK publishes ingest topics",
+            entry.file
+        );
+        let (topic, bytes) = envelope.encode_in(form).expect("re-encodes");
+        assert_eq!(topic, entry.topic, "{}", entry.file);
+        if bytes == entry.bytes {
+            exact += 1;
+        } else {
+            failures.push(format!(
+                "{}:\n  sdk  {}\n  ours {}",
+                entry.file,
+                String::from_utf8_lossy(&entry.bytes),
+                String::from_utf8_lossy(&bytes)
+            ));
+        }
+    }
+    println!(
+        "{exact} of {} payloads re-encode byte for byte",
+        valid.len()
+    );
+    // The one payload that cannot: the SDK cut `%.5f` of `f32::MAX` at 29
+    // characters, so its text no longer says the value it printed.
+    assert_eq!(failures.len(), 1, "{}", failures.join("\n"));
+    assert!(failures[0].starts_with("weird.boot.params-local-init.json:"));
+    assert_eq!(exact, valid.len() - 1);
+}
+
+/// The float the SDK could not print: everything else of its document re-encodes
+/// exactly, and the cut text is the first 29 characters of `%.5f`.
+#[test]
+fn a_float_cut_by_the_sdk_is_the_only_inexact_value() {
+    let entry = entries()
+        .into_iter()
+        .find(|entry| entry.file == "weird.boot.params-local-init.json")
+        .expect("in the corpus");
+    let (envelope, form) = Envelope::decode_form(&entry.topic, &entry.bytes).expect("decodes");
+    let (_, bytes) = envelope.encode_in(form).expect("encodes");
+    let sdk = String::from_utf8(entry.bytes).expect("UTF-8");
+    let ours = String::from_utf8(bytes).expect("UTF-8");
+    let cut = r#""f_max":34028234663852885981170418348,"#;
+    assert!(sdk.contains(cut));
+    let full = format!("{:.5}", f64::from(f32::MAX));
+    assert!(full.starts_with("34028234663852885981170418348") && full.len() > 29);
+    let (sdk_before, sdk_after) = sdk.split_once(cut).expect("cut value");
+    assert!(
+        ours.starts_with(sdk_before) && ours.ends_with(sdk_after),
+        "{ours}"
+    );
+}
+
+/// What each payload that is not JSON holds, and the repairs the lenient mode makes.
+fn expected_repairs(file: &str) -> Option<&'static [&'static str]> {
+    Some(match file {
+        "weird.float-nan.params-local.json" | "weird.float-inf.params-local.json" => {
+            &["non-finite"]
+        }
+        "weird.ts-nan.tsdata.json" => &["non-finite"],
+        "weird.object-null.params-local.json" => &["empty"],
+        "weird.str-newline.params-local.json" => &["control"],
+        "ota.otaurl-long.otastatus.json" | "user_mapping.long-ids.user-mapping.json" => {
+            &["truncated"]
+        }
+        // Unescaped quotes: no repair, a typed error.
+        "weird.str-quote.params-local.json" | "weird.alert-quote.alert.json" => &[],
+        _ => return None,
+    })
+}
+
+fn kind(repair: &Repair) -> &'static str {
+    match repair {
+        Repair::NonFinite { .. } => "non-finite",
+        Repair::EmptyValue { .. } => "empty",
+        Repair::ControlCharacter { .. } => "control",
+        Repair::Truncated { .. } => "truncated",
+    }
+}
+
+#[test]
+fn what_is_not_json_is_refused_strictly_and_repaired_leniently() {
+    let lenient = DecodeOptions::sdk_lenient();
+    let mut covered = 0;
+    for entry in entries() {
+        if entry.valid_json != Some(false) {
+            // JSON decodes the same in both modes, with no repair.
+            if entry.format == "json" {
+                let decoded = Envelope::decode_with(&entry.topic, &entry.bytes, &lenient)
+                    .unwrap_or_else(|error| panic!("{}: {error}", entry.file));
+                assert!(decoded.repairs.is_empty(), "{}", entry.file);
+                let strict = Envelope::decode(&entry.topic, &entry.bytes).expect("strict");
+                assert_eq!(decoded.value, strict, "{}", entry.file);
+            }
+            continue;
+        }
+        covered += 1;
+        let what = &entry.file;
+        let expected = expected_repairs(what)
+            .unwrap_or_else(|| panic!("{what}: no expectation for this invalid payload"));
+        let strict = Envelope::decode(&entry.topic, &entry.bytes).expect_err(what);
+        let lenient_result = Envelope::decode_with(&entry.topic, &entry.bytes, &lenient);
+        if expected.is_empty() {
+            let quote = |error: &DispatchError| {
+                matches!(
+                    error,
+                    DispatchError::Payload(DecodeError::UnescapedQuote { .. })
+                )
+            };
+            assert!(quote(&strict), "{what}: {strict}");
+            let error = lenient_result.expect_err(what);
+            assert!(quote(&error), "{what}: {error}");
+            assert!(error.to_string().contains("unescaped quote"), "{error}");
+            continue;
+        }
+        assert!(
+            matches!(strict, DispatchError::Payload(DecodeError::Json(_))),
+            "{what}: {strict}"
+        );
+        let decoded = lenient_result.unwrap_or_else(|error| panic!("{what}: {error}"));
+        let kinds: Vec<&str> = decoded.repairs.iter().map(kind).collect();
+        assert_eq!(kinds, expected, "{what}: {:?}", decoded.repairs);
+        for repair in &decoded.repairs {
+            assert!(!repair.to_string().is_empty());
+        }
+    }
+    assert_eq!(covered, 9, "every invalid payload of the corpus is covered");
+}
+
+#[test]
+fn lenient_values_are_what_the_sdk_meant() {
+    let lenient = DecodeOptions::sdk_lenient();
+    let decode = |file: &str| {
+        let entry = entries()
+            .into_iter()
+            .find(|entry| entry.file == file)
+            .expect("in the corpus");
+        Envelope::decode_with(&entry.topic, &entry.bytes, &lenient)
+            .unwrap_or_else(|error| panic!("{file}: {error}"))
+            .value
+            .into_parts()
+            .1
+    };
+    let Message::ParamsLocal(doc) = decode("weird.float-nan.params-local.json") else {
+        panic!("params/local");
+    };
+    assert_eq!(doc.get("Bad", "f"), Some(&ParamValue::Null));
+    let Message::ParamsLocal(doc) = decode("weird.str-newline.params-local.json") else {
+        panic!("params/local");
+    };
+    assert_eq!(
+        doc.get("Bad", "s").and_then(ParamValue::as_str),
+        Some("line1\nline2")
+    );
+    let Message::OtaStatus(status) = decode("ota.otaurl-long.otastatus.json") else {
+        panic!("otastatus");
+    };
+    // The SDK's 200-byte buffer cut the text; every field is there, the last one cut.
+    assert!(status.additional_info.starts_with("OTA Attempt 3/3 failed"));
+    assert!(status.additional_info.ends_with("The server's certi"));
+}
