@@ -195,7 +195,7 @@ pub fn write(publishes: &[Publish]) -> String {
     text
 }
 
-/// Reads a recording written by [`write`].
+/// Reads a recording written by [`write()`].
 ///
 /// # Errors
 ///

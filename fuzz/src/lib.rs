@@ -5,6 +5,8 @@
 //! code the fuzzer ran. A broken property panics, which is what the fuzzer
 //! reports as a crash.
 
+pub mod protocol;
+
 use rainmaker_tlv::oracle::check_round_trip;
 use rainmaker_tlv::{
     Command, Dispatch, Frame, Outcome, RawFrame, Request, Response, Router, Status, UserRole,

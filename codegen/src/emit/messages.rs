@@ -3,6 +3,7 @@
 use proc_macro2::{Ident, Literal as LitToken, TokenStream};
 use quote::quote;
 
+use super::deserialize::{self, Property, Unknown};
 use super::{Ctx, Scope, doc_or, ident};
 use crate::model::{Extra, Field, Literal, TypeDef, TypeKind, TypeRef, Variant};
 use crate::naming;
@@ -185,7 +186,6 @@ fn emit_struct(
     extra: &Extra,
 ) -> TokenStream {
     let rt = &ctx.rt;
-    let serde = ctx.serde_derives();
     let schemars = ctx.schemars_derive();
     let definitions = fields.iter().map(|field| emit_field(ctx, field));
     let extra_ty = match extra {
@@ -204,22 +204,27 @@ fn emit_struct(
             pub extra: #ty,
         }
     });
+    // `deny_unknown_fields` is for schemars (`additionalProperties: false`); the
+    // written-out `Deserialize` refuses unknown properties itself.
     let deny = (*extra == Extra::Deny).then(|| quote!(#[serde(deny_unknown_fields)]));
-    // A struct that keeps unknown properties reads them itself: serde's `flatten`
-    // buffers every property of the object before reading any field.
-    let (serde, deserialize) = match &extra_ty {
-        Some(extra_ty) => {
-            let path = format!("{}::serde", ctx.rt_text);
-            (
-                quote! {
-                    #[derive(#rt::serde::Serialize)]
-                    #[serde(crate = #path)]
-                },
-                emit_deserialize_with_extra(ctx, name, fields, extra_ty),
-            )
-        }
-        None => (serde, TokenStream::new()),
+    let path = format!("{}::serde", ctx.rt_text);
+    let serde = quote! {
+        #[derive(#rt::serde::Serialize)]
+        #[serde(crate = #path)]
     };
+    let properties: Vec<Property<'_>> = fields
+        .iter()
+        .map(|field| Property {
+            field,
+            ty: ctx.rust_type(&field.ty, Scope::Messages),
+        })
+        .collect();
+    let unknown = match (&extra_ty, extra) {
+        (Some(map), _) => Unknown::Keep(map.clone()),
+        (None, Extra::Deny) => Unknown::Refuse,
+        (None, _) => Unknown::Skip,
+    };
+    let deserialize = deserialize::emit(ctx, name, false, &properties, &unknown);
     let required: Vec<&Field> = fields.iter().filter(|field| field.required).collect();
     let default = required.is_empty().then(|| quote!(Default,));
     let constructor = (!required.is_empty()).then(|| {
@@ -279,108 +284,6 @@ fn emit_struct(
 
         #constructor
     }
-}
-
-/// `Deserialize` for a struct with an `extra` map: the known properties by name,
-/// every other one into `extra`, with serde's own errors for a missing or repeated
-/// property.
-fn emit_deserialize_with_extra(
-    ctx: &Ctx<'_>,
-    name: &Ident,
-    fields: &[Field],
-    extra_ty: &TokenStream,
-) -> TokenStream {
-    let rt = &ctx.rt;
-    let expecting = format!("struct {name}");
-    let slots: Vec<Ident> = (0..fields.len())
-        .map(|index| quote::format_ident!("field_{}", index))
-        .collect();
-    let declarations = fields.iter().zip(&slots).map(|(field, slot)| {
-        let ty = ctx.rust_type(&field.ty, Scope::Messages);
-        if field.required || !holds_null(&field.ty) {
-            quote!(let mut #slot: ::core::option::Option<#ty> = ::core::option::Option::None;)
-        } else {
-            quote!(let mut #slot: ::core::option::Option<::core::option::Option<#ty>> = ::core::option::Option::None;)
-        }
-    });
-    let arms = fields.iter().zip(&slots).map(|(field, slot)| {
-        let wire = &field.wire;
-        let ty = ctx.rust_type(&field.ty, Scope::Messages);
-        let read = if field.required {
-            quote!(map.next_value::<#ty>()?)
-        } else if holds_null(&field.ty) {
-            // Present, possibly `null`: `Some(...)`, so missing stays apart.
-            quote!(::core::option::Option::Some(map.next_value::<#ty>()?))
-        } else {
-            // `null` reads as missing, as `Option` does.
-            quote!(match map.next_value::<::core::option::Option<#ty>>()? {
-                ::core::option::Option::Some(value) => value,
-                ::core::option::Option::None => continue,
-            })
-        };
-        quote! {
-            #wire => {
-                if #slot.is_some() {
-                    return ::core::result::Result::Err(<A::Error as #rt::serde::de::Error>::duplicate_field(#wire));
-                }
-                #slot = ::core::option::Option::Some(#read);
-            }
-        }
-    });
-    let inits = fields.iter().zip(&slots).map(|(field, slot)| {
-        let rust = ident(&field.rust);
-        let wire = &field.wire;
-        if field.required {
-            quote! {
-                #rust: #slot.ok_or_else(|| <A::Error as #rt::serde::de::Error>::missing_field(#wire))?,
-            }
-        } else if holds_null(&field.ty) {
-            quote!(#rust: #slot.flatten(),)
-        } else {
-            quote!(#rust: #slot,)
-        }
-    });
-    quote! {
-        impl<'de> #rt::serde::Deserialize<'de> for #name {
-            fn deserialize<D: #rt::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                struct Properties;
-
-                impl<'de> #rt::serde::de::Visitor<'de> for Properties {
-                    type Value = #name;
-
-                    fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-
-                    fn visit_map<A: #rt::serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<Self::Value, A::Error> {
-                        #( #declarations )*
-                        let mut extra: #extra_ty = ::core::default::Default::default();
-                        while let ::core::option::Option::Some(key) = map.next_key::<#rt::Text<'de>>()? {
-                            match key.as_str() {
-                                #( #arms )*
-                                _ => {
-                                    let value = map.next_value()?;
-                                    extra.insert(key.into_owned(), value);
-                                }
-                            }
-                        }
-                        ::core::result::Result::Ok(#name {
-                            #( #inits )*
-                            extra,
-                        })
-                    }
-                }
-
-                deserializer.deserialize_map(Properties)
-            }
-        }
-    }
-}
-
-/// Whether a property of type `ty` can hold `null` (an optional one keeps `null`
-/// and missing apart).
-fn holds_null(ty: &TypeRef) -> bool {
-    matches!(ty, TypeRef::Nullable(_) | TypeRef::Json | TypeRef::Unit)
 }
 
 /// Whether `ty` is `String`, directly or through type aliases.

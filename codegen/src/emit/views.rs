@@ -14,6 +14,7 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::deserialize::{self, Property, Unknown};
 use super::dispatch::{decode_match, owned_decode_call, owned_payload_type};
 use super::{Ctx, Scope, doc, doc_or, ident};
 use crate::model::{Encoding, Extra, Field, Message, TypeKind, TypeRef};
@@ -256,22 +257,36 @@ impl<'c, 'm> Views<'c, 'm> {
             " A borrowed view of [`{name}`](super::messages::{name}): strings borrow \
              from the payload; properties the schema does not name are skipped."
         );
-        let serde = self.ctx.serde_derives();
-        let deny = (*extra == Extra::Deny).then(|| quote!(#[serde(deny_unknown_fields)]));
+        let rt = &self.ctx.rt;
+        let path = format!("{}::serde", self.ctx.rt_text);
         let definitions = fields.iter().map(|field| self.emit_field(field));
+        let properties: Vec<Property<'_>> = fields
+            .iter()
+            .map(|field| Property {
+                field,
+                ty: self.view_type(&field.ty),
+            })
+            .collect();
+        let unknown = if *extra == Extra::Deny {
+            Unknown::Refuse
+        } else {
+            Unknown::Skip
+        };
+        let deserialize = deserialize::emit(self.ctx, &view, true, &properties, &unknown);
         Some(quote! {
             #[doc = #summary]
             #[derive(Debug, Clone, PartialEq)]
-            #serde
-            #deny
+            #[derive(#rt::serde::Serialize)]
+            #[serde(crate = #path)]
             pub struct #view<'a> {
                 #( #definitions )*
             }
+
+            #deserialize
         })
     }
 
     fn emit_field(&self, field: &Field) -> TokenStream {
-        let ctx = self.ctx;
         let name = ident(&field.rust);
         let docs = doc_or(
             field.description.as_deref(),
@@ -282,25 +297,13 @@ impl<'c, 'm> Views<'c, 'm> {
             let wire = &field.wire;
             serde_args.push(quote!(rename = #wire));
         }
-        if self.borrows(&field.ty) {
-            serde_args.push(quote!(borrow));
-        }
         let inner = self.view_type(&field.ty);
-        let holds_null = matches!(
-            field.ty,
-            TypeRef::Nullable(_) | TypeRef::Json | TypeRef::Unit
-        );
         let ty = if field.required {
             inner
         } else {
-            serde_args.push(quote!(default));
             serde_args.push(quote!(
                 skip_serializing_if = "::core::option::Option::is_none"
             ));
-            if holds_null {
-                let present = format!("{}::payload::deserialize_present", ctx.rt_text);
-                serde_args.push(quote!(deserialize_with = #present));
-            }
             quote!(::core::option::Option<#inner>)
         };
         let serde = (!serde_args.is_empty()).then(|| quote!(#[serde( #( #serde_args ),* )]));

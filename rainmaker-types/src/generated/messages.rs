@@ -41,8 +41,9 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for NodeConfig {
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Properties;
-        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
             type Value = NodeConfig;
             fn expecting(
                 &self,
@@ -201,7 +202,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for NodeConfig {
                 })
             }
         }
-        deserializer.deserialize_map(Properties)
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
 impl NodeConfig {
@@ -388,8 +389,9 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for NodeInfo {
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Properties;
-        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
             type Value = NodeInfo;
             fn expecting(
                 &self,
@@ -597,7 +599,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for NodeInfo {
                 })
             }
         }
-        deserializer.deserialize_map(Properties)
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
 impl NodeInfo {
@@ -779,10 +781,7 @@ pub type SecureBootDigest = ::rainmaker_types::runtime::BTreeMap<
 >;
 /// A name/value pair attached to a node or a device; both are strings.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Attribute {
@@ -790,6 +789,80 @@ pub struct Attribute {
     pub name: ::rainmaker_types::runtime::String,
     /// Attribute value (numbers are sent as strings, e.g. `"1"`).
     pub value: ::rainmaker_types::runtime::String,
+}
+impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Attribute {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
+            type Value = Attribute;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct Attribute")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                let mut field_1: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "name",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                            );
+                        }
+                        "value" => {
+                            if field_1.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "value",
+                                    ),
+                                );
+                            }
+                            field_1 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                            );
+                        }
+                        _ => {
+                            map.next_value::<
+                                    ::rainmaker_types::runtime::serde::de::IgnoredAny,
+                                >()?;
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(Attribute {
+                    name: field_0
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    value: field_1
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "value",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
+    }
 }
 impl Attribute {
     /// A value with the required properties (`name`, `value`); every optional one is `None`.
@@ -846,8 +919,9 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for DeviceConfig {
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Properties;
-        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
             type Value = DeviceConfig;
             fn expecting(
                 &self,
@@ -1035,7 +1109,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for DeviceConfig {
                 })
             }
         }
-        deserializer.deserialize_map(Properties)
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
 impl DeviceConfig {
@@ -1369,8 +1443,9 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for ParamDescripto
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Properties;
-        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
             type Value = ParamDescriptor;
             fn expecting(
                 &self,
@@ -1547,7 +1622,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for ParamDescripto
                 })
             }
         }
-        deserializer.deserialize_map(Properties)
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
 impl ParamDescriptor {
@@ -2033,10 +2108,7 @@ impl ::schemars::JsonSchema for ParamDescriptorUiType {
 /// params send only `{max}`, an integer: the maximum number of elements (for example
 /// Schedules and Scenes).
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ParamBounds {
@@ -2049,6 +2121,117 @@ pub struct ParamBounds {
     /// Increment; omitted when zero.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub step: ::core::option::Option<::rainmaker_types::serde_json::Number>,
+}
+impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for ParamBounds {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
+            type Value = ParamBounds;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct ParamBounds")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<
+                    ::rainmaker_types::serde_json::Number,
+                > = ::core::option::Option::None;
+                let mut field_1: ::core::option::Option<
+                    ::rainmaker_types::serde_json::Number,
+                > = ::core::option::Option::None;
+                let mut field_2: ::core::option::Option<
+                    ::rainmaker_types::serde_json::Number,
+                > = ::core::option::Option::None;
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "min" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "min",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<
+                                            ::rainmaker_types::serde_json::Number,
+                                        >,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        "max" => {
+                            if field_1.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "max",
+                                    ),
+                                );
+                            }
+                            field_1 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<
+                                            ::rainmaker_types::serde_json::Number,
+                                        >,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        "step" => {
+                            if field_2.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "step",
+                                    ),
+                                );
+                            }
+                            field_2 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<
+                                            ::rainmaker_types::serde_json::Number,
+                                        >,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        _ => {
+                            map.next_value::<
+                                    ::rainmaker_types::runtime::serde::de::IgnoredAny,
+                                >()?;
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(ParamBounds {
+                    min: field_0,
+                    max: field_1,
+                    step: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
+    }
 }
 /// Data type of a param value. Closed set. `invalid` only appears for a broken
 /// param. Wire encodings: bool `true`/`false` (the node also accepts `1`/`0`), int a
@@ -2249,8 +2432,9 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for UserMapping {
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Properties;
-        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
             type Value = UserMapping;
             fn expecting(
                 &self,
@@ -2355,7 +2539,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for UserMapping {
                 })
             }
         }
-        deserializer.deserialize_map(Properties)
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
 impl UserMapping {
@@ -2414,8 +2598,9 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for OtaFetch {
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Properties;
-        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
             type Value = OtaFetch;
             fn expecting(
                 &self,
@@ -2507,7 +2692,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for OtaFetch {
                 })
             }
         }
-        deserializer.deserialize_map(Properties)
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
 impl OtaFetch {
@@ -2581,8 +2766,9 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for OtaUrl {
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Properties;
-        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
             type Value = OtaUrl;
             fn expecting(
                 &self,
@@ -2756,7 +2942,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for OtaUrl {
                 })
             }
         }
-        deserializer.deserialize_map(Properties)
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
 impl OtaUrl {
@@ -2823,8 +3009,9 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for OtaMetadata {
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Properties;
-        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
             type Value = OtaMetadata;
             fn expecting(
                 &self,
@@ -2893,7 +3080,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for OtaMetadata {
                 })
             }
         }
-        deserializer.deserialize_map(Properties)
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
 /// A time window. In `download_window` the values are minutes after local midnight
@@ -2923,8 +3110,9 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for OtaTimeWindow 
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Properties;
-        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
             type Value = OtaTimeWindow;
             fn expecting(
                 &self,
@@ -2989,7 +3177,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for OtaTimeWindow 
                 })
             }
         }
-        deserializer.deserialize_map(Properties)
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
 /// OTA status report. Key order: ota_job_id, status, network_id, additional_info,
@@ -3033,8 +3221,9 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for OtaStatus {
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Properties;
-        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
             type Value = OtaStatus;
             fn expecting(
                 &self,
@@ -3164,7 +3353,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for OtaStatus {
                 })
             }
         }
-        deserializer.deserialize_map(Properties)
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
 impl OtaStatus {
@@ -3302,8 +3491,9 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for TsData {
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Properties;
-        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
             type Value = TsData;
             fn expecting(
                 &self,
@@ -3371,7 +3561,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for TsData {
                 })
             }
         }
-        deserializer.deserialize_map(Properties)
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
 impl TsData {
@@ -3533,8 +3723,9 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for TsSeries {
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Properties;
-        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
             type Value = TsSeries;
             fn expecting(
                 &self,
@@ -3644,7 +3835,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for TsSeries {
                 })
             }
         }
-        deserializer.deserialize_map(Properties)
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
 impl TsSeries {
@@ -3688,8 +3879,9 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for TsRecord {
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Properties;
-        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
             type Value = TsRecord;
             fn expecting(
                 &self,
@@ -3754,7 +3946,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for TsRecord {
                 })
             }
         }
-        deserializer.deserialize_map(Properties)
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
 impl TsRecord {
@@ -3874,8 +4066,9 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for SimpleTsData {
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Properties;
-        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
             type Value = SimpleTsData;
             fn expecting(
                 &self,
@@ -4016,7 +4209,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for SimpleTsData {
                 })
             }
         }
-        deserializer.deserialize_map(Properties)
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
 impl SimpleTsData {
@@ -4086,10 +4279,7 @@ impl ::rainmaker_types::runtime::Payload for Alert {
 }
 /// A text alert raised by the firmware. The SDK does not escape the text.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -4097,6 +4287,64 @@ pub struct TextAlert {
     /// The alert text, cut by the SDK to 100 bytes.
     #[serde(rename = "esp.alert.str")]
     pub esp_alert_str: ::rainmaker_types::runtime::String,
+}
+impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for TextAlert {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
+            type Value = TextAlert;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct TextAlert")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<
+                    ::rainmaker_types::runtime::String,
+                > = ::core::option::Option::None;
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "esp.alert.str" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "esp.alert.str",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                            );
+                        }
+                        _ => {
+                            return ::core::result::Result::Err(
+                                <A::Error as ::rainmaker_types::runtime::serde::de::Error>::unknown_field(
+                                    key.as_str(),
+                                    &["esp.alert.str"],
+                                ),
+                            );
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(TextAlert {
+                    esp_alert_str: field_0
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "esp.alert.str",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
+    }
 }
 impl TextAlert {
     /// A value with the required properties (`esp.alert.str`); every optional one is `None`.
@@ -4161,8 +4409,9 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for PresenceConnec
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Properties;
-        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
             type Value = PresenceConnected;
             fn expecting(
                 &self,
@@ -4360,7 +4609,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for PresenceConnec
                 })
             }
         }
-        deserializer.deserialize_map(Properties)
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
 impl PresenceConnected {
@@ -4508,8 +4757,9 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for PresenceDiscon
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Properties;
-        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
             type Value = PresenceDisconnected;
             fn expecting(
                 &self,
@@ -4705,7 +4955,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for PresenceDiscon
                 })
             }
         }
-        deserializer.deserialize_map(Properties)
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
 impl PresenceDisconnected {
@@ -5008,8 +5258,9 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for SetParamsReque
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Properties;
-        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
             type Value = SetParamsRequest;
             fn expecting(
                 &self,
@@ -5059,7 +5310,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for SetParamsReque
                 })
             }
         }
-        deserializer.deserialize_map(Properties)
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
 impl SetParamsRequest {
@@ -5115,8 +5366,9 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for SetParamsRespo
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Properties;
-        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
             type Value = SetParamsResponse;
             fn expecting(
                 &self,
@@ -5187,7 +5439,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for SetParamsRespo
                 })
             }
         }
-        deserializer.deserialize_map(Properties)
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
 impl SetParamsResponse {
@@ -5346,8 +5598,9 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for FileUploadRequ
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Properties;
-        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
             type Value = FileUploadRequest;
             fn expecting(
                 &self,
@@ -5397,7 +5650,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for FileUploadRequ
                 })
             }
         }
-        deserializer.deserialize_map(Properties)
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
 impl FileUploadRequest {
@@ -5450,8 +5703,9 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for FileUploadUrlR
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Properties;
-        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
             type Value = FileUploadUrlReply;
             fn expecting(
                 &self,
@@ -5520,7 +5774,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for FileUploadUrlR
                 })
             }
         }
-        deserializer.deserialize_map(Properties)
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
 impl FileUploadUrlReply {
@@ -5575,8 +5829,9 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for FileUploadConf
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Properties;
-        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
             type Value = FileUploadConfirm;
             fn expecting(
                 &self,
@@ -5645,7 +5900,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for FileUploadConf
                 })
             }
         }
-        deserializer.deserialize_map(Properties)
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
 impl FileUploadConfirm {
@@ -5701,8 +5956,9 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for FileUploadErro
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Properties;
-        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
             type Value = FileUploadError;
             fn expecting(
                 &self,
@@ -5775,7 +6031,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for FileUploadErro
                 })
             }
         }
-        deserializer.deserialize_map(Properties)
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
 impl ::rainmaker_types::runtime::Payload for FileUploadError {
@@ -5817,8 +6073,9 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for FileUploadErro
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Properties;
-        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
             type Value = FileUploadErrorDetail;
             fn expecting(
                 &self,
@@ -5889,7 +6146,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for FileUploadErro
                 })
             }
         }
-        deserializer.deserialize_map(Properties)
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
 /// The JSON Schema derived from the Rust type called `name`, if it is a struct

@@ -4,44 +4,227 @@
 use super::topics::{Channel, TopicRef};
 /// A borrowed view of [`TsData`](super::messages::TsData): strings borrow from the payload; properties the schema does not name are skipped.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 pub struct TsDataRef<'a> {
     /// Format version. Open string; the SDK sends `2021-09-13`.
     pub ts_data_version: super::messages::TsDataVersion,
     /// The series; the SDK always sends exactly one.
-    #[serde(borrow)]
     pub ts_data: ::rainmaker_types::runtime::Vec<TsSeriesRef<'a>>,
+}
+impl<'de: 'a, 'a> ::rainmaker_types::runtime::serde::Deserialize<'de> for TsDataRef<'a> {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
+            type Value = TsDataRef<'a>;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct TsDataRef")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<
+                    super::messages::TsDataVersion,
+                > = ::core::option::Option::None;
+                let mut field_1: ::core::option::Option<
+                    ::rainmaker_types::runtime::Vec<TsSeriesRef<'a>>,
+                > = ::core::option::Option::None;
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "ts_data_version" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "ts_data_version",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                map.next_value::<super::messages::TsDataVersion>()?,
+                            );
+                        }
+                        "ts_data" => {
+                            if field_1.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "ts_data",
+                                    ),
+                                );
+                            }
+                            field_1 = ::core::option::Option::Some(
+                                map
+                                    .next_value::<
+                                        ::rainmaker_types::runtime::Vec<TsSeriesRef<'a>>,
+                                    >()?,
+                            );
+                        }
+                        _ => {
+                            map.next_value::<
+                                    ::rainmaker_types::runtime::serde::de::IgnoredAny,
+                                >()?;
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(TsDataRef {
+                    ts_data_version: field_0
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "ts_data_version",
+                        ))?,
+                    ts_data: field_1
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "ts_data",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
+    }
 }
 /// A borrowed view of [`TsSeries`](super::messages::TsSeries): strings borrow from the payload; properties the schema does not name are skipped.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 pub struct TsSeriesRef<'a> {
     /// `<device name>.<param name>`, truncated by the SDK to 65 characters.
-    #[serde(borrow)]
     pub name: ::rainmaker_types::runtime::Text<'a>,
     /// The param type, if set (open string, see ParamDescriptor.type).
-    #[serde(borrow, default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
     pub r#type: ::core::option::Option<::rainmaker_types::runtime::Text<'a>>,
     /// Data type of a full time-series value. Closed set (object and array are not allowed).
     pub dt: super::messages::TsDataType,
     /// The data points; the SDK sends one.
-    #[serde(borrow)]
     pub records: ::rainmaker_types::runtime::Vec<TsRecordRef<'a>>,
+}
+impl<'de: 'a, 'a> ::rainmaker_types::runtime::serde::Deserialize<'de>
+for TsSeriesRef<'a> {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
+            type Value = TsSeriesRef<'a>;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct TsSeriesRef")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<
+                    ::rainmaker_types::runtime::Text<'a>,
+                > = ::core::option::Option::None;
+                let mut field_1: ::core::option::Option<
+                    ::rainmaker_types::runtime::Text<'a>,
+                > = ::core::option::Option::None;
+                let mut field_2: ::core::option::Option<super::messages::TsDataType> = ::core::option::Option::None;
+                let mut field_3: ::core::option::Option<
+                    ::rainmaker_types::runtime::Vec<TsRecordRef<'a>>,
+                > = ::core::option::Option::None;
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "name",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::runtime::Text<'a>>()?,
+                            );
+                        }
+                        "type" => {
+                            if field_1.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "type",
+                                    ),
+                                );
+                            }
+                            field_1 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<::rainmaker_types::runtime::Text<'a>>,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        "dt" => {
+                            if field_2.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "dt",
+                                    ),
+                                );
+                            }
+                            field_2 = ::core::option::Option::Some(
+                                map.next_value::<super::messages::TsDataType>()?,
+                            );
+                        }
+                        "records" => {
+                            if field_3.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "records",
+                                    ),
+                                );
+                            }
+                            field_3 = ::core::option::Option::Some(
+                                map
+                                    .next_value::<
+                                        ::rainmaker_types::runtime::Vec<TsRecordRef<'a>>,
+                                    >()?,
+                            );
+                        }
+                        _ => {
+                            map.next_value::<
+                                    ::rainmaker_types::runtime::serde::de::IgnoredAny,
+                                >()?;
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(TsSeriesRef {
+                    name: field_0
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    r#type: field_1,
+                    dt: field_2
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "dt",
+                        ))?,
+                    records: field_3
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "records",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
+    }
 }
 /// A borrowed view of [`TsRecord`](super::messages::TsRecord): strings borrow from the payload; properties the schema does not name are skipped.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 pub struct TsRecordRef<'a> {
     /// Epoch seconds at report time (a 32-bit value in the SDK).
@@ -50,22 +233,90 @@ pub struct TsRecordRef<'a> {
     /// (bool, int, float, string, object, array). Node output may contain unescaped
     /// strings or `nan`/`inf` depending on the SDK's JSON writer version; decoders of
     /// node output should be lenient.
-    #[serde(borrow)]
     pub v: ::rainmaker_types::ParamValueRef<'a>,
+}
+impl<'de: 'a, 'a> ::rainmaker_types::runtime::serde::Deserialize<'de>
+for TsRecordRef<'a> {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
+            type Value = TsRecordRef<'a>;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct TsRecordRef")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<i64> = ::core::option::Option::None;
+                let mut field_1: ::core::option::Option<
+                    ::rainmaker_types::ParamValueRef<'a>,
+                > = ::core::option::Option::None;
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "t" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "t",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                map.next_value::<i64>()?,
+                            );
+                        }
+                        "v" => {
+                            if field_1.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "v",
+                                    ),
+                                );
+                            }
+                            field_1 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::ParamValueRef<'a>>()?,
+                            );
+                        }
+                        _ => {
+                            map.next_value::<
+                                    ::rainmaker_types::runtime::serde::de::IgnoredAny,
+                                >()?;
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(TsRecordRef {
+                    t: field_0
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "t",
+                        ))?,
+                    v: field_1
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "v",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
+    }
 }
 /// A borrowed view of [`SimpleTsData`](super::messages::SimpleTsData): strings borrow from the payload; properties the schema does not name are skipped.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 pub struct SimpleTsDataRef<'a> {
     /// `<device name>.<param name>`, at most 65 characters.
-    #[serde(borrow)]
     pub name: ::rainmaker_types::runtime::Text<'a>,
     /// The param type, if set (open string, see ParamDescriptor.type).
-    #[serde(borrow, default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
     pub r#type: ::core::option::Option<::rainmaker_types::runtime::Text<'a>>,
     /// Data type of a param value. Closed set. `invalid` only appears for a broken
     /// param. Wire encodings: bool `true`/`false` (the node also accepts `1`/`0`), int a
@@ -78,11 +329,159 @@ pub struct SimpleTsDataRef<'a> {
     /// (bool, int, float, string, object, array). Node output may contain unescaped
     /// strings or `nan`/`inf` depending on the SDK's JSON writer version; decoders of
     /// node output should be lenient.
-    #[serde(borrow)]
     pub v: ::rainmaker_types::ParamValueRef<'a>,
     /// Time to live of the data point, in days (param default or per call).
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
     pub d: ::core::option::Option<u16>,
+}
+impl<'de: 'a, 'a> ::rainmaker_types::runtime::serde::Deserialize<'de>
+for SimpleTsDataRef<'a> {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
+            type Value = SimpleTsDataRef<'a>;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct SimpleTsDataRef")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<
+                    ::rainmaker_types::runtime::Text<'a>,
+                > = ::core::option::Option::None;
+                let mut field_1: ::core::option::Option<
+                    ::rainmaker_types::runtime::Text<'a>,
+                > = ::core::option::Option::None;
+                let mut field_2: ::core::option::Option<super::messages::DataType> = ::core::option::Option::None;
+                let mut field_3: ::core::option::Option<i64> = ::core::option::Option::None;
+                let mut field_4: ::core::option::Option<
+                    ::rainmaker_types::ParamValueRef<'a>,
+                > = ::core::option::Option::None;
+                let mut field_5: ::core::option::Option<u16> = ::core::option::Option::None;
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "name",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::runtime::Text<'a>>()?,
+                            );
+                        }
+                        "type" => {
+                            if field_1.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "type",
+                                    ),
+                                );
+                            }
+                            field_1 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<::rainmaker_types::runtime::Text<'a>>,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        "dt" => {
+                            if field_2.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "dt",
+                                    ),
+                                );
+                            }
+                            field_2 = ::core::option::Option::Some(
+                                map.next_value::<super::messages::DataType>()?,
+                            );
+                        }
+                        "t" => {
+                            if field_3.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "t",
+                                    ),
+                                );
+                            }
+                            field_3 = ::core::option::Option::Some(
+                                map.next_value::<i64>()?,
+                            );
+                        }
+                        "v" => {
+                            if field_4.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "v",
+                                    ),
+                                );
+                            }
+                            field_4 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::ParamValueRef<'a>>()?,
+                            );
+                        }
+                        "d" => {
+                            if field_5.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "d",
+                                    ),
+                                );
+                            }
+                            field_5 = ::core::option::Option::Some(
+                                match map.next_value::<::core::option::Option<u16>>()? {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        _ => {
+                            map.next_value::<
+                                    ::rainmaker_types::runtime::serde::de::IgnoredAny,
+                                >()?;
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(SimpleTsDataRef {
+                    name: field_0
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    r#type: field_1,
+                    dt: field_2
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "dt",
+                        ))?,
+                    t: field_3
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "t",
+                        ))?,
+                    v: field_4
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "v",
+                        ))?,
+                    d: field_5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
+    }
 }
 impl<'a> ::rainmaker_types::runtime::PayloadRef<'a> for SimpleTsDataRef<'a> {
     fn decode_ref(

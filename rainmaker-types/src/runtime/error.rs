@@ -95,6 +95,34 @@ impl JsonError {
         }
     }
 
+    /// The payload is not UTF-8 from byte `offset` on (JSON is always UTF-8).
+    pub(crate) fn invalid_utf8(bytes: &[u8], offset: usize) -> Self {
+        let (line, column) = line_and_column(bytes, offset);
+        Self {
+            kind: JsonErrorKind::Syntax,
+            path: "$".to_owned(),
+            line,
+            column,
+            message: format!("invalid UTF-8 at byte {offset}"),
+        }
+    }
+
+    /// The error placed at the first value of `bytes` when the decoder could not
+    /// say where it was (a value that fits none of an untagged enum's shapes is
+    /// refused after it was read whole): for the document itself, that is where it
+    /// starts.
+    pub(crate) fn placed(mut self, bytes: &[u8]) -> Self {
+        if self.line != 0 || self.path != "$" {
+            return self;
+        }
+        let start = bytes
+            .iter()
+            .position(|byte| !byte.is_ascii_whitespace())
+            .unwrap_or(bytes.len());
+        (self.line, self.column) = line_and_column(bytes, start);
+        self
+    }
+
     /// The kind of problem.
     pub fn kind(&self) -> JsonErrorKind {
         self.kind
@@ -106,7 +134,9 @@ impl JsonError {
         &self.path
     }
 
-    /// The 1-based line of the payload where the problem was found.
+    /// The 1-based line of the payload where the problem was found (0 when the
+    /// decoder could not tell, for a value inside the document that fits none of an
+    /// untagged enum's shapes: the path still says which).
     pub fn line(&self) -> usize {
         self.line
     }
@@ -120,6 +150,18 @@ impl JsonError {
     pub fn message(&self) -> &str {
         &self.message
     }
+}
+
+/// The 1-based line and column (in bytes) of `offset` in `bytes`.
+fn line_and_column(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = bytes.get(..offset).unwrap_or(bytes);
+    let line = 1 + before.iter().filter(|byte| **byte == b'\n').count();
+    let column = 1 + before
+        .iter()
+        .rev()
+        .take_while(|byte| **byte != b'\n')
+        .count();
+    (line, column)
 }
 
 impl fmt::Display for JsonError {

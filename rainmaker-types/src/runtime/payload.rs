@@ -170,23 +170,23 @@ pub fn decode_json_with<T: DeserializeOwned>(
     repairs: &mut Vec<Repair>,
 ) -> Result<T, DecodeError> {
     options.check_len(bytes)?;
-    let plain = match parse::<T>(bytes) {
+    let failed = match parse::<T>(bytes) {
         Ok(value) => return Ok(value),
-        Err(plain) => plain,
+        Err(failed) => failed,
     };
     if !options.is_lenient() {
-        return Err(located::<T>(bytes, &plain));
+        return Err(failed);
     }
     match lenient::repair(bytes) {
         Ok((repaired, made)) => {
-            let value = parse::<T>(&repaired).map_err(|error| located::<T>(&repaired, &error))?;
+            let value = parse::<T>(&repaired)?;
             repairs.extend(made);
             Ok(value)
         }
         Err(lenient::Unrepairable::UnescapedQuote { offset }) => {
             Err(DecodeError::UnescapedQuote { offset })
         }
-        Err(lenient::Unrepairable::Other { .. }) => Err(located::<T>(bytes, &plain)),
+        Err(lenient::Unrepairable::Other { .. }) => Err(failed),
     }
 }
 
@@ -198,17 +198,16 @@ pub fn decode_json_with<T: DeserializeOwned>(
 /// As [`decode_json`].
 pub fn decode_json_ref<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, DecodeError> {
     DecodeOptions::strict().check_len(bytes)?;
-    parse(bytes).map_err(|plain| located::<T>(bytes, &plain))
+    parse(bytes)
 }
 
-/// One plain serde pass. Checking the whole payload's UTF-8 once is much cheaper than
-/// serde_json's check of every string read from a byte slice; invalid UTF-8 goes the
-/// slice way, whose error says where.
-fn parse<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, serde_json::Error> {
-    match core::str::from_utf8(bytes) {
-        Ok(text) => serde_json::from_str(text),
-        Err(_) => serde_json::from_slice(bytes),
-    }
+/// One plain serde pass, and the located error when it fails. The whole payload's
+/// UTF-8 is checked first, once (much cheaper than serde_json's check of every
+/// string, and a decoder that skips a value would not check it at all).
+fn parse<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, DecodeError> {
+    let text = core::str::from_utf8(bytes)
+        .map_err(|error| DecodeError::Json(JsonError::invalid_utf8(bytes, error.valid_up_to())))?;
+    serde_json::from_str(text).map_err(|plain| located::<T>(bytes, &plain))
 }
 
 /// The error of a failed decode: an unescaped quote when that is what broke the
@@ -219,7 +218,11 @@ fn located<'a, T: Deserialize<'a>>(bytes: &'a [u8], plain: &serde_json::Error) -
     {
         return DecodeError::UnescapedQuote { offset };
     }
-    DecodeError::Json(locate::<T>(bytes).unwrap_or_else(|| JsonError::new(".", plain)))
+    DecodeError::Json(
+        locate::<T>(bytes)
+            .unwrap_or_else(|| JsonError::new(".", plain))
+            .placed(bytes),
+    )
 }
 
 /// Decodes `bytes` as `T` again, tracking the path: the error with the JSON path of

@@ -21,8 +21,9 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Ping {
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Properties;
-        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
             type Value = Ping;
             fn expecting(
                 &self,
@@ -67,7 +68,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Ping {
                 ::core::result::Result::Ok(Ping { seq: field_0, extra })
             }
         }
-        deserializer.deserialize_map(Properties)
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
 impl ::rainmaker_types::runtime::Payload for Ping {

@@ -23,8 +23,9 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Item {
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Properties;
-        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
             type Value = Item;
             fn expecting(
                 &self,
@@ -95,7 +96,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Item {
                 })
             }
         }
-        deserializer.deserialize_map(Properties)
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
 impl Item {
@@ -143,8 +144,9 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Inline {
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Properties;
-        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
             type Value = Inline;
             fn expecting(
                 &self,
@@ -195,7 +197,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Inline {
                 ::core::result::Result::Ok(Inline { note: field_0, extra })
             }
         }
-        deserializer.deserialize_map(Properties)
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
 impl ::rainmaker_types::runtime::Payload for Inline {
@@ -237,8 +239,9 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for TraitedHeaders
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Properties;
-        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
             type Value = TraitedHeaders;
             fn expecting(
                 &self,
@@ -292,7 +295,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for TraitedHeaders
                 })
             }
         }
-        deserializer.deserialize_map(Properties)
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
 /// The `Reading` schema of the document.
@@ -316,8 +319,9 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Reading {
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Properties;
-        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
             type Value = Reading;
             fn expecting(
                 &self,
@@ -382,7 +386,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Reading {
                 })
             }
         }
-        deserializer.deserialize_map(Properties)
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
 impl Reading {

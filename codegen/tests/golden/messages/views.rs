@@ -4,31 +4,173 @@
 use super::topics::{Channel, TopicRef};
 /// A borrowed view of [`Item`](super::messages::Item): strings borrow from the payload; properties the schema does not name are skipped.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 pub struct ItemRef<'a> {
     /// The `id` property.
     pub id: i64,
     /// The `label` property.
-    #[serde(borrow, default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
     pub label: ::core::option::Option<::rainmaker_types::runtime::Text<'a>>,
+}
+impl<'de: 'a, 'a> ::rainmaker_types::runtime::serde::Deserialize<'de> for ItemRef<'a> {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
+            type Value = ItemRef<'a>;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct ItemRef")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<i64> = ::core::option::Option::None;
+                let mut field_1: ::core::option::Option<
+                    ::rainmaker_types::runtime::Text<'a>,
+                > = ::core::option::Option::None;
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "id",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                map.next_value::<i64>()?,
+                            );
+                        }
+                        "label" => {
+                            if field_1.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "label",
+                                    ),
+                                );
+                            }
+                            field_1 = ::core::option::Option::Some(
+                                match map
+                                    .next_value::<
+                                        ::core::option::Option<::rainmaker_types::runtime::Text<'a>>,
+                                    >()?
+                                {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        _ => {
+                            map.next_value::<
+                                    ::rainmaker_types::runtime::serde::de::IgnoredAny,
+                                >()?;
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(ItemRef {
+                    id: field_0
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    label: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
+    }
 }
 /// A borrowed view of [`Reading`](super::messages::Reading): strings borrow from the payload; properties the schema does not name are skipped.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 pub struct ReadingRef<'a> {
     /// The name of a sensor.
-    #[serde(borrow)]
     pub sensor: ::rainmaker_types::runtime::Text<'a>,
     /// The `celsius` property.
     pub celsius: f64,
+}
+impl<'de: 'a, 'a> ::rainmaker_types::runtime::serde::Deserialize<'de>
+for ReadingRef<'a> {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
+            type Value = ReadingRef<'a>;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct ReadingRef")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<
+                    ::rainmaker_types::runtime::Text<'a>,
+                > = ::core::option::Option::None;
+                let mut field_1: ::core::option::Option<f64> = ::core::option::Option::None;
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "sensor" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "sensor",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                map.next_value::<::rainmaker_types::runtime::Text<'a>>()?,
+                            );
+                        }
+                        "celsius" => {
+                            if field_1.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "celsius",
+                                    ),
+                                );
+                            }
+                            field_1 = ::core::option::Option::Some(
+                                map.next_value::<f64>()?,
+                            );
+                        }
+                        _ => {
+                            map.next_value::<
+                                    ::rainmaker_types::runtime::serde::de::IgnoredAny,
+                                >()?;
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(ReadingRef {
+                    sensor: field_0
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "sensor",
+                        ))?,
+                    celsius: field_1
+                        .ok_or_else(|| <A::Error as ::rainmaker_types::runtime::serde::de::Error>::missing_field(
+                            "celsius",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
+    }
 }
 impl<'a> ::rainmaker_types::runtime::PayloadRef<'a> for ReadingRef<'a> {
     fn decode_ref(

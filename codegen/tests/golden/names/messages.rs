@@ -54,8 +54,9 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Option {
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Properties;
-        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
             type Value = Option;
             fn expecting(
                 &self,
@@ -248,7 +249,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Option {
                 })
             }
         }
-        deserializer.deserialize_map(Properties)
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
 impl ::rainmaker_types::runtime::Payload for Option {
@@ -358,8 +359,9 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Result {
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Properties;
-        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
             type Value = Result;
             fn expecting(
                 &self,
@@ -404,7 +406,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Result {
                 ::core::result::Result::Ok(Result { ok: field_0, extra })
             }
         }
-        deserializer.deserialize_map(Properties)
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
 /// The `String` schema of the document.
@@ -429,8 +431,9 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Vec {
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Properties;
-        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
             type Value = Vec;
             fn expecting(
                 &self,
@@ -475,7 +478,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Vec {
                 ::core::result::Result::Ok(Vec { topic: field_0, extra })
             }
         }
-        deserializer.deserialize_map(Properties)
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
 /// The `Topic` schema of the document.

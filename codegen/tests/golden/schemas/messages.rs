@@ -20,8 +20,9 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Base {
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Properties;
-        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
             type Value = Base;
             fn expecting(
                 &self,
@@ -71,7 +72,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Base {
                 })
             }
         }
-        deserializer.deserialize_map(Properties)
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
 impl Base {
@@ -137,8 +138,9 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Circle {
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Properties;
-        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
             type Value = Circle;
             fn expecting(
                 &self,
@@ -222,7 +224,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Circle {
                 })
             }
         }
-        deserializer.deserialize_map(Properties)
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
 impl Circle {
@@ -315,8 +317,9 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Square {
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Properties;
-        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
             type Value = Square;
             fn expecting(
                 &self,
@@ -400,7 +403,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Square {
                 })
             }
         }
-        deserializer.deserialize_map(Properties)
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
 impl Square {
@@ -664,8 +667,9 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Record {
     fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Properties;
-        impl<'de> ::rainmaker_types::runtime::serde::de::Visitor<'de> for Properties {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
             type Value = Record;
             fn expecting(
                 &self,
@@ -934,7 +938,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Record {
                 })
             }
         }
-        deserializer.deserialize_map(Properties)
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
 impl Record {
@@ -1006,14 +1010,65 @@ impl ::rainmaker_types::runtime::Payload for Value {
 }
 /// The `Value3` schema of the document.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(
-    ::rainmaker_types::runtime::serde::Serialize,
-    ::rainmaker_types::runtime::serde::Deserialize
-)]
+#[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 #[serde(deny_unknown_fields)]
 pub struct Value3 {
     /// The `wrapped` property.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub wrapped: ::core::option::Option<bool>,
+}
+impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Value3 {
+    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Properties<'a>(::core::marker::PhantomData<&'a ()>);
+        impl<'de, 'a> ::rainmaker_types::runtime::serde::de::Visitor<'de>
+        for Properties<'a> {
+            type Value = Value3;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct Value3")
+            }
+            fn visit_map<A: ::rainmaker_types::runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Self::Value, A::Error> {
+                let mut field_0: ::core::option::Option<bool> = ::core::option::Option::None;
+                while let ::core::option::Option::Some(key) = map
+                    .next_key::<::rainmaker_types::runtime::Text<'de>>()?
+                {
+                    match key.as_str() {
+                        "wrapped" => {
+                            if field_0.is_some() {
+                                return ::core::result::Result::Err(
+                                    <A::Error as ::rainmaker_types::runtime::serde::de::Error>::duplicate_field(
+                                        "wrapped",
+                                    ),
+                                );
+                            }
+                            field_0 = ::core::option::Option::Some(
+                                match map.next_value::<::core::option::Option<bool>>()? {
+                                    ::core::option::Option::Some(value) => value,
+                                    ::core::option::Option::None => continue,
+                                },
+                            );
+                        }
+                        _ => {
+                            return ::core::result::Result::Err(
+                                <A::Error as ::rainmaker_types::runtime::serde::de::Error>::unknown_field(
+                                    key.as_str(),
+                                    &["wrapped"],
+                                ),
+                            );
+                        }
+                    }
+                }
+                ::core::result::Result::Ok(Value3 { wrapped: field_0 })
+            }
+        }
+        deserializer.deserialize_map(Properties(::core::marker::PhantomData))
+    }
 }

@@ -1,0 +1,146 @@
+//! Named regressions of the protocol targets: each input below once showed a
+//! defect (found by fuzzing the envelope, topic, params and node surfaces), and is
+//! replayed through the target's own function plus the check of what was wrong.
+
+use rainmaker_fuzz::protocol::{self, envelope_input};
+use rainmaker_types::runtime::{IdError, TopicErrorReason};
+use rainmaker_types::{Channel, DecodeError, Message, Topic};
+
+#[test]
+fn an_alert_matching_neither_shape_says_where() {
+    let payload = br#"{"url":"x"}"#;
+    protocol::envelope(&envelope_input(Channel::Alert, false, payload));
+    let Err(DecodeError::Json(error)) = Message::decode_on(Channel::Alert, payload) else {
+        panic!("an alert of neither shape is refused");
+    };
+    assert_eq!(error.path(), "$");
+    assert!(error.line() >= 1, "{error}");
+}
+
+#[test]
+fn large_floats_keep_every_bit_through_decode_encode_decode() {
+    let payload = br#"{"D":{"p":192233720368547758082592000}}"#;
+    protocol::params(payload);
+    protocol::envelope(&envelope_input(Channel::ParamsRemote, false, payload));
+    protocol::envelope(&envelope_input(Channel::ParamsLocal, false, payload));
+}
+
+#[test]
+fn a_document_of_fifteen_thousand_keys_decodes() {
+    // As many keys as fit AWS IoT's 128 KiB publish: each new key used to be
+    // compared with every earlier one.
+    let mut payload = String::from(r#"{"Light":{"#);
+    let mut keys = 0;
+    while payload.len() + 16 < 128 * 1024 {
+        if keys > 0 {
+            payload.push(',');
+        }
+        payload.push_str(&format!(r#""{keys:x}":1"#));
+        keys += 1;
+    }
+    payload.push_str("}}");
+    assert!(keys > 13_000, "{keys} keys");
+    protocol::params(payload.as_bytes());
+    let mut input = vec![0, 2];
+    input.extend([4, 0]);
+    // The node target takes at most 255 payload bytes per message; the document
+    // goes straight to the node here.
+    let mut node = protocol::fuzz_node();
+    let _ = node.handle(rainmaker_types::node::Input::Connected);
+    let _ = node.handle(rainmaker_types::node::Input::Received {
+        topic: "node/7C9EBD4A1B2C/params/remote",
+        payload: payload.as_bytes(),
+    });
+    protocol::node(&input);
+}
+
+#[test]
+fn remote_init_is_no_topic_for_any_parser() {
+    protocol::topic(b"node/N/params/remote/init");
+    protocol::topic(b"$aws/rules/esp_set_params/node/N/params/remote/init");
+    assert!(Topic::parse("node/N/params/remote/init").is_err());
+    assert!(Channel::of_topic("node/N/params/remote/init").is_err());
+}
+
+#[test]
+fn a_payload_over_the_limit_is_refused_before_parsing() {
+    let huge = format!(r#"{{"D":{{"s":"{}"}}}}"#, "x".repeat(200 * 1024));
+    assert_eq!(
+        Message::decode_on(Channel::ParamsRemote, huge.as_bytes()),
+        Err(DecodeError::TooLarge {
+            len: huge.len(),
+            max: 128 * 1024
+        })
+    );
+    protocol::envelope(&envelope_input(
+        Channel::ParamsRemote,
+        false,
+        huge.as_bytes(),
+    ));
+}
+
+#[test]
+fn long_ids_and_rules_give_short_errors() {
+    let id = "i".repeat(100_000);
+    let topic = format!("node/{id}/config");
+    protocol::topic(topic.as_bytes());
+    let error = Topic::parse(&topic).expect_err("too long");
+    assert!(matches!(
+        error.reason(),
+        TopicErrorReason::InvalidId(IdError::TooLong { .. })
+    ));
+    assert!(error.to_string().len() < 1024);
+
+    let rule = "r".repeat(100_000);
+    let topic = format!("$aws/rules/{rule}/node/N/config");
+    protocol::topic(topic.as_bytes());
+    let error = Topic::parse(&topic).expect_err("unknown rule");
+    assert!(
+        error.to_string().len() < 1024,
+        "{}",
+        error.to_string().len()
+    );
+}
+
+#[test]
+fn a_bad_value_inside_an_unknown_property_fails_alike_in_both_decoders() {
+    // Found by the envelope target: the owned tsdata keeps unknown properties and
+    // names the path inside one; the view skips them and names the property.
+    let payload = br#"{"ts_data_version":"2021-09-13","tsesp.param.intensity_data":[{"name":"Probe.Temperature","type":"esp.param.temperature","dt":"float","records":[{"t":1700000000,"v":nan}]}]}"#;
+    protocol::envelope(&envelope_input(Channel::TsData, true, payload));
+}
+
+#[test]
+fn invalid_utf8_in_a_skipped_property_is_refused_by_both_decoders() {
+    // Found by the envelope target: the view skipped the property without checking
+    // its UTF-8, the owned decoder did not; every payload's UTF-8 is now checked
+    // first, so both refuse it at the same byte.
+    let mut payload = br#"{"ts_data_version":"2021-09-13","x":"temper"#.to_vec();
+    payload.extend([0xbd, 0xbd]);
+    payload.extend(br#"ature","ts_data":[]}"#);
+    protocol::envelope(&envelope_input(Channel::TsData, true, &payload));
+    let Err(DecodeError::Json(error)) = Message::decode_on(Channel::TsData, &payload) else {
+        panic!("invalid UTF-8 is refused");
+    };
+    assert_eq!((error.line(), error.column()), (1, 44), "{error}");
+}
+
+#[test]
+fn a_control_character_in_a_skipped_string_fails_alike() {
+    // Found by the envelope target: serde_json places the error apart when it
+    // skips a string (the view) and when it reads one (the owned decoder).
+    let payload = b"{\"ts_-ata_version\":\"2021\x01-09-13\",\"ts_data\":[]}";
+    protocol::envelope(&envelope_input(Channel::TsData, true, payload));
+    let payload = b"{\"x\":[{\"name\":\"T\",\"records\":[{\"\nt\":1}]}]}";
+    protocol::envelope(&envelope_input(Channel::TsData, false, payload));
+}
+
+#[test]
+fn an_array_where_an_object_belongs_is_refused_by_both_decoders() {
+    // Found by the envelope target: serde's derive read a JSON array as a struct
+    // (by position) in the view, while the owned type refused it; every generated
+    // struct now reads objects only.
+    let payload = br#"{"ts_data_version":"2021-09-13","ts_data":[{"name":"T.t","dt":"float","records":[["t",1,"v",2]]}]}"#;
+    protocol::envelope(&envelope_input(Channel::TsData, false, payload));
+    assert!(Message::decode_on(Channel::TsData, payload).is_err());
+}
