@@ -36,7 +36,9 @@ pub fn demo_node(options: &NodeOptions) -> Result<DemoNode> {
         secure_boot_digest: None,
         extra: Default::default(),
     };
-    let mut node = Node::new(node_id, info).with_ingest_topics(options.ingest);
+    let mut node = Node::new(node_id, info)
+        .with_ingest_topics(options.ingest)
+        .with_ota_over_topics();
     node.add_device(Light::default())
         .and_then(|node| node.add_device(TemperatureSensor::default()))
         .map_err(|e| Error::Config(e.to_string()))?;

@@ -209,7 +209,7 @@ pub fn fuzz_node() -> Node {
         "light",
         messages::NodeInfoPlatform::Esp32c3,
     );
-    let mut node = Node::new(node_id, info);
+    let mut node = Node::new(node_id, info).with_ota_over_topics();
     node.add_device(Light {
         name: "Light".into(),
         power: false,

@@ -61,7 +61,7 @@
 //!     secure_boot_digest: None,
 //!     extra: Default::default(),
 //! };
-//! let mut node = Node::new(NodeId::new("7C9EBD4A1B2C")?, info);
+//! let mut node = Node::new(NodeId::new("7C9EBD4A1B2C")?, info).with_ota_over_topics();
 //! node.add_device(Light { name: "Light".into(), power: false, brightness: 25 })?;
 //! let boot = node.handle(Input::Connected)?; // config, params/local/init, otafetch, get-pending
 //! assert_eq!(boot.publish.len(), 4);

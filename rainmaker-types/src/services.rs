@@ -82,10 +82,12 @@
 mod fixed;
 mod list;
 mod system;
-mod time;
+pub mod time;
+#[rustfmt::skip]
+mod tz_posix;
 
 use crate::prelude::*;
-pub use fixed::{Connectivity, Groups, LocalControl, Ota};
+pub use fixed::{Connectivity, Groups, LocalControl, Ota, UserAuth};
 pub use list::{
     DEFAULT_MAX_ENTRIES, SceneActivation, SceneEntry, Scenes, Schedule, ScheduleEntry, Validity,
 };

@@ -52,7 +52,7 @@ fn info() -> NodeInfo {
 }
 
 fn node() -> Node {
-    let mut node = Node::new(NodeId::new(ID).expect("valid id"), info());
+    let mut node = Node::new(NodeId::new(ID).expect("valid id"), info()).with_ota_over_topics();
     node.add_device(Light {
         name: "Light".into(),
         power: false,

@@ -52,7 +52,10 @@ fn schedule_config_matches_the_sdk_example() {
 
 #[test]
 fn schedule_without_daylight_support_has_no_attribute_and_its_own_max() {
-    let schedule = Schedule::new(5);
+    // The SDK's default build announces daylight support; without it there is no
+    // attribute.
+    assert!(Schedule::new(5).daylight_support());
+    let schedule = Schedule::new(5).with_daylight_support(false);
     assert_eq!(
         schedule.config_json(),
         json!({"name":"Schedule","type":"esp.service.schedule",
@@ -62,6 +65,7 @@ fn schedule_without_daylight_support_has_no_attribute_and_its_own_max() {
     assert!(!schedule.daylight_support());
     // Switching the attribute back and forth keeps the maximum.
     let toggled = Schedule::new(5)
+        .with_daylight_support(false)
         .with_daylight_support(true)
         .with_daylight_support(false);
     assert_eq!(toggled.config_json(), schedule.config_json());
@@ -71,7 +75,7 @@ fn schedule_without_daylight_support_has_no_attribute_and_its_own_max() {
 fn list_descriptors_are_shared_per_configuration() {
     let (a, b) = (Schedule::new(7), Schedule::new(7));
     assert!(std::ptr::eq(a.descriptor(), b.descriptor()));
-    let c = Schedule::new(7).with_daylight_support(true);
+    let c = Schedule::new(7).with_daylight_support(false);
     assert!(!std::ptr::eq(a.descriptor(), c.descriptor()));
     let (d, e) = (Scenes::new(7), Scenes::new(7));
     assert!(std::ptr::eq(d.descriptor(), e.descriptor()));

@@ -86,7 +86,7 @@ pub fn run() -> Result<Vec<Step>, Stop> {
         "led_light",
         NodeInfoPlatform::Esp32c3,
     );
-    let mut node = Node::new(node_id, info);
+    let mut node = Node::new(node_id, info).with_ota_over_topics();
     node.set_time(1_764_152_000);
     node.add_device(Light {
         name: "Light".into(),

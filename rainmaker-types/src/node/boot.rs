@@ -47,7 +47,9 @@ impl Node {
                 group_id: group_id.clone(),
             });
         }
-        topics.push(Topic::OtaUrl { node_id: node_id() });
+        if self.ota_topics {
+            topics.push(Topic::OtaUrl { node_id: node_id() });
+        }
         topics.iter().map(ToString::to_string).collect()
     }
 
@@ -90,19 +92,21 @@ impl Node {
             &init,
         )?;
         self.time_series_reports(&init, out)?;
-        let fetch = OtaFetch {
-            node_id: self.node_id.to_string(),
-            fw_version: self.info.fw_version.clone(),
-            network_id: None,
-            extra: serde_json::Map::new(),
-        };
-        self.publish_json(
-            out,
-            Topic::OtaFetch {
-                node_id: self.node_id.clone(),
-            },
-            &fetch,
-        )?;
+        if self.ota_topics {
+            let fetch = OtaFetch {
+                node_id: self.node_id.to_string(),
+                fw_version: self.info.fw_version.clone(),
+                network_id: None,
+                extra: serde_json::Map::new(),
+            };
+            self.publish_json(
+                out,
+                Topic::OtaFetch {
+                    node_id: self.node_id.clone(),
+                },
+                &fetch,
+            )?;
+        }
         self.reported = init;
         self.params_started = true;
         Ok(())

@@ -13,9 +13,11 @@
 //!    start only once the broker acknowledged it: [`Input::MappingAcknowledged`]);
 //! 2. params start: subscribe `params/remote` (and the group topic), publish
 //!    `params/local/init` with every param, one `tsdata` report per time-series param
-//!    (only when the time is known, see [`Node::set_time`]), subscribe `otaurl` and
-//!    publish `otafetch` (the SDK waits 5 s; a sans-IO node leaves timing to the
-//!    caller and sends it right away);
+//!    or `simple_tsdata` report per time-series param (only when the time is known,
+//!    see [`Node::set_time`]) and, with OTA over topics
+//!    ([`Node::with_ota_over_topics`]), subscribe `otaurl` and publish `otafetch`
+//!    (the SDK waits 5 s; a sans-IO node leaves timing to the caller and sends it
+//!    right away);
 //! 3. every connect: subscribe `to-node` and publish the get-pending frame on
 //!    `from-node`. A reconnect re-sends no config and no init, but repeats every
 //!    subscription (clean sessions forget them).
@@ -45,7 +47,7 @@
 //!     secure_boot_digest: None,
 //!     extra: Default::default(),
 //! };
-//! let mut node = Node::new(NodeId::new("7C9EBD4A1B2C")?, info);
+//! let mut node = Node::new(NodeId::new("7C9EBD4A1B2C")?, info).with_ota_over_topics();
 //! node.add_device(Light { power: false })?;
 //!
 //! let boot = node.handle(Input::Connected)?;
@@ -238,6 +240,21 @@ pub enum NodeError {
     /// An OTA status was reported with no job running.
     #[error("no OTA job is running")]
     NoOtaJob,
+    /// A message or acknowledgement arrived while the node is not connected (before
+    /// `Input::Connected`, or after `Input::Disconnected`).
+    #[error("the node is not connected")]
+    NotConnected,
+    /// A device's initial value is outside what its param declares (bounds, step,
+    /// valid strings, data type).
+    #[error("initial value of {device}.{param}: {reason}")]
+    InvalidInitialValue {
+        /// The device name.
+        device: String,
+        /// The param name.
+        param: String,
+        /// What is wrong with the value.
+        reason: WriteRejection,
+    },
 }
 
 /// A device or service held by the node.
@@ -275,6 +292,10 @@ pub struct Node {
     params_started: bool,
     reported: ParamsDocument,
     ota_job: Option<OtaUrl>,
+    /// Whether OTA runs over topics (`otafetch`, `otaurl`).
+    ota_topics: bool,
+    /// Whether the connection is up (between `Connected` and `Disconnected`).
+    connected: bool,
     now: Option<i64>,
 }
 
@@ -300,16 +321,14 @@ impl fmt::Debug for Node {
 }
 
 impl Node {
-    /// A node with no devices, publishing plain topics, with the `cmd-resp`
-    /// attribute the SDK adds when the command channel is enabled.
+    /// A node with no devices, publishing plain topics, without OTA, with the
+    /// `cmd-resp` attribute the SDK adds when the command channel is enabled (last
+    /// in the config, after those of [`Node::with_attribute`]).
     pub fn new(node_id: NodeId, info: NodeInfo) -> Self {
         Self {
             node_id,
             info,
-            attributes: vec![Attribute {
-                name: "cmd-resp".into(),
-                value: "1".into(),
-            }],
+            attributes: Vec::new(),
             slots: Vec::new(),
             commands: commands::routes(),
             form: TopicForm::Plain,
@@ -319,8 +338,20 @@ impl Node {
             params_started: false,
             reported: ParamsDocument::new(),
             ota_job: None,
+            ota_topics: false,
+            connected: false,
             now: None,
         }
+    }
+
+    /// Runs OTA over topics, as the SDK's `esp_rmaker_ota_enable` with
+    /// `OTA_USING_TOPICS` does: the node subscribes `otaurl` and publishes
+    /// `otafetch` once params have started. Without it, the node publishes no
+    /// `otafetch` and refuses `otaurl` messages.
+    #[must_use]
+    pub fn with_ota_over_topics(mut self) -> Self {
+        self.ota_topics = true;
+        self
     }
 
     /// Publishes node-to-cloud messages on their basic-ingest aliases (the SDK's
@@ -385,6 +416,19 @@ impl Node {
         if self.slot(device.name()).is_some() {
             return Err(NodeError::DuplicateName(device.name().to_owned()));
         }
+        // Initial values are checked as writes are: a node never reports a value
+        // outside what it declares.
+        for (index, spec) in device.descriptor().params.iter().enumerate() {
+            if let Some(value) = device.param_value(index)
+                && let Err(reason) = spec.validate(&value)
+            {
+                return Err(NodeError::InvalidInitialValue {
+                    device: device.name().to_owned(),
+                    param: spec.name.to_owned(),
+                    reason,
+                });
+            }
+        }
         self.slots.push(Slot { device, service });
         Ok(self)
     }
@@ -421,11 +465,16 @@ impl Node {
                 .collect())
         };
         let has_entries = !self.slots.is_empty();
+        let mut attributes = self.attributes.clone();
+        attributes.push(Attribute {
+            name: "cmd-resp".into(),
+            value: "1".into(),
+        });
         Ok(NodeConfig {
             node_id: self.node_id.to_string(),
             config_version: NodeConfigVersion::V2020_03_20,
             info: self.info.clone(),
-            attributes: (!self.attributes.is_empty()).then(|| self.attributes.clone()),
+            attributes: Some(attributes),
             devices: if has_entries {
                 Some(entries(false)?)
             } else {
@@ -453,9 +502,15 @@ impl Node {
     /// Acts on one input. On error nothing changed and nothing is to be published.
     pub fn handle(&mut self, input: Input<'_>) -> Result<Output, NodeError> {
         let mut out = Output::default();
+        if !self.connected && !matches!(input, Input::Connected | Input::Disconnected) {
+            return Err(NodeError::NotConnected);
+        }
         match input {
-            Input::Connected => self.on_connect(&mut out)?,
-            Input::Disconnected => {}
+            Input::Connected => {
+                self.on_connect(&mut out)?;
+                self.connected = true;
+            }
+            Input::Disconnected => self.connected = false,
             Input::MappingAcknowledged => {
                 if matches!(self.mapping, Mapping::AwaitingAck(_)) {
                     self.start_params(&mut out)?;
@@ -505,7 +560,7 @@ impl Node {
             Message::ParamsRemoteGroup(doc) => {
                 self.remote_write(&doc, WriteSource::RemoteGroup, out)
             }
-            Message::OtaUrl(job) => {
+            Message::OtaUrl(job) if self.ota_topics => {
                 self.on_ota_offer(*job, out);
                 Ok(())
             }

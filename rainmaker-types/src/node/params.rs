@@ -2,6 +2,7 @@
 //! group the node is in.
 
 use super::*;
+use crate::value::DeviceParams;
 
 impl Node {
     pub(super) fn remote_write(
@@ -11,6 +12,14 @@ impl Node {
         out: &mut Output,
     ) -> Result<(), NodeError> {
         let (accepted, rejected) = apply_write(&mut self.slots, &mut self.reported, doc);
+        // What the write changed besides the written params (a `TZ` write sets
+        // `TZ-POSIX`) is reported first, as the SDK's write callbacks report it.
+        let side_effects = self.unreported();
+        if !side_effects.is_empty() {
+            self.publish_json(out, self.delta_topic(), &side_effects)?;
+            self.time_series_reports(&side_effects, out)?;
+            self.mark_reported(&side_effects);
+        }
         if !accepted.is_empty() {
             self.publish_json(out, self.delta_topic(), &accepted)?;
             self.time_series_reports(&accepted, out)?;
@@ -97,6 +106,19 @@ impl Node {
     /// changed.
     pub fn report_changes(&mut self) -> Result<Output, NodeError> {
         let mut out = Output::default();
+        let delta = self.unreported();
+        if delta.is_empty() {
+            return Ok(out);
+        }
+        self.publish_json(&mut out, self.delta_topic(), &delta)?;
+        self.time_series_reports(&delta, &mut out)?;
+        self.mark_reported(&delta);
+        Ok(out)
+    }
+
+    /// The params whose values differ from what was last reported, in node and
+    /// device param order.
+    fn unreported(&self) -> ParamsDocument {
         let mut delta = ParamsDocument::new();
         for slot in &self.slots {
             let name = slot.device.name();
@@ -106,18 +128,17 @@ impl Node {
                 *delta.device_mut(name) = changed;
             }
         }
-        if delta.is_empty() {
-            return Ok(out);
-        }
-        self.publish_json(&mut out, self.delta_topic(), &delta)?;
-        self.time_series_reports(&delta, &mut out)?;
+        delta
+    }
+
+    /// Records `delta` as reported.
+    fn mark_reported(&mut self, delta: &ParamsDocument) {
         for (device, params) in delta.iter() {
             let reported = self.reported.device_mut(device);
             for (param, value) in params.iter() {
                 reported.insert(param, value.clone());
             }
         }
-        Ok(out)
     }
 }
 
@@ -150,7 +171,15 @@ pub(super) fn apply_write(
             for (param, value) in outcome.accepted.iter() {
                 last.insert(param, value.clone());
             }
-            *accepted.device_mut(slot.device.name()) = outcome.accepted;
+            // Reported in the device's param order, as the SDK reports, whatever
+            // the order of the write.
+            let mut ordered = DeviceParams::new();
+            for spec in slot.device.descriptor().params {
+                if let Some(value) = outcome.accepted.get(spec.name) {
+                    ordered.insert(spec.name, value.clone());
+                }
+            }
+            *accepted.device_mut(slot.device.name()) = ordered;
         }
     }
     (accepted, rejected)

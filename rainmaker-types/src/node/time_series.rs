@@ -1,6 +1,7 @@
 //! Time-series reports (`tsdata`) of the params marked for them.
 
 use super::*;
+use crate::messages::{DataType, SimpleTsData};
 
 impl Node {
     /// One `tsdata` publish per time-series param in `doc` (none without a clock).
@@ -18,11 +19,28 @@ impl Node {
                 continue;
             };
             for spec in slot.device.descriptor().params {
-                let (TimeSeries::Full, Some(value)) =
-                    (spec.properties.time_series, values.get(spec.name))
-                else {
+                let Some(value) = values.get(spec.name) else {
                     continue;
                 };
+                if spec.properties.time_series == TimeSeries::Simple {
+                    let report = SimpleTsData {
+                        name: format!("{device}.{}", spec.name),
+                        r#type: spec.param_type.map(str::to_owned),
+                        dt: data_type(spec.data_type),
+                        t: now,
+                        v: value.clone(),
+                        d: None,
+                        extra: serde_json::Map::new(),
+                    };
+                    let topic = Topic::SimpleTsData {
+                        node_id: self.node_id.clone(),
+                    };
+                    self.publish_json(out, topic, &report)?;
+                    continue;
+                }
+                if spec.properties.time_series != TimeSeries::Full {
+                    continue;
+                }
                 let Some(dt) = ts_data_type(spec.data_type) else {
                     continue;
                 };
@@ -51,6 +69,18 @@ impl Node {
             }
         }
         Ok(())
+    }
+}
+
+/// The data type of a param as `simple_tsdata` names it.
+fn data_type(kind: DataKind) -> DataType {
+    match kind {
+        DataKind::Bool => DataType::Bool,
+        DataKind::Int => DataType::Int,
+        DataKind::Float => DataType::Float,
+        DataKind::String => DataType::String,
+        DataKind::Object => DataType::Object,
+        DataKind::Array => DataType::Array,
     }
 }
 

@@ -251,3 +251,70 @@ impl Groups {
             .map_err(|error| error.to_string())
     }
 }
+
+/// The user authentication service (`esp.service.rmaker-user-auth`, named
+/// `RMUserAuth`): a user token the phone app writes, the base URL it goes with, and
+/// what the node made of the token.
+///
+/// Config entry, as the SDK writes it:
+///
+/// ```json
+/// {"name":"RMUserAuth","type":"esp.service.rmaker-user-auth","params":[
+///   {"name":"UserToken","type":"esp.param.user-token","data_type":"string","properties":["write"]},
+///   {"name":"BaseURL","type":"esp.param.base-url","data_type":"string","properties":["read","write"]},
+///   {"name":"UserTokenStatus","type":"esp.param.user-token-status","data_type":"int","properties":["read"]}]}
+/// ```
+///
+/// A written token is stored (never reported: the param is write-only); the
+/// application checks it and reports the outcome with
+/// [`UserAuth::set_token_status`] and
+/// [`Node::report_changes`](crate::node::Node::report_changes).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Device)]
+#[device(
+    crate = "crate",
+    name = "RMUserAuth",
+    r#type = "esp.service.rmaker-user-auth",
+    no_primary
+)]
+pub struct UserAuth {
+    #[param(standard = UserToken)]
+    user_token: String,
+    #[param(standard = BaseUrl)]
+    base_url: String,
+    #[param(standard = UserTokenStatus)]
+    token_status: i32,
+}
+
+impl UserAuth {
+    /// The service name, `RMUserAuth`.
+    pub const NAME: &'static str = "RMUserAuth";
+
+    /// The service with no token, reporting `base_url`.
+    pub fn new(base_url: impl Into<String>) -> Self {
+        Self {
+            base_url: base_url.into(),
+            ..Self::default()
+        }
+    }
+
+    /// The last token written.
+    pub fn user_token(&self) -> &str {
+        &self.user_token
+    }
+
+    /// The base URL.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The reported token status.
+    pub fn token_status(&self) -> i32 {
+        self.token_status
+    }
+
+    /// Sets the token status, reported by the next
+    /// [`Node::report_changes`](crate::node::Node::report_changes).
+    pub fn set_token_status(&mut self, status: i32) {
+        self.token_status = status;
+    }
+}

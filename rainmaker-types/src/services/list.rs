@@ -395,12 +395,13 @@ impl Schedule {
     pub const NAME: &'static str = "Schedule";
 
     /// The service holding at most `max` schedules (the SDK's default is
-    /// [`DEFAULT_MAX_ENTRIES`]), without daylight support, with no schedules.
+    /// [`DEFAULT_MAX_ENTRIES`]), with daylight support as the SDK's default build
+    /// announces it (see [`Schedule::with_daylight_support`]), with no schedules.
     pub fn new(max: u32) -> Self {
         Self {
-            descriptor: Self::build(max, false),
+            descriptor: Self::build(max, true),
             max,
-            daylight_support: false,
+            daylight_support: true,
             schedules: Vec::new(),
         }
     }
@@ -462,7 +463,7 @@ impl Schedule {
 }
 
 impl Default for Schedule {
-    /// [`DEFAULT_MAX_ENTRIES`] schedules, without daylight support.
+    /// [`DEFAULT_MAX_ENTRIES`] schedules, with daylight support.
     fn default() -> Self {
         Self::new(DEFAULT_MAX_ENTRIES)
     }

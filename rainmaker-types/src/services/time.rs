@@ -6,6 +6,21 @@ use crate::value::ParamValue;
 
 use super::{spec_at, string_of};
 
+/// The POSIX TZ string of an IANA time-zone name (`Asia/Kolkata` gives
+/// `IST-5:30`), from the tz database's table this crate carries; `None` for a name
+/// the database does not know.
+///
+/// ```
+/// use rainmaker_types::services::time::posix_tz;
+///
+/// assert_eq!(posix_tz("Asia/Shanghai"), Some("CST-8"));
+/// ```
+pub fn posix_tz(name: &str) -> Option<&'static str> {
+    let zones = super::tz_posix::ZONES;
+    let found = zones.binary_search_by(|(zone, _)| (*zone).cmp(name)).ok()?;
+    zones.get(found).map(|(_, posix)| *posix)
+}
+
 const TZ: ParamSpec = ParamSpec {
     param_type: Some("esp.param.tz"),
     ..ParamSpec::new("TZ", DataKind::String)
@@ -49,10 +64,11 @@ static WITH_TIMESTAMP: DeviceDescriptor = time_descriptor(&[TZ, TZ_POSIX, TIMEST
 ///   {"name":"Timestamp","type":"esp.param.timestamp","data_type":"int","properties":["read","write"]}]}
 /// ```
 ///
-/// Writes are stored as sent. The SDK turns a written `TZ` (an IANA-style name such
-/// as `Asia/Shanghai`) into the matching POSIX string and reports `TZ-POSIX` too;
-/// an application with a time-zone table does the same with [`Time::set_tz_posix`]
-/// and [`Node::report_changes`](crate::node::Node::report_changes). A written
+/// A written `TZ` (an IANA name such as `Asia/Kolkata`) also sets `TZ-POSIX` to the
+/// name's POSIX string ([`posix_tz`], from the tz database), and the node reports
+/// that change before the write, as the SDK does:
+/// `{"Time":{"TZ-POSIX":"IST-5:30"}}` then `{"Time":{"TZ":"Asia/Kolkata"}}`. A
+/// name the database does not know leaves `TZ-POSIX` as it was. A written
 /// `Timestamp` sets the clock; report the resulting time with
 /// [`Time::set_timestamp`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,7 +168,12 @@ impl Device for Time {
     fn set_param(&mut self, index: usize, value: &ParamValue) -> Result<(), WriteRejection> {
         let spec = spec_at(self.descriptor(), index).ok_or(WriteRejection::UnknownParam)?;
         match spec.name {
-            "TZ" => self.tz = string_of(value)?,
+            "TZ" => {
+                self.tz = string_of(value)?;
+                if let Some(posix) = posix_tz(&self.tz) {
+                    posix.clone_into(&mut self.tz_posix);
+                }
+            }
             "TZ-POSIX" => self.tz_posix = string_of(value)?,
             "Timestamp" => {
                 let now = value.as_i64().ok_or(WriteRejection::WrongType {
