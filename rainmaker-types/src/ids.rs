@@ -170,14 +170,28 @@ id_type!(
     /// A group id: the last segment of the group topics
     /// (`node/<node_id>/params/local/<group_id>`, `node/<node_id>/params/remote/<group_id>`).
     ///
-    /// The SDK refuses group ids over 32 bytes for its last-will topic (the spec's
-    /// `group_id` parameter has the same limit). `init` is refused: a group of that
-    /// name would make its delta topic read as `params/local/init`.
+    /// At most 172 bytes: the longest that keeps every group topic within AWS IoT's
+    /// 256-byte topic limit with the longest node id
+    /// (`node/` + 64 + `/params/remote/` + 172 = 256). The SDK's own 32-byte limit is
+    /// for its last-will topic only (see [`GroupId::fits_last_will`]). `init` is
+    /// refused: a group of that name would make its delta topic read as
+    /// `params/local/init`.
     GroupId,
-    32,
+    172,
     &["init"],
     "kitchen"
 );
+
+impl GroupId {
+    /// The longest group id the SDK arms its last will with (a node in a longer
+    /// group has no last will on its group topic).
+    pub const LAST_WILL_MAX_LEN: usize = 32;
+
+    /// Whether the SDK would arm its last will on this group's delta topic.
+    pub fn fits_last_will(&self) -> bool {
+        self.as_str().len() <= Self::LAST_WILL_MAX_LEN
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -89,7 +89,8 @@ mod tz_posix;
 use crate::prelude::*;
 pub use fixed::{Connectivity, Groups, LocalControl, Ota, UserAuth};
 pub use list::{
-    DEFAULT_MAX_ENTRIES, SceneActivation, SceneEntry, Scenes, Schedule, ScheduleEntry, Validity,
+    DEFAULT_MAX_ENTRIES, SceneActivation, SceneEntry, Scenes, Schedule, ScheduleEntry,
+    ScheduleTrigger, Validity,
 };
 pub use system::{System, SystemAction, SystemFlags};
 pub use time::Time;

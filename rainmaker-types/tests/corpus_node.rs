@@ -239,6 +239,32 @@ fn temperature_sensor_reports_time_series_as_the_sdk() {
     }
 }
 
+#[test]
+fn long_group_ids_and_large_configs_are_valid() {
+    // Group ids over 32 bytes work on the group topics (the SDK's limit is its last
+    // will's only).
+    let group = "g".repeat(33);
+    let topic = rainmaker_types::Topic::parse(&format!("node/{NODE}/params/remote/{group}"))
+        .expect("a 33-byte group id");
+    assert_eq!(topic.channel(), rainmaker_types::Channel::ParamsRemoteGroup);
+    let id = rainmaker_types::GroupId::new(group).expect("valid");
+    assert!(!id.fits_last_will());
+    // A device with 300 params decodes.
+    let params: Vec<String> = (0..300)
+        .map(|n| format!(r#"{{"name":"p{n}","data_type":"int","properties":["read"]}}"#))
+        .collect();
+    let config = format!(
+        r#"{{"node_id":"{NODE}","config_version":"2020-03-20","info":{{"name":"n","fw_version":"1","type":"t","model":"m","project_name":"p","platform":"esp32"}},"devices":[{{"name":"D","params":[{}]}}]}}"#,
+        params.join(",")
+    );
+    let decoded = rainmaker_types::Message::decode_on(
+        rainmaker_types::Channel::NodeConfig,
+        config.as_bytes(),
+    )
+    .expect("300 params");
+    assert_eq!(decoded.name(), "configMessage");
+}
+
 /// A params write before the connection is up is refused with a typed error; so
 /// are initial values outside the declared bounds.
 #[test]

@@ -14,7 +14,9 @@ impl Command {
     pub const SET_PARAMS: Command = Command(1);
     /// `file-upload-url` (16).
     ///
-    /// File upload. The node sends a request without request id (data
+    /// Not implemented by esp-rainmaker 1.16.0 nor esp-rainmaker-common: described from
+    /// the separate `rmaker_file_upload` component, whose source was not available,
+    /// and inferred; unverified. File upload. The node sends a request without request id (data
     /// FileUploadRequest); the cloud replies on `to-node` with a request id and a
     /// FileUploadUrlReply (or a FileUploadError); the node answers that reply with a
     /// plain status-0 response, PUTs the file, then sends command 16 again with the
@@ -28,8 +30,10 @@ impl Command {
     pub const FILE_DOWNLOAD_URL: Command = Command(17);
     /// `file-upload-confirmed` (20).
     ///
-    /// The cloud's acknowledgement of a file upload confirm. The success payload is
-    /// unknown (opaque JSON); failures carry FileUploadError.
+    /// Not implemented by esp-rainmaker 1.16.0 nor esp-rainmaker-common (inferred from
+    /// the `rmaker_file_upload` component; unverified). The cloud's acknowledgement of
+    /// a file upload confirm. The success payload is unknown (opaque JSON); failures
+    /// carry FileUploadError.
     pub const FILE_UPLOAD_CONFIRMED: Command = Command(20);
     /// `dac-csr` (201).
     ///

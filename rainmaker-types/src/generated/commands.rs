@@ -20,7 +20,9 @@ pub const SET_PARAMS: ::rainmaker_types::tlv::Command = ::rainmaker_types::tlv::
 );
 /// `file-upload-url` (16).
 ///
-/// File upload. The node sends a request without request id (data
+/// Not implemented by esp-rainmaker 1.16.0 nor esp-rainmaker-common: described from
+/// the separate `rmaker_file_upload` component, whose source was not available,
+/// and inferred; unverified. File upload. The node sends a request without request id (data
 /// FileUploadRequest); the cloud replies on `to-node` with a request id and a
 /// FileUploadUrlReply (or a FileUploadError); the node answers that reply with a
 /// plain status-0 response, PUTs the file, then sends command 16 again with the
@@ -43,8 +45,10 @@ pub const FILE_DOWNLOAD_URL: ::rainmaker_types::tlv::Command = ::rainmaker_types
 );
 /// `file-upload-confirmed` (20).
 ///
-/// The cloud's acknowledgement of a file upload confirm. The success payload is
-/// unknown (opaque JSON); failures carry FileUploadError.
+/// Not implemented by esp-rainmaker 1.16.0 nor esp-rainmaker-common (inferred from
+/// the `rmaker_file_upload` component; unverified). The cloud's acknowledgement of
+/// a file upload confirm. The success payload is unknown (opaque JSON); failures
+/// carry FileUploadError.
 ///
 /// - error data: [`FileUploadError`](super::messages::FileUploadError)
 pub const FILE_UPLOAD_CONFIRMED: ::rainmaker_types::tlv::Command = ::rainmaker_types::tlv::Command(
@@ -96,7 +100,7 @@ pub static ALL: [::rainmaker_types::runtime::CommandInfo; 9] = [
         name: "file-upload-url",
         direction: "both",
         allowed_roles: ::core::option::Option::Some(8),
-        description: "File upload. The node sends a request without request id (data\nFileUploadRequest); the cloud replies on `to-node` with a request id and a\nFileUploadUrlReply (or a FileUploadError); the node answers that reply with a\nplain status-0 response, PUTs the file, then sends command 16 again with the\nreply's request id and a FileUploadConfirm. Files land in the user file API\n(entity type node) and are kept 7 days.",
+        description: "Not implemented by esp-rainmaker 1.16.0 nor esp-rainmaker-common: described from\nthe separate `rmaker_file_upload` component, whose source was not available,\nand inferred; unverified. File upload. The node sends a request without request id (data\nFileUploadRequest); the cloud replies on `to-node` with a request id and a\nFileUploadUrlReply (or a FileUploadError); the node answers that reply with a\nplain status-0 response, PUTs the file, then sends command 16 again with the\nreply's request id and a FileUploadConfirm. Files land in the user file API\n(entity type node) and are kept 7 days.",
     },
     ::rainmaker_types::runtime::CommandInfo {
         command: FILE_DOWNLOAD_URL,
@@ -110,7 +114,7 @@ pub static ALL: [::rainmaker_types::runtime::CommandInfo; 9] = [
         name: "file-upload-confirmed",
         direction: "cloud-to-node",
         allowed_roles: ::core::option::Option::Some(8),
-        description: "The cloud's acknowledgement of a file upload confirm. The success payload is\nunknown (opaque JSON); failures carry FileUploadError.",
+        description: "Not implemented by esp-rainmaker 1.16.0 nor esp-rainmaker-common (inferred from\nthe `rmaker_file_upload` component; unverified). The cloud's acknowledgement of\na file upload confirm. The success payload is unknown (opaque JSON); failures\ncarry FileUploadError.",
     },
     ::rainmaker_types::runtime::CommandInfo {
         command: DAC_CSR,

@@ -904,7 +904,7 @@ pub struct DeviceConfig {
     /// Name of the primary param (shown first by the apps).
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub primary: ::core::option::Option<::rainmaker_types::runtime::String>,
-    /// Param descriptors; omitted when the device has no params (at most 255).
+    /// Param descriptors; omitted when the device has no params. The SDK sets no limit.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub params: ::core::option::Option<::rainmaker_types::runtime::Vec<ParamDescriptor>>,
     /// Properties the schema does not name, kept so that decoding then
@@ -2583,7 +2583,7 @@ pub struct OtaFetch {
     pub node_id: ::rainmaker_types::runtime::String,
     /// The running firmware version (as in NodeInfo).
     pub fw_version: ::rainmaker_types::runtime::String,
-    /// Thread nodes only, the Thread partition id (8 hex digits).
+    /// Thread nodes only, the Thread partition id as 8 upper-case hex digits (`%08lX`).
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub network_id: ::core::option::Option<::rainmaker_types::runtime::String>,
     /// Properties the schema does not name, kept so that decoding then
@@ -2724,9 +2724,10 @@ impl ::rainmaker_types::runtime::Payload for OtaFetch {
         ::rainmaker_types::runtime::payload::encode_sdk_json(self)
     }
 }
-/// An OTA job. The node requires `ota_job_id` (it stores it in NVS and reads it back
-/// into a 64-byte buffer, so keep it under 64 characters) and `url`. Unknown keys
-/// are kept (a third-party server adds `file_sha256`, unused by the SDK).
+/// An OTA job. The node requires `ota_job_id` and `url`. The SDK stores the job id
+/// in NVS with no length limit; a long one only pushes the end of each otastatus
+/// out of its 200-byte buffer. Unknown keys are kept (a third-party server adds
+/// `file_sha256`, unused by the SDK).
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
@@ -3193,9 +3194,10 @@ pub struct OtaStatus {
     pub ota_job_id: ::core::option::Option<::rainmaker_types::runtime::String>,
     /// Status of an OTA job. Closed set: `in-progress` (repeated), then one terminal
     /// `success`, `failed` or `rejected`; `delayed` when outside a window or without
-    /// time.
+    /// time. The SDK's status enum also has `invalid` (its own OTA flow never sends
+    /// it; an application reporting that status does).
     pub status: OtaJobStatus,
-    /// Thread nodes only, the Thread partition id.
+    /// Thread nodes only, the Thread partition id as 8 upper-case hex digits (`%08lX`).
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub network_id: ::core::option::Option<::rainmaker_types::runtime::String>,
     /// Free text for humans, e.g. "Downloading Firmware Image", "Downloaded 30%
@@ -3389,7 +3391,8 @@ impl ::rainmaker_types::runtime::Payload for OtaStatus {
 }
 /// Status of an OTA job. Closed set: `in-progress` (repeated), then one terminal
 /// `success`, `failed` or `rejected`; `delayed` when outside a window or without
-/// time.
+/// time. The SDK's status enum also has `invalid` (its own OTA flow never sends
+/// it; an application reporting that status does).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[derive(
     ::rainmaker_types::runtime::serde::Serialize,
@@ -3413,15 +3416,19 @@ pub enum OtaJobStatus {
     /// `rejected`.
     #[serde(rename = "rejected")]
     Rejected,
+    /// `invalid`.
+    #[serde(rename = "invalid")]
+    Invalid,
 }
 impl OtaJobStatus {
     /// Every value, in document order.
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::InProgress,
         Self::Success,
         Self::Failed,
         Self::Delayed,
         Self::Rejected,
+        Self::Invalid,
     ];
     /// The wire string.
     pub const fn as_str(&self) -> &'static str {
@@ -3431,6 +3438,7 @@ impl OtaJobStatus {
             Self::Failed => "failed",
             Self::Delayed => "delayed",
             Self::Rejected => "rejected",
+            Self::Invalid => "invalid",
         }
     }
     /// The value whose wire string is `wire`.
@@ -3442,6 +3450,7 @@ impl OtaJobStatus {
                 "failed" => Self::Failed,
                 "delayed" => Self::Delayed,
                 "rejected" => Self::Rejected,
+                "invalid" => Self::Invalid,
                 _ => return ::core::option::Option::None,
             },
         )
@@ -3469,7 +3478,9 @@ impl ::core::convert::TryFrom<&str> for OtaJobStatus {
     }
 }
 /// Full time-series report. Key order: ts_data_version, ts_data. The SDK sends one
-/// series with one record per message. Unknown keys are kept.
+/// series with one record per message. Unknown keys are kept. The SDK writes it
+/// into a fixed-size buffer that it does not grow: a long param type or string
+/// value cuts the document (read it with the lenient decoder).
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]

@@ -557,9 +557,12 @@ pub enum Topic {
         node_id: ::rainmaker_types::NodeId,
         /// \[BETA\] The group id written into the `GroupID` param of the `Groups` or
         /// `RMCTLService` service; an empty value clears it. Opaque string chosen by the
-        /// cloud or the app. The SDK refuses ids longer than 32 bytes for the Last Will
-        /// topic and does not reject `/`, `+` or `#`; this document does. The value `init`
-        /// is reserved: `node/<node_id>/params/local/init` is the initial-params topic.
+        /// cloud or the app. At most 172 bytes, the longest that keeps every group topic
+        /// within AWS IoT's 256-byte topic limit with a 64-byte node id; the SDK's own
+        /// 32-byte limit applies to its Last Will topic only (a longer group gets no Last
+        /// Will). The SDK does not reject `/`, `+` or `#`; this document does. The value
+        /// `init` is reserved: `node/<node_id>/params/local/init` is the initial-params
+        /// topic.
         group_id: ::rainmaker_types::GroupId,
     },
     /// `node/{node_id}/params/local` (basic ingest: `$aws/rules/esp_set_params/node/{node_id}/params/local`).
@@ -600,9 +603,12 @@ pub enum Topic {
         node_id: ::rainmaker_types::NodeId,
         /// \[BETA\] The group id written into the `GroupID` param of the `Groups` or
         /// `RMCTLService` service; an empty value clears it. Opaque string chosen by the
-        /// cloud or the app. The SDK refuses ids longer than 32 bytes for the Last Will
-        /// topic and does not reject `/`, `+` or `#`; this document does. The value `init`
-        /// is reserved: `node/<node_id>/params/local/init` is the initial-params topic.
+        /// cloud or the app. At most 172 bytes, the longest that keeps every group topic
+        /// within AWS IoT's 256-byte topic limit with a 64-byte node id; the SDK's own
+        /// 32-byte limit applies to its Last Will topic only (a longer group gets no Last
+        /// Will). The SDK does not reject `/`, `+` or `#`; this document does. The value
+        /// `init` is reserved: `node/<node_id>/params/local/init` is the initial-params
+        /// topic.
         group_id: ::rainmaker_types::GroupId,
     },
     /// `node/{node_id}/otafetch` (basic ingest: `$aws/rules/esp_node_otafetch/node/{node_id}/otafetch`).

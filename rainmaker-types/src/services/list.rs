@@ -336,6 +336,81 @@ fn enabled_by_default() -> bool {
     true
 }
 
+impl ScheduleEntry {
+    /// The trigger the SDK uses (the first), read into typed fields; `None` when the
+    /// schedule has none. The entry keeps the trigger as sent, so it is reported back
+    /// byte for byte.
+    ///
+    /// # Errors
+    ///
+    /// The JSON error of a trigger whose keys have the wrong types.
+    pub fn trigger(&self) -> Option<Result<ScheduleTrigger, serde_json::Error>> {
+        self.triggers
+            .first()
+            .map(|trigger| ScheduleTrigger::deserialize(trigger))
+    }
+}
+
+/// A schedule trigger's keys, typed. One kind is set: a time of day (`m`, with `d`,
+/// or a date with `dd`/`mm`/`yy`/`r`), a delay (`rsec`), or an offset from sunrise
+/// or sunset (`sr`/`ss` with `lat`, `lon`, `loc`, and `d`/`dd`/`mm`). `ts` is the
+/// next time the trigger fires, filled in by the node.
+///
+/// ```
+/// use rainmaker_types::services::ScheduleTrigger;
+///
+/// let trigger: ScheduleTrigger = serde_json::from_str(
+///     r#"{"sr":-15,"lat":18.5204,"lon":73.8567,"d":127,"loc":"Pune","ts":1700003600}"#,
+/// )?;
+/// assert_eq!((trigger.sunrise, trigger.weekdays), (Some(-15), Some(127)));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ScheduleTrigger {
+    /// `m`: minutes since midnight.
+    #[serde(rename = "m", default, skip_serializing_if = "Option::is_none")]
+    pub minutes: Option<u16>,
+    /// `d`: weekday bitmask, bit 0 = Monday ... bit 6 = Sunday (127 = every day).
+    #[serde(rename = "d", default, skip_serializing_if = "Option::is_none")]
+    pub weekdays: Option<u8>,
+    /// `dd`: day of the month.
+    #[serde(rename = "dd", default, skip_serializing_if = "Option::is_none")]
+    pub day: Option<u8>,
+    /// `mm`: month bitmask, bit 0 = January.
+    #[serde(rename = "mm", default, skip_serializing_if = "Option::is_none")]
+    pub months: Option<u16>,
+    /// `yy`: the year.
+    #[serde(rename = "yy", default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<u16>,
+    /// `r`: repeat every year.
+    #[serde(rename = "r", default, skip_serializing_if = "Option::is_none")]
+    pub repeat_yearly: Option<bool>,
+    /// `rsec`: seconds from now.
+    #[serde(rename = "rsec", default, skip_serializing_if = "Option::is_none")]
+    pub relative_seconds: Option<i64>,
+    /// `sr`: minutes from sunrise (negative before).
+    #[serde(rename = "sr", default, skip_serializing_if = "Option::is_none")]
+    pub sunrise: Option<i32>,
+    /// `ss`: minutes from sunset (negative before).
+    #[serde(rename = "ss", default, skip_serializing_if = "Option::is_none")]
+    pub sunset: Option<i32>,
+    /// `lat`: latitude of a sunrise or sunset trigger.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lat: Option<f64>,
+    /// `lon`: longitude of a sunrise or sunset trigger.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lon: Option<f64>,
+    /// `loc`: the place's name (at most 31 bytes).
+    #[serde(rename = "loc", default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// `ts`: the next time the trigger fires (epoch seconds), reported by the node.
+    #[serde(rename = "ts", default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<i64>,
+    /// Keys this type does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
 impl Entry for ScheduleEntry {
     const MAX_INFO_LEN: usize = 128;
 
