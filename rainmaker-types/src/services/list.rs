@@ -345,9 +345,7 @@ impl ScheduleEntry {
     ///
     /// The JSON error of a trigger whose keys have the wrong types.
     pub fn trigger(&self) -> Option<Result<ScheduleTrigger, serde_json::Error>> {
-        self.triggers
-            .first()
-            .map(|trigger| ScheduleTrigger::deserialize(trigger))
+        self.triggers.first().map(ScheduleTrigger::deserialize)
     }
 }
 
