@@ -119,6 +119,7 @@ impl DemoNode {
             ))],
             Event::CommandAnswered {
                 command,
+                request_id: _,
                 status,
                 error,
             } => vec![NodeEvent::CommandAnswered {

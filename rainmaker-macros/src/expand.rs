@@ -170,6 +170,27 @@ pub(crate) fn expand(device: &Device) -> TokenStream {
         });
     }
 
+    let param_consts = device.params.iter().map(|param| {
+        let member = param.member.to_string();
+        let member = member.strip_prefix("r#").unwrap_or(&member);
+        let constant = quote::format_ident!("PARAM_{}", member.to_uppercase());
+        let wire = &param.name;
+        let doc = format!(" The name of the `{wire}` param (field `{member}`).");
+        quote! {
+            #[doc = #doc]
+            pub const #constant: &'static str = #wire;
+        }
+    });
+    let name_doc = format!(" The device's name, `{name}`.");
+    let consts = quote! {
+        #[automatically_derived]
+        impl #ident {
+            #[doc = #name_doc]
+            pub const NAME: &'static str = #name;
+            #(#param_consts)*
+        }
+    };
+
     let name_fn = device.instance_name.as_ref().map(|field| {
         quote! {
             fn name(&self) -> &str {
@@ -194,6 +215,8 @@ pub(crate) fn expand(device: &Device) -> TokenStream {
                     primary: #primary,
                     params: &[#(#specs),*],
                 };
+
+            #consts
 
             #[automatically_derived]
             impl #krate::device::Device for #ident {

@@ -357,6 +357,7 @@ fn set_params_command_answers_like_the_sdk_and_publishes_no_delta() {
     assert_eq!(out.publish[0].payload, response);
     assert_eq!(light(&node), (false, 25));
     assert!(out.events.contains(&Event::CommandAnswered {
+        request_id: b"EQPf7Rj7HFiBhFhvNMjLaB".to_vec(),
         command: Command::SET_PARAMS,
         status: Status::SUCCESS,
         error: None,

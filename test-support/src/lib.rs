@@ -2,7 +2,8 @@
 //!
 //! [`Counting`] is a global allocator that counts the allocations of the current
 //! thread while [`allocations`] runs a closure: the zero-allocation tests of the
-//! TLV codec and of the borrowed decoders use it.
+//! TLV codec and of the borrowed decoders use it. With the `mosquitto` feature,
+//! [`mosquitto`] starts a broker for integration tests.
 //!
 //! ```ignore
 //! #[global_allocator]
@@ -14,6 +15,9 @@
 // A global allocator's trait is `unsafe` to implement; this crate allows unsafe code
 // for that wrapper only.
 #![allow(unsafe_code)]
+
+#[cfg(feature = "mosquitto")]
+pub mod mosquitto;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;

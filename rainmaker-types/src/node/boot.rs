@@ -53,9 +53,20 @@ impl Node {
         topics.iter().map(ToString::to_string).collect()
     }
 
-    pub(super) fn on_connect(&mut self, out: &mut Output) -> Result<(), NodeError> {
+    pub(super) fn on_connect(
+        &mut self,
+        out: &mut Output,
+        session: Session,
+    ) -> Result<(), NodeError> {
         let node_id = self.node_id.clone();
-        if !self.config_reported {
+        if session == Session::Kept && self.config_reported {
+            // The broker kept the subscriptions and retransmits what was not
+            // acknowledged; only the get-pending request is per connection.
+            let get_pending = self.publish(Topic::FromNode { node_id }, GET_PENDING_FRAME.to_vec());
+            out.publish.push(get_pending);
+            return Ok(());
+        }
+        if !self.config_reported || session == Session::Lost {
             let config = self.config()?;
             let topic = Topic::NodeConfig {
                 node_id: node_id.clone(),
@@ -64,15 +75,31 @@ impl Node {
         }
         match &self.mapping {
             // Sent again after a reconnect whose acknowledgement never came.
-            Mapping::Pending(mapping) | Mapping::AwaitingAck(mapping) => {
+            Mapping::Pending(mapping) | Mapping::AwaitingAck(mapping, _) => {
                 let mapping = mapping.clone();
                 let topic = Topic::UserMapping {
                     node_id: node_id.clone(),
                 };
                 self.publish_json(out, topic, &mapping)?;
-                self.mapping = Mapping::AwaitingAck(mapping);
+                let id = out
+                    .publish
+                    .last()
+                    .map_or(PublishId(0), |publish| publish.id);
+                self.mapping = Mapping::AwaitingAck(mapping, id);
             }
             Mapping::Done if !self.params_started => self.start_params(out)?,
+            Mapping::Done if session == Session::Lost => {
+                // What the other side may have missed: every current value.
+                let init = self.params();
+                self.publish_json(
+                    out,
+                    Topic::ParamsLocalInit {
+                        node_id: node_id.clone(),
+                    },
+                    &init,
+                )?;
+                self.reported = init;
+            }
             Mapping::Done => {}
         }
         self.config_reported = true;
@@ -123,10 +150,17 @@ impl Node {
         let mut payload = ParamsDocument::new();
         payload.insert(slot.device.name(), CONNECTED_PARAM, false);
         let topic = self.delta_topic();
-        Some(Publish {
-            qos: topic.qos(),
-            topic: topic.to_string(),
-            payload: sdk_json::to_vec(&payload).ok()?,
-        })
+        let mut will = self.publish(topic, sdk_json::to_vec(&payload).ok()?);
+        // The will goes on the plain topic, whatever the node's topic form.
+        will.topic = self.delta_topic().to_string();
+        Some(will)
+    }
+
+    /// The user mapping is acknowledged: params start.
+    pub(super) fn mapping_done(&mut self, out: &mut Output) -> Result<(), NodeError> {
+        self.start_params(out)?;
+        self.mapping = Mapping::Done;
+        out.subscribe = self.params_subscriptions();
+        Ok(())
     }
 }

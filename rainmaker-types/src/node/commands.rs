@@ -56,6 +56,11 @@ impl Node {
             });
         match dispatch {
             Ok(answered) => {
+                let request_id = rainmaker_tlv::RawFrame::parse(&response)
+                    .ok()
+                    .and_then(|frame| frame.request_id())
+                    .map(<[u8]>::to_vec)
+                    .unwrap_or_default();
                 out.publish.push(self.publish(
                     Topic::FromNode {
                         node_id: self.node_id.clone(),
@@ -63,6 +68,7 @@ impl Node {
                     response,
                 ));
                 out.events.push(Event::CommandAnswered {
+                    request_id,
                     command: answered.command,
                     status: answered.status,
                     error: answered.error,

@@ -117,6 +117,11 @@ const CONNECTED_PARAM: &str = "Connected";
 /// The largest `params` object cmd 1 accepts (the SDK's 2048-byte buffer, NUL included).
 pub const MAX_COMMAND_PARAMS_LEN: usize = 2047;
 
+/// Which publish of the node an acknowledgement is for: every [`Publish`] has its
+/// own, and [`Input::Acknowledged`] hands it back when the broker's PUBACK arrives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PublishId(pub u64);
+
 /// One MQTT publish for the application to make.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Publish {
@@ -126,17 +131,34 @@ pub struct Publish {
     pub payload: Vec<u8>,
     /// The QoS (always at-least-once in this protocol; retain is always false).
     pub qos: Qos,
+    /// This publish's id, for matching its acknowledgement.
+    pub id: PublishId,
 }
 
 /// Something that happened to the node's connection or arrived for it.
 #[derive(Debug, Clone, Copy)]
 pub enum Input<'a> {
-    /// The broker accepted the connection (CONNACK).
+    /// The broker accepted the connection (CONNACK), as the SDK sees every connect:
+    /// the first sends config, init and the rest of the boot sequence; later ones
+    /// repeat the subscriptions and the get-pending request.
     Connected,
+    /// The broker accepted a reconnection and says whether it kept the session
+    /// (persistent sessions). With the session kept, the subscriptions are still in
+    /// place and only the get-pending request is sent; without it, the node
+    /// subscribes again and re-announces its config and params (`params/local/init`),
+    /// which the other side may have missed while the session was gone.
+    Reconnected {
+        /// The CONNACK's session-present flag.
+        session_present: bool,
+    },
     /// The connection is gone.
     Disconnected,
-    /// The broker acknowledged the `user/mapping` publish (its PUBACK): the mapping is
-    /// done and params start.
+    /// The broker acknowledged the publish with this id (its PUBACK). The
+    /// acknowledgement of the `user/mapping` publish completes the mapping and starts
+    /// params; others change nothing.
+    Acknowledged(PublishId),
+    /// The broker acknowledged the `user/mapping` publish, for applications that do
+    /// not track publish ids ([`Input::Acknowledged`] does the same).
     MappingAcknowledged,
     /// A message arrived on a subscribed topic.
     Received {
@@ -191,6 +213,8 @@ pub enum Event {
     OtaIgnored(OtaUrl),
     /// A `to-node` command was answered on `from-node` with this status.
     CommandAnswered {
+        /// The request id the answer echoes (empty when the request had none).
+        request_id: Vec<u8>,
         /// The command (0 when the frame named none).
         command: Command,
         /// The status sent.
@@ -240,6 +264,14 @@ pub enum NodeError {
     /// An OTA status was reported with no job running.
     #[error("no OTA job is running")]
     NoOtaJob,
+    /// The node has no such device or param.
+    #[error("no param {param} on device {device}")]
+    NoSuchParam {
+        /// The device name asked for.
+        device: String,
+        /// The param name asked for.
+        param: String,
+    },
     /// A message or acknowledgement arrived while the node is not connected (before
     /// `Input::Connected`, or after `Input::Disconnected`).
     #[error("the node is not connected")]
@@ -274,8 +306,8 @@ enum Mapping {
     Done,
     /// To be published on the next connect.
     Pending(UserMapping),
-    /// Published; waiting for the broker's acknowledgement.
-    AwaitingAck(UserMapping),
+    /// Published; waiting for the broker's acknowledgement of that publish.
+    AwaitingAck(UserMapping, PublishId),
 }
 
 /// A sans-IO RainMaker node. See the [module documentation](self).
@@ -296,6 +328,8 @@ pub struct Node {
     ota_topics: bool,
     /// Whether the connection is up (between `Connected` and `Disconnected`).
     connected: bool,
+    /// The id of the next publish.
+    next_publish: core::cell::Cell<u64>,
     now: Option<i64>,
 }
 
@@ -340,6 +374,7 @@ impl Node {
             ota_job: None,
             ota_topics: false,
             connected: false,
+            next_publish: core::cell::Cell::new(0),
             now: None,
         }
     }
@@ -507,15 +542,27 @@ impl Node {
         }
         match input {
             Input::Connected => {
-                self.on_connect(&mut out)?;
+                self.on_connect(&mut out, Session::AsTheSdk)?;
+                self.connected = true;
+            }
+            Input::Reconnected { session_present } => {
+                let session = if session_present {
+                    Session::Kept
+                } else {
+                    Session::Lost
+                };
+                self.on_connect(&mut out, session)?;
                 self.connected = true;
             }
             Input::Disconnected => self.connected = false,
+            Input::Acknowledged(id) => {
+                if matches!(self.mapping, Mapping::AwaitingAck(_, awaited) if awaited == id) {
+                    self.mapping_done(&mut out)?;
+                }
+            }
             Input::MappingAcknowledged => {
-                if matches!(self.mapping, Mapping::AwaitingAck(_)) {
-                    self.start_params(&mut out)?;
-                    self.mapping = Mapping::Done;
-                    out.subscribe = self.params_subscriptions();
+                if matches!(self.mapping, Mapping::AwaitingAck(..)) {
+                    self.mapping_done(&mut out)?;
                 }
             }
             Input::Received { topic, payload } => self.on_message(topic, payload, &mut out)?,
@@ -580,6 +627,8 @@ impl Node {
     }
 
     fn publish(&self, topic: Topic, payload: Vec<u8>) -> Publish {
+        let id = PublishId(self.next_publish.get());
+        self.next_publish.set(id.0.wrapping_add(1));
         let qos = topic.qos();
         let topic = match self.form {
             TopicForm::Ingest if topic.channel().sdk_uses_ingest() => {
@@ -591,6 +640,18 @@ impl Node {
             topic,
             payload,
             qos,
+            id,
         }
     }
+}
+
+/// What a connect means for the session the broker keeps for the node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Session {
+    /// Every connect as the SDK handles it (clean sessions).
+    AsTheSdk,
+    /// A reconnection whose session the broker kept.
+    Kept,
+    /// A reconnection whose session was lost: announce everything again.
+    Lost,
 }

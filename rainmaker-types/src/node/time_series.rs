@@ -4,6 +4,33 @@ use super::*;
 use crate::messages::{DataType, SimpleTsData};
 
 impl Node {
+    /// Reports one time-series sample of `device`'s `param` with its current value,
+    /// changed or not (the SDK reports every `update_and_report` of a time-series
+    /// param, even with the same value): a `tsdata` or `simple_tsdata` publish,
+    /// nothing for a param without a time series or before the clock is set.
+    ///
+    /// # Errors
+    ///
+    /// [`NodeError::NoSuchParam`].
+    pub fn report_time_series(&self, device: &str, param: &str) -> Result<Output, NodeError> {
+        let no_such = || NodeError::NoSuchParam {
+            device: device.to_owned(),
+            param: param.to_owned(),
+        };
+        let slot = self.slot(device).ok_or_else(no_such)?;
+        let value = slot
+            .device
+            .params()
+            .get(param)
+            .cloned()
+            .ok_or_else(no_such)?;
+        let mut sample = ParamsDocument::new();
+        sample.insert(device, param, value);
+        let mut out = Output::default();
+        self.time_series_reports(&sample, &mut out)?;
+        Ok(out)
+    }
+
     /// One `tsdata` publish per time-series param in `doc` (none without a clock).
     pub(super) fn time_series_reports(
         &self,

@@ -81,7 +81,7 @@ impl DecodeOptions {
     }
 
     /// Lenient decoding of what the C SDK's writer really sends (see
-    /// [`lenient`](super::lenient)): a payload that is not JSON is repaired
+    /// [`lenient`]): a payload that is not JSON is repaired
     /// (`nan`/`inf` and empty values read as `null`, raw control characters
     /// escaped, documents cut by the SDK's buffers closed after their last complete
     /// member) and each repair is reported. Payloads that are JSON decode exactly as

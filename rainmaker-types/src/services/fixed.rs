@@ -36,9 +36,6 @@ pub struct Ota {
 }
 
 impl Ota {
-    /// The service name, `OTA`.
-    pub const NAME: &'static str = "OTA";
-
     /// The service with empty `Status`, `Info` and `URL`, as the SDK creates it.
     pub fn new() -> Self {
         Self::default()
@@ -100,9 +97,6 @@ pub struct LocalControl {
 }
 
 impl LocalControl {
-    /// The service name, `Local Control`.
-    pub const NAME: &'static str = "Local Control";
-
     /// The service with proof of possession `pop` (empty for security 0) and the
     /// protocomm security version `security` (0, 1 or 2).
     pub fn new(pop: impl Into<String>, security: i32) -> Self {
@@ -146,9 +140,6 @@ pub struct Connectivity {
 }
 
 impl Connectivity {
-    /// The service name, `Connectivity`.
-    pub const NAME: &'static str = "Connectivity";
-
     /// The payload of the node's MQTT last will, published by the broker on an
     /// ungraceful disconnect (on `params/local`, or its group form).
     pub const LAST_WILL_PAYLOAD: &'static str = r#"{"Connectivity":{"Connected":false}}"#;
@@ -205,9 +196,6 @@ pub struct Groups {
 }
 
 impl Groups {
-    /// The service name, `Groups`.
-    pub const NAME: &'static str = "Groups";
-
     /// The service with no group.
     pub fn new() -> Self {
         Self::default()
@@ -286,9 +274,6 @@ pub struct UserAuth {
 }
 
 impl UserAuth {
-    /// The service name, `RMUserAuth`.
-    pub const NAME: &'static str = "RMUserAuth";
-
     /// The service with no token, reporting `base_url`.
     pub fn new(base_url: impl Into<String>) -> Self {
         Self {

@@ -1,0 +1,72 @@
+//! A lightbulb node on a broker: `cargo run -p rainmaker-mqtt --example node --
+//! mqtt://localhost:1883 MY_NODE_ID`. It takes writes from the cloud and reports a
+//! brightness change every 10 s.
+
+use std::time::Duration;
+
+use rainmaker_mqtt::{NodeRunner, RunnerEvent};
+use rainmaker_types::messages::{NodeInfo, NodeInfoPlatform};
+use rainmaker_types::node::Node;
+use rainmaker_types::{Device, NodeId};
+
+#[derive(Debug, Clone, PartialEq, Device)]
+#[device(name = "Light", r#type = "esp.device.lightbulb")]
+struct Light {
+    #[param(standard = Power, primary)]
+    power: bool,
+    #[param(standard = Brightness)]
+    brightness: i32,
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let broker = args
+        .next()
+        .unwrap_or_else(|| "mqtt://localhost:1883".into());
+    let node_id = args.next().unwrap_or_else(|| "7C9EBD4A1B2C".into());
+    let info = NodeInfo::new(
+        "Lamp",
+        "1.0",
+        "Lightbulb",
+        "lamp",
+        "lamp",
+        NodeInfoPlatform::Esp32,
+    );
+    let mut node = Node::new(NodeId::new(node_id)?, info).with_ota_over_topics();
+    node.add_device(Light {
+        power: false,
+        brightness: 50,
+    })?;
+
+    let (handle, mut events) = NodeRunner::new(node, broker.parse()?).spawn()?;
+    let ticker = handle.clone();
+    tokio::spawn(async move {
+        let mut level = 0;
+        loop {
+            tokio::time::sleep(Duration::from_secs(10)).await;
+            level = (level + 10) % 100;
+            let _ = ticker
+                .update(move |node| {
+                    if let Some(light) = node.device_mut::<Light>(Light::NAME) {
+                        light.brightness = level;
+                    }
+                    node.report_changes()
+                })
+                .await;
+        }
+    });
+    while let Some(event) = events.recv().await {
+        match event {
+            RunnerEvent::Node(event) => println!("node: {event:?}"),
+            RunnerEvent::Connected { session_present } => {
+                println!("connected (session kept: {session_present})")
+            }
+            RunnerEvent::Disconnected { reason, retry_in } => {
+                println!("lost: {reason}; retry in {retry_in:?}")
+            }
+            other => println!("{other:?}"),
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,333 @@
+//! Where the broker is and how to reach it: `mqtt://` or `mqtts://` with X.509
+//! mutual TLS (rustls), keep-alive and session options, as rumqttc options.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use rumqttc::{MqttOptions, TlsConfiguration, Transport};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+
+use crate::Error;
+
+/// The largest packet either side accepts: AWS IoT's 128 KiB publish limit plus the
+/// topic and header.
+pub const MAX_PACKET_SIZE: usize = 128 * 1024 + 1024;
+
+/// The SDK's keep-alive.
+pub const KEEP_ALIVE: Duration = Duration::from_secs(120);
+
+/// The PEM files of a TLS client identity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsFiles {
+    /// CA certificate(s) the broker's certificate must chain to.
+    pub ca: PathBuf,
+    /// The client certificate (chain).
+    pub cert: PathBuf,
+    /// The client's private key.
+    pub key: PathBuf,
+}
+
+/// A TLS client configuration: the CA to trust and, for mutual TLS, the client's
+/// certificate and key.
+#[derive(Clone)]
+pub struct TlsIdentity {
+    config: Arc<rustls::ClientConfig>,
+}
+
+impl fmt::Debug for TlsIdentity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TlsIdentity").finish_non_exhaustive()
+    }
+}
+
+impl TlsIdentity {
+    /// Reads the three PEM files.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Tls`] naming the file and what is wrong with it.
+    pub fn load(files: &TlsFiles) -> Result<Self, Error> {
+        let ca = read(&files.ca)?;
+        let cert = read(&files.cert)?;
+        let key = read(&files.key)?;
+        Self::from_pem(&ca, Some((&cert, &key))).map_err(|reason| {
+            Error::Tls(format!(
+                "{reason} (ca {}, cert {}, key {})",
+                files.ca.display(),
+                files.cert.display(),
+                files.key.display()
+            ))
+        })
+    }
+
+    /// A configuration from PEM text: the CA and, optionally, the client certificate
+    /// and key.
+    ///
+    /// # Errors
+    ///
+    /// What is wrong with the PEM text.
+    pub fn from_pem(ca_pem: &[u8], client: Option<(&[u8], &[u8])>) -> Result<Self, String> {
+        let mut roots = rustls::RootCertStore::empty();
+        let mut found = 0;
+        for cert in CertificateDer::pem_slice_iter(ca_pem) {
+            let cert = cert.map_err(|e| format!("CA certificate: {e}"))?;
+            roots
+                .add(cert)
+                .map_err(|e| format!("CA certificate: {e}"))?;
+            found += 1;
+        }
+        if found == 0 {
+            return Err("no CA certificate in the CA file".into());
+        }
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let builder = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| e.to_string())?
+            .with_root_certificates(roots);
+        let config = match client {
+            Some((cert_pem, key_pem)) => {
+                let chain = CertificateDer::pem_slice_iter(cert_pem)
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|e| format!("client certificate: {e}"))?;
+                if chain.is_empty() {
+                    return Err("no certificate in the client certificate file".into());
+                }
+                let key = PrivateKeyDer::from_pem_slice(key_pem)
+                    .map_err(|e| format!("client key: {e}"))?;
+                builder
+                    .with_client_auth_cert(chain, key)
+                    .map_err(|e| format!("client certificate and key: {e}"))?
+            }
+            None => builder.with_no_client_auth(),
+        };
+        Ok(Self {
+            config: Arc::new(config),
+        })
+    }
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, Error> {
+    std::fs::read(path).map_err(|e| Error::Tls(format!("cannot read {}: {e}", path.display())))
+}
+
+/// A broker and the connection options every client of this crate uses.
+///
+/// ```
+/// use rainmaker_mqtt::Broker;
+///
+/// let broker: Broker = "mqtt://127.0.0.1:1883".parse()?;
+/// assert_eq!(broker.to_string(), "mqtt://127.0.0.1:1883");
+/// assert!(broker.persistent_session());
+/// # Ok::<(), rainmaker_mqtt::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Broker {
+    host: String,
+    port: u16,
+    tls: Option<TlsIdentity>,
+    wants_tls: bool,
+    keep_alive: Duration,
+    persistent: bool,
+}
+
+impl Broker {
+    /// A plain TCP broker.
+    pub fn plain(host: impl Into<String>, port: u16) -> Self {
+        Self {
+            host: host.into(),
+            port,
+            tls: None,
+            wants_tls: false,
+            keep_alive: KEEP_ALIVE,
+            persistent: true,
+        }
+    }
+
+    /// A TLS broker, with `identity` as the client's.
+    pub fn tls(host: impl Into<String>, port: u16, identity: TlsIdentity) -> Self {
+        Self {
+            tls: Some(identity),
+            wants_tls: true,
+            ..Self::plain(host, port)
+        }
+    }
+
+    /// The same broker with this TLS identity (an `mqtts://` URL needs one).
+    #[must_use]
+    pub fn with_tls(mut self, identity: TlsIdentity) -> Self {
+        self.tls = Some(identity);
+        self.wants_tls = true;
+        self
+    }
+
+    /// Clean sessions (`false`, as the SDK connects) or persistent sessions
+    /// (`true`, the default here): with a persistent session the broker keeps the
+    /// subscriptions and the unacknowledged QoS 1 messages across reconnections.
+    #[must_use]
+    pub fn with_persistent_session(mut self, persistent: bool) -> Self {
+        self.persistent = persistent;
+        self
+    }
+
+    /// The same broker with another keep-alive (120 s by default, as the SDK).
+    #[must_use]
+    pub fn with_keep_alive(mut self, keep_alive: Duration) -> Self {
+        self.keep_alive = keep_alive;
+        self
+    }
+
+    /// Whether clients ask for a persistent session.
+    pub fn persistent_session(&self) -> bool {
+        self.persistent
+    }
+
+    /// The host.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// The port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The rumqttc options of a client with this id.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Tls`] for an `mqtts://` broker without a TLS identity.
+    pub fn mqtt_options(&self, client_id: &str) -> Result<MqttOptions, Error> {
+        let mut options = MqttOptions::new(client_id, self.host.clone(), self.port);
+        options
+            .set_keep_alive(self.keep_alive)
+            .set_clean_session(!self.persistent)
+            .set_max_packet_size(MAX_PACKET_SIZE, MAX_PACKET_SIZE);
+        match (&self.tls, self.wants_tls) {
+            (Some(tls), _) => {
+                options.set_transport(Transport::tls_with_config(TlsConfiguration::Rustls(
+                    tls.config.clone(),
+                )));
+            }
+            (None, true) => {
+                return Err(Error::Tls(format!(
+                    "{self} needs a TLS identity (CA, certificate and key)"
+                )));
+            }
+            (None, false) => {}
+        }
+        Ok(options)
+    }
+}
+
+impl fmt::Display for Broker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let scheme = if self.wants_tls { "mqtts" } else { "mqtt" };
+        if self.host.contains(':') {
+            write!(f, "{scheme}://[{}]:{}", self.host, self.port)
+        } else {
+            write!(f, "{scheme}://{}:{}", self.host, self.port)
+        }
+    }
+}
+
+impl FromStr for Broker {
+    type Err = Error;
+
+    /// `mqtts://host:port` (TLS, port 8883 if omitted; add the identity with
+    /// [`Broker::with_tls`]) or `mqtt://host:port` (plain TCP, port 1883 if omitted).
+    fn from_str(url: &str) -> Result<Self, Error> {
+        let bad = |why: String| Error::Url(why);
+        let (tls, rest) = if let Some(rest) = url.strip_prefix("mqtts://") {
+            (true, rest)
+        } else if let Some(rest) = url.strip_prefix("mqtt://") {
+            (false, rest)
+        } else {
+            return Err(bad(format!(
+                "`{url}` is not an MQTT URL (mqtts://host:port or mqtt://host:port)"
+            )));
+        };
+        let rest = rest.strip_suffix('/').unwrap_or(rest);
+        let default_port = if tls { 8883 } else { 1883 };
+        // `[::1]:8883` style IPv6 literals keep their brackets out of the host.
+        let (host, port) = if let Some(v6) = rest.strip_prefix('[') {
+            let (host, after) = v6
+                .split_once(']')
+                .ok_or_else(|| bad(format!("`{url}`: unclosed `[` in the host")))?;
+            match after.strip_prefix(':') {
+                Some(port) => (host, Some(port)),
+                None if after.is_empty() => (host, None),
+                None => return Err(bad(format!("`{url}`: unexpected `{after}` after the host"))),
+            }
+        } else {
+            match rest.rsplit_once(':') {
+                Some((host, port)) => (host, Some(port)),
+                None => (rest, None),
+            }
+        };
+        if host.is_empty() || host.contains('/') {
+            return Err(bad(format!("`{url}`: bad host `{host}`")));
+        }
+        let port = match port {
+            Some(port) => port
+                .parse::<u16>()
+                .ok()
+                .filter(|p| *p != 0)
+                .ok_or_else(|| bad(format!("`{url}`: bad port `{port}`")))?,
+            None => default_port,
+        };
+        let mut broker = Self::plain(host, port);
+        broker.wants_tls = tls;
+        Ok(broker)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn broker_urls() {
+        let broker: Broker = "mqtts://broker.example:8884".parse().expect("valid");
+        assert_eq!((broker.host(), broker.port()), ("broker.example", 8884));
+        assert_eq!(broker.to_string(), "mqtts://broker.example:8884");
+        assert!(matches!(broker.mqtt_options("n"), Err(Error::Tls(_))));
+        let broker: Broker = "mqtt://127.0.0.1".parse().expect("valid");
+        assert_eq!(broker.port(), 1883);
+        assert!(broker.mqtt_options("n").is_ok());
+        let broker: Broker = "mqtts://[::1]".parse().expect("valid");
+        assert_eq!((broker.host(), broker.port()), ("::1", 8883));
+        assert_eq!(broker.to_string(), "mqtts://[::1]:8883");
+        for bad in [
+            "http://x:1",
+            "mqtts://:1",
+            "mqtts://x:0",
+            "mqtts://x:99999",
+            "mqtts://x/y:1",
+            "mqtts://[::1",
+        ] {
+            assert!(bad.parse::<Broker>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn bad_pem_is_a_clear_error() {
+        let err = TlsIdentity::from_pem(b"not a certificate", None).expect_err("no CA");
+        assert_eq!(err, "no CA certificate in the CA file");
+    }
+
+    #[test]
+    fn sessions_are_persistent_by_default() {
+        let broker = Broker::plain("localhost", 1883);
+        let options = broker.mqtt_options("node").expect("plain");
+        assert!(!options.clean_session());
+        let clean = broker
+            .with_persistent_session(false)
+            .mqtt_options("node")
+            .expect("plain");
+        assert!(clean.clean_session());
+    }
+}

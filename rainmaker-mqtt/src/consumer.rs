@@ -1,0 +1,212 @@
+//! [`Consumer`]: the cloud side over MQTT: every message nodes send, decoded, and
+//! writes and commands to nodes.
+
+use std::time::{Duration, Instant};
+
+use rainmaker_types::runtime::DispatchError;
+use rainmaker_types::{Channel, Direction, Envelope, EnvelopeRef, ParamsDocument, Topic};
+use rumqttc::{AsyncClient, Incoming, QoS, SubscribeFilter};
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+
+use crate::runner::{describe, qos};
+use crate::{Backoff, Broker, Error};
+
+/// How long [`Consumer::connect`] waits for the broker to accept the connection
+/// and the subscriptions.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// A message a node sent, as the consumer received it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    /// The topic, plain or basic-ingest.
+    pub topic: String,
+    /// The payload.
+    pub payload: Vec<u8>,
+    /// When it arrived.
+    pub received_at: Instant,
+}
+
+impl Delivery {
+    /// The message, decoded.
+    ///
+    /// # Errors
+    ///
+    /// The topic or payload error.
+    pub fn decode(&self) -> Result<Envelope, DispatchError> {
+        Envelope::decode(&self.topic, &self.payload)
+    }
+
+    /// The message, decoded without copying what can be borrowed.
+    ///
+    /// # Errors
+    ///
+    /// As [`Delivery::decode`].
+    pub fn decode_ref(&self) -> Result<EnvelopeRef<'_>, DispatchError> {
+        EnvelopeRef::decode(&self.topic, &self.payload)
+    }
+}
+
+/// The topic filters of everything nodes (and the broker, for presence) send, in
+/// both topic forms; each prefixed `$share/<group>/` for a shared subscription.
+pub fn node_filters(share: Option<&str>) -> Vec<String> {
+    let prefix = share.map_or_else(String::new, |group| format!("$share/{group}/"));
+    let mut filters = Vec::new();
+    for channel in Channel::ALL {
+        if channel.direction() == Direction::CloudToNode {
+            continue;
+        }
+        filters.push(format!("{prefix}{}", channel.filter()));
+        if let Some(rule) = channel.ingest_rule() {
+            filters.push(format!("{prefix}$aws/rules/{rule}/{}", channel.filter()));
+        }
+    }
+    filters
+}
+
+/// A cloud-side client: it receives every message nodes send (as one member of a
+/// shared subscription group, if asked, so several consumers split the traffic)
+/// and publishes params writes and commands to nodes.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), rainmaker_mqtt::Error> {
+/// use rainmaker_mqtt::Consumer;
+///
+/// let broker = "mqtt://localhost".parse()?;
+/// let mut consumer = Consumer::connect(&broker, "cloud-1", Some("cloud")).await?;
+/// while let Some(delivery) = consumer.next().await {
+///     match delivery.decode_ref() {
+///         Ok(envelope) => println!("{}: {}", envelope.topic().channel(), envelope.message().name()),
+///         Err(error) => eprintln!("{}: {error}", delivery.topic),
+///     }
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+pub struct Consumer {
+    client: AsyncClient,
+    deliveries: mpsc::UnboundedReceiver<Delivery>,
+    task: JoinHandle<()>,
+}
+
+impl Drop for Consumer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl Consumer {
+    /// Connects as `client_id`, subscribes to everything nodes send (see
+    /// [`node_filters`]) and waits for the broker to accept both.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Mqtt`] when the broker cannot be reached or refuses, within 15 s.
+    pub async fn connect(
+        broker: &Broker,
+        client_id: &str,
+        share: Option<&str>,
+    ) -> Result<Self, Error> {
+        let options = broker.mqtt_options(client_id)?;
+        let (client, mut eventloop) = AsyncClient::new(options, 1024);
+        let filters: Vec<SubscribeFilter> = node_filters(share)
+            .into_iter()
+            .map(|filter| SubscribeFilter::new(filter, QoS::AtLeastOnce))
+            .collect();
+        let (tx, deliveries) = mpsc::unbounded_channel();
+        let (ready_tx, ready) = oneshot::channel();
+        let subscriber = client.clone();
+        let task = tokio::spawn(async move {
+            let mut ready = Some(ready_tx);
+            let mut backoff = Backoff::default();
+            loop {
+                match eventloop.poll().await {
+                    Ok(rumqttc::Event::Incoming(Incoming::ConnAck(ack))) => {
+                        backoff.reset();
+                        // A new session has no subscriptions: make them (again).
+                        if !ack.session_present || ready.is_some() {
+                            let _ = subscriber.try_subscribe_many(filters.clone());
+                        }
+                    }
+                    Ok(rumqttc::Event::Incoming(Incoming::SubAck(_))) => {
+                        if let Some(ready) = ready.take() {
+                            let _ = ready.send(Ok(()));
+                        }
+                    }
+                    Ok(rumqttc::Event::Incoming(Incoming::Publish(publish))) => {
+                        let delivery = Delivery {
+                            topic: publish.topic.clone(),
+                            payload: publish.payload.to_vec(),
+                            received_at: Instant::now(),
+                        };
+                        if tx.send(delivery).is_err() {
+                            return;
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(error) => {
+                        if let Some(ready) = ready.take() {
+                            let _ = ready.send(Err(describe(&error)));
+                            return;
+                        }
+                        tokio::time::sleep(backoff.next_delay()).await;
+                    }
+                }
+            }
+        });
+        match tokio::time::timeout(CONNECT_TIMEOUT, ready).await {
+            Ok(Ok(Ok(()))) => Ok(Self {
+                client,
+                deliveries,
+                task,
+            }),
+            Ok(Ok(Err(reason))) => {
+                task.abort();
+                Err(Error::Mqtt(format!("cannot connect to {broker}: {reason}")))
+            }
+            _ => {
+                task.abort();
+                Err(Error::Mqtt(format!(
+                    "{broker} did not accept the connection and subscriptions within 15 s"
+                )))
+            }
+        }
+    }
+
+    /// The next message a node sent; `None` once the consumer has stopped.
+    pub async fn next(&mut self) -> Option<Delivery> {
+        self.deliveries.recv().await
+    }
+
+    /// Publishes a params write to a node (`node/<node_id>/params/remote`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Mqtt`] when the client refuses it.
+    pub async fn write_params(
+        &self,
+        topic: &Topic,
+        document: &ParamsDocument,
+    ) -> Result<(), Error> {
+        let payload = rainmaker_types::runtime::payload::encode_json(document)
+            .map_err(|error| Error::Mqtt(error.to_string()))?;
+        self.publish(topic, payload).await
+    }
+
+    /// Publishes any payload on a topic, at the channel's QoS.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Mqtt`] when the client refuses it.
+    pub async fn publish(&self, topic: &Topic, payload: Vec<u8>) -> Result<(), Error> {
+        self.client
+            .publish(topic.to_string(), qos(topic.qos()), false, payload)
+            .await
+            .map_err(|error| Error::Mqtt(error.to_string()))
+    }
+
+    /// Disconnects.
+    pub async fn close(self) {
+        let _ = self.client.disconnect().await;
+    }
+}

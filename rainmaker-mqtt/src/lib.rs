@@ -1,0 +1,45 @@
+//! Runs RainMaker over a real MQTT connection (rumqttc on tokio), for the two sides
+//! every user of `rainmaker-types` would otherwise glue together by hand.
+//!
+//! - [`NodeRunner`] drives a sans-IO [`Node`](rainmaker_types::node::Node): it
+//!   connects as the node (client id = node id, the node's last will, persistent
+//!   sessions by default), applies every output, feeds every input, reconnects with
+//!   capped exponential back-off and jitter, tells the node whether the broker kept
+//!   its session, and acknowledges the user mapping from the real PUBACK.
+//! - [`Consumer`] is the cloud side: it subscribes to what nodes send (optionally
+//!   as a member of a shared subscription group, so several consumers split the
+//!   traffic), decodes every message, and publishes writes and commands to nodes.
+//!
+//! The protocol crates stay free of I/O; this crate is where the socket is.
+
+mod backoff;
+mod broker;
+mod consumer;
+mod runner;
+
+pub use backoff::Backoff;
+pub use broker::{Broker, KEEP_ALIVE, MAX_PACKET_SIZE, TlsFiles, TlsIdentity};
+pub use consumer::{Consumer, Delivery, node_filters};
+pub use runner::{NodeHandle, NodeRunner, RunnerEvent};
+
+use rainmaker_types::node::NodeError;
+
+/// What can go wrong running a node or a consumer.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A broker URL that is not `mqtt://host[:port]` or `mqtts://host[:port]`.
+    #[error("{0}")]
+    Url(String),
+    /// TLS files or settings.
+    #[error("TLS: {0}")]
+    Tls(String),
+    /// The MQTT client refused a request or the connection failed.
+    #[error("MQTT: {0}")]
+    Mqtt(String),
+    /// The node refused a change.
+    #[error(transparent)]
+    Node(#[from] NodeError),
+    /// The runner or consumer has stopped.
+    #[error("the MQTT task has stopped")]
+    Stopped,
+}

@@ -1,0 +1,398 @@
+//! [`NodeRunner`]: a [`Node`] driven over a rumqttc connection: every output
+//! applied, every input fed, reconnections with back-off, acknowledgements matched
+//! to the publishes they are for.
+
+use std::collections::{HashMap, VecDeque};
+use std::time::Duration;
+
+use rainmaker_types::node::{Event, Input, Node, NodeError, Output, PublishId};
+use rainmaker_types::runtime::Qos;
+use rumqttc::{AsyncClient, ConnectionError, EventLoop, Incoming, LastWill, Outgoing, QoS};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::{Backoff, Broker, Error};
+
+/// What happened to a running node, for the application.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunnerEvent {
+    /// The broker accepted the connection; with a persistent session it says
+    /// whether it kept the node's session.
+    Connected {
+        /// The CONNACK's session-present flag.
+        session_present: bool,
+    },
+    /// The connection failed or dropped; the next attempt is in `retry_in`.
+    Disconnected {
+        /// Why.
+        reason: String,
+        /// The back-off delay before the next attempt.
+        retry_in: Duration,
+    },
+    /// An event of the node (a write applied, a command answered, an OTA offer...).
+    Node(Box<Event>),
+    /// The node refused an input (a message it could not act on); it changed
+    /// nothing.
+    Refused(NodeError),
+    /// The broker acknowledged a publish of the node.
+    Acknowledged {
+        /// The publish's id.
+        id: PublishId,
+        /// Its topic.
+        topic: String,
+    },
+}
+
+/// A change the application asks of the node, run on the runner's task.
+type Change = Box<dyn FnOnce(&mut Node) -> Result<Output, NodeError> + Send>;
+
+enum Command {
+    Change(Change, oneshot::Sender<Result<(), NodeError>>),
+    Shutdown(oneshot::Sender<()>),
+}
+
+/// A handle on a running node: change its devices and report, or stop it.
+#[derive(Debug, Clone)]
+pub struct NodeHandle {
+    commands: mpsc::UnboundedSender<Command>,
+}
+
+impl std::fmt::Debug for Command {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Change(..) => "Change",
+            Self::Shutdown(_) => "Shutdown",
+        })
+    }
+}
+
+impl NodeHandle {
+    /// Runs `change` on the node (typically: change a device through
+    /// `Node::device_mut`, then `Node::report_changes`) and publishes its output.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Node`] when `change` fails, [`Error::Stopped`] when the runner is gone.
+    pub async fn update<F>(&self, change: F) -> Result<(), Error>
+    where
+        F: FnOnce(&mut Node) -> Result<Output, NodeError> + Send + 'static,
+    {
+        let (reply, answer) = oneshot::channel();
+        self.commands
+            .send(Command::Change(Box::new(change), reply))
+            .map_err(|_| Error::Stopped)?;
+        answer
+            .await
+            .map_err(|_| Error::Stopped)?
+            .map_err(Error::Node)
+    }
+
+    /// Reports what changed since the last report (`Node::report_changes`).
+    ///
+    /// # Errors
+    ///
+    /// As [`NodeHandle::update`].
+    pub async fn report_changes(&self) -> Result<(), Error> {
+        self.update(Node::report_changes).await
+    }
+
+    /// Reports one time-series sample of a param with its current value, changed or
+    /// not (`Node::report_time_series`).
+    ///
+    /// # Errors
+    ///
+    /// As [`NodeHandle::update`].
+    pub async fn report_time_series(&self, device: &str, param: &str) -> Result<(), Error> {
+        let (device, param) = (device.to_owned(), param.to_owned());
+        self.update(move |node| node.report_time_series(&device, &param))
+            .await
+    }
+
+    /// Disconnects and stops the runner.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Stopped`] when it had already stopped.
+    pub async fn shutdown(&self) -> Result<(), Error> {
+        let (reply, done) = oneshot::channel();
+        self.commands
+            .send(Command::Shutdown(reply))
+            .map_err(|_| Error::Stopped)?;
+        done.await.map_err(|_| Error::Stopped)
+    }
+}
+
+/// Runs a [`Node`] over MQTT: the client id is the node id, the last will is the
+/// node's, sessions are persistent unless the [`Broker`] says otherwise.
+///
+/// ```no_run
+/// # async fn run(node: rainmaker_types::node::Node) -> Result<(), rainmaker_mqtt::Error> {
+/// use rainmaker_mqtt::{NodeRunner, RunnerEvent};
+///
+/// let (handle, mut events) = NodeRunner::new(node, "mqtt://localhost".parse()?).spawn()?;
+/// while let Some(event) = events.recv().await {
+///     if let RunnerEvent::Node(event) = event {
+///         println!("{event:?}");
+///     }
+/// }
+/// # handle.shutdown().await
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct NodeRunner {
+    node: Node,
+    broker: Broker,
+    backoff: Backoff,
+}
+
+impl NodeRunner {
+    /// A runner for `node` on `broker`, with the default back-off (250 ms to 30 s).
+    pub fn new(node: Node, broker: Broker) -> Self {
+        Self {
+            node,
+            broker,
+            backoff: Backoff::default(),
+        }
+    }
+
+    /// The same runner with another reconnection back-off.
+    #[must_use]
+    pub fn with_backoff(mut self, backoff: Backoff) -> Self {
+        self.backoff = backoff;
+        self
+    }
+
+    /// Connects and runs the node on the current tokio runtime; the handle changes
+    /// it, the receiver gets its events.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Tls`] when the broker needs a TLS identity it was not given.
+    pub fn spawn(self) -> Result<(NodeHandle, mpsc::UnboundedReceiver<RunnerEvent>), Error> {
+        let Self {
+            node,
+            broker,
+            backoff,
+        } = self;
+        let mut options = broker.mqtt_options(node.node_id().as_str())?;
+        if let Some(will) = node.last_will() {
+            options.set_last_will(LastWill::new(
+                will.topic,
+                will.payload,
+                qos(will.qos),
+                false,
+            ));
+        }
+        let (client, eventloop) = AsyncClient::new(options, 1024);
+        let (polled_tx, polled) = mpsc::unbounded_channel();
+        tokio::spawn(poll(eventloop, backoff, polled_tx));
+        let (commands_tx, commands) = mpsc::unbounded_channel();
+        let (events_tx, events) = mpsc::unbounded_channel();
+        let driver = Driver {
+            node,
+            client,
+            events: events_tx,
+            first_connect: true,
+            queued: VecDeque::new(),
+            in_flight: HashMap::new(),
+        };
+        tokio::spawn(driver.run(polled, commands));
+        Ok((
+            NodeHandle {
+                commands: commands_tx,
+            },
+            events,
+        ))
+    }
+}
+
+/// What the polling task hands the driver.
+enum Polled {
+    Event(rumqttc::Event),
+    Lost { reason: String, retry_in: Duration },
+}
+
+/// Polls the event loop (which reconnects on the next poll after an error),
+/// waiting the back-off delay after each failure.
+async fn poll(mut eventloop: EventLoop, mut backoff: Backoff, out: mpsc::UnboundedSender<Polled>) {
+    loop {
+        match eventloop.poll().await {
+            Ok(event) => {
+                if matches!(event, rumqttc::Event::Incoming(Incoming::ConnAck(_))) {
+                    backoff.reset();
+                }
+                if out.send(Polled::Event(event)).is_err() {
+                    return;
+                }
+            }
+            Err(error) => {
+                let retry_in = backoff.next_delay();
+                let lost = Polled::Lost {
+                    reason: describe(&error),
+                    retry_in,
+                };
+                if out.send(lost).is_err() {
+                    return;
+                }
+                tokio::time::sleep(retry_in).await;
+            }
+        }
+    }
+}
+
+/// A connection error in words.
+pub(crate) fn describe(error: &ConnectionError) -> String {
+    match error {
+        ConnectionError::Io(e) => format!("I/O: {e}"),
+        ConnectionError::Tls(e) => format!("TLS: {e}"),
+        other => other.to_string(),
+    }
+}
+
+/// The MQTT QoS of a channel's QoS.
+pub(crate) fn qos(qos: Qos) -> QoS {
+    match qos {
+        Qos::AtMostOnce => QoS::AtMostOnce,
+        Qos::AtLeastOnce => QoS::AtLeastOnce,
+        Qos::ExactlyOnce => QoS::ExactlyOnce,
+    }
+}
+
+/// The runner's task: the node, the client, and what is awaiting acknowledgement.
+struct Driver {
+    node: Node,
+    client: AsyncClient,
+    events: mpsc::UnboundedSender<RunnerEvent>,
+    first_connect: bool,
+    /// Publishes handed to the client, not yet given a packet id, in order.
+    queued: VecDeque<(PublishId, String)>,
+    /// Publishes sent, by packet id, until their PUBACK.
+    in_flight: HashMap<u16, (PublishId, String)>,
+}
+
+impl Driver {
+    async fn run(
+        mut self,
+        mut polled: mpsc::UnboundedReceiver<Polled>,
+        mut commands: mpsc::UnboundedReceiver<Command>,
+    ) {
+        loop {
+            tokio::select! {
+                next = polled.recv() => match next {
+                    Some(Polled::Event(event)) => self.on_event(event).await,
+                    Some(Polled::Lost { reason, retry_in }) => {
+                        let _ = self.node.handle(Input::Disconnected);
+                        self.emit(RunnerEvent::Disconnected { reason, retry_in });
+                    }
+                    None => return,
+                },
+                next = commands.recv() => match next {
+                    Some(Command::Change(change, reply)) => {
+                        let result = change(&mut self.node);
+                        let reply_with = match result {
+                            Ok(output) => {
+                                self.apply(output).await;
+                                Ok(())
+                            }
+                            Err(error) => Err(error),
+                        };
+                        let _ = reply.send(reply_with);
+                    }
+                    Some(Command::Shutdown(done)) => {
+                        let _ = self.client.disconnect().await;
+                        let _ = done.send(());
+                        return;
+                    }
+                    None => {
+                        let _ = self.client.disconnect().await;
+                        return;
+                    }
+                },
+            }
+        }
+    }
+
+    async fn on_event(&mut self, event: rumqttc::Event) {
+        match event {
+            rumqttc::Event::Incoming(Incoming::ConnAck(ack)) => {
+                let input = if self.first_connect {
+                    Input::Connected
+                } else {
+                    Input::Reconnected {
+                        session_present: ack.session_present,
+                    }
+                };
+                self.first_connect = false;
+                self.emit(RunnerEvent::Connected {
+                    session_present: ack.session_present,
+                });
+                self.feed(input).await;
+            }
+            rumqttc::Event::Incoming(Incoming::Publish(publish)) => {
+                let topic = publish.topic.clone();
+                self.feed(Input::Received {
+                    topic: &topic,
+                    payload: &publish.payload,
+                })
+                .await;
+            }
+            rumqttc::Event::Incoming(Incoming::PubAck(ack)) => {
+                if let Some((id, topic)) = self.in_flight.remove(&ack.pkid) {
+                    self.emit(RunnerEvent::Acknowledged { id, topic });
+                    self.feed(Input::Acknowledged(id)).await;
+                }
+            }
+            rumqttc::Event::Outgoing(Outgoing::Publish(pkid)) => {
+                // A retransmission keeps its packet id; a new publish takes the next
+                // queued one (the client sends them in the order they were queued).
+                if !self.in_flight.contains_key(&pkid)
+                    && let Some(sent) = self.queued.pop_front()
+                    && pkid != 0
+                {
+                    self.in_flight.insert(pkid, sent);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Feeds an input and applies the node's output.
+    async fn feed(&mut self, input: Input<'_>) {
+        match self.node.handle(input) {
+            Ok(output) => self.apply(output).await,
+            Err(error) => self.emit(RunnerEvent::Refused(error)),
+        }
+    }
+
+    /// Unsubscribes, subscribes, publishes, and reports the events, in that order.
+    async fn apply(&mut self, output: Output) {
+        for filter in output.unsubscribe {
+            let _ = self.client.unsubscribe(filter).await;
+        }
+        if !output.subscribe.is_empty() {
+            let filters = output
+                .subscribe
+                .into_iter()
+                .map(|filter| rumqttc::SubscribeFilter::new(filter, QoS::AtLeastOnce));
+            let _ = self.client.subscribe_many(filters).await;
+        }
+        for publish in output.publish {
+            let queued = (publish.id, publish.topic.clone());
+            if self
+                .client
+                .publish(publish.topic, qos(publish.qos), false, publish.payload)
+                .await
+                .is_ok()
+            {
+                self.queued.push_back(queued);
+            }
+        }
+        for event in output.events {
+            self.emit(RunnerEvent::Node(Box::new(event)));
+        }
+    }
+
+    fn emit(&self, event: RunnerEvent) {
+        // Nobody listening is fine: the node runs on.
+        let _ = self.events.send(event);
+    }
+}

@@ -1,0 +1,253 @@
+//! A node run by `NodeRunner` and a `Consumer` talking through a real mosquitto:
+//! the boot sequence, writes both ways, commands, the user mapping acknowledged by
+//! the broker's PUBACK, and a broker restart with persistent sessions.
+
+use std::time::Duration;
+
+use rainmaker_mqtt::{Broker, Consumer, Delivery, NodeHandle, NodeRunner, RunnerEvent};
+use rainmaker_test_support::mosquitto::{Mosquitto, mosquitto_or_skip};
+use rainmaker_types::messages::{NodeInfo, NodeInfoPlatform};
+use rainmaker_types::node::{Event, Node};
+use rainmaker_types::tlv::{Command, Request, UserRole};
+use rainmaker_types::{Channel, Device, Message, NodeId, ParamsDocument, Topic};
+use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::time::timeout;
+
+const WAIT: Duration = Duration::from_secs(15);
+
+#[derive(Debug, Clone, PartialEq, Device)]
+#[device(name = "Light", r#type = "esp.device.lightbulb")]
+struct Light {
+    #[param(standard = Power, primary)]
+    power: bool,
+    #[param(standard = Brightness)]
+    brightness: i32,
+}
+
+fn node(id: &str) -> Node {
+    let info = NodeInfo::new(
+        "Test",
+        "1.0",
+        "Lightbulb",
+        "light",
+        "light",
+        NodeInfoPlatform::Esp32,
+    );
+    let mut node = Node::new(NodeId::new(id).expect("valid id"), info).with_ota_over_topics();
+    node.add_device(Light {
+        power: false,
+        brightness: 25,
+    })
+    .expect("one light");
+    node
+}
+
+/// The next delivery on `channel`, skipping others.
+async fn next_on(consumer: &mut Consumer, channel: Channel) -> Delivery {
+    timeout(WAIT, async {
+        loop {
+            let delivery = consumer.next().await.expect("the consumer runs");
+            let envelope = delivery.decode().expect("nodes send what decodes");
+            if envelope.topic().channel() == channel {
+                return delivery;
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("nothing on {channel} within {WAIT:?}"))
+}
+
+/// The next node event that `pick` accepts.
+async fn next_event<T>(
+    events: &mut UnboundedReceiver<RunnerEvent>,
+    mut pick: impl FnMut(&RunnerEvent) -> Option<T>,
+) -> T {
+    timeout(WAIT, async {
+        loop {
+            let event = events.recv().await.expect("the runner runs");
+            if let Some(found) = pick(&event) {
+                return found;
+            }
+        }
+    })
+    .await
+    .expect("the event within the wait")
+}
+
+fn params(doc: &Delivery) -> ParamsDocument {
+    match doc.decode().expect("decodes").into_parts().1 {
+        Message::ParamsLocal(doc) | Message::ParamsLocalInit(doc) => doc,
+        other => panic!("not a params document: {}", other.name()),
+    }
+}
+
+async fn start(
+    broker: &Mosquitto,
+    node: Node,
+    consumer_id: &str,
+) -> (Consumer, NodeHandle, UnboundedReceiver<RunnerEvent>) {
+    let url: Broker = broker.url().parse().expect("a broker URL");
+    let consumer = Consumer::connect(&url, consumer_id, None)
+        .await
+        .expect("the consumer connects");
+    let (handle, events) = NodeRunner::new(node, url)
+        .spawn()
+        .expect("the runner starts");
+    (consumer, handle, events)
+}
+
+#[tokio::test]
+async fn a_node_boots_takes_writes_and_commands_and_reports_changes() {
+    let Some(binary) =
+        mosquitto_or_skip("a_node_boots_takes_writes_and_commands_and_reports_changes")
+    else {
+        return;
+    };
+    let broker = Mosquitto::start(&binary, false);
+    let (mut consumer, handle, mut events) = start(&broker, node("N1"), "cloud-a").await;
+    next_on(&mut consumer, Channel::NodeConfig).await;
+    let init = next_on(&mut consumer, Channel::ParamsLocalInit).await;
+    assert_eq!(
+        params(&init)
+            .get("Light", "Brightness")
+            .and_then(|v| v.as_i64()),
+        Some(25)
+    );
+    next_on(&mut consumer, Channel::OtaFetch).await;
+    next_on(&mut consumer, Channel::FromNode).await;
+
+    // A write from the cloud is applied and reported.
+    let mut write = ParamsDocument::new();
+    write.insert("Light", "Power", true);
+    let remote = Topic::ParamsRemote {
+        node_id: NodeId::new("N1").expect("id"),
+    };
+    // Give the node's subscription a moment to be in place after its boot.
+    next_event(&mut events, |event| {
+        matches!(event, RunnerEvent::Acknowledged { .. }).then_some(())
+    })
+    .await;
+    consumer
+        .write_params(&remote, &write)
+        .await
+        .expect("published");
+    let delta = next_on(&mut consumer, Channel::ParamsLocal).await;
+    assert_eq!(
+        params(&delta)
+            .get("Light", "Power")
+            .and_then(|v| v.as_bool()),
+        Some(true)
+    );
+
+    // A cmd-1 request is answered, and the event names the request.
+    let request = Request::new(Command::SET_PARAMS, UserRole::PRIMARY)
+        .with_request_id(b"req-1")
+        .with_data(&br#"{"params":{"Light":{"Brightness":70}}}"#[..]);
+    let to_node = Topic::ToNode {
+        node_id: NodeId::new("N1").expect("id"),
+    };
+    consumer
+        .publish(&to_node, request.to_vec().expect("a request encodes"))
+        .await
+        .expect("published");
+    let answered = next_event(&mut events, |event| match event {
+        RunnerEvent::Node(event) => match event.as_ref() {
+            Event::CommandAnswered { request_id, .. } => Some(request_id.clone()),
+            _ => None,
+        },
+        _ => None,
+    })
+    .await;
+    assert_eq!(answered, b"req-1");
+    next_on(&mut consumer, Channel::FromNode).await;
+
+    // A local change through the handle.
+    handle
+        .update(|node| {
+            if let Some(light) = node.device_mut::<Light>(Light::NAME) {
+                light.brightness = 5;
+            }
+            node.report_changes()
+        })
+        .await
+        .expect("reported");
+    let delta = next_on(&mut consumer, Channel::ParamsLocal).await;
+    assert_eq!(
+        params(&delta)
+            .get(Light::NAME, Light::PARAM_BRIGHTNESS)
+            .and_then(|v| v.as_i64()),
+        Some(5)
+    );
+    handle.shutdown().await.expect("stops");
+}
+
+#[tokio::test]
+async fn params_start_when_the_broker_acknowledges_the_user_mapping() {
+    let Some(binary) =
+        mosquitto_or_skip("params_start_when_the_broker_acknowledges_the_user_mapping")
+    else {
+        return;
+    };
+    let broker = Mosquitto::start(&binary, false);
+    let mut mapped = node("N2");
+    mapped.set_user_mapping("user-1", "secret-1", false);
+    let (mut consumer, handle, mut events) = start(&broker, mapped, "cloud-b").await;
+    next_on(&mut consumer, Channel::UserMapping).await;
+    // Init comes only after the PUBACK of the mapping publish.
+    let acknowledged = next_event(&mut events, |event| match event {
+        RunnerEvent::Acknowledged { topic, .. } if topic.ends_with("/user/mapping") => Some(()),
+        _ => None,
+    })
+    .await;
+    assert_eq!(acknowledged, ());
+    next_on(&mut consumer, Channel::ParamsLocalInit).await;
+    handle.shutdown().await.expect("stops");
+}
+
+#[tokio::test]
+async fn a_broker_restart_loses_nothing_with_persistent_sessions() {
+    let Some(binary) = mosquitto_or_skip("a_broker_restart_loses_nothing_with_persistent_sessions")
+    else {
+        return;
+    };
+    let mut broker = Mosquitto::start(&binary, true);
+    let (mut consumer, handle, mut events) = start(&broker, node("N3"), "cloud-c").await;
+    next_on(&mut consumer, Channel::ParamsLocalInit).await;
+    next_on(&mut consumer, Channel::FromNode).await;
+    // Let the broker save the sessions, then kill it.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    broker.kill();
+    next_event(&mut events, |event| {
+        matches!(event, RunnerEvent::Disconnected { .. }).then_some(())
+    })
+    .await;
+    // A change while the broker is down is queued and delivered after the restart.
+    handle
+        .update(|node| {
+            if let Some(light) = node.device_mut::<Light>(Light::NAME) {
+                light.brightness = 99;
+            }
+            node.report_changes()
+        })
+        .await
+        .expect("queued");
+    broker.restart();
+    let session_present = next_event(&mut events, |event| match event {
+        RunnerEvent::Connected { session_present } => Some(*session_present),
+        _ => None,
+    })
+    .await;
+    assert!(
+        session_present,
+        "the broker kept the node's session:\n{}",
+        broker.log()
+    );
+    let delta = next_on(&mut consumer, Channel::ParamsLocal).await;
+    assert_eq!(
+        params(&delta)
+            .get(Light::NAME, Light::PARAM_BRIGHTNESS)
+            .and_then(|v| v.as_i64()),
+        Some(99)
+    );
+    handle.shutdown().await.expect("stops");
+}

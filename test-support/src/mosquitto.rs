@@ -1,0 +1,204 @@
+//! A mosquitto broker for integration tests: plain TCP on a free loopback port,
+//! anonymous clients, optional persistence, restartable on the same port (to test
+//! what survives a broker restart). The child process is killed on drop.
+
+use std::fs;
+use std::io::Write as _;
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// How long mosquitto gets to listen.
+const START_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Where the mosquitto binary is: on `PATH`, or in Debian's `/usr/sbin`.
+pub fn mosquitto_binary() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .chain([PathBuf::from("/usr/sbin"), PathBuf::from("/usr/local/sbin")])
+        .map(|dir| dir.join("mosquitto"))
+        .find(|candidate| candidate.is_file())
+}
+
+/// The mosquitto binary, or `None` when the test is skipped: only outside CI (with
+/// `CI` set, a missing mosquitto fails the test). A skip is written straight to the
+/// terminal's standard error, which the test harness does not capture, so it is
+/// seen in `cargo test` output rather than hidden behind an `ok`.
+pub fn mosquitto_or_skip(test: &str) -> Option<PathBuf> {
+    match mosquitto_binary() {
+        Some(binary) => Some(binary),
+        None if std::env::var_os("CI").is_some() => {
+            panic!("mosquitto is not installed and CI is set; run .ci/mosquitto.sh")
+        }
+        None => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIPPED {test}: mosquitto is not installed (bash .ci/mosquitto.sh installs it)"
+            );
+            None
+        }
+    }
+}
+
+/// A running mosquitto.
+#[derive(Debug)]
+pub struct Mosquitto {
+    binary: PathBuf,
+    child: Option<Child>,
+    port: u16,
+    dir: PathBuf,
+}
+
+impl Mosquitto {
+    /// Starts mosquitto on a free loopback port; with `persistence`, the broker
+    /// saves sessions and queued messages to its directory and reloads them when
+    /// restarted.
+    ///
+    /// # Panics
+    ///
+    /// If mosquitto does not start (the panic message holds its log).
+    pub fn start(binary: &Path, persistence: bool) -> Self {
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let dir = std::env::temp_dir().join(format!(
+            "rainmaker-broker-{}-{}-{nanos}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        fs::create_dir_all(&dir).expect("a temp dir for mosquitto");
+        // Started as root, mosquitto drops to its own user: it must still be able to
+        // write its persistence file here.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let _ = fs::set_permissions(&dir, fs::Permissions::from_mode(0o777));
+        }
+        let mut last = String::new();
+        for _ in 0..3 {
+            let port = free_port();
+            let conf = format!(
+                "persistence {persistence}\n\
+                 persistence_location {dir}/\n\
+                 autosave_interval 1\n\
+                 log_dest stderr\n\
+                 log_type error\nlog_type warning\nlog_type notice\nlog_type information\n\
+                 allow_anonymous true\n\
+                 max_queued_messages 100000\n\
+                 listener {port} 127.0.0.1\n",
+                dir = dir.display()
+            );
+            fs::write(dir.join("mosquitto.conf"), conf).expect("mosquitto.conf");
+            let mut broker = Self {
+                binary: binary.to_owned(),
+                child: None,
+                port,
+                dir: dir.clone(),
+            };
+            match broker.launch() {
+                Ok(()) => return broker,
+                Err(log) => last = log,
+            }
+        }
+        panic!("mosquitto did not start:\n{last}");
+    }
+
+    fn launch(&mut self) -> Result<(), String> {
+        let log = fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.dir.join("mosquitto.log"))
+            .map_err(|e| e.to_string())?;
+        let mut child = Command::new(&self.binary)
+            .arg("-c")
+            .arg(self.dir.join("mosquitto.conf"))
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().map_err(|e| e.to_string())?)
+            .stderr(log)
+            .spawn()
+            .map_err(|e| format!("cannot start mosquitto: {e}"))?;
+        let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, self.port));
+        let opened = format!("listen socket on port {}", self.port);
+        let before = self.log().matches(&opened).count();
+        let deadline = Instant::now() + START_TIMEOUT;
+        loop {
+            if let Ok(Some(status)) = child.try_wait() {
+                return Err(format!("mosquitto exited: {status}\n{}", self.log()));
+            }
+            // Only this broker's own log says the port is its own.
+            if self.log().matches(&opened).count() > before
+                && TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok()
+            {
+                self.child = Some(child);
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!(
+                    "mosquitto did not listen on {addr}\n{}",
+                    self.log()
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// The port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// `mqtt://127.0.0.1:<port>`.
+    pub fn url(&self) -> String {
+        format!("mqtt://127.0.0.1:{}", self.port)
+    }
+
+    /// Kills the broker (as a crash would: no clean shutdown, no last save beyond
+    /// the autosave).
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts the broker again on the same port, with what it persisted.
+    ///
+    /// # Panics
+    ///
+    /// If it does not start.
+    pub fn restart(&mut self) {
+        self.kill();
+        if let Err(log) = self.launch() {
+            panic!("mosquitto did not restart:\n{log}");
+        }
+    }
+
+    /// The broker's log so far.
+    pub fn log(&self) -> String {
+        fs::read_to_string(self.dir.join("mosquitto.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Mosquitto {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A free TCP port on the loopback interface.
+fn free_port() -> u16 {
+    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .expect("a free port")
+}
