@@ -215,7 +215,7 @@ async fn a_broker_restart_loses_nothing_with_persistent_sessions() {
     next_on(&mut consumer, Channel::ParamsLocalInit).await;
     next_on(&mut consumer, Channel::FromNode).await;
     // Let the broker save the sessions, then kill it.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
     broker.kill();
     next_event(&mut events, |event| {
         matches!(event, RunnerEvent::Disconnected { .. }).then_some(())

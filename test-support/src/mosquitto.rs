@@ -85,6 +85,7 @@ impl Mosquitto {
                 "persistence {persistence}\n\
                  persistence_location {dir}/\n\
                  autosave_interval 1\n\
+                 autosave_on_changes true\n\
                  log_dest stderr\n\
                  log_type error\nlog_type warning\nlog_type notice\nlog_type information\n\
                  allow_anonymous true\n\
