@@ -10,7 +10,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 use crate::runner::{describe, qos};
-use crate::{Backoff, Broker, Error};
+use crate::{Backoff, Broker, Error, REQUEST_CAPACITY};
 
 /// How long [`Consumer::connect`] waits for the broker to accept the connection
 /// and the subscriptions.
@@ -108,7 +108,7 @@ impl Consumer {
         share: Option<&str>,
     ) -> Result<Self, Error> {
         let options = broker.mqtt_options(client_id)?;
-        let (client, mut eventloop) = AsyncClient::new(options, 1024);
+        let (client, mut eventloop) = AsyncClient::new(options, REQUEST_CAPACITY);
         let filters: Vec<SubscribeFilter> = node_filters(share)
             .into_iter()
             .map(|filter| SubscribeFilter::new(filter, QoS::AtLeastOnce))
@@ -125,7 +125,12 @@ impl Consumer {
                         backoff.reset();
                         // A new session has no subscriptions: make them (again).
                         if !ack.session_present || ready.is_some() {
-                            let _ = subscriber.try_subscribe_many(filters.clone());
+                            // From another task: the request waits for this loop.
+                            let subscriber = subscriber.clone();
+                            let filters = filters.clone();
+                            tokio::spawn(async move {
+                                let _ = subscriber.subscribe_many(filters).await;
+                            });
                         }
                     }
                     Ok(rumqttc::Event::Incoming(Incoming::SubAck(_))) => {
@@ -188,6 +193,49 @@ impl Consumer {
         topic: &Topic,
         document: &ParamsDocument,
     ) -> Result<(), Error> {
+        self.publisher().write_params(topic, document).await
+    }
+
+    /// Publishes any payload on a topic, at the channel's QoS.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Mqtt`] when the client refuses it.
+    pub async fn publish(&self, topic: &Topic, payload: Vec<u8>) -> Result<(), Error> {
+        self.publisher().publish(topic, payload).await
+    }
+
+    /// A handle that publishes through this consumer's connection, for a task
+    /// other than the one reading deliveries.
+    pub fn publisher(&self) -> Publisher {
+        Publisher {
+            client: self.client.clone(),
+        }
+    }
+
+    /// Disconnects.
+    pub async fn close(self) {
+        let _ = self.client.disconnect().await;
+    }
+}
+
+/// Publishes to nodes through a [`Consumer`]'s connection.
+#[derive(Debug, Clone)]
+pub struct Publisher {
+    client: AsyncClient,
+}
+
+impl Publisher {
+    /// Publishes a params write to a node (`node/<node_id>/params/remote`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Mqtt`] when the client refuses it.
+    pub async fn write_params(
+        &self,
+        topic: &Topic,
+        document: &ParamsDocument,
+    ) -> Result<(), Error> {
         let payload = rainmaker_types::runtime::payload::encode_json(document)
             .map_err(|error| Error::Mqtt(error.to_string()))?;
         self.publish(topic, payload).await
@@ -203,10 +251,5 @@ impl Consumer {
             .publish(topic.to_string(), qos(topic.qos()), false, payload)
             .await
             .map_err(|error| Error::Mqtt(error.to_string()))
-    }
-
-    /// Disconnects.
-    pub async fn close(self) {
-        let _ = self.client.disconnect().await;
     }
 }

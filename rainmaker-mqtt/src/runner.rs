@@ -10,7 +10,7 @@ use rainmaker_types::runtime::Qos;
 use rumqttc::{AsyncClient, ConnectionError, EventLoop, Incoming, LastWill, Outgoing, QoS};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::{Backoff, Broker, Error};
+use crate::{Backoff, Broker, Error, REQUEST_CAPACITY};
 
 /// What happened to a running node, for the application.
 #[derive(Debug, Clone, PartialEq)]
@@ -107,7 +107,8 @@ impl NodeHandle {
             .await
     }
 
-    /// Disconnects and stops the runner.
+    /// Sends what is queued, disconnects and stops the runner; with the broker
+    /// down, gives up after [`SHUTDOWN_GRACE`] and drops the connection.
     ///
     /// # Errors
     ///
@@ -182,14 +183,16 @@ impl NodeRunner {
                 false,
             ));
         }
-        let (client, eventloop) = AsyncClient::new(options, 1024);
+        let (client, eventloop) = AsyncClient::new(options, REQUEST_CAPACITY);
         let (polled_tx, polled) = mpsc::unbounded_channel();
-        tokio::spawn(poll(eventloop, backoff, polled_tx));
+        let poller = tokio::spawn(poll(eventloop, backoff, polled_tx));
+        let (requests, requests_rx) = mpsc::unbounded_channel();
+        tokio::spawn(forward(client, requests_rx, poller));
         let (commands_tx, commands) = mpsc::unbounded_channel();
         let (events_tx, events) = mpsc::unbounded_channel();
         let driver = Driver {
             node,
-            client,
+            requests,
             events: events_tx,
             first_connect: true,
             queued: VecDeque::new(),
@@ -239,6 +242,65 @@ async fn poll(mut eventloop: EventLoop, mut backoff: Backoff, out: mpsc::Unbound
     }
 }
 
+/// How long a shutdown waits for the connection to send what is queued and the
+/// DISCONNECT.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// What the driver asks of the client, in order.
+enum Request {
+    Unsubscribe(String),
+    Subscribe(Vec<String>),
+    Publish {
+        topic: String,
+        qos: QoS,
+        payload: Vec<u8>,
+    },
+    Disconnect(Option<oneshot::Sender<()>>),
+}
+
+/// Hands the driver's requests to the client one at a time. Each waits for the
+/// event loop to take it (while the broker is down, until it is back), so the
+/// driver itself never waits on the connection. A disconnect that the event loop
+/// does not take within [`SHUTDOWN_GRACE`] (the broker is down) stops the loop.
+async fn forward(
+    client: AsyncClient,
+    mut requests: mpsc::UnboundedReceiver<Request>,
+    poller: tokio::task::JoinHandle<()>,
+) {
+    while let Some(request) = requests.recv().await {
+        match request {
+            Request::Unsubscribe(filter) => {
+                let _ = client.unsubscribe(filter).await;
+            }
+            Request::Subscribe(filters) => {
+                let filters = filters
+                    .into_iter()
+                    .map(|filter| rumqttc::SubscribeFilter::new(filter, QoS::AtLeastOnce));
+                let _ = client.subscribe_many(filters).await;
+            }
+            Request::Publish {
+                topic,
+                qos,
+                payload,
+            } => {
+                let _ = client.publish(topic, qos, false, payload).await;
+            }
+            Request::Disconnect(done) => {
+                if tokio::time::timeout(SHUTDOWN_GRACE, client.disconnect())
+                    .await
+                    .is_err()
+                {
+                    poller.abort();
+                }
+                if let Some(done) = done {
+                    let _ = done.send(());
+                }
+                return;
+            }
+        }
+    }
+}
+
 /// A connection error in words.
 pub(crate) fn describe(error: &ConnectionError) -> String {
     match error {
@@ -260,7 +322,7 @@ pub(crate) fn qos(qos: Qos) -> QoS {
 /// The runner's task: the node, the client, and what is awaiting acknowledgement.
 struct Driver {
     node: Node,
-    client: AsyncClient,
+    requests: mpsc::UnboundedSender<Request>,
     events: mpsc::UnboundedSender<RunnerEvent>,
     first_connect: bool,
     /// Publishes handed to the client, not yet given a packet id, in order.
@@ -278,7 +340,7 @@ impl Driver {
         loop {
             tokio::select! {
                 next = polled.recv() => match next {
-                    Some(Polled::Event(event)) => self.on_event(event).await,
+                    Some(Polled::Event(event)) => self.on_event(event),
                     Some(Polled::Lost { reason, retry_in }) => {
                         let _ = self.node.handle(Input::Disconnected);
                         self.emit(RunnerEvent::Disconnected { reason, retry_in });
@@ -290,7 +352,7 @@ impl Driver {
                         let result = change(&mut self.node);
                         let reply_with = match result {
                             Ok(output) => {
-                                self.apply(output).await;
+                                self.apply(output);
                                 Ok(())
                             }
                             Err(error) => Err(error),
@@ -298,12 +360,11 @@ impl Driver {
                         let _ = reply.send(reply_with);
                     }
                     Some(Command::Shutdown(done)) => {
-                        let _ = self.client.disconnect().await;
-                        let _ = done.send(());
+                        let _ = self.requests.send(Request::Disconnect(Some(done)));
                         return;
                     }
                     None => {
-                        let _ = self.client.disconnect().await;
+                        let _ = self.requests.send(Request::Disconnect(None));
                         return;
                     }
                 },
@@ -311,7 +372,7 @@ impl Driver {
         }
     }
 
-    async fn on_event(&mut self, event: rumqttc::Event) {
+    fn on_event(&mut self, event: rumqttc::Event) {
         match event {
             rumqttc::Event::Incoming(Incoming::ConnAck(ack)) => {
                 let input = if self.first_connect {
@@ -325,20 +386,19 @@ impl Driver {
                 self.emit(RunnerEvent::Connected {
                     session_present: ack.session_present,
                 });
-                self.feed(input).await;
+                self.feed(input);
             }
             rumqttc::Event::Incoming(Incoming::Publish(publish)) => {
                 let topic = publish.topic.clone();
                 self.feed(Input::Received {
                     topic: &topic,
                     payload: &publish.payload,
-                })
-                .await;
+                });
             }
             rumqttc::Event::Incoming(Incoming::PubAck(ack)) => {
                 if let Some((id, topic)) = self.in_flight.remove(&ack.pkid) {
                     self.emit(RunnerEvent::Acknowledged { id, topic });
-                    self.feed(Input::Acknowledged(id)).await;
+                    self.feed(Input::Acknowledged(id));
                 }
             }
             rumqttc::Event::Outgoing(Outgoing::Publish(pkid)) => {
@@ -356,39 +416,37 @@ impl Driver {
     }
 
     /// Feeds an input and applies the node's output.
-    async fn feed(&mut self, input: Input<'_>) {
+    fn feed(&mut self, input: Input<'_>) {
         match self.node.handle(input) {
-            Ok(output) => self.apply(output).await,
+            Ok(output) => self.apply(output),
             Err(error) => self.emit(RunnerEvent::Refused(error)),
         }
     }
 
     /// Unsubscribes, subscribes, publishes, and reports the events, in that order.
-    async fn apply(&mut self, output: Output) {
+    fn apply(&mut self, output: Output) {
         for filter in output.unsubscribe {
-            let _ = self.client.unsubscribe(filter).await;
+            self.request(Request::Unsubscribe(filter));
         }
         if !output.subscribe.is_empty() {
-            let filters = output
-                .subscribe
-                .into_iter()
-                .map(|filter| rumqttc::SubscribeFilter::new(filter, QoS::AtLeastOnce));
-            let _ = self.client.subscribe_many(filters).await;
+            self.request(Request::Subscribe(output.subscribe));
         }
         for publish in output.publish {
-            let queued = (publish.id, publish.topic.clone());
-            if self
-                .client
-                .publish(publish.topic, qos(publish.qos), false, publish.payload)
-                .await
-                .is_ok()
-            {
-                self.queued.push_back(queued);
-            }
+            self.queued.push_back((publish.id, publish.topic.clone()));
+            self.request(Request::Publish {
+                topic: publish.topic,
+                qos: qos(publish.qos),
+                payload: publish.payload,
+            });
         }
         for event in output.events {
             self.emit(RunnerEvent::Node(Box::new(event)));
         }
+    }
+
+    fn request(&self, request: Request) {
+        // The forwarder only stops after a disconnect, and so does the driver.
+        let _ = self.requests.send(request);
     }
 
     fn emit(&self, event: RunnerEvent) {

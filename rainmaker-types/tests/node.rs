@@ -683,3 +683,81 @@ fn last_will_needs_the_connectivity_service() {
         Some(t("params/local/kitchen"))
     );
 }
+
+#[test]
+fn reconnections_announce_what_a_lost_session_forgot() {
+    let mut node = booted();
+    let gone = node.handle(Input::Disconnected).expect("disconnects");
+    assert!(gone.publish.is_empty() && gone.subscribe.is_empty());
+    // Nothing is accepted while disconnected.
+    assert!(
+        node.handle(Input::Received {
+            topic: &t("params/remote"),
+            payload: br#"{"Light":{"Power":true}}"#,
+        })
+        .is_err()
+    );
+    // The broker kept the session: its subscriptions stand, only get-pending goes.
+    let kept = node
+        .handle(Input::Reconnected {
+            session_present: true,
+        })
+        .expect("reconnects");
+    assert!(kept.subscribe.is_empty());
+    let topics: Vec<String> = kept.publish.iter().map(|p| p.topic.clone()).collect();
+    assert_eq!(topics, [t("from-node")]);
+    // Messages are taken again.
+    assert_eq!(
+        remote(&mut node, r#"{"Light":{"Power":true}}"#)
+            .publish
+            .len(),
+        1
+    );
+    // The session was lost: subscribe again and announce config and params.
+    let gone = node.handle(Input::Disconnected).expect("disconnects");
+    assert!(gone.publish.is_empty() && gone.subscribe.is_empty());
+    let lost = node
+        .handle(Input::Reconnected {
+            session_present: false,
+        })
+        .expect("reconnects");
+    assert!(!lost.subscribe.is_empty());
+    let topics: Vec<String> = lost.publish.iter().map(|p| p.topic.clone()).collect();
+    assert_eq!(
+        topics,
+        [t("config"), t("params/local/init"), t("from-node")]
+    );
+}
+
+#[test]
+fn the_user_mapping_acknowledgement_is_matched_by_publish_id() {
+    let mut node = node();
+    node.set_user_mapping("user", "secret", false);
+    let boot = node.handle(Input::Connected).expect("boots");
+    let mapping = boot
+        .publish
+        .iter()
+        .find(|publish| publish.topic.ends_with("/user/mapping"))
+        .expect("the mapping is published");
+    // Another publish's acknowledgement starts nothing.
+    let other = boot
+        .publish
+        .iter()
+        .find(|p| p.id != mapping.id)
+        .expect("another publish");
+    assert!(
+        node.handle(Input::Acknowledged(other.id))
+            .expect("fine")
+            .publish
+            .is_empty()
+    );
+    let started = node
+        .handle(Input::Acknowledged(mapping.id))
+        .expect("starts params");
+    assert!(
+        started
+            .publish
+            .iter()
+            .any(|p| p.topic == t("params/local/init"))
+    );
+}

@@ -168,13 +168,29 @@ impl Mosquitto {
         }
     }
 
+    /// Stops the broker as a service manager would (SIGTERM): it saves its
+    /// persistent state and exits.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let stopped = Command::new("kill")
+                .arg("-TERM")
+                .arg(child.id().to_string())
+                .status()
+                .is_ok_and(|status| status.success());
+            if !stopped {
+                let _ = child.kill();
+            }
+            let _ = child.wait();
+        }
+    }
+
     /// Starts the broker again on the same port, with what it persisted.
     ///
     /// # Panics
     ///
     /// If it does not start.
     pub fn restart(&mut self) {
-        self.kill();
+        self.stop();
         if let Err(log) = self.launch() {
             panic!("mosquitto did not restart:\n{log}");
         }

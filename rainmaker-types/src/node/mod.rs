@@ -537,7 +537,12 @@ impl Node {
     /// Acts on one input. On error nothing changed and nothing is to be published.
     pub fn handle(&mut self, input: Input<'_>) -> Result<Output, NodeError> {
         let mut out = Output::default();
-        if !self.connected && !matches!(input, Input::Connected | Input::Disconnected) {
+        if !self.connected
+            && !matches!(
+                input,
+                Input::Connected | Input::Reconnected { .. } | Input::Disconnected
+            )
+        {
             return Err(NodeError::NotConnected);
         }
         match input {

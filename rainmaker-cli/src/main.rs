@@ -1,0 +1,232 @@
+//! `rainmaker`: decode RainMaker payloads, watch a broker's node traffic, and
+//! simulate fleets of nodes with a cloud.
+//!
+//! ```text
+//! rainmaker decode --topic node/N/params/local payload.json
+//! rainmaker sniff --broker mqtt://localhost:1883 [--share GROUP]
+//! rainmaker sim --broker mqtt://localhost:1883 --nodes 100 --rounds 10 --json summary.json
+//! ```
+//!
+//! Human output by default, `--json` for programs. Exit status: 0 on success, 1 when
+//! a payload does not decode or a simulation lost messages, 2 for bad arguments,
+//! 3 when the broker cannot be reached or the input cannot be read.
+
+mod decode;
+mod show;
+mod sim;
+mod sniff;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use rainmaker_mqtt::{Broker, TlsFiles, TlsIdentity};
+
+/// Decode, watch and simulate ESP RainMaker node traffic.
+#[derive(Debug, Parser)]
+#[command(name = "rainmaker", version, about)]
+struct Cli {
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Commands,
+}
+
+#[derive(Debug, Subcommand)]
+enum Commands {
+    /// Decode one payload (JSON or TLV) and print it.
+    Decode {
+        /// The topic it was published on (either form).
+        #[arg(long)]
+        topic: String,
+        /// The payload file; `-` or nothing for standard input.
+        file: Option<PathBuf>,
+        /// The input is hex text (TLV frames as logged).
+        #[arg(long)]
+        hex: bool,
+        /// Repair what the C SDK's writer sends that is not JSON, naming each repair.
+        #[arg(long)]
+        lenient: bool,
+    },
+    /// Subscribe to what nodes send and print every message as it arrives.
+    Sniff {
+        #[command(flatten)]
+        broker: BrokerArgs,
+        /// Join this shared subscription group: instances in one group split the
+        /// traffic between them.
+        #[arg(long)]
+        share: Option<String>,
+        /// Stop after this many messages.
+        #[arg(long)]
+        count: Option<u64>,
+        /// Stop after this many seconds.
+        #[arg(long)]
+        seconds: Option<u64>,
+    },
+    /// Run N nodes and a cloud on a broker for K rounds and count everything.
+    Sim {
+        #[command(flatten)]
+        broker: BrokerArgs,
+        /// How many nodes (each its own connection).
+        #[arg(long, default_value_t = 10)]
+        nodes: usize,
+        /// How many rounds (each: every node reports, the cloud writes to every node).
+        #[arg(long, default_value_t = 10)]
+        rounds: usize,
+        /// Milliseconds between rounds.
+        #[arg(long, default_value_t = 100)]
+        interval_ms: u64,
+        /// Seconds to wait for what is in flight after the last round.
+        #[arg(long, default_value_t = 30)]
+        settle_s: u64,
+        /// Write the summary to this file as JSON.
+        #[arg(long = "summary", value_name = "FILE")]
+        summary: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+struct BrokerArgs {
+    /// The broker: mqtt://HOST:PORT or mqtts://HOST:PORT (the port is optional).
+    #[arg(long)]
+    broker: String,
+    /// CA certificate (PEM), for mqtts://.
+    #[arg(long, requires_all = ["cert", "key"])]
+    ca: Option<PathBuf>,
+    /// Client certificate (PEM), for mutual TLS.
+    #[arg(long, requires = "ca")]
+    cert: Option<PathBuf>,
+    /// Client key (PEM), for mutual TLS.
+    #[arg(long, requires = "ca")]
+    key: Option<PathBuf>,
+}
+
+impl BrokerArgs {
+    fn broker(&self) -> Result<Broker, Failure> {
+        let broker: Broker = self
+            .broker
+            .parse()
+            .map_err(|error: rainmaker_mqtt::Error| Failure::usage(error.to_string()))?;
+        match (&self.ca, &self.cert, &self.key) {
+            (Some(ca), Some(cert), Some(key)) => {
+                let files = TlsFiles {
+                    ca: ca.clone(),
+                    cert: cert.clone(),
+                    key: key.clone(),
+                };
+                let identity =
+                    TlsIdentity::load(&files).map_err(|error| Failure::input(error.to_string()))?;
+                Ok(broker.with_tls(identity))
+            }
+            _ => Ok(broker),
+        }
+    }
+}
+
+/// How results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// Text for people.
+    Human,
+    /// JSON for programs.
+    Json,
+}
+
+/// Why a command failed, and its exit status.
+#[derive(Debug)]
+pub struct Failure {
+    status: u8,
+    message: String,
+}
+
+impl Failure {
+    /// A payload that does not decode (status 1).
+    pub fn decode(message: String) -> Self {
+        Self { status: 1, message }
+    }
+
+    /// Messages lost by a simulation (status 1).
+    pub fn lost(message: String) -> Self {
+        Self { status: 1, message }
+    }
+
+    /// Bad arguments (status 2).
+    pub fn usage(message: String) -> Self {
+        Self { status: 2, message }
+    }
+
+    /// The broker cannot be reached (status 3).
+    pub fn broker(message: String) -> Self {
+        Self { status: 3, message }
+    }
+
+    /// The input cannot be read (status 3).
+    pub fn input(message: String) -> Self {
+        Self { status: 3, message }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let output = if cli.json {
+        Output::Json
+    } else {
+        Output::Human
+    };
+    let result = match cli.command {
+        Commands::Decode {
+            topic,
+            file,
+            hex,
+            lenient,
+        } => decode::run(&topic, file, hex, lenient, output),
+        Commands::Sniff {
+            broker,
+            share,
+            count,
+            seconds,
+        } => broker.broker().and_then(|broker| {
+            runtime()?.block_on(sniff::run(
+                broker,
+                share,
+                count,
+                seconds.map(Duration::from_secs),
+                output,
+            ))
+        }),
+        Commands::Sim {
+            broker,
+            nodes,
+            rounds,
+            interval_ms,
+            settle_s,
+            summary,
+        } => broker.broker().and_then(|broker| {
+            let settings = sim::Settings {
+                broker,
+                nodes,
+                rounds,
+                interval: Duration::from_millis(interval_ms),
+                settle: Duration::from_secs(settle_s),
+                json: summary,
+            };
+            runtime()?.block_on(sim::run(settings, output))
+        }),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("rainmaker: {}", failure.message);
+            ExitCode::from(failure.status)
+        }
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| Failure::input(format!("cannot start the async runtime: {error}")))
+}

@@ -1,0 +1,96 @@
+//! `rainmaker sniff`: every message nodes send through a broker, decoded as it
+//! arrives.
+
+use std::io::Write as _;
+use std::time::Duration;
+
+use rainmaker_mqtt::{Broker, Consumer};
+use rainmaker_types::TopicRef;
+use rainmaker_types::runtime::DecodeOptions;
+
+use crate::show::Shown;
+use crate::{Failure, Output};
+
+/// Subscribes (as one member of `share` when given) and prints each message: one
+/// line each, or one JSON object per line with `--json`. Stops after `count`
+/// messages, after `duration`, or on Ctrl-C.
+///
+/// # Errors
+///
+/// A [`Failure`] when the broker cannot be reached.
+pub async fn run(
+    broker: Broker,
+    share: Option<String>,
+    count: Option<u64>,
+    duration: Option<Duration>,
+    output: Output,
+) -> Result<(), Failure> {
+    let client_id = format!("rainmaker-sniff-{}", std::process::id());
+    // A sniffer keeps no state: a clean session, so the broker keeps nothing for it.
+    let broker = broker.with_persistent_session(false);
+    let mut consumer = Consumer::connect(&broker, &client_id, share.as_deref())
+        .await
+        .map_err(|error| Failure::broker(error.to_string()))?;
+    eprintln!(
+        "listening on {broker}{}",
+        share.map_or_else(String::new, |group| format!(" (shared group {group})"))
+    );
+    let deadline = duration.map(|duration| tokio::time::Instant::now() + duration);
+    let mut seen = 0;
+    let mut stdout = std::io::stdout();
+    while count.is_none_or(|count| seen < count) {
+        let next = async {
+            tokio::select! {
+                delivery = consumer.next() => delivery,
+                _ = tokio::signal::ctrl_c() => None,
+            }
+        };
+        let delivery = match deadline {
+            Some(deadline) => match tokio::time::timeout_at(deadline, next).await {
+                Ok(delivery) => delivery,
+                Err(_) => break,
+            },
+            None => next.await,
+        };
+        let Some(delivery) = delivery else { break };
+        seen += 1;
+        let line = match rainmaker_types::Envelope::decode_with(
+            &delivery.topic,
+            &delivery.payload,
+            &DecodeOptions::sdk_lenient(),
+        ) {
+            Ok(decoded) => {
+                let form = TopicRef::parse_form(&delivery.topic)
+                    .map_or(rainmaker_types::runtime::TopicForm::Plain, |(_, form)| form);
+                let shown = Shown {
+                    topic: delivery.topic.clone(),
+                    form,
+                    envelope: decoded.value,
+                    repairs: decoded.repairs,
+                };
+                match output {
+                    Output::Human => shown.line(),
+                    Output::Json => shown.json().to_string(),
+                }
+            }
+            Err(error) => match output {
+                Output::Human => format!("{}  undecodable: {error}", delivery.topic),
+                Output::Json => serde_json::json!({
+                    "topic": delivery.topic,
+                    "error": error.to_string(),
+                    "payload_hex": crate::show::hex(&delivery.payload),
+                })
+                .to_string(),
+            },
+        };
+        // One line at a time, flushed: a pipe sees each message as it comes.
+        if writeln!(stdout, "{line}")
+            .and_then(|()| stdout.flush())
+            .is_err()
+        {
+            break;
+        }
+    }
+    consumer.close().await;
+    Ok(())
+}
