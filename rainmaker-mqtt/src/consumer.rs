@@ -10,7 +10,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 use crate::runner::{describe, qos};
-use crate::{Backoff, Broker, Error, REQUEST_CAPACITY};
+use crate::{Backoff, Broker, Error};
 
 /// How long [`Consumer::connect`] waits for the broker to accept the connection
 /// and the subscriptions.
@@ -108,7 +108,7 @@ impl Consumer {
         share: Option<&str>,
     ) -> Result<Self, Error> {
         let options = broker.mqtt_options(client_id)?;
-        let (client, mut eventloop) = AsyncClient::new(options, REQUEST_CAPACITY);
+        let (client, mut eventloop) = crate::client(options);
         let filters: Vec<SubscribeFilter> = node_filters(share)
             .into_iter()
             .map(|filter| SubscribeFilter::new(filter, QoS::AtLeastOnce))

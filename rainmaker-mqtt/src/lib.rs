@@ -30,7 +30,18 @@ use rainmaker_types::node::NodeError;
 /// still in flight and be dropped on resumption (measured: 1 to 8 % of what a cloud
 /// sent during a broker restart); with no capacity, every request waits for the
 /// event loop to take it, and flow control holds them back instead.
-pub(crate) const REQUEST_CAPACITY: usize = 0;
+const REQUEST_CAPACITY: usize = 0;
+
+/// A client and its event loop, with the request channel above and Nagle's
+/// algorithm off: the protocol's messages are small and latency-bound, and with
+/// it on each one waits for the peer's delayed ACK (about 40 ms on Linux).
+pub(crate) fn client(options: rumqttc::MqttOptions) -> (rumqttc::AsyncClient, rumqttc::EventLoop) {
+    let (client, mut eventloop) = rumqttc::AsyncClient::new(options, REQUEST_CAPACITY);
+    let mut network = rumqttc::NetworkOptions::new();
+    network.set_tcp_nodelay(true);
+    eventloop.set_network_options(network);
+    (client, eventloop)
+}
 
 /// What can go wrong running a node or a consumer.
 #[derive(Debug, thiserror::Error)]

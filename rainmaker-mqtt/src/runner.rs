@@ -10,7 +10,7 @@ use rainmaker_types::runtime::Qos;
 use rumqttc::{AsyncClient, ConnectionError, EventLoop, Incoming, LastWill, Outgoing, QoS};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::{Backoff, Broker, Error, REQUEST_CAPACITY};
+use crate::{Backoff, Broker, Error};
 
 /// What happened to a running node, for the application.
 #[derive(Debug, Clone, PartialEq)]
@@ -183,7 +183,7 @@ impl NodeRunner {
                 false,
             ));
         }
-        let (client, eventloop) = AsyncClient::new(options, REQUEST_CAPACITY);
+        let (client, eventloop) = crate::client(options);
         let (polled_tx, polled) = mpsc::unbounded_channel();
         let poller = tokio::spawn(poll(eventloop, backoff, polled_tx));
         let (requests, requests_rx) = mpsc::unbounded_channel();

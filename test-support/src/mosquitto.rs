@@ -90,6 +90,7 @@ impl Mosquitto {
                  log_type error\nlog_type warning\nlog_type notice\nlog_type information\n\
                  allow_anonymous true\n\
                  max_queued_messages 100000\n\
+                 set_tcp_nodelay true\n\
                  listener {port} 127.0.0.1\n",
                 dir = dir.display()
             );
