@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use rumqttd::{Broker, Config, ConnectionSettings, RouterConfig, ServerSettings};
 
 use crate::error::{Error, Result};
-use crate::transport::MAX_PACKET_SIZE;
+use rainmaker_mqtt::MAX_PACKET_SIZE;
 
 /// How long the broker gets to accept connections.
 pub const START_TIMEOUT: Duration = Duration::from_secs(10);

@@ -15,7 +15,7 @@ use tokio::time::Instant;
 use crate::error::{Error, Result};
 use crate::mqtt::{self, Connection, Received};
 use crate::print::{Direction, Log, describe_tlv, topic_suffix};
-use crate::transport::Endpoint;
+use rainmaker_mqtt::Broker;
 
 /// Topic suffixes the node publishes on (PROTOCOL.md section 2).
 pub const NODE_TO_CLOUD: &[&str] = &[
@@ -92,7 +92,7 @@ impl Cloud {
     /// publishes: the plain topics and, when `ingest` is set, the
     /// basic-ingest ones (`$aws/rules/+/node/<id>/#`).
     pub async fn connect(
-        endpoint: &Endpoint,
+        endpoint: &Broker,
         client_id: &str,
         node_id: &str,
         ingest: bool,

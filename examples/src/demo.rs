@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
+use rainmaker_mqtt::{Broker, TlsFiles, TlsIdentity};
 use tokio::time::Instant;
 
 use crate::broker::EmbeddedBroker;
@@ -13,7 +14,6 @@ use crate::error::{Error, Result};
 use crate::node::{self, NodeOptions};
 use crate::print::{Direction, Log};
 use crate::script;
-use crate::transport::{BrokerUrl, Endpoint, TlsFiles, TlsIdentity};
 
 /// The node id used when none is given: a MAC-derived id as self-claiming
 /// makes them.
@@ -28,7 +28,7 @@ pub struct Options {
     /// External broker, e.g. mqtts://broker.example:8883 (X.509 mutual TLS,
     /// needs --ca, --cert and --key) or mqtt://127.0.0.1:1883 (plain TCP).
     #[arg(long, value_name = "URL")]
-    pub broker: Option<BrokerUrl>,
+    pub broker: Option<Broker>,
     /// CA certificate (PEM) that signed the broker's certificate.
     #[arg(long, value_name = "PEM", requires = "broker")]
     pub ca: Option<PathBuf>,
@@ -72,27 +72,34 @@ pub struct Summary {
     pub elapsed: Duration,
 }
 
-/// The endpoints of the node and of the cloud.
+/// The brokers of the node and of the cloud: one broker, each side with its
+/// own TLS identity. Both use clean sessions: each conversation starts afresh.
 #[derive(Debug, Clone)]
 pub struct Endpoints {
     /// Where the node connects, as what.
-    pub node: Endpoint,
+    pub node: Broker,
     /// Where the cloud connects, as what.
-    pub cloud: Endpoint,
+    pub cloud: Broker,
 }
 
-fn external_endpoints(options: &Options, url: &BrokerUrl) -> Result<Endpoints> {
-    if !url.tls {
+impl Endpoints {
+    /// The node and the cloud on `broker`, with clean sessions.
+    pub fn new(node: Broker, cloud: Broker) -> Self {
+        Self {
+            node: node.with_persistent_session(false),
+            cloud: cloud.with_persistent_session(false),
+        }
+    }
+}
+
+fn external_endpoints(options: &Options, url: &Broker) -> Result<Endpoints> {
+    if !url.is_tls() {
         if options.ca.is_some() || options.cert.is_some() || options.key.is_some() {
             return Err(Error::Config(
                 "--ca, --cert and --key need an mqtts:// broker".into(),
             ));
         }
-        let endpoint = Endpoint::plain(url.host.clone(), url.port);
-        return Ok(Endpoints {
-            node: endpoint.clone(),
-            cloud: endpoint,
-        });
+        return Ok(Endpoints::new(url.clone(), url.clone()));
     }
     let (Some(ca), Some(cert), Some(key)) = (&options.ca, &options.cert, &options.key) else {
         return Err(Error::Config(
@@ -109,10 +116,11 @@ fn external_endpoints(options: &Options, url: &BrokerUrl) -> Result<Endpoints> {
         cert: options.cloud_cert.clone().unwrap_or_else(|| cert.clone()),
         key: options.cloud_key.clone().unwrap_or_else(|| key.clone()),
     };
-    Ok(Endpoints {
-        node: Endpoint::tls(url.host.clone(), url.port, TlsIdentity::load(&node_files)?),
-        cloud: Endpoint::tls(url.host.clone(), url.port, TlsIdentity::load(&cloud_files)?),
-    })
+    let load = |files: &TlsFiles| TlsIdentity::load(files).map_err(|e| Error::Tls(e.to_string()));
+    Ok(Endpoints::new(
+        url.clone().with_tls(load(&node_files)?),
+        url.clone().with_tls(load(&cloud_files)?),
+    ))
 }
 
 /// Runs the demo: starts the embedded broker unless `--broker` is given,
@@ -121,6 +129,9 @@ pub async fn run(options: Options, log: Log) -> Result<Summary> {
     if options.step_timeout == 0 {
         return Err(Error::Config("--step-timeout must be at least 1".into()));
     }
+    // Refuse a bad node id before anything starts.
+    rainmaker_types::NodeId::new(&options.node_id)
+        .map_err(|e| Error::Config(format!("--node-id {:?}: {e}", options.node_id)))?;
     let (endpoints, embedded) = match &options.broker {
         Some(url) => (external_endpoints(&options, url)?, false),
         None => {
@@ -131,14 +142,8 @@ pub async fn run(options: Options, log: Log) -> Result<Summary> {
                 Direction::Cloud,
                 format!("embedded broker listening on {addr}"),
             );
-            let endpoint = Endpoint::plain(addr.ip().to_string(), addr.port());
-            (
-                Endpoints {
-                    node: endpoint.clone(),
-                    cloud: endpoint,
-                },
-                true,
-            )
+            let broker = Broker::plain(addr.ip().to_string(), addr.port());
+            (Endpoints::new(broker.clone(), broker), true)
         }
     };
     let conversation = Conversation {

@@ -5,10 +5,9 @@
 //! share:
 //!
 //! * [`broker`]: an embedded MQTT broker (rumqttd) on a free loopback port;
-//! * [`transport`]: plain TCP, or TLS with X.509 client certificates (rustls);
-//! * [`mqtt`]: rumqttc connections with bounded waits;
+//! * [`mqtt`]: the cloud's rumqttc connection, with bounded waits;
 //! * [`devices`]: the demo node's devices, declared with the derive;
-//! * [`node`]: the sans-IO node driven over MQTT;
+//! * [`node`]: the demo node, run over MQTT by `rainmaker_mqtt::NodeRunner`;
 //! * [`cloud`] and [`script`]: the simulated cloud and its conversation;
 //! * [`print`](mod@print): one readable line per message, TLV frames decoded.
 //!
@@ -23,7 +22,6 @@ pub mod mqtt;
 pub mod node;
 pub mod print;
 pub mod script;
-pub mod transport;
 mod wiring;
 
 pub use error::{Error, Result};

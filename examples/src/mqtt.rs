@@ -10,7 +10,7 @@ use tokio::task::JoinHandle;
 use tokio::time::{Instant, timeout_at};
 
 use crate::error::{Error, Result};
-use crate::transport::Endpoint;
+use rainmaker_mqtt::Broker;
 
 /// How long a client waits for the broker's CONNACK (TLS handshake included).
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -56,12 +56,13 @@ impl Drop for Connection {
 
 /// Connects `client_id` to `endpoint` and waits (at most [`CONNECT_TIMEOUT`])
 /// for the CONNACK. `who` names the side in errors (`node`, `cloud`).
-pub async fn connect(
-    endpoint: &Endpoint,
-    client_id: &str,
-    who: &'static str,
-) -> Result<Connection> {
-    let (client, mut eventloop) = AsyncClient::new(endpoint.mqtt_options(client_id), 64);
+pub async fn connect(endpoint: &Broker, client_id: &str, who: &'static str) -> Result<Connection> {
+    let (client, mut eventloop) = AsyncClient::new(
+        endpoint
+            .mqtt_options(client_id)
+            .map_err(|e| Error::Tls(e.to_string()))?,
+        64,
+    );
     let deadline = Instant::now() + CONNECT_TIMEOUT;
     loop {
         match timeout_at(deadline, eventloop.poll()).await {

@@ -1,20 +1,22 @@
-//! The node side: the sans-IO `Node` of `rainmaker-types` driven over a
-//! rumqttc connection, plus the bits of "firmware" the demo needs (an OTA
-//! download simulation, a sensor).
+//! The node side: the demo's `Node` run over MQTT by
+//! [`rainmaker_mqtt::NodeRunner`], plus the bits of "firmware" the demo needs
+//! (a sensor, an OTA download simulation) and one log line per event.
 
 use std::fmt;
 use std::time::Duration;
 
+use rainmaker_mqtt::{Backoff, Broker, NodeRunner, RunnerEvent};
 use rainmaker_tlv::{Command, Status};
-use rumqttc::{AsyncClient, Event, EventLoop, Incoming, QoS};
-use tokio::sync::{mpsc, oneshot};
+use rainmaker_types::messages::OtaJobStatus;
+use rainmaker_types::node::Node;
+use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
+use crate::devices::TemperatureSensor;
 use crate::error::{Error, Result};
-use crate::mqtt::{CONNECT_TIMEOUT, Received, connection_error};
+use crate::mqtt::{CONNECT_TIMEOUT, Received};
 use crate::print::{Direction, Log};
-use crate::transport::Endpoint;
 
 /// How the node is set up.
 #[derive(Debug, Clone)]
@@ -26,65 +28,6 @@ pub struct NodeOptions {
     /// Where to hand basic-ingest messages when the broker delivers them to
     /// no subscriber (the embedded broker): the cloud's inbox.
     pub ingest_tap: Option<mpsc::UnboundedSender<Received>>,
-}
-
-/// A publish the node asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outbound {
-    /// Full topic (plain or basic-ingest form).
-    pub topic: String,
-    /// Payload bytes.
-    pub payload: Vec<u8>,
-}
-
-/// What the driver feeds the sans-IO node.
-#[derive(Debug, Clone, Copy)]
-pub enum Input<'a> {
-    /// The broker accepted the connection (every CONNACK).
-    Connected,
-    /// The connection is gone; the driver reconnects.
-    Disconnected,
-    /// A message arrived on a subscribed topic.
-    Received {
-        /// Its topic.
-        topic: &'a str,
-        /// Its payload.
-        payload: &'a [u8],
-    },
-    /// The firmware reports OTA progress for a job.
-    OtaStatus {
-        /// The job.
-        job_id: &'a str,
-        /// `in-progress`, `success`, `failed`, `delayed` or `rejected`.
-        status: &'a str,
-        /// Free text.
-        info: &'a str,
-    },
-    /// The sensor measured a new temperature.
-    Temperature(f32),
-}
-
-/// What the sans-IO node answers.
-#[derive(Debug, Clone, Default)]
-pub struct Output {
-    /// Topics to unsubscribe from, before anything else.
-    pub unsubscribe: Vec<String>,
-    /// Topics to subscribe to (QoS 1), before the publishes.
-    pub subscribe: Vec<String>,
-    /// Messages to publish (QoS 1, retain off), in order.
-    pub publish: Vec<Outbound>,
-    /// Events for the application.
-    pub events: Vec<NodeEvent>,
-}
-
-/// The sans-IO node as the driver sees it: input in, output out, no I/O.
-pub trait Machine: Send + 'static {
-    /// Handles one input. An `Err` is input the node refused, with the
-    /// typed error as text; the node's state is unchanged.
-    fn handle(&mut self, input: Input<'_>) -> Result<Output, String>;
-
-    /// The current value of every param, as a params document.
-    fn snapshot(&self) -> serde_json::Value;
 }
 
 /// Something the node did or refused, reported to the application.
@@ -154,17 +97,19 @@ impl fmt::Display for NodeEvent {
     }
 }
 
-/// The running node: its task and the events it reports.
+/// The running node: the runner's handle, its events, and the firmware tasks.
 #[derive(Debug)]
 pub struct NodeHandle {
+    runner: rainmaker_mqtt::NodeHandle,
     events: mpsc::UnboundedReceiver<NodeEvent>,
-    task: JoinHandle<()>,
-    control: mpsc::UnboundedSender<Control>,
+    tasks: Vec<JoinHandle<()>>,
 }
 
 impl Drop for NodeHandle {
     fn drop(&mut self) {
-        self.task.abort();
+        for task in &self.tasks {
+            task.abort();
+        }
     }
 }
 
@@ -196,289 +141,21 @@ impl NodeHandle {
             }
         }
     }
-}
 
-impl NodeHandle {
-    /// The node's current params (every device), as its driver sees them
-    /// between two inputs.
+    /// The node's current params (every device), between two inputs.
     pub async fn snapshot(&self) -> Result<serde_json::Value> {
-        let (reply, answer) = oneshot::channel();
-        self.control
-            .send(Control::Snapshot(reply))
-            .map_err(|_| Error::mqtt("node", "the node task ended"))?;
-        tokio::time::timeout(Duration::from_secs(5), answer)
+        let read = self
+            .runner
+            .inspect(|node| serde_json::to_value(node.params()).unwrap_or_default());
+        tokio::time::timeout(Duration::from_secs(5), read)
             .await
             .map_err(|_| Error::mqtt("node", "no snapshot within 5 s"))?
-            .map_err(|_| Error::mqtt("node", "the node task ended"))
+            .map_err(|e| Error::mqtt("node", e))
     }
 
-    /// Asks the node to stop: sends DISCONNECT and ends its task (bounded).
-    pub async fn stop(mut self) {
-        let _ = self.control.send(Control::Stop);
-        let task = &mut self.task;
-        let _ = tokio::time::timeout(Duration::from_secs(2), task).await;
-    }
-}
-
-/// Requests from the application (the simulated firmware) to the driver.
-#[derive(Debug)]
-enum Control {
-    Input(OwnedInput),
-    Snapshot(oneshot::Sender<serde_json::Value>),
-    Stop,
-}
-
-#[derive(Debug)]
-enum OwnedInput {
-    OtaStatus {
-        job_id: String,
-        status: &'static str,
-        info: String,
-    },
-    Temperature(f32),
-}
-
-/// Connects `machine` to the broker and drives it until stopped: every
-/// CONNACK, message and firmware report goes through [`Machine::handle`],
-/// and what it asks for is subscribed and published. Waits (bounded) for the
-/// first CONNACK.
-pub async fn drive(
-    endpoint: &Endpoint,
-    machine: impl Machine,
-    options: NodeOptions,
-    log: Log,
-) -> Result<NodeHandle> {
-    let (client, mut eventloop) = AsyncClient::new(endpoint.mqtt_options(&options.node_id), 1024);
-    // The first CONNACK is awaited here so that a refused connection is an
-    // error of `drive`, not a silent retry loop.
-    let deadline = Instant::now() + CONNECT_TIMEOUT;
-    loop {
-        match tokio::time::timeout_at(deadline, eventloop.poll()).await {
-            Ok(Ok(Event::Incoming(Incoming::ConnAck(_)))) => break,
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => {
-                return Err(Error::mqtt(
-                    "node",
-                    format!("cannot connect to {endpoint}: {}", connection_error(&e)),
-                ));
-            }
-            Err(_) => {
-                return Err(Error::mqtt(
-                    "node",
-                    format!(
-                        "no CONNACK from {endpoint} within {} s",
-                        CONNECT_TIMEOUT.as_secs()
-                    ),
-                ));
-            }
-        }
-    }
-    log.line(
-        Direction::Node,
-        format!("connected to {endpoint} as {}", options.node_id),
-    );
-    let (event_tx, events) = mpsc::unbounded_channel();
-    let (control_tx, control_rx) = mpsc::unbounded_channel();
-    let driver = Driver {
-        machine,
-        client,
-        log,
-        events: event_tx,
-        control: control_tx.clone(),
-        tap: options.ingest_tap,
-    };
-    let task = tokio::spawn(driver.run(eventloop, control_rx));
-    tokio::spawn(simulate_sensor(control_tx.clone()));
-    Ok(NodeHandle {
-        events,
-        task,
-        control: control_tx,
-    })
-}
-
-struct Driver<M> {
-    machine: M,
-    client: AsyncClient,
-    log: Log,
-    events: mpsc::UnboundedSender<NodeEvent>,
-    control: mpsc::UnboundedSender<Control>,
-    tap: Option<mpsc::UnboundedSender<Received>>,
-}
-
-impl<M: Machine> Driver<M> {
-    async fn run(
-        mut self,
-        mut eventloop: EventLoop,
-        mut control: mpsc::UnboundedReceiver<Control>,
-    ) {
-        self.feed(Input::Connected);
-        let mut backoff = RECONNECT_MIN;
-        loop {
-            tokio::select! {
-                event = eventloop.poll() => match event {
-                    Ok(Event::Incoming(Incoming::ConnAck(_))) => {
-                        self.log.line(Direction::Node, "reconnected");
-                        backoff = RECONNECT_MIN;
-                        self.feed(Input::Connected);
-                    }
-                    Ok(Event::Incoming(Incoming::Publish(publish))) => {
-                        let payload = publish.payload.to_vec();
-                        self.feed(Input::Received { topic: &publish.topic, payload: &payload });
-                    }
-                    Ok(_) => {}
-                    Err(e) => {
-                        // rumqttc reconnects on the next poll; wait first,
-                        // longer after each failure, and keep serving the
-                        // firmware (its publishes queue up meanwhile).
-                        let reason = connection_error(&e);
-                        self.log.line(
-                            Direction::Node,
-                            format!(
-                                "connection lost: {reason}; reconnecting in {} s",
-                                backoff.as_secs()
-                            ),
-                        );
-                        let _ = self.events.send(NodeEvent::Disconnected(reason));
-                        self.feed(Input::Disconnected);
-                        let wake = Instant::now() + backoff;
-                        backoff = (backoff * 2).min(RECONNECT_MAX);
-                        loop {
-                            tokio::select! {
-                                () = tokio::time::sleep_until(wake) => break,
-                                request = control.recv() => {
-                                    if !self.control(request, &mut eventloop).await {
-                                        return;
-                                    }
-                                }
-                            }
-                        }
-                    }
-                },
-                request = control.recv() => {
-                    if !self.control(request, &mut eventloop).await {
-                        return;
-                    }
-                }
-            }
-        }
-    }
-
-    /// Serves one request of the firmware; `false` once the node is to stop.
-    async fn control(&mut self, request: Option<Control>, eventloop: &mut EventLoop) -> bool {
-        match request {
-            Some(Control::Input(OwnedInput::OtaStatus {
-                job_id,
-                status,
-                info,
-            })) => {
-                self.feed(Input::OtaStatus {
-                    job_id: &job_id,
-                    status,
-                    info: &info,
-                });
-                true
-            }
-            Some(Control::Input(OwnedInput::Temperature(t))) => {
-                self.feed(Input::Temperature(t));
-                true
-            }
-            Some(Control::Snapshot(reply)) => {
-                let _ = reply.send(self.machine.snapshot());
-                true
-            }
-            Some(Control::Stop) | None => {
-                let _ = self.client.try_disconnect();
-                // Flush the DISCONNECT, bounded.
-                let _ = tokio::time::timeout(Duration::from_secs(1), async {
-                    while eventloop.poll().await.is_ok() {}
-                })
-                .await;
-                false
-            }
-        }
-    }
-
-    /// One input through the machine; its output onto the wire.
-    fn feed(&mut self, input: Input<'_>) {
-        let topic = match input {
-            Input::Received { topic, .. } => topic.to_owned(),
-            Input::Connected => "connect".to_owned(),
-            Input::Disconnected => "disconnect".to_owned(),
-            Input::OtaStatus { .. } => "OTA status report".to_owned(),
-            Input::Temperature(_) => "sensor reading".to_owned(),
-        };
-        match self.machine.handle(input) {
-            Ok(output) => self.apply(output),
-            Err(error) => {
-                let event = NodeEvent::Rejected { topic, error };
-                self.log.line(Direction::Node, event.to_string());
-                let _ = self.events.send(event);
-            }
-        }
-    }
-
-    fn apply(&mut self, output: Output) {
-        for filter in output.unsubscribe {
-            if let Err(e) = self.client.try_unsubscribe(filter.as_str()) {
-                self.log.line(
-                    Direction::Node,
-                    format!("cannot unsubscribe from {filter}: {e}"),
-                );
-            }
-        }
-        for filter in output.subscribe {
-            if let Err(e) = self.client.try_subscribe(filter.as_str(), QoS::AtLeastOnce) {
-                self.log.line(
-                    Direction::Node,
-                    format!("cannot subscribe to {filter}: {e}"),
-                );
-            }
-        }
-        for message in output.publish {
-            if let Some(tap) = &self.tap
-                && message.topic.starts_with("$aws/rules/")
-            {
-                let _ = tap.send(Received {
-                    topic: message.topic.clone(),
-                    payload: message.payload.clone(),
-                });
-            }
-            if let Err(e) = self.client.try_publish(
-                message.topic.as_str(),
-                QoS::AtLeastOnce,
-                false,
-                message.payload,
-            ) {
-                self.log.line(
-                    Direction::Node,
-                    format!("cannot publish to {}: {e}", message.topic),
-                );
-            }
-        }
-        for event in output.events {
-            self.log.line(Direction::Node, event.to_string());
-            if let NodeEvent::OtaOffered { job_id, .. } = &event {
-                tokio::spawn(simulate_ota(job_id.clone(), self.control.clone()));
-            }
-            let _ = self.events.send(event);
-        }
-    }
-}
-
-/// The firmware's sensor: a new temperature every [`SENSOR_PERIOD`], a
-/// slow drift around 21.5 °C. Ends when the node stops.
-async fn simulate_sensor(control: mpsc::UnboundedSender<Control>) {
-    let mut interval = tokio::time::interval(SENSOR_PERIOD);
-    interval.tick().await; // The first tick is immediate; boot reports the initial value.
-    for step in 1u32.. {
-        interval.tick().await;
-        let temperature = 21.5 + ((step % 8) as f32 - 4.0) * 0.25;
-        if control
-            .send(Control::Input(OwnedInput::Temperature(temperature)))
-            .is_err()
-        {
-            return;
-        }
+    /// Stops the node: sends what is queued and DISCONNECT (bounded).
+    pub async fn stop(self) {
+        let _ = tokio::time::timeout(Duration::from_secs(2), self.runner.shutdown()).await;
     }
 }
 
@@ -491,35 +168,177 @@ pub const RECONNECT_MAX: Duration = Duration::from_secs(30);
 /// How often the simulated sensor reports.
 pub const SENSOR_PERIOD: Duration = Duration::from_secs(1);
 
-/// The firmware's OTA: a simulated download reported step by step, then
-/// success. The delays stand for the download; nothing waits on them.
-async fn simulate_ota(job_id: String, control: mpsc::UnboundedSender<Control>) {
-    let steps: [(&'static str, &str); 5] = [
-        ("in-progress", "Starting OTA Upgrade (HTTPS attempt 1/3)"),
-        ("in-progress", "Downloaded 50% Firmware Image"),
-        ("in-progress", "Firmware Image download complete"),
-        (
-            "in-progress",
-            "Rebooting into new firmware (after 1 HTTPS attempt)",
-        ),
-        ("success", "OTA Upgrade finished and verified successfully"),
-    ];
-    for (status, info) in steps {
-        tokio::time::sleep(Duration::from_millis(150)).await;
-        let request = Control::Input(OwnedInput::OtaStatus {
-            job_id: job_id.clone(),
-            status,
-            info: info.to_owned(),
-        });
-        if control.send(request).is_err() {
+/// Starts the demo node (a [`Light`](crate::devices::Light) and a
+/// [`TemperatureSensor`]) on `broker` and waits (at most [`CONNECT_TIMEOUT`])
+/// for the broker to accept it.
+pub async fn start(broker: &Broker, options: NodeOptions, log: Log) -> Result<NodeHandle> {
+    let node = crate::wiring::demo_node(&options.node_id, options.ingest)?;
+    let mut runner = NodeRunner::new(node, broker.clone())
+        .with_backoff(Backoff::new(RECONNECT_MIN, RECONNECT_MAX));
+    let mut tasks = Vec::new();
+    if let Some(tap) = options.ingest_tap {
+        let (copies, mut published) = mpsc::unbounded_channel();
+        runner = runner.with_publish_copies(copies);
+        tasks.push(tokio::spawn(async move {
+            while let Some(publish) = published.recv().await {
+                if publish.topic.starts_with("$aws/rules/") {
+                    let _ = tap.send(Received {
+                        topic: publish.topic,
+                        payload: publish.payload,
+                    });
+                }
+            }
+        }));
+    }
+    let (runner, mut runner_events) = runner.spawn().map_err(|e| Error::mqtt("node", e))?;
+    // A refused first connection is an error of `start`, not a silent retry loop.
+    let deadline = Instant::now() + CONNECT_TIMEOUT;
+    loop {
+        match tokio::time::timeout_at(deadline, runner_events.recv()).await {
+            Ok(Some(RunnerEvent::Connected { .. })) => break,
+            Ok(Some(RunnerEvent::Disconnected { reason, .. })) => {
+                return Err(Error::mqtt(
+                    "node",
+                    format!("cannot connect to {broker}: {reason}"),
+                ));
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => return Err(Error::mqtt("node", "the node task ended")),
+            Err(_) => {
+                return Err(Error::mqtt(
+                    "node",
+                    format!(
+                        "no CONNACK from {broker} within {} s",
+                        CONNECT_TIMEOUT.as_secs()
+                    ),
+                ));
+            }
+        }
+    }
+    log.line(
+        Direction::Node,
+        format!("connected to {broker} as {}", options.node_id),
+    );
+    let (events_tx, events) = mpsc::unbounded_channel();
+    let pump = EventPump {
+        node_id: options.node_id,
+        runner: runner.clone(),
+        log,
+        events: events_tx,
+    };
+    tasks.push(tokio::spawn(pump.run(runner_events)));
+    tasks.push(tokio::spawn(simulate_sensor(runner.clone())));
+    Ok(NodeHandle {
+        runner,
+        events,
+        tasks,
+    })
+}
+
+/// Turns the runner's events into the demo's: a log line each, an OTA
+/// simulation for each offer.
+struct EventPump {
+    node_id: String,
+    runner: rainmaker_mqtt::NodeHandle,
+    log: Log,
+    events: mpsc::UnboundedSender<NodeEvent>,
+}
+
+impl EventPump {
+    async fn run(self, mut runner_events: mpsc::UnboundedReceiver<RunnerEvent>) {
+        while let Some(event) = runner_events.recv().await {
+            match event {
+                RunnerEvent::Connected { .. } => self.log.line(Direction::Node, "reconnected"),
+                RunnerEvent::Disconnected { reason, retry_in } => {
+                    self.log.line(
+                        Direction::Node,
+                        format!(
+                            "connection lost: {reason}; reconnecting in {:.1} s",
+                            retry_in.as_secs_f64()
+                        ),
+                    );
+                    let _ = self.events.send(NodeEvent::Disconnected(reason));
+                }
+                RunnerEvent::Node(event) => {
+                    for event in crate::wiring::events(&self.node_id, *event) {
+                        self.emit(event);
+                    }
+                }
+                RunnerEvent::Refused { topic, error } => self.emit(NodeEvent::Rejected {
+                    topic: topic.unwrap_or_else(|| "a connection event".to_owned()),
+                    error: error.to_string(),
+                }),
+                RunnerEvent::Acknowledged { .. } => {}
+            }
+        }
+    }
+
+    fn emit(&self, event: NodeEvent) {
+        self.log.line(Direction::Node, event.to_string());
+        if let NodeEvent::OtaOffered { .. } = &event {
+            tokio::spawn(simulate_ota(self.runner.clone()));
+        }
+        let _ = self.events.send(event);
+    }
+}
+
+/// The firmware's sensor: a new temperature every [`SENSOR_PERIOD`], a
+/// slow drift around 21.5 °C. Ends when the node stops.
+async fn simulate_sensor(runner: rainmaker_mqtt::NodeHandle) {
+    let mut interval = tokio::time::interval(SENSOR_PERIOD);
+    interval.tick().await; // The first tick is immediate; boot reports the initial value.
+    for step in 1u32.. {
+        interval.tick().await;
+        let temperature = 21.5 + ((step % 8) as f32 - 4.0) * 0.25;
+        let reported = runner
+            .update(move |node: &mut Node| {
+                if let Some(sensor) = node.device_mut::<TemperatureSensor>(TemperatureSensor::NAME)
+                {
+                    sensor.temperature = temperature;
+                }
+                node.report_changes()
+            })
+            .await;
+        if matches!(reported, Err(rainmaker_mqtt::Error::Stopped)) {
             return;
         }
     }
 }
 
-/// Starts the demo node (a [`Light`](crate::devices::Light) and a
-/// [`TemperatureSensor`](crate::devices::TemperatureSensor)) on `endpoint`.
-pub async fn start(endpoint: &Endpoint, options: NodeOptions, log: Log) -> Result<NodeHandle> {
-    let machine = crate::wiring::demo_node(&options)?;
-    drive(endpoint, machine, options, log).await
+/// The firmware's OTA: a simulated download reported step by step, then
+/// success, for the node's current job. The delays stand for the download;
+/// nothing waits on them.
+async fn simulate_ota(runner: rainmaker_mqtt::NodeHandle) {
+    let steps = [
+        (
+            OtaJobStatus::InProgress,
+            "Starting OTA Upgrade (HTTPS attempt 1/3)",
+        ),
+        (OtaJobStatus::InProgress, "Downloaded 50% Firmware Image"),
+        (OtaJobStatus::InProgress, "Firmware Image download complete"),
+        (
+            OtaJobStatus::InProgress,
+            "Rebooting into new firmware (after 1 HTTPS attempt)",
+        ),
+        (
+            OtaJobStatus::Success,
+            "OTA Upgrade finished and verified successfully",
+        ),
+    ];
+    for (status, info) in steps {
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        let reported = runner
+            .update(move |node: &mut Node| {
+                node.report_ota_status(status, info)
+                    .map(|publish| rainmaker_types::node::Output {
+                        publish: vec![publish],
+                        ..Default::default()
+                    })
+            })
+            .await;
+        if reported.is_err() {
+            // The node stopped, or another job replaced this one.
+            return;
+        }
+    }
 }

@@ -125,7 +125,10 @@ fn errors_are_one_clear_line() {
         &["--broker", &url],
         &format!("cloud MQTT connection: cannot connect to {url}"),
     );
-    assert_fails(&["--node-id", "not/an/id"], "node id \"not/an/id\"");
+    assert_fails(&["--node-id", "not/an/id"], "--node-id \"not/an/id\"");
+    // Refused before the broker starts.
+    let (_, stdout, _) = run_demo(&["--node-id", "not/an/id"]);
+    assert!(!stdout.contains("broker"), "{stdout}");
 }
 
 #[test]

@@ -239,14 +239,15 @@ fn the_demo_binary_talks_mutual_tls_to_mosquitto() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_node_reconnects_and_asks_for_pending_commands_again() {
+async fn the_node_reconnects_announces_itself_to_a_new_session_and_asks_for_pending_commands() {
     use rainmaker_examples::cloud::Cloud;
     use rainmaker_examples::mqtt;
     use rainmaker_examples::node::{self, NodeEvent, NodeOptions};
     use rainmaker_tlv::Frame;
 
-    let Some(binary) = mosquitto_or_skip("the_node_reconnects_and_asks_for_pending_commands_again")
-    else {
+    let Some(binary) = mosquitto_or_skip(
+        "the_node_reconnects_announces_itself_to_a_new_session_and_asks_for_pending_commands",
+    ) else {
         return;
     };
     let broker = Mosquitto::start(&binary);
@@ -288,8 +289,9 @@ async fn the_node_reconnects_and_asks_for_pending_commands_again() {
     .await
     .unwrap_or_else(|e| fail(e));
 
-    // The node comes back by itself and, as on every connect, asks for
-    // pending commands; the config is not sent again.
+    // The node comes back by itself; the broker kept no session (the demo
+    // connects with clean sessions), so the node announces its config and
+    // params again and, as on every connect, asks for pending commands.
     cloud
         .expect("get pending after reconnect", "from-node", get_pending)
         .await
@@ -309,7 +311,13 @@ async fn the_node_reconnects_and_asks_for_pending_commands_again() {
         .iter()
         .filter(|seen| seen.suffix() == "config")
         .count();
-    assert_eq!(configs, 1, "{}", log.lines().join("\n"));
+    assert_eq!(configs, 2, "{}", log.lines().join("\n"));
+    let inits = cloud
+        .inbox()
+        .iter()
+        .filter(|seen| seen.suffix() == "params/local/init")
+        .count();
+    assert_eq!(inits, 2, "{}", log.lines().join("\n"));
     assert!(
         log.lines().iter().any(|line| line.contains("reconnected")),
         "{}",

@@ -257,7 +257,7 @@ pub async fn run(settings: Settings, output: Output) -> Result<(), Failure> {
                     RunnerEvent::Disconnected { .. } => {
                         tally.down_since.entry(index).or_insert_with(Instant::now);
                     }
-                    RunnerEvent::Refused(error) => {
+                    RunnerEvent::Refused { error, .. } => {
                         tally.refused += 1;
                         if tally.first_refusal.is_none() {
                             tally.first_refusal = Some(error.to_string());

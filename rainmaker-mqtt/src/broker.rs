@@ -180,6 +180,11 @@ impl Broker {
         self
     }
 
+    /// Whether the connection is TLS (`mqtts://`).
+    pub fn is_tls(&self) -> bool {
+        self.wants_tls
+    }
+
     /// Whether clients ask for a persistent session.
     pub fn persistent_session(&self) -> bool {
         self.persistent

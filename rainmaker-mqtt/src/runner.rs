@@ -3,9 +3,9 @@
 //! to the publishes they are for.
 
 use std::collections::{HashMap, VecDeque};
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use rainmaker_types::node::{Event, Input, Node, NodeError, Output, PublishId};
+use rainmaker_types::node::{Event, Input, Node, NodeError, Output, Publish, PublishId};
 use rainmaker_types::runtime::Qos;
 use rumqttc::{AsyncClient, ConnectionError, EventLoop, Incoming, LastWill, Outgoing, QoS};
 use tokio::sync::{mpsc, oneshot};
@@ -32,7 +32,12 @@ pub enum RunnerEvent {
     Node(Box<Event>),
     /// The node refused an input (a message it could not act on); it changed
     /// nothing.
-    Refused(NodeError),
+    Refused {
+        /// The topic the refused message came on; `None` for a connection event.
+        topic: Option<String>,
+        /// Why.
+        error: NodeError,
+    },
     /// The broker acknowledged a publish of the node.
     Acknowledged {
         /// The publish's id.
@@ -86,6 +91,26 @@ impl NodeHandle {
             .map_err(Error::Node)
     }
 
+    /// Reads the node (a device, its params) on the runner's task, between two
+    /// inputs.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Stopped`] when the runner is gone.
+    pub async fn inspect<R, F>(&self, read: F) -> Result<R, Error>
+    where
+        F: FnOnce(&Node) -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        let (reply, answer) = oneshot::channel();
+        self.update(move |node| {
+            let _ = reply.send(read(node));
+            Ok(Output::default())
+        })
+        .await?;
+        answer.await.map_err(|_| Error::Stopped)
+    }
+
     /// Reports what changed since the last report (`Node::report_changes`).
     ///
     /// # Errors
@@ -123,7 +148,8 @@ impl NodeHandle {
 }
 
 /// Runs a [`Node`] over MQTT: the client id is the node id, the last will is the
-/// node's, sessions are persistent unless the [`Broker`] says otherwise.
+/// node's, sessions are persistent unless the [`Broker`] says otherwise, and the
+/// node's clock is the system's.
 ///
 /// ```no_run
 /// # async fn run(node: rainmaker_types::node::Node) -> Result<(), rainmaker_mqtt::Error> {
@@ -143,6 +169,7 @@ pub struct NodeRunner {
     node: Node,
     broker: Broker,
     backoff: Backoff,
+    copies: Option<mpsc::UnboundedSender<Publish>>,
 }
 
 impl NodeRunner {
@@ -152,7 +179,17 @@ impl NodeRunner {
             node,
             broker,
             backoff: Backoff::default(),
+            copies: None,
         }
+    }
+
+    /// The same runner, also sending a copy of every publish it hands the client
+    /// to `copies`: for a log, or for a broker that delivers basic-ingest topics
+    /// (`$aws/rules/...`) to rules only.
+    #[must_use]
+    pub fn with_publish_copies(mut self, copies: mpsc::UnboundedSender<Publish>) -> Self {
+        self.copies = Some(copies);
+        self
     }
 
     /// The same runner with another reconnection back-off.
@@ -173,6 +210,7 @@ impl NodeRunner {
             node,
             broker,
             backoff,
+            copies,
         } = self;
         let mut options = broker.mqtt_options(node.node_id().as_str())?;
         if let Some(will) = node.last_will() {
@@ -194,6 +232,7 @@ impl NodeRunner {
             node,
             requests,
             events: events_tx,
+            copies,
             first_connect: true,
             queued: VecDeque::new(),
             in_flight: HashMap::new(),
@@ -324,6 +363,7 @@ struct Driver {
     node: Node,
     requests: mpsc::UnboundedSender<Request>,
     events: mpsc::UnboundedSender<RunnerEvent>,
+    copies: Option<mpsc::UnboundedSender<Publish>>,
     first_connect: bool,
     /// Publishes handed to the client, not yet given a packet id, in order.
     queued: VecDeque<(PublishId, String)>,
@@ -349,6 +389,7 @@ impl Driver {
                 },
                 next = commands.recv() => match next {
                     Some(Command::Change(change, reply)) => {
+                        self.sync_clock();
                         let result = change(&mut self.node);
                         let reply_with = match result {
                             Ok(output) => {
@@ -386,19 +427,21 @@ impl Driver {
                 self.emit(RunnerEvent::Connected {
                     session_present: ack.session_present,
                 });
-                self.feed(input);
+                self.feed(input, None);
             }
             rumqttc::Event::Incoming(Incoming::Publish(publish)) => {
-                let topic = publish.topic.clone();
-                self.feed(Input::Received {
-                    topic: &topic,
-                    payload: &publish.payload,
-                });
+                self.feed(
+                    Input::Received {
+                        topic: &publish.topic,
+                        payload: &publish.payload,
+                    },
+                    Some(&publish.topic),
+                );
             }
             rumqttc::Event::Incoming(Incoming::PubAck(ack)) => {
                 if let Some((id, topic)) = self.in_flight.remove(&ack.pkid) {
                     self.emit(RunnerEvent::Acknowledged { id, topic });
-                    self.feed(Input::Acknowledged(id));
+                    self.feed(Input::Acknowledged(id), None);
                 }
             }
             rumqttc::Event::Outgoing(Outgoing::Publish(pkid)) => {
@@ -415,11 +458,16 @@ impl Driver {
         }
     }
 
-    /// Feeds an input and applies the node's output.
-    fn feed(&mut self, input: Input<'_>) {
+    /// Feeds an input (a message on `topic`, or a connection event) and applies
+    /// the node's output.
+    fn feed(&mut self, input: Input<'_>, topic: Option<&str>) {
+        self.sync_clock();
         match self.node.handle(input) {
             Ok(output) => self.apply(output),
-            Err(error) => self.emit(RunnerEvent::Refused(error)),
+            Err(error) => self.emit(RunnerEvent::Refused {
+                topic: topic.map(str::to_owned),
+                error,
+            }),
         }
     }
 
@@ -432,6 +480,9 @@ impl Driver {
             self.request(Request::Subscribe(output.subscribe));
         }
         for publish in output.publish {
+            if let Some(copies) = &self.copies {
+                let _ = copies.send(publish.clone());
+            }
             self.queued.push_back((publish.id, publish.topic.clone()));
             self.request(Request::Publish {
                 topic: publish.topic,
@@ -441,6 +492,15 @@ impl Driver {
         }
         for event in output.events {
             self.emit(RunnerEvent::Node(Box::new(event)));
+        }
+    }
+
+    /// Gives the node the system clock's time (the node stamps time series and
+    /// OTA reports with it, and skips time series until it has one).
+    fn sync_clock(&mut self) {
+        if let Ok(now) = SystemTime::now().duration_since(UNIX_EPOCH) {
+            self.node
+                .set_time(i64::try_from(now.as_secs()).unwrap_or(i64::MAX));
         }
     }
 

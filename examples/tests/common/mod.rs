@@ -12,7 +12,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rainmaker_examples::broker::{free_port, wait_until_listening};
-use rainmaker_examples::transport::{Endpoint, TlsIdentity};
+use rainmaker_mqtt::{Broker, TlsIdentity};
+pub use rainmaker_test_support::mosquitto::mosquitto_or_skip;
 use rcgen::{
     BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
     KeyUsagePurpose, SanType,
@@ -122,33 +123,6 @@ impl Ca {
         Identity {
             cert_pem: cert.pem(),
             key_pem: key.serialize_pem(),
-        }
-    }
-}
-
-/// Where the mosquitto binary is: on `PATH`, or in Debian's `/usr/sbin`
-/// (not on a normal user's `PATH`).
-pub fn mosquitto_binary() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .chain([PathBuf::from("/usr/sbin"), PathBuf::from("/usr/local/sbin")])
-        .map(|dir| dir.join("mosquitto"))
-        .find(|candidate| candidate.is_file())
-}
-
-/// The mosquitto binary, or `None` when the test should be skipped: only
-/// outside CI. In CI (`CI` set) a missing mosquitto fails the test.
-pub fn mosquitto_or_skip(test: &str) -> Option<PathBuf> {
-    match mosquitto_binary() {
-        Some(binary) => Some(binary),
-        None if std::env::var_os("CI").is_some() => {
-            panic!("mosquitto is not installed and CI is set; run .ci/mosquitto.sh")
-        }
-        None => {
-            eprintln!(
-                "SKIPPED {test}: mosquitto is not installed (bash .ci/mosquitto.sh installs it)"
-            );
-            None
         }
     }
 }
@@ -282,14 +256,14 @@ impl Mosquitto {
 
     /// A TLS endpoint presenting `identity` (or no certificate), trusting
     /// the test CA.
-    pub fn endpoint(&self, identity: Option<&Identity>) -> Endpoint {
+    pub fn endpoint(&self, identity: Option<&Identity>) -> Broker {
         let client = identity.map(|id| (id.cert_pem.as_bytes(), id.key_pem.as_bytes()));
         let tls = TlsIdentity::from_pem(self.ca.cert_pem.as_bytes(), client).expect("TLS config");
-        Endpoint::tls("127.0.0.1", self.port, tls)
+        Broker::tls("127.0.0.1", self.port, tls).with_persistent_session(false)
     }
 
     /// An endpoint for a client with a certificate from the test CA and CN `id`.
-    pub fn endpoint_for(&self, id: &str) -> Endpoint {
+    pub fn endpoint_for(&self, id: &str) -> Broker {
         self.endpoint(Some(&self.ca.client(id)))
     }
 
