@@ -4,7 +4,7 @@
 //! ```text
 //! rainmaker decode --topic node/N/params/local payload.json
 //! rainmaker sniff --broker mqtt://localhost:1883 [--share GROUP]
-//! rainmaker sim --broker mqtt://localhost:1883 --nodes 100 --rounds 10 --json summary.json
+//! rainmaker sim --broker mqtt://localhost:1883 --nodes 100 --rounds 10 --summary run.json
 //! ```
 //!
 //! Human output by default, `--json` for programs. Exit status: 0 on success, 1 when
