@@ -14,7 +14,6 @@
 //! or `tlv <topic> <hex frame>`.
 
 use std::error::Error;
-use std::fmt::Write as _;
 
 use rainmaker_tlv::{Command, Request, UserRole};
 use rainmaker_types::messages::{NodeInfo, NodeInfoPlatform};
@@ -183,9 +182,7 @@ pub fn write(publishes: &[Publish]) -> String {
             text.push_str("tlv ");
             text.push_str(&publish.topic);
             text.push(' ');
-            for byte in &publish.payload {
-                let _ = write!(text, "{byte:02x}");
-            }
+            text.push_str(&hex::encode(&publish.payload));
         } else {
             text.push_str("json ");
             text.push_str(&publish.topic);
@@ -216,7 +213,7 @@ pub fn parse(text: &str) -> Result<Vec<Publish>, String> {
         };
         let payload = match kind {
             "json" => payload.as_bytes().to_vec(),
-            "tlv" => hex(payload).ok_or_else(|| format!("line {at}: bad hex"))?,
+            "tlv" => hex::decode(payload).map_err(|error| format!("line {at}: {error}"))?,
             other => return Err(format!("line {at}: unknown kind `{other}`")),
         };
         publishes.push(Publish {
@@ -225,16 +222,6 @@ pub fn parse(text: &str) -> Result<Vec<Publish>, String> {
         });
     }
     Ok(publishes)
-}
-
-fn hex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|at| u8::from_str_radix(text.get(at..at + 2)?, 16).ok())
-        .collect()
 }
 
 /// The committed recording.

@@ -67,25 +67,5 @@ fn from_hex(text: &[u8]) -> Result<Vec<u8>, Failure> {
         .copied()
         .filter(|byte| !byte.is_ascii_whitespace())
         .collect();
-    if !digits.len().is_multiple_of(2) {
-        return Err(Failure::input(
-            "hex input has an odd number of digits".into(),
-        ));
-    }
-    digits
-        .chunks(2)
-        .enumerate()
-        .map(|(index, pair)| {
-            std::str::from_utf8(pair)
-                .ok()
-                .and_then(|pair| u8::from_str_radix(pair, 16).ok())
-                .ok_or_else(|| {
-                    Failure::input(format!(
-                        "hex input: `{}` at digit {} is not hex",
-                        String::from_utf8_lossy(pair),
-                        index * 2
-                    ))
-                })
-        })
-        .collect()
+    hex::decode(digits).map_err(|error| Failure::input(format!("hex input: {error}")))
 }

@@ -82,7 +82,7 @@ impl Shown {
 /// status, timestamp, command (with its catalogue name) and data (JSON when it is).
 fn frame_json(bytes: &[u8]) -> Value {
     let Ok(raw) = RawFrame::parse(bytes) else {
-        return json!({ "hex": hex(bytes) });
+        return json!({ "hex": hex::encode(bytes) });
     };
     let mut fields = serde_json::Map::new();
     if let Some(id) = raw.request_id() {
@@ -117,11 +117,6 @@ fn frame_json(bytes: &[u8]) -> Value {
 fn text_or_hex(bytes: &[u8]) -> Value {
     match std::str::from_utf8(bytes) {
         Ok(text) if text.chars().all(|c| !c.is_control()) => json!(text),
-        _ => json!({ "hex": hex(bytes) }),
+        _ => json!({ "hex": hex::encode(bytes) }),
     }
-}
-
-/// Lower-case hex.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }

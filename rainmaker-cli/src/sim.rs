@@ -13,8 +13,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rainmaker_mqtt::{Backoff, Broker, Consumer, NodeHandle, NodeRunner, RunnerEvent};
 use rainmaker_types::messages::{NodeInfo, NodeInfoPlatform};
 use rainmaker_types::node::{Event, Node};
-use rainmaker_types::tlv::{Command, Request, UserRole};
-use rainmaker_types::{Device, Message, NodeId, ParamsDocument, Topic};
+use rainmaker_types::tlv::UserRole;
+use rainmaker_types::{Device, Message, NodeId, ParamsDocument, ToNodeFrame, Topic};
 use serde_json::{Value, json};
 
 use crate::{Failure, Output};
@@ -321,19 +321,19 @@ pub async fn run(settings: Settings, output: Output) -> Result<(), Failure> {
                     .write_params(&Topic::ParamsRemote { node_id }, &write)
                     .await
             } else {
-                let data = format!(
-                    r#"{{"params":{{"{}":{{"{}":{value}}}}}}}"#,
-                    Counters::NAME,
-                    Counters::PARAM_DOWN
-                );
+                let mut write = ParamsDocument::new();
+                write.insert(Counters::NAME, Counters::PARAM_DOWN, value);
                 let request_id = format!("r{round}n{index}");
-                match Request::new(Command::SET_PARAMS, UserRole::PRIMARY)
-                    .with_request_id(request_id.as_bytes())
-                    .with_data(data.as_bytes())
-                    .to_vec()
-                {
-                    Ok(frame) => publisher.publish(&Topic::ToNode { node_id }, frame).await,
-                    Err(_) => Ok(()),
+                match ToNodeFrame::set_params(request_id, UserRole::PRIMARY, &write) {
+                    Ok(frame) => {
+                        publisher
+                            .publish(&Topic::ToNode { node_id }, frame.as_bytes().to_vec())
+                            .await
+                    }
+                    Err(error) => {
+                        progress.println(format!("cloud: cannot encode cmd 1: {error}"));
+                        Ok(())
+                    }
                 }
             };
             if let Err(error) = sent {

@@ -78,7 +78,7 @@ pub async fn run(
                 Output::Json => serde_json::json!({
                     "topic": delivery.topic,
                     "error": error.to_string(),
-                    "payload_hex": crate::show::hex(&delivery.payload),
+                    "payload_hex": hex::encode(&delivery.payload),
                 })
                 .to_string(),
             },

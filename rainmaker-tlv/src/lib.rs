@@ -119,6 +119,7 @@ extern crate alloc;
 extern crate std;
 
 mod command;
+mod display;
 mod encode;
 mod error;
 mod frame;
@@ -137,6 +138,7 @@ mod status;
 mod value;
 
 pub use command::Command;
+pub use display::ShowBytes;
 pub use error::{Error, Result};
 pub use frame::{Field, Fields, Frame, RawFrame};
 #[cfg(feature = "alloc")]

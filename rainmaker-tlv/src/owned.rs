@@ -18,7 +18,7 @@ use crate::{Command, Frame, Request, Response, Result, Status, UserRole, Value};
 /// assert_eq!(OwnedRequest::decode(&bytes)?, req);
 /// # Ok::<(), rainmaker_tlv::Error>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct OwnedRequest {
     /// Request id; `None` when there is no request-id record.
     pub request_id: Option<Vec<u8>>,
@@ -111,7 +111,7 @@ impl From<Request<'_>> for OwnedRequest {
 /// assert_eq!(resp.to_vec()?, b"\x01\x03abc\x03\x01\x03\x05\x02\x01\x00");
 /// # Ok::<(), rainmaker_tlv::Error>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct OwnedResponse {
     /// Request id; `None` when there is no request-id record.
     pub request_id: Option<Vec<u8>>,

@@ -24,7 +24,7 @@ use crate::{Command, Error, RawFrame, Result, Status, Tag, UserRole, Value};
 /// assert_eq!(Request::decode(&buf[..n])?, req);
 /// # Ok::<(), rainmaker_tlv::Error>(())
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Request<'a> {
     /// Request id (tag 1); `None` when the frame has no request-id record.
     pub request_id: Option<&'a [u8]>,

@@ -13,7 +13,7 @@ use crate::{Command, Error, RawFrame, Result, Status, Tag, Value};
 /// assert_eq!(resp.to_vec()?, b"\x01\x05req-4\x03\x01\x04\x05\x02\xe7\x03");
 /// # Ok::<(), rainmaker_tlv::Error>(())
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Response<'a> {
     /// Request id (tag 1); `None` when the frame has no request-id record.
     pub request_id: Option<&'a [u8]>,

@@ -5,22 +5,35 @@
 //! reachable through [`rainmaker_tlv::RawFrame::parse`] on [`ToNodeFrame::as_bytes`]).
 
 use crate::prelude::*;
-use rainmaker_tlv::{OwnedFrame, OwnedRequest};
+use rainmaker_tlv::{Command, OwnedFrame, OwnedRequest, UserRole, set_params};
 
+use crate::messages::{SetParamsRequest, SetParamsResponse};
+use crate::runtime::payload::decode_json;
 use crate::runtime::{DecodeError, EncodeError};
 use crate::runtime::{Payload, PayloadRef};
+use crate::value::ParamsDocument;
 
 /// A frame on `node/<node_id>/to-node`: a command the cloud sends to the node.
 ///
-/// ```
-/// use rainmaker_tlv::{Command, OwnedRequest, UserRole};
-/// use rainmaker_types::{Payload, ToNodeFrame};
+/// Command 1 (set params) round trip, the cloud's half and the node's answer:
 ///
-/// let mut request = OwnedRequest::new(Command::SET_PARAMS, UserRole::PRIMARY);
-/// request.request_id = Some(b"EQPf7Rj7HFiBhFhvNMjLaB".to_vec());
-/// request.data = br#"{"params":{"Light":{"Power":false}}}"#.to_vec();
-/// let frame = ToNodeFrame::new(request)?;
-/// assert_eq!(ToNodeFrame::decode(&frame.encode()?)?, frame);
+/// ```
+/// use rainmaker_types::tlv::{Command, OwnedResponse, Status, UserRole, set_params};
+/// use rainmaker_types::{FromNodeFrame, ParamsDocument, Payload, ToNodeFrame};
+///
+/// let mut params = ParamsDocument::new();
+/// params.insert("Light", "Power", false);
+/// let frame = ToNodeFrame::set_params("EQPf7Rj7HFiBhFhvNMjLaB", UserRole::PRIMARY, &params)?;
+/// let bytes = frame.encode()?; // publish on node/<node_id>/to-node
+///
+/// // The node's answer on node/<node_id>/from-node, decoded:
+/// let mut answer = OwnedResponse::new(Command::SET_PARAMS, Status::SUCCESS);
+/// answer.request_id = Some(b"EQPf7Rj7HFiBhFhvNMjLaB".to_vec());
+/// answer.data = set_params::response_data(Some(br#"{"Light":{"Power":false}}"#));
+/// let answer = FromNodeFrame::decode(&FromNodeFrame::new(answer)?.encode()?)?;
+/// let response = answer.set_params_response().expect("an answer to cmd 1")?;
+/// assert_eq!(response.params, Some(params));
+/// # let _ = bytes;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +49,30 @@ impl ToNodeFrame {
         Ok(Self { request, bytes })
     }
 
+    /// A command 1 (set params) request writing `params`, as the cloud sends it:
+    /// data `{"params":<params>}`.
+    ///
+    /// # Errors
+    ///
+    /// [`EncodeError::Tlv`] when the request id is longer than a TLV record
+    /// carries.
+    pub fn set_params(
+        request_id: impl AsRef<[u8]>,
+        role: UserRole,
+        params: &ParamsDocument,
+    ) -> Result<Self, EncodeError> {
+        let params = serde_json::to_vec(params).map_err(|e| EncodeError::Json(e.to_string()))?;
+        let mut request = OwnedRequest::new(Command::SET_PARAMS, role);
+        request.request_id = Some(request_id.as_ref().to_vec());
+        request.data = set_params::request_data(&params);
+        Self::new(request)
+    }
+
+    /// The typed data of a command 1 request; `None` for another command.
+    pub fn set_params_request(&self) -> Option<Result<SetParamsRequest, DecodeError>> {
+        (self.request.command == Command::SET_PARAMS).then(|| decode_json(&self.request.data))
+    }
+
     /// The decoded command request.
     pub fn request(&self) -> &OwnedRequest {
         &self.request
@@ -44,6 +81,13 @@ impl ToNodeFrame {
     /// The frame's bytes, exactly as received or encoded.
     pub fn as_bytes(&self) -> &[u8] {
         &self.bytes
+    }
+}
+
+/// The request, as [`rainmaker_tlv::Request`] shows it.
+impl core::fmt::Display for ToNodeFrame {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        core::fmt::Display::fmt(&self.request, f)
     }
 }
 
@@ -85,6 +129,17 @@ impl FromNodeFrame {
         Ok(Self { frame, bytes })
     }
 
+    /// The typed data of an answer to command 1 (set params); `None` when the
+    /// frame is a request or answers another command.
+    pub fn set_params_response(&self) -> Option<Result<SetParamsResponse, DecodeError>> {
+        match &self.frame {
+            OwnedFrame::Response(response) if response.command == Command::SET_PARAMS => {
+                Some(decode_json(&response.data))
+            }
+            _ => None,
+        }
+    }
+
     /// The decoded frame.
     pub fn frame(&self) -> &OwnedFrame {
         &self.frame
@@ -93,6 +148,13 @@ impl FromNodeFrame {
     /// The frame's bytes, exactly as received or encoded.
     pub fn as_bytes(&self) -> &[u8] {
         &self.bytes
+    }
+}
+
+/// The frame, as [`rainmaker_tlv::Frame`] shows it.
+impl core::fmt::Display for FromNodeFrame {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        core::fmt::Display::fmt(&self.frame, f)
     }
 }
 

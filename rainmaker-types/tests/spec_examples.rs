@@ -86,7 +86,7 @@ fn example_bytes(message: &SpecMessage, payload: &Value) -> Result<Vec<u8>, Stri
         let text = payload
             .as_str()
             .ok_or_else(|| format!("a TLV example must be a hex string, found {payload}"))?;
-        common::hex(text)
+        common::hex(text).map_err(|error| error.to_string())
     } else {
         serde_json::to_vec(payload).map_err(|error| error.to_string())
     }

@@ -56,6 +56,25 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
             };
             quote! { Self::#variant(payload) => #encode, }
         });
+    let display_arms: Vec<TokenStream> = model
+        .messages
+        .iter()
+        .zip(&variants)
+        .map(|(message, variant)| match message.encoding {
+            Encoding::Custom if boxed(ctx, message) => {
+                quote! { Self::#variant(payload) => ::core::fmt::Display::fmt(&**payload, f), }
+            }
+            Encoding::Custom => {
+                quote! { Self::#variant(payload) => ::core::fmt::Display::fmt(payload, f), }
+            }
+            Encoding::Json | Encoding::Text | Encoding::Bytes => quote! {
+                Self::#variant(_) => match self.encode() {
+                    ::core::result::Result::Ok(bytes) => #rt::payload::write_payload(f, &bytes),
+                    ::core::result::Result::Err(_) => ::core::result::Result::Err(::core::fmt::Error),
+                },
+            },
+        })
+        .collect();
     let empty_messages = model.messages.is_empty();
     let match_messages = |arms: Vec<TokenStream>| {
         if empty_messages {
@@ -79,6 +98,7 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
             .collect(),
     );
     let encode_match = match_messages(encode_arms.collect());
+    let display_match = match_messages(display_arms);
     let decode_match = decode_match(ctx, |message| owned_decode_call(ctx, message));
     let ingest = model.has_ingest().then(|| {
         quote! {
@@ -210,6 +230,15 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
             }
         }
 
+        /// The payload as it travels: JSON and text as encoded, bytes as text when
+        /// they are UTF-8 and as hex otherwise, runtime payload types (`x-rust-type`)
+        /// by their own `Display`.
+        impl ::core::fmt::Display for Message {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                #display_match
+            }
+        }
+
         #payload_schema
 
         /// Encodes `message` for `topic`: the topic string and the payload bytes.
@@ -229,6 +258,13 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
         pub struct Envelope {
             topic: Topic,
             message: Message,
+        }
+
+        /// The topic, two spaces, then the message.
+        impl ::core::fmt::Display for Envelope {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::core::write!(f, "{}  {}", self.topic, self.message)
+            }
         }
 
         impl Envelope {

@@ -719,27 +719,9 @@ fn is_pascal_case(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric())
 }
 
-/// Decodes lower-case hex text.
+/// Decodes hex text.
 fn decode_hex(text: &str) -> Result<Vec<u8>, String> {
-    if !text.len().is_multiple_of(2) {
-        return Err("hex payload has an odd number of digits".to_owned());
-    }
-    let digit = |c: u8| match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        _ => None,
-    };
-    text.as_bytes()
-        .chunks(2)
-        .enumerate()
-        .map(|(index, pair)| match pair {
-            [high, low] => match (digit(*high), digit(*low)) {
-                (Some(high), Some(low)) => Ok(high << 4 | low),
-                _ => Err(format!("not lower-case hex at digit {}", index * 2)),
-            },
-            _ => Err("hex payload has an odd number of digits".to_owned()),
-        })
-        .collect()
+    hex::decode(text).map_err(|error| format!("not hex: {error}"))
 }
 
 /// The values of a TLV8 frame by tag, the way the SDK reads them: the first record of

@@ -358,6 +358,167 @@ impl Message {
         }
     }
 }
+/// The payload as it travels: JSON and text as encoded, bytes as text when
+/// they are UTF-8 and as hex otherwise, runtime payload types (`x-rust-type`)
+/// by their own `Display`.
+impl ::core::fmt::Display for Message {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        match self {
+            Self::Connected(_) => {
+                match self.encode() {
+                    ::core::result::Result::Ok(bytes) => {
+                        ::rainmaker_types::runtime::payload::write_payload(f, &bytes)
+                    }
+                    ::core::result::Result::Err(_) => {
+                        ::core::result::Result::Err(::core::fmt::Error)
+                    }
+                }
+            }
+            Self::Disconnected(_) => {
+                match self.encode() {
+                    ::core::result::Result::Ok(bytes) => {
+                        ::rainmaker_types::runtime::payload::write_payload(f, &bytes)
+                    }
+                    ::core::result::Result::Err(_) => {
+                        ::core::result::Result::Err(::core::fmt::Error)
+                    }
+                }
+            }
+            Self::Config(_) => {
+                match self.encode() {
+                    ::core::result::Result::Ok(bytes) => {
+                        ::rainmaker_types::runtime::payload::write_payload(f, &bytes)
+                    }
+                    ::core::result::Result::Err(_) => {
+                        ::core::result::Result::Err(::core::fmt::Error)
+                    }
+                }
+            }
+            Self::ParamsLocalInit(_) => {
+                match self.encode() {
+                    ::core::result::Result::Ok(bytes) => {
+                        ::rainmaker_types::runtime::payload::write_payload(f, &bytes)
+                    }
+                    ::core::result::Result::Err(_) => {
+                        ::core::result::Result::Err(::core::fmt::Error)
+                    }
+                }
+            }
+            Self::UserMapping(_) => {
+                match self.encode() {
+                    ::core::result::Result::Ok(bytes) => {
+                        ::rainmaker_types::runtime::payload::write_payload(f, &bytes)
+                    }
+                    ::core::result::Result::Err(_) => {
+                        ::core::result::Result::Err(::core::fmt::Error)
+                    }
+                }
+            }
+            Self::ParamsRemote(_) => {
+                match self.encode() {
+                    ::core::result::Result::Ok(bytes) => {
+                        ::rainmaker_types::runtime::payload::write_payload(f, &bytes)
+                    }
+                    ::core::result::Result::Err(_) => {
+                        ::core::result::Result::Err(::core::fmt::Error)
+                    }
+                }
+            }
+            Self::ParamsRemoteGroup(_) => {
+                match self.encode() {
+                    ::core::result::Result::Ok(bytes) => {
+                        ::rainmaker_types::runtime::payload::write_payload(f, &bytes)
+                    }
+                    ::core::result::Result::Err(_) => {
+                        ::core::result::Result::Err(::core::fmt::Error)
+                    }
+                }
+            }
+            Self::ParamsLocal(_) => {
+                match self.encode() {
+                    ::core::result::Result::Ok(bytes) => {
+                        ::rainmaker_types::runtime::payload::write_payload(f, &bytes)
+                    }
+                    ::core::result::Result::Err(_) => {
+                        ::core::result::Result::Err(::core::fmt::Error)
+                    }
+                }
+            }
+            Self::ParamsLocalWildcard(_) => {
+                match self.encode() {
+                    ::core::result::Result::Ok(bytes) => {
+                        ::rainmaker_types::runtime::payload::write_payload(f, &bytes)
+                    }
+                    ::core::result::Result::Err(_) => {
+                        ::core::result::Result::Err(::core::fmt::Error)
+                    }
+                }
+            }
+            Self::OtaFetch(_) => {
+                match self.encode() {
+                    ::core::result::Result::Ok(bytes) => {
+                        ::rainmaker_types::runtime::payload::write_payload(f, &bytes)
+                    }
+                    ::core::result::Result::Err(_) => {
+                        ::core::result::Result::Err(::core::fmt::Error)
+                    }
+                }
+            }
+            Self::OtaUrl(_) => {
+                match self.encode() {
+                    ::core::result::Result::Ok(bytes) => {
+                        ::rainmaker_types::runtime::payload::write_payload(f, &bytes)
+                    }
+                    ::core::result::Result::Err(_) => {
+                        ::core::result::Result::Err(::core::fmt::Error)
+                    }
+                }
+            }
+            Self::OtaStatus(_) => {
+                match self.encode() {
+                    ::core::result::Result::Ok(bytes) => {
+                        ::rainmaker_types::runtime::payload::write_payload(f, &bytes)
+                    }
+                    ::core::result::Result::Err(_) => {
+                        ::core::result::Result::Err(::core::fmt::Error)
+                    }
+                }
+            }
+            Self::TsData(_) => {
+                match self.encode() {
+                    ::core::result::Result::Ok(bytes) => {
+                        ::rainmaker_types::runtime::payload::write_payload(f, &bytes)
+                    }
+                    ::core::result::Result::Err(_) => {
+                        ::core::result::Result::Err(::core::fmt::Error)
+                    }
+                }
+            }
+            Self::SimpleTsData(_) => {
+                match self.encode() {
+                    ::core::result::Result::Ok(bytes) => {
+                        ::rainmaker_types::runtime::payload::write_payload(f, &bytes)
+                    }
+                    ::core::result::Result::Err(_) => {
+                        ::core::result::Result::Err(::core::fmt::Error)
+                    }
+                }
+            }
+            Self::FromNode(payload) => ::core::fmt::Display::fmt(payload, f),
+            Self::ToNode(payload) => ::core::fmt::Display::fmt(payload, f),
+            Self::NodeAlert(_) => {
+                match self.encode() {
+                    ::core::result::Result::Ok(bytes) => {
+                        ::rainmaker_types::runtime::payload::write_payload(f, &bytes)
+                    }
+                    ::core::result::Result::Err(_) => {
+                        ::core::result::Result::Err(::core::fmt::Error)
+                    }
+                }
+            }
+        }
+    }
+}
 #[cfg(feature = "schemars")]
 impl Message {
     /// The JSON Schema derived from the payload type of the JSON message
@@ -428,6 +589,12 @@ pub fn encode(
 pub struct Envelope {
     topic: Topic,
     message: Message,
+}
+/// The topic, two spaces, then the message.
+impl ::core::fmt::Display for Envelope {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::write!(f, "{}  {}", self.topic, self.message)
+    }
 }
 impl Envelope {
     /// Pairs a topic with a message.

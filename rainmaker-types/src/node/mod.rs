@@ -227,6 +227,70 @@ pub enum Event {
     CommandDeferred(Pending),
 }
 
+/// Where a write came from: `params/remote`, `params/remote/<group>`, `cmd 1`.
+impl fmt::Display for WriteSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            WriteSource::Remote => "params/remote",
+            WriteSource::RemoteGroup => "params/remote/<group>",
+            WriteSource::Command => "cmd 1",
+        })
+    }
+}
+
+/// One line per event, for logs.
+impl fmt::Display for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Event::ParamsWritten {
+                source,
+                accepted,
+                rejected,
+            } => {
+                write!(f, "write from {source}: applied {accepted}")?;
+                for (index, error) in rejected.iter().enumerate() {
+                    let lead = if index == 0 { "; refused " } else { ", " };
+                    write!(f, "{lead}{error}")?;
+                }
+                Ok(())
+            }
+            Event::OtaOffered(job) => write!(
+                f,
+                "OTA job {} offered (firmware {})",
+                job.ota_job_id,
+                job.fw_version.as_deref().unwrap_or("?")
+            ),
+            Event::OtaIgnored(job) => write!(
+                f,
+                "OTA job {} ignored: another job is running",
+                job.ota_job_id
+            ),
+            Event::CommandAnswered {
+                request_id,
+                command,
+                status,
+                error,
+            } => {
+                write!(
+                    f,
+                    "answered cmd {command} (request {}) with {status}",
+                    rainmaker_tlv::ShowBytes(request_id)
+                )?;
+                match error {
+                    Some(error) => write!(f, ": {error}"),
+                    None => Ok(()),
+                }
+            }
+            Event::CommandDeferred(pending) => write!(
+                f,
+                "cmd {} (request {}) deferred",
+                pending.command(),
+                rainmaker_tlv::ShowBytes(pending.request_id())
+            ),
+        }
+    }
+}
+
 /// An input the node could not act on. Its state is unchanged.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum NodeError {

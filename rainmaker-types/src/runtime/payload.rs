@@ -315,6 +315,16 @@ where
     T::deserialize(deserializer).map(Some)
 }
 
+/// Writes a payload for a person: as text when it is UTF-8, as hex otherwise
+/// ([`rainmaker_tlv::ShowBytes`]); generated `Display` implementations call it.
+///
+/// # Errors
+///
+/// The formatter's.
+pub fn write_payload(f: &mut core::fmt::Formatter<'_>, bytes: &[u8]) -> core::fmt::Result {
+    core::fmt::Display::fmt(&rainmaker_tlv::ShowBytes(bytes), f)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -190,6 +190,28 @@ impl fmt::Debug for ParamsDocument {
     }
 }
 
+/// Compact JSON: `{"Power":true,"Brightness":25}`.
+impl fmt::Display for DeviceParams {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        super::write_json(f, self)
+    }
+}
+
+/// Compact JSON, as on the wire.
+///
+/// ```
+/// use rainmaker_types::ParamsDocument;
+///
+/// let mut doc = ParamsDocument::new();
+/// doc.insert("Light", "Power", true);
+/// assert_eq!(doc.to_string(), r#"{"Light":{"Power":true}}"#);
+/// ```
+impl fmt::Display for ParamsDocument {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        super::write_json(f, self)
+    }
+}
+
 impl Serialize for DeviceParams {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(self.params.len()))?;

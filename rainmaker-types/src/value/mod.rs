@@ -167,6 +167,29 @@ impl From<Value> for ParamValue {
     }
 }
 
+/// Writes `value` as compact JSON, as it travels.
+pub(crate) fn write_json<T: Serialize + ?Sized>(
+    f: &mut core::fmt::Formatter<'_>,
+    value: &T,
+) -> core::fmt::Result {
+    let text = serde_json::to_string(value).map_err(|_| core::fmt::Error)?;
+    f.write_str(&text)
+}
+
+/// Compact JSON, as on the wire: `true`, `25`, `"Living room"`.
+///
+/// ```
+/// use rainmaker_types::ParamValue;
+///
+/// assert_eq!(ParamValue::from("Living room").to_string(), r#""Living room""#);
+/// assert_eq!(ParamValue::from(25).to_string(), "25");
+/// ```
+impl core::fmt::Display for ParamValue {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write_json(f, self)
+    }
+}
+
 impl Serialize for ParamValue {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {

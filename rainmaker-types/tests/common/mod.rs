@@ -261,25 +261,14 @@ pub fn expected_address(channel: Channel, node: &str, group: &str) -> String {
         .replace("{group_id}", group)
 }
 
-/// Decodes lower-case hex (as the spec's TLV examples are written).
-pub fn hex(text: &str) -> Result<Vec<u8>, String> {
-    if !text.len().is_multiple_of(2) {
-        return Err(format!("odd number of hex digits ({})", text.len()));
-    }
-    let digit = |byte: u8| match byte {
-        b'0'..=b'9' => Ok(byte - b'0'),
-        b'a'..=b'f' => Ok(byte - b'a' + 10),
-        _ => Err(format!("`{}` is not a lower-case hex digit", byte as char)),
-    };
-    text.as_bytes()
-        .chunks(2)
-        .map(|pair| Ok(digit(pair[0])? << 4 | digit(pair[1])?))
-        .collect()
+/// Decodes hex (as the spec's TLV examples are written).
+pub fn hex(text: &str) -> Result<Vec<u8>, hex::FromHexError> {
+    hex::decode(text)
 }
 
 /// `bytes` as lower-case hex, for failure messages.
 pub fn to_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+    hex::encode(bytes)
 }
 
 /// Parses encoded JSON back into a value, naming `what` on failure.

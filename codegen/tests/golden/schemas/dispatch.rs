@@ -130,6 +130,45 @@ impl Message {
         }
     }
 }
+/// The payload as it travels: JSON and text as encoded, bytes as text when
+/// they are UTF-8 and as hex otherwise, runtime payload types (`x-rust-type`)
+/// by their own `Display`.
+impl ::core::fmt::Display for Message {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        match self {
+            Self::Shape(_) => {
+                match self.encode() {
+                    ::core::result::Result::Ok(bytes) => {
+                        ::rainmaker_types::runtime::payload::write_payload(f, &bytes)
+                    }
+                    ::core::result::Result::Err(_) => {
+                        ::core::result::Result::Err(::core::fmt::Error)
+                    }
+                }
+            }
+            Self::Record(_) => {
+                match self.encode() {
+                    ::core::result::Result::Ok(bytes) => {
+                        ::rainmaker_types::runtime::payload::write_payload(f, &bytes)
+                    }
+                    ::core::result::Result::Err(_) => {
+                        ::core::result::Result::Err(::core::fmt::Error)
+                    }
+                }
+            }
+            Self::Value(_) => {
+                match self.encode() {
+                    ::core::result::Result::Ok(bytes) => {
+                        ::rainmaker_types::runtime::payload::write_payload(f, &bytes)
+                    }
+                    ::core::result::Result::Err(_) => {
+                        ::core::result::Result::Err(::core::fmt::Error)
+                    }
+                }
+            }
+        }
+    }
+}
 /// Encodes `message` for `topic`: the topic string and the payload bytes.
 ///
 /// # Errors
@@ -155,6 +194,12 @@ pub fn encode(
 pub struct Envelope {
     topic: Topic,
     message: Message,
+}
+/// The topic, two spaces, then the message.
+impl ::core::fmt::Display for Envelope {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::write!(f, "{}  {}", self.topic, self.message)
+    }
 }
 impl Envelope {
     /// Pairs a topic with a message.
