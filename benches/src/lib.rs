@@ -42,7 +42,7 @@ pub mod inputs {
     /// report it (about 330 bytes).
     pub const PARAMS: &str = r#"{"Light":{"Name":"Light","Power":true,"Brightness":25,"Hue":180,"Saturation":100,"CCT":4000},"Temperature Sensor":{"Name":"Temperature Sensor","Temperature":25.50000},"Time":{"TZ":"Asia/Shanghai","TZ-POSIX":"CST-8"},"Schedule":{"Schedules":[]},"System":{"Reboot":false,"Factory-Reset":false,"Wi-Fi-Reset":false}}"#;
 
-    /// The node config of PROTOCOL.md 4.5 (about 900 bytes).
+    /// The node config of docs/protocol.md (about 900 bytes).
     pub const CONFIG: &str = r#"{"node_id":"7C9EBD4A1B2C","config_version":"2020-03-20","info":{"name":"ESP RainMaker Device","fw_version":"1.0","type":"Lightbulb","model":"led_light","project_name":"led_light","platform":"esp32c3"},"attributes":[{"name":"cmd-resp","value":"1"}],"devices":[{"name":"Light","type":"esp.device.lightbulb","primary":"Power","params":[{"name":"Name","type":"esp.param.name","data_type":"string","properties":["read","write"]},{"name":"Power","type":"esp.param.power","data_type":"bool","properties":["read","write"],"ui_type":"esp.ui.toggle"},{"name":"Brightness","type":"esp.param.brightness","data_type":"int","properties":["read","write"],"bounds":{"min":0,"max":100,"step":1},"ui_type":"esp.ui.slider"}]}],"services":[{"name":"Schedule","type":"esp.service.schedule","attributes":[{"name":"daylight_support","value":"yes"}],"params":[{"name":"Schedules","type":"esp.param.schedules","data_type":"array","properties":["read","write"],"bounds":{"max":10}}]}]}"#;
 
     #[cfg(test)]

@@ -35,6 +35,7 @@
 //! ([`Diagnostics`]); see the README for the constructs supported and refused.
 
 pub mod diagnostics;
+pub mod docs;
 pub mod emit;
 pub mod error;
 pub mod files;
@@ -64,6 +65,9 @@ pub const OUT_DIR: &str = "rainmaker-types/src/generated";
 /// workspace root.
 pub const TLV_OUT_DIR: &str = "rainmaker-tlv/src/generated";
 
+/// Where the protocol reference (`protocol.md`) goes, relative to the workspace root.
+pub const DOCS_DIR: &str = "docs";
+
 /// How to generate: the options of [`Builder`], without the paths.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
@@ -92,6 +96,8 @@ pub struct Output {
     pub files: GeneratedFiles,
     /// The TLV codec's command catalogue, when the spec has `x-rainmaker-tlv`.
     pub tlv_catalogue: Option<GeneratedFiles>,
+    /// The protocol reference, [`docs::FILE_NAME`] ([`docs::protocol_reference`]).
+    pub docs: GeneratedFiles,
     /// Problems that did not stop generation.
     pub warnings: Diagnostics,
     /// Every file the spec is made of (for `cargo:rerun-if-changed`).
@@ -104,6 +110,7 @@ pub struct Builder {
     spec: Option<PathBuf>,
     out_dir: Option<PathBuf>,
     tlv_out_dir: Option<PathBuf>,
+    docs_dir: Option<PathBuf>,
     options: Options,
 }
 
@@ -116,12 +123,13 @@ impl Builder {
     /// The builder of this workspace's own bindings: the RainMaker spec under `root`
     /// into `rainmaker-types/src/generated/` (with `schemars` derives behind the
     /// crate's `schemars` feature) and the TLV codec's command catalogue into
-    /// `rainmaker-tlv/src/generated/`.
+    /// `rainmaker-tlv/src/generated/`, and the protocol reference into `docs/`.
     pub fn workspace(root: &Path) -> Self {
         Self::new()
             .spec(root.join(SPEC_PATH))
             .out_dir(root.join(OUT_DIR))
             .tlv_out_dir(root.join(TLV_OUT_DIR))
+            .docs_dir(root.join(DOCS_DIR))
             .schemars_feature("schemars")
     }
 
@@ -140,7 +148,17 @@ impl Builder {
         if let (Some(dir), Some(catalogue)) = (&self.tlv_out_dir, &output.tlv_catalogue) {
             diff.push_str(&catalogue.diff(dir)?.unwrap_or_default());
         }
+        if let Some(dir) = &self.docs_dir {
+            diff.push_str(&output.docs.diff(dir)?.unwrap_or_default());
+        }
         Ok((!diff.is_empty()).then_some(diff))
+    }
+
+    /// Also writes the protocol reference ([`docs::FILE_NAME`]) into `dir`.
+    #[must_use]
+    pub fn docs_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.docs_dir = Some(dir.into());
+        self
     }
 
     /// The AsyncAPI document to compile (YAML or JSON; `$ref`s to other files are
@@ -220,6 +238,9 @@ impl Builder {
         if let (Some(dir), Some(catalogue)) = (&self.tlv_out_dir, &output.tlv_catalogue) {
             catalogue.write(dir)?;
         }
+        if let Some(dir) = &self.docs_dir {
+            output.docs.write(dir)?;
+        }
         if std::env::var_os("OUT_DIR").is_some() && std::env::var_os("CARGO_PKG_NAME").is_some() {
             for input in &output.inputs {
                 println!("cargo:rerun-if-changed={}", input.display());
@@ -275,7 +296,9 @@ pub fn generate(sources: &Sources, options: &Options) -> Result<Output> {
     if let Some(views) = emit::views::emit(&ctx) {
         modules.push(emit::root::Module {
             name: "views",
-            doc: "Borrowed views of the messages marked `x-rust-borrow`:                   [`MessageRef`] and [`EnvelopeRef`] decode a publish without copying                   what can be borrowed."
+            doc: "Borrowed views of the messages marked `x-rust-borrow`: \
+                  [`MessageRef`] and [`EnvelopeRef`] decode a publish without copying \
+                  what can be borrowed."
                 .to_owned(),
         });
         files.add("views.rs", spec_name, views)?;
@@ -324,9 +347,16 @@ pub fn generate(sources: &Sources, options: &Options) -> Result<Output> {
         files.add("examples.rs", spec_name, emit::examples::emit(&ctx))?;
     }
     files.add("mod.rs", spec_name, emit::root::emit(&ctx, &modules))?;
+    let docs = GeneratedFiles {
+        files: vec![GeneratedFile {
+            name: docs::FILE_NAME.to_owned(),
+            contents: docs::protocol_reference(sources, model),
+        }],
+    };
     Ok(Output {
         files,
         tlv_catalogue,
+        docs,
         warnings: read.warnings,
         inputs: sources.paths(),
     })

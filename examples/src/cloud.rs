@@ -17,7 +17,7 @@ use crate::mqtt::{self, Connection, Received};
 use crate::print::{Direction, Log, describe_tlv, topic_suffix};
 use rainmaker_mqtt::Broker;
 
-/// Topic suffixes the node publishes on (PROTOCOL.md section 2).
+/// Topic suffixes the node publishes on (docs/protocol.md).
 pub const NODE_TO_CLOUD: &[&str] = &[
     "config",
     "params/local/init",

@@ -51,7 +51,7 @@
 //!
 //! | key | meaning |
 //! |---|---|
-//! | `standard = Brightness` (or `= "esp.param.brightness"`) | a standard param type: supplies the type, default name, data type, properties, UI type and bounds of PROTOCOL.md 4.6; other keys override them |
+//! | `standard = Brightness` (or `= "esp.param.brightness"`) | a standard param type: supplies the type, default name, data type, properties, UI type and bounds of the standard param table; other keys override them |
 //! | `name = "Mode"` | the param name (default: the standard name, else the field name in `UpperCamelCase`) |
 //! | `r#type = "esp.param.mode"` (or `param_type = ...`) | the param type |
 //! | `data_type = "object"` | the data type, when the field type does not say it (see below) |

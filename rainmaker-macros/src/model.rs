@@ -1,5 +1,5 @@
 //! The checked model of a device: attributes resolved against the field types and the
-//! standard param table, with every rule of PROTOCOL.md 4.4 checked.
+//! standard param table, with every rule of docs/protocol.md checked.
 
 use proc_macro2::Span;
 use syn::spanned::Spanned;

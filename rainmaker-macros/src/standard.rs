@@ -1,7 +1,7 @@
 //! The standard param types and their defaults, as plain data.
 //!
 //! This table mirrors `x-rainmaker-standard-types` of
-//! `spec/rainmaker-node.asyncapi.yaml` (PROTOCOL.md 4.6: the C SDK's default param
+//! `spec/rainmaker-node.asyncapi.yaml` (docs/protocol.md: the C SDK's default param
 //! name, data type, properties, UI type and bounds per `esp.param.*` type). It will be
 //! produced by `rainmaker-codegen`; keep it plain data so the generator can take the
 //! file over. `#[param(standard = Brightness)]` looks a row up by `ident` (or by

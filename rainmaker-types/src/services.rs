@@ -1,7 +1,7 @@
 //! The standard services of the ESP RainMaker SDK, ready to add to a
 //! [`Node`](crate::node::Node) with [`Node::add_service`](crate::node::Node::add_service).
 //!
-//! Each type produces the same node-config entry as the C SDK (PROTOCOL.md 4.6,
+//! Each type produces the same node-config entry as the C SDK (docs/protocol.md,
 //! "Standard service instances the SDK creates") and checks remote writes like any
 //! other [`Device`](crate::Device):
 //!

@@ -12,7 +12,7 @@ use rainmaker_types::{
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-/// The Light of PROTOCOL.md 4.5, as `esp_rmaker_lightbulb_device_create` plus
+/// The Light of docs/protocol.md, as `esp_rmaker_lightbulb_device_create` plus
 /// `esp_rmaker_brightness_param_create` build it.
 #[derive(Device)]
 #[device(name = "Light", r#type = "esp.device.lightbulb")]

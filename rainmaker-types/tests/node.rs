@@ -335,7 +335,7 @@ fn malformed_input_is_a_typed_error_and_changes_nothing() {
     assert_eq!(light(&node), (false, 25));
 }
 
-/// The cmd-1 request and response of PROTOCOL.md 11.7, byte for byte.
+/// The cmd-1 request and response of docs/protocol.md, byte for byte.
 #[test]
 fn set_params_command_answers_like_the_sdk_and_publishes_no_delta() {
     let mut node = booted();

@@ -1,5 +1,5 @@
 //! Payloads exactly as real nodes (the C SDK) and cloud clients put them on the wire
-//! (PROTOCOL.md 1.5, 4, 5, 7.3, 9, 14): they decode, keep what they carry, and
+//! (docs/protocol.md): they decode, keep what they carry, and
 //! re-encode to the same JSON (byte for byte through `sdk_json` where the SDK's `%.5f`
 //! floats are involved). Malformed payloads give typed errors naming the JSON path.
 
@@ -121,7 +121,7 @@ fn sdk_config_with_float_bounds_simple_ts_and_empty_services() {
     assert_sdk_bytes(config, SENSOR_CONFIG);
 }
 
-/// The led_light config of PROTOCOL.md 4.5: int bounds and `{"max":10}` array bounds.
+/// The led_light config of docs/protocol.md: int bounds and `{"max":10}` array bounds.
 const LIGHT_CONFIG: &[u8] = br#"{"node_id":"7C9EBD4A1B2C","config_version":"2020-03-20","info":{"name":"ESP RainMaker Device","fw_version":"1.0","type":"Lightbulb","model":"led_light","project_name":"led_light","platform":"esp32c3"},"attributes":[{"name":"cmd-resp","value":"1"}],"devices":[{"name":"Light","type":"esp.device.lightbulb","primary":"Power","params":[{"name":"Name","type":"esp.param.name","data_type":"string","properties":["read","write"]},{"name":"Power","type":"esp.param.power","data_type":"bool","properties":["read","write"],"ui_type":"esp.ui.toggle"},{"name":"Brightness","type":"esp.param.brightness","data_type":"int","properties":["read","write"],"bounds":{"min":0,"max":100,"step":1},"ui_type":"esp.ui.slider"}]}],"services":[{"name":"Schedule","type":"esp.service.schedule","attributes":[{"name":"daylight_support","value":"yes"}],"params":[{"name":"Schedules","type":"esp.param.schedules","data_type":"array","properties":["read","write"],"bounds":{"max":10}}]}]}"#;
 
 #[test]
@@ -228,7 +228,7 @@ fn unknown_config_keys_are_kept() {
 
 #[test]
 fn params_documents_as_nodes_send_them() {
-    // params/local/init of PROTOCOL.md 5.2 with a `%.5f` float.
+    // params/local/init of docs/protocol.md with a `%.5f` float.
     let init = br#"{"Light":{"Name":"Light","Power":true,"Brightness":25},"Sensor":{"Temperature":25.50000},"Time":{"TZ":"","TZ-POSIX":""},"Schedule":{"Schedules":[]}}"#;
     let topic = format!("$aws/rules/esp_init_params/node/{NODE}/params/local/init");
     let (envelope, form) = Envelope::decode_form(&topic, init).expect("decodes");
@@ -322,7 +322,7 @@ fn alert_topic_carries_both_shapes() {
 
 #[test]
 fn unescaped_quotes_from_old_sdks_are_named() {
-    // The json_generator copies strings raw (PROTOCOL.md 1.5): the error names the
+    // The json_generator copies strings raw (docs/protocol.md): the error names the
     // quote, not a generic parse error.
     let error = Message::decode_on(Channel::Alert, br#"{"esp.alert.str":"door "front" open"}"#);
     assert_eq!(error, Err(DecodeError::UnescapedQuote { offset: 23 }));
@@ -366,7 +366,7 @@ fn otaurl_keeps_the_third_party_file_sha256() {
 #[test]
 fn truncated_otastatus_is_an_eof_error() {
     // A 22-character job id and a long failure reason overflow the SDK's 200-byte
-    // buffer; the truncated text is published anyway (PROTOCOL.md 7.3, 13).
+    // buffer; the truncated text is published anyway (docs/protocol.md).
     let reason = format!("OTA Attempt 1/3 failed: {}", "x".repeat(160));
     let full = format!(
         r#"{{"ota_job_id":"k2Hn9xVd3QpLmA7sB4cE1f","status":"in-progress","additional_info":"{reason}","ts":1700000123}}"#
@@ -474,7 +474,7 @@ fn wrong_types_name_their_json_path() {
 
 #[test]
 fn other_sdk_buffers_truncate_into_eof_errors() {
-    // User mapping (200-byte buffer) and otafetch (150-byte buffer), PROTOCOL.md 1.5.
+    // User mapping (200-byte buffer) and otafetch (150-byte buffer), docs/protocol.md.
     let mapping = format!(
         r#"{{"node_id":"{NODE}","user_id":"{}","secret_key":"{}","reset":true}}"#,
         "u".repeat(90),
@@ -501,7 +501,7 @@ fn other_sdk_buffers_truncate_into_eof_errors() {
 
 #[test]
 fn old_sdk_writer_output_is_a_syntax_error() {
-    // NaN printed as `nan`, and a NULL object param printed as nothing (PROTOCOL.md 1.5).
+    // NaN printed as `nan`, and a NULL object param printed as nothing (docs/protocol.md).
     for payload in [
         &br#"{"Sensor":{"Temperature":nan}}"#[..],
         br#"{"D":{"P":}}"#,
@@ -559,7 +559,7 @@ fn missing_required_keys_are_data_errors() {
 
 #[test]
 fn insights_mini_config_trailing_comma_is_a_syntax_error() {
-    // esp-insights' standalone config (PROTOCOL.md 12.4): a trailing comma, no info.
+    // esp-insights' standalone config (docs/protocol.md): a trailing comma, no info.
     let with_comma = br#"{"node_id":"7C9EBD4A1B2C","config_version":"2019-09-11","attributes":[{"name":"cmd-resp","value":"1"}],}"#;
     let error = json_error(Channel::NodeConfig, with_comma);
     assert_eq!(error.kind(), JsonErrorKind::Syntax, "{error}");

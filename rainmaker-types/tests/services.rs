@@ -39,7 +39,7 @@ fn json_of(params: &DeviceParams) -> Value {
 
 #[test]
 fn schedule_config_matches_the_sdk_example() {
-    // PROTOCOL.md 4.5.
+    // docs/protocol.md.
     let schedule = Schedule::new(10).with_daylight_support(true);
     let expected = json!({"name":"Schedule","type":"esp.service.schedule",
         "attributes":[{"name":"daylight_support","value":"yes"}],
@@ -723,7 +723,7 @@ mod node {
     #[test]
     fn init_params_hold_every_service() {
         let node = node();
-        // PROTOCOL.md 5.2, plus the System service.
+        // docs/protocol.md, plus the System service.
         assert_eq!(
             serde_json::to_value(node.params()).expect("serializes"),
             json!({"Light":{"Name":"Light","Power":true,"Brightness":25},

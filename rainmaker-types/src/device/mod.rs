@@ -7,7 +7,7 @@
 //! implemented here, once, against that description:
 //!
 //! * [`DeviceDescriptor::config_json`] builds the device's entry of the node config
-//!   (PROTOCOL.md 4.3 and 4.4);
+//!   (docs/protocol.md);
 //! * [`Device::params`] and [`Device::delta`] report the current values;
 //! * [`Device::apply`] checks a remote write (unknown param, write permission, data
 //!   type, bounds, step, valid strings) with [`ParamSpec::validate`] before the

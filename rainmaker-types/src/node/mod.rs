@@ -7,7 +7,7 @@
 //! application owns the MQTT client, passes each [`Input`] to [`Node::handle`] and
 //! carries out the returned [`Output`].
 //!
-//! The boot sequence follows the SDK (PROTOCOL.md section 3):
+//! The boot sequence follows the SDK (docs/protocol.md):
 //!
 //! 1. first connect: `config`, then `user/mapping` when a mapping is pending (params
 //!    start only once the broker acknowledged it: [`Input::MappingAcknowledged`]);

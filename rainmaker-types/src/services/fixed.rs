@@ -119,7 +119,7 @@ impl LocalControl {
 
 /// The connectivity service (`esp.service.connectivity`, named `Connectivity`): a
 /// read-only `Connected` flag that the node's MQTT last will sets to `false`
-/// (PROTOCOL.md 5.6).
+/// (docs/protocol.md).
 ///
 /// Config entry, as the SDK writes it:
 ///

@@ -1,5 +1,5 @@
 //! The schedule and scenes services: an array param holding a list of entries keyed
-//! by `id`, changed by writes of operations (PROTOCOL.md 5.7).
+//! by `id`, changed by writes of operations (docs/protocol.md).
 
 use crate::prelude::*;
 use core::cell::RefCell;

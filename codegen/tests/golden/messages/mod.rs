@@ -34,7 +34,7 @@ pub mod topics {
 pub mod dispatch {
     include!("dispatch.rs");
 }
-/// Borrowed views of the messages marked `x-rust-borrow`:                   [`MessageRef`] and [`EnvelopeRef`] decode a publish without copying                   what can be borrowed.
+/// Borrowed views of the messages marked `x-rust-borrow`: [`MessageRef`] and [`EnvelopeRef`] decode a publish without copying what can be borrowed.
 #[allow(
     clippy::enum_variant_names,
     clippy::large_enum_variant,
