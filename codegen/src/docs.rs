@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 use crate::model::{Channel, Direction, Model, TypeDef, TypeKind, TypeRef};
-use crate::source::Sources;
+use crate::source::{Location, Sources};
 
 /// The reference's file name.
 pub const FILE_NAME: &str = "protocol.md";
@@ -35,7 +35,7 @@ pub fn protocol_reference(sources: &Sources, model: &Model) -> String {
     channels(&mut page, model);
     types(&mut page, model);
     if let Some(tlv) = root.get("x-rainmaker-tlv") {
-        tlv_section(&mut page, tlv, model);
+        tlv_section(&mut page, sources, tlv, model);
     }
     if let Some(differences) = root
         .get("x-rainmaker-upstream-differences")
@@ -325,7 +325,7 @@ fn text<'a>(value: &'a Value, key: &str) -> &'a str {
     value.get(key).and_then(Value::as_str).unwrap_or("")
 }
 
-fn tlv_section(page: &mut Page, tlv: &Value, model: &Model) {
+fn tlv_section(page: &mut Page, sources: &Sources, tlv: &Value, model: &Model) {
     page.line("## Command frames (TLV8)");
     page.line("");
     page.block(text(tlv, "description"));
@@ -337,9 +337,12 @@ fn tlv_section(page: &mut Page, tlv: &Value, model: &Model) {
         }
     }
     if let Some(limits) = tlv.get("limits").and_then(Value::as_object) {
-        let limits = limits
+        // In document order (a JSON map's order depends on serde_json's features).
+        let at = Location::root().join("x-rainmaker-tlv").join("limits");
+        let limits = sources
+            .keys(&at)
             .iter()
-            .map(|(name, value)| format!("{name} {value}"))
+            .filter_map(|name| limits.get(name).map(|value| format!("{name} {value}")))
             .collect::<Vec<_>>()
             .join(", ");
         page.line(&format!("Limits: {limits}."));

@@ -58,14 +58,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     });
     while let Some(event) = events.recv().await {
         match event {
-            RunnerEvent::Node(event) => println!("node: {event:?}"),
-            RunnerEvent::Connected { session_present } => {
-                println!("connected (session kept: {session_present})")
-            }
-            RunnerEvent::Disconnected { reason, retry_in } => {
-                println!("lost: {reason}; retry in {retry_in:?}")
-            }
-            other => println!("{other:?}"),
+            RunnerEvent::Node(event) => println!("{event}"), // a write applied, a command answered...
+            other => println!("{other:?}"), // connected, disconnected, acknowledged
         }
     }
     Ok(())

@@ -162,7 +162,9 @@ pub const MAX_REQUEST_ID_LEN: usize = 31;
 /// apps enforce.
 pub const MAX_DATA_LEN: usize = 65536;
 
-/// The 9-byte "get pending commands" request a node publishes on
-/// `from-node` after every (re)connect: empty request id, status 0,
-/// command 0, no data.
+/// The 9-byte "get pending commands" frame a node publishes on `from-node`
+/// after every (re)connect: empty request id, status 0, command 0, no data. It
+/// asks the cloud for queued commands, but it has no role record, so on the wire
+/// it has the shape of a response (it decodes as a [`Response`];
+/// [`Frame::is_get_pending`] recognises it).
 pub const GET_PENDING_FRAME: [u8; 9] = [0x01, 0x00, 0x03, 0x01, 0x00, 0x05, 0x02, 0x00, 0x00];

@@ -164,6 +164,7 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
 
         /// A message of the document with its typed payload: one variant per message.
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum Message { #( #definitions )* }
 
         impl Message {

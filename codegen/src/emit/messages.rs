@@ -400,6 +400,7 @@ fn emit_string_enum(
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         #serde
         #schemars
+        #[non_exhaustive]
         pub enum #name_ident { #( #definitions )* }
 
         impl #name_ident {
@@ -476,6 +477,7 @@ fn emit_value_enum(
     quote! {
         #docs
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum #name_ident { #( #definitions )* }
 
         impl #name_ident {

@@ -470,6 +470,7 @@ fn emit_channel(ctx: &Ctx<'_>) -> TokenStream {
     quote! {
         /// The channels of the document: a [`Topic`] without its parameters.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum Channel { #( #definitions )* }
 
         impl Channel {
@@ -792,6 +793,7 @@ fn emit_topic(ctx: &Ctx<'_>) -> TokenStream {
         ///
         /// [`Display`](::core::fmt::Display) writes it; [`Topic::parse`] reads it.
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum Topic { #( #definitions )* }
 
         impl Topic {
@@ -947,6 +949,7 @@ fn emit_topic_ref(ctx: &Ctx<'_>) -> TokenStream {
         /// parameters are `&str` slices of the input (checked by the same rules as the
         /// owned types), so parsing allocates nothing.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum TopicRef<'a> { #( #definitions )* #lifetime_use }
 
         impl<'a> TopicRef<'a> {

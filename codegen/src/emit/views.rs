@@ -358,6 +358,7 @@ impl<'c, 'm> Views<'c, 'm> {
             /// document asks for a view (`x-rust-borrow`): one variant per message,
             /// as in `Message`.
             #[derive(Debug, Clone, PartialEq)]
+            #[non_exhaustive]
             pub enum MessageRef<'a> { #( #definitions )* }
 
             impl<'a> MessageRef<'a> {

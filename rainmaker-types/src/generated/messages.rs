@@ -2244,6 +2244,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for ParamBounds {
 )]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum DataType {
     /// `bool`.
     #[serde(rename = "bool")]
@@ -2336,6 +2337,7 @@ impl ::core::convert::TryFrom<&str> for DataType {
 )]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ParamProperty {
     /// `read`.
     #[serde(rename = "read")]
@@ -3400,6 +3402,7 @@ impl ::rainmaker_types::runtime::Payload for OtaStatus {
 )]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum OtaJobStatus {
     /// `in-progress`.
     #[serde(rename = "in-progress")]
@@ -3978,6 +3981,7 @@ impl TsRecord {
 )]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum TsDataType {
     /// `bool`.
     #[serde(rename = "bool")]
@@ -4675,6 +4679,7 @@ impl ::rainmaker_types::runtime::Payload for PresenceConnected {
 )]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum PresenceConnectedEventType {
     /// `connected`.
     #[serde(rename = "connected")]
@@ -5023,6 +5028,7 @@ impl ::rainmaker_types::runtime::Payload for PresenceDisconnected {
 )]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum PresenceDisconnectedEventType {
     /// `disconnected`.
     #[serde(rename = "disconnected")]

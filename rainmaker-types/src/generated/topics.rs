@@ -23,6 +23,7 @@ impl Direction {
 }
 /// The channels of the document: a [`Topic`] without its parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Channel {
     /// `$aws/events/presence/connected/{node_id}`.
     ///
@@ -440,6 +441,7 @@ pub const INGEST_RULES: &[&str] = &[
 ///
 /// [`Display`](::core::fmt::Display) writes it; [`Topic::parse`] reads it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Topic {
     /// `$aws/events/presence/connected/{node_id}`.
     ///
@@ -1103,6 +1105,7 @@ impl ::core::str::FromStr for Topic {
 /// parameters are `&str` slices of the input (checked by the same rules as the
 /// owned types), so parsing allocates nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TopicRef<'a> {
     /// `$aws/events/presence/connected/{node_id}`.
     PresenceConnected {

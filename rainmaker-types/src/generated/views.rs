@@ -501,6 +501,7 @@ impl<'a> ::rainmaker_types::runtime::PayloadRef<'a> for TsDataRef<'a> {
 /// document asks for a view (`x-rust-borrow`): one variant per message,
 /// as in `Message`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MessageRef<'a> {
     /// `connectedMessage` (owned: it has no view).
     Connected(::rainmaker_types::runtime::Box<super::messages::PresenceConnected>),

@@ -220,30 +220,13 @@ pub const NODE: &str = "7C9EBD4A1B2C";
 /// The group id the example topics use.
 pub const GROUP: &str = "kitchen";
 
-/// The topic of `channel` for the given ids, built variant by variant (so a new
-/// channel does not compile until it is handled here).
+/// The topic of `channel` for the given ids: its address with the ids put in,
+/// parsed.
 pub fn topic_for(channel: Channel, node: &NodeId, group: &GroupId) -> Topic {
-    let node_id = node.clone();
-    let group_id = group.clone();
-    match channel {
-        Channel::PresenceConnected => Topic::PresenceConnected { node_id },
-        Channel::PresenceDisconnected => Topic::PresenceDisconnected { node_id },
-        Channel::NodeConfig => Topic::NodeConfig { node_id },
-        Channel::ParamsLocalInit => Topic::ParamsLocalInit { node_id },
-        Channel::UserMapping => Topic::UserMapping { node_id },
-        Channel::ParamsRemote => Topic::ParamsRemote { node_id },
-        Channel::ParamsRemoteGroup => Topic::ParamsRemoteGroup { node_id, group_id },
-        Channel::ParamsLocal => Topic::ParamsLocal { node_id },
-        Channel::ParamsLocalGroup => Topic::ParamsLocalGroup { node_id, group_id },
-        Channel::OtaFetch => Topic::OtaFetch { node_id },
-        Channel::OtaUrl => Topic::OtaUrl { node_id },
-        Channel::OtaStatus => Topic::OtaStatus { node_id },
-        Channel::TsData => Topic::TsData { node_id },
-        Channel::SimpleTsData => Topic::SimpleTsData { node_id },
-        Channel::FromNode => Topic::FromNode { node_id },
-        Channel::ToNode => Topic::ToNode { node_id },
-        Channel::Alert => Topic::Alert { node_id },
-    }
+    let address = expected_address(channel, node.as_str(), group.as_str());
+    let topic = Topic::parse(&address).unwrap_or_else(|error| panic!("{address}: {error}"));
+    assert_eq!(topic.channel(), channel, "{address}");
+    topic
 }
 
 /// The example topic of `channel` ([`NODE`], [`GROUP`]).

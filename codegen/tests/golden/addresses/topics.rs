@@ -200,6 +200,7 @@ impl ::rainmaker_types::runtime::ParamRule for TopicParamRule {
 pub type TopicParam = ::rainmaker_types::runtime::Param<TopicParamRule>;
 /// The channels of the document: a [`Topic`] without its parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Channel {
     /// `/v1/{symbol}`.
     LeadingSlash,
@@ -335,6 +336,7 @@ impl ::core::fmt::Display for Channel {
 ///
 /// [`Display`](::core::fmt::Display) writes it; [`Topic::parse`] reads it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Topic {
     /// `/v1/{symbol}`.
     LeadingSlash {
@@ -567,6 +569,7 @@ impl ::core::str::FromStr for Topic {
 /// parameters are `&str` slices of the input (checked by the same rules as the
 /// owned types), so parsing allocates nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TopicRef<'a> {
     /// `/v1/{symbol}`.
     LeadingSlash {

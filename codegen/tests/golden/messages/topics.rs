@@ -3,6 +3,7 @@
 
 /// The channels of the document: a [`Topic`] without its parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Channel {
     /// `inline`.
     Inline,
@@ -149,6 +150,7 @@ impl ::core::fmt::Display for Channel {
 ///
 /// [`Display`](::core::fmt::Display) writes it; [`Topic::parse`] reads it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Topic {
     /// `inline`.
     Inline,
@@ -249,6 +251,7 @@ impl ::core::str::FromStr for Topic {
 /// parameters are `&str` slices of the input (checked by the same rules as the
 /// owned types), so parsing allocates nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TopicRef<'a> {
     /// `inline`.
     Inline,

@@ -183,6 +183,7 @@ impl<'a> ::rainmaker_types::runtime::PayloadRef<'a> for ReadingRef<'a> {
 /// document asks for a view (`x-rust-borrow`): one variant per message,
 /// as in `Message`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MessageRef<'a> {
     /// `inlineMessage` (owned: it has no view).
     Inline(super::messages::Inline),

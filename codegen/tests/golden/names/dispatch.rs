@@ -4,6 +4,7 @@
 use super::topics::{Channel, Topic, TopicRef};
 /// A message of the document with its typed payload: one variant per message.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Message {
     /// `Message` (application/json).
     Message(::rainmaker_types::runtime::Box<super::messages::Option>),

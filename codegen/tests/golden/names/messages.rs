@@ -274,6 +274,7 @@ impl ::rainmaker_types::runtime::Payload for Option {
     ::rainmaker_types::runtime::serde::Deserialize
 )]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
+#[non_exhaustive]
 pub enum OptionVersion {
     /// `2020-03-20`.
     #[serde(rename = "2020-03-20")]
@@ -488,6 +489,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Vec {
     ::rainmaker_types::runtime::serde::Deserialize
 )]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
+#[non_exhaustive]
 pub enum Topic {
     /// `a`.
     #[serde(rename = "a")]

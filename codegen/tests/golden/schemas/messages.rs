@@ -249,6 +249,7 @@ impl Circle {
     ::rainmaker_types::runtime::serde::Deserialize
 )]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
+#[non_exhaustive]
 pub enum CircleKind {
     /// `circle`.
     #[serde(rename = "circle")]
@@ -428,6 +429,7 @@ impl Square {
     ::rainmaker_types::runtime::serde::Deserialize
 )]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
+#[non_exhaustive]
 pub enum SquareKind {
     /// `square`.
     #[serde(rename = "square")]
@@ -475,6 +477,7 @@ impl ::core::convert::TryFrom<&str> for SquareKind {
 }
 /// A level, one of three integers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Level {
     /// `1`.
     V1,
@@ -526,6 +529,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Level {
 }
 /// The `Ratio` schema of the document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Ratio {
     /// `0.5`.
     V0_5,
