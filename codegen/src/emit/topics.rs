@@ -35,6 +35,23 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
 
 // ----- parameter types -------------------------------------------------------------
 
+/// The first sentence of a description (up to the first full stop followed by a
+/// space, `e.g.` and `i.e.` excepted), or all of it.
+fn first_sentence(text: &str) -> &str {
+    text.char_indices()
+        .find(|&(at, c)| {
+            let before = text.get(..at).unwrap_or_default();
+            c == '.'
+                && !before.ends_with("e.g")
+                && !before.ends_with("i.e")
+                && text
+                    .get(at + 1..)
+                    .is_some_and(|rest| rest.starts_with(char::is_whitespace))
+        })
+        .and_then(|(at, _)| text.get(..=at))
+        .unwrap_or(text)
+}
+
 fn emit_param(ctx: &Ctx<'_>, param: &ParamType) -> TokenStream {
     let rt = &ctx.rt;
     let name = ident(&param.name);
@@ -703,8 +720,9 @@ fn emit_topic(ctx: &Ctx<'_>) -> TokenStream {
         let fields = channel.params.iter().map(|param| {
             let field = ident(&param.field);
             let ty = owned_type(ctx, param);
+            // The first sentence only: the whole description is on the type.
             let docs = doc_or(
-                param.description.as_deref(),
+                param.description.as_deref().map(first_sentence),
                 &format!("The `{{{}}}` segment.", param.name),
             );
             quote! { #docs #field: #ty, }
@@ -1331,4 +1349,19 @@ fn build(ctx: &Ctx<'_>, channel: usize, rest: Option<(usize, TokenStream)>) -> T
         }
     });
     quote!(::core::result::Result::Ok(TopicRef::#variant { #( #fields ),* }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_sentence;
+
+    #[test]
+    fn first_sentences() {
+        assert_eq!(first_sentence("The id. More."), "The id.");
+        assert_eq!(
+            first_sentence("An id, e.g. `a.b`. More."),
+            "An id, e.g. `a.b`."
+        );
+        assert_eq!(first_sentence("No stop"), "No stop");
+    }
 }

@@ -448,14 +448,7 @@ pub enum Topic {
     /// Published by AWS IoT Core (not by the node) when a client with id `<node_id>`
     /// connects. Events may arrive out of order or twice; `versionNumber` orders them.
     PresenceConnected {
-        /// The node id, equal to the MQTT client id and to the certificate's CN. Either 12
-        /// upper-case hex digits derived from the MAC (self or assisted claiming, e.g.
-        /// `7C9EBD4A1B2C`) or a cloud-assigned id of about 22 base62 characters (e.g.
-        /// `Socfz6jwKPv8wDw4AakTts`). Assisted claiming can change it at run time.
-        /// Non-empty, without `/`, `+` or `#`. AWS IoT accepts client ids up to 128 bytes,
-        /// but the SDK builds topics in 150-byte buffers (100 for the command-response
-        /// subscription) and silently truncates longer topics; 64 bytes keeps every topic
-        /// of this document, ingest aliases included, within those buffers.
+        /// The node id, equal to the MQTT client id and to the certificate's CN.
         node_id: ::rainmaker_types::NodeId,
     },
     /// `$aws/events/presence/disconnected/{node_id}`.
@@ -463,14 +456,7 @@ pub enum Topic {
     /// Published by AWS IoT Core (not by the node) when the client disconnects, cleanly or
     /// not. A quick reboot typically yields `DUPLICATE_CLIENTID` for the old session.
     PresenceDisconnected {
-        /// The node id, equal to the MQTT client id and to the certificate's CN. Either 12
-        /// upper-case hex digits derived from the MAC (self or assisted claiming, e.g.
-        /// `7C9EBD4A1B2C`) or a cloud-assigned id of about 22 base62 characters (e.g.
-        /// `Socfz6jwKPv8wDw4AakTts`). Assisted claiming can change it at run time.
-        /// Non-empty, without `/`, `+` or `#`. AWS IoT accepts client ids up to 128 bytes,
-        /// but the SDK builds topics in 150-byte buffers (100 for the command-response
-        /// subscription) and silently truncates longer topics; 64 bytes keeps every topic
-        /// of this document, ingest aliases included, within those buffers.
+        /// The node id, equal to the MQTT client id and to the certificate's CN.
         node_id: ::rainmaker_types::NodeId,
     },
     /// `node/{node_id}/config` (basic ingest: `$aws/rules/esp_node_config/node/{node_id}/config`).
@@ -480,14 +466,7 @@ pub enum Topic {
     /// reconnect. The SDK sizes the buffer exactly, so the config is never truncated, but
     /// a very large node can exceed AWS IoT's 128 KiB publish limit.
     NodeConfig {
-        /// The node id, equal to the MQTT client id and to the certificate's CN. Either 12
-        /// upper-case hex digits derived from the MAC (self or assisted claiming, e.g.
-        /// `7C9EBD4A1B2C`) or a cloud-assigned id of about 22 base62 characters (e.g.
-        /// `Socfz6jwKPv8wDw4AakTts`). Assisted claiming can change it at run time.
-        /// Non-empty, without `/`, `+` or `#`. AWS IoT accepts client ids up to 128 bytes,
-        /// but the SDK builds topics in 150-byte buffers (100 for the command-response
-        /// subscription) and silently truncates longer topics; 64 bytes keeps every topic
-        /// of this document, ingest aliases included, within those buffers.
+        /// The node id, equal to the MQTT client id and to the certificate's CN.
         node_id: ::rainmaker_types::NodeId,
     },
     /// `node/{node_id}/params/local/init` (basic ingest: `$aws/rules/esp_init_params/node/{node_id}/params/local/init`).
@@ -498,14 +477,7 @@ pub enum Topic {
     /// is not truncated. Note that a group id literally named `init` would make a group
     /// delta indistinguishable from this topic.
     ParamsLocalInit {
-        /// The node id, equal to the MQTT client id and to the certificate's CN. Either 12
-        /// upper-case hex digits derived from the MAC (self or assisted claiming, e.g.
-        /// `7C9EBD4A1B2C`) or a cloud-assigned id of about 22 base62 characters (e.g.
-        /// `Socfz6jwKPv8wDw4AakTts`). Assisted claiming can change it at run time.
-        /// Non-empty, without `/`, `+` or `#`. AWS IoT accepts client ids up to 128 bytes,
-        /// but the SDK builds topics in 150-byte buffers (100 for the command-response
-        /// subscription) and silently truncates longer topics; 64 bytes keeps every topic
-        /// of this document, ingest aliases included, within those buffers.
+        /// The node id, equal to the MQTT client id and to the certificate's CN.
         node_id: ::rainmaker_types::NodeId,
     },
     /// `node/{node_id}/user/mapping` (basic ingest: `$aws/rules/esp_user_node_mapping/node/{node_id}/user/mapping`).
@@ -514,14 +486,7 @@ pub enum Topic {
     /// factory-reset report. The node treats the mapping as done on the PUBACK of this
     /// message; the cloud sends no reply message.
     UserMapping {
-        /// The node id, equal to the MQTT client id and to the certificate's CN. Either 12
-        /// upper-case hex digits derived from the MAC (self or assisted claiming, e.g.
-        /// `7C9EBD4A1B2C`) or a cloud-assigned id of about 22 base62 characters (e.g.
-        /// `Socfz6jwKPv8wDw4AakTts`). Assisted claiming can change it at run time.
-        /// Non-empty, without `/`, `+` or `#`. AWS IoT accepts client ids up to 128 bytes,
-        /// but the SDK builds topics in 150-byte buffers (100 for the command-response
-        /// subscription) and silently truncates longer topics; 64 bytes keeps every topic
-        /// of this document, ingest aliases included, within those buffers.
+        /// The node id, equal to the MQTT client id and to the certificate's CN.
         node_id: ::rainmaker_types::NodeId,
     },
     /// `node/{node_id}/params/remote`.
@@ -530,14 +495,7 @@ pub enum Topic {
     /// back on `params/local` (or `params/local/<group_id>`); rejected writes, unknown
     /// devices or params, type mismatches and malformed JSON produce no message at all.
     ParamsRemote {
-        /// The node id, equal to the MQTT client id and to the certificate's CN. Either 12
-        /// upper-case hex digits derived from the MAC (self or assisted claiming, e.g.
-        /// `7C9EBD4A1B2C`) or a cloud-assigned id of about 22 base62 characters (e.g.
-        /// `Socfz6jwKPv8wDw4AakTts`). Assisted claiming can change it at run time.
-        /// Non-empty, without `/`, `+` or `#`. AWS IoT accepts client ids up to 128 bytes,
-        /// but the SDK builds topics in 150-byte buffers (100 for the command-response
-        /// subscription) and silently truncates longer topics; 64 bytes keeps every topic
-        /// of this document, ingest aliases included, within those buffers.
+        /// The node id, equal to the MQTT client id and to the certificate's CN.
         node_id: ::rainmaker_types::NodeId,
     },
     /// `node/{node_id}/params/remote/{group_id}`.
@@ -548,23 +506,10 @@ pub enum Topic {
     /// the group id changes the node unsubscribes the old topic and subscribes the new
     /// one.
     ParamsRemoteGroup {
-        /// The node id, equal to the MQTT client id and to the certificate's CN. Either 12
-        /// upper-case hex digits derived from the MAC (self or assisted claiming, e.g.
-        /// `7C9EBD4A1B2C`) or a cloud-assigned id of about 22 base62 characters (e.g.
-        /// `Socfz6jwKPv8wDw4AakTts`). Assisted claiming can change it at run time.
-        /// Non-empty, without `/`, `+` or `#`. AWS IoT accepts client ids up to 128 bytes,
-        /// but the SDK builds topics in 150-byte buffers (100 for the command-response
-        /// subscription) and silently truncates longer topics; 64 bytes keeps every topic
-        /// of this document, ingest aliases included, within those buffers.
+        /// The node id, equal to the MQTT client id and to the certificate's CN.
         node_id: ::rainmaker_types::NodeId,
         /// \[BETA\] The group id written into the `GroupID` param of the `Groups` or
-        /// `RMCTLService` service; an empty value clears it. Opaque string chosen by the
-        /// cloud or the app. At most 172 bytes, the longest that keeps every group topic
-        /// within AWS IoT's 256-byte topic limit with a 64-byte node id; the SDK's own
-        /// 32-byte limit applies to its Last Will topic only (a longer group gets no Last
-        /// Will). The SDK does not reject `/`, `+` or `#`; this document does. The value
-        /// `init` is reserved: `node/<node_id>/params/local/init` is the initial-params
-        /// topic.
+        /// `RMCTLService` service; an empty value clears it.
         group_id: ::rainmaker_types::GroupId,
     },
     /// `node/{node_id}/params/local` (basic ingest: `$aws/rules/esp_set_params/node/{node_id}/params/local`).
@@ -576,14 +521,7 @@ pub enum Topic {
     /// with `{"Connectivity":{"Connected":false}}`; AWS IoT publishes it on ungraceful
     /// disconnects. Documents shorter than 13 bytes are never published.
     ParamsLocal {
-        /// The node id, equal to the MQTT client id and to the certificate's CN. Either 12
-        /// upper-case hex digits derived from the MAC (self or assisted claiming, e.g.
-        /// `7C9EBD4A1B2C`) or a cloud-assigned id of about 22 base62 characters (e.g.
-        /// `Socfz6jwKPv8wDw4AakTts`). Assisted claiming can change it at run time.
-        /// Non-empty, without `/`, `+` or `#`. AWS IoT accepts client ids up to 128 bytes,
-        /// but the SDK builds topics in 150-byte buffers (100 for the command-response
-        /// subscription) and silently truncates longer topics; 64 bytes keeps every topic
-        /// of this document, ingest aliases included, within those buffers.
+        /// The node id, equal to the MQTT client id and to the certificate's CN.
         node_id: ::rainmaker_types::NodeId,
     },
     /// `node/{node_id}/params/local/{group_id}` (basic ingest: `$aws/rules/esp_set_group_params/node/{node_id}/params/local/{group_id}`).
@@ -594,23 +532,10 @@ pub enum Topic {
     /// controller service subscribe `node/+/params/local/<group_id>` to follow their
     /// peers.
     ParamsLocalGroup {
-        /// The node id, equal to the MQTT client id and to the certificate's CN. Either 12
-        /// upper-case hex digits derived from the MAC (self or assisted claiming, e.g.
-        /// `7C9EBD4A1B2C`) or a cloud-assigned id of about 22 base62 characters (e.g.
-        /// `Socfz6jwKPv8wDw4AakTts`). Assisted claiming can change it at run time.
-        /// Non-empty, without `/`, `+` or `#`. AWS IoT accepts client ids up to 128 bytes,
-        /// but the SDK builds topics in 150-byte buffers (100 for the command-response
-        /// subscription) and silently truncates longer topics; 64 bytes keeps every topic
-        /// of this document, ingest aliases included, within those buffers.
+        /// The node id, equal to the MQTT client id and to the certificate's CN.
         node_id: ::rainmaker_types::NodeId,
         /// \[BETA\] The group id written into the `GroupID` param of the `Groups` or
-        /// `RMCTLService` service; an empty value clears it. Opaque string chosen by the
-        /// cloud or the app. At most 172 bytes, the longest that keeps every group topic
-        /// within AWS IoT's 256-byte topic limit with a 64-byte node id; the SDK's own
-        /// 32-byte limit applies to its Last Will topic only (a longer group gets no Last
-        /// Will). The SDK does not reject `/`, `+` or `#`; this document does. The value
-        /// `init` is reserved: `node/<node_id>/params/local/init` is the initial-params
-        /// topic.
+        /// `RMCTLService` service; an empty value clears it.
         group_id: ::rainmaker_types::GroupId,
     },
     /// `node/{node_id}/otafetch` (basic ingest: `$aws/rules/esp_node_otafetch/node/{node_id}/otafetch`).
@@ -620,14 +545,7 @@ pub enum Topic {
     /// within 60 s the node retries with back-off 30, 60, 120, 240, 480 s, then every
     /// 480 s. The cloud answers on `otaurl` only when a job exists.
     OtaFetch {
-        /// The node id, equal to the MQTT client id and to the certificate's CN. Either 12
-        /// upper-case hex digits derived from the MAC (self or assisted claiming, e.g.
-        /// `7C9EBD4A1B2C`) or a cloud-assigned id of about 22 base62 characters (e.g.
-        /// `Socfz6jwKPv8wDw4AakTts`). Assisted claiming can change it at run time.
-        /// Non-empty, without `/`, `+` or `#`. AWS IoT accepts client ids up to 128 bytes,
-        /// but the SDK builds topics in 150-byte buffers (100 for the command-response
-        /// subscription) and silently truncates longer topics; 64 bytes keeps every topic
-        /// of this document, ingest aliases included, within those buffers.
+        /// The node id, equal to the MQTT client id and to the certificate's CN.
         node_id: ::rainmaker_types::NodeId,
     },
     /// `node/{node_id}/otaurl`.
@@ -637,14 +555,7 @@ pub enum Topic {
     /// Before flashing, the node checks project name, version, secure version and chip
     /// revision and reports rejections on `otastatus`.
     OtaUrl {
-        /// The node id, equal to the MQTT client id and to the certificate's CN. Either 12
-        /// upper-case hex digits derived from the MAC (self or assisted claiming, e.g.
-        /// `7C9EBD4A1B2C`) or a cloud-assigned id of about 22 base62 characters (e.g.
-        /// `Socfz6jwKPv8wDw4AakTts`). Assisted claiming can change it at run time.
-        /// Non-empty, without `/`, `+` or `#`. AWS IoT accepts client ids up to 128 bytes,
-        /// but the SDK builds topics in 150-byte buffers (100 for the command-response
-        /// subscription) and silently truncates longer topics; 64 bytes keeps every topic
-        /// of this document, ingest aliases included, within those buffers.
+        /// The node id, equal to the MQTT client id and to the certificate's CN.
         node_id: ::rainmaker_types::NodeId,
     },
     /// `node/{node_id}/otastatus` (basic ingest: `$aws/rules/esp_node_otastatus/node/{node_id}/otastatus`).
@@ -654,14 +565,7 @@ pub enum Topic {
     /// the rolled-back image (`rejected` or `failed`), possibly minutes later and from a
     /// different firmware version than the one that fetched.
     OtaStatus {
-        /// The node id, equal to the MQTT client id and to the certificate's CN. Either 12
-        /// upper-case hex digits derived from the MAC (self or assisted claiming, e.g.
-        /// `7C9EBD4A1B2C`) or a cloud-assigned id of about 22 base62 characters (e.g.
-        /// `Socfz6jwKPv8wDw4AakTts`). Assisted claiming can change it at run time.
-        /// Non-empty, without `/`, `+` or `#`. AWS IoT accepts client ids up to 128 bytes,
-        /// but the SDK builds topics in 150-byte buffers (100 for the command-response
-        /// subscription) and silently truncates longer topics; 64 bytes keeps every topic
-        /// of this document, ingest aliases included, within those buffers.
+        /// The node id, equal to the MQTT client id and to the certificate's CN.
         node_id: ::rainmaker_types::NodeId,
     },
     /// `node/{node_id}/tsdata` (basic ingest: `$aws/rules/esp_ts_ingest/node/{node_id}/tsdata`).
@@ -669,14 +573,7 @@ pub enum Topic {
     /// One message per `time_series` param on every report of that param and once after
     /// params start. Not published until the node's clock is synchronised.
     TsData {
-        /// The node id, equal to the MQTT client id and to the certificate's CN. Either 12
-        /// upper-case hex digits derived from the MAC (self or assisted claiming, e.g.
-        /// `7C9EBD4A1B2C`) or a cloud-assigned id of about 22 base62 characters (e.g.
-        /// `Socfz6jwKPv8wDw4AakTts`). Assisted claiming can change it at run time.
-        /// Non-empty, without `/`, `+` or `#`. AWS IoT accepts client ids up to 128 bytes,
-        /// but the SDK builds topics in 150-byte buffers (100 for the command-response
-        /// subscription) and silently truncates longer topics; 64 bytes keeps every topic
-        /// of this document, ingest aliases included, within those buffers.
+        /// The node id, equal to the MQTT client id and to the certificate's CN.
         node_id: ::rainmaker_types::NodeId,
     },
     /// `node/{node_id}/simple_tsdata` (basic ingest: `$aws/rules/esp_simple_ts_ingest/node/{node_id}/simple_tsdata`).
@@ -685,14 +582,7 @@ pub enum Topic {
     /// (past data). Reporting a simple time-series point also updates the cached param,
     /// whose new value rides along in the next `params/local` report.
     SimpleTsData {
-        /// The node id, equal to the MQTT client id and to the certificate's CN. Either 12
-        /// upper-case hex digits derived from the MAC (self or assisted claiming, e.g.
-        /// `7C9EBD4A1B2C`) or a cloud-assigned id of about 22 base62 characters (e.g.
-        /// `Socfz6jwKPv8wDw4AakTts`). Assisted claiming can change it at run time.
-        /// Non-empty, without `/`, `+` or `#`. AWS IoT accepts client ids up to 128 bytes,
-        /// but the SDK builds topics in 150-byte buffers (100 for the command-response
-        /// subscription) and silently truncates longer topics; 64 bytes keeps every topic
-        /// of this document, ingest aliases included, within those buffers.
+        /// The node id, equal to the MQTT client id and to the certificate's CN.
         node_id: ::rainmaker_types::NodeId,
     },
     /// `node/{node_id}/from-node` (basic ingest: `$aws/rules/esp_cmd_resp/node/{node_id}/from-node`).
@@ -701,14 +591,7 @@ pub enum Topic {
     /// "get pending" request on every connect, file upload requests). The framing is
     /// described in `x-rainmaker-tlv`.
     FromNode {
-        /// The node id, equal to the MQTT client id and to the certificate's CN. Either 12
-        /// upper-case hex digits derived from the MAC (self or assisted claiming, e.g.
-        /// `7C9EBD4A1B2C`) or a cloud-assigned id of about 22 base62 characters (e.g.
-        /// `Socfz6jwKPv8wDw4AakTts`). Assisted claiming can change it at run time.
-        /// Non-empty, without `/`, `+` or `#`. AWS IoT accepts client ids up to 128 bytes,
-        /// but the SDK builds topics in 150-byte buffers (100 for the command-response
-        /// subscription) and silently truncates longer topics; 64 bytes keeps every topic
-        /// of this document, ingest aliases included, within those buffers.
+        /// The node id, equal to the MQTT client id and to the certificate's CN.
         node_id: ::rainmaker_types::NodeId,
     },
     /// `node/{node_id}/to-node`.
@@ -717,14 +600,7 @@ pub enum Topic {
     /// node-initiated commands. Subscribed on every CONNACK. After the "get pending"
     /// request the cloud re-delivers queued commands here, one frame per command.
     ToNode {
-        /// The node id, equal to the MQTT client id and to the certificate's CN. Either 12
-        /// upper-case hex digits derived from the MAC (self or assisted claiming, e.g.
-        /// `7C9EBD4A1B2C`) or a cloud-assigned id of about 22 base62 characters (e.g.
-        /// `Socfz6jwKPv8wDw4AakTts`). Assisted claiming can change it at run time.
-        /// Non-empty, without `/`, `+` or `#`. AWS IoT accepts client ids up to 128 bytes,
-        /// but the SDK builds topics in 150-byte buffers (100 for the command-response
-        /// subscription) and silently truncates longer topics; 64 bytes keeps every topic
-        /// of this document, ingest aliases included, within those buffers.
+        /// The node id, equal to the MQTT client id and to the certificate's CN.
         node_id: ::rainmaker_types::NodeId,
     },
     /// `node/{node_id}/alert` (basic ingest: `$aws/rules/esp_node_alert/node/{node_id}/alert`).
@@ -733,14 +609,7 @@ pub enum Topic {
     /// values are also sent on `params/local`). Always the normal topic (or its ingest
     /// alias), never a group topic.
     Alert {
-        /// The node id, equal to the MQTT client id and to the certificate's CN. Either 12
-        /// upper-case hex digits derived from the MAC (self or assisted claiming, e.g.
-        /// `7C9EBD4A1B2C`) or a cloud-assigned id of about 22 base62 characters (e.g.
-        /// `Socfz6jwKPv8wDw4AakTts`). Assisted claiming can change it at run time.
-        /// Non-empty, without `/`, `+` or `#`. AWS IoT accepts client ids up to 128 bytes,
-        /// but the SDK builds topics in 150-byte buffers (100 for the command-response
-        /// subscription) and silently truncates longer topics; 64 bytes keeps every topic
-        /// of this document, ingest aliases included, within those buffers.
+        /// The node id, equal to the MQTT client id and to the certificate's CN.
         node_id: ::rainmaker_types::NodeId,
     },
 }
