@@ -57,7 +57,13 @@ pub struct Options {
     /// Seconds each step of the conversation may take.
     #[arg(long, value_name = "SECONDS", default_value_t = 10)]
     pub step_timeout: u64,
+    /// Print long lines whole (by default a line stops after 240 characters).
+    #[arg(long)]
+    pub full_lines: bool,
 }
+
+/// Where the demo cuts a printed line unless `--full-lines` is given.
+pub const LINE_WIDTH: usize = 240;
 
 /// What a successful run did.
 #[derive(Debug, Clone)]
@@ -211,9 +217,23 @@ pub async fn converse(
         );
     }
     let mut node = node::start(&endpoints.node, node_options, log.clone()).await?;
-    script::run(&mut cloud, &mut node).await?;
-    if conversation.robustness {
-        script::robustness(&mut cloud, &mut node).await?;
+    let mut outcome = script::run(&mut cloud, &mut node).await;
+    if outcome.is_ok() && conversation.robustness {
+        outcome = script::robustness(&mut cloud, &mut node).await;
+    }
+    if let Err(error) = outcome {
+        // What did happen, before the error says what did not.
+        log.raw(String::new());
+        log.raw(format!(
+            "{} steps passed before the failure",
+            cloud.steps().len()
+        ));
+        for step in cloud.steps() {
+            log.raw(step_line(&step.name, &step.detail, step.elapsed));
+        }
+        node.stop().await;
+        cloud.disconnect().await;
+        return Err(error);
     }
     let summary = Summary {
         steps: cloud
@@ -230,14 +250,16 @@ pub async fn converse(
     Ok(summary)
 }
 
+/// One passed step of a summary: time since the start, name, what was seen.
+fn step_line(name: &str, detail: &str, at: Duration) -> String {
+    format!("  ok  {:>7.3} s  {name:<18} {detail}", at.as_secs_f64())
+}
+
 fn print_summary(log: &Log, summary: &Summary) {
     log.raw(String::new());
     log.raw("summary".to_owned());
     for (name, detail, at) in &summary.steps {
-        log.raw(format!(
-            "  ok  {:>7.3} s  {name:<18} {detail}",
-            at.as_secs_f64()
-        ));
+        log.raw(step_line(name, detail, *at));
     }
     log.raw(format!(
         "{} steps passed in {:.2} s; {} messages node -> cloud, {} cloud -> node",

@@ -37,6 +37,7 @@ impl Direction {
 #[derive(Debug, Clone)]
 pub struct Log {
     echo: bool,
+    width: Option<usize>,
     lines: Arc<Mutex<Vec<String>>>,
 }
 
@@ -45,6 +46,7 @@ impl Log {
     pub fn stdout() -> Self {
         Self {
             echo: true,
+            width: None,
             lines: Arc::default(),
         }
     }
@@ -53,8 +55,17 @@ impl Log {
     pub fn quiet() -> Self {
         Self {
             echo: false,
+            width: None,
             lines: Arc::default(),
         }
+    }
+
+    /// The same log, printing at most `width` characters of a line (the rest is
+    /// counted, and kept in [`Log::lines`]).
+    #[must_use]
+    pub fn cut_at(mut self, width: usize) -> Self {
+        self.width = Some(width);
+        self
     }
 
     /// Writes one line: wall-clock time (UTC), direction, text.
@@ -78,7 +89,16 @@ impl Log {
         if self.echo {
             // A closed stdout must not stop the run.
             let mut out = std::io::stdout().lock();
-            let _ = writeln!(out, "{line}");
+            match self.width.and_then(|width| line.char_indices().nth(width)) {
+                Some((cut, _)) => {
+                    let rest = line.get(cut..).map_or(0, |rest| rest.chars().count());
+                    let shown = line.get(..cut).unwrap_or_default();
+                    let _ = writeln!(out, "{shown} ... (+{rest} characters)");
+                }
+                None => {
+                    let _ = writeln!(out, "{line}");
+                }
+            }
             let _ = out.flush();
         }
         self.lines

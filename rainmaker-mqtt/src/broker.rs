@@ -96,6 +96,15 @@ impl TlsIdentity {
                 if chain.is_empty() {
                     return Err("no certificate in the client certificate file".into());
                 }
+                if chain.first().is_some_and(|cert| is_x509_v1(cert)) {
+                    // rustls would refuse it during the handshake, in words that
+                    // seem to blame the broker.
+                    return Err(
+                        "client certificate: X.509 version 1; TLS needs a version 3 \
+                                certificate (one with extensions)"
+                            .into(),
+                    );
+                }
                 let key = PrivateKeyDer::from_pem_slice(key_pem)
                     .map_err(|e| format!("client key: {e}"))?;
                 builder
@@ -107,6 +116,31 @@ impl TlsIdentity {
         Ok(Self {
             config: Arc::new(config),
         })
+    }
+}
+
+/// Whether a DER certificate is X.509 version 1: its `TBSCertificate` does not
+/// start with the explicit `[0]` version field.
+fn is_x509_v1(der: &[u8]) -> bool {
+    /// The tag of a DER value and what follows its length octets.
+    fn open(bytes: &[u8]) -> Option<(u8, &[u8])> {
+        let (&tag, rest) = bytes.split_first()?;
+        let (&length, rest) = rest.split_first()?;
+        let long_form = if length < 0x80 {
+            0
+        } else {
+            usize::from(length & 0x7f)
+        };
+        Some((tag, rest.get(long_form..)?))
+    }
+    const SEQUENCE: u8 = 0x30;
+    const VERSION: u8 = 0xa0;
+    match open(der) {
+        Some((SEQUENCE, certificate)) => match open(certificate) {
+            Some((SEQUENCE, tbs)) => tbs.first() != Some(&VERSION),
+            _ => false,
+        },
+        _ => false,
     }
 }
 
@@ -293,6 +327,18 @@ impl FromStr for Broker {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn v1_certificates_are_told_apart() {
+        // SEQUENCE { SEQUENCE { [0] { INTEGER 2 } ... } }: version 3.
+        let v3 = [
+            0x30, 0x82, 0x01, 0x00, 0x30, 0x81, 0x80, 0xa0, 0x03, 0x02, 0x01, 0x02,
+        ];
+        assert!(!is_x509_v1(&v3));
+        // SEQUENCE { SEQUENCE { INTEGER serial ... } }: version 1.
+        assert!(is_x509_v1(&[0x30, 0x0a, 0x30, 0x08, 0x02, 0x01, 0x05]));
+        assert!(!is_x509_v1(b"not DER"));
+    }
 
     #[test]
     fn broker_urls() {

@@ -59,7 +59,7 @@ fn view_json(message: &MessageRef<'_>) -> Value {
     let value = match message {
         MessageRef::ParamsLocal(doc)
         | MessageRef::ParamsLocalInit(doc)
-        | MessageRef::ParamsLocalWildcard(doc) => serde_json::to_value(doc),
+        | MessageRef::ParamsLocalGroup(doc) => serde_json::to_value(doc),
         MessageRef::TsData(data) => serde_json::to_value(data),
         MessageRef::SimpleTsData(data) => serde_json::to_value(data),
         other => panic!("`{}` is not a viewed JSON message", other.name()),

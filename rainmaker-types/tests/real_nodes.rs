@@ -69,7 +69,7 @@ fn assert_sdk_bytes<T: serde::Serialize>(payload: &T, bytes: &[u8]) {
 
 fn as_config(message: &Message) -> &NodeConfig {
     match message {
-        Message::Config(config) => config,
+        Message::NodeConfig(config) => config,
         other => panic!("decoded as {}", other.name()),
     }
 }
@@ -79,7 +79,7 @@ fn document(message: &Message) -> &ParamsDocument {
         Message::ParamsLocalInit(doc)
         | Message::ParamsLocal(doc)
         | Message::ParamsRemote(doc)
-        | Message::ParamsLocalWildcard(doc)
+        | Message::ParamsLocalGroup(doc)
         | Message::ParamsRemoteGroup(doc) => doc,
         other => panic!("{} is not a params document", other.name()),
     }
@@ -298,7 +298,7 @@ fn alert_topic_carries_both_shapes() {
     ] {
         let envelope = Envelope::decode(&topic, text).expect("text alert decodes");
         match envelope.message() {
-            Message::NodeAlert(Alert::TextAlert(alert)) => {
+            Message::Alert(Alert::TextAlert(alert)) => {
                 assert_eq!(alert.esp_alert_str, "Water leak detected in the kitchen");
             }
             other => panic!("{topic}: text alert decoded as {other:?}"),
@@ -307,7 +307,7 @@ fn alert_topic_carries_both_shapes() {
 
         let envelope = Envelope::decode(&topic, notified).expect("notification decodes");
         match envelope.message() {
-            Message::NodeAlert(Alert::ParamsDocument(doc)) => {
+            Message::Alert(Alert::ParamsDocument(doc)) => {
                 assert_eq!(
                     doc.get("Sensor", "Temperature"),
                     Some(&ParamValue::Float(41.0))

@@ -284,8 +284,10 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
                 if message.fits(topic.channel()) {
                     ::core::result::Result::Ok(())
                 } else {
+                    let addresses: #rt::Vec<&str> =
+                        message.channels().iter().map(|channel| channel.address()).collect();
                     ::core::result::Result::Err(#rt::EncodeError::WrongTopic {
-                        message: message.name(),
+                        expected: addresses.join("` or `"),
                         topic: #rt::ToString::to_string(topic),
                     })
                 }

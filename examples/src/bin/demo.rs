@@ -21,7 +21,11 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(demo::run(options, Log::stdout())) {
+    let log = match options.full_lines {
+        true => Log::stdout(),
+        false => Log::stdout().cut_at(demo::LINE_WIDTH),
+    };
+    match runtime.block_on(demo::run(options, log)) {
         Ok(_) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");

@@ -9,15 +9,19 @@ pub enum Message {
     /// `connectedMessage` (application/json).
     ///
     /// AWS IoT lifecycle event for a connection of the node.
-    Connected(::rainmaker_types::runtime::Box<super::messages::PresenceConnected>),
+    PresenceConnected(
+        ::rainmaker_types::runtime::Box<super::messages::PresenceConnected>,
+    ),
     /// `disconnectedMessage` (application/json).
     ///
     /// AWS IoT lifecycle event for a disconnection of the node.
-    Disconnected(::rainmaker_types::runtime::Box<super::messages::PresenceDisconnected>),
+    PresenceDisconnected(
+        ::rainmaker_types::runtime::Box<super::messages::PresenceDisconnected>,
+    ),
     /// `configMessage` (application/json).
     ///
     /// Compact JSON; keys in the order of the schema's properties. Sent once per boot.
-    Config(::rainmaker_types::runtime::Box<super::messages::NodeConfig>),
+    NodeConfig(::rainmaker_types::runtime::Box<super::messages::NodeConfig>),
     /// `paramsLocalInitMessage` (application/json).
     ///
     /// A two-level object: device or service name, then param name, then value. Floats
@@ -42,7 +46,7 @@ pub enum Message {
     /// `paramsLocalWildcardMessage` (application/json).
     ///
     /// Only the params whose value changed, while the node is in a group.
-    ParamsLocalWildcard(::rainmaker_types::ParamsDocument),
+    ParamsLocalGroup(::rainmaker_types::ParamsDocument),
     /// `otaFetchMessage` (application/json).
     ///
     /// Built in a 150-byte buffer; over-long values are truncated into invalid JSON.
@@ -77,21 +81,21 @@ pub enum Message {
     /// `nodeAlertMessage` (application/json).
     ///
     /// A text alert or the notified params.
-    NodeAlert(super::messages::Alert),
+    Alert(super::messages::Alert),
 }
 impl Message {
     /// The message's name in the document.
     pub fn name(&self) -> &'static str {
         match self {
-            Self::Connected(_) => "connectedMessage",
-            Self::Disconnected(_) => "disconnectedMessage",
-            Self::Config(_) => "configMessage",
+            Self::PresenceConnected(_) => "connectedMessage",
+            Self::PresenceDisconnected(_) => "disconnectedMessage",
+            Self::NodeConfig(_) => "configMessage",
             Self::ParamsLocalInit(_) => "paramsLocalInitMessage",
             Self::UserMapping(_) => "userMappingMessage",
             Self::ParamsRemote(_) => "paramsRemoteMessage",
             Self::ParamsRemoteGroup(_) => "paramsRemoteGroupMessage",
             Self::ParamsLocal(_) => "paramsLocalMessage",
-            Self::ParamsLocalWildcard(_) => "paramsLocalWildcardMessage",
+            Self::ParamsLocalGroup(_) => "paramsLocalWildcardMessage",
             Self::OtaFetch(_) => "otaFetchMessage",
             Self::OtaUrl(_) => "otaUrlMessage",
             Self::OtaStatus(_) => "otaStatusMessage",
@@ -99,21 +103,21 @@ impl Message {
             Self::SimpleTsData(_) => "simpleTsDataMessage",
             Self::FromNode(_) => "fromNodeMessage",
             Self::ToNode(_) => "toNodeMessage",
-            Self::NodeAlert(_) => "nodeAlertMessage",
+            Self::Alert(_) => "nodeAlertMessage",
         }
     }
     /// The channels that carry this message.
     pub fn channels(&self) -> &'static [Channel] {
         match self {
-            Self::Connected(_) => &[Channel::PresenceConnected],
-            Self::Disconnected(_) => &[Channel::PresenceDisconnected],
-            Self::Config(_) => &[Channel::NodeConfig],
+            Self::PresenceConnected(_) => &[Channel::PresenceConnected],
+            Self::PresenceDisconnected(_) => &[Channel::PresenceDisconnected],
+            Self::NodeConfig(_) => &[Channel::NodeConfig],
             Self::ParamsLocalInit(_) => &[Channel::ParamsLocalInit],
             Self::UserMapping(_) => &[Channel::UserMapping],
             Self::ParamsRemote(_) => &[Channel::ParamsRemote],
             Self::ParamsRemoteGroup(_) => &[Channel::ParamsRemoteGroup],
             Self::ParamsLocal(_) => &[Channel::ParamsLocal],
-            Self::ParamsLocalWildcard(_) => &[Channel::ParamsLocalGroup],
+            Self::ParamsLocalGroup(_) => &[Channel::ParamsLocalGroup],
             Self::OtaFetch(_) => &[Channel::OtaFetch],
             Self::OtaUrl(_) => &[Channel::OtaUrl],
             Self::OtaStatus(_) => &[Channel::OtaStatus],
@@ -121,7 +125,7 @@ impl Message {
             Self::SimpleTsData(_) => &[Channel::SimpleTsData],
             Self::FromNode(_) => &[Channel::FromNode],
             Self::ToNode(_) => &[Channel::ToNode],
-            Self::NodeAlert(_) => &[Channel::Alert],
+            Self::Alert(_) => &[Channel::Alert],
         }
     }
     /// Whether `channel` carries this message.
@@ -178,7 +182,7 @@ impl Message {
                 ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::PresenceConnected,
                 >(payload, options, repairs)
-                    .map(|payload| Self::Connected(
+                    .map(|payload| Self::PresenceConnected(
                         ::rainmaker_types::runtime::Box::new(payload),
                     ))
             }
@@ -186,7 +190,7 @@ impl Message {
                 ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::PresenceDisconnected,
                 >(payload, options, repairs)
-                    .map(|payload| Self::Disconnected(
+                    .map(|payload| Self::PresenceDisconnected(
                         ::rainmaker_types::runtime::Box::new(payload),
                     ))
             }
@@ -194,7 +198,7 @@ impl Message {
                 ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::NodeConfig,
                 >(payload, options, repairs)
-                    .map(|payload| Self::Config(
+                    .map(|payload| Self::NodeConfig(
                         ::rainmaker_types::runtime::Box::new(payload),
                     ))
             }
@@ -232,7 +236,7 @@ impl Message {
                 ::rainmaker_types::runtime::payload::decode_json_with::<
                     ::rainmaker_types::ParamsDocument,
                 >(payload, options, repairs)
-                    .map(Self::ParamsLocalWildcard)
+                    .map(Self::ParamsLocalGroup)
             }
             Channel::OtaFetch => {
                 ::rainmaker_types::runtime::payload::decode_json_with::<
@@ -286,7 +290,7 @@ impl Message {
                 ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::Alert,
                 >(payload, options, repairs)
-                    .map(Self::NodeAlert)
+                    .map(Self::Alert)
             }
         }?;
         ::core::result::Result::Ok(::rainmaker_types::runtime::Decoded {
@@ -307,13 +311,13 @@ impl Message {
         ::rainmaker_types::runtime::EncodeError,
     > {
         match self {
-            Self::Connected(payload) => {
+            Self::PresenceConnected(payload) => {
                 ::rainmaker_types::runtime::payload::encode_json(payload)
             }
-            Self::Disconnected(payload) => {
+            Self::PresenceDisconnected(payload) => {
                 ::rainmaker_types::runtime::payload::encode_json(payload)
             }
-            Self::Config(payload) => {
+            Self::NodeConfig(payload) => {
                 ::rainmaker_types::runtime::payload::encode_sdk_json(payload)
             }
             Self::ParamsLocalInit(payload) => {
@@ -331,7 +335,7 @@ impl Message {
             Self::ParamsLocal(payload) => {
                 ::rainmaker_types::runtime::payload::encode_sdk_json(payload)
             }
-            Self::ParamsLocalWildcard(payload) => {
+            Self::ParamsLocalGroup(payload) => {
                 ::rainmaker_types::runtime::payload::encode_sdk_json(payload)
             }
             Self::OtaFetch(payload) => {
@@ -353,7 +357,7 @@ impl Message {
                 ::rainmaker_types::runtime::Payload::encode(payload)
             }
             Self::ToNode(payload) => ::rainmaker_types::runtime::Payload::encode(payload),
-            Self::NodeAlert(payload) => {
+            Self::Alert(payload) => {
                 ::rainmaker_types::runtime::payload::encode_sdk_json(payload)
             }
         }
@@ -365,7 +369,7 @@ impl Message {
 impl ::core::fmt::Display for Message {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         match self {
-            Self::Connected(_) => {
+            Self::PresenceConnected(_) => {
                 match self.encode() {
                     ::core::result::Result::Ok(bytes) => {
                         ::rainmaker_types::runtime::payload::write_payload(f, &bytes)
@@ -375,7 +379,7 @@ impl ::core::fmt::Display for Message {
                     }
                 }
             }
-            Self::Disconnected(_) => {
+            Self::PresenceDisconnected(_) => {
                 match self.encode() {
                     ::core::result::Result::Ok(bytes) => {
                         ::rainmaker_types::runtime::payload::write_payload(f, &bytes)
@@ -385,7 +389,7 @@ impl ::core::fmt::Display for Message {
                     }
                 }
             }
-            Self::Config(_) => {
+            Self::NodeConfig(_) => {
                 match self.encode() {
                     ::core::result::Result::Ok(bytes) => {
                         ::rainmaker_types::runtime::payload::write_payload(f, &bytes)
@@ -445,7 +449,7 @@ impl ::core::fmt::Display for Message {
                     }
                 }
             }
-            Self::ParamsLocalWildcard(_) => {
+            Self::ParamsLocalGroup(_) => {
                 match self.encode() {
                     ::core::result::Result::Ok(bytes) => {
                         ::rainmaker_types::runtime::payload::write_payload(f, &bytes)
@@ -507,7 +511,7 @@ impl ::core::fmt::Display for Message {
             }
             Self::FromNode(payload) => ::core::fmt::Display::fmt(payload, f),
             Self::ToNode(payload) => ::core::fmt::Display::fmt(payload, f),
-            Self::NodeAlert(_) => {
+            Self::Alert(_) => {
                 match self.encode() {
                     ::core::result::Result::Ok(bytes) => {
                         ::rainmaker_types::runtime::payload::write_payload(f, &bytes)
@@ -618,8 +622,13 @@ impl Envelope {
         if message.fits(topic.channel()) {
             ::core::result::Result::Ok(())
         } else {
+            let addresses: ::rainmaker_types::runtime::Vec<&str> = message
+                .channels()
+                .iter()
+                .map(|channel| channel.address())
+                .collect();
             ::core::result::Result::Err(::rainmaker_types::runtime::EncodeError::WrongTopic {
-                message: message.name(),
+                expected: addresses.join("` or `"),
                 topic: ::rainmaker_types::runtime::ToString::to_string(topic),
             })
         }

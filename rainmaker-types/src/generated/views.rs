@@ -504,11 +504,15 @@ impl<'a> ::rainmaker_types::runtime::PayloadRef<'a> for TsDataRef<'a> {
 #[non_exhaustive]
 pub enum MessageRef<'a> {
     /// `connectedMessage` (owned: it has no view).
-    Connected(::rainmaker_types::runtime::Box<super::messages::PresenceConnected>),
+    PresenceConnected(
+        ::rainmaker_types::runtime::Box<super::messages::PresenceConnected>,
+    ),
     /// `disconnectedMessage` (owned: it has no view).
-    Disconnected(::rainmaker_types::runtime::Box<super::messages::PresenceDisconnected>),
+    PresenceDisconnected(
+        ::rainmaker_types::runtime::Box<super::messages::PresenceDisconnected>,
+    ),
     /// `configMessage` (owned: it has no view).
-    Config(::rainmaker_types::runtime::Box<super::messages::NodeConfig>),
+    NodeConfig(::rainmaker_types::runtime::Box<super::messages::NodeConfig>),
     /// `paramsLocalInitMessage`, borrowed.
     ParamsLocalInit(::rainmaker_types::ParamsDocumentRef<'a>),
     /// `userMappingMessage` (owned: it has no view).
@@ -520,7 +524,7 @@ pub enum MessageRef<'a> {
     /// `paramsLocalMessage`, borrowed.
     ParamsLocal(::rainmaker_types::ParamsDocumentRef<'a>),
     /// `paramsLocalWildcardMessage`, borrowed.
-    ParamsLocalWildcard(::rainmaker_types::ParamsDocumentRef<'a>),
+    ParamsLocalGroup(::rainmaker_types::ParamsDocumentRef<'a>),
     /// `otaFetchMessage` (owned: it has no view).
     OtaFetch(super::messages::OtaFetch),
     /// `otaUrlMessage` (owned: it has no view).
@@ -536,21 +540,21 @@ pub enum MessageRef<'a> {
     /// `toNodeMessage` (owned: it has no view).
     ToNode(::rainmaker_types::ToNodeFrame),
     /// `nodeAlertMessage` (owned: it has no view).
-    NodeAlert(super::messages::Alert),
+    Alert(super::messages::Alert),
 }
 impl<'a> MessageRef<'a> {
     /// The message's name in the document.
     pub fn name(&self) -> &'static str {
         match self {
-            Self::Connected(_) => "connectedMessage",
-            Self::Disconnected(_) => "disconnectedMessage",
-            Self::Config(_) => "configMessage",
+            Self::PresenceConnected(_) => "connectedMessage",
+            Self::PresenceDisconnected(_) => "disconnectedMessage",
+            Self::NodeConfig(_) => "configMessage",
             Self::ParamsLocalInit(_) => "paramsLocalInitMessage",
             Self::UserMapping(_) => "userMappingMessage",
             Self::ParamsRemote(_) => "paramsRemoteMessage",
             Self::ParamsRemoteGroup(_) => "paramsRemoteGroupMessage",
             Self::ParamsLocal(_) => "paramsLocalMessage",
-            Self::ParamsLocalWildcard(_) => "paramsLocalWildcardMessage",
+            Self::ParamsLocalGroup(_) => "paramsLocalWildcardMessage",
             Self::OtaFetch(_) => "otaFetchMessage",
             Self::OtaUrl(_) => "otaUrlMessage",
             Self::OtaStatus(_) => "otaStatusMessage",
@@ -558,7 +562,7 @@ impl<'a> MessageRef<'a> {
             Self::SimpleTsData(_) => "simpleTsDataMessage",
             Self::FromNode(_) => "fromNodeMessage",
             Self::ToNode(_) => "toNodeMessage",
-            Self::NodeAlert(_) => "nodeAlertMessage",
+            Self::Alert(_) => "nodeAlertMessage",
         }
     }
     /// Decodes the payload of a publish on a topic of `channel`, borrowing
@@ -579,7 +583,7 @@ impl<'a> MessageRef<'a> {
                 ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::PresenceConnected,
                 >(payload, options, repairs)
-                    .map(|payload| Self::Connected(
+                    .map(|payload| Self::PresenceConnected(
                         ::rainmaker_types::runtime::Box::new(payload),
                     ))
             }
@@ -587,7 +591,7 @@ impl<'a> MessageRef<'a> {
                 ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::PresenceDisconnected,
                 >(payload, options, repairs)
-                    .map(|payload| Self::Disconnected(
+                    .map(|payload| Self::PresenceDisconnected(
                         ::rainmaker_types::runtime::Box::new(payload),
                     ))
             }
@@ -595,7 +599,7 @@ impl<'a> MessageRef<'a> {
                 ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::NodeConfig,
                 >(payload, options, repairs)
-                    .map(|payload| Self::Config(
+                    .map(|payload| Self::NodeConfig(
                         ::rainmaker_types::runtime::Box::new(payload),
                     ))
             }
@@ -633,7 +637,7 @@ impl<'a> MessageRef<'a> {
                 ::rainmaker_types::runtime::payload::decode_json_ref::<
                     ::rainmaker_types::ParamsDocumentRef<'a>,
                 >(payload)
-                    .map(Self::ParamsLocalWildcard)
+                    .map(Self::ParamsLocalGroup)
             }
             Channel::OtaFetch => {
                 ::rainmaker_types::runtime::payload::decode_json_with::<
@@ -685,7 +689,7 @@ impl<'a> MessageRef<'a> {
                 ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::Alert,
                 >(payload, options, repairs)
-                    .map(Self::NodeAlert)
+                    .map(Self::Alert)
             }
         }
     }

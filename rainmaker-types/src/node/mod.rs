@@ -88,7 +88,7 @@ use commands::CommandRoute;
 use serde::Serialize;
 
 use crate::device::{DataKind, Device, TimeSeries, WriteError, WriteRejection};
-use crate::generated::{Channel, Message, Topic, TopicRef};
+use crate::generated::{Channel, Topic, TopicRef};
 use crate::ids::{GroupId, NodeId};
 use crate::messages::{
     Attribute, DeviceConfig, NodeConfig, NodeConfigVersion, NodeInfo, OtaFetch, OtaJobStatus,
@@ -639,7 +639,7 @@ impl Node {
         Ok(out)
     }
 
-    /// A message on one of the node's topics, decoded by the generated dispatch.
+    /// A message on one of the node's topics.
     fn on_message(
         &mut self,
         topic: &str,
@@ -669,15 +669,23 @@ impl Node {
             self.on_command(payload, out);
             return Ok(());
         }
-        let message = Message::decode_on(channel, payload)
-            .map_err(|error| NodeError::Decode { channel, error })?;
-        match message {
-            Message::ParamsRemote(doc) => self.remote_write(&doc, WriteSource::Remote, out),
-            Message::ParamsRemoteGroup(doc) => {
-                self.remote_write(&doc, WriteSource::RemoteGroup, out)
+        // Each payload is decoded with its own type, not through `Message`: the
+        // dispatch would link every message's decoder into a firmware (over 100 KiB
+        // of flash for decoders the node never uses).
+        let decode_error = |error| NodeError::Decode { channel, error };
+        match channel {
+            Channel::ParamsRemote | Channel::ParamsRemoteGroup => {
+                let doc: ParamsDocument = decode_json(payload).map_err(decode_error)?;
+                let source = if channel == Channel::ParamsRemote {
+                    WriteSource::Remote
+                } else {
+                    WriteSource::RemoteGroup
+                };
+                self.remote_write(&doc, source, out)
             }
-            Message::OtaUrl(job) if self.ota_topics => {
-                self.on_ota_offer(*job, out);
+            Channel::OtaUrl if self.ota_topics => {
+                let job: OtaUrl = decode_json(payload).map_err(decode_error)?;
+                self.on_ota_offer(job, out);
                 Ok(())
             }
             _ => Err(NodeError::UnexpectedChannel(channel)),

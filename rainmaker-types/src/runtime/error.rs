@@ -189,10 +189,11 @@ pub enum EncodeError {
     #[error("cannot encode text: {0}")]
     Text(String),
     /// The message does not belong on the given topic.
-    #[error("a `{message}` message cannot be sent on `{topic}`")]
+    #[error("the message belongs on `{expected}`, not on `{topic}`")]
     WrongTopic {
-        /// The message's name in the document.
-        message: &'static str,
+        /// The address of the channel that carries the message (several joined
+        /// by `` ` or ` `` when more than one does).
+        expected: String,
         /// The topic it was meant for.
         topic: String,
     },

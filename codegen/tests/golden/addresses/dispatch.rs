@@ -214,8 +214,13 @@ impl Envelope {
         if message.fits(topic.channel()) {
             ::core::result::Result::Ok(())
         } else {
+            let addresses: ::rainmaker_types::runtime::Vec<&str> = message
+                .channels()
+                .iter()
+                .map(|channel| channel.address())
+                .collect();
             ::core::result::Result::Err(::rainmaker_types::runtime::EncodeError::WrongTopic {
-                message: message.name(),
+                expected: addresses.join("` or `"),
                 topic: ::rainmaker_types::runtime::ToString::to_string(topic),
             })
         }
