@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs each cargo-fuzz target briefly (FUZZ_SECONDS, default 20 s per target;
-# CI runs seven targets),
-# starting from the committed seeds in fuzz/seeds/<target>/. Exits non-zero on
+# CI runs seven targets), starting from the committed seeds in fuzz/seeds/
+# (one folder per target, tlv/ for the three TLV targets). Exits non-zero on
 # a crash; the crashing input is left in fuzz/artifacts/<target>/ and must
 # become a named regression test in fuzz/tests/regressions.rs.
 #
@@ -43,8 +43,13 @@ for target in "${TARGETS[@]}"; do
     corpus="fuzz/corpus/$target"
     mkdir -p "$corpus"
     echo "==> fuzz target $target"
+    # The TLV targets share one seed folder.
+    case "$target" in
+        decode | round_trip | router) seeds="fuzz/seeds/tlv" ;;
+        *) seeds="fuzz/seeds/$target" ;;
+    esac
     # New inputs go to the (ignored) corpus dir; the seeds are read only.
-    fuzz run --fuzz-dir fuzz "$target" "$corpus" "fuzz/seeds/$target" -- \
+    fuzz run --fuzz-dir fuzz "$target" "$corpus" "$seeds" -- \
         -max_total_time="$SECONDS_PER_TARGET" -max_len=8192 -rss_limit_mb=2048 \
         -print_final_stats=1
 done

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use crate::model::{Channel, Direction, Model, TypeDef, TypeKind, TypeRef};
+use crate::model::{Channel, Direction, Model, TypeDef, TypeKind, TypeRef, Variant};
 use crate::source::{Location, Sources};
 
 /// The reference's file name.
@@ -292,22 +292,11 @@ fn type_section(page: &mut Page, ty: &TypeDef) {
                 ));
             }
         }
-        TypeKind::Enum { variants } => {
-            let values = variants
-                .iter()
-                .map(|variant| format!("`{}`", variant.wire.json()))
-                .collect::<Vec<_>>()
-                .join(", ");
-            page.line(&format!("One of {values}."));
-        }
-        TypeKind::OpenEnum { variants } => {
-            let values = variants
-                .iter()
-                .map(|variant| format!("`{}`", variant.wire.json()))
-                .collect::<Vec<_>>()
-                .join(", ");
-            page.line(&format!("A string: {values}, or any other value."));
-        }
+        TypeKind::Enum { variants } => page.line(&format!("One of {}.", values(variants))),
+        TypeKind::OpenEnum { variants } => page.line(&format!(
+            "A string: {}, or any other value.",
+            values(variants)
+        )),
         TypeKind::Untagged { variants } => {
             let members = variants
                 .iter()
@@ -319,6 +308,15 @@ fn type_section(page: &mut Page, ty: &TypeDef) {
         TypeKind::Alias { inner } => page.line(&format!("The same as {}.", type_name(inner))),
     }
     page.line("");
+}
+
+/// An enum's values as a list of code spans.
+fn values(variants: &[Variant]) -> String {
+    variants
+        .iter()
+        .map(|variant| format!("`{}`", variant.wire.json()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn text<'a>(value: &'a Value, key: &str) -> &'a str {
