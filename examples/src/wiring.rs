@@ -17,18 +17,14 @@ pub const FIRMWARE_VERSION: &str = "1.0";
 pub fn demo_node(node_id: &str, ingest: bool) -> Result<Node> {
     let node_id =
         NodeId::new(node_id).map_err(|e| Error::Config(format!("node id {node_id:?}: {e}")))?;
-    let info = NodeInfo {
-        name: "RainMaker demo node".into(),
-        fw_version: FIRMWARE_VERSION.into(),
-        r#type: "Lightbulb".into(),
-        subtype: None,
-        readme: None,
-        model: "rainmaker-demo".into(),
-        project_name: "rainmaker-demo".into(),
-        platform: NodeInfoPlatform::Esp32c3,
-        secure_boot_digest: None,
-        extra: Default::default(),
-    };
+    let info = NodeInfo::new(
+        "RainMaker demo node",
+        FIRMWARE_VERSION,
+        "Lightbulb",
+        "rainmaker-demo",
+        "rainmaker-demo",
+        NodeInfoPlatform::Esp32c3,
+    );
     let mut node = Node::new(node_id, info)
         .with_ingest_topics(ingest)
         .with_ota_over_topics();

@@ -692,18 +692,14 @@ mod node {
     }
 
     fn node() -> Node {
-        let info = NodeInfo {
-            name: "ESP RainMaker Device".into(),
-            fw_version: "1.0".into(),
-            r#type: "Lightbulb".into(),
-            subtype: None,
-            readme: None,
-            model: "led_light".into(),
-            project_name: "led_light".into(),
-            platform: NodeInfoPlatform::Esp32c3,
-            secure_boot_digest: None,
-            extra: serde_json::Map::new(),
-        };
+        let info = NodeInfo::new(
+            "ESP RainMaker Device",
+            "1.0",
+            "Lightbulb",
+            "led_light",
+            "led_light",
+            NodeInfoPlatform::Esp32c3,
+        );
         let mut node = Node::new(NodeId::new(ID).expect("valid id"), info);
         node.add_device(Light {
             name: "Light".into(),

@@ -70,16 +70,17 @@ impl Mosquitto {
             std::process::id(),
             COUNTER.fetch_add(1, Ordering::Relaxed)
         ));
-        fs::create_dir_all(&dir).expect("a temp dir for mosquitto");
-        // Started as root, mosquitto drops to its own user: it must still be able to
-        // write its persistence file here.
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt as _;
-            let _ = fs::set_permissions(&dir, fs::Permissions::from_mode(0o777));
-        }
         let mut last = String::new();
         for _ in 0..3 {
+            // (Again on each attempt: a failed attempt's drop removes the directory.)
+            fs::create_dir_all(&dir).expect("a temp dir for mosquitto");
+            // Started as root, mosquitto drops to its own user: it must still be able
+            // to write its persistence file here.
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt as _;
+                let _ = fs::set_permissions(&dir, fs::Permissions::from_mode(0o777));
+            }
             let port = free_port();
             let conf = format!(
                 "persistence {persistence}\n\

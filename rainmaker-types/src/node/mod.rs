@@ -35,18 +35,11 @@
 //!     power: bool,
 //! }
 //!
-//! let info = NodeInfo {
-//!     name: "ESP RainMaker Device".into(),
-//!     fw_version: "1.0".into(),
-//!     r#type: "Lightbulb".into(),
-//!     subtype: None,
-//!     readme: None,
-//!     model: "led_light".into(),
-//!     project_name: "led_light".into(),
-//!     platform: NodeInfoPlatform::Esp32c3,
-//!     secure_boot_digest: None,
-//!     extra: Default::default(),
-//! };
+//! // Name, firmware version, type, model, project name, platform.
+//! let info = NodeInfo::new(
+//!     "ESP RainMaker Device", "1.0", "Lightbulb", "led_light", "led_light",
+//!     NodeInfoPlatform::Esp32c3,
+//! );
 //! let mut node = Node::new(NodeId::new("7C9EBD4A1B2C")?, info).with_ota_over_topics();
 //! node.add_device(Light { power: false })?;
 //!
