@@ -18,6 +18,30 @@ fn an_alert_matching_neither_shape_says_where() {
 }
 
 #[test]
+fn a_device_after_a_large_one_finds_its_params_in_the_borrowed_view() {
+    // The first device has more params than a linear search takes, so the view
+    // sorts them; the positions it sorted were the document's, not the device's,
+    // and the second device's lookup read the wrong params.
+    let mut payload = String::from(r#"{"Big":{"#);
+    for param in 0..17 {
+        if param > 0 {
+            payload.push(',');
+        }
+        payload.push_str(&format!(r#""p{param}":{param}"#));
+    }
+    payload.push_str(r#"},"Küche Licht":{"Stromstärke":true},"Last":{"b":1,"a":2}}"#);
+    protocol::params(payload.as_bytes());
+    let view: rainmaker_types::ParamsDocumentRef<'_> =
+        rainmaker_types::runtime::payload::decode_json_ref(payload.as_bytes()).expect("decodes");
+    assert!(view.get("Küche Licht", "Stromstärke").is_some());
+    assert!(view.get("Last", "a").is_some());
+    assert!(view.get("Big", "p16").is_some());
+    assert!(view.get("Big", "p17").is_none());
+    // The input the params target found it with.
+    protocol::params(include_bytes!("data/params-crash-ea2751fe.json"));
+}
+
+#[test]
 fn large_floats_keep_every_bit_through_decode_encode_decode() {
     let payload = br#"{"D":{"p":192233720368547758082592000}}"#;
     protocol::params(payload);

@@ -348,14 +348,18 @@ impl<'a> ParamsDocumentRef<'a> {
             .iter()
             .any(|(_, (start, end))| (end - start) as usize > keys::SMALL);
         let params = large.then(|| {
-            let mut sorted: Vec<u32> = (0..self.params.len())
-                .filter_map(|position| u32::try_from(position).ok())
-                .collect();
+            // Each device's block holds positions within the device (what
+            // `DeviceParamsRef::get` indexes its own params with), sorted by name.
+            let mut sorted = vec![0u32; self.params.len()];
             for (_, (start, end)) in &self.devices {
-                let params = &self.params;
-                let name = |at: &u32| params.get(*at as usize).map_or("", |(n, _)| n.as_str());
-                if let Some(range) = sorted.get_mut(*start as usize..*end as usize) {
-                    range.sort_unstable_by(|a, b| name(a).cmp(name(b)));
+                let range = *start as usize..*end as usize;
+                let device = self.params.get(range.clone()).unwrap_or_default();
+                let name = |at: &u32| device.get(*at as usize).map_or("", |(n, _)| n.as_str());
+                if let Some(block) = sorted.get_mut(range) {
+                    for (slot, position) in block.iter_mut().zip(0u32..) {
+                        *slot = position;
+                    }
+                    block.sort_unstable_by(|a, b| name(a).cmp(name(b)));
                 }
             }
             sorted
