@@ -4,13 +4,13 @@
 
 use std::time::Duration;
 
-use rumqttc::{AsyncClient, ConnectionError, Event, Incoming, QoS, SubscribeReasonCode};
+use rumqttc::{AsyncClient, Event, Incoming, QoS, SubscribeReasonCode};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, timeout_at};
 
 use crate::error::{Error, Result};
-use rainmaker_mqtt::Broker;
+use rainmaker_mqtt::{Broker, connection_error};
 
 /// How long a client waits for the broker's CONNACK (TLS handshake included).
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -57,11 +57,10 @@ impl Drop for Connection {
 /// Connects `client_id` to `endpoint` and waits (at most [`CONNECT_TIMEOUT`])
 /// for the CONNACK. `who` names the side in errors (`node`, `cloud`).
 pub async fn connect(endpoint: &Broker, client_id: &str, who: &'static str) -> Result<Connection> {
-    let (client, mut eventloop) = AsyncClient::new(
+    let (client, mut eventloop) = rainmaker_mqtt::client(
         endpoint
             .mqtt_options(client_id)
             .map_err(|e| Error::Tls(e.to_string()))?,
-        64,
     );
     let deadline = Instant::now() + CONNECT_TIMEOUT;
     loop {
@@ -122,16 +121,6 @@ pub async fn connect(endpoint: &Broker, client_id: &str, who: &'static str) -> R
         task,
         who,
     })
-}
-
-/// One line for a rumqttc connection error, with the TLS reason when there
-/// is one.
-pub fn connection_error(error: &ConnectionError) -> String {
-    match error {
-        ConnectionError::Io(e) => format!("I/O: {e}"),
-        ConnectionError::Tls(e) => format!("TLS: {e}"),
-        other => other.to_string(),
-    }
 }
 
 impl Connection {

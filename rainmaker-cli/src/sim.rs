@@ -214,9 +214,11 @@ pub async fn run(settings: Settings, output: Output) -> Result<(), Failure> {
     );
     progress.set_message("starting nodes");
     let mut handles: Vec<NodeHandle> = Vec::with_capacity(settings.nodes);
+    let mut node_ids: Vec<NodeId> = Vec::with_capacity(settings.nodes);
     for (index, id) in ids.iter().enumerate() {
         let info = NodeInfo::new("Sim", "1.0", "Sim", "sim", "sim", NodeInfoPlatform::Esp32);
         let node_id = NodeId::new(id.clone()).map_err(|error| Failure::input(error.to_string()))?;
+        node_ids.push(node_id.clone());
         let mut node = Node::new(node_id, info);
         node.add_device(Counters { up: 0, down: 0 })
             .map_err(|error| Failure::input(error.to_string()))?;
@@ -307,22 +309,19 @@ pub async fn run(settings: Settings, output: Output) -> Result<(), Failure> {
                 .await;
             progress.inc(1);
         }
-        for (index, id) in ids.iter().enumerate() {
-            let Ok(node_id) = NodeId::new(id.clone()) else {
-                continue;
-            };
+        // The same write for every node this round.
+        let mut write = ParamsDocument::new();
+        write.insert(Counters::NAME, Counters::PARAM_DOWN, value);
+        for (index, node_id) in node_ids.iter().enumerate() {
+            let node_id = node_id.clone();
             if let Ok(mut tally) = tally.lock() {
                 tally.down.sent.insert((index, value), Instant::now());
             }
             let sent = if round % 2 == 1 {
-                let mut write = ParamsDocument::new();
-                write.insert(Counters::NAME, Counters::PARAM_DOWN, value);
                 publisher
                     .write_params(&Topic::ParamsRemote { node_id }, &write)
                     .await
             } else {
-                let mut write = ParamsDocument::new();
-                write.insert(Counters::NAME, Counters::PARAM_DOWN, value);
                 let request_id = format!("r{round}n{index}");
                 match ToNodeFrame::set_params(request_id, UserRole::PRIMARY, &write) {
                     Ok(frame) => {

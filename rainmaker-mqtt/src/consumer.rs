@@ -9,7 +9,7 @@ use rumqttc::{AsyncClient, Incoming, QoS, SubscribeFilter};
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
-use crate::runner::{describe, qos};
+use crate::runner::qos;
 use crate::{Backoff, Broker, Error};
 
 /// How long [`Consumer::connect`] waits for the broker to accept the connection
@@ -151,7 +151,7 @@ impl Consumer {
                     Ok(_) => {}
                     Err(error) => {
                         if let Some(ready) = ready.take() {
-                            let _ = ready.send(Err(describe(&error)));
+                            let _ = ready.send(Err(crate::connection_error(&error)));
                             return;
                         }
                         tokio::time::sleep(backoff.next_delay()).await;

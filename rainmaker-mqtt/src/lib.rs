@@ -32,15 +32,27 @@ use rainmaker_types::node::NodeError;
 /// event loop to take it, and flow control holds them back instead.
 const REQUEST_CAPACITY: usize = 0;
 
-/// A client and its event loop, with the request channel above and Nagle's
-/// algorithm off: the protocol's messages are small and latency-bound, and with
-/// it on each one waits for the peer's delayed ACK (about 40 ms on Linux).
-pub(crate) fn client(options: rumqttc::MqttOptions) -> (rumqttc::AsyncClient, rumqttc::EventLoop) {
+/// A rumqttc client and its event loop as this crate makes them, for a connection
+/// of your own (options from [`Broker::mqtt_options`]): a rendezvous request
+/// channel (see above; poll the event loop from another task than the one that
+/// makes requests) and Nagle's algorithm off, since the protocol's messages are
+/// small and latency-bound and with it on each waits for the peer's delayed ACK
+/// (about 40 ms on Linux).
+pub fn client(options: rumqttc::MqttOptions) -> (rumqttc::AsyncClient, rumqttc::EventLoop) {
     let (client, mut eventloop) = rumqttc::AsyncClient::new(options, REQUEST_CAPACITY);
     let mut network = rumqttc::NetworkOptions::new();
     network.set_tcp_nodelay(true);
     eventloop.set_network_options(network);
     (client, eventloop)
+}
+
+/// A connection error in words, with the I/O or TLS reason when there is one.
+pub fn connection_error(error: &rumqttc::ConnectionError) -> String {
+    match error {
+        rumqttc::ConnectionError::Io(e) => format!("I/O: {e}"),
+        rumqttc::ConnectionError::Tls(e) => format!("TLS: {e}"),
+        other => other.to_string(),
+    }
 }
 
 /// What can go wrong running a node or a consumer.

@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rainmaker_types::node::{Event, Input, Node, NodeError, Output, Publish, PublishId};
 use rainmaker_types::runtime::Qos;
-use rumqttc::{AsyncClient, ConnectionError, EventLoop, Incoming, LastWill, Outgoing, QoS};
+use rumqttc::{AsyncClient, EventLoop, Incoming, LastWill, Outgoing, QoS};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::{Backoff, Broker, Error};
@@ -269,7 +269,7 @@ async fn poll(mut eventloop: EventLoop, mut backoff: Backoff, out: mpsc::Unbound
             Err(error) => {
                 let retry_in = backoff.next_delay();
                 let lost = Polled::Lost {
-                    reason: describe(&error),
+                    reason: crate::connection_error(&error),
                     retry_in,
                 };
                 if out.send(lost).is_err() {
@@ -337,15 +337,6 @@ async fn forward(
                 return;
             }
         }
-    }
-}
-
-/// A connection error in words.
-pub(crate) fn describe(error: &ConnectionError) -> String {
-    match error {
-        ConnectionError::Io(e) => format!("I/O: {e}"),
-        ConnectionError::Tls(e) => format!("TLS: {e}"),
-        other => other.to_string(),
     }
 }
 

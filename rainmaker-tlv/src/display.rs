@@ -155,14 +155,8 @@ pub(crate) fn data<'a>(value: &Value<'a>) -> Bytes<'a, crate::value::Chunks<'a>>
 /// raw byte when no base role is set.
 impl fmt::Display for UserRole {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let names = [
-            (Self::SUPER_ADMIN, "super-admin"),
-            (Self::PRIMARY, "primary"),
-            (Self::SECONDARY, "secondary"),
-            (Self::NODE, "node"),
-        ];
         let mut any = false;
-        for (flag, name) in names {
+        for (flag, name) in crate::role::ROLE_NAMES {
             if self.contains(flag) {
                 if any {
                     f.write_str("|")?;

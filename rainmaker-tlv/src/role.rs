@@ -94,17 +94,19 @@ impl From<u8> for UserRole {
     }
 }
 
+/// The base roles' names, in bit order.
+pub(crate) const ROLE_NAMES: [(UserRole, &str); 4] = [
+    (UserRole::SUPER_ADMIN, "super-admin"),
+    (UserRole::PRIMARY, "primary"),
+    (UserRole::SECONDARY, "secondary"),
+    (UserRole::NODE, "node"),
+];
+
 impl fmt::Debug for UserRole {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "UserRole({:#04x}", self.0)?;
-        let names = [
-            (Self::SUPER_ADMIN, "super-admin"),
-            (Self::PRIMARY, "primary"),
-            (Self::SECONDARY, "secondary"),
-            (Self::NODE, "node"),
-        ];
         let mut sep = " ";
-        for (flag, name) in names {
+        for (flag, name) in ROLE_NAMES {
             if self.contains(flag) {
                 write!(f, "{sep}{name}")?;
                 sep = "|";
