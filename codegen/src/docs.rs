@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use crate::model::{Channel, Direction, Model, TypeDef, TypeKind, TypeRef, Variant};
+use crate::model::{Channel, Direction, Model, StandardTypes, TypeDef, TypeKind, TypeRef, Variant};
 use crate::source::{Location, Sources};
 
 /// The reference's file name.
@@ -34,6 +34,9 @@ pub fn protocol_reference(sources: &Sources, model: &Model) -> String {
     }
     channels(&mut page, model);
     types(&mut page, model);
+    if let Some(standard) = &model.standard_types {
+        standard_types(&mut page, standard);
+    }
     if let Some(tlv) = root.get("x-rainmaker-tlv") {
         tlv_section(&mut page, sources, tlv, model);
     }
@@ -242,7 +245,7 @@ fn channels(page: &mut Page, model: &Model) {
 /// A type as the reference names it, linked when it has its own section.
 fn type_name(ty: &TypeRef) -> String {
     match ty {
-        TypeRef::Named(name) => format!("[`{name}`](#{})", anchor(name)),
+        TypeRef::Named(name) | TypeRef::Standard(name) => format!("[`{name}`](#{})", anchor(name)),
         TypeRef::External(path) => format!("`{}`", path.rsplit("::").next().unwrap_or(path)),
         TypeRef::Bool => "boolean".to_owned(),
         TypeRef::Int(rust) => format!("integer (`{rust}`)"),
@@ -297,6 +300,16 @@ fn type_section(page: &mut Page, ty: &TypeDef) {
             "A string: {}, or any other value.",
             values(variants)
         )),
+        TypeKind::StandardUnion { members } => {
+            let lists = members
+                .iter()
+                .map(|(_, list)| type_name(&TypeRef::Standard(list.clone())))
+                .collect::<Vec<_>>()
+                .join(" or ");
+            page.line(&format!(
+                "A string: a value of {lists}, or any other value."
+            ));
+        }
         TypeKind::Untagged { variants } => {
             let members = variants
                 .iter()
@@ -308,6 +321,34 @@ fn type_section(page: &mut Page, ty: &TypeDef) {
         TypeKind::Alias { inner } => page.line(&format!("The same as {}.", type_name(inner))),
     }
     page.line("");
+}
+
+/// The standard-type catalogue (`x-rainmaker-standard-types`): each list's values
+/// with what the catalogue says of them.
+fn standard_types(page: &mut Page, standard: &StandardTypes) {
+    page.line("## Standard types");
+    page.line("");
+    if let Some(description) = &standard.description {
+        page.block(&demote(description, 2));
+    }
+    for (key, name, what) in StandardTypes::LISTS {
+        page.line(&format!("### {name}"));
+        page.line("");
+        page.line(&format!(
+            "{what} The catalogue's `{key}`; any other string is allowed too."
+        ));
+        page.line("");
+        page.line("| value | description |");
+        page.line("|---|---|");
+        for ty in standard.values_of(name) {
+            page.line(&format!(
+                "| `{}` | {} |",
+                ty.wire,
+                ty.description.as_deref().map(cell).unwrap_or_default()
+            ));
+        }
+        page.line("");
+    }
 }
 
 /// An enum's values as a list of code spans.

@@ -266,6 +266,9 @@ pub enum TypeRef {
     Named(String),
     /// A type of the runtime crate or any other path (`x-rust-type`).
     External(String),
+    /// An enum of the standard-type catalogue (`x-rainmaker-standard-type` naming
+    /// one list), such as `ParamType`.
+    Standard(String),
     /// `bool`.
     Bool,
     /// A sized integer (`i32`, `i64`, `u8`, ...).
@@ -338,6 +341,13 @@ pub enum TypeKind {
     OpenEnum {
         /// The known values, in spec order.
         variants: Vec<Variant>,
+    },
+    /// A value of one of several lists of the standard-type catalogue
+    /// (`x-rainmaker-standard-type` naming more than one), plus `Other(String)`.
+    StandardUnion {
+        /// One variant per list, in the order the schema names them: the variant
+        /// name and the catalogue enum it holds.
+        members: Vec<(String, String)>,
     },
     /// One of several types, tried in order (`#[serde(untagged)]`).
     Untagged {
@@ -459,6 +469,48 @@ pub struct StandardTypes {
     /// The Rust name of the param-property enum of the messages module
     /// (`ParamProperty`).
     pub property_enum: String,
+}
+
+impl StandardTypes {
+    /// The catalogue's lists a schema can name with `x-rainmaker-standard-type`: the
+    /// list key, the Rust enum that holds its values and what a value is.
+    pub const LISTS: [(&'static str, &'static str, &'static str); 4] = [
+        ("ui-types", "UiType", "A UI type (`ui_type` of a param)."),
+        (
+            "device-types",
+            "DeviceType",
+            "A device type (`type` of a device).",
+        ),
+        (
+            "service-types",
+            "ServiceType",
+            "A service type (`type` of a service).",
+        ),
+        (
+            "param-types",
+            "ParamType",
+            "A param type (`type` of a param).",
+        ),
+    ];
+
+    /// The Rust enum of the list `key` (`param-types` -> `ParamType`).
+    pub fn enum_of(key: &str) -> Option<&'static str> {
+        Self::LISTS
+            .iter()
+            .find(|(list, _, _)| *list == key)
+            .map(|(_, name, _)| *name)
+    }
+
+    /// The values of the list held by the Rust enum `name`.
+    pub fn values_of(&self, name: &str) -> &[StandardType] {
+        match name {
+            "UiType" => &self.ui_types,
+            "DeviceType" => &self.device_types,
+            "ServiceType" => &self.service_types,
+            "ParamType" => &self.param_types,
+            _ => &[],
+        }
+    }
 }
 
 /// A standard type string (`esp.ui.toggle`) and what the catalogue says about it.

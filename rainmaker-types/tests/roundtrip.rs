@@ -112,7 +112,7 @@ fn params_document() -> BoxedStrategy<Value> {
 /// `null`; objects with `properties`, `required`, `additionalProperties` (true,
 /// false or a schema), `patternProperties` and `minProperties`; arrays with `items`,
 /// `minItems`, `maxItems` and `uniqueItems`; strings with `enum`, `pattern`,
-/// `x-rainmaker-known-values`, `minLength` and `maxLength`; integers with `format`,
+/// `x-rainmaker-known-values` or `x-rainmaker-standard-type`, `minLength` and `maxLength`; integers with `format`,
 /// `minimum` and `maximum`; numbers (integers and finite floats); booleans. Any other
 /// keyword that constrains values fails the test, naming its JSON pointer, so the
 /// generator cannot silently produce invalid payloads.
@@ -124,7 +124,40 @@ const ANNOTATIONS: &[&str] = &[
     "description",
     "examples",
     "x-rainmaker-known-values",
+    "x-rainmaker-standard-type",
 ];
+
+/// The values of the catalogue lists `lists` names (`x-rainmaker-standard-type`: one
+/// key or a list of keys; `param-types` goes on with `other-param-types`).
+fn catalogue_values(lists: &Value, at: &Pointer) -> Vec<Value> {
+    let (catalogue, _) = common::resolve(&common::pointer("/x-rainmaker-standard-types"));
+    let keys: Vec<&str> = match lists {
+        Value::Array(keys) => keys.iter().filter_map(Value::as_str).collect(),
+        key => key.as_str().into_iter().collect(),
+    };
+    assert!(
+        !keys.is_empty(),
+        "{at}: x-rainmaker-standard-type names no list"
+    );
+    keys.into_iter()
+        .flat_map(|key| match key {
+            "param-types" => vec![key, "other-param-types"],
+            key => vec![key],
+        })
+        .flat_map(|key| {
+            catalogue
+                .get(key)
+                .and_then(Value::as_array)
+                .unwrap_or_else(|| panic!("{at}: no catalogue list `{key}`"))
+        })
+        .map(|entry| {
+            entry
+                .get("type")
+                .cloned()
+                .unwrap_or_else(|| panic!("{at}: an entry without type"))
+        })
+        .collect()
+}
 
 impl SchemaStrategy {
     fn for_schema(schema: &'static Value, at: &Pointer, depth: usize) -> BoxedStrategy<Value> {
@@ -239,14 +272,18 @@ impl SchemaStrategy {
                 let min = usize_of("minLength").unwrap_or(0);
                 let max = usize_of("maxLength").unwrap_or(16).min(min + 16);
                 let open = open_string(min, max).prop_map(Value::String);
-                match schema
-                    .get("x-rainmaker-known-values")
-                    .and_then(Value::as_array)
-                {
-                    Some(known) => {
-                        prop_oneof![proptest::sample::select(known.clone()), open,].boxed()
-                    }
-                    None => open.boxed(),
+                let known = match schema.get("x-rainmaker-standard-type") {
+                    Some(lists) => catalogue_values(lists, at),
+                    None => schema
+                        .get("x-rainmaker-known-values")
+                        .and_then(Value::as_array)
+                        .cloned()
+                        .unwrap_or_default(),
+                };
+                if known.is_empty() {
+                    open.boxed()
+                } else {
+                    prop_oneof![proptest::sample::select(known), open].boxed()
                 }
             }
             "array" => {

@@ -2,7 +2,7 @@
 //! the generated code, exercised through its public API.
 
 use rainmaker_codegen_contract::{
-    doc_addresses, doc_bindings, doc_messages, doc_names, doc_schemas,
+    doc_addresses, doc_bindings, doc_catalogue, doc_messages, doc_names, doc_schemas,
 };
 use rainmaker_types::runtime::payload::{decode_json as decode, encode_json as encode};
 use rainmaker_types::runtime::{IdError, Qos, TopicErrorReason};
@@ -331,5 +331,65 @@ mod names {
         assert_eq!("V1_2".parse(), Ok(OptionVersion::V1_2_2));
         let error = "2021".parse::<OptionVersion>().expect_err("not a value");
         assert_eq!(error.to_string(), "`2021` is not a value of OptionVersion");
+    }
+}
+
+mod catalogue {
+    use super::*;
+    use doc_catalogue::messages::{DataType, Entry, EntryType, Param};
+    use doc_catalogue::standard_types::{DeviceType, ParamType, ServiceType, UiType};
+
+    #[test]
+    fn fields_are_typed_with_the_catalogue_enums() {
+        let entry: Entry = decode(
+            br#"{"name":"Lamp","type":"acme.device.lamp","params":[{"name":"Power","type":"acme.param.power","data_type":"bool","ui_type":"acme.ui.toggle"}]}"#,
+        )
+        .expect("decodes");
+        assert_eq!(entry.r#type, Some(EntryType::Device(DeviceType::Lamp)));
+        let params = entry.params.as_deref().unwrap_or_default();
+        assert_eq!(params[0].r#type, Some(ParamType::Power));
+        assert_eq!(params[0].ui_type, Some(UiType::Toggle));
+        // The catalogue's own knowledge is one call away from the decoded field.
+        let defaults = ParamType::Power.defaults().expect("Power has defaults");
+        assert_eq!(defaults.ui_type, Some(UiType::Toggle));
+        assert_eq!(
+            DeviceType::Lamp.constructor().map(|c| c.primary),
+            Some(Some("Power"))
+        );
+    }
+
+    #[test]
+    fn a_union_of_lists_keeps_each_value_in_its_own_list() {
+        assert_eq!(
+            EntryType::from("acme.service.clock"),
+            EntryType::Service(ServiceType::Clock)
+        );
+        assert_eq!(
+            EntryType::from("my.kettle"),
+            EntryType::Other("my.kettle".into())
+        );
+        assert!(!EntryType::from("my.kettle").is_known());
+        // Built from a list's enum, an unlisted value still lands in `Other`, so
+        // equal wire strings are equal values.
+        assert_eq!(
+            EntryType::from(DeviceType::Other("acme.service.clock".into())),
+            EntryType::Service(ServiceType::Clock)
+        );
+        assert_eq!(EntryType::from(DeviceType::Fan).as_str(), "acme.device.fan");
+        assert_eq!(
+            EntryType::Device(DeviceType::Fan).to_string(),
+            "acme.device.fan"
+        );
+    }
+
+    #[test]
+    fn values_the_catalogue_does_not_list_round_trip() {
+        let bytes = br#"{"name":"Kettle","type":"my.kettle","params":[{"name":"Level","type":"my.level","data_type":"int"}]}"#;
+        let entry: Entry = decode(bytes).expect("decodes");
+        assert_eq!(entry.r#type, Some(EntryType::Other("my.kettle".into())));
+        let mut param = Param::new("Level", DataType::Int);
+        param.r#type = Some(ParamType::Other("my.level".into()));
+        assert_eq!(entry.params.as_deref(), Some(&[param][..]));
+        assert_eq!(encode(&entry).expect("encodes"), bytes);
     }
 }

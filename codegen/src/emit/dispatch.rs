@@ -420,7 +420,8 @@ fn estimated_size(ctx: &Ctx<'_>, ty: &TypeRef, depth: usize) -> usize {
         | TypeRef::Bytes
         | TypeRef::Vec(_)
         | TypeRef::Map(_)
-        | TypeRef::JsonObject => 3 * WORD,
+        | TypeRef::JsonObject
+        | TypeRef::Standard(_) => 3 * WORD,
         TypeRef::Json | TypeRef::External(_) => 4 * WORD,
         TypeRef::Nullable(inner) => estimated_size(ctx, inner, depth + 1) + WORD,
         TypeRef::Named(name) => match ctx.model.type_def(name).map(|def| &def.kind) {
@@ -439,7 +440,7 @@ fn estimated_size(ctx: &Ctx<'_>, ty: &TypeRef, depth: usize) -> usize {
                 fields + extra
             }
             Some(TypeKind::Enum { .. }) => 1,
-            Some(TypeKind::OpenEnum { .. }) => 3 * WORD,
+            Some(TypeKind::OpenEnum { .. } | TypeKind::StandardUnion { .. }) => 3 * WORD,
             Some(TypeKind::Untagged { variants }) => {
                 variants
                     .iter()

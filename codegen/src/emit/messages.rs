@@ -118,6 +118,7 @@ fn emit_type(ctx: &Ctx<'_>, def: &TypeDef, payload: Option<PayloadEncoding>) -> 
         }
         TypeKind::Enum { variants } => emit_value_enum(ctx, &def.name, &docs, variants),
         TypeKind::OpenEnum { variants } => emit_open_enum(ctx, &def.name, &docs, variants),
+        TypeKind::StandardUnion { members } => emit_standard_union(ctx, &def.name, &docs, members),
         TypeKind::Untagged { variants } => {
             let serde = ctx.serde_derives();
             let schemars = ctx.schemars_derive();
@@ -166,7 +167,7 @@ fn emit_type(ctx: &Ctx<'_>, def: &TypeDef, payload: Option<PayloadEncoding>) -> 
 
 fn type_label(ty: &TypeRef) -> String {
     match ty {
-        TypeRef::Named(name) | TypeRef::External(name) => name.clone(),
+        TypeRef::Named(name) | TypeRef::External(name) | TypeRef::Standard(name) => name.clone(),
         TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => type_label(inner),
         TypeRef::Bool => "bool".to_owned(),
         TypeRef::Int(name) | TypeRef::Float(name) => (*name).to_owned(),
@@ -535,7 +536,7 @@ pub(crate) fn emit_open_enum(
     let open_note = " The set is open: values the document does not list are kept in \
                      [`Self::Other`]. Build values with `From<&str>` so that a listed value \
                      never ends up in `Other`.";
-    let schemars = ctx.schemars_as(name, quote!(#rt::String));
+    let impls = open_string_impls(ctx, name);
     quote! {
         #docs
         #[doc = ""]
@@ -573,6 +574,104 @@ pub(crate) fn emit_open_enum(
             }
         }
 
+        #impls
+    }
+}
+
+/// A value of one of several catalogue lists, each held by the list's own enum, or
+/// `Other(String)` for a value no list names.
+fn emit_standard_union(
+    ctx: &Ctx<'_>,
+    name: &str,
+    docs: &TokenStream,
+    members: &[(String, String)],
+) -> TokenStream {
+    let rt = &ctx.rt;
+    let name_ident = ident(name);
+    let variant = |variant: &str| ident(variant);
+    let list = |list: &str| {
+        let list = ident(list);
+        quote!(super::standard_types::#list)
+    };
+    let definitions = members.iter().map(|(member, ty)| {
+        let text = format!(" A value [`{ty}`](super::standard_types::{ty}) lists.");
+        let (member, ty) = (variant(member), list(ty));
+        quote! { #[doc = #text] #member(#ty), }
+    });
+    let to_wire = members.iter().map(|(member, _)| {
+        let member = variant(member);
+        quote! { Self::#member(value) => value.as_str(), }
+    });
+    let from_wire = members.iter().map(|(member, ty)| {
+        let (member, ty) = (variant(member), list(ty));
+        quote! {
+            if let ::core::option::Option::Some(value) = #ty::known(wire) {
+                return ::core::option::Option::Some(Self::#member(value));
+            }
+        }
+    });
+    let conversions = members.iter().map(|(member, ty)| {
+        let (member, ty) = (variant(member), list(ty));
+        quote! {
+            impl ::core::convert::From<#ty> for #name_ident {
+                fn from(value: #ty) -> Self {
+                    match value {
+                        #ty::Other(wire) => Self::from(wire),
+                        listed => Self::#member(listed),
+                    }
+                }
+            }
+        }
+    });
+    let open_note = " The set is open: a value the catalogue does not list is kept in \
+                     [`Self::Other`]. Build values with `From` so that a listed value never \
+                     ends up in `Other`.";
+    let impls = open_string_impls(ctx, name);
+    quote! {
+        #docs
+        #[doc = ""]
+        #[doc = #open_note]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum #name_ident {
+            #( #definitions )*
+            /// A value no list names, as it is on the wire.
+            Other(#rt::String),
+        }
+
+        impl #name_ident {
+            /// The wire string.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( #to_wire )*
+                    Self::Other(other) => other,
+                }
+            }
+
+            /// Whether one of the catalogue's lists names this value.
+            pub fn is_known(&self) -> bool {
+                !matches!(self, Self::Other(_))
+            }
+
+            /// The listed value whose wire string is `wire`.
+            pub fn known(wire: &str) -> ::core::option::Option<Self> {
+                #( #from_wire )*
+                ::core::option::Option::None
+            }
+        }
+
+        #( #conversions )*
+
+        #impls
+    }
+}
+
+/// The string conversions, `Display`, serde and schema of an open set of strings:
+/// the type has `known`, `as_str` and `Other(String)`.
+fn open_string_impls(ctx: &Ctx<'_>, name: &str) -> TokenStream {
+    let rt = &ctx.rt;
+    let name_ident = ident(name);
+    let schemars = ctx.schemars_as(name, quote!(#rt::String));
+    quote! {
         impl ::core::convert::From<&str> for #name_ident {
             fn from(wire: &str) -> Self {
                 Self::known(wire).unwrap_or_else(|| Self::Other(#rt::ToOwned::to_owned(wire)))

@@ -180,6 +180,10 @@ impl<'m> Ctx<'m> {
                 }
             }
             TypeRef::External(path) => self.external(path),
+            TypeRef::Standard(name) => {
+                let name = ident(name);
+                quote!(super::standard_types::#name)
+            }
             TypeRef::Bool => quote!(bool),
             TypeRef::Int(name) | TypeRef::Float(name) => {
                 let name = ident(name);

@@ -9,30 +9,9 @@ use crate::model::{Bounds, Literal as Wire, StandardType, StandardTypes, Variant
 
 /// The tokens of `standard_types.rs`.
 pub fn emit(ctx: &Ctx<'_>, standard: &StandardTypes) -> TokenStream {
-    let ui = open_enum(
-        ctx,
-        "UiType",
-        "A UI type (`ui_type` of a param).",
-        &standard.ui_types,
-    );
-    let device = open_enum(
-        ctx,
-        "DeviceType",
-        "A device type (`type` of a device).",
-        &standard.device_types,
-    );
-    let service = open_enum(
-        ctx,
-        "ServiceType",
-        "A service type (`type` of a service).",
-        &standard.service_types,
-    );
-    let param = open_enum(
-        ctx,
-        "ParamType",
-        "A param type (`type` of a param).",
-        &standard.param_types,
-    );
+    let lists = StandardTypes::LISTS
+        .iter()
+        .map(|(_, name, doc)| open_enum(ctx, name, doc, standard.values_of(name)));
     let data_type = ident(&standard.data_type_enum);
     let property = ident(&standard.property_enum);
     let default_names = standard.param_types.iter().filter_map(|ty| {
@@ -108,10 +87,7 @@ pub fn emit(ctx: &Ctx<'_>, standard: &StandardTypes) -> TokenStream {
         }
     });
     quote! {
-        #ui
-        #device
-        #service
-        #param
+        #( #lists )*
 
         /// The defaults the SDK's constructor gives a standard param.
         #[derive(Debug, Clone, PartialEq)]

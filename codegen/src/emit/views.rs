@@ -147,7 +147,8 @@ impl<'c, 'm> Views<'c, 'm> {
     /// Whether the view of `ty` borrows from the payload.
     fn borrows(&self, ty: &TypeRef) -> bool {
         match ty {
-            TypeRef::String => true,
+            // A catalogue value is viewed as its wire text: no lookup, no copy.
+            TypeRef::String | TypeRef::Standard(_) => true,
             TypeRef::External(path) => self.ctx.model.borrowed_types.contains_key(path),
             TypeRef::Named(name) => {
                 self.structs.contains(name)
@@ -198,7 +199,7 @@ impl<'c, 'm> Views<'c, 'm> {
             return ctx.rust_type(ty, Scope::Sibling);
         }
         match ty {
-            TypeRef::String => quote!(#rt::Text<'a>),
+            TypeRef::String | TypeRef::Standard(_) => quote!(#rt::Text<'a>),
             TypeRef::External(path) => {
                 let borrowed = self
                     .ctx

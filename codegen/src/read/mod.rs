@@ -75,6 +75,9 @@ pub(crate) struct Reader<'a> {
     pub(crate) message_at: HashMap<Location, usize>,
     /// The content type of messages that do not state one.
     pub(crate) default_content_type: String,
+    /// Where schemas name lists of the standard-type catalogue
+    /// (`x-rainmaker-standard-type`), which the document must then have.
+    pub(crate) standard_type_uses: Vec<Location>,
 }
 
 impl<'a> Reader<'a> {
@@ -103,6 +106,7 @@ impl<'a> Reader<'a> {
             named: HashMap::new(),
             message_at: HashMap::new(),
             default_content_type,
+            standard_type_uses: Vec::new(),
         }
     }
 

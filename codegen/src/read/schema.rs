@@ -21,7 +21,9 @@
 use serde_json::{Map, Value};
 
 use super::{Reader, description};
-use crate::model::{Extra, Field, Literal, Model, TypeDef, TypeKind, TypeRef, Variant};
+use crate::model::{
+    Extra, Field, Literal, Model, StandardTypes, TypeDef, TypeKind, TypeRef, Variant,
+};
 use crate::naming;
 use crate::source::Location;
 
@@ -161,6 +163,9 @@ impl Reader<'_> {
         if let Some(rust) = schema.get("x-rust-type").and_then(Value::as_str) {
             return self.external(schema, at, rust);
         }
+        if let Some([(_, list)]) = self.standard_lists(schema, at).as_deref() {
+            return TypeRef::Standard((*list).to_owned());
+        }
         let schema = self.normalize(schema, at);
         if let Some(inner) = non_null(&schema) {
             let inner = self.type_of(&inner, at, hint);
@@ -260,6 +265,24 @@ impl Reader<'_> {
             let values = Value::Array(vec![value.clone()]);
             return Some(self.closed_enum(&values, &at.join("const"), name));
         }
+        if let Some(lists) = self.standard_lists(schema, at) {
+            return Some(match lists.as_slice() {
+                [(_, list)] => TypeKind::Alias {
+                    inner: TypeRef::Standard((*list).to_owned()),
+                },
+                _ => TypeKind::StandardUnion {
+                    members: lists
+                        .iter()
+                        .map(|(key, list)| {
+                            let member = key.trim_end_matches("-types");
+                            let member =
+                                naming::camel(member).unwrap_or_else(|| (*list).to_owned());
+                            (member, (*list).to_owned())
+                        })
+                        .collect(),
+                },
+            });
+        }
         if let Some(values) = schema.get("x-rainmaker-known-values") {
             let known_at = at.join("x-rainmaker-known-values");
             if schema.get("type").and_then(Value::as_str) != Some("string") {
@@ -289,6 +312,59 @@ impl Reader<'_> {
             return Some(self.structure(schema, at, name));
         }
         None
+    }
+
+    /// The catalogue lists `x-rainmaker-standard-type` names on `schema` (one key or
+    /// a list of keys), each with the enum that holds its values; `None` when the
+    /// schema names none or names them wrongly (reported).
+    fn standard_lists(
+        &mut self,
+        schema: &Value,
+        at: &Location,
+    ) -> Option<Vec<(&'static str, &'static str)>> {
+        let named = schema.get("x-rainmaker-standard-type")?;
+        let named_at = at.join("x-rainmaker-standard-type");
+        if schema.get("type").and_then(Value::as_str) != Some("string") {
+            self.problems.error(
+                at,
+                "`x-rainmaker-standard-type` belongs on a `type: string` schema",
+            );
+            return None;
+        }
+        let keys: Vec<&Value> = match named {
+            Value::Array(keys) => keys.iter().collect(),
+            key => vec![key],
+        };
+        let mut lists = Vec::new();
+        for key in keys {
+            let found = StandardTypes::LISTS
+                .iter()
+                .find(|(list, _, _)| Some(*list) == key.as_str());
+            let Some((key, list, _)) = found else {
+                let known: Vec<&str> = StandardTypes::LISTS
+                    .iter()
+                    .map(|(key, _, _)| *key)
+                    .collect();
+                self.problems.error(
+                    &named_at,
+                    format!(
+                        "`x-rainmaker-standard-type` names lists of `x-rainmaker-standard-types`: {}",
+                        known.join(", ")
+                    ),
+                );
+                return None;
+            };
+            if !lists.iter().any(|(known, _)| known == key) {
+                lists.push((*key, *list));
+            }
+        }
+        if lists.is_empty() {
+            self.problems
+                .error(&named_at, "`x-rainmaker-standard-type` names no list");
+            return None;
+        }
+        self.standard_type_uses.push(named_at);
+        Some(lists)
     }
 
     /// An untagged enum of `members` (the items of `oneOf`, `anyOf` or a type list).
@@ -746,6 +822,7 @@ fn defines_type(schema: &Value) -> bool {
         || schema.get("enum").is_some()
         || schema.get("const").is_some()
         || schema.get("x-rainmaker-known-values").is_some()
+        || matches!(schema.get("x-rainmaker-standard-type"), Some(Value::Array(lists)) if lists.len() > 1)
         || matches!(schema.get("type"), Some(Value::Array(types)) if types.len() > 1)
         || (is_object(schema) && schema.get("properties").is_some())
 }
@@ -812,6 +889,7 @@ fn variant_name(ty: &TypeRef) -> String {
     match ty {
         TypeRef::Named(name) => name.clone(),
         TypeRef::External(path) => path.rsplit("::").next().unwrap_or(path).to_owned(),
+        TypeRef::Standard(name) => name.clone(),
         TypeRef::Bool => "Bool".to_owned(),
         TypeRef::Int(_) => "Integer".to_owned(),
         TypeRef::Float(_) => "Number".to_owned(),

@@ -22,6 +22,13 @@ impl Reader<'_> {
     pub(super) fn standard_types(&mut self) {
         let at = Location::root().join("x-rainmaker-standard-types");
         let Some(catalogue) = self.sources.get(&at) else {
+            for used in std::mem::take(&mut self.standard_type_uses) {
+                self.problems.error(
+                    &used,
+                    "names a list of the standard-type catalogue, but the document has no \
+                     `x-rainmaker-standard-types`",
+                );
+            }
             return;
         };
         let data_types = self.closed_enum_variants("DataType", &at);

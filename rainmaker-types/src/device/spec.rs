@@ -7,11 +7,9 @@ use core::fmt;
 use serde_json::{Number, Value};
 
 use super::{Limit, WriteRejection};
-use crate::messages::{
-    DataType, ParamBounds, ParamDescriptor, ParamDescriptorType, ParamDescriptorUiType,
-    ParamProperty,
-};
+use crate::messages::{DataType, ParamBounds, ParamDescriptor, ParamProperty};
 use crate::prelude::*;
+use crate::standard_types::{ParamType, UiType};
 use crate::value::ParamValue;
 
 /// The data type of a param, as `data_type` in the node config.
@@ -319,13 +317,13 @@ impl ParamSpec {
                 .filter_map(ParamProperty::known)
                 .collect(),
         );
-        descriptor.r#type = self.param_type.map(ParamDescriptorType::from);
+        descriptor.r#type = self.param_type.map(ParamType::from);
         descriptor.bounds = self.bounds.map(Bounds::to_param_bounds);
         if !self.valid_strs.is_empty() {
             descriptor.valid_strs =
                 Some(self.valid_strs.iter().copied().map(String::from).collect());
         }
-        descriptor.ui_type = self.ui_type.map(ParamDescriptorUiType::from);
+        descriptor.ui_type = self.ui_type.map(UiType::from);
         descriptor
     }
 }

@@ -1133,193 +1133,58 @@ impl DeviceConfig {
 /// `esp.service.*` types are listed in `x-rainmaker-standard-types`; custom
 /// types are allowed. Omitted when not set.
 ///
-/// The set is open: values the document does not list are kept in [`Self::Other`]. Build values with `From<&str>` so that a listed value never ends up in `Other`.
+/// The set is open: a value the catalogue does not list is kept in [`Self::Other`]. Build values with `From` so that a listed value never ends up in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DeviceConfigType {
-    /// `esp.device.switch`.
-    DeviceSwitch,
-    /// `esp.device.lightbulb`.
-    DeviceLightbulb,
-    /// `esp.device.fan`.
-    DeviceFan,
-    /// `esp.device.temperature-sensor`.
-    DeviceTemperatureSensor,
-    /// `esp.device.light`.
-    DeviceLight,
-    /// `esp.device.outlet`.
-    DeviceOutlet,
-    /// `esp.device.plug`.
-    DevicePlug,
-    /// `esp.device.socket`.
-    DeviceSocket,
-    /// `esp.device.lock`.
-    DeviceLock,
-    /// `esp.device.blinds-internal`.
-    DeviceBlindsInternal,
-    /// `esp.device.blinds-external`.
-    DeviceBlindsExternal,
-    /// `esp.device.garage-door`.
-    DeviceGarageDoor,
-    /// `esp.device.garage-door-lock`.
-    DeviceGarageDoorLock,
-    /// `esp.device.speaker`.
-    DeviceSpeaker,
-    /// `esp.device.air-conditioner`.
-    DeviceAirConditioner,
-    /// `esp.device.thermostat`.
-    DeviceThermostat,
-    /// `esp.device.tv`.
-    DeviceTv,
-    /// `esp.device.washer`.
-    DeviceWasher,
-    /// `esp.device.other`.
-    DeviceOther,
-    /// `esp.device.zigbee_gateway`.
-    DeviceZigbeeGateway,
-    /// `esp.device.thread-br`.
-    DeviceThreadBr,
-    /// `esp.service.ota`.
-    ServiceOta,
-    /// `esp.service.time`.
-    ServiceTime,
-    /// `esp.service.schedule`.
-    ServiceSchedule,
-    /// `esp.service.scenes`.
-    ServiceScenes,
-    /// `esp.service.system`.
-    ServiceSystem,
-    /// `esp.service.local_control`.
-    ServiceLocalControl,
-    /// `esp.service.rmaker-user-auth`.
-    ServiceRmakerUserAuth,
-    /// `esp.service.groups`.
-    ServiceGroups,
-    /// `esp.service.rmaker-controller`.
-    ServiceRmakerController,
-    /// `esp.service.connectivity`.
-    ServiceConnectivity,
-    /// `esp.service.thread-br`.
-    ServiceThreadBr,
-    /// A value the document does not list, as it is on the wire.
+    /// A value [`DeviceType`](super::standard_types::DeviceType) lists.
+    Device(super::standard_types::DeviceType),
+    /// A value [`ServiceType`](super::standard_types::ServiceType) lists.
+    Service(super::standard_types::ServiceType),
+    /// A value no list names, as it is on the wire.
     Other(::rainmaker_types::runtime::String),
 }
 impl DeviceConfigType {
-    /// The values the document lists, in document order.
-    pub const KNOWN: [Self; 32] = [
-        Self::DeviceSwitch,
-        Self::DeviceLightbulb,
-        Self::DeviceFan,
-        Self::DeviceTemperatureSensor,
-        Self::DeviceLight,
-        Self::DeviceOutlet,
-        Self::DevicePlug,
-        Self::DeviceSocket,
-        Self::DeviceLock,
-        Self::DeviceBlindsInternal,
-        Self::DeviceBlindsExternal,
-        Self::DeviceGarageDoor,
-        Self::DeviceGarageDoorLock,
-        Self::DeviceSpeaker,
-        Self::DeviceAirConditioner,
-        Self::DeviceThermostat,
-        Self::DeviceTv,
-        Self::DeviceWasher,
-        Self::DeviceOther,
-        Self::DeviceZigbeeGateway,
-        Self::DeviceThreadBr,
-        Self::ServiceOta,
-        Self::ServiceTime,
-        Self::ServiceSchedule,
-        Self::ServiceScenes,
-        Self::ServiceSystem,
-        Self::ServiceLocalControl,
-        Self::ServiceRmakerUserAuth,
-        Self::ServiceGroups,
-        Self::ServiceRmakerController,
-        Self::ServiceConnectivity,
-        Self::ServiceThreadBr,
-    ];
     /// The wire string.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::DeviceSwitch => "esp.device.switch",
-            Self::DeviceLightbulb => "esp.device.lightbulb",
-            Self::DeviceFan => "esp.device.fan",
-            Self::DeviceTemperatureSensor => "esp.device.temperature-sensor",
-            Self::DeviceLight => "esp.device.light",
-            Self::DeviceOutlet => "esp.device.outlet",
-            Self::DevicePlug => "esp.device.plug",
-            Self::DeviceSocket => "esp.device.socket",
-            Self::DeviceLock => "esp.device.lock",
-            Self::DeviceBlindsInternal => "esp.device.blinds-internal",
-            Self::DeviceBlindsExternal => "esp.device.blinds-external",
-            Self::DeviceGarageDoor => "esp.device.garage-door",
-            Self::DeviceGarageDoorLock => "esp.device.garage-door-lock",
-            Self::DeviceSpeaker => "esp.device.speaker",
-            Self::DeviceAirConditioner => "esp.device.air-conditioner",
-            Self::DeviceThermostat => "esp.device.thermostat",
-            Self::DeviceTv => "esp.device.tv",
-            Self::DeviceWasher => "esp.device.washer",
-            Self::DeviceOther => "esp.device.other",
-            Self::DeviceZigbeeGateway => "esp.device.zigbee_gateway",
-            Self::DeviceThreadBr => "esp.device.thread-br",
-            Self::ServiceOta => "esp.service.ota",
-            Self::ServiceTime => "esp.service.time",
-            Self::ServiceSchedule => "esp.service.schedule",
-            Self::ServiceScenes => "esp.service.scenes",
-            Self::ServiceSystem => "esp.service.system",
-            Self::ServiceLocalControl => "esp.service.local_control",
-            Self::ServiceRmakerUserAuth => "esp.service.rmaker-user-auth",
-            Self::ServiceGroups => "esp.service.groups",
-            Self::ServiceRmakerController => "esp.service.rmaker-controller",
-            Self::ServiceConnectivity => "esp.service.connectivity",
-            Self::ServiceThreadBr => "esp.service.thread-br",
+            Self::Device(value) => value.as_str(),
+            Self::Service(value) => value.as_str(),
             Self::Other(other) => other,
         }
     }
-    /// Whether this is one of the values the document lists.
+    /// Whether one of the catalogue's lists names this value.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
     /// The listed value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
-        ::core::option::Option::Some(
-            match wire {
-                "esp.device.switch" => Self::DeviceSwitch,
-                "esp.device.lightbulb" => Self::DeviceLightbulb,
-                "esp.device.fan" => Self::DeviceFan,
-                "esp.device.temperature-sensor" => Self::DeviceTemperatureSensor,
-                "esp.device.light" => Self::DeviceLight,
-                "esp.device.outlet" => Self::DeviceOutlet,
-                "esp.device.plug" => Self::DevicePlug,
-                "esp.device.socket" => Self::DeviceSocket,
-                "esp.device.lock" => Self::DeviceLock,
-                "esp.device.blinds-internal" => Self::DeviceBlindsInternal,
-                "esp.device.blinds-external" => Self::DeviceBlindsExternal,
-                "esp.device.garage-door" => Self::DeviceGarageDoor,
-                "esp.device.garage-door-lock" => Self::DeviceGarageDoorLock,
-                "esp.device.speaker" => Self::DeviceSpeaker,
-                "esp.device.air-conditioner" => Self::DeviceAirConditioner,
-                "esp.device.thermostat" => Self::DeviceThermostat,
-                "esp.device.tv" => Self::DeviceTv,
-                "esp.device.washer" => Self::DeviceWasher,
-                "esp.device.other" => Self::DeviceOther,
-                "esp.device.zigbee_gateway" => Self::DeviceZigbeeGateway,
-                "esp.device.thread-br" => Self::DeviceThreadBr,
-                "esp.service.ota" => Self::ServiceOta,
-                "esp.service.time" => Self::ServiceTime,
-                "esp.service.schedule" => Self::ServiceSchedule,
-                "esp.service.scenes" => Self::ServiceScenes,
-                "esp.service.system" => Self::ServiceSystem,
-                "esp.service.local_control" => Self::ServiceLocalControl,
-                "esp.service.rmaker-user-auth" => Self::ServiceRmakerUserAuth,
-                "esp.service.groups" => Self::ServiceGroups,
-                "esp.service.rmaker-controller" => Self::ServiceRmakerController,
-                "esp.service.connectivity" => Self::ServiceConnectivity,
-                "esp.service.thread-br" => Self::ServiceThreadBr,
-                _ => return ::core::option::Option::None,
-            },
-        )
+        if let ::core::option::Option::Some(value) = super::standard_types::DeviceType::known(
+            wire,
+        ) {
+            return ::core::option::Option::Some(Self::Device(value));
+        }
+        if let ::core::option::Option::Some(value) = super::standard_types::ServiceType::known(
+            wire,
+        ) {
+            return ::core::option::Option::Some(Self::Service(value));
+        }
+        ::core::option::Option::None
+    }
+}
+impl ::core::convert::From<super::standard_types::DeviceType> for DeviceConfigType {
+    fn from(value: super::standard_types::DeviceType) -> Self {
+        match value {
+            super::standard_types::DeviceType::Other(wire) => Self::from(wire),
+            listed => Self::Device(listed),
+        }
+    }
+}
+impl ::core::convert::From<super::standard_types::ServiceType> for DeviceConfigType {
+    fn from(value: super::standard_types::ServiceType) -> Self {
+        match value {
+            super::standard_types::ServiceType::Other(wire) => Self::from(wire),
+            listed => Self::Service(listed),
+        }
     }
 }
 impl ::core::convert::From<&str> for DeviceConfigType {
@@ -1405,7 +1270,7 @@ pub struct ParamDescriptor {
     /// Param type. Open string: the standard `esp.param.*` types are listed in
     /// `x-rainmaker-standard-types`; custom types are allowed. Omitted when not set.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub r#type: ::core::option::Option<ParamDescriptorType>,
+    pub r#type: ::core::option::Option<super::standard_types::ParamType>,
     /// Data type of a param value. Closed set. `invalid` only appears for a broken
     /// param. Wire encodings: bool `true`/`false` (the node also accepts `1`/`0`), int a
     /// 32-bit signed integer, float a number (printed `%.5f`; integers accepted),
@@ -1427,10 +1292,10 @@ pub struct ParamDescriptor {
     pub valid_strs: ::core::option::Option<
         ::rainmaker_types::runtime::Vec<::rainmaker_types::runtime::String>,
     >,
-    /// How apps show the param. Open string: the standard `esp.ui.*` types are
-    /// listed; custom types are allowed. Omitted when not set.
+    /// How apps show the param. Open string: the standard `esp.ui.*` types are listed
+    /// in `x-rainmaker-standard-types`; custom types are allowed. Omitted when not set.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub ui_type: ::core::option::Option<ParamDescriptorUiType>,
+    pub ui_type: ::core::option::Option<super::standard_types::UiType>,
     /// Properties the schema does not name, kept so that decoding then
     /// encoding loses nothing.
     #[serde(flatten)]
@@ -1460,7 +1325,9 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for ParamDescripto
                 let mut field_0: ::core::option::Option<
                     ::rainmaker_types::runtime::String,
                 > = ::core::option::Option::None;
-                let mut field_1: ::core::option::Option<ParamDescriptorType> = ::core::option::Option::None;
+                let mut field_1: ::core::option::Option<
+                    super::standard_types::ParamType,
+                > = ::core::option::Option::None;
                 let mut field_2: ::core::option::Option<DataType> = ::core::option::Option::None;
                 let mut field_3: ::core::option::Option<
                     ::rainmaker_types::runtime::Vec<ParamProperty>,
@@ -1469,7 +1336,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for ParamDescripto
                 let mut field_5: ::core::option::Option<
                     ::rainmaker_types::runtime::Vec<::rainmaker_types::runtime::String>,
                 > = ::core::option::Option::None;
-                let mut field_6: ::core::option::Option<ParamDescriptorUiType> = ::core::option::Option::None;
+                let mut field_6: ::core::option::Option<super::standard_types::UiType> = ::core::option::Option::None;
                 let mut extra: ::rainmaker_types::runtime::serde_json::Map<
                     ::rainmaker_types::runtime::String,
                     ::rainmaker_types::runtime::serde_json::Value,
@@ -1501,7 +1368,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for ParamDescripto
                             field_1 = ::core::option::Option::Some(
                                 match map
                                     .next_value::<
-                                        ::core::option::Option<ParamDescriptorType>,
+                                        ::core::option::Option<super::standard_types::ParamType>,
                                     >()?
                                 {
                                     ::core::option::Option::Some(value) => value,
@@ -1587,7 +1454,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for ParamDescripto
                             field_6 = ::core::option::Option::Some(
                                 match map
                                     .next_value::<
-                                        ::core::option::Option<ParamDescriptorUiType>,
+                                        ::core::option::Option<super::standard_types::UiType>,
                                     >()?
                                 {
                                     ::core::option::Option::Some(value) => value,
@@ -1642,464 +1509,6 @@ impl ParamDescriptor {
             ui_type: ::core::option::Option::None,
             extra: ::core::default::Default::default(),
         }
-    }
-}
-/// Param type. Open string: the standard `esp.param.*` types are listed in
-/// `x-rainmaker-standard-types`; custom types are allowed. Omitted when not set.
-///
-/// The set is open: values the document does not list are kept in [`Self::Other`]. Build values with `From<&str>` so that a listed value never ends up in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ParamDescriptorType {
-    /// `esp.param.name`.
-    Name,
-    /// `esp.param.power`.
-    Power,
-    /// `esp.param.brightness`.
-    Brightness,
-    /// `esp.param.hue`.
-    Hue,
-    /// `esp.param.saturation`.
-    Saturation,
-    /// `esp.param.intensity`.
-    Intensity,
-    /// `esp.param.cct`.
-    Cct,
-    /// `esp.param.direction`.
-    Direction,
-    /// `esp.param.speed`.
-    Speed,
-    /// `esp.param.temperature`.
-    Temperature,
-    /// `esp.param.ota_status`.
-    OtaStatus,
-    /// `esp.param.ota_info`.
-    OtaInfo,
-    /// `esp.param.ota_url`.
-    OtaUrl,
-    /// `esp.param.tz`.
-    Tz,
-    /// `esp.param.tz_posix`.
-    TzPosix,
-    /// `esp.param.timestamp`.
-    Timestamp,
-    /// `esp.param.schedules`.
-    Schedules,
-    /// `esp.param.scenes`.
-    Scenes,
-    /// `esp.param.reboot`.
-    Reboot,
-    /// `esp.param.factory-reset`.
-    FactoryReset,
-    /// `esp.param.wifi-reset`.
-    WifiReset,
-    /// `esp.param.local_control_pop`.
-    LocalControlPop,
-    /// `esp.param.local_control_type`.
-    LocalControlType,
-    /// `esp.param.user-token`.
-    UserToken,
-    /// `esp.param.user-token-status`.
-    UserTokenStatus,
-    /// `esp.param.base-url`.
-    BaseUrl,
-    /// `esp.param.group-id`.
-    GroupId,
-    /// `esp.param.connected`.
-    Connected,
-    /// `esp.param.tbr-border-agent-id`.
-    TbrBorderAgentId,
-    /// `esp.param.tbr-active-dataset`.
-    TbrActiveDataset,
-    /// `esp.param.tbr-pending-dataset`.
-    TbrPendingDataset,
-    /// `esp.param.tbr-device-role`.
-    TbrDeviceRole,
-    /// `esp.param.tbr-cmd`.
-    TbrCmd,
-    /// `esp.param.toggle`.
-    Toggle,
-    /// `esp.param.range`.
-    Range,
-    /// `esp.param.mode`.
-    Mode,
-    /// `esp.param.blinds-position`.
-    BlindsPosition,
-    /// `esp.param.garage-position`.
-    GaragePosition,
-    /// `esp.param.light-mode`.
-    LightMode,
-    /// `esp.param.ac-mode`.
-    AcMode,
-    /// `esp.param.add_zigbee_device`.
-    AddZigbeeDevice,
-    /// A value the document does not list, as it is on the wire.
-    Other(::rainmaker_types::runtime::String),
-}
-impl ParamDescriptorType {
-    /// The values the document lists, in document order.
-    pub const KNOWN: [Self; 41] = [
-        Self::Name,
-        Self::Power,
-        Self::Brightness,
-        Self::Hue,
-        Self::Saturation,
-        Self::Intensity,
-        Self::Cct,
-        Self::Direction,
-        Self::Speed,
-        Self::Temperature,
-        Self::OtaStatus,
-        Self::OtaInfo,
-        Self::OtaUrl,
-        Self::Tz,
-        Self::TzPosix,
-        Self::Timestamp,
-        Self::Schedules,
-        Self::Scenes,
-        Self::Reboot,
-        Self::FactoryReset,
-        Self::WifiReset,
-        Self::LocalControlPop,
-        Self::LocalControlType,
-        Self::UserToken,
-        Self::UserTokenStatus,
-        Self::BaseUrl,
-        Self::GroupId,
-        Self::Connected,
-        Self::TbrBorderAgentId,
-        Self::TbrActiveDataset,
-        Self::TbrPendingDataset,
-        Self::TbrDeviceRole,
-        Self::TbrCmd,
-        Self::Toggle,
-        Self::Range,
-        Self::Mode,
-        Self::BlindsPosition,
-        Self::GaragePosition,
-        Self::LightMode,
-        Self::AcMode,
-        Self::AddZigbeeDevice,
-    ];
-    /// The wire string.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Name => "esp.param.name",
-            Self::Power => "esp.param.power",
-            Self::Brightness => "esp.param.brightness",
-            Self::Hue => "esp.param.hue",
-            Self::Saturation => "esp.param.saturation",
-            Self::Intensity => "esp.param.intensity",
-            Self::Cct => "esp.param.cct",
-            Self::Direction => "esp.param.direction",
-            Self::Speed => "esp.param.speed",
-            Self::Temperature => "esp.param.temperature",
-            Self::OtaStatus => "esp.param.ota_status",
-            Self::OtaInfo => "esp.param.ota_info",
-            Self::OtaUrl => "esp.param.ota_url",
-            Self::Tz => "esp.param.tz",
-            Self::TzPosix => "esp.param.tz_posix",
-            Self::Timestamp => "esp.param.timestamp",
-            Self::Schedules => "esp.param.schedules",
-            Self::Scenes => "esp.param.scenes",
-            Self::Reboot => "esp.param.reboot",
-            Self::FactoryReset => "esp.param.factory-reset",
-            Self::WifiReset => "esp.param.wifi-reset",
-            Self::LocalControlPop => "esp.param.local_control_pop",
-            Self::LocalControlType => "esp.param.local_control_type",
-            Self::UserToken => "esp.param.user-token",
-            Self::UserTokenStatus => "esp.param.user-token-status",
-            Self::BaseUrl => "esp.param.base-url",
-            Self::GroupId => "esp.param.group-id",
-            Self::Connected => "esp.param.connected",
-            Self::TbrBorderAgentId => "esp.param.tbr-border-agent-id",
-            Self::TbrActiveDataset => "esp.param.tbr-active-dataset",
-            Self::TbrPendingDataset => "esp.param.tbr-pending-dataset",
-            Self::TbrDeviceRole => "esp.param.tbr-device-role",
-            Self::TbrCmd => "esp.param.tbr-cmd",
-            Self::Toggle => "esp.param.toggle",
-            Self::Range => "esp.param.range",
-            Self::Mode => "esp.param.mode",
-            Self::BlindsPosition => "esp.param.blinds-position",
-            Self::GaragePosition => "esp.param.garage-position",
-            Self::LightMode => "esp.param.light-mode",
-            Self::AcMode => "esp.param.ac-mode",
-            Self::AddZigbeeDevice => "esp.param.add_zigbee_device",
-            Self::Other(other) => other,
-        }
-    }
-    /// Whether this is one of the values the document lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-    /// The listed value whose wire string is `wire`.
-    pub fn known(wire: &str) -> ::core::option::Option<Self> {
-        ::core::option::Option::Some(
-            match wire {
-                "esp.param.name" => Self::Name,
-                "esp.param.power" => Self::Power,
-                "esp.param.brightness" => Self::Brightness,
-                "esp.param.hue" => Self::Hue,
-                "esp.param.saturation" => Self::Saturation,
-                "esp.param.intensity" => Self::Intensity,
-                "esp.param.cct" => Self::Cct,
-                "esp.param.direction" => Self::Direction,
-                "esp.param.speed" => Self::Speed,
-                "esp.param.temperature" => Self::Temperature,
-                "esp.param.ota_status" => Self::OtaStatus,
-                "esp.param.ota_info" => Self::OtaInfo,
-                "esp.param.ota_url" => Self::OtaUrl,
-                "esp.param.tz" => Self::Tz,
-                "esp.param.tz_posix" => Self::TzPosix,
-                "esp.param.timestamp" => Self::Timestamp,
-                "esp.param.schedules" => Self::Schedules,
-                "esp.param.scenes" => Self::Scenes,
-                "esp.param.reboot" => Self::Reboot,
-                "esp.param.factory-reset" => Self::FactoryReset,
-                "esp.param.wifi-reset" => Self::WifiReset,
-                "esp.param.local_control_pop" => Self::LocalControlPop,
-                "esp.param.local_control_type" => Self::LocalControlType,
-                "esp.param.user-token" => Self::UserToken,
-                "esp.param.user-token-status" => Self::UserTokenStatus,
-                "esp.param.base-url" => Self::BaseUrl,
-                "esp.param.group-id" => Self::GroupId,
-                "esp.param.connected" => Self::Connected,
-                "esp.param.tbr-border-agent-id" => Self::TbrBorderAgentId,
-                "esp.param.tbr-active-dataset" => Self::TbrActiveDataset,
-                "esp.param.tbr-pending-dataset" => Self::TbrPendingDataset,
-                "esp.param.tbr-device-role" => Self::TbrDeviceRole,
-                "esp.param.tbr-cmd" => Self::TbrCmd,
-                "esp.param.toggle" => Self::Toggle,
-                "esp.param.range" => Self::Range,
-                "esp.param.mode" => Self::Mode,
-                "esp.param.blinds-position" => Self::BlindsPosition,
-                "esp.param.garage-position" => Self::GaragePosition,
-                "esp.param.light-mode" => Self::LightMode,
-                "esp.param.ac-mode" => Self::AcMode,
-                "esp.param.add_zigbee_device" => Self::AddZigbeeDevice,
-                _ => return ::core::option::Option::None,
-            },
-        )
-    }
-}
-impl ::core::convert::From<&str> for ParamDescriptorType {
-    fn from(wire: &str) -> Self {
-        Self::known(wire)
-            .unwrap_or_else(|| Self::Other(
-                ::rainmaker_types::runtime::ToOwned::to_owned(wire),
-            ))
-    }
-}
-impl ::core::convert::From<::rainmaker_types::runtime::String> for ParamDescriptorType {
-    fn from(wire: ::rainmaker_types::runtime::String) -> Self {
-        Self::known(&wire).unwrap_or(Self::Other(wire))
-    }
-}
-impl ::core::str::FromStr for ParamDescriptorType {
-    type Err = ::core::convert::Infallible;
-    fn from_str(wire: &str) -> ::core::result::Result<Self, Self::Err> {
-        ::core::result::Result::Ok(Self::from(wire))
-    }
-}
-impl ::core::fmt::Display for ParamDescriptorType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::rainmaker_types::runtime::serde::Serialize for ParamDescriptorType {
-    fn serialize<S: ::rainmaker_types::runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::core::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for ParamDescriptorType {
-    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::core::result::Result<Self, D::Error> {
-        struct Wire;
-        impl ::rainmaker_types::runtime::serde::de::Visitor<'_> for Wire {
-            type Value = ParamDescriptorType;
-            fn expecting(
-                &self,
-                f: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_str<E>(self, wire: &str) -> ::core::result::Result<Self::Value, E> {
-                ::core::result::Result::Ok(ParamDescriptorType::from(wire))
-            }
-            fn visit_string<E>(
-                self,
-                wire: ::rainmaker_types::runtime::String,
-            ) -> ::core::result::Result<Self::Value, E> {
-                ::core::result::Result::Ok(ParamDescriptorType::from(wire))
-            }
-        }
-        deserializer.deserialize_str(Wire)
-    }
-}
-#[cfg(feature = "schemars")]
-impl ::schemars::JsonSchema for ParamDescriptorType {
-    fn schema_name() -> ::rainmaker_types::runtime::Cow<'static, str> {
-        "ParamDescriptorType".into()
-    }
-    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-        <::rainmaker_types::runtime::String as ::schemars::JsonSchema>::json_schema(
-            generator,
-        )
-    }
-}
-/// How apps show the param. Open string: the standard `esp.ui.*` types are
-/// listed; custom types are allowed. Omitted when not set.
-///
-/// The set is open: values the document does not list are kept in [`Self::Other`]. Build values with `From<&str>` so that a listed value never ends up in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ParamDescriptorUiType {
-    /// `esp.ui.toggle`.
-    Toggle,
-    /// `esp.ui.slider`.
-    Slider,
-    /// `esp.ui.dropdown`.
-    Dropdown,
-    /// `esp.ui.text`.
-    Text,
-    /// `esp.ui.hue-slider`.
-    HueSlider,
-    /// `esp.ui.hue-circle`.
-    HueCircle,
-    /// `esp.ui.push-btn-big`.
-    PushBtnBig,
-    /// `esp.ui.trigger`.
-    Trigger,
-    /// `esp.ui.hidden`.
-    Hidden,
-    /// `esp.ui.qr-scan`.
-    QrScan,
-    /// A value the document does not list, as it is on the wire.
-    Other(::rainmaker_types::runtime::String),
-}
-impl ParamDescriptorUiType {
-    /// The values the document lists, in document order.
-    pub const KNOWN: [Self; 10] = [
-        Self::Toggle,
-        Self::Slider,
-        Self::Dropdown,
-        Self::Text,
-        Self::HueSlider,
-        Self::HueCircle,
-        Self::PushBtnBig,
-        Self::Trigger,
-        Self::Hidden,
-        Self::QrScan,
-    ];
-    /// The wire string.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Toggle => "esp.ui.toggle",
-            Self::Slider => "esp.ui.slider",
-            Self::Dropdown => "esp.ui.dropdown",
-            Self::Text => "esp.ui.text",
-            Self::HueSlider => "esp.ui.hue-slider",
-            Self::HueCircle => "esp.ui.hue-circle",
-            Self::PushBtnBig => "esp.ui.push-btn-big",
-            Self::Trigger => "esp.ui.trigger",
-            Self::Hidden => "esp.ui.hidden",
-            Self::QrScan => "esp.ui.qr-scan",
-            Self::Other(other) => other,
-        }
-    }
-    /// Whether this is one of the values the document lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-    /// The listed value whose wire string is `wire`.
-    pub fn known(wire: &str) -> ::core::option::Option<Self> {
-        ::core::option::Option::Some(
-            match wire {
-                "esp.ui.toggle" => Self::Toggle,
-                "esp.ui.slider" => Self::Slider,
-                "esp.ui.dropdown" => Self::Dropdown,
-                "esp.ui.text" => Self::Text,
-                "esp.ui.hue-slider" => Self::HueSlider,
-                "esp.ui.hue-circle" => Self::HueCircle,
-                "esp.ui.push-btn-big" => Self::PushBtnBig,
-                "esp.ui.trigger" => Self::Trigger,
-                "esp.ui.hidden" => Self::Hidden,
-                "esp.ui.qr-scan" => Self::QrScan,
-                _ => return ::core::option::Option::None,
-            },
-        )
-    }
-}
-impl ::core::convert::From<&str> for ParamDescriptorUiType {
-    fn from(wire: &str) -> Self {
-        Self::known(wire)
-            .unwrap_or_else(|| Self::Other(
-                ::rainmaker_types::runtime::ToOwned::to_owned(wire),
-            ))
-    }
-}
-impl ::core::convert::From<::rainmaker_types::runtime::String>
-for ParamDescriptorUiType {
-    fn from(wire: ::rainmaker_types::runtime::String) -> Self {
-        Self::known(&wire).unwrap_or(Self::Other(wire))
-    }
-}
-impl ::core::str::FromStr for ParamDescriptorUiType {
-    type Err = ::core::convert::Infallible;
-    fn from_str(wire: &str) -> ::core::result::Result<Self, Self::Err> {
-        ::core::result::Result::Ok(Self::from(wire))
-    }
-}
-impl ::core::fmt::Display for ParamDescriptorUiType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::rainmaker_types::runtime::serde::Serialize for ParamDescriptorUiType {
-    fn serialize<S: ::rainmaker_types::runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::core::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for ParamDescriptorUiType {
-    fn deserialize<D: ::rainmaker_types::runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::core::result::Result<Self, D::Error> {
-        struct Wire;
-        impl ::rainmaker_types::runtime::serde::de::Visitor<'_> for Wire {
-            type Value = ParamDescriptorUiType;
-            fn expecting(
-                &self,
-                f: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_str<E>(self, wire: &str) -> ::core::result::Result<Self::Value, E> {
-                ::core::result::Result::Ok(ParamDescriptorUiType::from(wire))
-            }
-            fn visit_string<E>(
-                self,
-                wire: ::rainmaker_types::runtime::String,
-            ) -> ::core::result::Result<Self::Value, E> {
-                ::core::result::Result::Ok(ParamDescriptorUiType::from(wire))
-            }
-        }
-        deserializer.deserialize_str(Wire)
-    }
-}
-#[cfg(feature = "schemars")]
-impl ::schemars::JsonSchema for ParamDescriptorUiType {
-    fn schema_name() -> ::rainmaker_types::runtime::Cow<'static, str> {
-        "ParamDescriptorUiType".into()
-    }
-    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-        <::rainmaker_types::runtime::String as ::schemars::JsonSchema>::json_schema(
-            generator,
-        )
     }
 }
 /// Bounds of a param, modelled as one object whose keys are all optional. Int and
@@ -3718,9 +3127,10 @@ impl ::schemars::JsonSchema for TsDataVersion {
 pub struct TsSeries {
     /// `<device name>.<param name>`, truncated by the SDK to 65 characters.
     pub name: ::rainmaker_types::runtime::String,
-    /// The param type, if set (open string, see ParamDescriptor.type).
+    /// The param type, if set. Open string: the standard `esp.param.*` types are
+    /// listed in `x-rainmaker-standard-types`; custom types are allowed.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub r#type: ::core::option::Option<::rainmaker_types::runtime::String>,
+    pub r#type: ::core::option::Option<super::standard_types::ParamType>,
     /// Data type of a full time-series value. Closed set (object and array are not allowed).
     pub dt: TsDataType,
     /// The data points; the SDK sends one.
@@ -3755,7 +3165,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for TsSeries {
                     ::rainmaker_types::runtime::String,
                 > = ::core::option::Option::None;
                 let mut field_1: ::core::option::Option<
-                    ::rainmaker_types::runtime::String,
+                    super::standard_types::ParamType,
                 > = ::core::option::Option::None;
                 let mut field_2: ::core::option::Option<TsDataType> = ::core::option::Option::None;
                 let mut field_3: ::core::option::Option<
@@ -3792,7 +3202,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for TsSeries {
                             field_1 = ::core::option::Option::Some(
                                 match map
                                     .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
+                                        ::core::option::Option<super::standard_types::ParamType>,
                                     >()?
                                 {
                                     ::core::option::Option::Some(value) => value,
@@ -4051,9 +3461,10 @@ impl ::core::convert::TryFrom<&str> for TsDataType {
 pub struct SimpleTsData {
     /// `<device name>.<param name>`, at most 65 characters.
     pub name: ::rainmaker_types::runtime::String,
-    /// The param type, if set (open string, see ParamDescriptor.type).
+    /// The param type, if set. Open string: the standard `esp.param.*` types are
+    /// listed in `x-rainmaker-standard-types`; custom types are allowed.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub r#type: ::core::option::Option<::rainmaker_types::runtime::String>,
+    pub r#type: ::core::option::Option<super::standard_types::ParamType>,
     /// Data type of a param value. Closed set. `invalid` only appears for a broken
     /// param. Wire encodings: bool `true`/`false` (the node also accepts `1`/`0`), int a
     /// 32-bit signed integer, float a number (printed `%.5f`; integers accepted),
@@ -4099,7 +3510,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for SimpleTsData {
                     ::rainmaker_types::runtime::String,
                 > = ::core::option::Option::None;
                 let mut field_1: ::core::option::Option<
-                    ::rainmaker_types::runtime::String,
+                    super::standard_types::ParamType,
                 > = ::core::option::Option::None;
                 let mut field_2: ::core::option::Option<DataType> = ::core::option::Option::None;
                 let mut field_3: ::core::option::Option<i64> = ::core::option::Option::None;
@@ -4136,7 +3547,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for SimpleTsData {
                             field_1 = ::core::option::Option::Some(
                                 match map
                                     .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
+                                        ::core::option::Option<super::standard_types::ParamType>,
                                     >()?
                                 {
                                     ::core::option::Option::Some(value) => value,
@@ -6180,8 +5591,6 @@ pub fn json_schema(name: &str) -> ::core::option::Option<::schemars::Schema> {
             "DeviceConfig" => ::schemars::schema_for!(DeviceConfig),
             "DeviceConfigType" => ::schemars::schema_for!(DeviceConfigType),
             "ParamDescriptor" => ::schemars::schema_for!(ParamDescriptor),
-            "ParamDescriptorType" => ::schemars::schema_for!(ParamDescriptorType),
-            "ParamDescriptorUiType" => ::schemars::schema_for!(ParamDescriptorUiType),
             "ParamBounds" => ::schemars::schema_for!(ParamBounds),
             "DataType" => ::schemars::schema_for!(DataType),
             "ParamProperty" => ::schemars::schema_for!(ParamProperty),

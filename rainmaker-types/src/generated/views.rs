@@ -96,7 +96,8 @@ impl<'de: 'a, 'a> ::rainmaker_types::runtime::serde::Deserialize<'de> for TsData
 pub struct TsSeriesRef<'a> {
     /// `<device name>.<param name>`, truncated by the SDK to 65 characters.
     pub name: ::rainmaker_types::runtime::Text<'a>,
-    /// The param type, if set (open string, see ParamDescriptor.type).
+    /// The param type, if set. Open string: the standard `esp.param.*` types are
+    /// listed in `x-rainmaker-standard-types`; custom types are allowed.
     #[serde(skip_serializing_if = "::core::option::Option::is_none")]
     pub r#type: ::core::option::Option<::rainmaker_types::runtime::Text<'a>>,
     /// Data type of a full time-series value. Closed set (object and array are not allowed).
@@ -315,7 +316,8 @@ for TsRecordRef<'a> {
 pub struct SimpleTsDataRef<'a> {
     /// `<device name>.<param name>`, at most 65 characters.
     pub name: ::rainmaker_types::runtime::Text<'a>,
-    /// The param type, if set (open string, see ParamDescriptor.type).
+    /// The param type, if set. Open string: the standard `esp.param.*` types are
+    /// listed in `x-rainmaker-standard-types`; custom types are allowed.
     #[serde(skip_serializing_if = "::core::option::Option::is_none")]
     pub r#type: ::core::option::Option<::rainmaker_types::runtime::Text<'a>>,
     /// Data type of a param value. Closed set. `invalid` only appears for a broken

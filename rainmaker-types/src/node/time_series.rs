@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::messages::{DataType, SimpleTsData};
+use crate::standard_types::ParamType;
 
 impl Node {
     /// Reports one time-series sample of `device`'s `param` with its current value,
@@ -52,7 +53,7 @@ impl Node {
                 if spec.properties.time_series == TimeSeries::Simple {
                     let report = SimpleTsData {
                         name: format!("{device}.{}", spec.name),
-                        r#type: spec.param_type.map(str::to_owned),
+                        r#type: spec.param_type.map(ParamType::from),
                         dt: data_type(spec.data_type),
                         t: now,
                         v: value.clone(),
@@ -75,7 +76,7 @@ impl Node {
                     ts_data_version: TsDataVersion::V2021_09_13,
                     ts_data: vec![TsSeries {
                         name: format!("{device}.{}", spec.name),
-                        r#type: spec.param_type.map(str::to_owned),
+                        r#type: spec.param_type.map(ParamType::from),
                         dt,
                         records: vec![TsRecord {
                             t: now,
