@@ -11,7 +11,9 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rainmaker_codegen::{Options, Sources};
 
 fn spec_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec/rainmaker-node.asyncapi.yaml")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(rainmaker_codegen::SPEC_PATH)
 }
 
 fn bench_regenerate(c: &mut Criterion) {

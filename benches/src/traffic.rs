@@ -15,8 +15,8 @@
 
 use std::error::Error;
 
+use rainmaker_test_support::node::{Light, led_light_info};
 use rainmaker_tlv::{Command, Request, UserRole};
-use rainmaker_types::messages::{NodeInfo, NodeInfoPlatform};
 use rainmaker_types::node::{Input, Node};
 use rainmaker_types::services::{Ota, Schedule};
 use rainmaker_types::{Device, NodeId};
@@ -36,18 +36,6 @@ pub struct Publish {
     pub topic: String,
     /// The payload bytes.
     pub payload: Vec<u8>,
-}
-
-/// A light, as the demo's.
-#[derive(Debug, Clone, PartialEq, Device)]
-#[device(name = "Light", r#type = "esp.device.lightbulb")]
-struct Light {
-    #[param(standard = Name)]
-    name: String,
-    #[param(standard = Power, primary)]
-    power: bool,
-    #[param(standard = Brightness)]
-    brightness: i32,
 }
 
 /// A temperature sensor whose readings are a full time series.
@@ -85,22 +73,10 @@ pub fn record(nodes: usize, rounds: usize) -> Result<Vec<Publish>, Box<dyn Error
     for index in 0..nodes {
         let id = format!("7C9EBD{:06X}", 0x4A_0000 + index);
         let node_id = NodeId::new(id)?;
-        let info = NodeInfo::new(
-            "ESP RainMaker Device",
-            "1.0",
-            "Lightbulb",
-            "led_light",
-            "led_light",
-            NodeInfoPlatform::Esp32c3,
-        );
-        let mut node = Node::new(node_id, info)
+        let mut node = Node::new(node_id, led_light_info())
             .with_ingest_topics(index % 2 == 0)
             .with_ota_over_topics();
-        node.add_device(Light {
-            name: "Light".into(),
-            power: false,
-            brightness: 25,
-        })?;
+        node.add_device(Light::new(false, 25))?;
         node.add_device(Sensor {
             name: "Temperature Sensor".into(),
             temperature: 21.5,

@@ -9,7 +9,9 @@ use rainmaker_codegen::{Diagnostic, Location, Sources};
 use serde_json::Value;
 
 fn spec_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec/rainmaker-node.asyncapi.yaml")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(rainmaker_codegen::SPEC_PATH)
 }
 
 fn load() -> Sources {

@@ -1,31 +1,19 @@
 //! The `demo` binary as a user runs it: no set-up, the embedded broker, a
 //! summary and exit status 0; one clear line and status 1 when it cannot run.
 
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use rainmaker_examples::broker::free_port;
 use rainmaker_examples::script::STEPS;
+use rainmaker_test_support::run_within;
 
 /// Runs the demo binary with a bound on its run time.
 fn run_demo(args: &[&str]) -> (Option<i32>, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_demo"))
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start the demo");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while child.try_wait().expect("demo status").is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("the demo ran for over 60 s");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let output = child.wait_with_output().expect("demo output");
+    let output = run_within(
+        Command::new(env!("CARGO_BIN_EXE_demo")).args(args),
+        Duration::from_secs(60),
+    );
     (
         output.status.code(),
         String::from_utf8_lossy(&output.stdout).into_owned(),

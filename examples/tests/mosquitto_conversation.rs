@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::{CLOUD_ID, Mosquitto, TempDir, mosquitto_or_skip};
@@ -13,6 +13,7 @@ use rainmaker_examples::Error;
 use rainmaker_examples::demo::{Conversation, Endpoints, converse};
 use rainmaker_examples::print::Log;
 use rainmaker_examples::script::STEPS;
+use rainmaker_test_support::run_within;
 
 const NODE_ID: &str = "7C9EBD4A1B2C";
 
@@ -149,26 +150,10 @@ fn path_of(path: &std::path::Path) -> String {
 
 /// Runs the demo binary with a bound on its run time.
 fn run_demo(args: &[&str]) -> (Option<i32>, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_demo"))
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start the demo");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        match child.try_wait().expect("demo status") {
-            Some(_) => break,
-            None if Instant::now() > deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("the demo ran for over 60 s");
-            }
-            None => std::thread::sleep(Duration::from_millis(50)),
-        }
-    }
-    let output = child.wait_with_output().expect("demo output");
+    let output = run_within(
+        Command::new(env!("CARGO_BIN_EXE_demo")).args(args),
+        Duration::from_secs(60),
+    );
     (
         output.status.code(),
         String::from_utf8_lossy(&output.stdout).into_owned(),

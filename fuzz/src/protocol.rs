@@ -2,28 +2,24 @@
 //! topics (every form, written back), params documents (owned and borrowed,
 //! lookups, round trip) and a `Node` fed sequences of inputs.
 
+use rainmaker_test_support::node::{Light, address_of};
 use rainmaker_types::node::{Input, Node};
 use rainmaker_types::runtime::payload::decode_json_ref;
 use rainmaker_types::runtime::{DecodeOptions, DispatchError, TopicForm};
 use rainmaker_types::services::{Ota, Schedule};
 use rainmaker_types::{
-    Channel, DecodeError, Device, Envelope, EnvelopeRef, NodeId, ParamsDocument, ParamsDocumentRef,
-    Topic, TopicRef, messages,
+    Channel, DecodeError, Envelope, EnvelopeRef, NodeId, ParamsDocument, ParamsDocumentRef, Topic,
+    TopicRef, messages,
 };
 use serde_json::Value;
 
-/// The node id in every generated topic.
-pub const NODE_ID: &str = "7C9EBD4A1B2C";
-/// The group id in every generated group topic.
-pub const GROUP_ID: &str = "kitchen";
+/// The node and group ids in every generated topic.
+pub use rainmaker_test_support::node::{GROUP_ID, NODE_ID};
 
 /// The topic of `channel` for the fuzzed node; its basic-ingest form when `ingest`
 /// and the channel has one.
 pub fn topic_for(channel: Channel, ingest: bool) -> String {
-    let plain = channel
-        .address()
-        .replace("{node_id}", NODE_ID)
-        .replace("{group_id}", GROUP_ID);
+    let plain = address_of(channel, NODE_ID, GROUP_ID);
     match (ingest, channel.ingest_rule()) {
         (true, Some(rule)) => format!("$aws/rules/{rule}/{plain}"),
         _ => plain,
@@ -185,18 +181,6 @@ pub fn params(data: &[u8]) {
     assert_eq!(again, owned, "encoding then decoding keeps every value");
 }
 
-/// A light, for the fuzzed node.
-#[derive(Debug, Clone, PartialEq, Device)]
-#[device(name = "Light", r#type = "esp.device.lightbulb")]
-struct Light {
-    #[param(standard = Name)]
-    name: String,
-    #[param(standard = Power, primary)]
-    power: bool,
-    #[param(standard = Brightness)]
-    brightness: i32,
-}
-
 /// The node the `node` target drives: a light, the OTA and schedule services, in
 /// a group.
 pub fn fuzz_node() -> Node {
@@ -210,12 +194,7 @@ pub fn fuzz_node() -> Node {
         messages::NodeInfoPlatform::Esp32c3,
     );
     let mut node = Node::new(node_id, info).with_ota_over_topics();
-    node.add_device(Light {
-        name: "Light".into(),
-        power: false,
-        brightness: 25,
-    })
-    .expect("one light");
+    node.add_device(Light::new(false, 25)).expect("one light");
     node.add_service(Ota::new()).expect("one OTA service");
     node.add_service(Schedule::default())
         .expect("one schedule service");

@@ -6,12 +6,11 @@
 
 use std::path::PathBuf;
 
+use rainmaker_test_support::node::{NODE_ID, node_id};
 use rainmaker_types::messages::{NodeInfo, NodeInfoPlatform};
 use rainmaker_types::node::{Input, Node, NodeError, Publish};
 use rainmaker_types::services::{Scenes, Schedule, System, SystemFlags, Time};
-use rainmaker_types::{Device, NodeId, WriteRejection};
-
-const NODE: &str = "7C9EBD4A1B2C";
+use rainmaker_types::{Device, WriteRejection};
 
 /// The bytes of a corpus file.
 fn corpus(file: &str) -> Vec<u8> {
@@ -69,7 +68,7 @@ fn led_light_info() -> NodeInfo {
 
 /// The node of the `led_light` scenario, booted.
 fn led_light() -> (Node, Vec<Publish>) {
-    let mut node = Node::new(NodeId::new(NODE).expect("valid id"), led_light_info())
+    let mut node = Node::new(node_id(), led_light_info())
         .with_ingest_topics(true)
         .with_ota_over_topics();
     node.add_device(Light {
@@ -91,7 +90,7 @@ fn led_light() -> (Node, Vec<Publish>) {
 
 fn remote(node: &mut Node, write: &[u8]) -> Vec<Publish> {
     node.handle(Input::Received {
-        topic: &format!("node/{NODE}/params/remote"),
+        topic: &format!("node/{NODE_ID}/params/remote"),
         payload: write,
     })
     .expect("a valid write")
@@ -112,7 +111,7 @@ fn led_light_boots_as_the_sdk() {
     assert_eq!(boot.len(), 4);
     assert_eq!(
         boot[0].topic,
-        format!("$aws/rules/esp_node_config/node/{NODE}/config")
+        format!("$aws/rules/esp_node_config/node/{NODE_ID}/config")
     );
 }
 
@@ -200,7 +199,7 @@ fn temperature_sensor_reports_time_series_as_the_sdk() {
         "temperature_sensor",
         NodeInfoPlatform::Esp32,
     );
-    let mut node = Node::new(NodeId::new(NODE).expect("valid id"), info)
+    let mut node = Node::new(node_id(), info)
         .with_ingest_topics(true)
         .with_ota_over_topics();
     node.add_device(TemperatureSensor {
@@ -244,7 +243,7 @@ fn long_group_ids_and_large_configs_are_valid() {
     // Group ids over 32 bytes work on the group topics (the SDK's limit is its last
     // will's only).
     let group = "g".repeat(33);
-    let topic = rainmaker_types::Topic::parse(&format!("node/{NODE}/params/remote/{group}"))
+    let topic = rainmaker_types::Topic::parse(&format!("node/{NODE_ID}/params/remote/{group}"))
         .expect("a 33-byte group id");
     assert_eq!(topic.channel(), rainmaker_types::Channel::ParamsRemoteGroup);
     let id = rainmaker_types::GroupId::new(group).expect("valid");
@@ -254,7 +253,7 @@ fn long_group_ids_and_large_configs_are_valid() {
         .map(|n| format!(r#"{{"name":"p{n}","data_type":"int","properties":["read"]}}"#))
         .collect();
     let config = format!(
-        r#"{{"node_id":"{NODE}","config_version":"2020-03-20","info":{{"name":"n","fw_version":"1","type":"t","model":"m","project_name":"p","platform":"esp32"}},"devices":[{{"name":"D","params":[{}]}}]}}"#,
+        r#"{{"node_id":"{NODE_ID}","config_version":"2020-03-20","info":{{"name":"n","fw_version":"1","type":"t","model":"m","project_name":"p","platform":"esp32"}},"devices":[{{"name":"D","params":[{}]}}]}}"#,
         params.join(",")
     );
     let decoded = rainmaker_types::Message::decode_on(
@@ -269,9 +268,9 @@ fn long_group_ids_and_large_configs_are_valid() {
 /// are initial values outside the declared bounds.
 #[test]
 fn inputs_before_connecting_and_bad_initial_values_are_refused() {
-    let mut node = Node::new(NodeId::new(NODE).expect("valid id"), led_light_info());
+    let mut node = Node::new(node_id(), led_light_info());
     let early = node.handle(Input::Received {
-        topic: &format!("node/{NODE}/params/remote"),
+        topic: &format!("node/{NODE_ID}/params/remote"),
         payload: br#"{"Light":{"Power":false}}"#,
     });
     assert_eq!(early.map(|_| ()), Err(NodeError::NotConnected));
@@ -298,7 +297,7 @@ fn inputs_before_connecting_and_bad_initial_values_are_refused() {
 /// OTA over topics is opt-in, as in the SDK: without it there is no `otafetch`.
 #[test]
 fn without_ota_over_topics_there_is_no_otafetch() {
-    let mut node = Node::new(NodeId::new(NODE).expect("valid id"), led_light_info());
+    let mut node = Node::new(node_id(), led_light_info());
     node.add_service(Time::new()).expect("time");
     let boot = node.handle(Input::Connected).expect("boots").publish;
     assert!(
@@ -306,7 +305,7 @@ fn without_ota_over_topics_there_is_no_otafetch() {
             .all(|publish| !publish.topic.ends_with("/otafetch"))
     );
     let offer = node.handle(Input::Received {
-        topic: &format!("node/{NODE}/otaurl"),
+        topic: &format!("node/{NODE_ID}/otaurl"),
         payload: br#"{"ota_job_id":"j","url":"https://x/fw.bin","fw_version":"2"}"#,
     });
     assert!(offer.is_err(), "{offer:?}");

@@ -4,28 +4,16 @@
 //! subscriptions and publishes.
 #![cfg(feature = "derive")]
 
+use rainmaker_test_support::node::{Light, NODE_ID, led_light_info, node_id};
 use rainmaker_tlv::{Command, Outcome, Request, Status, UserRole};
-use rainmaker_types::messages::{NodeInfo, NodeInfoPlatform, OtaJobStatus};
+use rainmaker_types::messages::OtaJobStatus;
 use rainmaker_types::node::{Event, Input, Node, NodeError, Output, WriteSource};
 use rainmaker_types::{
-    Channel, Device, DeviceParams, GroupId, Limit, NodeId, ParamValue, ParamsDocument,
-    WriteRejection,
+    Channel, Device, DeviceParams, GroupId, Limit, ParamValue, ParamsDocument, WriteRejection,
 };
 use serde_json::json;
 
-const ID: &str = "7C9EBD4A1B2C";
 const NOW: i64 = 1_700_000_000;
-
-#[derive(Device)]
-#[device(name = "Light", r#type = "esp.device.lightbulb")]
-struct Light {
-    #[param(standard = Name)]
-    name: String,
-    #[param(standard = Power, primary)]
-    power: bool,
-    #[param(standard = Brightness)]
-    brightness: i32,
-}
 
 #[derive(Device)]
 #[device(name = "Temperature Sensor", r#type = "esp.device.temperature-sensor")]
@@ -36,25 +24,10 @@ struct Sensor {
     temperature: f32,
 }
 
-fn info() -> NodeInfo {
-    NodeInfo::new(
-        "ESP RainMaker Device",
-        "1.0",
-        "Lightbulb",
-        "led_light",
-        "led_light",
-        NodeInfoPlatform::Esp32c3,
-    )
-}
-
 fn node() -> Node {
-    let mut node = Node::new(NodeId::new(ID).expect("valid id"), info()).with_ota_over_topics();
-    node.add_device(Light {
-        name: "Light".into(),
-        power: false,
-        brightness: 25,
-    })
-    .expect("first device");
+    let mut node = Node::new(node_id(), led_light_info()).with_ota_over_topics();
+    node.add_device(Light::new(false, 25))
+        .expect("first device");
     node.add_device(Sensor {
         name: "Temperature Sensor".into(),
         temperature: 25.5,
@@ -65,7 +38,7 @@ fn node() -> Node {
 }
 
 fn t(suffix: &str) -> String {
-    format!("node/{ID}/{suffix}")
+    format!("node/{NODE_ID}/{suffix}")
 }
 
 /// The publishes as `(topic, payload text)`.
@@ -146,7 +119,7 @@ fn boot_publishes_config_init_timeseries_otafetch_then_get_pending() {
     let config: serde_json::Value = serde_json::from_str(&sent[0].1).expect("config is JSON");
     assert_eq!(
         config,
-        json!({"node_id":ID,"config_version":"2020-03-20",
+        json!({"node_id":NODE_ID,"config_version":"2020-03-20",
         "info":{"name":"ESP RainMaker Device","fw_version":"1.0","type":"Lightbulb",
             "model":"led_light","project_name":"led_light","platform":"esp32c3"},
         "attributes":[{"name":"cmd-resp","value":"1"}],
@@ -561,11 +534,11 @@ fn ingest_topics_and_groups() {
     assert_eq!(
         topics,
         [
-            format!("$aws/rules/esp_node_config/node/{ID}/config"),
-            format!("$aws/rules/esp_init_params/node/{ID}/params/local/init"),
-            format!("$aws/rules/esp_ts_ingest/node/{ID}/tsdata"),
-            format!("$aws/rules/esp_node_otafetch/node/{ID}/otafetch"),
-            format!("$aws/rules/esp_cmd_resp/node/{ID}/from-node"),
+            format!("$aws/rules/esp_node_config/node/{NODE_ID}/config"),
+            format!("$aws/rules/esp_init_params/node/{NODE_ID}/params/local/init"),
+            format!("$aws/rules/esp_ts_ingest/node/{NODE_ID}/tsdata"),
+            format!("$aws/rules/esp_node_otafetch/node/{NODE_ID}/otafetch"),
+            format!("$aws/rules/esp_cmd_resp/node/{NODE_ID}/from-node"),
         ]
     );
     assert_eq!(
@@ -603,13 +576,7 @@ fn ingest_topics_and_groups() {
 #[test]
 fn device_names_are_unique_and_params_document_is_complete() {
     let mut node = node();
-    let error = node
-        .add_device(Light {
-            name: "Light".into(),
-            power: true,
-            brightness: 1,
-        })
-        .err();
+    let error = node.add_device(Light::new(true, 1)).err();
     assert_eq!(error, Some(NodeError::DuplicateName("Light".into())));
     let mut expected = ParamsDocument::new();
     let light: DeviceParams = [

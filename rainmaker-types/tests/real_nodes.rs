@@ -3,6 +3,7 @@
 //! re-encode to the same JSON (byte for byte through `sdk_json` where the SDK's `%.5f`
 //! floats are involved). Malformed payloads give typed errors naming the JSON path.
 
+use rainmaker_test_support::node::NODE_ID;
 use rainmaker_types::messages::{
     Alert, DataType, NodeConfig, NodeConfigVersion, NodeInfoPlatform, OtaJobStatus, ParamProperty,
 };
@@ -11,8 +12,6 @@ use rainmaker_types::{
     TopicForm, sdk_json,
 };
 use serde_json::{Value, json};
-
-const NODE: &str = "7C9EBD4A1B2C";
 
 /// Decodes a payload of `channel`, panicking with the error.
 fn decode(channel: Channel, bytes: &[u8]) -> Message {
@@ -94,7 +93,7 @@ const SENSOR_CONFIG: &[u8] = br#"{"node_id":"7C9EBD4A1B2C","config_version":"202
 #[test]
 fn sdk_config_with_float_bounds_simple_ts_and_empty_services() {
     // The SDK publishes its config on the basic-ingest alias.
-    let topic = format!("$aws/rules/esp_node_config/node/{NODE}/config");
+    let topic = format!("$aws/rules/esp_node_config/node/{NODE_ID}/config");
     let (envelope, form) = Envelope::decode_form(&topic, SENSOR_CONFIG).expect("decodes");
     assert_eq!(form, TopicForm::Ingest);
     let config = as_config(envelope.message());
@@ -230,7 +229,7 @@ fn unknown_config_keys_are_kept() {
 fn params_documents_as_nodes_send_them() {
     // params/local/init of docs/protocol.md with a `%.5f` float.
     let init = br#"{"Light":{"Name":"Light","Power":true,"Brightness":25},"Sensor":{"Temperature":25.50000},"Time":{"TZ":"","TZ-POSIX":""},"Schedule":{"Schedules":[]}}"#;
-    let topic = format!("$aws/rules/esp_init_params/node/{NODE}/params/local/init");
+    let topic = format!("$aws/rules/esp_init_params/node/{NODE_ID}/params/local/init");
     let (envelope, form) = Envelope::decode_form(&topic, init).expect("decodes");
     assert_eq!(form, TopicForm::Ingest);
     let doc = document(envelope.message());
@@ -256,7 +255,7 @@ fn params_documents_as_nodes_send_them() {
     // The Last Will, on the plain topic.
     let will = br#"{"Connectivity":{"Connected":false}}"#;
     let (envelope, form) =
-        Envelope::decode_form(&format!("node/{NODE}/params/local"), will).expect("decodes");
+        Envelope::decode_form(&format!("node/{NODE_ID}/params/local"), will).expect("decodes");
     assert_eq!(form, TopicForm::Plain);
     assert_eq!(
         document(envelope.message()).get("Connectivity", "Connected"),
@@ -293,8 +292,8 @@ fn alert_topic_carries_both_shapes() {
     let text = br#"{"esp.alert.str":"Water leak detected in the kitchen"}"#;
     let notified = br#"{"Sensor":{"Temperature":41.00000}}"#;
     for topic in [
-        format!("node/{NODE}/alert"),
-        format!("$aws/rules/esp_node_alert/node/{NODE}/alert"),
+        format!("node/{NODE_ID}/alert"),
+        format!("$aws/rules/esp_node_alert/node/{NODE_ID}/alert"),
     ] {
         let envelope = Envelope::decode(&topic, text).expect("text alert decodes");
         match envelope.message() {
@@ -476,7 +475,7 @@ fn wrong_types_name_their_json_path() {
 fn other_sdk_buffers_truncate_into_eof_errors() {
     // User mapping (200-byte buffer) and otafetch (150-byte buffer), docs/protocol.md.
     let mapping = format!(
-        r#"{{"node_id":"{NODE}","user_id":"{}","secret_key":"{}","reset":true}}"#,
+        r#"{{"node_id":"{NODE_ID}","user_id":"{}","secret_key":"{}","reset":true}}"#,
         "u".repeat(90),
         "s".repeat(90)
     );
@@ -490,7 +489,7 @@ fn other_sdk_buffers_truncate_into_eof_errors() {
     );
 
     let fetch = format!(
-        r#"{{"node_id":"{NODE}","fw_version":"{}","network_id":"5e4b7c2a"}}"#,
+        r#"{{"node_id":"{NODE_ID}","fw_version":"{}","network_id":"5e4b7c2a"}}"#,
         "1.0.0-".repeat(20)
     );
     assert!(fetch.len() > 150);

@@ -674,45 +674,19 @@ fn scenes_add_activate_and_deactivate() {
 #[cfg(feature = "derive")]
 mod node {
     use super::*;
-    use rainmaker_types::NodeId;
-    use rainmaker_types::messages::{NodeInfo, NodeInfoPlatform};
+    use rainmaker_test_support::node::{Light, NODE_ID, led_light_info, node_id};
     use rainmaker_types::node::{Event, Input, Node, WriteSource};
 
-    const ID: &str = "7C9EBD4A1B2C";
-
-    #[derive(Device)]
-    #[device(name = "Light", r#type = "esp.device.lightbulb")]
-    struct Light {
-        #[param(standard = Name)]
-        name: String,
-        #[param(standard = Power, primary)]
-        power: bool,
-        #[param(standard = Brightness)]
-        brightness: i32,
-    }
-
     fn node() -> Node {
-        let info = NodeInfo::new(
-            "ESP RainMaker Device",
-            "1.0",
-            "Lightbulb",
-            "led_light",
-            "led_light",
-            NodeInfoPlatform::Esp32c3,
-        );
-        let mut node = Node::new(NodeId::new(ID).expect("valid id"), info);
-        node.add_device(Light {
-            name: "Light".into(),
-            power: true,
-            brightness: 25,
-        })
-        .expect("light")
-        .add_service(Time::new())
-        .expect("time")
-        .add_service(Schedule::default().with_daylight_support(true))
-        .expect("schedule")
-        .add_service(System::new(SystemFlags::ALL))
-        .expect("system");
+        let mut node = Node::new(node_id(), led_light_info());
+        node.add_device(Light::new(true, 25))
+            .expect("light")
+            .add_service(Time::new())
+            .expect("time")
+            .add_service(Schedule::default().with_daylight_support(true))
+            .expect("schedule")
+            .add_service(System::new(SystemFlags::ALL))
+            .expect("system");
         node
     }
 
@@ -792,7 +766,7 @@ mod node {
         assert!(!boot.publish.is_empty());
         let out = node
             .handle(Input::Received {
-                topic: &format!("node/{ID}/params/remote"),
+                topic: &format!("node/{NODE_ID}/params/remote"),
                 payload: br#"{"System":{"Reboot":true},"Schedule":{"Schedules":[{"id":"8D3A","operation":"add","name":"Evening","triggers":[{"m":1110,"d":31}],"action":{"Light":{"Power":true}}}]}}"#,
             })
             .expect("write");
@@ -810,7 +784,7 @@ mod node {
         assert!(rejected.is_empty(), "{rejected:?}");
         assert_eq!(System::requested(accepted), [SystemAction::Reboot]);
         assert_eq!(out.publish.len(), 1);
-        assert_eq!(out.publish[0].topic, format!("node/{ID}/params/local"));
+        assert_eq!(out.publish[0].topic, format!("node/{NODE_ID}/params/local"));
         let delta: Value = serde_json::from_slice(&out.publish[0].payload).expect("JSON");
         assert_eq!(
             delta,
@@ -828,7 +802,7 @@ mod node {
         // A read-only or unknown service param is refused and reported in the event.
         let out = node
             .handle(Input::Received {
-                topic: &format!("node/{ID}/params/remote"),
+                topic: &format!("node/{NODE_ID}/params/remote"),
                 payload: br#"{"Time":{"Timestamp":5}}"#,
             })
             .expect("write");

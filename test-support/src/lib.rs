@@ -3,7 +3,8 @@
 //! [`Counting`] is a global allocator that counts the allocations of the current
 //! thread while [`allocations`] runs a closure: the zero-allocation tests of the
 //! TLV codec and of the borrowed decoders use it. With the `mosquitto` feature,
-//! [`mosquitto`] starts a broker for integration tests.
+//! `mosquitto` starts a broker for integration tests; with the `node` feature,
+//! `node` has the light and node info most node tests drive.
 //!
 //! ```ignore
 //! #[global_allocator]
@@ -18,9 +19,13 @@
 
 #[cfg(feature = "mosquitto")]
 pub mod mosquitto;
+#[cfg(feature = "node")]
+pub mod node;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 thread_local! {
     // Counts only on the thread that asked; const-initialised, so reading it never
@@ -68,4 +73,25 @@ pub fn allocations(f: impl FnOnce()) -> usize {
     f();
     COUNTING.with(|c| c.set(false));
     COUNT.with(Cell::get)
+}
+
+/// Runs `command` with stdin closed and its output captured, killing it (and
+/// failing the test) when it runs longer than `limit`.
+pub fn run_within(command: &mut Command, limit: Duration) -> Output {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|error| panic!("cannot start {command:?}: {error}"));
+    let deadline = Instant::now() + limit;
+    while child.try_wait().expect("the child's status").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{command:?} ran for over {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.wait_with_output().expect("the child's output")
 }

@@ -214,11 +214,8 @@ pub fn channel_by_key(key: &str) -> Option<Channel> {
         .find(|channel| channel.key() == key)
 }
 
-/// The node id the example topics use.
-pub const NODE: &str = "7C9EBD4A1B2C";
-
-/// The group id the example topics use.
-pub const GROUP: &str = "kitchen";
+/// The node and group ids the example topics use.
+pub use rainmaker_test_support::node::{GROUP_ID, NODE_ID};
 
 /// The topic of `channel` for the given ids: its address with the ids put in,
 /// parsed.
@@ -229,20 +226,15 @@ pub fn topic_for(channel: Channel, node: &NodeId, group: &GroupId) -> Topic {
     topic
 }
 
-/// The example topic of `channel` ([`NODE`], [`GROUP`]).
+/// The example topic of `channel` ([`NODE_ID`], [`GROUP_ID`]).
 pub fn example_topic(channel: Channel) -> Topic {
-    let node = NodeId::new(NODE).expect("valid node id");
-    let group = GroupId::new(GROUP).expect("valid group id");
+    let node = NodeId::new(NODE_ID).expect("valid node id");
+    let group = GroupId::new(GROUP_ID).expect("valid group id");
     topic_for(channel, &node, &group)
 }
 
 /// The channel's address with its parameters substituted: what a topic string must be.
-pub fn expected_address(channel: Channel, node: &str, group: &str) -> String {
-    channel
-        .address()
-        .replace("{node_id}", node)
-        .replace("{group_id}", group)
-}
+pub use rainmaker_test_support::node::address_of as expected_address;
 
 /// Decodes hex (as the spec's TLV examples are written).
 pub fn hex(text: &str) -> Result<Vec<u8>, hex::FromHexError> {

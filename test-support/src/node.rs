@@ -1,0 +1,65 @@
+//! The node most tests drive: the SDK's `led_light` example, whose light the demo
+//! and the fuzzed node also have.
+
+use rainmaker_types::messages::{NodeInfo, NodeInfoPlatform};
+use rainmaker_types::{Channel, Device, NodeId};
+
+/// The node id the tests use.
+pub const NODE_ID: &str = "7C9EBD4A1B2C";
+
+/// The group id the tests use.
+pub const GROUP_ID: &str = "kitchen";
+
+/// The address of `channel` with its parameters (`{node_id}`, `{group_id}`) filled
+/// in: the topic string a node or the cloud publishes on.
+pub fn address_of(channel: Channel, node: &str, group: &str) -> String {
+    channel
+        .address()
+        .replace("{node_id}", node)
+        .replace("{group_id}", group)
+}
+
+/// [`NODE_ID`], checked.
+pub fn node_id() -> NodeId {
+    NodeId::new(NODE_ID).expect("NODE_ID is a valid node id")
+}
+
+/// The node info of the SDK's `led_light` example.
+pub fn led_light_info() -> NodeInfo {
+    NodeInfo::new(
+        "ESP RainMaker Device",
+        "1.0",
+        "Lightbulb",
+        "led_light",
+        "led_light",
+        NodeInfoPlatform::Esp32c3,
+    )
+}
+
+/// A light as `esp_rmaker_lightbulb_device_create` plus
+/// `esp_rmaker_brightness_param_create` build it: Name, Power (primary) and
+/// Brightness.
+#[derive(Debug, Clone, PartialEq, Device)]
+#[device(name = "Light", r#type = "esp.device.lightbulb")]
+pub struct Light {
+    /// The device's display name.
+    #[param(standard = Name)]
+    pub name: String,
+    /// On or off.
+    #[param(standard = Power, primary)]
+    pub power: bool,
+    /// 0 to 100.
+    #[param(standard = Brightness)]
+    pub brightness: i32,
+}
+
+impl Light {
+    /// A light called "Light".
+    pub fn new(power: bool, brightness: i32) -> Self {
+        Self {
+            name: "Light".into(),
+            power,
+            brightness,
+        }
+    }
+}
