@@ -211,8 +211,9 @@ fn channels(page: &mut Page, model: &Model) {
                 continue;
             };
             page.line(&format!(
-                "Message `{}` ({}), payload {}.",
+                "Message `{}` (`Message::{}` in Rust; {}), payload {}.",
                 message.name,
+                message.variant,
                 message.content_type,
                 type_name(&message.payload)
             ));
