@@ -70,6 +70,10 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! The crate's `examples/thermostat.rs` puts both sides together: a thermostat node,
+//! the cloud decoding its config (device and param types as catalogue enums), and a
+//! command 1 round trip over `to-node` and `from-node`.
+//!
 //! # Features
 //!
 //! - `std` (default): `std` builds. Off, the crate is `#![no_std]` and needs only
