@@ -354,12 +354,12 @@ impl<'a> ParamsDocumentRef<'a> {
             for (_, (start, end)) in &self.devices {
                 let range = *start as usize..*end as usize;
                 let device = self.params.get(range.clone()).unwrap_or_default();
-                let name = |at: &u32| device.get(*at as usize).map_or("", |(n, _)| n.as_str());
+                let name = |at: u32| device.get(at as usize).map_or("", |(n, _)| n.as_str());
                 if let Some(block) = sorted.get_mut(range) {
                     for (slot, position) in block.iter_mut().zip(0u32..) {
                         *slot = position;
                     }
-                    block.sort_unstable_by(|a, b| name(a).cmp(name(b)));
+                    keys::sort_by_key_text(block, &name);
                 }
             }
             sorted

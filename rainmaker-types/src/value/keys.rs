@@ -25,13 +25,23 @@ impl Seen {
             return entries.iter().any(|(known, _)| known.as_ref() == key);
         }
         let set = self.set.get_or_insert_with(|| {
-            entries
-                .iter()
-                .map(|(known, _)| known.as_ref().to_owned())
-                .collect()
+            // Inserted one by one: collecting would sort first, and link a stable
+            // sort into firmware for it.
+            let mut set = BTreeSet::new();
+            for (known, _) in entries {
+                set.insert(known.as_ref().to_owned());
+            }
+            set
         });
         !set.insert(key.to_owned())
     }
+}
+
+/// Sorts `positions` by the key each one names. Every caller shares this one
+/// instance of the sort (the key is looked up through `dyn Fn`), which keeps a
+/// firmware's flash to one copy of the sort routine.
+pub(crate) fn sort_by_key_text<'a>(positions: &mut [u32], key: &dyn Fn(u32) -> &'a str) {
+    positions.sort_unstable_by(|a, b| key(*a).cmp(key(*b)));
 }
 
 /// The positions of a large map's entries, sorted by key; `None` for a small map.
@@ -47,7 +57,7 @@ impl Index {
         let mut positions: Vec<u32> = (0..entries.len())
             .filter_map(|position| u32::try_from(position).ok())
             .collect();
-        positions.sort_unstable_by(|a, b| key_at(entries, *a).cmp(key_at(entries, *b)));
+        sort_by_key_text(&mut positions, &|position| key_at(entries, position));
         Self(Some(positions))
     }
 
