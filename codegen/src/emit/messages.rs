@@ -514,68 +514,42 @@ pub(crate) fn emit_open_enum(
     docs: &TokenStream,
     variants: &[Variant],
 ) -> TokenStream {
-    let rt = &ctx.rt;
-    let name_ident = ident(name);
+    let wire = |variant: &Variant| variant.wire_str().unwrap_or_default().to_owned();
     let definitions = variants.iter().map(|variant| {
         let rust = ident(&variant.rust);
-        let text = format!(" `{}`.", variant.wire_str().unwrap_or_default());
+        let text = format!(" `{}`.", wire(variant));
         quote! { #[doc = #text] #rust, }
     });
     let to_wire = variants.iter().map(|variant| {
-        let rust = ident(&variant.rust);
-        let wire = variant.wire_str().unwrap_or_default();
+        let (rust, wire) = (ident(&variant.rust), wire(variant));
         quote! { Self::#rust => #wire, }
     });
     let from_wire = variants.iter().map(|variant| {
-        let rust = ident(&variant.rust);
-        let wire = variant.wire_str().unwrap_or_default();
+        let (rust, wire) = (ident(&variant.rust), wire(variant));
         quote! { #wire => Self::#rust, }
     });
     let known = variants.iter().map(|variant| ident(&variant.rust));
     let count = LitToken::usize_unsuffixed(variants.len());
-    let open_note = " The set is open: values the document does not list are kept in \
-                     [`Self::Other`]. Build values with `From<&str>` so that a listed value \
-                     never ends up in `Other`.";
-    let impls = open_string_impls(ctx, name);
-    quote! {
-        #docs
-        #[doc = ""]
-        #[doc = #open_note]
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        pub enum #name_ident {
-            #( #definitions )*
-            /// A value the document does not list, as it is on the wire.
-            Other(#rt::String),
-        }
-
-        impl #name_ident {
-            /// The values the document lists, in document order.
-            pub const KNOWN: [Self; #count] = [ #( Self::#known ),* ];
-
-            /// The wire string.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #( #to_wire )*
-                    Self::Other(other) => other,
-                }
-            }
-
-            /// Whether this is one of the values the document lists.
-            pub fn is_known(&self) -> bool {
-                !matches!(self, Self::Other(_))
-            }
-
-            /// The listed value whose wire string is `wire`.
-            pub fn known(wire: &str) -> ::core::option::Option<Self> {
+    open_set(
+        ctx,
+        name,
+        docs,
+        OpenSet {
+            lister: "the document",
+            definitions: quote!( #( #definitions )* ),
+            as_str: quote!( #( #to_wire )* ),
+            known: quote! {
                 ::core::option::Option::Some(match wire {
                     #( #from_wire )*
                     _ => return ::core::option::Option::None,
                 })
-            }
-        }
-
-        #impls
-    }
+            },
+            items: quote! {
+                /// The values the document lists, in document order.
+                pub const KNOWN: [Self; #count] = [ #( Self::#known ),* ];
+            },
+        },
+    )
 }
 
 /// A value of one of several catalogue lists, each held by the list's own enum, or
@@ -586,24 +560,22 @@ fn emit_standard_union(
     docs: &TokenStream,
     members: &[(String, String)],
 ) -> TokenStream {
-    let rt = &ctx.rt;
     let name_ident = ident(name);
-    let variant = |variant: &str| ident(variant);
     let list = |list: &str| {
         let list = ident(list);
         quote!(super::standard_types::#list)
     };
     let definitions = members.iter().map(|(member, ty)| {
         let text = format!(" A value [`{ty}`](super::standard_types::{ty}) lists.");
-        let (member, ty) = (variant(member), list(ty));
+        let (member, ty) = (ident(member), list(ty));
         quote! { #[doc = #text] #member(#ty), }
     });
     let to_wire = members.iter().map(|(member, _)| {
-        let member = variant(member);
+        let member = ident(member);
         quote! { Self::#member(value) => value.as_str(), }
     });
     let from_wire = members.iter().map(|(member, ty)| {
-        let (member, ty) = (variant(member), list(ty));
+        let (member, ty) = (ident(member), list(ty));
         quote! {
             if let ::core::option::Option::Some(value) = #ty::known(wire) {
                 return ::core::option::Option::Some(Self::#member(value));
@@ -611,7 +583,7 @@ fn emit_standard_union(
         }
     });
     let conversions = members.iter().map(|(member, ty)| {
-        let (member, ty) = (variant(member), list(ty));
+        let (member, ty) = (ident(member), list(ty));
         quote! {
             impl ::core::convert::From<#ty> for #name_ident {
                 fn from(value: #ty) -> Self {
@@ -623,9 +595,59 @@ fn emit_standard_union(
             }
         }
     });
-    let open_note = " The set is open: a value the catalogue does not list is kept in \
-                     [`Self::Other`]. Build values with `From` so that a listed value never \
-                     ends up in `Other`.";
+    let set = open_set(
+        ctx,
+        name,
+        docs,
+        OpenSet {
+            lister: "the catalogue",
+            definitions: quote!( #( #definitions )* ),
+            as_str: quote!( #( #to_wire )* ),
+            known: quote! {
+                #( #from_wire )*
+                ::core::option::Option::None
+            },
+            items: TokenStream::new(),
+        },
+    );
+    quote! {
+        #set
+        #( #conversions )*
+    }
+}
+
+/// What distinguishes one open set of strings from another.
+struct OpenSet {
+    /// Who lists the known values, for the docs ("the document").
+    lister: &'static str,
+    /// The variants before `Other`.
+    definitions: TokenStream,
+    /// The `as_str` arms of those variants.
+    as_str: TokenStream,
+    /// The body of `known(wire: &str) -> Option<Self>`.
+    known: TokenStream,
+    /// More items of the inherent impl.
+    items: TokenStream,
+}
+
+/// An open set of strings: its variants, `Other(String)`, `as_str`, `is_known`,
+/// `known` and the impls of [`open_string_impls`].
+fn open_set(ctx: &Ctx<'_>, name: &str, docs: &TokenStream, set: OpenSet) -> TokenStream {
+    let rt = &ctx.rt;
+    let name_ident = ident(name);
+    let OpenSet {
+        lister,
+        definitions,
+        as_str,
+        known,
+        items,
+    } = set;
+    let open_note = format!(
+        " The set is open: a value {lister} does not list is kept in [`Self::Other`]. \
+         Build values with `From` so that a listed value never ends up in `Other`."
+    );
+    let other_doc = format!(" A value {lister} does not list, as it is on the wire.");
+    let is_known_doc = format!(" Whether {lister} lists this value.");
     let impls = open_string_impls(ctx, name);
     quote! {
         #docs
@@ -633,33 +655,32 @@ fn emit_standard_union(
         #[doc = #open_note]
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub enum #name_ident {
-            #( #definitions )*
-            /// A value no list names, as it is on the wire.
+            #definitions
+            #[doc = #other_doc]
             Other(#rt::String),
         }
 
         impl #name_ident {
+            #items
+
             /// The wire string.
             pub fn as_str(&self) -> &str {
                 match self {
-                    #( #to_wire )*
+                    #as_str
                     Self::Other(other) => other,
                 }
             }
 
-            /// Whether one of the catalogue's lists names this value.
+            #[doc = #is_known_doc]
             pub fn is_known(&self) -> bool {
                 !matches!(self, Self::Other(_))
             }
 
             /// The listed value whose wire string is `wire`.
             pub fn known(wire: &str) -> ::core::option::Option<Self> {
-                #( #from_wire )*
-                ::core::option::Option::None
+                #known
             }
         }
-
-        #( #conversions )*
 
         #impls
     }

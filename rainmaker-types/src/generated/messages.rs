@@ -241,7 +241,7 @@ impl ::rainmaker_types::runtime::Payload for NodeConfig {
 /// Version of the config format. Open string: the SDK sends `2020-03-20`;
 /// ESP Insights' standalone mini-config sends `2019-09-11`.
 ///
-/// The set is open: values the document does not list are kept in [`Self::Other`]. Build values with `From<&str>` so that a listed value never ends up in `Other`.
+/// The set is open: a value the document does not list is kept in [`Self::Other`]. Build values with `From` so that a listed value never ends up in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum NodeConfigVersion {
     /// `2020-03-20`.
@@ -262,7 +262,7 @@ impl NodeConfigVersion {
             Self::Other(other) => other,
         }
     }
-    /// Whether this is one of the values the document lists.
+    /// Whether the document lists this value.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
@@ -628,7 +628,7 @@ impl NodeInfo {
 }
 /// The ESP-IDF target chip. Open string, known values listed.
 ///
-/// The set is open: values the document does not list are kept in [`Self::Other`]. Build values with `From<&str>` so that a listed value never ends up in `Other`.
+/// The set is open: a value the document does not list is kept in [`Self::Other`]. Build values with `From` so that a listed value never ends up in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum NodeInfoPlatform {
     /// `esp32`.
@@ -680,7 +680,7 @@ impl NodeInfoPlatform {
             Self::Other(other) => other,
         }
     }
-    /// Whether this is one of the values the document lists.
+    /// Whether the document lists this value.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
@@ -1140,7 +1140,7 @@ pub enum DeviceConfigType {
     Device(super::standard_types::DeviceType),
     /// A value [`ServiceType`](super::standard_types::ServiceType) lists.
     Service(super::standard_types::ServiceType),
-    /// A value no list names, as it is on the wire.
+    /// A value the catalogue does not list, as it is on the wire.
     Other(::rainmaker_types::runtime::String),
 }
 impl DeviceConfigType {
@@ -1152,7 +1152,7 @@ impl DeviceConfigType {
             Self::Other(other) => other,
         }
     }
-    /// Whether one of the catalogue's lists names this value.
+    /// Whether the catalogue lists this value.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
@@ -1169,22 +1169,6 @@ impl DeviceConfigType {
             return ::core::option::Option::Some(Self::Service(value));
         }
         ::core::option::Option::None
-    }
-}
-impl ::core::convert::From<super::standard_types::DeviceType> for DeviceConfigType {
-    fn from(value: super::standard_types::DeviceType) -> Self {
-        match value {
-            super::standard_types::DeviceType::Other(wire) => Self::from(wire),
-            listed => Self::Device(listed),
-        }
-    }
-}
-impl ::core::convert::From<super::standard_types::ServiceType> for DeviceConfigType {
-    fn from(value: super::standard_types::ServiceType) -> Self {
-        match value {
-            super::standard_types::ServiceType::Other(wire) => Self::from(wire),
-            listed => Self::Service(listed),
-        }
     }
 }
 impl ::core::convert::From<&str> for DeviceConfigType {
@@ -1254,6 +1238,22 @@ impl ::schemars::JsonSchema for DeviceConfigType {
         <::rainmaker_types::runtime::String as ::schemars::JsonSchema>::json_schema(
             generator,
         )
+    }
+}
+impl ::core::convert::From<super::standard_types::DeviceType> for DeviceConfigType {
+    fn from(value: super::standard_types::DeviceType) -> Self {
+        match value {
+            super::standard_types::DeviceType::Other(wire) => Self::from(wire),
+            listed => Self::Device(listed),
+        }
+    }
+}
+impl ::core::convert::From<super::standard_types::ServiceType> for DeviceConfigType {
+    fn from(value: super::standard_types::ServiceType) -> Self {
+        match value {
+            super::standard_types::ServiceType::Other(wire) => Self::from(wire),
+            listed => Self::Service(listed),
+        }
     }
 }
 /// Describes one param of a device or service. Key order: name, type, data_type,
@@ -3017,7 +3017,7 @@ impl ::rainmaker_types::runtime::Payload for TsData {
 }
 /// Format version. Open string; the SDK sends `2021-09-13`.
 ///
-/// The set is open: values the document does not list are kept in [`Self::Other`]. Build values with `From<&str>` so that a listed value never ends up in `Other`.
+/// The set is open: a value the document does not list is kept in [`Self::Other`]. Build values with `From` so that a listed value never ends up in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TsDataVersion {
     /// `2021-09-13`.
@@ -3035,7 +3035,7 @@ impl TsDataVersion {
             Self::Other(other) => other,
         }
     }
-    /// Whether this is one of the values the document lists.
+    /// Whether the document lists this value.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
@@ -4487,7 +4487,7 @@ impl ::core::convert::TryFrom<&str> for PresenceDisconnectedEventType {
 }
 /// Why AWS IoT closed the session. Open string (AWS may add reasons); known values listed.
 ///
-/// The set is open: values the document does not list are kept in [`Self::Other`]. Build values with `From<&str>` so that a listed value never ends up in `Other`.
+/// The set is open: a value the document does not list is kept in [`Self::Other`]. Build values with `From` so that a listed value never ends up in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DisconnectReason {
     /// `AUTH_ERROR`.
@@ -4563,7 +4563,7 @@ impl DisconnectReason {
             Self::Other(other) => other,
         }
     }
-    /// Whether this is one of the values the document lists.
+    /// Whether the document lists this value.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
@@ -4898,7 +4898,7 @@ impl ::rainmaker_types::runtime::Payload for SetParamsResponse {
 /// Open string; the SDK always sends `success` (even when the device callback
 /// rejected some values, which are then missing from `params`).
 ///
-/// The set is open: values the document does not list are kept in [`Self::Other`]. Build values with `From<&str>` so that a listed value never ends up in `Other`.
+/// The set is open: a value the document does not list is kept in [`Self::Other`]. Build values with `From` so that a listed value never ends up in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SetParamsResponseStatus {
     /// `success`.
@@ -4919,7 +4919,7 @@ impl SetParamsResponseStatus {
             Self::Other(other) => other,
         }
     }
-    /// Whether this is one of the values the document lists.
+    /// Whether the document lists this value.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }

@@ -3,7 +3,7 @@
 
 /// A UI type (`ui_type` of a param).
 ///
-/// The set is open: values the document does not list are kept in [`Self::Other`]. Build values with `From<&str>` so that a listed value never ends up in `Other`.
+/// The set is open: a value the document does not list is kept in [`Self::Other`]. Build values with `From` so that a listed value never ends up in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UiType {
     /// `esp.ui.toggle`.
@@ -59,7 +59,7 @@ impl UiType {
             Self::Other(other) => other,
         }
     }
-    /// Whether this is one of the values the document lists.
+    /// Whether the document lists this value.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
@@ -153,7 +153,7 @@ impl ::schemars::JsonSchema for UiType {
 }
 /// A device type (`type` of a device).
 ///
-/// The set is open: values the document does not list are kept in [`Self::Other`]. Build values with `From<&str>` so that a listed value never ends up in `Other`.
+/// The set is open: a value the document does not list is kept in [`Self::Other`]. Build values with `From` so that a listed value never ends up in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DeviceType {
     /// `esp.device.switch`.
@@ -253,7 +253,7 @@ impl DeviceType {
             Self::Other(other) => other,
         }
     }
-    /// Whether this is one of the values the document lists.
+    /// Whether the document lists this value.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
@@ -358,7 +358,7 @@ impl ::schemars::JsonSchema for DeviceType {
 }
 /// A service type (`type` of a service).
 ///
-/// The set is open: values the document does not list are kept in [`Self::Other`]. Build values with `From<&str>` so that a listed value never ends up in `Other`.
+/// The set is open: a value the document does not list is kept in [`Self::Other`]. Build values with `From` so that a listed value never ends up in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ServiceType {
     /// `esp.service.ota`.
@@ -418,7 +418,7 @@ impl ServiceType {
             Self::Other(other) => other,
         }
     }
-    /// Whether this is one of the values the document lists.
+    /// Whether the document lists this value.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
@@ -513,7 +513,7 @@ impl ::schemars::JsonSchema for ServiceType {
 }
 /// A param type (`type` of a param).
 ///
-/// The set is open: values the document does not list are kept in [`Self::Other`]. Build values with `From<&str>` so that a listed value never ends up in `Other`.
+/// The set is open: a value the document does not list is kept in [`Self::Other`]. Build values with `From` so that a listed value never ends up in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ParamType {
     /// `esp.param.name`.
@@ -693,7 +693,7 @@ impl ParamType {
             Self::Other(other) => other,
         }
     }
-    /// Whether this is one of the values the document lists.
+    /// Whether the document lists this value.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }

@@ -149,7 +149,7 @@ pub enum EntryType {
     Device(super::standard_types::DeviceType),
     /// A value [`ServiceType`](super::standard_types::ServiceType) lists.
     Service(super::standard_types::ServiceType),
-    /// A value no list names, as it is on the wire.
+    /// A value the catalogue does not list, as it is on the wire.
     Other(::rainmaker_types::runtime::String),
 }
 impl EntryType {
@@ -161,7 +161,7 @@ impl EntryType {
             Self::Other(other) => other,
         }
     }
-    /// Whether one of the catalogue's lists names this value.
+    /// Whether the catalogue lists this value.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
@@ -178,22 +178,6 @@ impl EntryType {
             return ::core::option::Option::Some(Self::Service(value));
         }
         ::core::option::Option::None
-    }
-}
-impl ::core::convert::From<super::standard_types::DeviceType> for EntryType {
-    fn from(value: super::standard_types::DeviceType) -> Self {
-        match value {
-            super::standard_types::DeviceType::Other(wire) => Self::from(wire),
-            listed => Self::Device(listed),
-        }
-    }
-}
-impl ::core::convert::From<super::standard_types::ServiceType> for EntryType {
-    fn from(value: super::standard_types::ServiceType) -> Self {
-        match value {
-            super::standard_types::ServiceType::Other(wire) => Self::from(wire),
-            listed => Self::Service(listed),
-        }
     }
 }
 impl ::core::convert::From<&str> for EntryType {
@@ -252,6 +236,22 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for EntryType {
             }
         }
         deserializer.deserialize_str(Wire)
+    }
+}
+impl ::core::convert::From<super::standard_types::DeviceType> for EntryType {
+    fn from(value: super::standard_types::DeviceType) -> Self {
+        match value {
+            super::standard_types::DeviceType::Other(wire) => Self::from(wire),
+            listed => Self::Device(listed),
+        }
+    }
+}
+impl ::core::convert::From<super::standard_types::ServiceType> for EntryType {
+    fn from(value: super::standard_types::ServiceType) -> Self {
+        match value {
+            super::standard_types::ServiceType::Other(wire) => Self::from(wire),
+            listed => Self::Service(listed),
+        }
     }
 }
 /// The `Param` schema of the document.

@@ -3,7 +3,7 @@
 
 /// A UI type (`ui_type` of a param).
 ///
-/// The set is open: values the document does not list are kept in [`Self::Other`]. Build values with `From<&str>` so that a listed value never ends up in `Other`.
+/// The set is open: a value the document does not list is kept in [`Self::Other`]. Build values with `From` so that a listed value never ends up in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UiType {
     /// `acme.ui.toggle`.
@@ -24,7 +24,7 @@ impl UiType {
             Self::Other(other) => other,
         }
     }
-    /// Whether this is one of the values the document lists.
+    /// Whether the document lists this value.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
@@ -99,7 +99,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for UiType {
 }
 /// A device type (`type` of a device).
 ///
-/// The set is open: values the document does not list are kept in [`Self::Other`]. Build values with `From<&str>` so that a listed value never ends up in `Other`.
+/// The set is open: a value the document does not list is kept in [`Self::Other`]. Build values with `From` so that a listed value never ends up in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DeviceType {
     /// `acme.device.lamp`.
@@ -120,7 +120,7 @@ impl DeviceType {
             Self::Other(other) => other,
         }
     }
-    /// Whether this is one of the values the document lists.
+    /// Whether the document lists this value.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
@@ -195,7 +195,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for DeviceType {
 }
 /// A service type (`type` of a service).
 ///
-/// The set is open: values the document does not list are kept in [`Self::Other`]. Build values with `From<&str>` so that a listed value never ends up in `Other`.
+/// The set is open: a value the document does not list is kept in [`Self::Other`]. Build values with `From` so that a listed value never ends up in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ServiceType {
     /// `acme.service.clock`.
@@ -216,7 +216,7 @@ impl ServiceType {
             Self::Other(other) => other,
         }
     }
-    /// Whether this is one of the values the document lists.
+    /// Whether the document lists this value.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
@@ -291,7 +291,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for ServiceType {
 }
 /// A param type (`type` of a param).
 ///
-/// The set is open: values the document does not list are kept in [`Self::Other`]. Build values with `From<&str>` so that a listed value never ends up in `Other`.
+/// The set is open: a value the document does not list is kept in [`Self::Other`]. Build values with `From` so that a listed value never ends up in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ParamType {
     /// `acme.param.power`.
@@ -312,7 +312,7 @@ impl ParamType {
             Self::Other(other) => other,
         }
     }
-    /// Whether this is one of the values the document lists.
+    /// Whether the document lists this value.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
