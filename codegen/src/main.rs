@@ -81,7 +81,7 @@ fn plan(target: &Target) -> Result<(Builder, PathBuf), Error> {
             })?;
             Builder::new().spec(spec).out_dir(out)
         }
-        None => Builder::workspace(&workspace_root()),
+        None => Builder::workspace(&workspace_root()?),
     };
     builder = builder
         .crate_path(&target.crate_path)
@@ -95,10 +95,10 @@ fn plan(target: &Target) -> Result<(Builder, PathBuf), Error> {
     if let Some(feature) = &target.schemars_feature {
         builder = builder.schemars_feature(feature);
     }
-    let out = target
-        .out
-        .clone()
-        .unwrap_or_else(|| workspace_root().join(OUT_DIR));
+    let out = match &target.out {
+        Some(out) => out.clone(),
+        None => workspace_root()?.join(OUT_DIR),
+    };
     Ok((builder, out))
 }
 
@@ -134,14 +134,17 @@ fn run(check: bool, target: &Target) -> Result<ExitCode, Error> {
 }
 
 /// The workspace root: the nearest ancestor of the current directory that holds the
-/// spec, else the parent of this crate's manifest directory at build time.
-fn workspace_root() -> PathBuf {
+/// spec, else the workspace this binary was built in, if it still holds the spec.
+fn workspace_root() -> Result<PathBuf, Error> {
     std::env::current_dir()
         .ok()
         .and_then(|current| rainmaker_codegen::workspace_root(&current))
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .parent()
-                .map_or_else(|| PathBuf::from("."), Path::to_owned)
+        .or_else(|| rainmaker_codegen::workspace_root(Path::new(env!("CARGO_MANIFEST_DIR"))))
+        .ok_or_else(|| {
+            Error::Option(format!(
+                "no `--spec FILE --out DIR` given, and no `{}` in the current directory or \
+                 above it",
+                rainmaker_codegen::SPEC_PATH
+            ))
         })
 }
