@@ -332,7 +332,8 @@ fn standard_types(page: &mut Page, standard: &StandardTypes) {
     if let Some(description) = &standard.description {
         page.block(&demote(description, 2));
     }
-    for (key, name, what) in StandardTypes::LISTS {
+    for list in StandardTypes::LISTS {
+        let (key, name, what) = (list.key, list.rust, list.what);
         page.line(&format!("### {name}"));
         page.line("");
         page.line(&format!(
@@ -341,7 +342,7 @@ fn standard_types(page: &mut Page, standard: &StandardTypes) {
         page.line("");
         page.line("| value | description |");
         page.line("|---|---|");
-        for ty in standard.values_of(name) {
+        for ty in (list.values)(standard) {
             page.line(&format!(
                 "| `{}` | {} |",
                 ty.wire,

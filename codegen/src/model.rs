@@ -472,45 +472,47 @@ pub struct StandardTypes {
 }
 
 impl StandardTypes {
-    /// The catalogue's lists a schema can name with `x-rainmaker-standard-type`: the
-    /// list key, the Rust enum that holds its values and what a value is.
-    pub const LISTS: [(&'static str, &'static str, &'static str); 4] = [
-        ("ui-types", "UiType", "A UI type (`ui_type` of a param)."),
-        (
-            "device-types",
-            "DeviceType",
-            "A device type (`type` of a device).",
-        ),
-        (
-            "service-types",
-            "ServiceType",
-            "A service type (`type` of a service).",
-        ),
-        (
-            "param-types",
-            "ParamType",
-            "A param type (`type` of a param).",
-        ),
+    /// The catalogue's lists, each a Rust enum; a schema names them with
+    /// `x-rainmaker-standard-type`.
+    pub const LISTS: [StandardList; 4] = [
+        StandardList {
+            key: "ui-types",
+            rust: "UiType",
+            what: "A UI type (`ui_type` of a param).",
+            values: |standard| &standard.ui_types,
+        },
+        StandardList {
+            key: "device-types",
+            rust: "DeviceType",
+            what: "A device type (`type` of a device).",
+            values: |standard| &standard.device_types,
+        },
+        StandardList {
+            key: "service-types",
+            rust: "ServiceType",
+            what: "A service type (`type` of a service).",
+            values: |standard| &standard.service_types,
+        },
+        StandardList {
+            key: "param-types",
+            rust: "ParamType",
+            what: "A param type (`type` of a param).",
+            values: |standard| &standard.param_types,
+        },
     ];
+}
 
-    /// The Rust enum of the list `key` (`param-types` -> `ParamType`).
-    pub fn enum_of(key: &str) -> Option<&'static str> {
-        Self::LISTS
-            .iter()
-            .find(|(list, _, _)| *list == key)
-            .map(|(_, name, _)| *name)
-    }
-
-    /// The values of the list held by the Rust enum `name`.
-    pub fn values_of(&self, name: &str) -> &[StandardType] {
-        match name {
-            "UiType" => &self.ui_types,
-            "DeviceType" => &self.device_types,
-            "ServiceType" => &self.service_types,
-            "ParamType" => &self.param_types,
-            _ => &[],
-        }
-    }
+/// One list of the standard-type catalogue.
+#[derive(Debug, Clone, Copy)]
+pub struct StandardList {
+    /// The list's key in the catalogue (`param-types`).
+    pub key: &'static str,
+    /// The Rust enum that holds its values (`ParamType`).
+    pub rust: &'static str,
+    /// What one value is, for the enum's docs.
+    pub what: &'static str,
+    /// Its values.
+    pub values: fn(&StandardTypes) -> &[StandardType],
 }
 
 /// A standard type string (`esp.ui.toggle`) and what the catalogue says about it.

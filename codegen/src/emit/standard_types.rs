@@ -11,7 +11,7 @@ use crate::model::{Bounds, Literal as Wire, StandardType, StandardTypes, Variant
 pub fn emit(ctx: &Ctx<'_>, standard: &StandardTypes) -> TokenStream {
     let lists = StandardTypes::LISTS
         .iter()
-        .map(|(_, name, doc)| open_enum(ctx, name, doc, standard.values_of(name)));
+        .map(|list| open_enum(ctx, list.rust, list.what, (list.values)(standard)));
     let data_type = ident(&standard.data_type_enum);
     let property = ident(&standard.property_enum);
     let default_names = standard.param_types.iter().filter_map(|ty| {

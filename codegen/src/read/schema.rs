@@ -339,12 +339,9 @@ impl Reader<'_> {
         for key in keys {
             let found = StandardTypes::LISTS
                 .iter()
-                .find(|(list, _, _)| Some(*list) == key.as_str());
-            let Some((key, list, _)) = found else {
-                let known: Vec<&str> = StandardTypes::LISTS
-                    .iter()
-                    .map(|(key, _, _)| *key)
-                    .collect();
+                .find(|list| Some(list.key) == key.as_str());
+            let Some(found) = found else {
+                let known: Vec<&str> = StandardTypes::LISTS.iter().map(|list| list.key).collect();
                 self.problems.error(
                     &named_at,
                     format!(
@@ -354,8 +351,8 @@ impl Reader<'_> {
                 );
                 return None;
             };
-            if !lists.iter().any(|(known, _)| known == key) {
-                lists.push((*key, *list));
+            if !lists.iter().any(|(known, _)| *known == found.key) {
+                lists.push((found.key, found.rust));
             }
         }
         if lists.is_empty() {
