@@ -130,6 +130,7 @@ extern crate std;
 // Generated code names this crate by its absolute path, as in any other crate.
 extern crate self as rainmaker_types;
 
+mod fixed;
 mod json_span;
 mod prelude;
 

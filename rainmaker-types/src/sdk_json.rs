@@ -76,9 +76,8 @@ struct Writer {
 impl Writer {
     fn float(&mut self, value: f64) {
         if value.is_finite() {
-            // Writing into a `String` cannot fail.
             let start = self.out.len();
-            let _ = write!(self.out, "{value:.5}");
+            crate::fixed::push_fixed5(&mut self.out, value);
             // The SDK prints into a 30-byte buffer: longer text is cut (ASCII only,
             // so any length is a character boundary).
             self.out
