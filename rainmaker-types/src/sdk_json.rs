@@ -93,22 +93,36 @@ impl Writer {
 
     /// A JSON string, escaped as serde_json escapes it.
     fn string(&mut self, text: &str) {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
         self.out.push('"');
-        for c in text.chars() {
-            match c {
-                '"' => self.out.push_str("\\\""),
-                '\\' => self.out.push_str("\\\\"),
-                '\u{8}' => self.out.push_str("\\b"),
-                '\u{c}' => self.out.push_str("\\f"),
-                '\n' => self.out.push_str("\\n"),
-                '\r' => self.out.push_str("\\r"),
-                '\t' => self.out.push_str("\\t"),
-                c if u32::from(c) < 0x20 => {
-                    let _ = write!(self.out, "\\u{:04x}", u32::from(c));
+        // Runs without escapes are copied whole; every escaped character is ASCII,
+        // so the runs start and end on character boundaries.
+        let mut run = 0;
+        for (at, byte) in text.bytes().enumerate() {
+            let escape = match byte {
+                b'"' => "\\\"",
+                b'\\' => "\\\\",
+                0x08 => "\\b",
+                0x0c => "\\f",
+                b'\n' => "\\n",
+                b'\r' => "\\r",
+                b'\t' => "\\t",
+                0x00..=0x1f => "",
+                _ => continue,
+            };
+            self.out.push_str(text.get(run..at).unwrap_or_default());
+            if escape.is_empty() {
+                // The other control characters: `\u00XX`.
+                self.out.push_str("\\u00");
+                for nibble in [byte >> 4, byte & 0xf] {
+                    self.out.push(char::from(HEX[usize::from(nibble)]));
                 }
-                c => self.out.push(c),
+            } else {
+                self.out.push_str(escape);
             }
+            run = at + 1;
         }
+        self.out.push_str(text.get(run..).unwrap_or_default());
         self.out.push('"');
     }
 }
@@ -662,6 +676,13 @@ mod tests {
             to_vec(&value).ok().as_deref(),
             Some(br#"{"a":[1,"x",true,null],"b":{"c":-3}}"#.as_slice())
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_string_escapes_as_serde_json_does(text in proptest::prelude::any::<String>()) {
+            proptest::prop_assert_eq!(to_vec(&text).ok(), serde_json::to_vec(&text).ok());
+        }
     }
 
     #[test]

@@ -78,9 +78,12 @@ impl JsonError {
             }
         };
         // serde_json appends " at line L column C"; the fields carry that already.
+        // (Stripped as a known suffix: a substring search would link 1 KiB more into
+        // a firmware.)
         let mut message = inner.to_string();
-        if let Some(cut) = message.rfind(" at line ") {
-            message.truncate(cut);
+        let position = format!(" at line {} column {}", inner.line(), inner.column());
+        if let Some(kept) = message.strip_suffix(&position) {
+            message.truncate(kept.len());
         }
         Self {
             kind,
@@ -240,7 +243,7 @@ fn shorten(text: &str, max: usize) -> String {
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    let mut kept = text[..end].to_owned();
+    let mut kept = text.get(..end).unwrap_or_default().to_owned();
     if end < text.len() {
         kept.push_str("...");
     }

@@ -37,11 +37,39 @@ impl Seen {
     }
 }
 
-/// Sorts `positions` by the key each one names. Every caller shares this one
-/// instance of the sort (the key is looked up through `dyn Fn`), which keeps a
-/// firmware's flash to one copy of the sort routine.
+/// Sorts `positions` by the key each one names: a heapsort, O(n log n) at worst.
+/// Every caller shares it (the key is looked up through `dyn Fn`), and it is a few
+/// hundred bytes of code where `sort_unstable_by` links 5 KiB into a firmware.
 pub(crate) fn sort_by_key_text<'a>(positions: &mut [u32], key: &dyn Fn(u32) -> &'a str) {
-    positions.sort_unstable_by(|a, b| key(*a).cmp(key(*b)));
+    let len = positions.len();
+    // A max-heap first, then the largest moved behind it one at a time.
+    for node in (0..len / 2).rev() {
+        sift_down(positions, node, len, key);
+    }
+    for end in (1..len).rev() {
+        positions.swap(0, end);
+        sift_down(positions, 0, end, key);
+    }
+}
+
+/// Moves `heap[node]` down the max-heap `heap[..end]` until both children are
+/// smaller.
+fn sift_down<'a>(heap: &mut [u32], mut node: usize, end: usize, key: &dyn Fn(u32) -> &'a str) {
+    let at = |heap: &[u32], index: usize| heap.get(index).map(|position| key(*position));
+    loop {
+        let mut child = 2 * node + 1;
+        if child >= end {
+            return;
+        }
+        if child + 1 < end && at(heap, child) < at(heap, child + 1) {
+            child += 1;
+        }
+        if at(heap, node) >= at(heap, child) {
+            return;
+        }
+        heap.swap(node, child);
+        node = child;
+    }
 }
 
 /// The positions of a large map's entries, sorted by key; `None` for a small map.
@@ -113,6 +141,28 @@ fn key_at<K: AsRef<str>, V>(entries: &[(K, V)], position: u32) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn the_heapsort_orders_like_the_standard_sort(
+            keys in proptest::collection::vec("[a-d]{0,3}", 0..64),
+        ) {
+            let key = |position: u32| keys.get(position as usize).map_or("", String::as_str);
+            let all: Vec<u32> = (0..keys.len()).filter_map(|n| u32::try_from(n).ok()).collect();
+            let mut sorted = all.clone();
+            sort_by_key_text(&mut sorted, &key);
+            let mut expected = all.clone();
+            expected.sort_by(|a, b| key(*a).cmp(key(*b)));
+            // Every position once, and the keys in order.
+            let mut positions = sorted.clone();
+            positions.sort_unstable();
+            prop_assert_eq!(positions, all);
+            let sorted: Vec<&str> = sorted.iter().map(|position| key(*position)).collect();
+            let expected: Vec<&str> = expected.iter().map(|position| key(*position)).collect();
+            prop_assert_eq!(sorted, expected);
+        }
+    }
 
     fn entries(count: usize) -> Vec<(String, usize)> {
         (0..count).map(|n| (format!("k{}", count - n), n)).collect()
