@@ -388,11 +388,7 @@ fn emit_string_enum(
         let wire = variant.wire_str().unwrap_or_default();
         quote! { Self::#rust => #wire, }
     });
-    let from_wire = variants.iter().map(|variant| {
-        let rust = ident(&variant.rust);
-        let wire = variant.wire_str().unwrap_or_default();
-        quote! { #wire => Self::#rust, }
-    });
+    let known = known_body(variants);
     let all = variants.iter().map(|variant| ident(&variant.rust));
     let count = LitToken::usize_unsuffixed(variants.len());
     let from_str = from_str_impls(ctx, name);
@@ -415,10 +411,7 @@ fn emit_string_enum(
 
             /// The value whose wire string is `wire`.
             pub fn known(wire: &str) -> ::core::option::Option<Self> {
-                ::core::option::Option::Some(match wire {
-                    #( #from_wire )*
-                    _ => return ::core::option::Option::None,
-                })
+                #known
             }
         }
 
@@ -524,10 +517,6 @@ pub(crate) fn emit_open_enum(
         let (rust, wire) = (ident(&variant.rust), wire(variant));
         quote! { Self::#rust => #wire, }
     });
-    let from_wire = variants.iter().map(|variant| {
-        let (rust, wire) = (ident(&variant.rust), wire(variant));
-        quote! { #wire => Self::#rust, }
-    });
     let known = variants.iter().map(|variant| ident(&variant.rust));
     let count = LitToken::usize_unsuffixed(variants.len());
     open_set(
@@ -538,12 +527,7 @@ pub(crate) fn emit_open_enum(
             lister: "the document",
             definitions: quote!( #( #definitions )* ),
             as_str: quote!( #( #to_wire )* ),
-            known: quote! {
-                ::core::option::Option::Some(match wire {
-                    #( #from_wire )*
-                    _ => return ::core::option::Option::None,
-                })
-            },
+            known: known_body(variants),
             items: quote! {
                 /// The values the document lists, in document order.
                 pub const KNOWN: [Self; #count] = [ #( Self::#known ),* ];
@@ -613,6 +597,36 @@ fn emit_standard_union(
     quote! {
         #set
         #( #conversions )*
+    }
+}
+
+/// The body of `known(wire)` for string values: a binary search of the sorted wire
+/// strings, then the variant of that rank. Every enum shares the one search
+/// routine, where a `match` on strings compares them one after the other and
+/// takes a few hundred bytes of code per enum.
+fn known_body(variants: &[Variant]) -> TokenStream {
+    let mut sorted: Vec<(&str, &str)> = variants
+        .iter()
+        .map(|variant| {
+            (
+                variant.wire_str().unwrap_or_default(),
+                variant.rust.as_str(),
+            )
+        })
+        .collect();
+    sorted.sort_unstable();
+    let wires = sorted.iter().map(|(wire, _)| wire);
+    let count = LitToken::usize_unsuffixed(sorted.len());
+    let arms = sorted.iter().enumerate().map(|(rank, (_, rust))| {
+        let (rank, rust) = (LitToken::usize_unsuffixed(rank), ident(rust));
+        quote! { #rank => Self::#rust, }
+    });
+    quote! {
+        const SORTED: [&str; #count] = [ #( #wires ),* ];
+        ::core::option::Option::Some(match SORTED.binary_search(&wire).ok()? {
+            #( #arms )*
+            _ => return ::core::option::Option::None,
+        })
     }
 }
 

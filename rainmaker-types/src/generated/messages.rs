@@ -268,10 +268,11 @@ impl NodeConfigVersion {
     }
     /// The listed value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
+        const SORTED: [&str; 2] = ["2019-09-11", "2020-03-20"];
         ::core::option::Option::Some(
-            match wire {
-                "2020-03-20" => Self::V2020_03_20,
-                "2019-09-11" => Self::V2019_09_11,
+            match SORTED.binary_search(&wire).ok()? {
+                0 => Self::V2019_09_11,
+                1 => Self::V2020_03_20,
                 _ => return ::core::option::Option::None,
             },
         )
@@ -686,17 +687,28 @@ impl NodeInfoPlatform {
     }
     /// The listed value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
+        const SORTED: [&str; 9] = [
+            "esp32",
+            "esp32c2",
+            "esp32c3",
+            "esp32c5",
+            "esp32c6",
+            "esp32h2",
+            "esp32p4",
+            "esp32s2",
+            "esp32s3",
+        ];
         ::core::option::Option::Some(
-            match wire {
-                "esp32" => Self::Esp32,
-                "esp32s2" => Self::Esp32s2,
-                "esp32s3" => Self::Esp32s3,
-                "esp32c2" => Self::Esp32c2,
-                "esp32c3" => Self::Esp32c3,
-                "esp32c5" => Self::Esp32c5,
-                "esp32c6" => Self::Esp32c6,
-                "esp32h2" => Self::Esp32h2,
-                "esp32p4" => Self::Esp32p4,
+            match SORTED.binary_search(&wire).ok()? {
+                0 => Self::Esp32,
+                1 => Self::Esp32c2,
+                2 => Self::Esp32c3,
+                3 => Self::Esp32c5,
+                4 => Self::Esp32c6,
+                5 => Self::Esp32h2,
+                6 => Self::Esp32p4,
+                7 => Self::Esp32s2,
+                8 => Self::Esp32s3,
                 _ => return ::core::option::Option::None,
             },
         )
@@ -1702,15 +1714,24 @@ impl DataType {
     }
     /// The value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
+        const SORTED: [&str; 7] = [
+            "array",
+            "bool",
+            "float",
+            "int",
+            "invalid",
+            "object",
+            "string",
+        ];
         ::core::option::Option::Some(
-            match wire {
-                "bool" => Self::Bool,
-                "int" => Self::Int,
-                "float" => Self::Float,
-                "string" => Self::String,
-                "object" => Self::Object,
-                "array" => Self::Array,
-                "invalid" => Self::Invalid,
+            match SORTED.binary_search(&wire).ok()? {
+                0 => Self::Array,
+                1 => Self::Bool,
+                2 => Self::Float,
+                3 => Self::Int,
+                4 => Self::Invalid,
+                5 => Self::Object,
+                6 => Self::String,
                 _ => return ::core::option::Option::None,
             },
         )
@@ -1780,12 +1801,13 @@ impl ParamProperty {
     }
     /// The value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
+        const SORTED: [&str; 4] = ["read", "simple_ts", "time_series", "write"];
         ::core::option::Option::Some(
-            match wire {
-                "read" => Self::Read,
-                "write" => Self::Write,
-                "time_series" => Self::TimeSeries,
-                "simple_ts" => Self::SimpleTs,
+            match SORTED.binary_search(&wire).ok()? {
+                0 => Self::Read,
+                1 => Self::SimpleTs,
+                2 => Self::TimeSeries,
+                3 => Self::Write,
                 _ => return ::core::option::Option::None,
             },
         )
@@ -2855,14 +2877,22 @@ impl OtaJobStatus {
     }
     /// The value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
+        const SORTED: [&str; 6] = [
+            "delayed",
+            "failed",
+            "in-progress",
+            "invalid",
+            "rejected",
+            "success",
+        ];
         ::core::option::Option::Some(
-            match wire {
-                "in-progress" => Self::InProgress,
-                "success" => Self::Success,
-                "failed" => Self::Failed,
-                "delayed" => Self::Delayed,
-                "rejected" => Self::Rejected,
-                "invalid" => Self::Invalid,
+            match SORTED.binary_search(&wire).ok()? {
+                0 => Self::Delayed,
+                1 => Self::Failed,
+                2 => Self::InProgress,
+                3 => Self::Invalid,
+                4 => Self::Rejected,
+                5 => Self::Success,
                 _ => return ::core::option::Option::None,
             },
         )
@@ -3041,9 +3071,10 @@ impl TsDataVersion {
     }
     /// The listed value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
+        const SORTED: [&str; 1] = ["2021-09-13"];
         ::core::option::Option::Some(
-            match wire {
-                "2021-09-13" => Self::V2021_09_13,
+            match SORTED.binary_search(&wire).ok()? {
+                0 => Self::V2021_09_13,
                 _ => return ::core::option::Option::None,
             },
         )
@@ -3420,12 +3451,13 @@ impl TsDataType {
     }
     /// The value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
+        const SORTED: [&str; 4] = ["bool", "float", "int", "string"];
         ::core::option::Option::Some(
-            match wire {
-                "bool" => Self::Bool,
-                "int" => Self::Int,
-                "float" => Self::Float,
-                "string" => Self::String,
+            match SORTED.binary_search(&wire).ok()? {
+                0 => Self::Bool,
+                1 => Self::Float,
+                2 => Self::Int,
+                3 => Self::String,
                 _ => return ::core::option::Option::None,
             },
         )
@@ -4107,9 +4139,10 @@ impl PresenceConnectedEventType {
     }
     /// The value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
+        const SORTED: [&str; 1] = ["connected"];
         ::core::option::Option::Some(
-            match wire {
-                "connected" => Self::Connected,
+            match SORTED.binary_search(&wire).ok()? {
+                0 => Self::Connected,
                 _ => return ::core::option::Option::None,
             },
         )
@@ -4456,9 +4489,10 @@ impl PresenceDisconnectedEventType {
     }
     /// The value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
+        const SORTED: [&str; 1] = ["disconnected"];
         ::core::option::Option::Some(
-            match wire {
-                "disconnected" => Self::Disconnected,
+            match SORTED.binary_search(&wire).ok()? {
+                0 => Self::Disconnected,
                 _ => return ::core::option::Option::None,
             },
         )
@@ -4569,23 +4603,40 @@ impl DisconnectReason {
     }
     /// The listed value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
+        const SORTED: [&str; 15] = [
+            "API_INITIATED_DISCONNECT",
+            "AUTH_ERROR",
+            "CLIENT_ERROR",
+            "CLIENT_INITIATED_DISCONNECT",
+            "CONNECTION_LOST",
+            "CUSTOMAUTH_TTL_EXPIRATION",
+            "DUPLICATE_CLIENTID",
+            "FORBIDDEN_ACCESS",
+            "MQTT_KEEP_ALIVE_TIMEOUT",
+            "NONE",
+            "SERVER_ERROR",
+            "SERVER_INITIATED_DISCONNECT",
+            "THROTTLED",
+            "UNKNOWN",
+            "WEBSOCKET_TTL_EXPIRATION",
+        ];
         ::core::option::Option::Some(
-            match wire {
-                "AUTH_ERROR" => Self::AuthError,
-                "CLIENT_INITIATED_DISCONNECT" => Self::ClientInitiatedDisconnect,
-                "CLIENT_ERROR" => Self::ClientError,
-                "CONNECTION_LOST" => Self::ConnectionLost,
-                "DUPLICATE_CLIENTID" => Self::DuplicateClientid,
-                "FORBIDDEN_ACCESS" => Self::ForbiddenAccess,
-                "MQTT_KEEP_ALIVE_TIMEOUT" => Self::MqttKeepAliveTimeout,
-                "SERVER_ERROR" => Self::ServerError,
-                "SERVER_INITIATED_DISCONNECT" => Self::ServerInitiatedDisconnect,
-                "API_INITIATED_DISCONNECT" => Self::ApiInitiatedDisconnect,
-                "THROTTLED" => Self::Throttled,
-                "WEBSOCKET_TTL_EXPIRATION" => Self::WebsocketTtlExpiration,
-                "CUSTOMAUTH_TTL_EXPIRATION" => Self::CustomauthTtlExpiration,
-                "UNKNOWN" => Self::Unknown,
-                "NONE" => Self::None,
+            match SORTED.binary_search(&wire).ok()? {
+                0 => Self::ApiInitiatedDisconnect,
+                1 => Self::AuthError,
+                2 => Self::ClientError,
+                3 => Self::ClientInitiatedDisconnect,
+                4 => Self::ConnectionLost,
+                5 => Self::CustomauthTtlExpiration,
+                6 => Self::DuplicateClientid,
+                7 => Self::ForbiddenAccess,
+                8 => Self::MqttKeepAliveTimeout,
+                9 => Self::None,
+                10 => Self::ServerError,
+                11 => Self::ServerInitiatedDisconnect,
+                12 => Self::Throttled,
+                13 => Self::Unknown,
+                14 => Self::WebsocketTtlExpiration,
                 _ => return ::core::option::Option::None,
             },
         )
@@ -4925,10 +4976,11 @@ impl SetParamsResponseStatus {
     }
     /// The listed value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
+        const SORTED: [&str; 2] = ["fail", "success"];
         ::core::option::Option::Some(
-            match wire {
-                "success" => Self::Success,
-                "fail" => Self::Fail,
+            match SORTED.binary_search(&wire).ok()? {
+                0 => Self::Fail,
+                1 => Self::Success,
                 _ => return ::core::option::Option::None,
             },
         )

@@ -428,10 +428,11 @@ impl DataType {
     }
     /// The value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
+        const SORTED: [&str; 2] = ["bool", "int"];
         ::core::option::Option::Some(
-            match wire {
-                "bool" => Self::Bool,
-                "int" => Self::Int,
+            match SORTED.binary_search(&wire).ok()? {
+                0 => Self::Bool,
+                1 => Self::Int,
                 _ => return ::core::option::Option::None,
             },
         )
@@ -486,10 +487,11 @@ impl ParamProperty {
     }
     /// The value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
+        const SORTED: [&str; 2] = ["read", "write"];
         ::core::option::Option::Some(
-            match wire {
-                "read" => Self::Read,
-                "write" => Self::Write,
+            match SORTED.binary_search(&wire).ok()? {
+                0 => Self::Read,
+                1 => Self::Write,
                 _ => return ::core::option::Option::None,
             },
         )

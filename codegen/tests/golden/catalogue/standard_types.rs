@@ -30,10 +30,11 @@ impl UiType {
     }
     /// The listed value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
+        const SORTED: [&str; 2] = ["acme.ui.slider", "acme.ui.toggle"];
         ::core::option::Option::Some(
-            match wire {
-                "acme.ui.toggle" => Self::Toggle,
-                "acme.ui.slider" => Self::Slider,
+            match SORTED.binary_search(&wire).ok()? {
+                0 => Self::Slider,
+                1 => Self::Toggle,
                 _ => return ::core::option::Option::None,
             },
         )
@@ -126,10 +127,11 @@ impl DeviceType {
     }
     /// The listed value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
+        const SORTED: [&str; 2] = ["acme.device.fan", "acme.device.lamp"];
         ::core::option::Option::Some(
-            match wire {
-                "acme.device.lamp" => Self::Lamp,
-                "acme.device.fan" => Self::Fan,
+            match SORTED.binary_search(&wire).ok()? {
+                0 => Self::Fan,
+                1 => Self::Lamp,
                 _ => return ::core::option::Option::None,
             },
         )
@@ -222,10 +224,11 @@ impl ServiceType {
     }
     /// The listed value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
+        const SORTED: [&str; 2] = ["acme.service.alarm", "acme.service.clock"];
         ::core::option::Option::Some(
-            match wire {
-                "acme.service.clock" => Self::Clock,
-                "acme.service.alarm" => Self::Alarm,
+            match SORTED.binary_search(&wire).ok()? {
+                0 => Self::Alarm,
+                1 => Self::Clock,
                 _ => return ::core::option::Option::None,
             },
         )
@@ -318,10 +321,11 @@ impl ParamType {
     }
     /// The listed value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
+        const SORTED: [&str; 2] = ["acme.param.level", "acme.param.power"];
         ::core::option::Option::Some(
-            match wire {
-                "acme.param.power" => Self::Power,
-                "acme.param.level" => Self::Level,
+            match SORTED.binary_search(&wire).ok()? {
+                0 => Self::Level,
+                1 => Self::Power,
                 _ => return ::core::option::Option::None,
             },
         )

@@ -308,12 +308,13 @@ impl OptionVersion {
     }
     /// The value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
+        const SORTED: [&str; 4] = ["2019-09-11", "2020-03-20", "V1_2", "v1.2"];
         ::core::option::Option::Some(
-            match wire {
-                "2020-03-20" => Self::V2020_03_20,
-                "2019-09-11" => Self::V2019_09_11,
-                "v1.2" => Self::V1_2,
-                "V1_2" => Self::V1_2_2,
+            match SORTED.binary_search(&wire).ok()? {
+                0 => Self::V2019_09_11,
+                1 => Self::V2020_03_20,
+                2 => Self::V1_2_2,
+                3 => Self::V1_2,
                 _ => return ::core::option::Option::None,
             },
         )
@@ -510,10 +511,11 @@ impl Topic {
     }
     /// The value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
+        const SORTED: [&str; 2] = ["a", "b"];
         ::core::option::Option::Some(
-            match wire {
-                "a" => Self::A,
-                "b" => Self::B,
+            match SORTED.binary_search(&wire).ok()? {
+                0 => Self::A,
+                1 => Self::B,
                 _ => return ::core::option::Option::None,
             },
         )

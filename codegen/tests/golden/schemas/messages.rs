@@ -266,9 +266,10 @@ impl CircleKind {
     }
     /// The value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
+        const SORTED: [&str; 1] = ["circle"];
         ::core::option::Option::Some(
-            match wire {
-                "circle" => Self::Circle,
+            match SORTED.binary_search(&wire).ok()? {
+                0 => Self::Circle,
                 _ => return ::core::option::Option::None,
             },
         )
@@ -446,9 +447,10 @@ impl SquareKind {
     }
     /// The value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
+        const SORTED: [&str; 1] = ["square"];
         ::core::option::Option::Some(
-            match wire {
-                "square" => Self::Square,
+            match SORTED.binary_search(&wire).ok()? {
+                0 => Self::Square,
                 _ => return ::core::option::Option::None,
             },
         )
