@@ -388,7 +388,7 @@ fn emit_string_enum(
         let wire = variant.wire_str().unwrap_or_default();
         quote! { Self::#rust => #wire, }
     });
-    let known = known_body(variants);
+    let known = known_body(ctx, variants);
     let all = variants.iter().map(|variant| ident(&variant.rust));
     let count = LitToken::usize_unsuffixed(variants.len());
     let from_str = from_str_impls(ctx, name);
@@ -527,7 +527,7 @@ pub(crate) fn emit_open_enum(
             lister: "the document",
             definitions: quote!( #( #definitions )* ),
             as_str: quote!( #( #to_wire )* ),
-            known: known_body(variants),
+            known: known_body(ctx, variants),
             items: quote! {
                 /// The values the document lists, in document order.
                 pub const KNOWN: [Self; #count] = [ #( Self::#known ),* ];
@@ -600,11 +600,11 @@ fn emit_standard_union(
     }
 }
 
-/// The body of `known(wire)` for string values: a binary search of the sorted wire
-/// strings, then the variant of that rank. Every enum shares the one search
-/// routine, where a `match` on strings compares them one after the other and
-/// takes a few hundred bytes of code per enum.
-fn known_body(variants: &[Variant]) -> TokenStream {
+/// The body of `known(wire)` for string values: the rank of `wire` among the wire
+/// strings sorted by length, then bytes (the runtime's `rank_of`, one routine for
+/// every enum), then the variant of that rank.
+fn known_body(ctx: &Ctx<'_>, variants: &[Variant]) -> TokenStream {
+    let rt = &ctx.rt;
     let mut sorted: Vec<(&str, &str)> = variants
         .iter()
         .map(|variant| {
@@ -614,7 +614,7 @@ fn known_body(variants: &[Variant]) -> TokenStream {
             )
         })
         .collect();
-    sorted.sort_unstable();
+    sorted.sort_unstable_by(|(a, _), (b, _)| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
     let wires = sorted.iter().map(|(wire, _)| wire);
     let count = LitToken::usize_unsuffixed(sorted.len());
     let arms = sorted.iter().enumerate().map(|(rank, (_, rust))| {
@@ -623,7 +623,7 @@ fn known_body(variants: &[Variant]) -> TokenStream {
     });
     quote! {
         const SORTED: [&str; #count] = [ #( #wires ),* ];
-        ::core::option::Option::Some(match SORTED.binary_search(&wire).ok()? {
+        ::core::option::Option::Some(match #rt::rank_of(&SORTED, wire)? {
             #( #arms )*
             _ => return ::core::option::Option::None,
         })

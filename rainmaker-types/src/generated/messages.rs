@@ -270,7 +270,7 @@ impl NodeConfigVersion {
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
         const SORTED: [&str; 2] = ["2019-09-11", "2020-03-20"];
         ::core::option::Option::Some(
-            match SORTED.binary_search(&wire).ok()? {
+            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
                 0 => Self::V2019_09_11,
                 1 => Self::V2020_03_20,
                 _ => return ::core::option::Option::None,
@@ -699,7 +699,7 @@ impl NodeInfoPlatform {
             "esp32s3",
         ];
         ::core::option::Option::Some(
-            match SORTED.binary_search(&wire).ok()? {
+            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
                 0 => Self::Esp32,
                 1 => Self::Esp32c2,
                 2 => Self::Esp32c3,
@@ -1715,23 +1715,23 @@ impl DataType {
     /// The value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
         const SORTED: [&str; 7] = [
-            "array",
-            "bool",
-            "float",
             "int",
-            "invalid",
+            "bool",
+            "array",
+            "float",
             "object",
             "string",
+            "invalid",
         ];
         ::core::option::Option::Some(
-            match SORTED.binary_search(&wire).ok()? {
-                0 => Self::Array,
+            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
+                0 => Self::Int,
                 1 => Self::Bool,
-                2 => Self::Float,
-                3 => Self::Int,
-                4 => Self::Invalid,
-                5 => Self::Object,
-                6 => Self::String,
+                2 => Self::Array,
+                3 => Self::Float,
+                4 => Self::Object,
+                5 => Self::String,
+                6 => Self::Invalid,
                 _ => return ::core::option::Option::None,
             },
         )
@@ -1801,13 +1801,13 @@ impl ParamProperty {
     }
     /// The value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
-        const SORTED: [&str; 4] = ["read", "simple_ts", "time_series", "write"];
+        const SORTED: [&str; 4] = ["read", "write", "simple_ts", "time_series"];
         ::core::option::Option::Some(
-            match SORTED.binary_search(&wire).ok()? {
+            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
                 0 => Self::Read,
-                1 => Self::SimpleTs,
-                2 => Self::TimeSeries,
-                3 => Self::Write,
+                1 => Self::Write,
+                2 => Self::SimpleTs,
+                3 => Self::TimeSeries,
                 _ => return ::core::option::Option::None,
             },
         )
@@ -2878,21 +2878,21 @@ impl OtaJobStatus {
     /// The value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
         const SORTED: [&str; 6] = [
-            "delayed",
             "failed",
-            "in-progress",
+            "delayed",
             "invalid",
-            "rejected",
             "success",
+            "rejected",
+            "in-progress",
         ];
         ::core::option::Option::Some(
-            match SORTED.binary_search(&wire).ok()? {
-                0 => Self::Delayed,
-                1 => Self::Failed,
-                2 => Self::InProgress,
-                3 => Self::Invalid,
+            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
+                0 => Self::Failed,
+                1 => Self::Delayed,
+                2 => Self::Invalid,
+                3 => Self::Success,
                 4 => Self::Rejected,
-                5 => Self::Success,
+                5 => Self::InProgress,
                 _ => return ::core::option::Option::None,
             },
         )
@@ -3073,7 +3073,7 @@ impl TsDataVersion {
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
         const SORTED: [&str; 1] = ["2021-09-13"];
         ::core::option::Option::Some(
-            match SORTED.binary_search(&wire).ok()? {
+            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
                 0 => Self::V2021_09_13,
                 _ => return ::core::option::Option::None,
             },
@@ -3451,12 +3451,12 @@ impl TsDataType {
     }
     /// The value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
-        const SORTED: [&str; 4] = ["bool", "float", "int", "string"];
+        const SORTED: [&str; 4] = ["int", "bool", "float", "string"];
         ::core::option::Option::Some(
-            match SORTED.binary_search(&wire).ok()? {
-                0 => Self::Bool,
-                1 => Self::Float,
-                2 => Self::Int,
+            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
+                0 => Self::Int,
+                1 => Self::Bool,
+                2 => Self::Float,
                 3 => Self::String,
                 _ => return ::core::option::Option::None,
             },
@@ -4141,7 +4141,7 @@ impl PresenceConnectedEventType {
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
         const SORTED: [&str; 1] = ["connected"];
         ::core::option::Option::Some(
-            match SORTED.binary_search(&wire).ok()? {
+            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
                 0 => Self::Connected,
                 _ => return ::core::option::Option::None,
             },
@@ -4491,7 +4491,7 @@ impl PresenceDisconnectedEventType {
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
         const SORTED: [&str; 1] = ["disconnected"];
         ::core::option::Option::Some(
-            match SORTED.binary_search(&wire).ok()? {
+            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
                 0 => Self::Disconnected,
                 _ => return ::core::option::Option::None,
             },
@@ -4604,39 +4604,39 @@ impl DisconnectReason {
     /// The listed value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
         const SORTED: [&str; 15] = [
-            "API_INITIATED_DISCONNECT",
+            "NONE",
+            "UNKNOWN",
+            "THROTTLED",
             "AUTH_ERROR",
             "CLIENT_ERROR",
-            "CLIENT_INITIATED_DISCONNECT",
-            "CONNECTION_LOST",
-            "CUSTOMAUTH_TTL_EXPIRATION",
-            "DUPLICATE_CLIENTID",
-            "FORBIDDEN_ACCESS",
-            "MQTT_KEEP_ALIVE_TIMEOUT",
-            "NONE",
             "SERVER_ERROR",
-            "SERVER_INITIATED_DISCONNECT",
-            "THROTTLED",
-            "UNKNOWN",
+            "CONNECTION_LOST",
+            "FORBIDDEN_ACCESS",
+            "DUPLICATE_CLIENTID",
+            "MQTT_KEEP_ALIVE_TIMEOUT",
+            "API_INITIATED_DISCONNECT",
             "WEBSOCKET_TTL_EXPIRATION",
+            "CUSTOMAUTH_TTL_EXPIRATION",
+            "CLIENT_INITIATED_DISCONNECT",
+            "SERVER_INITIATED_DISCONNECT",
         ];
         ::core::option::Option::Some(
-            match SORTED.binary_search(&wire).ok()? {
-                0 => Self::ApiInitiatedDisconnect,
-                1 => Self::AuthError,
-                2 => Self::ClientError,
-                3 => Self::ClientInitiatedDisconnect,
-                4 => Self::ConnectionLost,
-                5 => Self::CustomauthTtlExpiration,
-                6 => Self::DuplicateClientid,
+            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
+                0 => Self::None,
+                1 => Self::Unknown,
+                2 => Self::Throttled,
+                3 => Self::AuthError,
+                4 => Self::ClientError,
+                5 => Self::ServerError,
+                6 => Self::ConnectionLost,
                 7 => Self::ForbiddenAccess,
-                8 => Self::MqttKeepAliveTimeout,
-                9 => Self::None,
-                10 => Self::ServerError,
-                11 => Self::ServerInitiatedDisconnect,
-                12 => Self::Throttled,
-                13 => Self::Unknown,
-                14 => Self::WebsocketTtlExpiration,
+                8 => Self::DuplicateClientid,
+                9 => Self::MqttKeepAliveTimeout,
+                10 => Self::ApiInitiatedDisconnect,
+                11 => Self::WebsocketTtlExpiration,
+                12 => Self::CustomauthTtlExpiration,
+                13 => Self::ClientInitiatedDisconnect,
+                14 => Self::ServerInitiatedDisconnect,
                 _ => return ::core::option::Option::None,
             },
         )
@@ -4978,7 +4978,7 @@ impl SetParamsResponseStatus {
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
         const SORTED: [&str; 2] = ["fail", "success"];
         ::core::option::Option::Some(
-            match SORTED.binary_search(&wire).ok()? {
+            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
                 0 => Self::Fail,
                 1 => Self::Success,
                 _ => return ::core::option::Option::None,

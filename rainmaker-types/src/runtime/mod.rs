@@ -39,6 +39,27 @@ pub use alloc::format;
 pub use alloc::string::{String, ToString};
 pub use alloc::vec::Vec;
 
+/// The rank of `wire` in `sorted`, a list of distinct strings ordered by length, then
+/// by bytes: how generated enums find a value by its wire string. Mostly lengths are
+/// compared, and one routine serves every enum (a `match` on strings is a few
+/// hundred bytes of code per enum in a firmware).
+///
+/// ```
+/// let sorted = ["on", "off", "auto"];
+/// assert_eq!(rainmaker_types::runtime::rank_of(&sorted, "off"), Some(1));
+/// assert_eq!(rainmaker_types::runtime::rank_of(&sorted, "of"), None);
+/// ```
+pub fn rank_of(sorted: &[&str], wire: &str) -> Option<usize> {
+    sorted
+        .binary_search_by(|probe| {
+            probe
+                .len()
+                .cmp(&wire.len())
+                .then_with(|| probe.as_bytes().cmp(wire.as_bytes()))
+        })
+        .ok()
+}
+
 /// MQTT quality of service of a channel's publishes and subscriptions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 #[repr(u8)]

@@ -428,11 +428,11 @@ impl DataType {
     }
     /// The value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
-        const SORTED: [&str; 2] = ["bool", "int"];
+        const SORTED: [&str; 2] = ["int", "bool"];
         ::core::option::Option::Some(
-            match SORTED.binary_search(&wire).ok()? {
-                0 => Self::Bool,
-                1 => Self::Int,
+            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
+                0 => Self::Int,
+                1 => Self::Bool,
                 _ => return ::core::option::Option::None,
             },
         )
@@ -489,7 +489,7 @@ impl ParamProperty {
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
         const SORTED: [&str; 2] = ["read", "write"];
         ::core::option::Option::Some(
-            match SORTED.binary_search(&wire).ok()? {
+            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
                 0 => Self::Read,
                 1 => Self::Write,
                 _ => return ::core::option::Option::None,

@@ -32,7 +32,7 @@ impl UiType {
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
         const SORTED: [&str; 2] = ["acme.ui.slider", "acme.ui.toggle"];
         ::core::option::Option::Some(
-            match SORTED.binary_search(&wire).ok()? {
+            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
                 0 => Self::Slider,
                 1 => Self::Toggle,
                 _ => return ::core::option::Option::None,
@@ -129,7 +129,7 @@ impl DeviceType {
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
         const SORTED: [&str; 2] = ["acme.device.fan", "acme.device.lamp"];
         ::core::option::Option::Some(
-            match SORTED.binary_search(&wire).ok()? {
+            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
                 0 => Self::Fan,
                 1 => Self::Lamp,
                 _ => return ::core::option::Option::None,
@@ -226,7 +226,7 @@ impl ServiceType {
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
         const SORTED: [&str; 2] = ["acme.service.alarm", "acme.service.clock"];
         ::core::option::Option::Some(
-            match SORTED.binary_search(&wire).ok()? {
+            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
                 0 => Self::Alarm,
                 1 => Self::Clock,
                 _ => return ::core::option::Option::None,
@@ -323,7 +323,7 @@ impl ParamType {
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
         const SORTED: [&str; 2] = ["acme.param.level", "acme.param.power"];
         ::core::option::Option::Some(
-            match SORTED.binary_search(&wire).ok()? {
+            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
                 0 => Self::Level,
                 1 => Self::Power,
                 _ => return ::core::option::Option::None,

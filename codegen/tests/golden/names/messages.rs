@@ -308,13 +308,13 @@ impl OptionVersion {
     }
     /// The value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
-        const SORTED: [&str; 4] = ["2019-09-11", "2020-03-20", "V1_2", "v1.2"];
+        const SORTED: [&str; 4] = ["V1_2", "v1.2", "2019-09-11", "2020-03-20"];
         ::core::option::Option::Some(
-            match SORTED.binary_search(&wire).ok()? {
-                0 => Self::V2019_09_11,
-                1 => Self::V2020_03_20,
-                2 => Self::V1_2_2,
-                3 => Self::V1_2,
+            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
+                0 => Self::V1_2_2,
+                1 => Self::V1_2,
+                2 => Self::V2019_09_11,
+                3 => Self::V2020_03_20,
                 _ => return ::core::option::Option::None,
             },
         )
@@ -513,7 +513,7 @@ impl Topic {
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
         const SORTED: [&str; 2] = ["a", "b"];
         ::core::option::Option::Some(
-            match SORTED.binary_search(&wire).ok()? {
+            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
                 0 => Self::A,
                 1 => Self::B,
                 _ => return ::core::option::Option::None,

@@ -268,7 +268,7 @@ impl CircleKind {
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
         const SORTED: [&str; 1] = ["circle"];
         ::core::option::Option::Some(
-            match SORTED.binary_search(&wire).ok()? {
+            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
                 0 => Self::Circle,
                 _ => return ::core::option::Option::None,
             },
@@ -449,7 +449,7 @@ impl SquareKind {
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
         const SORTED: [&str; 1] = ["square"];
         ::core::option::Option::Some(
-            match SORTED.binary_search(&wire).ok()? {
+            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
                 0 => Self::Square,
                 _ => return ::core::option::Option::None,
             },
