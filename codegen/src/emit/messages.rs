@@ -602,7 +602,8 @@ fn emit_standard_union(
 
 /// The body of `known(wire)` for string values: the rank of `wire` among the wire
 /// strings sorted by length, then bytes (the runtime's `rank_of`, one routine for
-/// every enum), then the variant of that rank.
+/// every enum, comparing only the strings of `wire`'s length), then the variant of
+/// that rank.
 fn known_body(ctx: &Ctx<'_>, variants: &[Variant]) -> TokenStream {
     let rt = &ctx.rt;
     let mut sorted: Vec<(&str, &str)> = variants
@@ -615,15 +616,25 @@ fn known_body(ctx: &Ctx<'_>, variants: &[Variant]) -> TokenStream {
         })
         .collect();
     sorted.sort_unstable_by(|(a, _), (b, _)| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+    let longest = sorted.last().map_or(0, |(wire, _)| wire.len());
+    // starts[n]: how many strings are shorter than n.
+    let starts = (0..=longest).map(|len| {
+        let shorter = sorted.iter().filter(|(wire, _)| wire.len() < len).count();
+        LitToken::u16_unsuffixed(u16::try_from(shorter).unwrap_or(u16::MAX))
+    });
     let wires = sorted.iter().map(|(wire, _)| wire);
-    let count = LitToken::usize_unsuffixed(sorted.len());
+    let (count, lengths) = (
+        LitToken::usize_unsuffixed(sorted.len()),
+        LitToken::usize_unsuffixed(longest + 1),
+    );
     let arms = sorted.iter().enumerate().map(|(rank, (_, rust))| {
         let (rank, rust) = (LitToken::usize_unsuffixed(rank), ident(rust));
         quote! { #rank => Self::#rust, }
     });
     quote! {
         const SORTED: [&str; #count] = [ #( #wires ),* ];
-        ::core::option::Option::Some(match #rt::rank_of(&SORTED, wire)? {
+        const STARTS: [u16; #lengths] = [ #( #starts ),* ];
+        ::core::option::Option::Some(match #rt::rank_of(&SORTED, &STARTS, wire)? {
             #( #arms )*
             _ => return ::core::option::Option::None,
         })

@@ -269,8 +269,9 @@ impl NodeConfigVersion {
     /// The listed value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
         const SORTED: [&str; 2] = ["2019-09-11", "2020-03-20"];
+        const STARTS: [u16; 11] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
         ::core::option::Option::Some(
-            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
+            match ::rainmaker_types::runtime::rank_of(&SORTED, &STARTS, wire)? {
                 0 => Self::V2019_09_11,
                 1 => Self::V2020_03_20,
                 _ => return ::core::option::Option::None,
@@ -698,8 +699,9 @@ impl NodeInfoPlatform {
             "esp32s2",
             "esp32s3",
         ];
+        const STARTS: [u16; 8] = [0, 0, 0, 0, 0, 0, 1, 1];
         ::core::option::Option::Some(
-            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
+            match ::rainmaker_types::runtime::rank_of(&SORTED, &STARTS, wire)? {
                 0 => Self::Esp32,
                 1 => Self::Esp32c2,
                 2 => Self::Esp32c3,
@@ -1723,8 +1725,9 @@ impl DataType {
             "string",
             "invalid",
         ];
+        const STARTS: [u16; 8] = [0, 0, 0, 0, 1, 2, 4, 6];
         ::core::option::Option::Some(
-            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
+            match ::rainmaker_types::runtime::rank_of(&SORTED, &STARTS, wire)? {
                 0 => Self::Int,
                 1 => Self::Bool,
                 2 => Self::Array,
@@ -1802,8 +1805,9 @@ impl ParamProperty {
     /// The value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
         const SORTED: [&str; 4] = ["read", "write", "simple_ts", "time_series"];
+        const STARTS: [u16; 12] = [0, 0, 0, 0, 0, 1, 2, 2, 2, 2, 3, 3];
         ::core::option::Option::Some(
-            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
+            match ::rainmaker_types::runtime::rank_of(&SORTED, &STARTS, wire)? {
                 0 => Self::Read,
                 1 => Self::Write,
                 2 => Self::SimpleTs,
@@ -2885,8 +2889,9 @@ impl OtaJobStatus {
             "rejected",
             "in-progress",
         ];
+        const STARTS: [u16; 12] = [0, 0, 0, 0, 0, 0, 0, 1, 4, 5, 5, 5];
         ::core::option::Option::Some(
-            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
+            match ::rainmaker_types::runtime::rank_of(&SORTED, &STARTS, wire)? {
                 0 => Self::Failed,
                 1 => Self::Delayed,
                 2 => Self::Invalid,
@@ -3072,8 +3077,9 @@ impl TsDataVersion {
     /// The listed value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
         const SORTED: [&str; 1] = ["2021-09-13"];
+        const STARTS: [u16; 11] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
         ::core::option::Option::Some(
-            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
+            match ::rainmaker_types::runtime::rank_of(&SORTED, &STARTS, wire)? {
                 0 => Self::V2021_09_13,
                 _ => return ::core::option::Option::None,
             },
@@ -3452,8 +3458,9 @@ impl TsDataType {
     /// The value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
         const SORTED: [&str; 4] = ["int", "bool", "float", "string"];
+        const STARTS: [u16; 7] = [0, 0, 0, 0, 1, 2, 3];
         ::core::option::Option::Some(
-            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
+            match ::rainmaker_types::runtime::rank_of(&SORTED, &STARTS, wire)? {
                 0 => Self::Int,
                 1 => Self::Bool,
                 2 => Self::Float,
@@ -4140,8 +4147,9 @@ impl PresenceConnectedEventType {
     /// The value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
         const SORTED: [&str; 1] = ["connected"];
+        const STARTS: [u16; 10] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
         ::core::option::Option::Some(
-            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
+            match ::rainmaker_types::runtime::rank_of(&SORTED, &STARTS, wire)? {
                 0 => Self::Connected,
                 _ => return ::core::option::Option::None,
             },
@@ -4490,8 +4498,9 @@ impl PresenceDisconnectedEventType {
     /// The value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
         const SORTED: [&str; 1] = ["disconnected"];
+        const STARTS: [u16; 13] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
         ::core::option::Option::Some(
-            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
+            match ::rainmaker_types::runtime::rank_of(&SORTED, &STARTS, wire)? {
                 0 => Self::Disconnected,
                 _ => return ::core::option::Option::None,
             },
@@ -4620,8 +4629,12 @@ impl DisconnectReason {
             "CLIENT_INITIATED_DISCONNECT",
             "SERVER_INITIATED_DISCONNECT",
         ];
+        const STARTS: [u16; 28] = [
+            0, 0, 0, 0, 0, 1, 1, 1, 2, 2, 3, 4, 4, 6, 6, 6, 7, 8, 8, 9, 9, 9, 9, 9, 10,
+            12, 13, 13,
+        ];
         ::core::option::Option::Some(
-            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
+            match ::rainmaker_types::runtime::rank_of(&SORTED, &STARTS, wire)? {
                 0 => Self::None,
                 1 => Self::Unknown,
                 2 => Self::Throttled,
@@ -4977,8 +4990,9 @@ impl SetParamsResponseStatus {
     /// The listed value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
         const SORTED: [&str; 2] = ["fail", "success"];
+        const STARTS: [u16; 8] = [0, 0, 0, 0, 0, 1, 1, 1];
         ::core::option::Option::Some(
-            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
+            match ::rainmaker_types::runtime::rank_of(&SORTED, &STARTS, wire)? {
                 0 => Self::Fail,
                 1 => Self::Success,
                 _ => return ::core::option::Option::None,

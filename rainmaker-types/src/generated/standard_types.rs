@@ -77,8 +77,11 @@ impl UiType {
             "esp.ui.hue-slider",
             "esp.ui.push-btn-big",
         ];
+        const STARTS: [u16; 20] = [
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 4, 6, 7, 7, 9, 9,
+        ];
         ::core::option::Option::Some(
-            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
+            match ::rainmaker_types::runtime::rank_of(&SORTED, &STARTS, wire)? {
                 0 => Self::Text,
                 1 => Self::Hidden,
                 2 => Self::Slider,
@@ -294,8 +297,12 @@ impl DeviceType {
             "esp.device.garage-door-lock",
             "esp.device.temperature-sensor",
         ];
+        const STARTS: [u16; 30] = [
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 4, 6, 10, 11, 11, 13, 14, 15,
+            15, 15, 16, 19, 20, 20,
+        ];
         ::core::option::Option::Some(
-            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
+            match ::rainmaker_types::runtime::rank_of(&SORTED, &STARTS, wire)? {
                 0 => Self::Tv,
                 1 => Self::Fan,
                 2 => Self::Lock,
@@ -472,8 +479,12 @@ impl ServiceType {
             "esp.service.rmaker-user-auth",
             "esp.service.rmaker-controller",
         ];
+        const STARTS: [u16; 30] = [
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 2, 5, 5, 6, 7, 7, 7, 8,
+            9, 9, 9, 10,
+        ];
         ::core::option::Option::Some(
-            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
+            match ::rainmaker_types::runtime::rank_of(&SORTED, &STARTS, wire)? {
                 0 => Self::Ota,
                 1 => Self::Time,
                 2 => Self::Groups,
@@ -790,8 +801,12 @@ impl ParamType {
             "esp.param.tbr-border-agent-id",
             "esp.param.tbr-pending-dataset",
         ];
+        const STARTS: [u16; 30] = [
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 3, 5, 8, 11, 14, 18, 23, 29, 30,
+            30, 31, 31, 34, 34, 37, 39,
+        ];
         ::core::option::Option::Some(
-            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
+            match ::rainmaker_types::runtime::rank_of(&SORTED, &STARTS, wire)? {
                 0 => Self::Tz,
                 1 => Self::Cct,
                 2 => Self::Hue,

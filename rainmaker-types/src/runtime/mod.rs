@@ -39,25 +39,29 @@ pub use alloc::format;
 pub use alloc::string::{String, ToString};
 pub use alloc::vec::Vec;
 
-/// The rank of `wire` in `sorted`, a list of distinct strings ordered by length, then
-/// by bytes: how generated enums find a value by its wire string. Mostly lengths are
-/// compared, and one routine serves every enum (a `match` on strings is a few
-/// hundred bytes of code per enum in a firmware).
+/// The rank of `wire` in `sorted`, distinct strings ordered by length, then by bytes,
+/// where `starts[n]` is the rank of the first string of length `n` or more: how
+/// generated enums find a value by its wire string. Only the strings of `wire`'s
+/// length are compared, and one routine serves every enum (a `match` on strings is
+/// a few hundred bytes of code per enum in a firmware).
 ///
 /// ```
-/// let sorted = ["on", "off", "auto"];
-/// assert_eq!(rainmaker_types::runtime::rank_of(&sorted, "off"), Some(1));
-/// assert_eq!(rainmaker_types::runtime::rank_of(&sorted, "of"), None);
+/// // "on", "off", "auto": one string of length 2 (rank 0), one of 3, one of 4.
+/// let (sorted, starts) = (["on", "off", "auto"], [0, 0, 0, 1, 2]);
+/// assert_eq!(rainmaker_types::runtime::rank_of(&sorted, &starts, "off"), Some(1));
+/// assert_eq!(rainmaker_types::runtime::rank_of(&sorted, &starts, "of"), None);
+/// assert_eq!(rainmaker_types::runtime::rank_of(&sorted, &starts, "manual"), None);
 /// ```
-pub fn rank_of(sorted: &[&str], wire: &str) -> Option<usize> {
+pub fn rank_of(sorted: &[&str], starts: &[u16], wire: &str) -> Option<usize> {
+    let start = usize::from(*starts.get(wire.len())?);
+    let end = starts
+        .get(wire.len() + 1)
+        .map_or(sorted.len(), |end| usize::from(*end));
     sorted
-        .binary_search_by(|probe| {
-            probe
-                .len()
-                .cmp(&wire.len())
-                .then_with(|| probe.as_bytes().cmp(wire.as_bytes()))
-        })
-        .ok()
+        .get(start..end)?
+        .iter()
+        .position(|probe| *probe == wire)
+        .map(|at| start + at)
 }
 
 /// MQTT quality of service of a channel's publishes and subscriptions.

@@ -429,8 +429,9 @@ impl DataType {
     /// The value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
         const SORTED: [&str; 2] = ["int", "bool"];
+        const STARTS: [u16; 5] = [0, 0, 0, 0, 1];
         ::core::option::Option::Some(
-            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
+            match ::rainmaker_types::runtime::rank_of(&SORTED, &STARTS, wire)? {
                 0 => Self::Int,
                 1 => Self::Bool,
                 _ => return ::core::option::Option::None,
@@ -488,8 +489,9 @@ impl ParamProperty {
     /// The value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
         const SORTED: [&str; 2] = ["read", "write"];
+        const STARTS: [u16; 6] = [0, 0, 0, 0, 0, 1];
         ::core::option::Option::Some(
-            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
+            match ::rainmaker_types::runtime::rank_of(&SORTED, &STARTS, wire)? {
                 0 => Self::Read,
                 1 => Self::Write,
                 _ => return ::core::option::Option::None,

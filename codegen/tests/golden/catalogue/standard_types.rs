@@ -31,8 +31,9 @@ impl UiType {
     /// The listed value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
         const SORTED: [&str; 2] = ["acme.ui.slider", "acme.ui.toggle"];
+        const STARTS: [u16; 15] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
         ::core::option::Option::Some(
-            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
+            match ::rainmaker_types::runtime::rank_of(&SORTED, &STARTS, wire)? {
                 0 => Self::Slider,
                 1 => Self::Toggle,
                 _ => return ::core::option::Option::None,
@@ -128,8 +129,9 @@ impl DeviceType {
     /// The listed value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
         const SORTED: [&str; 2] = ["acme.device.fan", "acme.device.lamp"];
+        const STARTS: [u16; 17] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
         ::core::option::Option::Some(
-            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
+            match ::rainmaker_types::runtime::rank_of(&SORTED, &STARTS, wire)? {
                 0 => Self::Fan,
                 1 => Self::Lamp,
                 _ => return ::core::option::Option::None,
@@ -225,8 +227,11 @@ impl ServiceType {
     /// The listed value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
         const SORTED: [&str; 2] = ["acme.service.alarm", "acme.service.clock"];
+        const STARTS: [u16; 19] = [
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        ];
         ::core::option::Option::Some(
-            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
+            match ::rainmaker_types::runtime::rank_of(&SORTED, &STARTS, wire)? {
                 0 => Self::Alarm,
                 1 => Self::Clock,
                 _ => return ::core::option::Option::None,
@@ -322,8 +327,9 @@ impl ParamType {
     /// The listed value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
         const SORTED: [&str; 2] = ["acme.param.level", "acme.param.power"];
+        const STARTS: [u16; 17] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
         ::core::option::Option::Some(
-            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
+            match ::rainmaker_types::runtime::rank_of(&SORTED, &STARTS, wire)? {
                 0 => Self::Level,
                 1 => Self::Power,
                 _ => return ::core::option::Option::None,

@@ -309,8 +309,9 @@ impl OptionVersion {
     /// The value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
         const SORTED: [&str; 4] = ["V1_2", "v1.2", "2019-09-11", "2020-03-20"];
+        const STARTS: [u16; 11] = [0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2];
         ::core::option::Option::Some(
-            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
+            match ::rainmaker_types::runtime::rank_of(&SORTED, &STARTS, wire)? {
                 0 => Self::V1_2_2,
                 1 => Self::V1_2,
                 2 => Self::V2019_09_11,
@@ -512,8 +513,9 @@ impl Topic {
     /// The value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
         const SORTED: [&str; 2] = ["a", "b"];
+        const STARTS: [u16; 2] = [0, 0];
         ::core::option::Option::Some(
-            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
+            match ::rainmaker_types::runtime::rank_of(&SORTED, &STARTS, wire)? {
                 0 => Self::A,
                 1 => Self::B,
                 _ => return ::core::option::Option::None,

@@ -267,8 +267,9 @@ impl CircleKind {
     /// The value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
         const SORTED: [&str; 1] = ["circle"];
+        const STARTS: [u16; 7] = [0, 0, 0, 0, 0, 0, 0];
         ::core::option::Option::Some(
-            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
+            match ::rainmaker_types::runtime::rank_of(&SORTED, &STARTS, wire)? {
                 0 => Self::Circle,
                 _ => return ::core::option::Option::None,
             },
@@ -448,8 +449,9 @@ impl SquareKind {
     /// The value whose wire string is `wire`.
     pub fn known(wire: &str) -> ::core::option::Option<Self> {
         const SORTED: [&str; 1] = ["square"];
+        const STARTS: [u16; 7] = [0, 0, 0, 0, 0, 0, 0];
         ::core::option::Option::Some(
-            match ::rainmaker_types::runtime::rank_of(&SORTED, wire)? {
+            match ::rainmaker_types::runtime::rank_of(&SORTED, &STARTS, wire)? {
                 0 => Self::Square,
                 _ => return ::core::option::Option::None,
             },
