@@ -90,16 +90,18 @@ fn catalogue_lists_named_wrongly_are_reported() {
     let stderr = assert_fails(
         "errors/standard_type.yaml",
         &[
-            "3 problem(s)",
+            "4 problem(s)",
             "properties/kind/x-rainmaker-standard-type: `x-rainmaker-standard-type` names \
              lists of `x-rainmaker-standard-types`: ui-types, device-types, service-types, \
              param-types",
             "properties/level: `x-rainmaker-standard-type` belongs on a `type: string` schema",
             "properties/widget/x-rainmaker-standard-type: names a list of the standard-type \
              catalogue, but the document has no `x-rainmaker-standard-types`",
+            "properties/shade/x-rainmaker-standard-type: `x-rainmaker-standard-type` names",
         ],
     );
-    assert_eq!(stderr.matches("error: #/").count(), 3, "{stderr}");
+    // Each mistake once, the list of lists included.
+    assert_eq!(stderr.matches("error: #/").count(), 4, "{stderr}");
 }
 
 #[test]

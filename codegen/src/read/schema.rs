@@ -163,8 +163,12 @@ impl Reader<'_> {
         if let Some(rust) = schema.get("x-rust-type").and_then(Value::as_str) {
             return self.external(schema, at, rust);
         }
-        if let Some([(_, list)]) = self.standard_lists(schema, at).as_deref() {
-            return TypeRef::Standard((*list).to_owned());
+        // One list is the list's enum; several define a union (in `kind_of`).
+        if schema.get("x-rainmaker-standard-type").is_some() && !defines_type(schema) {
+            return match self.standard_lists(schema, at).as_deref() {
+                Some([(_, list)]) => TypeRef::Standard((*list).to_owned()),
+                _ => TypeRef::String,
+            };
         }
         let schema = self.normalize(schema, at);
         if let Some(inner) = non_null(&schema) {
