@@ -5,23 +5,17 @@
 
 use std::fmt::Write as _;
 
-use serde_json::Value;
-
-use crate::model::{Channel, Direction, Model, StandardTypes, TypeDef, TypeKind, TypeRef, Variant};
-use crate::source::{Location, Sources};
+use crate::model::{
+    Channel, Difference, Direction, Model, StandardTypes, Tlv, TypeDef, TypeKind, TypeRef, Variant,
+};
 
 /// The reference's file name.
 pub const FILE_NAME: &str = "protocol.md";
 
-/// The reference of the document in `sources`, read into `model`.
-pub fn protocol_reference(sources: &Sources, model: &Model) -> String {
-    let root = sources.root();
+/// The reference of the document read into `model`.
+pub fn protocol_reference(model: &Model) -> String {
     let mut page = Page::default();
-    let version = root
-        .pointer("/info/version")
-        .and_then(Value::as_str)
-        .unwrap_or("");
-    page.line(&format!("# {} {version}", model.title));
+    page.line(&format!("# {} {}", model.title, model.version));
     page.line("");
     page.line(&format!(
         "Generated from `{}` by `rainmaker-codegen generate`; do not edit by hand. \
@@ -29,7 +23,7 @@ pub fn protocol_reference(sources: &Sources, model: &Model) -> String {
         model.spec_name
     ));
     page.line("");
-    if let Some(description) = root.pointer("/info/description").and_then(Value::as_str) {
+    if let Some(description) = &model.description {
         page.block(&demote(description, 1));
     }
     channels(&mut page, model);
@@ -37,14 +31,11 @@ pub fn protocol_reference(sources: &Sources, model: &Model) -> String {
     if let Some(standard) = &model.standard_types {
         standard_types(&mut page, standard);
     }
-    if let Some(tlv) = root.get("x-rainmaker-tlv") {
-        tlv_section(&mut page, sources, tlv, model);
+    if let Some(tlv) = &model.tlv {
+        tlv_section(&mut page, tlv);
     }
-    if let Some(differences) = root
-        .get("x-rainmaker-upstream-differences")
-        .and_then(Value::as_array)
-    {
-        upstream_differences(&mut page, differences);
+    if !model.differences.is_empty() {
+        upstream_differences(&mut page, &model.differences);
     }
     page.text
 }
@@ -180,9 +171,8 @@ fn channels(page: &mut Page, model: &Model) {
         ];
         if let Some(ingest) = &channel.ingest {
             facts.push(format!(
-                "Basic ingest: `$aws/rules/{}/{}`{}",
-                ingest.rule,
-                channel.address,
+                "Basic ingest: `{}`{}",
+                ingest.alias(&channel.address),
                 if ingest.sdk_publishes {
                     " (the SDK's default)"
                 } else {
@@ -362,60 +352,48 @@ fn values(variants: &[Variant]) -> String {
         .join(", ")
 }
 
-fn text<'a>(value: &'a Value, key: &str) -> &'a str {
-    value.get(key).and_then(Value::as_str).unwrap_or("")
-}
-
-fn tlv_section(page: &mut Page, sources: &Sources, tlv: &Value, model: &Model) {
+fn tlv_section(page: &mut Page, tlv: &Tlv) {
     page.line("## Command frames (TLV8)");
     page.line("");
-    page.block(text(tlv, "description"));
-    if let Some(framing) = tlv.get("framing") {
-        for key in ["fragmentation", "decoding"] {
-            if let Some(about) = framing.get(key).and_then(Value::as_str) {
-                page.block(about);
-            }
-        }
+    page.block(tlv.description.as_deref().unwrap_or_default());
+    for note in &tlv.notes {
+        page.block(note);
     }
-    if let Some(limits) = tlv.get("limits").and_then(Value::as_object) {
-        // In document order (a JSON map's order depends on serde_json's features).
-        let at = Location::root().join("x-rainmaker-tlv").join("limits");
-        let limits = sources
-            .keys(&at)
+    if !tlv.limits.is_empty() {
+        let limits = tlv
+            .limits
             .iter()
-            .filter_map(|name| limits.get(name).map(|value| format!("{name} {value}")))
+            .map(|(name, value)| format!("{name} {value}"))
             .collect::<Vec<_>>()
             .join(", ");
         page.line(&format!("Limits: {limits}."));
         page.line("");
     }
-    if let Some(tags) = tlv.get("tags").and_then(Value::as_array) {
+    if !tlv.tags.is_empty() {
         page.line("| tag | name | length | encoding | description |");
         page.line("|---|---|---|---|---|");
-        for tag in tags {
-            let length = tag.get("length").map_or_else(String::new, |length| {
-                match (length.get("min"), length.get("max")) {
-                    (Some(min), Some(max)) if min == max => min.to_string(),
-                    (Some(min), Some(max)) => format!("{min} to {max}"),
-                    _ => length.to_string(),
-                }
-            });
+        for tag in &tlv.tags {
+            let length = if tag.min_len == tag.max_len {
+                tag.min_len.to_string()
+            } else {
+                format!("{} to {}", tag.min_len, tag.max_len)
+            };
             page.line(&format!(
                 "| {} | `{}` | {length} | {} | {} |",
-                tag.get("tag").map(Value::to_string).unwrap_or_default(),
-                text(tag, "name"),
-                cell(text(tag, "encoding")),
-                cell(text(tag, "description"))
+                tag.tag,
+                tag.name,
+                tag.encoding.wire(),
+                cell(&tag.description)
             ));
         }
         page.line("");
     }
-    if let Some(commands) = &model.commands {
+    if !tlv.commands.is_empty() {
         page.line("### Commands");
         page.line("");
         page.line("| command | name | sent by | allowed roles | data | description |");
         page.line("|---|---|---|---|---|---|");
-        for command in commands {
+        for command in &tlv.commands {
             let roles = command
                 .allowed_roles
                 .map_or_else(|| "-".to_owned(), |roles| format!("{roles:#04x}"));
@@ -429,7 +407,7 @@ fn tlv_section(page: &mut Page, sources: &Sources, tlv: &Value, model: &Model) {
                 "| {} | `{}` | {} | {roles} | {} | {} |",
                 command.id,
                 command.name,
-                cell(&command.direction),
+                command.direction.wire(),
                 if data.is_empty() {
                     "-".to_owned()
                 } else {
@@ -442,7 +420,7 @@ fn tlv_section(page: &mut Page, sources: &Sources, tlv: &Value, model: &Model) {
     }
 }
 
-fn upstream_differences(page: &mut Page, differences: &[Value]) {
+fn upstream_differences(page: &mut Page, differences: &[Difference]) {
     page.line("## Differences from the upstream summary");
     page.line("");
     page.line(
@@ -451,22 +429,18 @@ fn upstream_differences(page: &mut Page, differences: &[Value]) {
     );
     page.line("");
     for difference in differences {
-        let mut heading = text(difference, "id").to_owned();
-        let section = text(difference, "protocol-section");
-        if !section.is_empty() {
+        let mut heading = difference.id.clone();
+        if let Some(section) = &difference.section {
             let _ = write!(heading, " (section {section})");
         }
         page.line(&format!("### {heading}"));
         page.line("");
-        for (label, key) in [
-            ("Upstream", "upstream"),
-            ("On the wire", "wire"),
-            ("Resolution", "resolution"),
+        for (label, about) in [
+            ("Upstream", &difference.upstream),
+            ("On the wire", &difference.wire),
+            ("Resolution", &difference.resolution),
         ] {
-            let about = text(difference, key);
-            if !about.is_empty() {
-                page.line(&format!("- {label}: {}", cell(about)));
-            }
+            page.line(&format!("- {label}: {}", cell(about)));
         }
         page.line("");
     }

@@ -304,7 +304,8 @@ pub fn generate(sources: &Sources, options: &Options) -> Result<Output> {
         files.add("views.rs", spec_name, views)?;
     }
     let mut tlv_catalogue = None;
-    if let Some(commands) = &model.commands {
+    if let Some(tlv) = &model.tlv {
+        let commands = &tlv.commands;
         modules.push(emit::root::Module {
             name: "commands",
             doc: "The TLV command catalogue: one constant per command, and what the \
@@ -320,7 +321,7 @@ pub fn generate(sources: &Sources, options: &Options) -> Result<Output> {
         catalogue.add(
             "commands.rs",
             spec_name,
-            emit::tlv_catalogue::emit(commands),
+            emit::tlv_catalogue::emit(tlv),
         )?;
         tlv_catalogue = Some(catalogue);
     }
@@ -350,7 +351,7 @@ pub fn generate(sources: &Sources, options: &Options) -> Result<Output> {
     let docs = GeneratedFiles {
         files: vec![GeneratedFile {
             name: docs::FILE_NAME.to_owned(),
-            contents: docs::protocol_reference(sources, model),
+            contents: docs::protocol_reference(model),
         }],
     };
     Ok(Output {

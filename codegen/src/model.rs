@@ -12,6 +12,10 @@ pub struct Model {
     pub spec_name: String,
     /// The document's title (`info.title`).
     pub title: String,
+    /// The document's version (`info.version`).
+    pub version: String,
+    /// The document's description (`info.description`).
+    pub description: Option<String>,
     /// The named types of the messages module, parents before the inline types they
     /// contain.
     pub types: Vec<TypeDef>,
@@ -21,14 +25,18 @@ pub struct Model {
     pub messages: Vec<Message>,
     /// The channels, in document order.
     pub channels: Vec<Channel>,
-    /// The TLV command catalogue (`x-rainmaker-tlv`), when the document has one.
-    pub commands: Option<Vec<Command>>,
+    /// The TLV framing and command catalogue (`x-rainmaker-tlv`), when the document
+    /// has one.
+    pub tlv: Option<Tlv>,
     /// The standard-type catalogue (`x-rainmaker-standard-types`), when the document
     /// has one.
     pub standard_types: Option<StandardTypes>,
     /// The borrowed counterpart of an `x-rust-type` (`x-rust-borrowed-type`), by that
     /// type: a type with one lifetime parameter that views the payload.
     pub borrowed_types: BTreeMap<String, String>,
+    /// Where the document departs from the upstream summary
+    /// (`x-rainmaker-upstream-differences`), in document order.
+    pub differences: Vec<Difference>,
 }
 
 impl Model {
@@ -47,6 +55,11 @@ impl Model {
     /// The type definition called `name`.
     pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
         self.types.iter().find(|def| def.name == name)
+    }
+
+    /// The commands of the TLV catalogue (none without `x-rainmaker-tlv`).
+    pub fn commands(&self) -> &[Command] {
+        self.tlv.as_ref().map_or(&[], |tlv| tlv.commands.as_slice())
     }
 }
 
@@ -184,6 +197,16 @@ pub struct Ingest {
     pub sdk_publishes: bool,
 }
 
+impl Ingest {
+    /// What every basic-ingest topic starts with: `$aws/rules/`, then the rule.
+    pub const PREFIX: &'static str = "$aws/rules/";
+
+    /// The alias of the channel at `address`: `$aws/rules/<rule>/<address>`.
+    pub fn alias(&self, address: &str) -> String {
+        format!("{}{}/{address}", Self::PREFIX, self.rule)
+    }
+}
+
 /// A channel: one topic shape, what the document's application does on it, and its
 /// messages.
 #[derive(Debug, Clone)]
@@ -200,9 +223,11 @@ pub struct Channel {
     pub segments: Vec<Segment>,
     /// The parameters and wildcards, in address order.
     pub params: Vec<Parameter>,
-    /// Whether an operation with `action: send` uses the channel.
+    /// Whether the document's application publishes on the channel: an operation
+    /// with `action: send` uses it, or its RainMaker direction is node-to-cloud.
     pub sends: bool,
-    /// Whether an operation with `action: receive` uses the channel.
+    /// Whether the document's application subscribes to the channel: an operation
+    /// with `action: receive` uses it, or its RainMaker direction is cloud-to-node.
     pub receives: bool,
     /// The RainMaker direction, when the operations state one.
     pub direction: Option<Direction>,
@@ -257,6 +282,23 @@ pub struct Message {
     /// Whether the payload is written as the RainMaker C SDK writes JSON
     /// (`x-rainmaker-sdk-json: true`): floats as `%.5f`.
     pub sdk_json: bool,
+    /// The fields of binary examples, by example name
+    /// (`x-rainmaker-decoded-examples`).
+    pub decoded_examples: Vec<DecodedExample>,
+}
+
+/// What a binary example's frame holds, as the document states it
+/// (`x-rainmaker-decoded-examples`): tag name -> value (text or number).
+#[derive(Debug, Clone)]
+pub struct DecodedExample {
+    /// Where the entry is.
+    pub at: Location,
+    /// The example's name.
+    pub name: String,
+    /// The fields, by tag name.
+    pub fields: Vec<(String, serde_json::Value)>,
+    /// The schema the frame's JSON data follows (`data-schema`), if stated.
+    pub data_schema: Option<Location>,
 }
 
 /// A reference to a Rust type, as a field or payload uses it.
@@ -438,13 +480,177 @@ pub struct Command {
     /// The constant's name (`SET_PARAMS`).
     pub constant: String,
     /// Who sends the request.
-    pub direction: String,
+    pub direction: CommandDirection,
     /// The roles allowed to send it.
     pub allowed_roles: Option<u8>,
     /// The description.
     pub description: String,
     /// The typed data of the command: (what, e.g. `request`, and the type).
     pub data: Vec<(String, TypeRef)>,
+}
+
+/// Who sends a command's request (`direction` of a catalogue entry).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommandDirection {
+    /// The node sends the request.
+    NodeToCloud,
+    /// The cloud sends the request.
+    CloudToNode,
+    /// Either side sends it.
+    Both,
+    /// The catalogue does not know.
+    Unknown,
+}
+
+impl CommandDirection {
+    /// Every direction, in the order the catalogue documents them.
+    pub const ALL: [Self; 4] = [
+        Self::NodeToCloud,
+        Self::CloudToNode,
+        Self::Both,
+        Self::Unknown,
+    ];
+
+    /// The catalogue's spelling.
+    pub fn wire(self) -> &'static str {
+        match self {
+            Self::NodeToCloud => "node-to-cloud",
+            Self::CloudToNode => "cloud-to-node",
+            Self::Both => "both",
+            Self::Unknown => "unknown",
+        }
+    }
+
+    /// The Rust variant name of the runtime's `CommandDirection`.
+    pub fn variant(self) -> &'static str {
+        match self {
+            Self::NodeToCloud => "NodeToCloud",
+            Self::CloudToNode => "CloudToNode",
+            Self::Both => "Both",
+            Self::Unknown => "Unknown",
+        }
+    }
+}
+
+/// The TLV framing of the command channels (`x-rainmaker-tlv`).
+#[derive(Debug, Clone)]
+pub struct Tlv {
+    /// Where the catalogue is.
+    pub at: Location,
+    /// What the framing is.
+    pub description: Option<String>,
+    /// Prose about framing (fragmentation, then decoding), in that order.
+    pub notes: Vec<String>,
+    /// The named limits (`request-id-max-length` ...), in document order.
+    pub limits: Vec<(String, u64)>,
+    /// The record types.
+    pub tags: Vec<TlvTag>,
+    /// The user-role flags (`user-roles.flags`).
+    pub roles: Vec<NamedByte>,
+    /// The response statuses (`statuses`).
+    pub statuses: Vec<NamedByte>,
+    /// The commands (`commands`, then `other-known-commands`).
+    pub commands: Vec<Command>,
+}
+
+impl Tlv {
+    /// The tag called `name` (`request_id`).
+    pub fn tag(&self, name: &str) -> Option<&TlvTag> {
+        self.tags.iter().find(|tag| tag.name == name)
+    }
+}
+
+/// One record type of the TLV framing.
+#[derive(Debug, Clone)]
+pub struct TlvTag {
+    /// The type byte.
+    pub tag: u8,
+    /// The name (`request_id`).
+    pub name: String,
+    /// The constant's name (`REQUEST_ID`).
+    pub constant: String,
+    /// The fewest value bytes.
+    pub min_len: u64,
+    /// The most value bytes.
+    pub max_len: u64,
+    /// How the value is encoded.
+    pub encoding: TagEncoding,
+    /// The description.
+    pub description: String,
+}
+
+/// How the value of a TLV record is encoded (`encoding` of a tag).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TagEncoding {
+    /// ASCII text.
+    Ascii,
+    /// One byte of flags.
+    U8Flags,
+    /// One unsigned byte.
+    U8,
+    /// A little-endian `u16`.
+    U16Le,
+    /// A little-endian `u32`.
+    U32Le,
+    /// Opaque bytes.
+    Bytes,
+}
+
+impl TagEncoding {
+    /// Every encoding.
+    pub const ALL: [Self; 6] = [
+        Self::Ascii,
+        Self::U8Flags,
+        Self::U8,
+        Self::U16Le,
+        Self::U32Le,
+        Self::Bytes,
+    ];
+
+    /// The catalogue's spelling.
+    pub fn wire(self) -> &'static str {
+        match self {
+            Self::Ascii => "ascii",
+            Self::U8Flags => "u8-flags",
+            Self::U8 => "u8",
+            Self::U16Le => "u16-le",
+            Self::U32Le => "u32-le",
+            Self::Bytes => "bytes",
+        }
+    }
+
+    /// Whether the value is a number (little-endian), rather than text or bytes.
+    pub fn is_number(self) -> bool {
+        !matches!(self, Self::Ascii | Self::Bytes)
+    }
+}
+
+/// A byte value with a name: a status or a role flag.
+#[derive(Debug, Clone)]
+pub struct NamedByte {
+    /// The value.
+    pub value: u8,
+    /// The catalogue's name (`auth-failed`).
+    pub name: String,
+    /// The constant's name (`AUTH_FAILED`).
+    pub constant: String,
+    /// The description.
+    pub description: String,
+}
+
+/// One entry of `x-rainmaker-upstream-differences`.
+#[derive(Debug, Clone)]
+pub struct Difference {
+    /// The entry's id.
+    pub id: String,
+    /// The section of the protocol description it concerns, if stated.
+    pub section: Option<String>,
+    /// What the upstream summary says.
+    pub upstream: String,
+    /// What real nodes do.
+    pub wire: String,
+    /// What the document does about it.
+    pub resolution: String,
 }
 
 /// The standard-type catalogue (`x-rainmaker-standard-types`).

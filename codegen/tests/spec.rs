@@ -204,7 +204,13 @@ components:
     DataType: {type: string, enum: [bool, int]}
     ParamProperty: {type: string, enum: [read, write]}
 x-rainmaker-tlv:
-  tags: [{tag: 1}, {tag: 2}, {tag: 3}, {tag: 4}, {tag: 5}, {tag: 6}]
+  tags:
+    - {tag: 1, name: request_id, length: {min: 0, max: 31}, encoding: ascii}
+    - {tag: 2, name: user_role, length: {min: 1, max: 1}, encoding: u8-flags}
+    - {tag: 3, name: status, length: {min: 1, max: 1}, encoding: u8}
+    - {tag: 4, name: timestamp, length: {min: 4, max: 4}, encoding: u32-le}
+    - {tag: 5, name: command, length: {min: 1, max: 2}, encoding: u16-le}
+    - {tag: 6, name: data, length: {min: 0, max: 65536}, encoding: bytes}
   commands:
     - {id: 0, name: get-pending, request-data: none}
     - {id: 1, name: set-config, request-data: {$ref: '#/components/schemas/Config'}}
@@ -467,7 +473,7 @@ fn a_broken_hex_example_is_reported() {
         "          payload: '010003010005020000'",
         "          payload: '0100030100050200'",
         "/components/messages/toNodeMessage/examples/0/payload",
-        "runs past the end",
+        "declares 2 bytes but only 1 remain",
     );
     assert_reports(
         "        getPending: {request_id: '', status: 0, command: 0}",
@@ -533,6 +539,42 @@ fn inconsistent_standard_types_are_reported() {
         "/x-rainmaker-standard-types/services/0/params/0",
         "not the default name",
     );
+}
+
+/// A wrong catalogue entry is reported once, where it is wrong, and nowhere else
+/// (not again by the conventions, not again where a device or service names it).
+#[test]
+fn a_wrong_catalogue_entry_is_reported_exactly_once() {
+    let cases = [
+        (
+            "data-type: bool, properties: [read, write]",
+            "data-type: boolean, properties: [read, write]",
+            "/x-rainmaker-standard-types/param-types/0/data-type",
+        ),
+        (
+            "properties: [read, write], ui-type",
+            "properties: [read, persist], ui-type",
+            "/x-rainmaker-standard-types/param-types/0/properties",
+        ),
+        (
+            "ui-type: esp.ui.toggle}",
+            "ui-type: esp.ui.knob}",
+            "/x-rainmaker-standard-types/param-types/0/ui-type",
+        ),
+        (
+            "{type: esp.param.power, default-name: Power, ",
+            "{type: esp.param.power, ",
+            "/x-rainmaker-standard-types/param-types/0/default-name",
+        ),
+    ];
+    for (from, to, pointer) in cases {
+        let problems: Vec<Diagnostic> = problems_after(from, to)
+            .into_iter()
+            .filter(|problem| !missing_upstream(problem))
+            .collect();
+        assert_eq!(problems.len(), 1, "{pointer}:\n{}", listing(&problems));
+        assert_eq!(problems[0].at.pointer().as_str(), pointer);
+    }
 }
 
 #[test]

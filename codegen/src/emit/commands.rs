@@ -44,7 +44,7 @@ pub fn emit(ctx: &Ctx<'_>, commands: &[Command]) -> TokenStream {
     let infos = commands.iter().map(|command| {
         let constant = format_ident!("{}", command.constant);
         let name = &command.name;
-        let direction = &command.direction;
+        let direction = command.direction.wire();
         let roles = match command.allowed_roles {
             Some(roles) => {
                 let roles = Literal::u8_unsuffixed(roles);

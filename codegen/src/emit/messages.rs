@@ -78,9 +78,8 @@ fn payload_types<'m>(ctx: &Ctx<'m>) -> Vec<&'m str> {
         .filter(|message| message.encoding == crate::model::Encoding::Json)
         .map(|message| &message.payload);
     let commands = model
-        .commands
+        .commands()
         .iter()
-        .flatten()
         .flat_map(|command| command.data.iter().map(|(_, ty)| ty));
     messages
         .chain(commands)

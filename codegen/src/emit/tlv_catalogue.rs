@@ -6,10 +6,11 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::doc;
-use crate::model::Command;
+use crate::model::Tlv;
 
 /// The tokens of the codec's catalogue file.
-pub fn emit(commands: &[Command]) -> TokenStream {
+pub fn emit(tlv: &Tlv) -> TokenStream {
+    let commands = &tlv.commands;
     let constants = commands.iter().map(|command| {
         let name = format_ident!("{}", command.constant);
         let id = Literal::u16_unsuffixed(command.id);

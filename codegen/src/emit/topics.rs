@@ -321,8 +321,8 @@ fn channel_doc(channel: &Channel) -> TokenStream {
     let mut text = format!("`{}`", channel.address);
     if let Some(ingest) = &channel.ingest {
         text.push_str(&format!(
-            " (basic ingest: `$aws/rules/{}/{}`)",
-            ingest.rule, channel.address
+            " (basic ingest: `{}`)",
+            ingest.alias(&channel.address)
         ));
     }
     text.push('.');

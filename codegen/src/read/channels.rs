@@ -192,6 +192,7 @@ impl<'a> Reader<'a> {
         let examples = self.examples(&message, at, encoding);
         let borrow = self.flag(&message, at, "x-rust-borrow");
         let sdk_json = self.flag(&message, at, "x-rainmaker-sdk-json");
+        let decoded_examples = self.decoded_examples(&message, at);
         self.model.messages.push(Message {
             at: at.clone(),
             name,
@@ -203,6 +204,7 @@ impl<'a> Reader<'a> {
             examples,
             borrow,
             sdk_json,
+            decoded_examples,
         });
         let index = self.model.messages.len() - 1;
         self.message_at.insert(at.clone(), index);
@@ -364,12 +366,17 @@ impl<'a> Reader<'a> {
                 channel.retain |= retain;
             }
         }
-        if self.rainmaker {
-            for channel in &self.model.channels {
-                if !channel.sends && !channel.receives {
-                    self.problems
-                        .error(&channel.at, "the channel has no operation");
-                }
+        for channel in &mut self.model.channels {
+            if self.rainmaker && !channel.sends && !channel.receives {
+                self.problems
+                    .error(&channel.at, "the channel has no operation");
+            }
+            // A RainMaker direction says who really publishes: the node (the
+            // document's application) neither sends nor receives what the broker
+            // publishes, although the operation says `send`.
+            if let Some(direction) = channel.direction {
+                channel.sends = direction == Direction::NodeToCloud;
+                channel.receives = direction == Direction::CloudToNode;
             }
         }
     }

@@ -12,8 +12,8 @@
 //!   one;
 //! - every component message is named after its key, has a content type, a payload
 //!   and at least one example; binary examples are hex TLV8 frames that decode
-//!   cleanly and agree with `x-rainmaker-decoded-examples`, whose command data
-//!   matches its `data-schema`;
+//!   cleanly (with `rainmaker-tlv`) and agree with `x-rainmaker-decoded-examples`,
+//!   whose command data matches its `data-schema`;
 //! - every schema under `components/schemas` is named in PascalCase, and every object
 //!   schema in it (nested ones included) states `additionalProperties`;
 //!   `x-rainmaker-known-values` is a list of strings on a `type: string` schema;
@@ -21,17 +21,20 @@
 //!   [`UNSUPPORTED_KEYWORDS`];
 //! - `x-rainmaker-tlv` describes tags 1 to 6 and every upstream command (0, 1, 16,
 //!   17, 20, 201, 202, 203);
-//! - in `x-rainmaker-standard-types`, every list is non-empty, every param type has a
-//!   default name, and devices and services name existing param types;
-//! - every entry of `x-rainmaker-upstream-differences` is complete and its `location`
-//!   resolves.
+//! - every list of `x-rainmaker-standard-types` is non-empty;
+//! - the document lists its `x-rainmaker-upstream-differences`.
+//!
+//! The checks that span several parts of the document (ingest aliases against
+//! directions, frames against the tag table, the catalogue, the differences) run on
+//! the [`Model`](crate::model::Model), which the reader has already checked for
+//! consistency (a malformed catalogue entry is reported there, once); only the rules
+//! about how RainMaker's document is written look at its text.
 
-use std::collections::{BTreeMap, BTreeSet};
-
+use rainmaker_tlv::RawFrame;
 use serde_json::{Map, Value, json};
 
 use super::Reader;
-use crate::model::Direction;
+use crate::model::{DecodedExample, Direction, Encoding, StandardTypes, TagEncoding, Tlv};
 use crate::source::Location;
 
 /// The operation ids of the upstream summary ("ESP RainMaker MQTT Definitions for
@@ -73,9 +76,6 @@ pub const UNSUPPORTED_KEYWORDS: [&str; 7] = [
     "discriminator",
 ];
 
-/// The keys an entry of `x-rainmaker-upstream-differences` must have (strings).
-pub const DIFFERENCE_KEYS: [&str; 5] = ["id", "location", "upstream", "wire", "resolution"];
-
 /// Runs every convention check on the document `reader` reads.
 pub(super) fn check(reader: &mut Reader<'_>) {
     reader.upstream_operations();
@@ -85,7 +85,12 @@ pub(super) fn check(reader: &mut Reader<'_>) {
     reader.schema_conventions();
     reader.tlv_conventions();
     reader.standard_type_conventions();
-    reader.differences();
+    if reader.model.differences.is_empty() {
+        reader.report(
+            &ptr(&["x-rainmaker-upstream-differences"]),
+            "missing `x-rainmaker-upstream-differences`",
+        );
+    }
 }
 
 fn root() -> Location {
@@ -325,75 +330,76 @@ impl<'a> Reader<'a> {
                 "a binary message needs `x-rainmaker-hex: true` (its examples are hex)",
             );
         }
-        let decoded = message
-            .get("x-rainmaker-decoded-examples")
-            .and_then(Value::as_object);
-        let mut names = BTreeSet::new();
-        for (index, example) in examples.iter().enumerate() {
-            let at = here.join("examples").join(index);
-            let name = example.get("name").and_then(Value::as_str);
-            if let Some(name) = name {
-                names.insert(name.to_owned());
-            }
-            let Some(text) = example.get("payload").and_then(Value::as_str) else {
-                self.report(
-                    &at.join("payload"),
-                    "a binary example's payload must be a hex string",
-                );
-                continue;
-            };
-            let frame = match decode_hex(text).and_then(|bytes| decode_tlv(&bytes)) {
-                Ok(frame) => frame,
-                Err(message) => {
-                    self.report(&at.join("payload"), message);
-                    continue;
-                }
-            };
-            let expected = name.and_then(|name| decoded.and_then(|map| map.get(name)));
-            if let (Some(expected), Some(name)) = (expected, name) {
-                let place = here.join("x-rainmaker-decoded-examples").join(name);
-                if let Err(message) = compare_decoded(&frame, expected) {
-                    self.report(&place, message);
-                }
-                if expected.get("data-schema").is_some() {
-                    self.command_data(&frame, &place);
-                }
-            }
+        if examples
+            .iter()
+            .any(|example| !example.get("payload").is_some_and(Value::is_string))
+        {
+            self.report(
+                &here.join("examples"),
+                "a binary example's payload must be a hex string",
+            );
         }
-        for name in decoded.into_iter().flat_map(Map::keys) {
-            if !names.contains(name) {
-                self.report(
-                    &here.join("x-rainmaker-decoded-examples").join(name),
-                    format!("no example named `{name}`"),
-                );
+    }
+
+    /// Every binary example decodes as a TLV frame, and agrees with its
+    /// `x-rainmaker-decoded-examples` entry.
+    fn frame_examples(&mut self) {
+        let Some(tlv) = self.model.tlv.clone() else {
+            return;
+        };
+        let messages = self.model.messages.clone();
+        for message in messages.iter().filter(|m| m.encoding != Encoding::Json) {
+            for (index, (name, bytes)) in message.examples.iter().enumerate() {
+                let at = message.at.join("examples").join(index).join("payload");
+                let frame = match RawFrame::parse(bytes) {
+                    Ok(frame) => frame,
+                    Err(error) => {
+                        self.report(&at, format!("not a TLV frame: {error}"));
+                        continue;
+                    }
+                };
+                let Some(expected) = message.decoded_examples.iter().find(|e| &e.name == name)
+                else {
+                    continue;
+                };
+                if let Err(problem) = compare_decoded(&tlv, &frame, expected) {
+                    self.report(&expected.at, problem);
+                }
+                if let Some(schema_at) = &expected.data_schema {
+                    self.command_data(&frame, &expected.at, schema_at);
+                }
+            }
+            for expected in &message.decoded_examples {
+                if !message.examples.iter().any(|(name, _)| *name == expected.name) {
+                    self.report(&expected.at, format!("no example named `{}`", expected.name));
+                }
             }
         }
     }
 
     /// Validates the JSON data of a decoded frame against the `data-schema` of its
     /// decoded-example entry at `place`.
-    fn command_data(&mut self, frame: &BTreeMap<u8, Vec<u8>>, place: &Location) {
-        let Some(data) = frame.get(&6) else {
+    fn command_data(&mut self, frame: &RawFrame<'_>, place: &Location, schema_at: &Location) {
+        let Some(data) = frame.data() else {
             self.report(place, "`data-schema` given for a frame without data");
             return;
         };
-        let data: Value = match serde_json::from_slice(data) {
+        let data: Value = match serde_json::from_slice(&data.to_vec()) {
             Ok(data) => data,
             Err(error) => {
                 self.report(place, format!("the frame's data is not JSON: {error}"));
                 return;
             }
         };
-        let schema_at = place.join("data-schema");
-        let Some(schema) = self.sources.get(&schema_at) else {
+        let Some(schema) = self.sources.get(schema_at) else {
             return;
         };
-        let Some(validator) = self.validator(schema, &schema_at) else {
+        let Some(validator) = self.validator(schema, schema_at) else {
             return;
         };
         for error in validator.iter_errors(&data) {
             self.report(
-                &place.join("data-schema"),
+                schema_at,
                 format!(
                     "the frame's data does not match at instance path `{}`: {error}",
                     error.instance_path()
@@ -406,154 +412,47 @@ impl<'a> Reader<'a> {
 
     fn tlv_conventions(&mut self) {
         let at = ptr(&["x-rainmaker-tlv"]);
-        let Some(tlv) = self.object(&at, "`x-rainmaker-tlv`") else {
+        let Some(tlv) = &self.model.tlv else {
+            self.report(&at, "missing `x-rainmaker-tlv`");
             return;
         };
-        let tags: BTreeSet<u64> = tlv
-            .get("tags")
-            .and_then(Value::as_array)
+        let missing_tags: Vec<u8> = (1..=6)
+            .filter(|tag| !tlv.tags.iter().any(|known| known.tag == *tag))
+            .collect();
+        let missing_commands: Vec<u16> = [0, 1, 16, 17, 20, 201, 202, 203]
             .into_iter()
-            .flatten()
-            .filter_map(|tag| tag.get("tag").and_then(Value::as_u64))
+            .filter(|id| !tlv.commands.iter().any(|command| command.id == *id))
             .collect();
-        for tag in 1..=6 {
-            if !tags.contains(&tag) {
-                self.report(&at.join("tags"), format!("tag {tag} is not described"));
-            }
+        for tag in missing_tags {
+            self.report(&at.join("tags"), format!("tag {tag} is not described"));
         }
-        let ids: BTreeSet<u16> = self
-            .model
-            .commands
-            .iter()
-            .flatten()
-            .map(|command| command.id)
-            .collect();
-        for id in [0, 1, 16, 17, 20, 201, 202, 203] {
-            if !ids.contains(&id) {
-                self.report(
-                    &at.join("commands"),
-                    format!("upstream command {id} is missing"),
-                );
-            }
+        for id in missing_commands {
+            self.report(
+                &at.join("commands"),
+                format!("upstream command {id} is missing"),
+            );
         }
+        self.frame_examples();
     }
 
     // ------------------------------------------------------------------ standard types
 
-    /// The string values of the `enum` of the schema `name`.
-    fn enum_values(&self, name: &str) -> BTreeSet<String> {
-        self.sources
-            .get(&ptr(&["components", "schemas", name, "enum"]))
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .map(str::to_owned)
-            .collect()
-    }
-
     fn standard_type_conventions(&mut self) {
         let at = ptr(&["x-rainmaker-standard-types"]);
-        let Some(catalogue) = self.object(&at, "`x-rainmaker-standard-types`") else {
+        let Some(standard) = &self.model.standard_types else {
+            self.report(&at, "missing `x-rainmaker-standard-types`");
             return;
         };
-        let list = |key: &str| catalogue.get(key).and_then(Value::as_array);
-        let type_set = |key: &str| -> BTreeSet<String> {
-            list(key)
-                .into_iter()
-                .flatten()
-                .filter_map(|entry| entry.get("type").and_then(Value::as_str))
-                .map(str::to_owned)
-                .collect()
-        };
-        let ui_types = type_set("ui-types");
-        let data_types = self.enum_values("DataType");
-        let properties = self.enum_values("ParamProperty");
-        let mut param_names = BTreeSet::new();
-        for key in [
-            "ui-types",
-            "device-types",
-            "service-types",
-            "param-types",
-            "services",
-        ] {
-            if list(key).is_none_or(Vec::is_empty) {
-                self.report(&at.join(key), format!("`{key}` must be a non-empty list"));
-            }
+        let mut empty: Vec<&str> = StandardTypes::LISTS
+            .iter()
+            .filter(|list| (list.values)(standard).is_empty())
+            .map(|list| list.key)
+            .collect();
+        if standard.services.is_empty() {
+            empty.push("services");
         }
-        for (index, entry) in list("param-types").into_iter().flatten().enumerate() {
-            let here = at.join("param-types").join(index);
-            if entry.get("type").and_then(Value::as_str).is_none() {
-                self.report(&here.join("type"), "a param type needs a `type`");
-            }
-            match entry.get("default-name").and_then(Value::as_str) {
-                Some(name) => {
-                    param_names.insert(name.to_owned());
-                }
-                None => self.report(
-                    &here.join("default-name"),
-                    "a param type needs a `default-name`",
-                ),
-            }
-            let data_type = entry.get("data-type").and_then(Value::as_str);
-            if !data_type.is_some_and(|data_type| data_types.contains(data_type)) {
-                self.report(
-                    &here.join("data-type"),
-                    "`data-type` must be a value of DataType",
-                );
-            }
-            let listed = entry.get("properties").and_then(Value::as_array);
-            let valid = listed.is_some_and(|listed| {
-                listed
-                    .iter()
-                    .all(|property| property.as_str().is_some_and(|p| properties.contains(p)))
-            });
-            if !valid {
-                self.report(
-                    &here.join("properties"),
-                    "`properties` must list values of ParamProperty",
-                );
-            }
-            if let Some(ui_type) = entry.get("ui-type")
-                && !ui_type
-                    .as_str()
-                    .is_some_and(|ui_type| ui_types.contains(ui_type))
-            {
-                self.report(&here.join("ui-type"), "`ui-type` must be one of `ui-types`");
-            }
-        }
-        let check_params = |checker: &mut Self, names: Option<&Value>, place: &Location| {
-            for (index, name) in names
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .enumerate()
-            {
-                if !name.as_str().is_some_and(|name| param_names.contains(name)) {
-                    checker.report(
-                        &place.join(index),
-                        format!("{name} is not the default name of a param type"),
-                    );
-                }
-            }
-        };
-        for (index, entry) in list("device-types").into_iter().flatten().enumerate() {
-            let here = at.join("device-types").join(index).join("constructor");
-            if let Some(constructor) = entry.get("constructor") {
-                check_params(self, constructor.get("params"), &here.join("params"));
-            }
-        }
-        let service_types = type_set("service-types");
-        for (index, entry) in list("services").into_iter().flatten().enumerate() {
-            let here = at.join("services").join(index);
-            check_params(self, entry.get("params"), &here.join("params"));
-            let kind = entry.get("type").and_then(Value::as_str);
-            if !kind.is_some_and(|kind| service_types.contains(kind)) {
-                self.report(
-                    &here.join("type"),
-                    "a service's `type` must be one of `service-types`",
-                );
-            }
+        for key in empty {
+            self.report(&at.join(key), format!("`{key}` must be a non-empty list"));
         }
     }
 
@@ -666,51 +565,6 @@ impl<'a> Reader<'a> {
             }
         }
     }
-
-    // ------------------------------------------------------------------ differences
-
-    fn differences(&mut self) {
-        let at = ptr(&["x-rainmaker-upstream-differences"]);
-        let Some(list) = self.sources.get(&at) else {
-            self.report(&at, "missing `x-rainmaker-upstream-differences`");
-            return;
-        };
-        let Some(list) = list.as_array() else {
-            self.report(&at, "`x-rainmaker-upstream-differences` must be a list");
-            return;
-        };
-        let mut ids = BTreeSet::new();
-        for (index, entry) in list.iter().enumerate() {
-            let here = at.join(index);
-            for key in DIFFERENCE_KEYS {
-                if entry
-                    .get(key)
-                    .and_then(Value::as_str)
-                    .is_none_or(str::is_empty)
-                {
-                    self.report(
-                        &here.join(key),
-                        format!("the difference has no `{key}` text"),
-                    );
-                }
-            }
-            if let Some(id) = entry.get("id").and_then(Value::as_str)
-                && !ids.insert(id.to_owned())
-            {
-                self.report(&here.join("id"), format!("duplicate difference id `{id}`"));
-            }
-            if let Some(location) = entry.get("location").and_then(Value::as_str) {
-                let resolves = crate::pointer::Pointer::parse(location)
-                    .is_some_and(|pointer| self.sources.get(&Location::in_root(pointer)).is_some());
-                if !resolves {
-                    self.report(
-                        &here.join("location"),
-                        format!("location `{location}` does not resolve in this document"),
-                    );
-                }
-            }
-        }
-    }
 }
 
 fn is_pascal_case(name: &str) -> bool {
@@ -719,73 +573,36 @@ fn is_pascal_case(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric())
 }
 
-/// Decodes hex text.
-fn decode_hex(text: &str) -> Result<Vec<u8>, String> {
-    hex::decode(text).map_err(|error| format!("not hex: {error}"))
-}
-
-/// The values of a TLV8 frame by tag, the way the SDK reads them: the first record of
-/// a tag wins, and a 255-byte record is joined with the records of the same tag that
-/// immediately follow it.
-fn decode_tlv(bytes: &[u8]) -> Result<BTreeMap<u8, Vec<u8>>, String> {
-    let mut records: Vec<(u8, &[u8])> = Vec::new();
-    let mut offset = 0;
-    while offset < bytes.len() {
-        let (Some(&tag), Some(&length)) = (bytes.get(offset), bytes.get(offset + 1)) else {
-            return Err(format!("TLV record at offset {offset} has no length byte"));
-        };
-        let start = offset + 2;
-        let end = start + usize::from(length);
-        let value = bytes.get(start..end).ok_or_else(|| {
-            format!("TLV record of tag {tag} at offset {offset} runs past the end of the frame")
-        })?;
-        records.push((tag, value));
-        offset = end;
-    }
-    let mut values: BTreeMap<u8, Vec<u8>> = BTreeMap::new();
-    let mut records = records.into_iter().peekable();
-    while let Some((tag, value)) = records.next() {
-        let mut joined = value.to_vec();
-        let mut last = value.len();
-        while last == 255 {
-            let Some((_, next)) = records.next_if(|(next_tag, _)| *next_tag == tag) else {
-                break;
-            };
-            joined.extend_from_slice(next);
-            last = next.len();
-        }
-        values.entry(tag).or_insert(joined);
-    }
-    Ok(values)
-}
-
-/// Compares a decoded frame with its `x-rainmaker-decoded-examples` entry.
-fn compare_decoded(frame: &BTreeMap<u8, Vec<u8>>, expected: &Value) -> Result<(), String> {
-    let Some(expected) = expected.as_object() else {
-        return Err("a decoded example must be an object".to_owned());
-    };
-    let fields: [(&str, u8); 6] = [
-        ("request_id", 1),
-        ("user_role", 2),
-        ("status", 3),
-        ("timestamp", 4),
-        ("command", 5),
-        ("data", 6),
-    ];
-    for key in expected.keys() {
-        if key != "data-schema" && !fields.iter().any(|(name, _)| name == key) {
+/// Compares a decoded frame with its `x-rainmaker-decoded-examples` entry, field by
+/// field through the tag table.
+fn compare_decoded(
+    tlv: &Tlv,
+    frame: &RawFrame<'_>,
+    expected: &DecodedExample,
+) -> Result<(), String> {
+    for (key, _) in &expected.fields {
+        if tlv.tag(key).is_none() {
             return Err(format!("unknown decoded field `{key}`"));
         }
     }
-    for (name, tag) in fields {
-        let actual = frame.get(&tag).map(|value| decoded_value(tag, value));
-        let wanted = expected.get(name);
+    for tag in &tlv.tags {
+        let actual = frame
+            .fields()
+            .find(|field| field.tag.0 == tag.tag)
+            .map(|field| decoded_value(tag.encoding, &field.value.to_vec()));
+        let wanted = expected
+            .fields
+            .iter()
+            .find(|(key, _)| *key == tag.name)
+            .map(|(_, value)| value);
         match (actual, wanted) {
             (None, None) => {}
             (Some(actual), Some(wanted)) if &actual == wanted => {}
             (actual, wanted) => {
                 return Err(format!(
-                    "field `{name}` (tag {tag}): the frame has {}, the entry says {}",
+                    "field `{}` (tag {}): the frame has {}, the entry says {}",
+                    tag.name,
+                    tag.tag,
                     actual.map_or("nothing".to_owned(), |v| v.to_string()),
                     wanted.map_or("nothing".to_owned(), Value::to_string),
                 ));
@@ -795,22 +612,20 @@ fn compare_decoded(frame: &BTreeMap<u8, Vec<u8>>, expected: &Value) -> Result<()
     Ok(())
 }
 
-/// A TLV value as the JSON the decoded-example entries use: text for the request id
-/// and data, little-endian unsigned integers for the other tags.
-fn decoded_value(tag: u8, value: &[u8]) -> Value {
-    match tag {
-        1 | 6 => match std::str::from_utf8(value) {
-            Ok(text) => Value::String(text.to_owned()),
-            Err(_) => Value::String(value.iter().map(|byte| format!("{byte:02x}")).collect()),
-        },
-        _ => {
-            let number = value
-                .iter()
-                .take(8)
-                .rev()
-                .fold(0_u64, |acc, &byte| acc << 8 | u64::from(byte));
-            Value::from(number)
-        }
+/// A TLV value as the JSON the decoded-example entries use: text (hex when it is not
+/// UTF-8) for text and byte tags, the little-endian number for the others.
+fn decoded_value(encoding: TagEncoding, value: &[u8]) -> Value {
+    if encoding.is_number() {
+        let number = value
+            .iter()
+            .take(8)
+            .rev()
+            .fold(0_u64, |acc, &byte| acc << 8 | u64::from(byte));
+        return Value::from(number);
+    }
+    match std::str::from_utf8(value) {
+        Ok(text) => Value::String(text.to_owned()),
+        Err(_) => Value::String(hex::encode(value)),
     }
 }
 
@@ -819,21 +634,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tlv_fragments_are_joined() {
-        let mut frame = vec![6, 255];
-        frame.extend(std::iter::repeat_n(b'a', 255));
-        frame.extend([6, 1, b'b', 5, 2, 1, 0]);
-        let values = decode_tlv(&frame).expect("decodes");
-        assert_eq!(values[&6].len(), 256);
-        assert_eq!(decoded_value(5, &values[&5]), Value::from(1));
-    }
-
-    #[test]
-    fn truncated_tlv_is_an_error() {
-        assert!(decode_tlv(&[1, 3, b'a']).is_err());
-        assert!(decode_tlv(&[1]).is_err());
-        assert!(decode_hex("0g").is_err());
-        assert!(decode_hex("012").is_err());
+    fn numbers_are_little_endian_and_text_is_text() {
+        assert_eq!(decoded_value(TagEncoding::U16Le, &[1, 2]), Value::from(513));
+        assert_eq!(decoded_value(TagEncoding::Ascii, b"abc"), Value::from("abc"));
+        assert_eq!(decoded_value(TagEncoding::Bytes, &[0xff]), Value::from("ff"));
     }
 
     #[test]

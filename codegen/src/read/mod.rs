@@ -4,8 +4,8 @@
 //! What it reads, in order: the version, the `$ref`s, the component schemas, the
 //! channels (addresses, parameters, messages), the operations (action, bindings,
 //! traits), the RainMaker extensions a document uses (`x-rainmaker-ingest`,
-//! `x-rainmaker-direction`, `x-rainmaker-tlv`, `x-rainmaker-standard-types`), and
-//! the examples. A document that declares `x-rainmaker-upstream` is RainMaker's own
+//! `x-rainmaker-direction`, `x-rainmaker-tlv`, `x-rainmaker-standard-types`,
+//! `x-rainmaker-upstream-differences`), and the examples. A document that declares `x-rainmaker-upstream` is RainMaker's own
 //! spec and is also held to its conventions ([`conventions`]).
 //!
 //! Anything the generated types cannot express exactly becomes a looser type with a
@@ -20,6 +20,7 @@ mod params;
 mod rainmaker;
 mod schema;
 mod standard_types;
+mod tlv;
 
 use std::collections::HashMap;
 
@@ -82,6 +83,13 @@ pub(crate) struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     fn new(sources: &'a Sources) -> Self {
+        let info = |key: &str| {
+            sources
+                .root()
+                .pointer(&format!("/info/{key}"))
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        };
         let default_content_type = sources
             .root()
             .get("defaultContentType")
@@ -92,12 +100,9 @@ impl<'a> Reader<'a> {
             sources,
             model: Model {
                 spec_name: spec_name(sources.origin()),
-                title: sources
-                    .root()
-                    .pointer("/info/title")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned(),
+                title: info("title").unwrap_or_default(),
+                version: info("version").unwrap_or_default(),
+                description: info("description"),
                 ..Model::default()
             },
             problems: Diagnostics::default(),
@@ -118,8 +123,9 @@ impl<'a> Reader<'a> {
         self.component_schemas();
         self.channels();
         self.operations();
-        self.commands();
+        self.tlv();
         self.standard_types();
+        self.differences();
         schema::deny_unknown_in_untagged(&mut self.model);
         schema::box_recursion(&mut self.model);
         if self.rainmaker {

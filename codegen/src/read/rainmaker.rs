@@ -1,11 +1,11 @@
-//! RainMaker's extensions: the basic-ingest alias of a channel
-//! (`x-rainmaker-ingest`) and the TLV command catalogue (`x-rainmaker-tlv`).
+//! RainMaker's extensions on channels and the document: the basic-ingest alias of a
+//! channel (`x-rainmaker-ingest`) and the differences from the upstream summary
+//! (`x-rainmaker-upstream-differences`).
 
 use serde_json::Value;
 
 use super::Reader;
-use crate::model::{Command, Ingest};
-use crate::naming;
+use crate::model::{Difference, Ingest};
 use crate::source::Location;
 
 impl Reader<'_> {
@@ -32,7 +32,7 @@ impl Reader<'_> {
                 .error(&ingest_at.join("rule"), "not a usable rule name");
             return None;
         }
-        let expected = format!("$aws/rules/{rule}/{address}");
+        let expected = format!("{}{rule}/{address}", Ingest::PREFIX);
         if alias != expected {
             self.problems
                 .error(&ingest_at.join("address"), format!("expected `{expected}`"));
@@ -54,83 +54,72 @@ impl Reader<'_> {
         })
     }
 
-    /// The commands of `x-rainmaker-tlv` (`commands`, then `other-known-commands`),
-    /// with the types of their data.
-    pub(super) fn commands(&mut self) {
-        let at = Location::root().join("x-rainmaker-tlv");
-        let Some(tlv) = self.sources.get(&at) else {
+    /// Reads `x-rainmaker-upstream-differences`: every entry complete, its id unique
+    /// and its `location` a pointer that resolves in this document.
+    pub(super) fn differences(&mut self) {
+        let at = Location::root().join("x-rainmaker-upstream-differences");
+        let Some(list) = self.sources.get(&at) else {
             return;
         };
-        let mut commands: Vec<Command> = Vec::new();
-        let mut constants = super::names::Names::default();
-        for list in ["commands", "other-known-commands"] {
-            let list_at = at.join(list);
-            let Some(items) = tlv.get(list).and_then(Value::as_array) else {
+        let Some(list) = list.as_array() else {
+            self.problems
+                .error(&at, "`x-rainmaker-upstream-differences` must be a list");
+            return;
+        };
+        for (index, entry) in list.iter().enumerate() {
+            let here = at.join(index);
+            let mut text = |key: &str| -> Option<String> {
+                let found = entry
+                    .get(key)
+                    .and_then(Value::as_str)
+                    .map(str::trim)
+                    .filter(|text| !text.is_empty());
+                if found.is_none() {
+                    self.problems.error(
+                        &here.join(key),
+                        format!("the difference has no `{key}` text"),
+                    );
+                }
+                found.map(str::to_owned)
+            };
+            let (id, location, upstream, wire, resolution) = (
+                text("id"),
+                text("location"),
+                text("upstream"),
+                text("wire"),
+                text("resolution"),
+            );
+            if let Some(location) = &location {
+                let resolves = crate::pointer::Pointer::parse(location)
+                    .is_some_and(|pointer| self.sources.get(&Location::in_root(pointer)).is_some());
+                if !resolves {
+                    self.problems.error(
+                        &here.join("location"),
+                        format!("location `{location}` does not resolve in this document"),
+                    );
+                }
+            }
+            let (Some(id), Some(upstream), Some(wire), Some(resolution)) =
+                (id, upstream, wire, resolution)
+            else {
                 continue;
             };
-            for (index, item) in items.iter().enumerate() {
-                let here = list_at.join(index);
-                let Some(id) = item
-                    .get("id")
-                    .and_then(Value::as_u64)
-                    .and_then(|id| u16::try_from(id).ok())
-                else {
-                    self.problems
-                        .error(&here.join("id"), "a command needs an `id` from 0 to 65535");
-                    continue;
-                };
-                if commands.iter().any(|known| known.id == id) {
-                    self.problems
-                        .error(&here.join("id"), format!("duplicate command id {id}"));
-                    continue;
-                }
-                let Some(name) = item.get("name").and_then(Value::as_str) else {
-                    self.problems
-                        .error(&here.join("name"), "a command needs a `name`");
-                    continue;
-                };
-                let preferred = naming::screaming(name).unwrap_or_else(|| format!("COMMAND_{id}"));
-                let constant = constants.claim(&preferred, &here).name;
-                let allowed_roles = item
-                    .get("allowed-roles")
-                    .and_then(Value::as_u64)
-                    .and_then(|roles| u8::try_from(roles).ok());
-                let mut data = Vec::new();
-                // Document order, whatever order serde_json's maps keep.
-                for key in self.sources.keys(&here) {
-                    let Some(what) = key.strip_suffix("-data") else {
-                        continue;
-                    };
-                    let Some(value) = item.get(&key) else {
-                        continue;
-                    };
-                    let data_at = here.join(&key);
-                    if value.get("$ref").is_some() {
-                        let hint = naming::camel(&format!("{name}-{what}")).unwrap_or_default();
-                        let ty = self.type_of(value, &data_at, &hint);
-                        data.push((what.to_owned(), ty));
-                    } else if !matches!(value.as_str(), Some("none" | "unknown" | "cbor")) {
-                        self.problems.error(
-                            &data_at,
-                            "command data must be a `$ref` to a schema, `none`, `unknown` or `cbor`",
-                        );
-                    }
-                }
-                commands.push(Command {
-                    id,
-                    name: name.to_owned(),
-                    constant,
-                    direction: item
-                        .get("direction")
-                        .and_then(Value::as_str)
-                        .unwrap_or("unknown")
-                        .to_owned(),
-                    allowed_roles,
-                    description: super::description(item).unwrap_or_default(),
-                    data,
-                });
+            if self.model.differences.iter().any(|known| known.id == id) {
+                self.problems
+                    .error(&here.join("id"), format!("duplicate difference id `{id}`"));
+                continue;
             }
+            let section = entry
+                .get("protocol-section")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            self.model.differences.push(Difference {
+                id,
+                section,
+                upstream,
+                wire,
+                resolution,
+            });
         }
-        self.model.commands = Some(commands);
     }
 }

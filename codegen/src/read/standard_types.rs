@@ -37,7 +37,8 @@ impl Reader<'_> {
         let device_types = self.type_list(catalogue, &at, &["device-types"]);
         let service_types = self.type_list(catalogue, &at, &["service-types"]);
         // One joint list, so both parts share one prefix.
-        let param_types = self.type_list(catalogue, &at, &["param-types", "other-param-types"]);
+        let param_types =
+            self.type_list_by_key(catalogue, &at, &["param-types", "other-param-types"]);
 
         let mut standard = StandardTypes {
             at: Some(at.clone()),
@@ -47,78 +48,37 @@ impl Reader<'_> {
             ..StandardTypes::default()
         };
         standard.ui_types = ui_types.into_iter().map(|(_, _, ty)| ty).collect();
-        for (entry, entry_at, mut ty) in param_types {
+        // A param type without its default name makes every name that refers to it
+        // look wrong: then only that one problem is reported.
+        let mut unnamed = false;
+        for (list, entry, entry_at, mut ty) in param_types {
             ty.default_name = entry
                 .get("default-name")
                 .and_then(Value::as_str)
                 .map(str::to_owned);
-            if let Some(data_type) = entry.get("data-type") {
-                let data_type = data_type.as_str().and_then(|wire| data_types.get(wire));
-                let Some(data_type) = data_type.cloned() else {
-                    self.problems.error(
-                        &entry_at.join("data-type"),
-                        "`data-type` must be a value of DataType",
-                    );
-                    continue;
-                };
-                let props: Option<Vec<String>> = entry
-                    .get("properties")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .map(|property| {
-                        property
-                            .as_str()
-                            .and_then(|wire| properties.get(wire))
-                            .cloned()
-                    })
-                    .collect();
-                let Some(props) = props else {
-                    self.problems.error(
-                        &entry_at.join("properties"),
-                        "`properties` must list values of ParamProperty",
-                    );
-                    continue;
-                };
-                let ui_type = match entry.get("ui-type") {
-                    None => None,
-                    Some(wire) => {
-                        let found = standard
-                            .ui_types
-                            .iter()
-                            .find(|ui| Some(ui.wire.as_str()) == wire.as_str())
-                            .map(|ui| ui.rust.clone());
-                        if found.is_none() {
-                            self.problems.error(
-                                &entry_at.join("ui-type"),
-                                "`ui-type` must be one of `ui-types`",
-                            );
-                        }
-                        found
-                    }
-                };
-                let bounds = entry.get("bounds").map(|bounds| Bounds {
-                    min: bounds.get("min").and_then(Value::as_f64),
-                    max: bounds.get("max").and_then(Value::as_f64),
-                    step: bounds.get("step").and_then(Value::as_f64),
-                });
-                ty.defaults = Some(ParamDefaults {
-                    data_type,
-                    properties: props,
-                    persist: entry
-                        .get("persist")
-                        .and_then(Value::as_bool)
-                        .unwrap_or(false),
-                    ui_type,
-                    bounds,
-                });
+            if list == "param-types" && ty.default_name.is_none() {
+                unnamed = true;
+                self.problems.error(
+                    &entry_at.join("default-name"),
+                    "a param type needs a `default-name` (types without one are \
+                     `other-param-types`)",
+                );
+            }
+            if entry.get("data-type").is_some() {
+                ty.defaults =
+                    self.param_defaults(entry, &entry_at, &data_types, &properties, &standard);
             }
             standard.param_types.push(ty);
         }
-        for (entry, _, mut ty) in device_types {
+        for (entry, entry_at, mut ty) in device_types {
             if let Some(constructor) = entry.get("constructor") {
+                let names = strings(constructor.get("params"));
+                if !unnamed {
+                    let names_at = entry_at.join("constructor").join("params");
+                    self.default_names(&standard, &names, &names_at);
+                }
                 ty.constructor = Some(DeviceConstructor {
-                    params: strings(constructor.get("params")),
+                    params: names,
                     primary: constructor
                         .get("primary")
                         .and_then(Value::as_str)
@@ -166,15 +126,106 @@ impl Reader<'_> {
                         .collect()
                 })
                 .unwrap_or_default();
+            let params = strings(service.get("params"));
+            if !unnamed {
+                self.default_names(&standard, &params, &service_at.join("params"));
+            }
             standard.services.push(StandardService {
                 name: name.to_owned(),
                 service_type,
-                params: strings(service.get("params")),
+                params,
                 attributes,
                 description: description(service),
             });
         }
         self.model.standard_types = Some(standard);
+    }
+
+    /// The defaults of a param type entry: its data type, properties, UI type and
+    /// bounds; `None` (with each problem reported) when one is not usable.
+    fn param_defaults(
+        &mut self,
+        entry: &Value,
+        entry_at: &Location,
+        data_types: &HashMap<String, String>,
+        properties: &HashMap<String, String>,
+        standard: &StandardTypes,
+    ) -> Option<ParamDefaults> {
+        let data_type = entry
+            .get("data-type")
+            .and_then(Value::as_str)
+            .and_then(|wire| data_types.get(wire))
+            .cloned();
+        if data_type.is_none() {
+            self.problems.error(
+                &entry_at.join("data-type"),
+                "`data-type` must be a value of DataType",
+            );
+        }
+        let props: Option<Vec<String>> = entry
+            .get("properties")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|property| {
+                property
+                    .as_str()
+                    .and_then(|wire| properties.get(wire))
+                    .cloned()
+            })
+            .collect();
+        if props.is_none() {
+            self.problems.error(
+                &entry_at.join("properties"),
+                "`properties` must list values of ParamProperty",
+            );
+        }
+        let ui_type = entry.get("ui-type").map(|wire| {
+            let found = standard
+                .ui_types
+                .iter()
+                .find(|ui| Some(ui.wire.as_str()) == wire.as_str())
+                .map(|ui| ui.rust.clone());
+            if found.is_none() {
+                self.problems.error(
+                    &entry_at.join("ui-type"),
+                    "`ui-type` must be one of `ui-types`",
+                );
+            }
+            found
+        });
+        let bounds = entry.get("bounds").map(|bounds| Bounds {
+            min: bounds.get("min").and_then(Value::as_f64),
+            max: bounds.get("max").and_then(Value::as_f64),
+            step: bounds.get("step").and_then(Value::as_f64),
+        });
+        Some(ParamDefaults {
+            data_type: data_type?,
+            properties: props?,
+            persist: entry
+                .get("persist")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            ui_type: ui_type.flatten(),
+            bounds,
+        })
+    }
+
+    /// Reports each of `names` (at `at`, by index) that is not the default name of a
+    /// param type of `standard`.
+    fn default_names(&mut self, standard: &StandardTypes, names: &[String], at: &Location) {
+        for (index, name) in names.iter().enumerate() {
+            let known = standard
+                .param_types
+                .iter()
+                .any(|ty| ty.default_name.as_deref() == Some(name.as_str()));
+            if !known {
+                self.problems.error(
+                    &at.join(index),
+                    format!("\"{name}\" is not the default name of a param type"),
+                );
+            }
+        }
     }
 
     /// Wire value -> Rust variant of the closed string enum `name` of the messages
@@ -203,8 +254,21 @@ impl Reader<'_> {
         &mut self,
         catalogue: &'v Value,
         at: &Location,
-        keys: &[&str],
+        keys: &[&'static str],
     ) -> Vec<(&'v Value, Location, StandardType)> {
+        self.type_list_by_key(catalogue, at, keys)
+            .into_iter()
+            .map(|(_, entry, entry_at, ty)| (entry, entry_at, ty))
+            .collect()
+    }
+
+    /// As [`Reader::type_list`], with the key of the list each entry is in.
+    fn type_list_by_key<'v>(
+        &mut self,
+        catalogue: &'v Value,
+        at: &Location,
+        keys: &[&'static str],
+    ) -> Vec<(&'static str, &'v Value, Location, StandardType)> {
         let mut entries = Vec::new();
         for key in keys {
             let list_at = at.join(key);
@@ -223,6 +287,7 @@ impl Reader<'_> {
                     continue;
                 };
                 entries.push((
+                    *key,
                     entry,
                     entry_at,
                     StandardType {
@@ -237,9 +302,9 @@ impl Reader<'_> {
             }
         }
         let prefix =
-            naming::common_dotted_prefix(entries.iter().map(|(_, _, ty)| ty.wire.as_str()));
+            naming::common_dotted_prefix(entries.iter().map(|(_, _, _, ty)| ty.wire.as_str()));
         let mut names = super::names::Names::with_reserved(&["Other"]);
-        for (_, entry_at, ty) in &mut entries {
+        for (_, _, entry_at, ty) in &mut entries {
             let preferred = naming::enum_variant(&ty.wire, &prefix, true)
                 .unwrap_or_else(|| "Unnamed".to_owned());
             let claimed = names.claim(&preferred, entry_at);

@@ -230,8 +230,8 @@ impl Channel {
     /// operation with `action: send`).
     pub const fn sends(self) -> bool {
         match self {
-            Self::PresenceConnected => true,
-            Self::PresenceDisconnected => true,
+            Self::PresenceConnected => false,
+            Self::PresenceDisconnected => false,
             Self::NodeConfig => true,
             Self::ParamsLocalInit => true,
             Self::UserMapping => true,
