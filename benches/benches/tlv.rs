@@ -24,7 +24,7 @@ fn group<'a>(c: &'a mut Criterion, name: &str, bytes: usize) -> BenchmarkGroup<'
 /// Decode a ~100-byte set-params request into the typed request.
 fn decode_small_request(c: &mut Criterion) {
     let data = br#"{"params":{"Light":{"Power":true,"Brightness":75,"Hue":120}}}"#;
-    let frame = Request::new(Command::SET_PARAMS, UserRole::PRIMARY)
+    let frame = Request::new(Command::SET_PARAMS, UserRole::PRIMARY_USER)
         .with_request_id(REQUEST_ID)
         .with_timestamp(1_748_871_366)
         .with_data(&data[..])
@@ -48,7 +48,7 @@ fn decode_small_request(c: &mut Criterion) {
 /// view, and reassembled into an owned buffer.
 fn decode_fragmented(c: &mut Criterion, len: usize, label: &str) {
     let data: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
-    let frame = Request::new(Command::SET_PARAMS, UserRole::PRIMARY)
+    let frame = Request::new(Command::SET_PARAMS, UserRole::PRIMARY_USER)
         .with_request_id(REQUEST_ID)
         .with_data(&data[..])
         .to_vec()

@@ -132,7 +132,7 @@ pub fn record(nodes: usize, rounds: usize) -> Result<Vec<Publish>, Box<dyn Error
 fn set_params_request(round: usize, power: bool, now: i64) -> Vec<u8> {
     let request_id = format!("req{round:05}x{}", u8::from(power));
     let data = format!(r#"{{"params":{{"Light":{{"Power":{power}}}}}}}"#);
-    Request::new(Command::SET_PARAMS, UserRole::PRIMARY)
+    Request::new(Command::SET_PARAMS, UserRole::PRIMARY_USER)
         .with_request_id(request_id.as_bytes())
         .with_timestamp(u32::try_from(now).unwrap_or_default())
         .with_data(data.as_bytes())

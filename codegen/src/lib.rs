@@ -45,6 +45,7 @@ pub mod pattern;
 pub mod pointer;
 pub mod read;
 pub mod source;
+pub mod topic_tree;
 
 use std::path::{Path, PathBuf};
 
@@ -292,13 +293,15 @@ pub fn generate(sources: &Sources, options: &Options) -> Result<Output> {
     let mut files = GeneratedFiles::default();
     files.add("messages.rs", spec_name, emit::messages::emit(&ctx))?;
     files.add("topics.rs", spec_name, emit::topics::emit(&ctx))?;
-    files.add("dispatch.rs", spec_name, emit::dispatch::emit(&ctx))?;
+    let mut dispatch = emit::dispatch::emit(&ctx);
+    dispatch.extend(emit::views::emit_dispatch(&ctx));
+    files.add("dispatch.rs", spec_name, dispatch)?;
     if let Some(views) = emit::views::emit(&ctx) {
         modules.push(emit::root::Module {
             name: "views",
-            doc: "Borrowed views of the messages marked `x-rust-borrow`: \
-                  [`MessageRef`] and [`EnvelopeRef`] decode a publish without copying \
-                  what can be borrowed."
+            doc: "Borrowed views of the payloads of the messages marked \
+                  `x-rust-borrow`, which [`MessageRef`] and [`EnvelopeRef`] decode \
+                  without copying what can be borrowed."
                 .to_owned(),
         });
         files.add("views.rs", spec_name, views)?;
@@ -308,8 +311,9 @@ pub fn generate(sources: &Sources, options: &Options) -> Result<Output> {
         let commands = &tlv.commands;
         modules.push(emit::root::Module {
             name: "commands",
-            doc: "The TLV command catalogue: one constant per command, and what the \
-                  catalogue says about each."
+            doc: "The TLV command catalogue: what it says about each command \
+                  ([`ALL`](commands::ALL), [`info`](commands::info)) and the types of \
+                  the data each carries."
                 .to_owned(),
         });
         files.add(
@@ -318,11 +322,7 @@ pub fn generate(sources: &Sources, options: &Options) -> Result<Output> {
             emit::commands::emit(&ctx, commands),
         )?;
         let mut catalogue = GeneratedFiles::default();
-        catalogue.add(
-            "commands.rs",
-            spec_name,
-            emit::tlv_catalogue::emit(tlv),
-        )?;
+        catalogue.add("catalogue.rs", spec_name, emit::tlv_catalogue::emit(tlv))?;
         tlv_catalogue = Some(catalogue);
     }
     if let Some(standard) = &model.standard_types {
@@ -347,7 +347,7 @@ pub fn generate(sources: &Sources, options: &Options) -> Result<Output> {
         });
         files.add("examples.rs", spec_name, emit::examples::emit(&ctx))?;
     }
-    files.add("mod.rs", spec_name, emit::root::emit(&ctx, &modules))?;
+    files.add("mod.rs", spec_name, emit::root::emit(&modules))?;
     let docs = GeneratedFiles {
         files: vec![GeneratedFile {
             name: docs::FILE_NAME.to_owned(),

@@ -14,22 +14,10 @@ use tokio::time::Instant;
 
 use crate::error::{Error, Result};
 use crate::mqtt::{self, Connection, Received};
-use crate::print::{Direction, Log, describe_tlv, topic_suffix};
+use crate::print::{Direction, Log, describe_tlv};
 use rainmaker_mqtt::Broker;
-
-/// Topic suffixes the node publishes on (docs/protocol.md).
-pub const NODE_TO_CLOUD: &[&str] = &[
-    "config",
-    "params/local/init",
-    "params/local",
-    "user/mapping",
-    "otafetch",
-    "otastatus",
-    "tsdata",
-    "simple_tsdata",
-    "from-node",
-    "alert",
-];
+use rainmaker_types::runtime::{self, INGEST_PREFIX};
+use rainmaker_types::{Channel, TopicForm, TopicRef};
 
 /// A message in the inbox.
 #[derive(Debug, Clone)]
@@ -44,9 +32,9 @@ pub struct Seen {
 }
 
 impl Seen {
-    /// The topic without `node/<id>/` (and without a basic-ingest prefix).
-    pub fn suffix(&self) -> &str {
-        topic_suffix(&self.message.topic).unwrap_or("")
+    /// The channel of the topic, if it is a protocol topic.
+    pub fn channel(&self) -> Option<Channel> {
+        Channel::of_topic(&self.message.topic).ok()
     }
 
     /// The payload as JSON, if it is JSON.
@@ -56,7 +44,7 @@ impl Seen {
 
     /// Whether it came on a basic-ingest topic.
     pub fn is_ingest(&self) -> bool {
-        self.message.topic.starts_with("$aws/rules/")
+        TopicRef::parse_form(&self.message.topic).is_ok_and(|(_, form)| form == TopicForm::Ingest)
     }
 }
 
@@ -89,8 +77,8 @@ pub struct Cloud {
 
 impl Cloud {
     /// Connects as `client_id` and subscribes to everything `node_id`
-    /// publishes: the plain topics and, when `ingest` is set, the
-    /// basic-ingest ones (`$aws/rules/+/node/<id>/#`).
+    /// publishes: the plain topics of every node-to-cloud channel and, when
+    /// `ingest` is set, the basic-ingest ones (`$aws/rules/+/node/<id>/#`).
     pub async fn connect(
         endpoint: &Broker,
         client_id: &str,
@@ -99,12 +87,13 @@ impl Cloud {
         log: Log,
     ) -> Result<Self> {
         let mut conn = mqtt::connect(endpoint, client_id, "cloud").await?;
-        let mut filters: Vec<String> = NODE_TO_CLOUD
-            .iter()
-            .map(|suffix| format!("node/{node_id}/{suffix}"))
+        let mut filters: Vec<String> = Channel::ALL
+            .into_iter()
+            .filter(|channel| channel.direction() == Some(runtime::Direction::NodeToCloud))
+            .map(|channel| channel.filter().replacen('+', node_id, 1))
             .collect();
         if ingest {
-            filters.push(format!("$aws/rules/+/node/{node_id}/#"));
+            filters.push(format!("{INGEST_PREFIX}+/node/{node_id}/#"));
         }
         conn.subscribe_all(&filters).await?;
         log.line(
@@ -198,9 +187,12 @@ impl Cloud {
         self.sent
     }
 
-    /// Publishes to `node/<id>/<suffix>` (QoS 1) and waits for the PUBACK.
-    pub async fn send(&mut self, suffix: &str, payload: Vec<u8>) -> Result<()> {
-        let topic = format!("node/{}/{suffix}", self.node_id);
+    /// Publishes on `channel`'s topic for the node (QoS 1) and waits for the PUBACK.
+    pub async fn send(&mut self, channel: Channel, payload: Vec<u8>) -> Result<()> {
+        let topic = channel
+            .topic(&[&self.node_id])
+            .map_err(|e| Error::step("send", e.to_string()))?
+            .to_string();
         self.log.message(Direction::CloudToNode, &topic, &payload);
         self.conn.publish(&topic, payload).await?;
         self.sent += 1;
@@ -208,9 +200,9 @@ impl Cloud {
     }
 
     /// Sends JSON text as written (key order kept, as the cloud writes it).
-    pub async fn send_json(&mut self, suffix: &str, json: &str) -> Result<()> {
+    pub async fn send_json(&mut self, channel: Channel, json: &str) -> Result<()> {
         debug_assert!(serde_json::from_str::<Value>(json).is_ok(), "{json}");
-        self.send(suffix, json.as_bytes().to_vec()).await
+        self.send(channel, json.as_bytes().to_vec()).await
     }
 
     /// A fresh 22-character base62 request id, like the cloud's.
@@ -247,7 +239,7 @@ impl Cloud {
             .with_data(data)
             .to_vec()
             .map_err(|e| Error::step("command", format!("cannot encode the request: {e}")))?;
-        self.send("to-node", frame).await
+        self.send(Channel::ToNode, frame).await
     }
 
     /// Number of messages received so far; a mark for [`Cloud::since`].
@@ -277,13 +269,13 @@ impl Cloud {
     }
 
     /// Waits (at most the step timeout) for the first unconsumed message
-    /// on `suffix` that `check` accepts, and consumes it. `check` returns
+    /// on `channel` that `check` accepts, and consumes it. `check` returns
     /// `Ok(true)` to accept, `Ok(false)` to keep waiting, and `Err` when
     /// the message proves the step failed.
     pub async fn expect(
         &mut self,
         step: &str,
-        suffix: &str,
+        channel: Channel,
         mut check: impl FnMut(&Seen) -> Result<bool, String>,
     ) -> Result<Seen> {
         let deadline = Instant::now() + self.step_timeout;
@@ -293,7 +285,7 @@ impl Cloud {
             while next < self.inbox.len() {
                 let seen = &self.inbox[next];
                 next += 1;
-                if seen.consumed || seen.suffix() != suffix {
+                if seen.consumed || seen.channel() != Some(channel) {
                     continue;
                 }
                 match check(seen) {
@@ -328,7 +320,7 @@ impl Cloud {
         command: Command,
     ) -> Result<(Status, Vec<u8>)> {
         let seen = self
-            .expect(step, "from-node", |seen| {
+            .expect(step, Channel::FromNode, |seen| {
                 match Frame::decode(&seen.message.payload) {
                     Ok(Frame::Response(response)) => {
                         if response.request_id != Some(request_id.as_bytes()) {

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rainmaker_tlv::{Frame, ShowBytes};
-use rainmaker_types::{Channel, Message, Topic};
+use rainmaker_types::{Channel, Message};
 
 /// Who sent a message to whom, or who is talking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,39 +129,29 @@ pub fn wall_clock(time: SystemTime) -> String {
     )
 }
 
-/// The last segment of a topic after `node/<id>/`, with a basic-ingest
-/// prefix (`$aws/rules/<rule>/`) removed: `params/local`, `to-node`...
-pub fn topic_suffix(topic: &str) -> Option<&str> {
-    let plain = match topic.strip_prefix("$aws/rules/") {
-        Some(rest) => rest.split_once('/')?.1,
-        None => topic,
-    };
-    let rest = plain.strip_prefix("node/")?;
-    let (_node_id, suffix) = rest.split_once('/')?;
-    Some(suffix)
-}
-
 /// A payload as text: TLV frames on `to-node` / `from-node` decoded into
 /// fields, JSON shown compactly as sent. The topic is parsed and the
 /// payload decoded with the generated protocol types; a payload that is not
 /// a valid message of its channel is flagged with the decoder's error.
 pub fn describe(topic: &str, payload: &[u8]) -> String {
-    let parsed = match Topic::parse(topic) {
-        Ok(parsed) => parsed,
+    let channel = match Channel::of_topic(topic) {
+        Ok(channel) => channel,
         Err(e) => {
-            let text = match topic_suffix(topic) {
-                Some("to-node" | "from-node") => describe_tlv(payload),
+            // Not a protocol topic: whichever reading of the bytes works.
+            let text = match Frame::decode(payload) {
+                Ok(_) if serde_json::from_slice::<serde_json::Value>(payload).is_err() => {
+                    describe_tlv(payload)
+                }
                 _ => describe_json(payload),
             };
             return format!("{text}  [not a protocol topic: {e}]");
         }
     };
-    let channel = parsed.channel();
     let text = match channel {
         Channel::ToNode | Channel::FromNode => describe_tlv(payload),
         _ => describe_json(payload),
     };
-    match Message::decode(&parsed, payload) {
+    match Message::decode(channel, payload) {
         Ok(_) => text,
         // The text already says what is wrong with the bytes.
         Err(_) if text.starts_with("invalid ") => text,
@@ -179,8 +169,8 @@ fn describe_json(payload: &[u8]) -> String {
     }
 }
 
-/// A TLV frame as `TLV request id=.. role=.. cmd=.. data=..`,
-/// `TLV response id=.. status=.. cmd=.. data=..` or `TLV get pending`.
+/// A TLV frame as `TLV ` and the frame's line (`request request_id=.. user_role=..
+/// command=.. data=..`, `response ...` or `get pending`).
 pub fn describe_tlv(payload: &[u8]) -> String {
     match Frame::decode(payload) {
         Ok(frame) => format!("TLV {frame}"),
@@ -200,26 +190,16 @@ mod tests {
     }
 
     #[test]
-    fn suffixes() {
-        assert_eq!(topic_suffix("node/AB/params/local"), Some("params/local"));
-        assert_eq!(
-            topic_suffix("$aws/rules/esp_set_params/node/AB/params/local"),
-            Some("params/local")
-        );
-        assert_eq!(topic_suffix("other/AB/x"), None);
-    }
-
-    #[test]
     fn tlv_frames_are_decoded() {
         let request = b"\x01\x03abc\x02\x01\x02\x05\x02\x01\x00\x06\x02{}";
         assert_eq!(
             describe("node/AB/to-node", request),
-            "TLV request id=abc role=primary cmd=1 (set-params) data={}"
+            "TLV request request_id=abc user_role=primary-user command=1 (set-params) data={}"
         );
         let response = b"\x01\x03abc\x03\x01\x04\x05\x02\x34\x12";
         assert_eq!(
             describe("node/AB/from-node", response),
-            "TLV response id=abc status=not found cmd=4660"
+            "TLV response request_id=abc status=not-found command=4660"
         );
         assert_eq!(
             describe("node/AB/from-node", &rainmaker_tlv::GET_PENDING_FRAME),

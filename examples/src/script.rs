@@ -6,6 +6,7 @@
 //! run with an error naming it.
 
 use rainmaker_tlv::{Command, Frame, Status, UserRole};
+use rainmaker_types::Channel;
 use serde_json::{Value, json};
 
 use crate::cloud::{Cloud, Seen, response_json};
@@ -36,6 +37,15 @@ fn get<'a>(value: &'a Value, path: &[&str]) -> Option<&'a Value> {
     path.iter().try_fold(value, |v, key| v.get(key))
 }
 
+/// Whether the node reports param values on `channel` (a delta, the boot snapshot, a
+/// group delta).
+fn reports_params(channel: Channel) -> bool {
+    matches!(
+        channel,
+        Channel::ParamsLocal | Channel::ParamsLocalInit | Channel::ParamsLocalGroup
+    )
+}
+
 fn json_of(step: &str, seen: &Seen) -> Result<Value, String> {
     seen.json().ok_or_else(|| {
         format!(
@@ -53,7 +63,7 @@ pub async fn run(cloud: &mut Cloud, node: &mut NodeHandle) -> Result<()> {
     // 1. Boot: config, the full params snapshot, the get-pending request.
     let step = "config";
     let config = cloud
-        .expect(step, "config", |seen| {
+        .expect(step, Channel::NodeConfig, |seen| {
             let doc = json_of(step, seen)?;
             if doc.get("node_id").and_then(Value::as_str) != Some(node_id.as_str()) {
                 return Err(format!("node_id is not {node_id}: {doc}"));
@@ -90,7 +100,7 @@ pub async fn run(cloud: &mut Cloud, node: &mut NodeHandle) -> Result<()> {
 
     let step = "params/local/init";
     let init = cloud
-        .expect(step, "params/local/init", |seen| {
+        .expect(step, Channel::ParamsLocalInit, |seen| {
             let doc = json_of(step, seen)?;
             for path in [
                 &["Light", "Power"][..],
@@ -127,7 +137,7 @@ pub async fn run(cloud: &mut Cloud, node: &mut NodeHandle) -> Result<()> {
 
     let step = "get pending";
     cloud
-        .expect(step, "from-node", |seen| {
+        .expect(step, Channel::FromNode, |seen| {
             Ok(Frame::decode(&seen.message.payload).is_ok_and(|f| f.is_get_pending()))
         })
         .await?;
@@ -137,12 +147,12 @@ pub async fn run(cloud: &mut Cloud, node: &mut NodeHandle) -> Result<()> {
     let step = "remote write";
     cloud
         .send_json(
-            "params/remote",
+            Channel::ParamsRemote,
             r#"{"Light":{"Power":true,"Brightness":60}}"#,
         )
         .await?;
     cloud
-        .expect(step, "params/local", |seen| {
+        .expect(step, Channel::ParamsLocal, |seen| {
             let doc = json_of(step, seen)?;
             let Some(light) = doc.get("Light") else {
                 return Ok(false);
@@ -162,7 +172,7 @@ pub async fn run(cloud: &mut Cloud, node: &mut NodeHandle) -> Result<()> {
     let step = "rejected write";
     let mark = cloud.mark();
     cloud
-        .send_json("params/remote", r#"{"Light":{"Brightness":150}}"#)
+        .send_json(Channel::ParamsRemote, r#"{"Light":{"Brightness":150}}"#)
         .await?;
     let event = node
         .expect_event(step, cloud.step_timeout(), |event| {
@@ -181,7 +191,7 @@ pub async fn run(cloud: &mut Cloud, node: &mut NodeHandle) -> Result<()> {
     cloud
         .send_command(
             &request_id,
-            UserRole::PRIMARY,
+            UserRole::PRIMARY_USER,
             Command::SET_PARAMS,
             br#"{"params":{"Light":{"Power":false}}}"#,
         )
@@ -200,7 +210,7 @@ pub async fn run(cloud: &mut Cloud, node: &mut NodeHandle) -> Result<()> {
     }
     // Nothing reported the rejected value, before or after the command.
     for seen in cloud.since(mark) {
-        if seen.suffix().starts_with("params/local")
+        if seen.channel().is_some_and(reports_params)
             && seen
                 .json()
                 .is_some_and(|doc| get(&doc, &["Light", "Brightness"]) == Some(&json!(150)))
@@ -226,7 +236,7 @@ pub async fn run(cloud: &mut Cloud, node: &mut NodeHandle) -> Result<()> {
     let step = "OTA offer";
     cloud
         .send_json(
-            "otaurl",
+            Channel::OtaUrl,
             &format!(
                 "{{\"ota_job_id\":\"{OTA_JOB_ID}\",\
                  \"url\":\"https://example.invalid/firmware/demo-{OTA_TARGET_VERSION}.bin\",\
@@ -243,7 +253,7 @@ pub async fn run(cloud: &mut Cloud, node: &mut NodeHandle) -> Result<()> {
         Ok(doc.get("status").and_then(Value::as_str).map(str::to_owned))
     };
     cloud
-        .expect(step, "otastatus", |seen| {
+        .expect(step, Channel::OtaStatus, |seen| {
             Ok(job_check(seen)?.as_deref() == Some("in-progress"))
         })
         .await?;
@@ -255,7 +265,7 @@ pub async fn run(cloud: &mut Cloud, node: &mut NodeHandle) -> Result<()> {
     let step = "OTA progress";
     let mut progress = 1;
     cloud
-        .expect(step, "otastatus", |seen| {
+        .expect(step, Channel::OtaStatus, |seen| {
             match job_check(seen)?.as_deref() {
                 Some("in-progress") => {
                     progress += 1;
@@ -275,7 +285,7 @@ pub async fn run(cloud: &mut Cloud, node: &mut NodeHandle) -> Result<()> {
     //    time-series record.
     let step = "sensor report";
     let delta = cloud
-        .expect(step, "params/local", |seen| {
+        .expect(step, Channel::ParamsLocal, |seen| {
             let doc = json_of(step, seen)?;
             Ok(get(&doc, &["Temperature Sensor", "Temperature"]).is_some())
         })
@@ -298,7 +308,7 @@ pub async fn run(cloud: &mut Cloud, node: &mut NodeHandle) -> Result<()> {
 /// Waits for a `tsdata` report of the temperature and returns its value.
 async fn expect_temperature_series(cloud: &mut Cloud, step: &str) -> Result<Value> {
     let seen = cloud
-        .expect(step, "tsdata", |seen| {
+        .expect(step, Channel::TsData, |seen| {
             let doc = json_of(step, seen)?;
             let series = get(&doc, &["ts_data"]).and_then(|d| d.get(0));
             let name = series.and_then(|s| s.get("name")).and_then(Value::as_str);
@@ -321,7 +331,7 @@ pub async fn robustness(cloud: &mut Cloud, node: &mut NodeHandle) -> Result<()> 
 
     let step = "malformed JSON";
     cloud
-        .send("params/remote", br#"{"Light":{"Power":tru"#.to_vec())
+        .send(Channel::ParamsRemote, br#"{"Light":{"Power":tru"#.to_vec())
         .await?;
     let event = node
         .expect_event(step, cloud.step_timeout(), |event| {
@@ -333,10 +343,10 @@ pub async fn robustness(cloud: &mut Cloud, node: &mut NodeHandle) -> Result<()> 
     let step = "invalid TLV frame";
     // A command record, then a type byte with no length.
     cloud
-        .send("to-node", b"\x05\x02\x01\x00\x06".to_vec())
+        .send(Channel::ToNode, b"\x05\x02\x01\x00\x06".to_vec())
         .await?;
     let seen = cloud
-        .expect(step, "from-node", |seen| {
+        .expect(step, Channel::FromNode, |seen| {
             Ok(matches!(
                 Frame::decode(&seen.message.payload),
                 Ok(Frame::Response(r)) if r.command != Command::GET_PENDING || r.status != Status::SUCCESS
@@ -356,7 +366,7 @@ pub async fn robustness(cloud: &mut Cloud, node: &mut NodeHandle) -> Result<()> 
     let step = "unknown command";
     let request_id = cloud.new_request_id();
     cloud
-        .send_command(&request_id, UserRole::PRIMARY, Command(0x1234), b"{}")
+        .send_command(&request_id, UserRole::PRIMARY_USER, Command(0x1234), b"{}")
         .await?;
     let (status, _) = cloud
         .expect_response(step, &request_id, Command(0x1234))
@@ -380,7 +390,7 @@ pub async fn robustness(cloud: &mut Cloud, node: &mut NodeHandle) -> Result<()> 
         ));
     }
     for seen in cloud.since(mark) {
-        if seen.suffix().starts_with("params/local")
+        if seen.channel().is_some_and(reports_params)
             && seen.json().is_some_and(|doc| doc.get("Light").is_some())
         {
             return Err(Error::step(
@@ -397,10 +407,10 @@ pub async fn robustness(cloud: &mut Cloud, node: &mut NodeHandle) -> Result<()> 
     // And the node still works.
     let step = "still working";
     cloud
-        .send_json("params/remote", r#"{"Light":{"Brightness":30}}"#)
+        .send_json(Channel::ParamsRemote, r#"{"Light":{"Brightness":30}}"#)
         .await?;
     cloud
-        .expect(step, "params/local", |seen| {
+        .expect(step, Channel::ParamsLocal, |seen| {
             let doc = json_of(step, seen)?;
             Ok(get(&doc, &["Light", "Brightness"]) == Some(&json!(30)))
         })

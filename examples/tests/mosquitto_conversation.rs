@@ -14,6 +14,7 @@ use rainmaker_examples::demo::{Conversation, Endpoints, converse};
 use rainmaker_examples::print::Log;
 use rainmaker_examples::script::STEPS;
 use rainmaker_test_support::run_within;
+use rainmaker_types::Channel;
 
 const NODE_ID: &str = "7C9EBD4A1B2C";
 
@@ -83,8 +84,8 @@ async fn the_conversation_passes_over_mutual_tls() {
         "refused node/7C9EBD4A1B2C/params/remote: invalid",
         "invalid JSON at $.Light.Power",
         "with status invalid",
-        "with status not found",
-        "TLV response id=",
+        "with status not-found",
+        "TLV response request_id=",
     ] {
         assert!(text.contains(wanted), "no `{wanted}` in\n{text}");
     }
@@ -259,7 +260,7 @@ async fn the_node_reconnects_announces_itself_to_a_new_session_and_asks_for_pend
         Ok(Frame::decode(&seen.message.payload).is_ok_and(|f| f.is_get_pending()))
     };
     cloud
-        .expect("get pending", "from-node", get_pending)
+        .expect("get pending", Channel::FromNode, get_pending)
         .await
         .unwrap_or_else(|e| fail(e));
 
@@ -278,15 +279,19 @@ async fn the_node_reconnects_announces_itself_to_a_new_session_and_asks_for_pend
     // connects with clean sessions), so the node announces its config and
     // params again and, as on every connect, asks for pending commands.
     cloud
-        .expect("get pending after reconnect", "from-node", get_pending)
+        .expect(
+            "get pending after reconnect",
+            Channel::FromNode,
+            get_pending,
+        )
         .await
         .unwrap_or_else(|e| fail(e));
     cloud
-        .send_json("params/remote", r#"{"Light":{"Power":true}}"#)
+        .send_json(Channel::ParamsRemote, r#"{"Light":{"Power":true}}"#)
         .await
         .unwrap_or_else(|e| fail(e));
     cloud
-        .expect("write after reconnect", "params/local", |seen| {
+        .expect("write after reconnect", Channel::ParamsLocal, |seen| {
             Ok(seen.json().is_some_and(|doc| doc["Light"]["Power"] == true))
         })
         .await
@@ -294,13 +299,13 @@ async fn the_node_reconnects_announces_itself_to_a_new_session_and_asks_for_pend
     let configs = cloud
         .inbox()
         .iter()
-        .filter(|seen| seen.suffix() == "config")
+        .filter(|seen| seen.channel() == Some(Channel::NodeConfig))
         .count();
     assert_eq!(configs, 2, "{}", log.lines().join("\n"));
     let inits = cloud
         .inbox()
         .iter()
-        .filter(|seen| seen.suffix() == "params/local/init")
+        .filter(|seen| seen.channel() == Some(Channel::ParamsLocalInit))
         .count();
     assert_eq!(inits, 2, "{}", log.lines().join("\n"));
     assert!(

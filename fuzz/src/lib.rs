@@ -65,7 +65,7 @@ pub fn fuzz_router() -> Router<'static> {
     router
         .register(
             Command::SET_PARAMS,
-            UserRole::SUPER_ADMIN | UserRole::PRIMARY,
+            UserRole::SUPER_ADMIN | UserRole::PRIMARY_USER,
             |req: &Request<'_>, out: &mut Vec<u8>| {
                 if req.data.eq_bytes(b"fail") {
                     return Outcome::Failed;

@@ -4,13 +4,14 @@
 
 use rainmaker_test_support::node::{Light, address_of};
 use rainmaker_types::node::{Input, Node};
+use rainmaker_types::runtime::INGEST_PREFIX;
 use rainmaker_types::runtime::payload::decode_json_ref;
-use rainmaker_types::runtime::{DecodeOptions, DispatchError, TopicForm};
 use rainmaker_types::services::{Ota, Schedule};
 use rainmaker_types::{
     Channel, DecodeError, Envelope, EnvelopeRef, NodeId, ParamsDocument, ParamsDocumentRef, Topic,
     TopicRef, messages,
 };
+use rainmaker_types::{DecodeOptions, DispatchError, TopicForm};
 use serde_json::Value;
 
 /// The node and group ids in every generated topic.
@@ -21,7 +22,7 @@ pub use rainmaker_test_support::node::{GROUP_ID, NODE_ID};
 pub fn topic_for(channel: Channel, ingest: bool) -> String {
     let plain = address_of(channel, NODE_ID, GROUP_ID);
     match (ingest, channel.ingest_rule()) {
-        (true, Some(rule)) => format!("$aws/rules/{rule}/{plain}"),
+        (true, Some(rule)) => format!("{INGEST_PREFIX}{rule}/{plain}"),
         _ => plain,
     }
 }
@@ -42,32 +43,46 @@ pub fn envelope_input(channel: Channel, ingest: bool, payload: &[u8]) -> Vec<u8>
 /// The first byte picks a channel (and the ingest form with its high bit), the rest
 /// is the payload. The owned and borrowed decoders agree; whatever decodes encodes,
 /// and the encoding decodes to the same message (floats as the SDK's writer leaves
-/// them); the lenient mode never panics and what it decodes encodes.
+/// them); in the lenient mode too the two decoders agree, and what it decodes
+/// encodes.
 pub fn envelope(data: &[u8]) {
     let Some((&selector, payload)) = data.split_first() else {
         return;
     };
     let channel = Channel::ALL[usize::from(selector & 0x7f) % Channel::ALL.len()];
     let topic = topic_for(channel, selector & 0x80 != 0);
-    let owned = Envelope::decode_form(&topic, payload);
+    let owned = Envelope::decode(&topic, payload);
     let view = EnvelopeRef::decode(&topic, payload);
-    match (&owned, &view) {
-        (Ok(_), Ok(_)) => {}
-        (Err(a), Err(b)) => assert!(alike(a, b), "the two decoders fail alike:\n{a}\n{b}"),
-        _ => panic!("owned {owned:?} and borrowed {view:?} disagree"),
-    }
-    if let Ok((envelope, form)) = owned {
-        let (written, bytes) = envelope.encode_in(form).expect("a decoded message encodes");
+    agree(&owned, &view);
+    if let Ok(envelope) = owned {
+        let (written, bytes) = envelope.encode().expect("a decoded message encodes");
         assert_eq!(written, topic, "the topic is written back as it came");
         let again = Envelope::decode(&written, &bytes).expect("the encoding decodes");
         let (_, bytes_again) = again.encode().expect("it encodes again");
         same_payload(&bytes, &bytes_again);
     }
-    if let Ok(decoded) = Envelope::decode_with(&topic, payload, &DecodeOptions::sdk_lenient()) {
-        decoded
+    let lenient = DecodeOptions::sdk_lenient();
+    let owned = Envelope::decode_with(&topic, payload, &lenient);
+    let view = EnvelopeRef::decode_with(&topic, payload, &lenient);
+    agree(&owned, &view);
+    if let (Ok(owned), Ok(view)) = (owned, view) {
+        assert_eq!(owned.repairs, view.repairs, "both repair alike");
+        owned
             .value
             .encode()
             .expect("a leniently decoded message encodes");
+    }
+}
+
+/// The owned and borrowed decoders both decode, or both fail alike.
+fn agree<A: core::fmt::Debug, B: core::fmt::Debug>(
+    owned: &Result<A, DispatchError>,
+    view: &Result<B, DispatchError>,
+) {
+    match (owned, view) {
+        (Ok(_), Ok(_)) => {}
+        (Err(a), Err(b)) => assert!(alike(a, b), "the two decoders fail alike:\n{a}\n{b}"),
+        _ => panic!("owned {owned:?} and borrowed {view:?} disagree"),
     }
 }
 

@@ -10,7 +10,7 @@ use rainmaker_types::{Channel, DecodeError, Message, Topic};
 fn an_alert_matching_neither_shape_says_where() {
     let payload = br#"{"url":"x"}"#;
     protocol::envelope(&envelope_input(Channel::Alert, false, payload));
-    let Err(DecodeError::Json(error)) = Message::decode_on(Channel::Alert, payload) else {
+    let Err(DecodeError::Json(error)) = Message::decode(Channel::Alert, payload) else {
         panic!("an alert of neither shape is refused");
     };
     assert_eq!(error.path(), "$");
@@ -90,7 +90,7 @@ fn remote_init_is_no_topic_for_any_parser() {
 fn a_payload_over_the_limit_is_refused_before_parsing() {
     let huge = format!(r#"{{"D":{{"s":"{}"}}}}"#, "x".repeat(200 * 1024));
     assert_eq!(
-        Message::decode_on(Channel::ParamsRemote, huge.as_bytes()),
+        Message::decode(Channel::ParamsRemote, huge.as_bytes()),
         Err(DecodeError::TooLarge {
             len: huge.len(),
             max: 128 * 1024
@@ -143,7 +143,7 @@ fn invalid_utf8_in_a_skipped_property_is_refused_by_both_decoders() {
     payload.extend([0xbd, 0xbd]);
     payload.extend(br#"ature","ts_data":[]}"#);
     protocol::envelope(&envelope_input(Channel::TsData, true, &payload));
-    let Err(DecodeError::Json(error)) = Message::decode_on(Channel::TsData, &payload) else {
+    let Err(DecodeError::Json(error)) = Message::decode(Channel::TsData, &payload) else {
         panic!("invalid UTF-8 is refused");
     };
     assert_eq!((error.line(), error.column()), (1, 44), "{error}");
@@ -166,5 +166,5 @@ fn an_array_where_an_object_belongs_is_refused_by_both_decoders() {
     // struct now reads objects only.
     let payload = br#"{"ts_data_version":"2021-09-13","ts_data":[{"name":"T.t","dt":"float","records":[["t",1,"v",2]]}]}"#;
     protocol::envelope(&envelope_input(Channel::TsData, false, payload));
-    assert!(Message::decode_on(Channel::TsData, payload).is_err());
+    assert!(Message::decode(Channel::TsData, payload).is_err());
 }

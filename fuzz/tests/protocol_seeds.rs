@@ -85,7 +85,7 @@ fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
             seeds.push(("connect_report_disconnect".to_owned(), vec![0, 3, 1, 0, 3]));
             let frame = rainmaker_tlv::Request::new(
                 rainmaker_tlv::Command::SET_PARAMS,
-                rainmaker_tlv::UserRole::PRIMARY,
+                rainmaker_tlv::UserRole::PRIMARY_USER,
             )
             .with_request_id(b"r1")
             .with_data(&br#"{"params":{"Light":{"Power":false}}}"#[..])

@@ -323,7 +323,7 @@ pub async fn run(settings: Settings, output: Output) -> Result<(), Failure> {
                     .await
             } else {
                 let request_id = format!("r{round}n{index}");
-                match ToNodeFrame::set_params(request_id, UserRole::PRIMARY, &write) {
+                match ToNodeFrame::set_params(request_id, UserRole::PRIMARY_USER, &write) {
                     Ok(frame) => {
                         publisher
                             .publish(&Topic::ToNode { node_id }, frame.as_bytes().to_vec())

@@ -40,7 +40,7 @@ fn decode_prints_json_payloads_and_tlv_frames() {
         )));
     assert!(output.status.success(), "{output:?}");
     let text = stdout(&output);
-    assert!(text.contains("message  paramsLocalMessage"), "{text}");
+    assert!(text.contains("message  ParamsLocal"), "{text}");
     assert!(text.contains("(basic ingest)"), "{text}");
     assert!(text.contains("\"Brightness\": 60"), "{text}");
 
@@ -48,7 +48,7 @@ fn decode_prints_json_payloads_and_tlv_frames() {
         .args(["--json", "decode", "--topic", "node/7C9EBD4A1B2C/from-node"])
         .arg(corpus("led_light.boot.from-node.bin")));
     let value: Value = serde_json::from_str(&stdout(&output)).expect("JSON output");
-    assert_eq!(value["message"], "fromNodeMessage");
+    assert_eq!(value["message"], "FromNode");
     assert_eq!(value["payload"]["command_name"], "get-pending");
 }
 

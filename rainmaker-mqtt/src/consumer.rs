@@ -3,8 +3,8 @@
 
 use std::time::{Duration, Instant};
 
-use rainmaker_types::runtime::DispatchError;
-use rainmaker_types::{Channel, Direction, Envelope, EnvelopeRef, ParamsDocument, Topic};
+use rainmaker_types::runtime::Direction;
+use rainmaker_types::{Channel, DispatchError, Envelope, EnvelopeRef, ParamsDocument, Topic};
 use rumqttc::{AsyncClient, Incoming, QoS, SubscribeFilter};
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
@@ -53,12 +53,12 @@ pub fn node_filters(share: Option<&str>) -> Vec<String> {
     let prefix = share.map_or_else(String::new, |group| format!("$share/{group}/"));
     let mut filters = Vec::new();
     for channel in Channel::ALL {
-        if channel.direction() == Direction::CloudToNode {
+        if channel.direction() == Some(Direction::CloudToNode) {
             continue;
         }
         filters.push(format!("{prefix}{}", channel.filter()));
-        if let Some(rule) = channel.ingest_rule() {
-            filters.push(format!("{prefix}$aws/rules/{rule}/{}", channel.filter()));
+        if let Some(filter) = channel.ingest_filter() {
+            filters.push(format!("{prefix}{filter}"));
         }
     }
     filters

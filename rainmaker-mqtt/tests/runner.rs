@@ -140,7 +140,7 @@ async fn a_node_boots_takes_writes_and_commands_and_reports_changes() {
     );
 
     // A cmd-1 request is answered, and the event names the request.
-    let request = Request::new(Command::SET_PARAMS, UserRole::PRIMARY)
+    let request = Request::new(Command::SET_PARAMS, UserRole::PRIMARY_USER)
         .with_request_id(b"req-1")
         .with_data(&br#"{"params":{"Light":{"Brightness":70}}}"#[..]);
     let to_node = Topic::ToNode {

@@ -17,10 +17,6 @@ use core::fmt;
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Command(pub u16);
 
-// The named commands and `Command::name`, generated from the spec's
-// `x-rainmaker-tlv` catalogue.
-include!("generated/commands.rs");
-
 impl Command {
     /// First custom (application-defined) command; `0x1000..=0xFFFF` are custom.
     pub const CUSTOM_START: Command = Command(0x1000);

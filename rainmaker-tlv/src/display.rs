@@ -4,12 +4,12 @@
 //! ```
 //! use rainmaker_tlv::{Command, Frame, OwnedRequest, UserRole};
 //!
-//! let mut request = OwnedRequest::new(Command::SET_PARAMS, UserRole::PRIMARY);
+//! let mut request = OwnedRequest::new(Command::SET_PARAMS, UserRole::PRIMARY_USER);
 //! request.request_id = Some(b"abc".to_vec());
 //! request.data = br#"{"params":{}}"#.to_vec();
 //! assert_eq!(
 //!     request.to_string(),
-//!     r#"request id=abc role=primary cmd=1 (set-params) data={"params":{}}"#
+//!     r#"request request_id=abc user_role=primary-user command=1 (set-params) data={"params":{}}"#
 //! );
 //! let bytes = request.to_vec()?;
 //! assert_eq!(Frame::decode(&bytes)?.to_string(), request.to_string());
@@ -18,7 +18,7 @@
 
 use core::fmt;
 
-use crate::{Frame, Request, Response, UserRole, Value};
+use crate::{Frame, Request, Response, Tag, UserRole, Value};
 
 /// How many bytes of binary data are shown (as hex) before `...`.
 const HEX_SHOWN: usize = 48;
@@ -151,12 +151,12 @@ pub(crate) fn data<'a>(value: &Value<'a>) -> Bytes<'a, crate::value::Chunks<'a>>
     Bytes(value.chunks())
 }
 
-/// `primary`, `super-admin|primary`, `node`, with `/sub-role N` when set; the
-/// raw byte when no base role is set.
+/// The spec's names of the base roles (`primary-user`, `super-admin|primary-user`,
+/// `node`), with `/sub-role N` when set; the raw byte when no base role is set.
 impl fmt::Display for UserRole {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut any = false;
-        for (flag, name) in crate::role::ROLE_NAMES {
+        for (flag, name) in UserRole::FLAGS {
             if self.contains(flag) {
                 if any {
                     f.write_str("|")?;
@@ -175,9 +175,14 @@ impl fmt::Display for UserRole {
     }
 }
 
+/// ` name=value`, the name being the tag's name in the spec (`request_id`).
+fn write_field(f: &mut fmt::Formatter<'_>, tag: Tag, value: impl fmt::Display) -> fmt::Result {
+    write!(f, " {}={value}", tag.name().unwrap_or("unknown"))
+}
+
 fn write_id(f: &mut fmt::Formatter<'_>, id: Option<&[u8]>) -> fmt::Result {
     match id {
-        Some(id) => write!(f, " id={}", bytes(id)),
+        Some(id) => write_field(f, Tag::REQUEST_ID, bytes(id)),
         None => Ok(()),
     }
 }
@@ -186,33 +191,35 @@ fn write_data(f: &mut fmt::Formatter<'_>, value: &Value<'_>) -> fmt::Result {
     if value.is_empty() {
         Ok(())
     } else {
-        write!(f, " data={}", data(value))
+        write_field(f, Tag::DATA, data(value))
     }
 }
 
-/// `request id=.. role=.. [status=..] [ts=..] cmd=.. [data=..]`.
+/// `request request_id=.. user_role=.. [status=..] [timestamp=..] command=..
+/// [data=..]`: the fields under their names in the spec.
 impl fmt::Display for Request<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("request")?;
         write_id(f, self.request_id)?;
-        write!(f, " role={}", self.role)?;
+        write_field(f, Tag::USER_ROLE, self.role)?;
         if let Some(status) = self.status {
-            write!(f, " status={status}")?;
+            write_field(f, Tag::STATUS, status)?;
         }
         if let Some(timestamp) = self.timestamp {
-            write!(f, " ts={timestamp}")?;
+            write_field(f, Tag::TIMESTAMP, timestamp)?;
         }
-        write!(f, " cmd={}", self.command)?;
+        write_field(f, Tag::COMMAND, self.command)?;
         write_data(f, &self.data)
     }
 }
 
-/// `response id=.. status=.. cmd=.. [data=..]`.
+/// `response request_id=.. status=.. command=.. [data=..]`.
 impl fmt::Display for Response<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("response")?;
         write_id(f, self.request_id)?;
-        write!(f, " status={} cmd={}", self.status, self.command)?;
+        write_field(f, Tag::STATUS, self.status)?;
+        write_field(f, Tag::COMMAND, self.command)?;
         write_data(f, &self.data)
     }
 }
@@ -325,7 +332,7 @@ mod tests {
         };
         assert_eq!(
             response.to_string(),
-            "response id=0x01 ff status=not found cmd=4660 data=0x63 62 6f 72 00"
+            "response request_id=0x01 ff status=not-found command=4660 data=0x63 62 6f 72 00"
         );
     }
 
@@ -346,7 +353,7 @@ mod tests {
     fn debug_shows_ids_and_data_as_text() {
         let request = Request {
             request_id: Some(b"abc"),
-            role: UserRole::PRIMARY,
+            role: UserRole::PRIMARY_USER,
             status: None,
             timestamp: None,
             command: Command::SET_PARAMS,
@@ -359,8 +366,11 @@ mod tests {
 
     #[test]
     fn roles_are_named() {
-        assert_eq!(UserRole::PRIMARY.to_string(), "primary");
-        assert_eq!(UserRole(0x23).to_string(), "super-admin|primary/sub-role 2");
+        assert_eq!(UserRole::PRIMARY_USER.to_string(), "primary-user");
+        assert_eq!(
+            UserRole(0x23).to_string(),
+            "super-admin|primary-user/sub-role 2"
+        );
         assert_eq!(UserRole(0).to_string(), "0x00");
         assert_eq!(UserRole(0x10).to_string(), "0x10/sub-role 1");
     }

@@ -86,7 +86,7 @@ impl Fields<'_, '_> {
             w.record(Tag::REQUEST_ID, id);
         }
         if let Some(role) = self.role {
-            w.put([Tag::ROLE.0, 1, role.0]);
+            w.put([Tag::USER_ROLE.0, 1, role.0]);
         }
         if let Some(status) = self.status {
             w.put([Tag::STATUS.0, 1, status.0]);

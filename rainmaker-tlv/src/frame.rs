@@ -125,7 +125,7 @@ impl<'a> RawFrame<'a> {
                 }
                 self.request_id.replace(value).is_none()
             }
-            Tag::ROLE => match *value {
+            Tag::USER_ROLE => match *value {
                 [role] => self.role.replace(UserRole(role)).is_none(),
                 _ => return Err(wrong(1)),
             },

@@ -152,6 +152,10 @@ pub use router::{Answer, Answered, Dispatch, Handler, Outcome, Pending, Router, 
 pub use status::Status;
 pub use value::{Chunks, Value};
 
+// The named tags, statuses, role flags and commands with their names, generated from
+// the spec's `x-rainmaker-tlv` by `rainmaker-codegen`.
+include!("generated/catalogue.rs");
+
 /// Longest request id (tag 1), in bytes, that the codec decodes or encodes.
 ///
 /// The C implementation stores the id in a 32-byte buffer with a terminator:

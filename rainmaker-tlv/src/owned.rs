@@ -106,7 +106,7 @@ impl From<Request<'_>> for OwnedRequest {
 ///
 /// let resp = OwnedResponse {
 ///     request_id: Some(b"abc".to_vec()),
-///     ..OwnedResponse::new(Command::SET_PARAMS, Status::AUTH_FAIL)
+///     ..OwnedResponse::new(Command::SET_PARAMS, Status::AUTH_FAILED)
 /// };
 /// assert_eq!(resp.to_vec()?, b"\x01\x03abc\x03\x01\x03\x05\x02\x01\x00");
 /// # Ok::<(), rainmaker_tlv::Error>(())

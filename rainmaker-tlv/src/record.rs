@@ -13,40 +13,15 @@ use crate::{Error, Result};
 
 /// The type byte of a record.
 ///
-/// Known tags have named constants; any other value is kept as is.
+/// The tags of the spec's `x-rainmaker-tlv` have named constants and names (their
+/// `impl` block is generated); any other value is kept as is.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Tag(pub u8);
 
 impl Tag {
-    /// Request id (tag 1): ASCII string, up to [`MAX_REQUEST_ID_LEN`](crate::MAX_REQUEST_ID_LEN) bytes.
-    pub const REQUEST_ID: Tag = Tag(1);
-    /// User role (tag 2): one byte of flags, see [`UserRole`](crate::UserRole).
-    pub const ROLE: Tag = Tag(2);
-    /// Status (tag 3): one byte, see [`Status`](crate::Status).
-    pub const STATUS: Tag = Tag(3);
-    /// Timestamp (tag 4): little-endian `u32` epoch seconds.
-    pub const TIMESTAMP: Tag = Tag(4);
-    /// Command (tag 5): little-endian `u16`, see [`Command`](crate::Command).
-    pub const COMMAND: Tag = Tag(5);
-    /// Data (tag 6): command-specific bytes, up to [`MAX_DATA_LEN`](crate::MAX_DATA_LEN).
-    pub const DATA: Tag = Tag(6);
-
-    /// The name of a known tag.
-    pub const fn name(self) -> Option<&'static str> {
-        Some(match self.0 {
-            1 => "request id",
-            2 => "role",
-            3 => "status",
-            4 => "timestamp",
-            5 => "command",
-            6 => "data",
-            _ => return None,
-        })
-    }
-
-    /// Whether the tag is one of the six the protocol defines.
+    /// Whether the tag is one of those the protocol defines.
     pub const fn is_known(self) -> bool {
-        matches!(self.0, 1..=6)
+        self.name().is_some()
     }
 
     /// The value length a fixed-size tag requires.

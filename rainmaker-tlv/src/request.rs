@@ -14,7 +14,7 @@ use crate::{Command, Error, RawFrame, Result, Status, Tag, UserRole, Value};
 /// ```
 /// use rainmaker_tlv::{Command, Request, UserRole};
 ///
-/// let req = Request::new(Command::SET_PARAMS, UserRole::PRIMARY)
+/// let req = Request::new(Command::SET_PARAMS, UserRole::PRIMARY_USER)
 ///     .with_request_id(b"EQPf7Rj7HFiBhFhvNMjLaB")
 ///     .with_timestamp(1748871366)
 ///     .with_data(br#"{"params":{"Light":{"Power":false}}}"#);
@@ -99,7 +99,9 @@ impl<'a> Request<'a> {
     pub fn from_raw(raw: &RawFrame<'a>) -> Result<Self> {
         Ok(Request {
             request_id: raw.request_id(),
-            role: raw.role().ok_or(Error::Missing { tag: Tag::ROLE })?,
+            role: raw.role().ok_or(Error::Missing {
+                tag: Tag::USER_ROLE,
+            })?,
             status: raw.status(),
             timestamp: raw.timestamp(),
             command: raw.command().ok_or(Error::Missing { tag: Tag::COMMAND })?,

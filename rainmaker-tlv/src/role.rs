@@ -6,7 +6,7 @@ use core::ops::{BitAnd, BitOr, BitOrAssign};
 /// The role byte of a request.
 ///
 /// The low nibble holds the base role flags ([`UserRole::SUPER_ADMIN`],
-/// [`UserRole::PRIMARY`], [`UserRole::SECONDARY`], [`UserRole::NODE`]); the high
+/// [`UserRole::PRIMARY_USER`], [`UserRole::SECONDARY_USER`], [`UserRole::NODE`]); the high
 /// nibble a sub-role, reported as the index of its lowest set bit. The same
 /// type serves as the mask of roles allowed to run a command; authorisation
 /// looks at base flags only.
@@ -15,24 +15,16 @@ use core::ops::{BitAnd, BitOr, BitOrAssign};
 /// use rainmaker_tlv::UserRole;
 ///
 /// let role = UserRole(0x22);
-/// assert_eq!(role.base(), UserRole::PRIMARY);
+/// assert_eq!(role.base(), UserRole::PRIMARY_USER);
 /// assert_eq!(role.sub_role(), 2);
-/// let allowed = UserRole::SUPER_ADMIN | UserRole::PRIMARY;
+/// let allowed = UserRole::SUPER_ADMIN | UserRole::PRIMARY_USER;
 /// assert!(allowed.allows(role));
-/// assert!(!allowed.allows(UserRole::SECONDARY));
+/// assert!(!allowed.allows(UserRole::SECONDARY_USER));
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct UserRole(pub u8);
 
 impl UserRole {
-    /// Super-admin (0x01).
-    pub const SUPER_ADMIN: UserRole = UserRole(0x01);
-    /// Primary user (0x02).
-    pub const PRIMARY: UserRole = UserRole(0x02);
-    /// Secondary user (0x04).
-    pub const SECONDARY: UserRole = UserRole(0x04);
-    /// The node itself, on node-initiated commands (0x08).
-    pub const NODE: UserRole = UserRole(0x08);
     /// All base roles: a mask that lets anyone with a base role through.
     pub const ANY: UserRole = UserRole(0x0F);
 
@@ -94,19 +86,11 @@ impl From<u8> for UserRole {
     }
 }
 
-/// The base roles' names, in bit order.
-pub(crate) const ROLE_NAMES: [(UserRole, &str); 4] = [
-    (UserRole::SUPER_ADMIN, "super-admin"),
-    (UserRole::PRIMARY, "primary"),
-    (UserRole::SECONDARY, "secondary"),
-    (UserRole::NODE, "node"),
-];
-
 impl fmt::Debug for UserRole {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "UserRole({:#04x}", self.0)?;
         let mut sep = " ";
-        for (flag, name) in ROLE_NAMES {
+        for (flag, name) in UserRole::FLAGS {
             if self.contains(flag) {
                 write!(f, "{sep}{name}")?;
                 sep = "|";

@@ -59,7 +59,7 @@ struct Route<H> {
 /// use rainmaker_tlv::{Command, Dispatch, Outcome, Response, Router, Status, UserRole};
 ///
 /// let mut router = Router::new();
-/// router.register(Command::SET_PARAMS, UserRole::SUPER_ADMIN | UserRole::PRIMARY,
+/// router.register(Command::SET_PARAMS, UserRole::SUPER_ADMIN | UserRole::PRIMARY_USER,
 ///     |req: &rainmaker_tlv::Request<'_>, out: &mut Vec<u8>| {
 ///         out.extend_from_slice(br#"{"status":"success"}"#);
 ///         Outcome::Done
@@ -318,7 +318,7 @@ impl<H> Routes<H> {
             return Ok(answer(
                 out,
                 Response {
-                    status: Status::AUTH_FAIL,
+                    status: Status::AUTH_FAILED,
                     ..reply
                 },
                 None,

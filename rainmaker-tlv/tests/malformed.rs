@@ -95,7 +95,7 @@ fn table_of_malformed_frames() {
             b"\x02\x02\x01\x01".to_vec(),
             Error::WrongLength {
                 offset: 0,
-                tag: Tag::ROLE,
+                tag: Tag::USER_ROLE,
                 expected: 1,
                 actual: 2,
             },
@@ -105,7 +105,7 @@ fn table_of_malformed_frames() {
             b"\x02\x00".to_vec(),
             Error::WrongLength {
                 offset: 0,
-                tag: Tag::ROLE,
+                tag: Tag::USER_ROLE,
                 expected: 1,
                 actual: 0,
             },
@@ -165,7 +165,7 @@ fn table_of_malformed_frames() {
             with_prefix(&[2, 255], &[1; 255]),
             Error::WrongLength {
                 offset: 0,
-                tag: Tag::ROLE,
+                tag: Tag::USER_ROLE,
                 expected: 1,
                 actual: 255,
             },
@@ -272,7 +272,9 @@ fn missing_fields_are_typed_errors() {
     assert_eq!(RawFrame::parse(b"").map(|f| f.fields().count()), Ok(0));
     assert_eq!(
         Request::decode(b"").err(),
-        Some(Error::Missing { tag: Tag::ROLE })
+        Some(Error::Missing {
+            tag: Tag::USER_ROLE
+        })
     );
     assert_eq!(
         Response::decode(b"").err(),
@@ -290,8 +292,13 @@ fn missing_fields_are_typed_errors() {
         Response::decode(b"\x03\x01\x00").err(),
         Some(Error::Missing { tag: Tag::COMMAND })
     );
-    let missing = Error::Missing { tag: Tag::ROLE };
-    assert_eq!((missing.offset(), missing.tag()), (None, Some(Tag::ROLE)));
+    let missing = Error::Missing {
+        tag: Tag::USER_ROLE,
+    };
+    assert_eq!(
+        (missing.offset(), missing.tag()),
+        (None, Some(Tag::USER_ROLE))
+    );
 }
 
 #[test]
@@ -369,7 +376,7 @@ fn a_frame_cut_at_every_offset() {
     // The set-params request of PROTOCOL 11.7.
     let request = Request::new(
         rainmaker_tlv::Command::SET_PARAMS,
-        rainmaker_tlv::UserRole::PRIMARY,
+        rainmaker_tlv::UserRole::PRIMARY_USER,
     )
     .with_request_id(b"EQPf7Rj7HFiBhFhvNMjLaB")
     .with_timestamp(1_748_871_366)

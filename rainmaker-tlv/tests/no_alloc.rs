@@ -8,13 +8,13 @@ static ALLOCATOR: Counting = Counting;
 
 #[test]
 fn decoding_and_slice_encoding_do_not_allocate() {
-    let request = Request::new(Command::SET_PARAMS, UserRole::PRIMARY)
+    let request = Request::new(Command::SET_PARAMS, UserRole::PRIMARY_USER)
         .with_request_id(b"EQPf7Rj7HFiBhFhvNMjLaB")
         .with_timestamp(1_748_871_366)
         .with_data(&br#"{"params":{"Light":{"Power":false}}}"#[..])
         .to_vec()
         .unwrap();
-    let big = Request::new(Command::SET_PARAMS, UserRole::PRIMARY)
+    let big = Request::new(Command::SET_PARAMS, UserRole::PRIMARY_USER)
         .with_data(&vec![b'x'; 8192][..])
         .to_vec()
         .unwrap();

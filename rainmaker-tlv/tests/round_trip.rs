@@ -132,7 +132,7 @@ proptest! {
         flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..4),
         cut in any::<prop::sample::Index>(),
     ) {
-        let base = Request::new(Command::SET_PARAMS, UserRole::PRIMARY)
+        let base = Request::new(Command::SET_PARAMS, UserRole::PRIMARY_USER)
             .with_request_id(b"id")
             .with_data(&data[..data.len().min(MAX_DATA_LEN)]);
         let mut bytes = base.to_vec().unwrap();

@@ -59,7 +59,7 @@ fn request(id: Option<&[u8]>, role: Option<u8>, cmd: Option<&[u8]>, data: &[u8])
 #[test]
 fn success_answers_with_the_handler_data_and_timestamp() {
     let mut router = vector_router();
-    let input = Request::new(Command::SET_PARAMS, UserRole::PRIMARY)
+    let input = Request::new(Command::SET_PARAMS, UserRole::PRIMARY_USER)
         .with_request_id(b"EQPf7Rj7HFiBhFhvNMjLaB")
         .with_timestamp(1_748_871_366)
         .with_data(&br#"{"params":{"Light":{"Power":false}}}"#[..])
@@ -155,11 +155,11 @@ fn roles_are_checked_on_the_base_flags_only() {
     for (role, expected) in [
         (0x01, Status::SUCCESS),
         (0x02, Status::SUCCESS),
-        (0x04, Status::AUTH_FAIL),
-        (0x08, Status::AUTH_FAIL),
-        (0x10, Status::AUTH_FAIL), // sub-role only: valid, but no base role
-        (0x21, Status::SUCCESS),   // admin with sub-role 2
-        (0xF4, Status::AUTH_FAIL),
+        (0x04, Status::AUTH_FAILED),
+        (0x08, Status::AUTH_FAILED),
+        (0x10, Status::AUTH_FAILED), // sub-role only: valid, but no base role
+        (0x21, Status::SUCCESS),     // admin with sub-role 2
+        (0xF4, Status::AUTH_FAILED),
     ] {
         let input = request(Some(b"id"), Some(role), Some(&[1, 0]), b"{}");
         assert_eq!(answer(&mut router, &input).1, expected, "role {role:#x}");
@@ -181,7 +181,7 @@ fn node_role_reaches_node_only_handlers() {
     let (_, status, _, data) = answer(&mut router, &input);
     assert_eq!((status, data.as_slice()), (Status::SUCCESS, &b"ok"[..]));
     let input = request(Some(b"f1"), Some(0x01), Some(&[16, 0]), b"{}");
-    assert_eq!(answer(&mut router, &input).1, Status::AUTH_FAIL);
+    assert_eq!(answer(&mut router, &input).1, Status::AUTH_FAILED);
 }
 
 #[test]
@@ -252,7 +252,7 @@ fn register_replaces_and_unregister_removes() {
     let mut router = vector_router();
     router.register(
         Command::SET_PARAMS,
-        UserRole::SECONDARY,
+        UserRole::SECONDARY_USER,
         |_: &Request<'_>, _: &mut Vec<u8>| Outcome::Done,
     );
     let input = request(Some(b"a"), Some(4), Some(&[1, 0]), b"");

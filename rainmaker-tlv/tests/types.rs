@@ -21,14 +21,14 @@ fn role_base_flags_and_sub_role() {
         assert_eq!(role.base(), UserRole(base), "{byte:#x}");
         assert_eq!(role.sub_role(), sub, "{byte:#x}");
     }
-    let mask = UserRole::SUPER_ADMIN | UserRole::PRIMARY;
+    let mask = UserRole::SUPER_ADMIN | UserRole::PRIMARY_USER;
     assert_eq!(mask, UserRole(0x03));
     assert!(mask.allows(UserRole(0x12)));
     assert!(!mask.allows(UserRole(0x10)));
     assert!(UserRole::ANY.contains(UserRole::NODE));
     assert_eq!(
         format!("{:?}", UserRole(0x23)),
-        "UserRole(0x23 super-admin|primary sub-role 2)"
+        "UserRole(0x23 super-admin|primary-user sub-role 2)"
     );
 }
 
@@ -60,7 +60,7 @@ fn commands_statuses_and_tags_keep_unknown_values() {
         [true, true, true, true, true, false]
     );
     assert_eq!(Status(9).to_string(), "unknown status 9");
-    assert_eq!(Status::NOT_FOUND.to_string(), "not found");
+    assert_eq!(Status::NOT_FOUND.to_string(), "not-found");
 
     assert_eq!(Tag::DATA.to_string(), "tag 6 (data)");
     assert_eq!(Tag(42).to_string(), "tag 42");
@@ -79,7 +79,7 @@ fn integers_are_little_endian() {
 #[test]
 fn fragmented_values_are_views() {
     let data: Vec<u8> = (0..600u32).map(|i| i as u8).collect();
-    let bytes = Request::new(Command(1), UserRole::PRIMARY)
+    let bytes = Request::new(Command(1), UserRole::PRIMARY_USER)
         .with_data(&data[..])
         .to_vec()
         .unwrap();
@@ -160,7 +160,7 @@ fn protocol_example_11_7_bytes() {
     let id = b"EQPf7Rj7HFiBhFhvNMjLaB";
     let params = br#"{"Light":{"Power":false}}"#;
     let data = set_params::request_data(params);
-    let req = Request::new(Command::SET_PARAMS, UserRole::PRIMARY)
+    let req = Request::new(Command::SET_PARAMS, UserRole::PRIMARY_USER)
         .with_request_id(id)
         .with_timestamp(1_748_871_366)
         .with_data(&data[..]);
@@ -224,7 +224,7 @@ fn owned_frames_build_encode_decode_and_compare() {
         request_id: Some(b"abc".to_vec()),
         timestamp: Some(5),
         data: vec![b'z'; 300],
-        ..OwnedRequest::new(Command(0x1000), UserRole::SECONDARY)
+        ..OwnedRequest::new(Command(0x1000), UserRole::SECONDARY_USER)
     };
     let bytes = req.to_vec().unwrap();
     assert_eq!(req.encoded_len(), bytes.len());

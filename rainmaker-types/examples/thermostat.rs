@@ -102,7 +102,7 @@ fn run() -> Result<(), Box<dyn Error>> {
     let mut write = ParamsDocument::new();
     write.insert("Thermostat", "Setpoint", 22.5);
     write.insert("Thermostat", "Mode", "Heat");
-    let request = ToNodeFrame::set_params("req-1", UserRole::PRIMARY, &write)?;
+    let request = ToNodeFrame::set_params("req-1", UserRole::PRIMARY_USER, &write)?;
     let to_node = Topic::ToNode {
         node_id: node_id.clone(),
     };

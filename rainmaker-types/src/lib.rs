@@ -130,12 +130,11 @@ extern crate std;
 // Generated code names this crate by its absolute path, as in any other crate.
 extern crate self as rainmaker_types;
 
-mod fixed;
 mod json_span;
 mod prelude;
 
-pub mod command;
 pub mod device;
+pub mod frames;
 pub mod ids;
 pub mod node;
 pub mod runtime;
@@ -143,33 +142,29 @@ pub mod sdk_json;
 pub mod services;
 pub mod value;
 
-pub use command::{FromNodeFrame, ToNodeFrame};
-pub use device::{
-    Device, DeviceDescriptor, Limit, ParamSpec, WriteError, WriteOutcome, WriteRejection,
-};
-pub use ids::{GroupId, IdError, NodeId};
+pub use device::Device;
+pub use frames::{FromNodeFrame, ToNodeFrame};
+pub use ids::{GroupId, NodeId};
 pub use runtime::{
-    DecodeError, DispatchError, EncodeError, JsonError, JsonErrorKind, Payload, Qos, TopicError,
-    TopicErrorReason, TopicForm, UnknownValue,
+    DecodeError, DecodeOptions, Decoded, DispatchError, EncodeError, Payload, Qos, TopicError,
+    TopicForm,
 };
-pub use value::{
-    DeviceParams, DeviceParamsRef, ParamValue, ParamValueRef, ParamsDocument, ParamsDocumentRef,
-};
+pub use value::{ParamValue, ParamValueRef, ParamsDocument, ParamsDocumentRef};
 
 /// The TLV codec of the command channels (`to-node`, `from-node`).
 pub use rainmaker_tlv as tlv;
 /// The JSON library whose `Value` and `Map` appear in the message types.
 pub use serde_json;
 
-/// Code generated from `spec/rainmaker-node.asyncapi.yaml` by `rainmaker-codegen`
-/// (never edited by hand): messages, topics, dispatch, the TLV command catalogue and
-/// the standard-type catalogue. The topic parameters are the hand-written [`NodeId`]
-/// and [`GroupId`].
+// Code generated from `spec/rainmaker-node.asyncapi.yaml` by `rainmaker-codegen`
+// (never edited by hand): messages, topics, dispatch, views, the TLV command catalogue
+// and the standard-type catalogue. Each item is reachable by one path: the modules
+// below, or the crate root.
 #[rustfmt::skip]
-pub mod generated;
+mod generated;
 pub use generated::{
-    Channel, Direction, Envelope, EnvelopeRef, Message, MessageRef, Topic, TopicRef, commands,
-    encode, messages, standard_types, views,
+    Channel, Envelope, EnvelopeRef, Message, MessageKind, MessageRef, Topic, TopicRef, commands,
+    messages, standard_types, views,
 };
 // `JsonSchema` for the hand-written types that generated messages contain.
 #[cfg(feature = "schemars")]

@@ -55,7 +55,8 @@
 //!
 //! ```
 //! use rainmaker_types::services::{Schedule, System, SystemFlags, Time};
-//! use rainmaker_types::{Device, DeviceParams, ParamValue};
+//! use rainmaker_types::{Device, ParamValue};
+//! use rainmaker_types::value::DeviceParams;
 //! use serde_json::json;
 //!
 //! let schedule = Schedule::new(10).with_daylight_support(true);

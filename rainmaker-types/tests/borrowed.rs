@@ -8,7 +8,7 @@ use common::{example_topic, spec};
 use rainmaker_test_support::{Counting, allocations};
 use rainmaker_types::runtime::TopicForm;
 use rainmaker_types::{
-    Channel, Envelope, EnvelopeRef, Message, MessageRef, ParamValueRef, TopicRef,
+    Channel, Envelope, EnvelopeRef, Message, MessageKind, MessageRef, ParamValueRef, TopicRef,
 };
 use serde_json::Value;
 
@@ -79,8 +79,8 @@ fn views_fail_with_the_owned_errors() {
         (Channel::FromNode, b"\x01\x02\x00"),
     ];
     for (channel, payload) in cases {
-        let owned = Message::decode_on(channel, payload).expect_err("invalid payload");
-        let view = MessageRef::decode_on(channel, payload).expect_err("invalid payload");
+        let owned = Message::decode(channel, payload).expect_err("invalid payload");
+        let view = MessageRef::decode(channel, payload).expect_err("invalid payload");
         assert_eq!(
             view,
             owned,
@@ -128,12 +128,12 @@ fn topic_classification_and_hot_decodes_do_not_allocate() {
             let parsed = TopicRef::parse_form(std::hint::black_box(topic)).expect("topic");
             assert_eq!(parsed.0.node_id(), "n1");
         }
-        let (envelope, form) = EnvelopeRef::decode_form(
+        let envelope = EnvelopeRef::decode(
             "$aws/rules/esp_set_params/node/n1/params/local",
             std::hint::black_box(delta),
         )
         .expect("delta");
-        assert_eq!(form, TopicForm::Ingest);
+        assert_eq!(envelope.form(), TopicForm::Ingest);
         let MessageRef::ParamsLocal(doc) = envelope.message() else {
             panic!("not params/local");
         };
@@ -142,12 +142,12 @@ fn topic_classification_and_hot_decodes_do_not_allocate() {
                 .and_then(ParamValueRef::as_i64),
             Some(57)
         );
-        let simple = MessageRef::decode_on(Channel::SimpleTsData, std::hint::black_box(simple))
+        let simple = MessageRef::decode(Channel::SimpleTsData, std::hint::black_box(simple))
             .expect("simple tsdata");
-        assert_eq!(simple.name(), "simpleTsDataMessage");
+        assert_eq!(simple.kind(), MessageKind::SimpleTsData);
         let frame =
-            MessageRef::decode_on(Channel::FromNode, std::hint::black_box(&frame)).expect("frame");
-        assert_eq!(frame.name(), "fromNodeMessage");
+            MessageRef::decode(Channel::FromNode, std::hint::black_box(&frame)).expect("frame");
+        assert_eq!(frame.kind(), MessageKind::FromNode);
     });
     assert_eq!(count, 0);
 }

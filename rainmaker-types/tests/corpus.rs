@@ -2,7 +2,7 @@
 //! writers published, one file per publish, listed by `manifest.json` with the topic
 //! the SDK published them on. Every file is covered:
 //!
-//! - valid JSON decodes strictly on its topic and `Envelope::encode_in` gives back
+//! - valid JSON decodes strictly on its topic and `Envelope::encode` gives back
 //!   the topic and the SDK's exact bytes;
 //! - TLV frames decode and re-encode byte for byte;
 //! - what the SDK sends that is not JSON is refused by the strict decoder with a
@@ -10,8 +10,11 @@
 
 use std::path::PathBuf;
 
-use rainmaker_types::runtime::{DecodeOptions, DispatchError, Repair};
-use rainmaker_types::{DecodeError, Envelope, Message, ParamValue, TopicForm};
+use rainmaker_types::runtime::Repair;
+use rainmaker_types::{
+    DecodeError, DecodeOptions, DispatchError, Envelope, EnvelopeRef, Message, MessageRef,
+    ParamValue, ParamValueRef, TopicForm,
+};
 use serde_json::Value;
 
 fn corpus_dir() -> PathBuf {
@@ -81,7 +84,7 @@ fn every_valid_payload_re_encodes_to_the_sdk_bytes() {
         .filter(|entry| entry.format == "tlv8" || entry.valid_json == Some(true))
         .collect();
     for entry in &valid {
-        let (envelope, form) = match Envelope::decode_form(&entry.topic, &entry.bytes) {
+        let envelope = match Envelope::decode(&entry.topic, &entry.bytes) {
             Ok(decoded) => decoded,
             Err(error) => {
                 failures.push(format!("{}: does not decode: {error}", entry.file));
@@ -89,12 +92,12 @@ fn every_valid_payload_re_encodes_to_the_sdk_bytes() {
             }
         };
         assert_eq!(
-            form,
+            envelope.form(),
             TopicForm::Ingest,
             "{}: the SDK publishes ingest topics",
             entry.file
         );
-        let (topic, bytes) = envelope.encode_in(form).expect("re-encodes");
+        let (topic, bytes) = envelope.encode().expect("re-encodes");
         assert_eq!(topic, entry.topic, "{}", entry.file);
         if bytes == entry.bytes {
             exact += 1;
@@ -126,8 +129,8 @@ fn a_float_cut_by_the_sdk_is_the_only_inexact_value() {
         .into_iter()
         .find(|entry| entry.file == "weird.boot.params-local-init.json")
         .expect("in the corpus");
-    let (envelope, form) = Envelope::decode_form(&entry.topic, &entry.bytes).expect("decodes");
-    let (_, bytes) = envelope.encode_in(form).expect("encodes");
+    let envelope = Envelope::decode(&entry.topic, &entry.bytes).expect("decodes");
+    let (_, bytes) = envelope.encode().expect("encodes");
     let sdk = String::from_utf8(entry.bytes).expect("UTF-8");
     let ours = String::from_utf8(bytes).expect("UTF-8");
     let cut = r#""f_max":34028234663852885981170418348,"#;
@@ -248,4 +251,81 @@ fn lenient_values_are_what_the_sdk_meant() {
     // The SDK's 200-byte buffer cut the text; every field is there, the last one cut.
     assert!(status.additional_info.starts_with("OTA Attempt 3/3 failed"));
     assert!(status.additional_info.ends_with("The server's certi"));
+}
+
+/// The borrowed decoder reads what the SDK sends as the owned one does, lenient mode
+/// included: on every payload of the corpus both succeed with the same repairs and
+/// the same values, or both fail alike; a repaired view owns its strings.
+#[test]
+fn borrowed_lenient_decoding_reads_the_corpus_as_the_owned_one() {
+    let lenient = DecodeOptions::sdk_lenient();
+    let mut repaired = 0;
+    for entry in entries() {
+        let what = &entry.file;
+        let owned = Envelope::decode_with(&entry.topic, &entry.bytes, &lenient);
+        let view = EnvelopeRef::decode_with(&entry.topic, &entry.bytes, &lenient);
+        match (owned, view) {
+            (Ok(owned), Ok(view)) => {
+                assert_eq!(owned.repairs, view.repairs, "{what}");
+                assert_eq!(owned.value.form(), view.value.form(), "{what}");
+                assert_eq!(
+                    owned.value.message().encode().expect("encodes"),
+                    view_bytes(view.value.message()),
+                    "{what}: the view holds the owned message's values"
+                );
+                repaired += usize::from(!view.repairs.is_empty());
+            }
+            (Err(owned), Err(view)) => assert_eq!(owned, view, "{what}"),
+            (owned, view) => panic!("{what}: owned {owned:?}, borrowed {view:?}"),
+        }
+    }
+    assert_eq!(repaired, 7, "the corpus's repairable payloads, `nan` included");
+
+    // The `nan` of a node's delta: a view of the repaired copy, `null` where the SDK
+    // wrote `nan`, strings owned (the payload is not what the view reads).
+    let entry = entries()
+        .into_iter()
+        .find(|entry| entry.file == "weird.float-nan.params-local.json")
+        .expect("in the corpus");
+    let decoded =
+        EnvelopeRef::decode_with(&entry.topic, &entry.bytes, &lenient).expect("repaired");
+    let MessageRef::ParamsLocal(doc) = decoded.value.message() else {
+        panic!("params/local");
+    };
+    assert_eq!(doc.get("Bad", "f"), Some(&ParamValueRef::Null));
+    assert!(
+        EnvelopeRef::decode(&entry.topic, &entry.bytes).is_err(),
+        "strictly, `nan` is refused"
+    );
+}
+
+/// A borrowed message encoded as the owned one would be: the payload's JSON (through
+/// the view's `Serialize`) or the frame's bytes.
+fn view_bytes(message: &MessageRef<'_>) -> Vec<u8> {
+    match message {
+        MessageRef::ParamsLocal(doc)
+        | MessageRef::ParamsLocalInit(doc)
+        | MessageRef::ParamsLocalGroup(doc) => {
+            rainmaker_types::sdk_json::to_vec(doc).expect("encodes")
+        }
+        MessageRef::TsData(data) => rainmaker_types::sdk_json::to_vec(data).expect("encodes"),
+        MessageRef::SimpleTsData(data) => {
+            rainmaker_types::sdk_json::to_vec(data).expect("encodes")
+        }
+        MessageRef::FromNode(frame) => frame.to_vec().expect("encodes"),
+        other => owned_bytes(other),
+    }
+}
+
+/// The bytes of a message the view keeps owned.
+fn owned_bytes(message: &MessageRef<'_>) -> Vec<u8> {
+    let encoded = match message {
+        MessageRef::NodeConfig(config) => rainmaker_types::sdk_json::to_vec(config),
+        MessageRef::UserMapping(mapping) => rainmaker_types::sdk_json::to_vec(mapping),
+        MessageRef::OtaFetch(fetch) => rainmaker_types::sdk_json::to_vec(fetch),
+        MessageRef::OtaStatus(status) => rainmaker_types::sdk_json::to_vec(status),
+        MessageRef::Alert(alert) => rainmaker_types::sdk_json::to_vec(alert),
+        other => panic!("not in the corpus: {other:?}"),
+    };
+    encoded.expect("encodes")
 }

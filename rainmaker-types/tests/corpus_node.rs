@@ -7,10 +7,11 @@
 use std::path::PathBuf;
 
 use rainmaker_test_support::node::{NODE_ID, node_id};
+use rainmaker_types::Device;
+use rainmaker_types::device::WriteRejection;
 use rainmaker_types::messages::{NodeInfo, NodeInfoPlatform};
 use rainmaker_types::node::{Input, Node, NodeError, Publish};
 use rainmaker_types::services::{Scenes, Schedule, System, SystemFlags, Time};
-use rainmaker_types::{Device, WriteRejection};
 
 /// The bytes of a corpus file.
 fn corpus(file: &str) -> Vec<u8> {
@@ -256,12 +257,10 @@ fn long_group_ids_and_large_configs_are_valid() {
         r#"{{"node_id":"{NODE_ID}","config_version":"2020-03-20","info":{{"name":"n","fw_version":"1","type":"t","model":"m","project_name":"p","platform":"esp32"}},"devices":[{{"name":"D","params":[{}]}}]}}"#,
         params.join(",")
     );
-    let decoded = rainmaker_types::Message::decode_on(
-        rainmaker_types::Channel::NodeConfig,
-        config.as_bytes(),
-    )
-    .expect("300 params");
-    assert_eq!(decoded.name(), "configMessage");
+    let decoded =
+        rainmaker_types::Message::decode(rainmaker_types::Channel::NodeConfig, config.as_bytes())
+            .expect("300 params");
+    assert_eq!(decoded.kind(), rainmaker_types::MessageKind::NodeConfig);
 }
 
 /// A params write before the connection is up is refused with a typed error; so

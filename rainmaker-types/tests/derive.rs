@@ -5,10 +5,9 @@
 
 use proptest::prelude::*;
 use rainmaker_types::device::{Bounds, DataKind, TimeSeries};
-use rainmaker_types::{
-    Device, DeviceDescriptor, DeviceParams, Limit, ParamSpec, ParamValue, WriteError,
-    WriteRejection,
-};
+use rainmaker_types::device::{DeviceDescriptor, Limit, ParamSpec, WriteError, WriteRejection};
+use rainmaker_types::value::DeviceParams;
+use rainmaker_types::{Device, ParamValue};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 

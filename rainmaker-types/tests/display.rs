@@ -1,10 +1,9 @@
 //! What messages, documents, events and command frames look like printed.
 
+use rainmaker_types::device::{WriteError, WriteRejection};
 use rainmaker_types::node::{Event, WriteSource};
 use rainmaker_types::tlv::{Command, OwnedRequest, Status, UserRole};
-use rainmaker_types::{
-    Envelope, FromNodeFrame, ParamsDocument, Payload, ToNodeFrame, WriteError, WriteRejection,
-};
+use rainmaker_types::{Envelope, FromNodeFrame, ParamsDocument, Payload, ToNodeFrame};
 
 #[test]
 fn an_envelope_prints_its_topic_and_the_payload_as_sent() {
@@ -30,10 +29,10 @@ fn command_frames_print_their_fields() {
 
     let mut doc = ParamsDocument::new();
     doc.insert("Light", "Power", false);
-    let frame = ToNodeFrame::set_params("r1", UserRole::PRIMARY, &doc).expect("encodes");
+    let frame = ToNodeFrame::set_params("r1", UserRole::PRIMARY_USER, &doc).expect("encodes");
     assert_eq!(
         frame.to_string(),
-        r#"request id=r1 role=primary cmd=1 (set-params) data={"params":{"Light":{"Power":false}}}"#
+        r#"request request_id=r1 user_role=primary-user command=1 (set-params) data={"params":{"Light":{"Power":false}}}"#
     );
     let request = frame.set_params_request().expect("cmd 1").expect("decodes");
     assert_eq!(request.params, doc);
@@ -41,7 +40,7 @@ fn command_frames_print_their_fields() {
 
 #[test]
 fn only_answers_to_cmd_1_have_a_set_params_response() {
-    let other = OwnedRequest::new(Command(0x1000), UserRole::PRIMARY);
+    let other = OwnedRequest::new(Command(0x1000), UserRole::PRIMARY_USER);
     let frame = ToNodeFrame::new(other).expect("encodes");
     assert!(frame.set_params_request().is_none());
     let pending = FromNodeFrame::decode(&rainmaker_types::tlv::GET_PENDING_FRAME).expect("decodes");
@@ -80,7 +79,7 @@ fn events_are_one_line() {
 
 #[test]
 fn byte_fields_debug_as_text() {
-    let mut request = OwnedRequest::new(Command::SET_PARAMS, UserRole::PRIMARY);
+    let mut request = OwnedRequest::new(Command::SET_PARAMS, UserRole::PRIMARY_USER);
     request.request_id = Some(b"abc".to_vec());
     request.data = br#"{"params":{}}"#.to_vec();
     let shown = format!("{request:?}");

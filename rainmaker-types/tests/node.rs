@@ -6,11 +6,11 @@
 
 use rainmaker_test_support::node::{Light, NODE_ID, led_light_info, node_id};
 use rainmaker_tlv::{Command, Outcome, Request, Status, UserRole};
+use rainmaker_types::device::{Limit, WriteRejection};
 use rainmaker_types::messages::OtaJobStatus;
 use rainmaker_types::node::{Event, Input, Node, NodeError, Output, WriteSource};
-use rainmaker_types::{
-    Channel, Device, DeviceParams, GroupId, Limit, ParamValue, ParamsDocument, WriteRejection,
-};
+use rainmaker_types::value::DeviceParams;
+use rainmaker_types::{Channel, Device, GroupId, ParamValue, ParamsDocument};
 use serde_json::json;
 
 const NOW: i64 = 1_700_000_000;
@@ -379,7 +379,7 @@ fn unknown_custom_and_invalid_commands_get_their_tlv_status() {
     let mut node = booted();
     node.register_command(
         Command(0x1000),
-        UserRole::SUPER_ADMIN | UserRole::PRIMARY,
+        UserRole::SUPER_ADMIN | UserRole::PRIMARY_USER,
         |request: &Request<'_>, data: &mut Vec<u8>| {
             data.extend_from_slice(format!("{{\"len\":{}}}", request.data.len()).as_bytes());
             Outcome::Done

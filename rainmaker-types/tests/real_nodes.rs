@@ -7,15 +7,15 @@ use rainmaker_test_support::node::NODE_ID;
 use rainmaker_types::messages::{
     Alert, DataType, NodeConfig, NodeConfigVersion, NodeInfoPlatform, OtaJobStatus, ParamProperty,
 };
+use rainmaker_types::runtime::{JsonError, JsonErrorKind};
 use rainmaker_types::{
-    Channel, DecodeError, Envelope, JsonError, JsonErrorKind, Message, ParamValue, ParamsDocument,
-    TopicForm, sdk_json,
+    Channel, DecodeError, Envelope, Message, ParamValue, ParamsDocument, TopicForm, sdk_json,
 };
 use serde_json::{Value, json};
 
 /// Decodes a payload of `channel`, panicking with the error.
 fn decode(channel: Channel, bytes: &[u8]) -> Message {
-    Message::decode_on(channel, bytes).unwrap_or_else(|error| {
+    Message::decode(channel, bytes).unwrap_or_else(|error| {
         panic!(
             "{channel}: {error}\npayload: {}",
             String::from_utf8_lossy(bytes)
@@ -25,7 +25,7 @@ fn decode(channel: Channel, bytes: &[u8]) -> Message {
 
 /// The JSON error of a payload that must not decode on `channel`.
 fn json_error(channel: Channel, bytes: &[u8]) -> JsonError {
-    match Message::decode_on(channel, bytes) {
+    match Message::decode(channel, bytes) {
         Err(DecodeError::Json(error)) => error,
         other => panic!(
             "{channel}: expected a JSON error, got {other:?}\npayload: {}",
@@ -94,8 +94,8 @@ const SENSOR_CONFIG: &[u8] = br#"{"node_id":"7C9EBD4A1B2C","config_version":"202
 fn sdk_config_with_float_bounds_simple_ts_and_empty_services() {
     // The SDK publishes its config on the basic-ingest alias.
     let topic = format!("$aws/rules/esp_node_config/node/{NODE_ID}/config");
-    let (envelope, form) = Envelope::decode_form(&topic, SENSOR_CONFIG).expect("decodes");
-    assert_eq!(form, TopicForm::Ingest);
+    let envelope = Envelope::decode(&topic, SENSOR_CONFIG).expect("decodes");
+    assert_eq!(envelope.form(), TopicForm::Ingest);
     let config = as_config(envelope.message());
     assert_eq!(config.config_version, NodeConfigVersion::V2020_03_20);
     assert_eq!(config.info.platform, NodeInfoPlatform::Esp32s3);
@@ -230,8 +230,8 @@ fn params_documents_as_nodes_send_them() {
     // params/local/init of docs/protocol.md with a `%.5f` float.
     let init = br#"{"Light":{"Name":"Light","Power":true,"Brightness":25},"Sensor":{"Temperature":25.50000},"Time":{"TZ":"","TZ-POSIX":""},"Schedule":{"Schedules":[]}}"#;
     let topic = format!("$aws/rules/esp_init_params/node/{NODE_ID}/params/local/init");
-    let (envelope, form) = Envelope::decode_form(&topic, init).expect("decodes");
-    assert_eq!(form, TopicForm::Ingest);
+    let envelope = Envelope::decode(&topic, init).expect("decodes");
+    assert_eq!(envelope.form(), TopicForm::Ingest);
     let doc = document(envelope.message());
     assert_eq!(doc.get("Light", "Power"), Some(&ParamValue::Bool(true)));
     assert_eq!(doc.get("Light", "Brightness"), Some(&ParamValue::Int(25)));
@@ -254,9 +254,9 @@ fn params_documents_as_nodes_send_them() {
 
     // The Last Will, on the plain topic.
     let will = br#"{"Connectivity":{"Connected":false}}"#;
-    let (envelope, form) =
-        Envelope::decode_form(&format!("node/{NODE_ID}/params/local"), will).expect("decodes");
-    assert_eq!(form, TopicForm::Plain);
+    let envelope =
+        Envelope::decode(&format!("node/{NODE_ID}/params/local"), will).expect("decodes");
+    assert_eq!(envelope.form(), TopicForm::Plain);
     assert_eq!(
         document(envelope.message()).get("Connectivity", "Connected"),
         Some(&ParamValue::Bool(false))
@@ -323,7 +323,7 @@ fn alert_topic_carries_both_shapes() {
 fn unescaped_quotes_from_old_sdks_are_named() {
     // The json_generator copies strings raw (docs/protocol.md): the error names the
     // quote, not a generic parse error.
-    let error = Message::decode_on(Channel::Alert, br#"{"esp.alert.str":"door "front" open"}"#);
+    let error = Message::decode(Channel::Alert, br#"{"esp.alert.str":"door "front" open"}"#);
     assert_eq!(error, Err(DecodeError::UnescapedQuote { offset: 23 }));
 }
 

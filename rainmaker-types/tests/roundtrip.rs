@@ -23,9 +23,11 @@ use proptest::strategy::{BoxedStrategy, Union};
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use rainmaker_codegen::Pointer;
 use rainmaker_tlv::{Command, OwnedFrame, OwnedRequest, OwnedResponse, Status, UserRole};
+use rainmaker_types::ids::IdError;
+use rainmaker_types::runtime::TopicErrorReason;
 use rainmaker_types::{
-    Channel, DecodeError, FromNodeFrame, GroupId, IdError, Message, NodeId, Payload, ToNodeFrame,
-    Topic, TopicErrorReason, TopicForm,
+    Channel, DecodeError, FromNodeFrame, GroupId, Message, NodeId, Payload, ToNodeFrame, Topic,
+    TopicForm,
 };
 use serde_json::{Map, Value};
 
@@ -475,12 +477,16 @@ fn check_json_round_trip(name: &str) {
         };
         let bytes = serde_json::to_vec(&payload).map_err(|e| TestCaseError::fail(e.to_string()))?;
         for &channel in &channels {
-            let decoded = Message::decode_on(channel, &bytes).map_err(|error| {
+            let decoded = Message::decode(channel, &bytes).map_err(|error| {
                 TestCaseError::fail(format!(
                     "{name} on {channel}: {payload} does not decode: {error}"
                 ))
             })?;
-            prop_assert_eq!(decoded.name(), name, "decoded as another message");
+            prop_assert_eq!(
+                decoded.kind().document_name(),
+                name,
+                "decoded as another message"
+            );
             let encoded = decoded
                 .encode()
                 .map_err(|error| TestCaseError::fail(format!("{name}: encode: {error}")))?;
@@ -494,7 +500,7 @@ fn check_json_round_trip(name: &str) {
                 name,
                 channel
             );
-            let again = Message::decode_on(channel, &encoded).map_err(|error| {
+            let again = Message::decode(channel, &encoded).map_err(|error| {
                 TestCaseError::fail(format!("{name}: re-encoded bytes do not decode: {error}"))
             })?;
             prop_assert_eq!(
@@ -553,7 +559,7 @@ fn every_json_message_round_trips() {
 fn unknown_keys_survive_where_additional_properties_is_true() {
     // A deterministic spot check of what the properties above rely on.
     let bytes = br#"{"node_id":"N","fw_version":"1.0","x-extra":{"a":[1,null,"s"]},"x-n":-3}"#;
-    let decoded = Message::decode_on(Channel::OtaFetch, bytes).expect("decodes");
+    let decoded = Message::decode(Channel::OtaFetch, bytes).expect("decodes");
     let Message::OtaFetch(fetch) = &decoded else {
         panic!("decoded as {}", decoded.name());
     };
@@ -647,11 +653,11 @@ fn command_data_round_trips_inside_frames() {
             let request = OwnedRequest {
                 request_id: Some(b"EQPf7Rj7HFiBhFhvNMjLaB".to_vec()),
                 data,
-                ..OwnedRequest::new(Command::SET_PARAMS, UserRole::PRIMARY)
+                ..OwnedRequest::new(Command::SET_PARAMS, UserRole::PRIMARY_USER)
             };
             let frame = ToNodeFrame::new(request.clone())
                 .map_err(|error| TestCaseError::fail(format!("{name}: {error}")))?;
-            let Message::ToNode(decoded) = Message::decode_on(Channel::ToNode, frame.as_bytes())
+            let Message::ToNode(decoded) = Message::decode(Channel::ToNode, frame.as_bytes())
                 .map_err(|error| TestCaseError::fail(format!("{name}: {error}")))?
             else {
                 return Err(TestCaseError::fail("decoded as another message"));
@@ -724,7 +730,7 @@ fn to_node_requests_round_trip() {
             .encode()
             .map_err(|error| TestCaseError::fail(error.to_string()))?;
         prop_assert_eq!(&bytes, &request.to_vec().expect("encodes"), "frame bytes");
-        let decoded = Message::decode_on(Channel::ToNode, &bytes)
+        let decoded = Message::decode(Channel::ToNode, &bytes)
             .map_err(|error| TestCaseError::fail(format!("decode: {error}")))?;
         let Message::ToNode(decoded_frame) = &decoded else {
             return Err(TestCaseError::fail(format!(
@@ -747,7 +753,7 @@ fn to_node_refuses_responses() {
     // `toNode` carries requests only: a frame without a role record is an error.
     let result = runner().run(&owned_response(), |response| {
         let bytes = response.to_vec().expect("encodes");
-        match Message::decode_on(Channel::ToNode, &bytes) {
+        match Message::decode(Channel::ToNode, &bytes) {
             Err(DecodeError::Tlv(_)) => Ok(()),
             other => Err(TestCaseError::fail(format!(
                 "{response:?} on to-node gave {other:?}"
@@ -772,7 +778,7 @@ fn from_node_frames_round_trip() {
             .encode()
             .map_err(|error| TestCaseError::fail(error.to_string()))?;
         prop_assert_eq!(&bytes, &owned.to_vec().expect("encodes"), "frame bytes");
-        let decoded = Message::decode_on(Channel::FromNode, &bytes)
+        let decoded = Message::decode(Channel::FromNode, &bytes)
             .map_err(|error| TestCaseError::fail(format!("decode: {error}")))?;
         let Message::FromNode(decoded_frame) = &decoded else {
             return Err(TestCaseError::fail(format!(

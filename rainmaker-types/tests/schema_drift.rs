@@ -53,7 +53,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use rainmaker_codegen::Pointer;
-use rainmaker_types::Message;
+use rainmaker_types::MessageKind;
 use serde_json::{Map, Value};
 
 /// What happens to keys an object does not name.
@@ -493,7 +493,11 @@ fn with_defs(schema: schemars::Schema) -> (Value, RustSide) {
 
 /// The schema derived from the Rust type of a JSON message's payload.
 fn message_schema(message: &str) -> Option<(Value, RustSide)> {
-    Message::payload_schema(message).map(with_defs)
+    MessageKind::ALL
+        .into_iter()
+        .find(|kind| kind.document_name() == message)?
+        .payload_schema()
+        .map(with_defs)
 }
 
 /// The schema derived from the generated type called `name`.

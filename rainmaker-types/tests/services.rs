@@ -10,7 +10,8 @@ use rainmaker_types::services::{
     System, SystemAction, SystemFlags, Time,
 };
 use rainmaker_types::standard_types::{ParamType, STANDARD_SERVICES};
-use rainmaker_types::{Device, DeviceParams, GroupId, ParamValue, ParamsDocument};
+use rainmaker_types::value::DeviceParams;
+use rainmaker_types::{Device, GroupId, ParamValue, ParamsDocument};
 use serde_json::{Value, json};
 
 /// A one-param write.

@@ -11,7 +11,8 @@ mod common;
 use std::collections::{BTreeSet, HashSet};
 
 use common::{SpecMessage, example_topic, json, spec, to_hex};
-use rainmaker_types::{Channel, Direction, Envelope, Message, Topic, TopicForm};
+use rainmaker_types::runtime::Direction;
+use rainmaker_types::{Channel, Envelope, Message, Topic, TopicForm};
 use serde_json::Value;
 
 /// Every example of every message of the spec (the list comes from the spec, so a
@@ -100,8 +101,9 @@ fn round_trip(
     bytes: &[u8],
     payload: &Value,
 ) -> Result<(), String> {
-    let (envelope, parsed_form) = Envelope::decode_form(topic_text, bytes)
-        .map_err(|error| format!("does not decode: {error}"))?;
+    let envelope =
+        Envelope::decode(topic_text, bytes).map_err(|error| format!("does not decode: {error}"))?;
+    let parsed_form = envelope.form();
     if parsed_form != form {
         return Err(format!("parsed as {parsed_form:?}, expected {form:?}"));
     }
@@ -109,8 +111,8 @@ fn round_trip(
         return Err(format!("topic parsed as {:?}", envelope.topic()));
     }
     let decoded = envelope.message();
-    if decoded.name() != message.name {
-        return Err(format!("decoded as `{}`", decoded.name()));
+    if decoded.kind().document_name() != message.name {
+        return Err(format!("decoded as `{}`", decoded.kind().document_name()));
     }
     if !decoded.fits(topic.channel()) {
         return Err(format!(
@@ -119,13 +121,13 @@ fn round_trip(
             topic.channel()
         ));
     }
-    let direct = Message::decode(topic, bytes).map_err(|error| error.to_string())?;
+    let direct = Message::decode(topic.channel(), bytes).map_err(|error| error.to_string())?;
     if &direct != decoded {
         return Err("Message::decode and Envelope::decode disagree".to_owned());
     }
 
     let (encoded_topic, encoded) = envelope
-        .encode_in(form)
+        .encode()
         .map_err(|error| format!("does not encode: {error}"))?;
     if encoded_topic != topic_text {
         return Err(format!("re-encoded topic is `{encoded_topic}`"));
@@ -146,17 +148,18 @@ fn round_trip(
             ));
         }
     }
-    let again = Message::decode(topic, &encoded)
+    let again = Message::decode(topic.channel(), &encoded)
         .map_err(|error| format!("re-encoded bytes do not decode: {error}"))?;
     if &again != decoded {
         return Err(format!(
             "decoding the re-encoded bytes gives another message:\n  first  {decoded:?}\n  second {again:?}"
         ));
     }
-    let (plain_topic, plain_bytes) = rainmaker_types::generated::encode(topic, decoded)
-        .map_err(|error| format!("dispatch::encode fails: {error}"))?;
+    let (plain_topic, plain_bytes) = Envelope::new(topic.clone(), decoded.clone())
+        .and_then(|built| built.encode())
+        .map_err(|error| format!("Envelope::new(..).encode() fails: {error}"))?;
     if plain_topic != topic.to_string() || plain_bytes != encoded {
-        return Err("dispatch::encode differs from Envelope::encode".to_owned());
+        return Err("a built envelope encodes unlike the decoded one".to_owned());
     }
     Ok(())
 }
@@ -239,9 +242,12 @@ fn check_decoded_example(message: &SpecMessage, example: &str, bytes: &[u8]) -> 
 /// Decodes command data into the type generated for `schema` and re-encodes it.
 fn check_data(schema: &str, data: &[u8]) -> Result<(), String> {
     let name = schema.rsplit('/').next().unwrap_or(schema);
-    let value = rainmaker_types::commands::decode_data(name, data)
-        .ok_or_else(|| format!("the command catalogue names no data type `{name}`"))?
-        .map_err(|error| format!("does not decode: {error}"))?;
+    let typed = rainmaker_types::commands::ALL
+        .iter()
+        .flat_map(|command| command.data)
+        .find(|data| data.type_name == name)
+        .ok_or_else(|| format!("the command catalogue names no data type `{name}`"))?;
+    let value = (typed.to_json)(data).map_err(|error| format!("does not decode: {error}"))?;
     let original: Value = serde_json::from_slice(data).map_err(|error| error.to_string())?;
     if value == original {
         Ok(())
@@ -256,7 +262,7 @@ fn every_spec_message_has_a_message_variant() {
     // Every message the generated channels name, in channel order.
     let generated: Vec<&str> = Channel::ALL
         .iter()
-        .flat_map(|channel| channel.messages().iter().copied())
+        .flat_map(|channel| channel.messages().iter().map(|kind| kind.document_name()))
         .collect();
     let spec_set: BTreeSet<&str> = spec_names.iter().map(String::as_str).collect();
     let generated_set: BTreeSet<&str> = generated.iter().copied().collect();
@@ -274,9 +280,14 @@ fn every_spec_message_has_a_message_variant() {
         for (example, payload) in message.examples() {
             let bytes = example_bytes(&message, payload).unwrap_or_else(|error| panic!("{error}"));
             let channel = message.generated_channels()[0];
-            let decoded = Message::decode_on(channel, &bytes)
+            let decoded = Message::decode(channel, &bytes)
                 .unwrap_or_else(|error| panic!("{}/{example} on {channel}: {error}", message.name));
-            assert_eq!(decoded.name(), message.name, "{}/{example}", message.name);
+            assert_eq!(
+                decoded.kind().document_name(),
+                message.name,
+                "{}/{example}",
+                message.name
+            );
             let expected: HashSet<Channel> = message.generated_channels().into_iter().collect();
             let actual: HashSet<Channel> = decoded.channels().iter().copied().collect();
             assert_eq!(actual, expected, "channels of {}", message.name);
@@ -287,7 +298,10 @@ fn every_spec_message_has_a_message_variant() {
 #[test]
 fn every_spec_channel_has_a_channel_variant() {
     let spec_keys = common::keys("/channels");
-    let generated: Vec<&str> = Channel::ALL.iter().map(|channel| channel.key()).collect();
+    let generated: Vec<&str> = Channel::ALL
+        .iter()
+        .map(|channel| channel.info().key)
+        .collect();
     assert_eq!(
         spec_keys.len(),
         generated.len(),
@@ -322,7 +336,10 @@ fn every_spec_channel_has_a_channel_variant() {
             .and_then(Value::as_bool)
             .unwrap_or(channel.ingest_rule().is_some());
         assert_eq!(
-            channel.sdk_uses_ingest(),
+            channel
+                .info()
+                .ingest
+                .is_some_and(|ingest| ingest.sdk_publishes),
             sdk_publishes,
             "{at}/x-rainmaker-ingest/sdk-publishes"
         );
@@ -330,12 +347,15 @@ fn every_spec_channel_has_a_channel_variant() {
             .iter()
             .filter_map(|pointer| pointer.last())
             .collect();
-        let generated: BTreeSet<String> =
-            channel.messages().iter().map(|m| (*m).to_owned()).collect();
+        let generated: BTreeSet<String> = channel
+            .messages()
+            .iter()
+            .map(|kind| kind.document_name().to_owned())
+            .collect();
         assert_eq!(generated, messages, "{at}/messages");
         assert_eq!(
             channel.direction(),
-            spec_direction(key),
+            Some(spec_direction(key)),
             "direction of {key} (its operation's x-rainmaker-direction)"
         );
     }

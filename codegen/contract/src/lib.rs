@@ -26,7 +26,7 @@ macro_rules! contract_tests {
                 let channel = envelope.topic().channel();
                 assert_eq!(channel, example.channel, "{}", example.name);
                 if channel.messages().len() == 1 {
-                    assert_eq!(envelope.message().name(), example.message);
+                    assert_eq!(envelope.message().kind(), example.message);
                 }
                 let (topic, bytes) = envelope.encode().expect("encodes");
                 assert_eq!(topic, example.topic);

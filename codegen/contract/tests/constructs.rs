@@ -90,10 +90,11 @@ mod addresses {
 
     #[test]
     fn operations_say_who_sends_and_who_receives() {
-        assert!(Channel::Both.sends() && Channel::Both.receives());
-        assert!(Channel::LeadingSlash.sends() && !Channel::LeadingSlash.receives());
-        assert!(!Channel::Mixed.sends() && Channel::Mixed.receives());
-        assert!(!Channel::Unused.sends() && !Channel::Unused.receives());
+        let ways = |channel: Channel| (channel.info().sends, channel.info().receives);
+        assert_eq!(ways(Channel::Both), (true, true));
+        assert_eq!(ways(Channel::LeadingSlash), (true, false));
+        assert_eq!(ways(Channel::Mixed), (false, true));
+        assert_eq!(ways(Channel::Unused), (false, false));
         assert!(Topic::parse("unused/t1").is_ok());
     }
 
@@ -137,7 +138,7 @@ mod bindings {
         ];
         for (channel, qos, retain) in expected {
             assert_eq!(
-                (channel.qos(), channel.retain()),
+                (channel.qos(), channel.info().retain),
                 (qos, retain),
                 "{channel:?}"
             );
@@ -198,7 +199,12 @@ mod messages {
 
     #[test]
     fn a_channel_with_two_messages_tries_each() {
-        assert_eq!(Channel::Binary.messages(), ["blob", "cbor"]);
+        let names: Vec<&str> = Channel::Binary
+            .messages()
+            .iter()
+            .map(|kind| kind.document_name())
+            .collect();
+        assert_eq!(names, ["blob", "cbor"]);
         assert!(matches!(dispatch("binary", b"x"), Message::Blob(_)));
     }
 
@@ -214,7 +220,7 @@ mod messages {
         assert!(reading.sensor.is_borrowed());
         assert_eq!((reading.sensor.as_str(), reading.celsius), ("s1", 20.0));
         let list = br#"[{"id":1,"label":"one"},{"id":2}]"#;
-        let Ok(MessageRef::List(items)) = MessageRef::decode_on(Channel::Arrays, list) else {
+        let Ok(MessageRef::List(items)) = MessageRef::decode(Channel::Arrays, list) else {
             panic!("list");
         };
         assert_eq!(items.len(), 2);
@@ -222,17 +228,17 @@ mod messages {
         // Bytes are the payload itself; unmarked messages keep their owned type.
         let bytes = [0, 159, 255];
         assert_eq!(
-            MessageRef::decode_on(Channel::Binary, &bytes),
+            MessageRef::decode(Channel::Binary, &bytes),
             Ok(MessageRef::Blob(&bytes[..]))
         );
         assert_eq!(
-            MessageRef::decode_on(Channel::Text, b"on"),
+            MessageRef::decode(Channel::Text, b"on"),
             Ok(MessageRef::Line("on".to_owned()))
         );
         // Errors are the owned decoder's.
         assert_eq!(
-            MessageRef::decode_on(Channel::Arrays, br#"[{"id":"x"}]"#),
-            Err(Message::decode_on(Channel::Arrays, br#"[{"id":"x"}]"#).expect_err("bad id"))
+            MessageRef::decode(Channel::Arrays, br#"[{"id":"x"}]"#),
+            Err(Message::decode(Channel::Arrays, br#"[{"id":"x"}]"#).expect_err("bad id"))
         );
     }
 }

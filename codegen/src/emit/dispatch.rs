@@ -26,15 +26,7 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
             let docs = doc(&text);
             quote! { #docs #variant(#ty), }
         });
-    let names = model.messages.iter().map(|message| message.name.as_str());
-    let channels = model.messages.iter().enumerate().map(|(index, _)| {
-        let carriers = model
-            .channels
-            .iter()
-            .filter(|channel| channel.messages.contains(&index))
-            .map(|channel| ident(&channel.variant));
-        quote!(&[ #( Channel::#carriers ),* ])
-    });
+    let kind = message_kind(ctx);
     let encode_arms = model
         .messages
         .iter()
@@ -75,92 +67,21 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
             },
         })
         .collect();
-    let empty_messages = model.messages.is_empty();
-    let match_messages = |arms: Vec<TokenStream>| {
-        if empty_messages {
-            quote!(match *self {})
-        } else {
-            quote!(match self { #( #arms )* })
-        }
-    };
-    let name_match = match_messages(
-        variants
-            .iter()
-            .zip(names)
-            .map(|(variant, name)| quote!(Self::#variant(_) => #name,))
-            .collect(),
-    );
-    let channels_match = match_messages(
-        variants
-            .iter()
-            .zip(channels)
-            .map(|(variant, channels)| quote!(Self::#variant(_) => #channels,))
-            .collect(),
-    );
-    let encode_match = match_messages(encode_arms.collect());
-    let display_match = match_messages(display_arms);
+    let kind_match = kind_of_variants(ctx);
+    let encode_match = match_messages(ctx, encode_arms.collect());
+    let display_match = match_messages(ctx, display_arms);
     let decode_match = decode_match(ctx, |message| owned_decode_call(ctx, message));
-    let ingest = model.has_ingest().then(|| {
-        quote! {
-            /// Parses a topic (either form), decodes its payload, and says which form
-            /// the topic was in.
-            ///
-            /// # Errors
-            ///
-            /// As [`Envelope::decode`].
-            pub fn decode_form(topic: &str, payload: &[u8]) -> ::core::result::Result<(Self, #rt::TopicForm), #rt::DispatchError> {
-                let (parsed, form) = TopicRef::parse_form(topic)?;
-                let message = Message::decode_on(parsed.channel(), payload)?;
-                ::core::result::Result::Ok((Self { topic: parsed.to_topic(), message }, form))
-            }
-
-            /// Encodes the envelope with its topic in `form`; a channel without an
-            /// ingest form is written in the plain form.
-            ///
-            /// # Errors
-            ///
-            /// The payload's encoding error.
-            pub fn encode_in(&self, form: #rt::TopicForm) -> ::core::result::Result<(#rt::String, #rt::Vec<u8>), #rt::EncodeError> {
-                let topic = self
-                    .topic
-                    .to_string_in(form)
-                    .unwrap_or_else(|| #rt::ToString::to_string(&self.topic));
-                ::core::result::Result::Ok((topic, self.message.encode()?))
-            }
-        }
-    });
-    let payload_schema = ctx.schemars.as_ref().map(|feature| {
-        let arms = model
-            .messages
-            .iter()
-            .filter(|message| message.encoding == Encoding::Json)
-            .map(|message| {
-                let name = &message.name;
-                let ty = ctx.rust_type(&message.payload, Scope::Sibling);
-                quote!(#name => ::schemars::schema_for!(#ty),)
-            });
-        quote! {
-            #[cfg(feature = #feature)]
-            impl Message {
-                /// The JSON Schema derived from the payload type of the JSON message
-                /// called `name`.
-                pub fn payload_schema(name: &str) -> ::core::option::Option<::schemars::Schema> {
-                    ::core::option::Option::Some(match name {
-                        #( #arms )*
-                        _ => return ::core::option::Option::None,
-                    })
-                }
-            }
-        }
-    });
+    let (parse_form, topic_in_form) = topic_forms(ctx);
     let either_form = if model.has_ingest() {
-        " (either form)"
+        " (either form, which the envelope keeps)"
     } else {
         ""
     };
-    let decode_doc = format!(" Parses a topic{either_form} and decodes its payload.");
+    let decode_doc = format!(" Parses a topic{either_form} and decodes its payload, strictly.");
     quote! {
         use super::topics::{Channel, Topic, TopicRef};
+
+        #kind
 
         /// A message of the document with its typed payload: one variant per message.
         #[derive(Debug, Clone, PartialEq)]
@@ -168,14 +89,19 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
         pub enum Message { #( #definitions )* }
 
         impl Message {
-            /// The message's name in the document.
+            /// Which message this is.
+            pub fn kind(&self) -> MessageKind {
+                #kind_match
+            }
+
+            /// The message's Rust name (`NodeConfig`): [`MessageKind::name`].
             pub fn name(&self) -> &'static str {
-                #name_match
+                self.kind().name()
             }
 
             /// The channels that carry this message.
             pub fn channels(&self) -> &'static [Channel] {
-                #channels_match
+                self.kind().channels()
             }
 
             /// Whether `channel` carries this message.
@@ -183,22 +109,13 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
                 self.channels().contains(&channel)
             }
 
-            /// Decodes the payload of a publish on `topic`.
+            /// Decodes the payload of a publish on a topic of `channel`, strictly:
+            /// [`Message::decode_with`] with the default options.
             ///
             /// # Errors
             ///
-            /// A `DecodeError` (with the JSON path or TLV offset)
-            /// when the payload is not a message of the topic's channel.
-            pub fn decode(topic: &Topic, payload: &[u8]) -> ::core::result::Result<Self, #rt::DecodeError> {
-                Self::decode_on(topic.channel(), payload)
-            }
-
-            /// Decodes the payload of a publish on a topic of `channel`.
-            ///
-            /// # Errors
-            ///
-            /// As [`Message::decode`].
-            pub fn decode_on(channel: Channel, payload: &[u8]) -> ::core::result::Result<Self, #rt::DecodeError> {
+            /// As [`Message::decode_with`].
+            pub fn decode(channel: Channel, payload: &[u8]) -> ::core::result::Result<Self, #rt::DecodeError> {
                 Self::decode_with(channel, payload, &#rt::DecodeOptions::strict()).map(|decoded| decoded.value)
             }
 
@@ -207,7 +124,8 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
             ///
             /// # Errors
             ///
-            /// As [`Message::decode`], and `DecodeError::TooLarge` over the limit.
+            /// A `DecodeError` (with the JSON path or TLV offset) when the payload is
+            /// not a message of the channel, `DecodeError::TooLarge` over the limit.
             pub fn decode_with(
                 channel: Channel,
                 payload: &[u8],
@@ -240,28 +158,16 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
             }
         }
 
-        #payload_schema
-
-        /// Encodes `message` for `topic`: the topic string and the payload bytes.
-        ///
-        /// # Errors
-        ///
-        /// `EncodeError::WrongTopic` when the topic's
-        /// channel does not carry the message, or the payload's encoding error.
-        pub fn encode(topic: &Topic, message: &Message) -> ::core::result::Result<(#rt::String, #rt::Vec<u8>), #rt::EncodeError> {
-            Envelope::check(topic, message)?;
-            ::core::result::Result::Ok((#rt::ToString::to_string(topic), message.encode()?))
-        }
-
-        /// A message together with the topic it travels on; built only when the
-        /// topic's channel carries the message.
+        /// A message together with the topic it travels on and the form of that
+        /// topic; built only when the topic's channel carries the message.
         #[derive(Debug, Clone, PartialEq)]
         pub struct Envelope {
             topic: Topic,
             message: Message,
+            form: #rt::TopicForm,
         }
 
-        /// The topic, two spaces, then the message.
+        /// The topic (plain form), two spaces, then the message.
         impl ::core::fmt::Display for Envelope {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 ::core::write!(f, "{}  {}", self.topic, self.message)
@@ -269,40 +175,38 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
         }
 
         impl Envelope {
-            /// Pairs a topic with a message.
+            /// Pairs a topic with a message, the topic in the plain form.
             ///
             /// # Errors
             ///
             /// `EncodeError::WrongTopic` when the
             /// topic's channel does not carry the message.
             pub fn new(topic: Topic, message: Message) -> ::core::result::Result<Self, #rt::EncodeError> {
-                Self::check(&topic, &message)?;
-                ::core::result::Result::Ok(Self { topic, message })
-            }
-
-            fn check(topic: &Topic, message: &Message) -> ::core::result::Result<(), #rt::EncodeError> {
-                if message.fits(topic.channel()) {
-                    ::core::result::Result::Ok(())
-                } else {
+                if !message.fits(topic.channel()) {
                     let addresses: #rt::Vec<&str> =
                         message.channels().iter().map(|channel| channel.address()).collect();
-                    ::core::result::Result::Err(#rt::EncodeError::WrongTopic {
+                    return ::core::result::Result::Err(#rt::EncodeError::WrongTopic {
                         expected: addresses.join("` or `"),
-                        topic: #rt::ToString::to_string(topic),
-                    })
+                        topic: #rt::ToString::to_string(&topic),
+                    });
                 }
+                ::core::result::Result::Ok(Self { topic, message, form: #rt::TopicForm::Plain })
+            }
+
+            /// The same envelope with its topic written in `form` by
+            /// [`Envelope::encode`] (a channel without an ingest form stays plain).
+            #[must_use]
+            pub fn with_form(self, form: #rt::TopicForm) -> Self {
+                Self { form, ..self }
             }
 
             #[doc = #decode_doc]
             ///
             /// # Errors
             ///
-            /// `DispatchError::Topic` or
-            /// `DispatchError::Payload`.
+            /// As [`Envelope::decode_with`].
             pub fn decode(topic: &str, payload: &[u8]) -> ::core::result::Result<Self, #rt::DispatchError> {
-                let parsed = TopicRef::parse(topic)?;
-                let message = Message::decode_on(parsed.channel(), payload)?;
-                ::core::result::Result::Ok(Self { topic: parsed.to_topic(), message })
+                Self::decode_with(topic, payload, &#rt::DecodeOptions::strict()).map(|decoded| decoded.value)
             }
 
             /// Parses a topic and decodes its payload with `options` (size limit,
@@ -310,30 +214,31 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
             ///
             /// # Errors
             ///
-            /// As [`Envelope::decode`].
+            /// `DispatchError::Topic` naming the segment at fault, or
+            /// `DispatchError::Payload`.
             pub fn decode_with(
                 topic: &str,
                 payload: &[u8],
                 options: &#rt::DecodeOptions,
             ) -> ::core::result::Result<#rt::Decoded<Self>, #rt::DispatchError> {
-                let parsed = TopicRef::parse(topic)?;
+                let (parsed, form) = #parse_form;
                 let decoded = Message::decode_with(parsed.channel(), payload, options)?;
                 ::core::result::Result::Ok(#rt::Decoded {
-                    value: Self { topic: parsed.to_topic(), message: decoded.value },
+                    value: Self { topic: parsed.to_topic(), message: decoded.value, form },
                     repairs: decoded.repairs,
                 })
             }
 
-            /// Encodes the envelope: the topic string and the payload bytes.
+            /// Encodes the envelope: the topic string, in the envelope's form, and the
+            /// payload bytes.
             ///
             /// # Errors
             ///
             /// The payload's encoding error.
             pub fn encode(&self) -> ::core::result::Result<(#rt::String, #rt::Vec<u8>), #rt::EncodeError> {
-                ::core::result::Result::Ok((#rt::ToString::to_string(&self.topic), self.message.encode()?))
+                let topic = #topic_in_form;
+                ::core::result::Result::Ok((topic, self.message.encode()?))
             }
-
-            #ingest
 
             /// The topic.
             pub fn topic(&self) -> &Topic {
@@ -345,9 +250,172 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
                 &self.message
             }
 
+            /// The form the topic arrived in (or is to be written in).
+            pub fn form(&self) -> #rt::TopicForm {
+                self.form
+            }
+
             /// The topic and the message.
             pub fn into_parts(self) -> (Topic, Message) {
                 (self.topic, self.message)
+            }
+        }
+    }
+}
+
+/// The expressions that parse `topic` into `(TopicRef, TopicForm)`, and that write
+/// `self.topic` in `self.form`.
+pub(super) fn topic_forms(ctx: &Ctx<'_>) -> (TokenStream, TokenStream) {
+    let rt = &ctx.rt;
+    if ctx.model.has_ingest() {
+        (
+            quote!(TopicRef::parse_form(topic)?),
+            quote! {
+                self.topic
+                    .to_string_in(self.form)
+                    .unwrap_or_else(|| #rt::ToString::to_string(&self.topic))
+            },
+        )
+    } else {
+        (
+            quote!((TopicRef::parse(topic)?, #rt::TopicForm::Plain)),
+            quote!(#rt::ToString::to_string(&self.topic)),
+        )
+    }
+}
+
+/// `match self { ... }` over the messages (`match *self {}` when there are none).
+pub(super) fn match_messages(ctx: &Ctx<'_>, arms: Vec<TokenStream>) -> TokenStream {
+    if ctx.model.messages.is_empty() {
+        quote!(match *self {})
+    } else {
+        quote!(match self { #( #arms )* })
+    }
+}
+
+/// `match self { Self::X(_) => MessageKind::X, ... }`.
+pub(super) fn kind_of_variants(ctx: &Ctx<'_>) -> TokenStream {
+    let arms = ctx
+        .model
+        .messages
+        .iter()
+        .map(|message| {
+            let variant = ident(&message.variant);
+            quote!(Self::#variant(_) => MessageKind::#variant,)
+        })
+        .collect();
+    match_messages(ctx, arms)
+}
+
+/// `MessageKind`: the messages without their payloads.
+fn message_kind(ctx: &Ctx<'_>) -> TokenStream {
+    let model = ctx.model;
+    let variants: Vec<_> = model.messages.iter().map(|m| ident(&m.variant)).collect();
+    let count = proc_macro2::Literal::usize_unsuffixed(variants.len());
+    let definitions = model
+        .messages
+        .iter()
+        .zip(&variants)
+        .map(|(message, variant)| {
+            let text = format!(
+                " `{}` ({}): [`Message::{}`].",
+                message.name, message.content_type, message.variant
+            );
+            quote! { #[doc = #text] #variant, }
+        });
+    let table = |value: &dyn Fn(usize, &Message) -> TokenStream| -> TokenStream {
+        let arms = model
+            .messages
+            .iter()
+            .enumerate()
+            .zip(&variants)
+            .map(|((index, message), variant)| {
+                let value = value(index, message);
+                quote!(Self::#variant => #value,)
+            })
+            .collect::<Vec<_>>();
+        if arms.is_empty() {
+            quote!(match self {})
+        } else {
+            quote!(match self { #( #arms )* })
+        }
+    };
+    let names = table(&|_, message| {
+        let name = &message.variant;
+        quote!(#name)
+    });
+    let document_names = table(&|_, message| {
+        let name = &message.name;
+        quote!(#name)
+    });
+    let channels = table(&|index, _| {
+        let carriers = model
+            .channels
+            .iter()
+            .filter(|channel| channel.messages.contains(&index))
+            .map(|channel| ident(&channel.variant));
+        quote!(&[ #( Channel::#carriers ),* ])
+    });
+    let payload_schema = ctx.schemars.as_ref().map(|feature| {
+        let arms = model
+            .messages
+            .iter()
+            .zip(&variants)
+            .map(|(message, variant)| {
+                if message.encoding == Encoding::Json {
+                    let ty = ctx.rust_type(&message.payload, Scope::Sibling);
+                    quote!(Self::#variant => ::core::option::Option::Some(::schemars::schema_for!(#ty)),)
+                } else {
+                    quote!(Self::#variant => ::core::option::Option::None,)
+                }
+            })
+            .collect::<Vec<_>>();
+        let body = if arms.is_empty() {
+            quote!(match self {})
+        } else {
+            quote!(match self { #( #arms )* })
+        };
+        quote! {
+            /// The JSON Schema derived from the payload type, for a JSON message.
+            #[cfg(feature = #feature)]
+            pub fn payload_schema(self) -> ::core::option::Option<::schemars::Schema> {
+                #body
+            }
+        }
+    });
+    quote! {
+        /// The messages of the document, without their payloads: what a [`Message`]
+        /// is ([`Message::kind`]) and what a channel carries ([`Channel::messages`]).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum MessageKind { #( #definitions )* }
+
+        impl MessageKind {
+            /// Every message, in document order.
+            pub const ALL: [Self; #count] = [ #( Self::#variants ),* ];
+
+            /// The Rust name, as in [`Message`] (`NodeConfig`).
+            pub const fn name(self) -> &'static str {
+                #names
+            }
+
+            /// The message's name in the document (`configMessage`).
+            pub const fn document_name(self) -> &'static str {
+                #document_names
+            }
+
+            /// The channels that carry the message.
+            pub const fn channels(self) -> &'static [Channel] {
+                #channels
+            }
+
+            #payload_schema
+        }
+
+        /// The Rust name.
+        impl ::core::fmt::Display for MessageKind {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.name())
             }
         }
     }

@@ -22,12 +22,12 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
             .filter_map(|index| model.messages.get(*index))
         {
             for (name, payload) in &message.examples {
-                let message_name = &message.name;
+                let kind = ident(&message.variant);
                 let payload = Literal::byte_string(payload);
                 entries.push(quote! {
                     Example {
                         channel: super::topics::Channel::#variant,
-                        message: #message_name,
+                        message: super::dispatch::MessageKind::#kind,
                         name: #name,
                         topic: #topic,
                         payload: #payload,
@@ -47,8 +47,8 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
         pub struct Example {
             /// The channel.
             pub channel: super::topics::Channel,
-            /// The message's name.
-            pub message: &'static str,
+            /// The message.
+            pub message: super::dispatch::MessageKind,
             /// The example's name.
             pub name: &'static str,
             /// A topic of the channel, its parameters taken from their examples.

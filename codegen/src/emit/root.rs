@@ -7,8 +7,6 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::Ctx;
-
 /// One generated module: its name, file and docs.
 pub struct Module {
     /// The module name (`messages`).
@@ -18,7 +16,7 @@ pub struct Module {
 }
 
 /// The tokens of `mod.rs` for `modules` (each in `<name>.rs`).
-pub fn emit(ctx: &Ctx<'_>, modules: &[Module]) -> TokenStream {
+pub fn emit(modules: &[Module]) -> TokenStream {
     let declarations = modules.iter().map(|module| {
         let name = super::ident(module.name);
         let file = format!("{}.rs", module.name);
@@ -38,21 +36,14 @@ pub fn emit(ctx: &Ctx<'_>, modules: &[Module]) -> TokenStream {
             }
         }
     });
-    let direction = ctx.model.has_direction().then(|| quote!(Direction,));
     let views = modules
         .iter()
         .any(|module| module.name == "views")
-        .then(|| {
-            quote!(
-                pub use views::{EnvelopeRef, MessageRef};
-            )
-        });
+        .then(|| quote!(EnvelopeRef, MessageRef,));
     quote! {
         #( #declarations )*
 
-        pub use dispatch::{Envelope, Message, encode};
-        pub use messages::*;
-        pub use topics::{Channel, #direction Topic, TopicRef};
-        #views
+        pub use dispatch::{Envelope, Message, MessageKind, #views};
+        pub use topics::{Channel, Topic, TopicRef};
     }
 }

@@ -1,42 +1,122 @@
-//! The command constants of the `rainmaker-tlv` codec, from `x-rainmaker-tlv`: an
-//! `impl Command` block with one constant per command and `Command::name`, included
-//! by the codec crate (which depends on nothing else of this project).
+//! The catalogue of the `rainmaker-tlv` codec, from `x-rainmaker-tlv`: one `impl`
+//! block each for `Tag`, `Status`, `UserRole` and `Command`, with a constant per
+//! value the document names and the document's name of each, included by the codec
+//! crate (which depends on nothing else of this project).
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::doc;
-use crate::model::Tlv;
+use crate::model::{NamedByte, Tlv};
 
 /// The tokens of the codec's catalogue file.
 pub fn emit(tlv: &Tlv) -> TokenStream {
-    let commands = &tlv.commands;
-    let constants = commands.iter().map(|command| {
-        let name = format_ident!("{}", command.constant);
-        let id = Literal::u16_unsuffixed(command.id);
-        let text = format!(
-            "`{}` ({}).\n\n{}",
-            command.name, command.id, command.description
-        );
-        let docs = doc(&text);
-        quote! {
-            #docs
-            pub const #name: Command = Command(#id);
-        }
+    let tags = named_impl(
+        "Tag",
+        "The document's name of a known tag (`request_id`).",
+        tlv.tags.iter().map(|tag| Named {
+            constant: &tag.constant,
+            name: &tag.name,
+            value: Literal::u8_unsuffixed(tag.tag),
+            description: &tag.description,
+        }),
+    );
+    let statuses = named_impl(
+        "Status",
+        "The document's name of a known status (`auth-failed`).",
+        tlv.statuses.iter().map(byte),
+    );
+    let flags = tlv.roles.iter().map(|role| {
+        let constant = format_ident!("{}", role.constant);
+        let name = &role.name;
+        quote!((UserRole::#constant, #name))
     });
-    let names = commands.iter().map(|command| {
-        let id = Literal::u16_unsuffixed(command.id);
-        let name = &command.name;
-        quote!(#id => #name,)
-    });
+    let role_count = Literal::usize_unsuffixed(tlv.roles.len());
+    let role_constants = tlv
+        .roles
+        .iter()
+        .map(|role| constant("UserRole", &byte(role)));
+    let commands = named_impl(
+        "Command",
+        "The catalogue's name of a known command (`set-params`).",
+        tlv.commands.iter().map(|command| Named {
+            constant: &command.constant,
+            name: &command.name,
+            value: Literal::u16_unsuffixed(command.id),
+            description: &command.description,
+        }),
+    );
     quote! {
-        impl Command {
+        #tags
+        #statuses
+
+        impl UserRole {
+            #( #role_constants )*
+
+            /// The base role flags with the document's name of each, in bit order.
+            pub const FLAGS: [(UserRole, &'static str); #role_count] = [ #( #flags ),* ];
+        }
+
+        #commands
+    }
+}
+
+/// A value the document names.
+struct Named<'m> {
+    constant: &'m str,
+    name: &'m str,
+    value: Literal,
+    description: &'m str,
+}
+
+fn byte(entry: &NamedByte) -> Named<'_> {
+    Named {
+        constant: &entry.constant,
+        name: &entry.name,
+        value: Literal::u8_unsuffixed(entry.value),
+        description: &entry.description,
+    }
+}
+
+/// The constant of `value` on the newtype `ty`.
+fn constant(ty: &str, named: &Named<'_>) -> TokenStream {
+    let ty = format_ident!("{ty}");
+    let name = format_ident!("{}", named.constant);
+    let value = &named.value;
+    let mut text = format!("`{}` ({}).", named.name, named.value);
+    if !named.description.is_empty() {
+        text.push_str("\n\n");
+        text.push_str(named.description);
+    }
+    let docs = doc(&text);
+    quote! {
+        #docs
+        pub const #name: #ty = #ty(#value);
+    }
+}
+
+/// An `impl` block of `ty` with a constant per value and `name()`.
+fn named_impl<'m>(
+    ty: &str,
+    name_doc: &str,
+    values: impl Iterator<Item = Named<'m>>,
+) -> TokenStream {
+    let values: Vec<Named<'m>> = values.collect();
+    let constants = values.iter().map(|named| constant(ty, named));
+    let arms = values.iter().map(|named| {
+        let (value, name) = (&named.value, named.name);
+        quote!(#value => #name,)
+    });
+    let ty = format_ident!("{ty}");
+    let name_doc = doc(name_doc);
+    quote! {
+        impl #ty {
             #( #constants )*
 
-            /// The catalogue's name of a known command (`set-params`).
+            #name_doc
             pub const fn name(self) -> Option<&'static str> {
                 Some(match self.0 {
-                    #( #names )*
+                    #( #arms )*
                     _ => return None,
                 })
             }

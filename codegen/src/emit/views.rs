@@ -6,8 +6,8 @@
 //! they need no unescaping), runtime types with an `x-rust-borrowed-type` are
 //! replaced by that type, and properties the schema does not name are skipped
 //! rather than kept. Types with nothing to borrow (enums, numbers) are used as they
-//! are. `MessageRef<'a>` and `EnvelopeRef<'a>` mirror `Message` and `Envelope`:
-//! messages without a view keep their owned payload type.
+//! are. `MessageRef<'a>` and `EnvelopeRef<'a>` (emitted into `dispatch.rs`) mirror
+//! `Message` and `Envelope`: messages without a view keep their owned payload type.
 
 use std::collections::BTreeSet;
 
@@ -15,7 +15,9 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::deserialize::{self, Property, Unknown};
-use super::dispatch::{decode_match, owned_decode_call, owned_payload_type};
+use super::dispatch::{
+    decode_match, kind_of_variants, owned_decode_call, owned_payload_type, topic_forms,
+};
 use super::{Ctx, Scope, doc, doc_or, ident};
 use crate::model::{Encoding, Extra, Field, Message, TypeKind, TypeRef};
 use crate::naming;
@@ -56,13 +58,28 @@ pub fn emit(ctx: &Ctx<'_>) -> Option<TokenStream> {
                 }
             }
         });
+    Some(quote! {
+        #( #structs )*
+        #( #payload_impls )*
+    })
+}
+
+/// `MessageRef<'a>` and `EnvelopeRef<'a>`, for `dispatch.rs` beside `Message` and
+/// `Envelope`; `None` when no message has a view that borrows.
+pub fn emit_dispatch(ctx: &Ctx<'_>) -> Option<TokenStream> {
+    let mut views = Views::new(ctx);
+    views.path = quote!(super::views::);
+    if !ctx
+        .model
+        .messages
+        .iter()
+        .any(|message| views.message_borrows(message))
+    {
+        return None;
+    }
     let message = views.emit_message_ref();
     let envelope = views.emit_envelope_ref();
     Some(quote! {
-        use super::topics::{Channel, TopicRef};
-
-        #( #structs )*
-        #( #payload_impls )*
         #message
         #envelope
     })
@@ -78,6 +95,9 @@ struct Views<'c, 'm> {
     ctx: &'c Ctx<'m>,
     /// The named structs that get a view, in model order.
     structs: Vec<String>,
+    /// How view structs are named where the tokens go: nothing in `views.rs`,
+    /// `super::views::` in `dispatch.rs`.
+    path: TokenStream,
 }
 
 impl<'c, 'm> Views<'c, 'm> {
@@ -116,6 +136,7 @@ impl<'c, 'm> Views<'c, 'm> {
         let mut views = Self {
             ctx,
             structs: Vec::new(),
+            path: TokenStream::new(),
         };
         // A struct borrows when a field does; grow the set until it settles (a
         // recursive struct borrows when a non-recursive field does).
@@ -193,13 +214,18 @@ impl<'c, 'm> Views<'c, 'm> {
 
     /// The view type of `ty`, written in the views module.
     fn view_type(&self, ty: &TypeRef) -> TokenStream {
+        self.view_type_in(ty, &quote!('a))
+    }
+
+    /// The view type of `ty` with the lifetime `lifetime`.
+    fn view_type_in(&self, ty: &TypeRef, lifetime: &TokenStream) -> TokenStream {
         let ctx = self.ctx;
         let rt = &ctx.rt;
         if !self.borrows(ty) {
             return ctx.rust_type(ty, Scope::Sibling);
         }
         match ty {
-            TypeRef::String | TypeRef::Standard(_) => quote!(#rt::Text<'a>),
+            TypeRef::String | TypeRef::Standard(_) => quote!(#rt::Text<#lifetime>),
             TypeRef::External(path) => {
                 let borrowed = self
                     .ctx
@@ -208,32 +234,99 @@ impl<'c, 'm> Views<'c, 'm> {
                     .get(path)
                     .map_or(path.as_str(), String::as_str);
                 let borrowed = ctx.external(borrowed);
-                quote!(#borrowed<'a>)
+                quote!(#borrowed<#lifetime>)
             }
             TypeRef::Named(name) => match ctx.model.type_def(name).map(|def| &def.kind) {
-                Some(TypeKind::Alias { inner }) => self.view_type(inner),
+                Some(TypeKind::Alias { inner }) => self.view_type_in(inner, lifetime),
                 _ => {
-                    let view = format_ident!("{}", view_name(name));
-                    quote!(#view<'a>)
+                    let (path, view) = (&self.path, format_ident!("{}", view_name(name)));
+                    quote!(#path #view<#lifetime>)
                 }
             },
             TypeRef::Vec(inner) => {
-                let inner = self.view_type(inner);
+                let inner = self.view_type_in(inner, lifetime);
                 quote!(#rt::Vec<#inner>)
             }
             TypeRef::Map(inner) => {
-                let inner = self.view_type(inner);
-                quote!(#rt::BTreeMap<#rt::Text<'a>, #inner>)
+                let inner = self.view_type_in(inner, lifetime);
+                quote!(#rt::BTreeMap<#rt::Text<#lifetime>, #inner>)
             }
             TypeRef::Nullable(inner) => {
-                let inner = self.view_type(inner);
+                let inner = self.view_type_in(inner, lifetime);
                 quote!(::core::option::Option<#inner>)
             }
             TypeRef::Boxed(inner) => {
-                let inner = self.view_type(inner);
+                let inner = self.view_type_in(inner, lifetime);
                 quote!(#rt::Box<#inner>)
             }
             other => ctx.rust_type(other, Scope::Sibling),
+        }
+    }
+
+    /// The expression that detaches `value`, a view of `ty`, from its payload: every
+    /// borrowed string copied, so the result may have any lifetime.
+    fn detach(&self, ty: &TypeRef, value: TokenStream) -> TokenStream {
+        let rt = &self.ctx.rt;
+        if !self.borrows(ty) {
+            return value;
+        }
+        if let Some(function) = self.detach_fn(ty) {
+            return quote!(#function(#value));
+        }
+        match ty {
+            TypeRef::Named(name) => match self.ctx.model.type_def(name).map(|def| &def.kind) {
+                Some(TypeKind::Alias { inner }) => self.detach(inner, value),
+                _ => value,
+            },
+            TypeRef::Vec(inner) => {
+                let item = self.detach_with(inner);
+                quote!(#value.into_iter().map(#item).collect())
+            }
+            TypeRef::Map(inner) => {
+                let item = self.detach(inner, quote!(item));
+                quote!(#value.into_iter().map(|(key, item)| (#rt::Text::detach(key), #item)).collect())
+            }
+            TypeRef::Nullable(inner) => {
+                let item = self.detach_with(inner);
+                quote!(#value.map(#item))
+            }
+            TypeRef::Boxed(inner) => {
+                let item = self.detach(inner, quote!(*boxed));
+                quote!({ let boxed = #value; #rt::Box::new(#item) })
+            }
+            _ => value,
+        }
+    }
+
+    /// What detaches one view of `ty` in a `map`: a function path, or a closure.
+    fn detach_with(&self, ty: &TypeRef) -> TokenStream {
+        self.detach_fn(ty).unwrap_or_else(|| {
+            let item = self.detach(ty, quote!(item));
+            quote!(|item| #item)
+        })
+    }
+
+    /// The function that detaches a view of `ty`, when one does (`Text::detach`,
+    /// `FooRef::detach`).
+    fn detach_fn(&self, ty: &TypeRef) -> Option<TokenStream> {
+        let ctx = self.ctx;
+        let rt = &ctx.rt;
+        match ty {
+            TypeRef::String | TypeRef::Standard(_) => Some(quote!(#rt::Text::detach)),
+            TypeRef::External(path) => {
+                let borrowed = ctx.model.borrowed_types.get(path)?;
+                let borrowed = ctx.external(borrowed);
+                Some(quote!(#borrowed::detach))
+            }
+            TypeRef::Named(name) => match ctx.model.type_def(name).map(|def| &def.kind) {
+                Some(TypeKind::Alias { inner }) => self.detach_fn(inner),
+                _ if self.structs.contains(name) => {
+                    let (path, view) = (&self.path, format_ident!("{}", view_name(name)));
+                    Some(quote!(#path #view::detach))
+                }
+                _ => None,
+            },
+            _ => None,
         }
     }
 
@@ -274,6 +367,16 @@ impl<'c, 'm> Views<'c, 'm> {
             Unknown::Skip
         };
         let deserialize = deserialize::emit(self.ctx, &view, true, &properties, &unknown);
+        let detached = fields.iter().map(|field| {
+            let name = ident(&field.rust);
+            let value = if field.required || !self.borrows(&field.ty) {
+                self.detach(&field.ty, quote!(self.#name))
+            } else {
+                let item = self.detach_with(&field.ty);
+                quote!(self.#name.map(#item))
+            };
+            quote!(#name: #value,)
+        });
         Some(quote! {
             #[doc = #summary]
             #[derive(Debug, Clone, PartialEq)]
@@ -281,6 +384,14 @@ impl<'c, 'm> Views<'c, 'm> {
             #[serde(crate = #path)]
             pub struct #view<'a> {
                 #( #definitions )*
+            }
+
+            impl #view<'_> {
+                /// The same view with every borrowed string copied, so it no longer
+                /// borrows from the payload (and may be given any lifetime).
+                pub fn detach<'b>(self) -> #view<'b> {
+                    #view { #( #detached )* }
+                }
             }
 
             #deserialize
@@ -331,11 +442,7 @@ impl<'c, 'm> Views<'c, 'm> {
             let docs = doc(&text);
             quote! { #docs #variant(#ty), }
         });
-        let names = model.messages.iter().map(|message| {
-            let variant = ident(&message.variant);
-            let name = &message.name;
-            quote!(Self::#variant(_) => #name,)
-        });
+        let kind_match = kind_of_variants(ctx);
         let decode = decode_match(ctx, |message| {
             let variant = ident(&message.variant);
             if !self.message_borrows(message) {
@@ -344,7 +451,14 @@ impl<'c, 'm> Views<'c, 'm> {
             let ty = self.payload_view(message);
             match message.encoding {
                 Encoding::Json => {
-                    quote!(#rt::payload::decode_json_ref::<#ty>(payload).map(Self::#variant))
+                    let any = self.view_type_in(&message.payload, &quote!('_));
+                    let detach = self.detach_with(&message.payload);
+                    quote! {
+                        #rt::payload::decode_json_view::<#ty>(payload, options, repairs, |repaired| {
+                            #rt::payload::decode_json_ref::<#any>(repaired).map(#detach)
+                        })
+                        .map(Self::#variant)
+                    }
                 }
                 Encoding::Custom => {
                     quote!(<#ty as #rt::PayloadRef<'a>>::decode_ref(payload).map(Self::#variant))
@@ -363,23 +477,45 @@ impl<'c, 'm> Views<'c, 'm> {
             pub enum MessageRef<'a> { #( #definitions )* }
 
             impl<'a> MessageRef<'a> {
-                /// The message's name in the document.
+                /// Which message this is.
+                pub fn kind(&self) -> MessageKind {
+                    #kind_match
+                }
+
+                /// The message's Rust name (`NodeConfig`): [`MessageKind::name`].
                 pub fn name(&self) -> &'static str {
-                    match self { #( #names )* }
+                    self.kind().name()
                 }
 
                 /// Decodes the payload of a publish on a topic of `channel`, borrowing
-                /// from `payload`.
+                /// from `payload`, strictly: [`MessageRef::decode_with`] with the
+                /// default options.
                 ///
                 /// # Errors
                 ///
-                /// The same `DecodeError` as `Message::decode_on`.
-                pub fn decode_on(channel: Channel, payload: &'a [u8]) -> ::core::result::Result<Self, #rt::DecodeError> {
-                    let options = &#rt::DecodeOptions::strict();
+                /// As [`MessageRef::decode_with`].
+                pub fn decode(channel: Channel, payload: &'a [u8]) -> ::core::result::Result<Self, #rt::DecodeError> {
+                    Self::decode_with(channel, payload, &#rt::DecodeOptions::strict()).map(|decoded| decoded.value)
+                }
+
+                /// Decodes the payload of a publish on a topic of `channel` with
+                /// `options`, borrowing from `payload`; a payload the lenient mode
+                /// repaired is decoded from the repaired copy into a view that owns
+                /// its strings.
+                ///
+                /// # Errors
+                ///
+                /// The same `DecodeError` as `Message::decode_with`.
+                pub fn decode_with(
+                    channel: Channel,
+                    payload: &'a [u8],
+                    options: &#rt::DecodeOptions,
+                ) -> ::core::result::Result<#rt::Decoded<Self>, #rt::DecodeError> {
                     options.check_len(payload)?;
-                    // Strict decoding repairs nothing; the list stays empty.
-                    let repairs = &mut #rt::Vec::new();
-                    #decode
+                    let mut made = #rt::Vec::new();
+                    let repairs = &mut made;
+                    let value = #decode?;
+                    ::core::result::Result::Ok(#rt::Decoded { value, repairs: made })
                 }
             }
         }
@@ -387,23 +523,8 @@ impl<'c, 'm> Views<'c, 'm> {
 
     /// `EnvelopeRef<'a>`: a borrowed topic and a borrowed message.
     fn emit_envelope_ref(&self) -> TokenStream {
-        let ctx = self.ctx;
-        let rt = &ctx.rt;
-        let ingest = ctx.model.has_ingest().then(|| {
-            quote! {
-                /// Classifies a topic (either form), decodes its payload, and says which
-                /// form the topic was in.
-                ///
-                /// # Errors
-                ///
-                /// As [`EnvelopeRef::decode`].
-                pub fn decode_form(topic: &'a str, payload: &'a [u8]) -> ::core::result::Result<(Self, #rt::TopicForm), #rt::DispatchError> {
-                    let (topic, form) = TopicRef::parse_form(topic)?;
-                    let message = MessageRef::decode_on(topic.channel(), payload)?;
-                    ::core::result::Result::Ok((Self { topic, message }, form))
-                }
-            }
-        });
+        let rt = &self.ctx.rt;
+        let (parse_form, _) = topic_forms(self.ctx);
         quote! {
             /// A publish decoded without copying: the topic's segments and the
             /// payload's strings borrow from the input.
@@ -411,22 +532,39 @@ impl<'c, 'm> Views<'c, 'm> {
             pub struct EnvelopeRef<'a> {
                 topic: TopicRef<'a>,
                 message: MessageRef<'a>,
+                form: #rt::TopicForm,
             }
 
             impl<'a> EnvelopeRef<'a> {
-                /// Classifies a topic and decodes its payload, borrowing from both.
+                /// Classifies a topic and decodes its payload, borrowing from both,
+                /// strictly: [`EnvelopeRef::decode_with`] with the default options.
+                ///
+                /// # Errors
+                ///
+                /// As [`EnvelopeRef::decode_with`].
+                pub fn decode(topic: &'a str, payload: &'a [u8]) -> ::core::result::Result<Self, #rt::DispatchError> {
+                    Self::decode_with(topic, payload, &#rt::DecodeOptions::strict()).map(|decoded| decoded.value)
+                }
+
+                /// Classifies a topic and decodes its payload with `options`,
+                /// borrowing from both, with the repairs made.
                 ///
                 /// # Errors
                 ///
                 /// `DispatchError::Topic` or `DispatchError::Payload`, as
-                /// `Envelope::decode`.
-                pub fn decode(topic: &'a str, payload: &'a [u8]) -> ::core::result::Result<Self, #rt::DispatchError> {
-                    let topic = TopicRef::parse(topic)?;
-                    let message = MessageRef::decode_on(topic.channel(), payload)?;
-                    ::core::result::Result::Ok(Self { topic, message })
+                /// `Envelope::decode_with`.
+                pub fn decode_with(
+                    topic: &'a str,
+                    payload: &'a [u8],
+                    options: &#rt::DecodeOptions,
+                ) -> ::core::result::Result<#rt::Decoded<Self>, #rt::DispatchError> {
+                    let (topic, form) = #parse_form;
+                    let decoded = MessageRef::decode_with(topic.channel(), payload, options)?;
+                    ::core::result::Result::Ok(#rt::Decoded {
+                        value: Self { topic, message: decoded.value, form },
+                        repairs: decoded.repairs,
+                    })
                 }
-
-                #ingest
 
                 /// The topic.
                 pub fn topic(&self) -> &TopicRef<'a> {
@@ -436,6 +574,11 @@ impl<'c, 'm> Views<'c, 'm> {
                 /// The message.
                 pub fn message(&self) -> &MessageRef<'a> {
                     &self.message
+                }
+
+                /// The form the topic arrived in.
+                pub fn form(&self) -> #rt::TopicForm {
+                    self.form
                 }
 
                 /// The topic and the message.

@@ -370,8 +370,15 @@ impl<'a> Reader<'a> {
                 }
             }
             for expected in &message.decoded_examples {
-                if !message.examples.iter().any(|(name, _)| *name == expected.name) {
-                    self.report(&expected.at, format!("no example named `{}`", expected.name));
+                if !message
+                    .examples
+                    .iter()
+                    .any(|(name, _)| *name == expected.name)
+                {
+                    self.report(
+                        &expected.at,
+                        format!("no example named `{}`", expected.name),
+                    );
                 }
             }
         }
@@ -636,8 +643,14 @@ mod tests {
     #[test]
     fn numbers_are_little_endian_and_text_is_text() {
         assert_eq!(decoded_value(TagEncoding::U16Le, &[1, 2]), Value::from(513));
-        assert_eq!(decoded_value(TagEncoding::Ascii, b"abc"), Value::from("abc"));
-        assert_eq!(decoded_value(TagEncoding::Bytes, &[0xff]), Value::from("ff"));
+        assert_eq!(
+            decoded_value(TagEncoding::Ascii, b"abc"),
+            Value::from("abc")
+        );
+        assert_eq!(
+            decoded_value(TagEncoding::Bytes, &[0xff]),
+            Value::from("ff")
+        );
     }
 
     #[test]

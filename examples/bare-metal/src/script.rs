@@ -60,7 +60,7 @@ pub struct Step {
 #[allow(dead_code)]
 pub enum Stop {
     /// The node id was refused.
-    Id(rainmaker_types::IdError),
+    Id(rainmaker_types::ids::IdError),
     /// The node refused an input or a call.
     Node(rainmaker_types::node::NodeError),
 }

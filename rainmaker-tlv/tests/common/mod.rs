@@ -68,7 +68,7 @@ pub fn vector_router() -> Router<'static> {
     let mut router = Router::new();
     router.register(
         Command::SET_PARAMS,
-        UserRole::SUPER_ADMIN | UserRole::PRIMARY,
+        UserRole::SUPER_ADMIN | UserRole::PRIMARY_USER,
         vector_handler,
     );
     router

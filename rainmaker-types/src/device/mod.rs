@@ -222,7 +222,8 @@ impl WriteOutcome {
 ///
 /// ```
 /// # #[cfg(feature = "derive")] {
-/// use rainmaker_types::{Device, DeviceParams, ParamValue};
+/// use rainmaker_types::{Device, ParamValue};
+/// use rainmaker_types::value::DeviceParams;
 /// use rainmaker_types::device::{Limit, WriteRejection};
 ///
 /// #[derive(Device)]

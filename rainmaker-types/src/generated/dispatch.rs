@@ -2,6 +2,223 @@
 // Do not edit by hand: change the spec, then generate again.
 
 use super::topics::{Channel, Topic, TopicRef};
+/// The messages of the document, without their payloads: what a [`Message`]
+/// is ([`Message::kind`]) and what a channel carries ([`Channel::messages`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum MessageKind {
+    /// `connectedMessage` (application/json): [`Message::PresenceConnected`].
+    PresenceConnected,
+    /// `disconnectedMessage` (application/json): [`Message::PresenceDisconnected`].
+    PresenceDisconnected,
+    /// `configMessage` (application/json): [`Message::NodeConfig`].
+    NodeConfig,
+    /// `paramsLocalInitMessage` (application/json): [`Message::ParamsLocalInit`].
+    ParamsLocalInit,
+    /// `userMappingMessage` (application/json): [`Message::UserMapping`].
+    UserMapping,
+    /// `paramsRemoteMessage` (application/json): [`Message::ParamsRemote`].
+    ParamsRemote,
+    /// `paramsRemoteGroupMessage` (application/json): [`Message::ParamsRemoteGroup`].
+    ParamsRemoteGroup,
+    /// `paramsLocalMessage` (application/json): [`Message::ParamsLocal`].
+    ParamsLocal,
+    /// `paramsLocalWildcardMessage` (application/json): [`Message::ParamsLocalGroup`].
+    ParamsLocalGroup,
+    /// `otaFetchMessage` (application/json): [`Message::OtaFetch`].
+    OtaFetch,
+    /// `otaUrlMessage` (application/json): [`Message::OtaUrl`].
+    OtaUrl,
+    /// `otaStatusMessage` (application/json): [`Message::OtaStatus`].
+    OtaStatus,
+    /// `tsDataMessage` (application/json): [`Message::TsData`].
+    TsData,
+    /// `simpleTsDataMessage` (application/json): [`Message::SimpleTsData`].
+    SimpleTsData,
+    /// `fromNodeMessage` (application/octet-stream): [`Message::FromNode`].
+    FromNode,
+    /// `toNodeMessage` (application/octet-stream): [`Message::ToNode`].
+    ToNode,
+    /// `nodeAlertMessage` (application/json): [`Message::Alert`].
+    Alert,
+}
+impl MessageKind {
+    /// Every message, in document order.
+    pub const ALL: [Self; 17] = [
+        Self::PresenceConnected,
+        Self::PresenceDisconnected,
+        Self::NodeConfig,
+        Self::ParamsLocalInit,
+        Self::UserMapping,
+        Self::ParamsRemote,
+        Self::ParamsRemoteGroup,
+        Self::ParamsLocal,
+        Self::ParamsLocalGroup,
+        Self::OtaFetch,
+        Self::OtaUrl,
+        Self::OtaStatus,
+        Self::TsData,
+        Self::SimpleTsData,
+        Self::FromNode,
+        Self::ToNode,
+        Self::Alert,
+    ];
+    /// The Rust name, as in [`Message`] (`NodeConfig`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::PresenceConnected => "PresenceConnected",
+            Self::PresenceDisconnected => "PresenceDisconnected",
+            Self::NodeConfig => "NodeConfig",
+            Self::ParamsLocalInit => "ParamsLocalInit",
+            Self::UserMapping => "UserMapping",
+            Self::ParamsRemote => "ParamsRemote",
+            Self::ParamsRemoteGroup => "ParamsRemoteGroup",
+            Self::ParamsLocal => "ParamsLocal",
+            Self::ParamsLocalGroup => "ParamsLocalGroup",
+            Self::OtaFetch => "OtaFetch",
+            Self::OtaUrl => "OtaUrl",
+            Self::OtaStatus => "OtaStatus",
+            Self::TsData => "TsData",
+            Self::SimpleTsData => "SimpleTsData",
+            Self::FromNode => "FromNode",
+            Self::ToNode => "ToNode",
+            Self::Alert => "Alert",
+        }
+    }
+    /// The message's name in the document (`configMessage`).
+    pub const fn document_name(self) -> &'static str {
+        match self {
+            Self::PresenceConnected => "connectedMessage",
+            Self::PresenceDisconnected => "disconnectedMessage",
+            Self::NodeConfig => "configMessage",
+            Self::ParamsLocalInit => "paramsLocalInitMessage",
+            Self::UserMapping => "userMappingMessage",
+            Self::ParamsRemote => "paramsRemoteMessage",
+            Self::ParamsRemoteGroup => "paramsRemoteGroupMessage",
+            Self::ParamsLocal => "paramsLocalMessage",
+            Self::ParamsLocalGroup => "paramsLocalWildcardMessage",
+            Self::OtaFetch => "otaFetchMessage",
+            Self::OtaUrl => "otaUrlMessage",
+            Self::OtaStatus => "otaStatusMessage",
+            Self::TsData => "tsDataMessage",
+            Self::SimpleTsData => "simpleTsDataMessage",
+            Self::FromNode => "fromNodeMessage",
+            Self::ToNode => "toNodeMessage",
+            Self::Alert => "nodeAlertMessage",
+        }
+    }
+    /// The channels that carry the message.
+    pub const fn channels(self) -> &'static [Channel] {
+        match self {
+            Self::PresenceConnected => &[Channel::PresenceConnected],
+            Self::PresenceDisconnected => &[Channel::PresenceDisconnected],
+            Self::NodeConfig => &[Channel::NodeConfig],
+            Self::ParamsLocalInit => &[Channel::ParamsLocalInit],
+            Self::UserMapping => &[Channel::UserMapping],
+            Self::ParamsRemote => &[Channel::ParamsRemote],
+            Self::ParamsRemoteGroup => &[Channel::ParamsRemoteGroup],
+            Self::ParamsLocal => &[Channel::ParamsLocal],
+            Self::ParamsLocalGroup => &[Channel::ParamsLocalGroup],
+            Self::OtaFetch => &[Channel::OtaFetch],
+            Self::OtaUrl => &[Channel::OtaUrl],
+            Self::OtaStatus => &[Channel::OtaStatus],
+            Self::TsData => &[Channel::TsData],
+            Self::SimpleTsData => &[Channel::SimpleTsData],
+            Self::FromNode => &[Channel::FromNode],
+            Self::ToNode => &[Channel::ToNode],
+            Self::Alert => &[Channel::Alert],
+        }
+    }
+    /// The JSON Schema derived from the payload type, for a JSON message.
+    #[cfg(feature = "schemars")]
+    pub fn payload_schema(self) -> ::core::option::Option<::schemars::Schema> {
+        match self {
+            Self::PresenceConnected => {
+                ::core::option::Option::Some(
+                    ::schemars::schema_for!(super::messages::PresenceConnected),
+                )
+            }
+            Self::PresenceDisconnected => {
+                ::core::option::Option::Some(
+                    ::schemars::schema_for!(super::messages::PresenceDisconnected),
+                )
+            }
+            Self::NodeConfig => {
+                ::core::option::Option::Some(
+                    ::schemars::schema_for!(super::messages::NodeConfig),
+                )
+            }
+            Self::ParamsLocalInit => {
+                ::core::option::Option::Some(
+                    ::schemars::schema_for!(::rainmaker_types::ParamsDocument),
+                )
+            }
+            Self::UserMapping => {
+                ::core::option::Option::Some(
+                    ::schemars::schema_for!(super::messages::UserMapping),
+                )
+            }
+            Self::ParamsRemote => {
+                ::core::option::Option::Some(
+                    ::schemars::schema_for!(::rainmaker_types::ParamsDocument),
+                )
+            }
+            Self::ParamsRemoteGroup => {
+                ::core::option::Option::Some(
+                    ::schemars::schema_for!(::rainmaker_types::ParamsDocument),
+                )
+            }
+            Self::ParamsLocal => {
+                ::core::option::Option::Some(
+                    ::schemars::schema_for!(::rainmaker_types::ParamsDocument),
+                )
+            }
+            Self::ParamsLocalGroup => {
+                ::core::option::Option::Some(
+                    ::schemars::schema_for!(::rainmaker_types::ParamsDocument),
+                )
+            }
+            Self::OtaFetch => {
+                ::core::option::Option::Some(
+                    ::schemars::schema_for!(super::messages::OtaFetch),
+                )
+            }
+            Self::OtaUrl => {
+                ::core::option::Option::Some(
+                    ::schemars::schema_for!(super::messages::OtaUrl),
+                )
+            }
+            Self::OtaStatus => {
+                ::core::option::Option::Some(
+                    ::schemars::schema_for!(super::messages::OtaStatus),
+                )
+            }
+            Self::TsData => {
+                ::core::option::Option::Some(
+                    ::schemars::schema_for!(super::messages::TsData),
+                )
+            }
+            Self::SimpleTsData => {
+                ::core::option::Option::Some(
+                    ::schemars::schema_for!(super::messages::SimpleTsData),
+                )
+            }
+            Self::FromNode => ::core::option::Option::None,
+            Self::ToNode => ::core::option::Option::None,
+            Self::Alert => {
+                ::core::option::Option::Some(
+                    ::schemars::schema_for!(super::messages::Alert),
+                )
+            }
+        }
+    }
+}
+/// The Rust name.
+impl ::core::fmt::Display for MessageKind {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.name())
+    }
+}
 /// A message of the document with its typed payload: one variant per message.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -84,72 +301,47 @@ pub enum Message {
     Alert(super::messages::Alert),
 }
 impl Message {
-    /// The message's name in the document.
-    pub fn name(&self) -> &'static str {
+    /// Which message this is.
+    pub fn kind(&self) -> MessageKind {
         match self {
-            Self::PresenceConnected(_) => "connectedMessage",
-            Self::PresenceDisconnected(_) => "disconnectedMessage",
-            Self::NodeConfig(_) => "configMessage",
-            Self::ParamsLocalInit(_) => "paramsLocalInitMessage",
-            Self::UserMapping(_) => "userMappingMessage",
-            Self::ParamsRemote(_) => "paramsRemoteMessage",
-            Self::ParamsRemoteGroup(_) => "paramsRemoteGroupMessage",
-            Self::ParamsLocal(_) => "paramsLocalMessage",
-            Self::ParamsLocalGroup(_) => "paramsLocalWildcardMessage",
-            Self::OtaFetch(_) => "otaFetchMessage",
-            Self::OtaUrl(_) => "otaUrlMessage",
-            Self::OtaStatus(_) => "otaStatusMessage",
-            Self::TsData(_) => "tsDataMessage",
-            Self::SimpleTsData(_) => "simpleTsDataMessage",
-            Self::FromNode(_) => "fromNodeMessage",
-            Self::ToNode(_) => "toNodeMessage",
-            Self::Alert(_) => "nodeAlertMessage",
+            Self::PresenceConnected(_) => MessageKind::PresenceConnected,
+            Self::PresenceDisconnected(_) => MessageKind::PresenceDisconnected,
+            Self::NodeConfig(_) => MessageKind::NodeConfig,
+            Self::ParamsLocalInit(_) => MessageKind::ParamsLocalInit,
+            Self::UserMapping(_) => MessageKind::UserMapping,
+            Self::ParamsRemote(_) => MessageKind::ParamsRemote,
+            Self::ParamsRemoteGroup(_) => MessageKind::ParamsRemoteGroup,
+            Self::ParamsLocal(_) => MessageKind::ParamsLocal,
+            Self::ParamsLocalGroup(_) => MessageKind::ParamsLocalGroup,
+            Self::OtaFetch(_) => MessageKind::OtaFetch,
+            Self::OtaUrl(_) => MessageKind::OtaUrl,
+            Self::OtaStatus(_) => MessageKind::OtaStatus,
+            Self::TsData(_) => MessageKind::TsData,
+            Self::SimpleTsData(_) => MessageKind::SimpleTsData,
+            Self::FromNode(_) => MessageKind::FromNode,
+            Self::ToNode(_) => MessageKind::ToNode,
+            Self::Alert(_) => MessageKind::Alert,
         }
+    }
+    /// The message's Rust name (`NodeConfig`): [`MessageKind::name`].
+    pub fn name(&self) -> &'static str {
+        self.kind().name()
     }
     /// The channels that carry this message.
     pub fn channels(&self) -> &'static [Channel] {
-        match self {
-            Self::PresenceConnected(_) => &[Channel::PresenceConnected],
-            Self::PresenceDisconnected(_) => &[Channel::PresenceDisconnected],
-            Self::NodeConfig(_) => &[Channel::NodeConfig],
-            Self::ParamsLocalInit(_) => &[Channel::ParamsLocalInit],
-            Self::UserMapping(_) => &[Channel::UserMapping],
-            Self::ParamsRemote(_) => &[Channel::ParamsRemote],
-            Self::ParamsRemoteGroup(_) => &[Channel::ParamsRemoteGroup],
-            Self::ParamsLocal(_) => &[Channel::ParamsLocal],
-            Self::ParamsLocalGroup(_) => &[Channel::ParamsLocalGroup],
-            Self::OtaFetch(_) => &[Channel::OtaFetch],
-            Self::OtaUrl(_) => &[Channel::OtaUrl],
-            Self::OtaStatus(_) => &[Channel::OtaStatus],
-            Self::TsData(_) => &[Channel::TsData],
-            Self::SimpleTsData(_) => &[Channel::SimpleTsData],
-            Self::FromNode(_) => &[Channel::FromNode],
-            Self::ToNode(_) => &[Channel::ToNode],
-            Self::Alert(_) => &[Channel::Alert],
-        }
+        self.kind().channels()
     }
     /// Whether `channel` carries this message.
     pub fn fits(&self, channel: Channel) -> bool {
         self.channels().contains(&channel)
     }
-    /// Decodes the payload of a publish on `topic`.
+    /// Decodes the payload of a publish on a topic of `channel`, strictly:
+    /// [`Message::decode_with`] with the default options.
     ///
     /// # Errors
     ///
-    /// A `DecodeError` (with the JSON path or TLV offset)
-    /// when the payload is not a message of the topic's channel.
+    /// As [`Message::decode_with`].
     pub fn decode(
-        topic: &Topic,
-        payload: &[u8],
-    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        Self::decode_on(topic.channel(), payload)
-    }
-    /// Decodes the payload of a publish on a topic of `channel`.
-    ///
-    /// # Errors
-    ///
-    /// As [`Message::decode`].
-    pub fn decode_on(
         channel: Channel,
         payload: &[u8],
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
@@ -165,7 +357,8 @@ impl Message {
     ///
     /// # Errors
     ///
-    /// As [`Message::decode`], and `DecodeError::TooLarge` over the limit.
+    /// A `DecodeError` (with the JSON path or TLV offset) when the payload is
+    /// not a message of the channel, `DecodeError::TooLarge` over the limit.
     pub fn decode_with(
         channel: Channel,
         payload: &[u8],
@@ -524,85 +717,22 @@ impl ::core::fmt::Display for Message {
         }
     }
 }
-#[cfg(feature = "schemars")]
-impl Message {
-    /// The JSON Schema derived from the payload type of the JSON message
-    /// called `name`.
-    pub fn payload_schema(name: &str) -> ::core::option::Option<::schemars::Schema> {
-        ::core::option::Option::Some(
-            match name {
-                "connectedMessage" => {
-                    ::schemars::schema_for!(super::messages::PresenceConnected)
-                }
-                "disconnectedMessage" => {
-                    ::schemars::schema_for!(super::messages::PresenceDisconnected)
-                }
-                "configMessage" => ::schemars::schema_for!(super::messages::NodeConfig),
-                "paramsLocalInitMessage" => {
-                    ::schemars::schema_for!(::rainmaker_types::ParamsDocument)
-                }
-                "userMappingMessage" => {
-                    ::schemars::schema_for!(super::messages::UserMapping)
-                }
-                "paramsRemoteMessage" => {
-                    ::schemars::schema_for!(::rainmaker_types::ParamsDocument)
-                }
-                "paramsRemoteGroupMessage" => {
-                    ::schemars::schema_for!(::rainmaker_types::ParamsDocument)
-                }
-                "paramsLocalMessage" => {
-                    ::schemars::schema_for!(::rainmaker_types::ParamsDocument)
-                }
-                "paramsLocalWildcardMessage" => {
-                    ::schemars::schema_for!(::rainmaker_types::ParamsDocument)
-                }
-                "otaFetchMessage" => ::schemars::schema_for!(super::messages::OtaFetch),
-                "otaUrlMessage" => ::schemars::schema_for!(super::messages::OtaUrl),
-                "otaStatusMessage" => ::schemars::schema_for!(super::messages::OtaStatus),
-                "tsDataMessage" => ::schemars::schema_for!(super::messages::TsData),
-                "simpleTsDataMessage" => {
-                    ::schemars::schema_for!(super::messages::SimpleTsData)
-                }
-                "nodeAlertMessage" => ::schemars::schema_for!(super::messages::Alert),
-                _ => return ::core::option::Option::None,
-            },
-        )
-    }
-}
-/// Encodes `message` for `topic`: the topic string and the payload bytes.
-///
-/// # Errors
-///
-/// `EncodeError::WrongTopic` when the topic's
-/// channel does not carry the message, or the payload's encoding error.
-pub fn encode(
-    topic: &Topic,
-    message: &Message,
-) -> ::core::result::Result<
-    (::rainmaker_types::runtime::String, ::rainmaker_types::runtime::Vec<u8>),
-    ::rainmaker_types::runtime::EncodeError,
-> {
-    Envelope::check(topic, message)?;
-    ::core::result::Result::Ok((
-        ::rainmaker_types::runtime::ToString::to_string(topic),
-        message.encode()?,
-    ))
-}
-/// A message together with the topic it travels on; built only when the
-/// topic's channel carries the message.
+/// A message together with the topic it travels on and the form of that
+/// topic; built only when the topic's channel carries the message.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Envelope {
     topic: Topic,
     message: Message,
+    form: ::rainmaker_types::runtime::TopicForm,
 }
-/// The topic, two spaces, then the message.
+/// The topic (plain form), two spaces, then the message.
 impl ::core::fmt::Display for Envelope {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::write!(f, "{}  {}", self.topic, self.message)
     }
 }
 impl Envelope {
-    /// Pairs a topic with a message.
+    /// Pairs a topic with a message, the topic in the plain form.
     ///
     /// # Errors
     ///
@@ -612,50 +742,52 @@ impl Envelope {
         topic: Topic,
         message: Message,
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::EncodeError> {
-        Self::check(&topic, &message)?;
-        ::core::result::Result::Ok(Self { topic, message })
-    }
-    fn check(
-        topic: &Topic,
-        message: &Message,
-    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::EncodeError> {
-        if message.fits(topic.channel()) {
-            ::core::result::Result::Ok(())
-        } else {
+        if !message.fits(topic.channel()) {
             let addresses: ::rainmaker_types::runtime::Vec<&str> = message
                 .channels()
                 .iter()
                 .map(|channel| channel.address())
                 .collect();
-            ::core::result::Result::Err(::rainmaker_types::runtime::EncodeError::WrongTopic {
+            return ::core::result::Result::Err(::rainmaker_types::runtime::EncodeError::WrongTopic {
                 expected: addresses.join("` or `"),
-                topic: ::rainmaker_types::runtime::ToString::to_string(topic),
-            })
+                topic: ::rainmaker_types::runtime::ToString::to_string(&topic),
+            });
         }
+        ::core::result::Result::Ok(Self {
+            topic,
+            message,
+            form: ::rainmaker_types::runtime::TopicForm::Plain,
+        })
     }
-    /// Parses a topic (either form) and decodes its payload.
+    /// The same envelope with its topic written in `form` by
+    /// [`Envelope::encode`] (a channel without an ingest form stays plain).
+    #[must_use]
+    pub fn with_form(self, form: ::rainmaker_types::runtime::TopicForm) -> Self {
+        Self { form, ..self }
+    }
+    /// Parses a topic (either form, which the envelope keeps) and decodes its payload, strictly.
     ///
     /// # Errors
     ///
-    /// `DispatchError::Topic` or
-    /// `DispatchError::Payload`.
+    /// As [`Envelope::decode_with`].
     pub fn decode(
         topic: &str,
         payload: &[u8],
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DispatchError> {
-        let parsed = TopicRef::parse(topic)?;
-        let message = Message::decode_on(parsed.channel(), payload)?;
-        ::core::result::Result::Ok(Self {
-            topic: parsed.to_topic(),
-            message,
-        })
+        Self::decode_with(
+                topic,
+                payload,
+                &::rainmaker_types::runtime::DecodeOptions::strict(),
+            )
+            .map(|decoded| decoded.value)
     }
     /// Parses a topic and decodes its payload with `options` (size limit,
     /// lenient repairs), with the repairs made.
     ///
     /// # Errors
     ///
-    /// As [`Envelope::decode`].
+    /// `DispatchError::Topic` naming the segment at fault, or
+    /// `DispatchError::Payload`.
     pub fn decode_with(
         topic: &str,
         payload: &[u8],
@@ -664,17 +796,19 @@ impl Envelope {
         ::rainmaker_types::runtime::Decoded<Self>,
         ::rainmaker_types::runtime::DispatchError,
     > {
-        let parsed = TopicRef::parse(topic)?;
+        let (parsed, form) = TopicRef::parse_form(topic)?;
         let decoded = Message::decode_with(parsed.channel(), payload, options)?;
         ::core::result::Result::Ok(::rainmaker_types::runtime::Decoded {
             value: Self {
                 topic: parsed.to_topic(),
                 message: decoded.value,
+                form,
             },
             repairs: decoded.repairs,
         })
     }
-    /// Encodes the envelope: the topic string and the payload bytes.
+    /// Encodes the envelope: the topic string, in the envelope's form, and the
+    /// payload bytes.
     ///
     /// # Errors
     ///
@@ -685,50 +819,9 @@ impl Envelope {
         (::rainmaker_types::runtime::String, ::rainmaker_types::runtime::Vec<u8>),
         ::rainmaker_types::runtime::EncodeError,
     > {
-        ::core::result::Result::Ok((
-            ::rainmaker_types::runtime::ToString::to_string(&self.topic),
-            self.message.encode()?,
-        ))
-    }
-    /// Parses a topic (either form), decodes its payload, and says which form
-    /// the topic was in.
-    ///
-    /// # Errors
-    ///
-    /// As [`Envelope::decode`].
-    pub fn decode_form(
-        topic: &str,
-        payload: &[u8],
-    ) -> ::core::result::Result<
-        (Self, ::rainmaker_types::runtime::TopicForm),
-        ::rainmaker_types::runtime::DispatchError,
-    > {
-        let (parsed, form) = TopicRef::parse_form(topic)?;
-        let message = Message::decode_on(parsed.channel(), payload)?;
-        ::core::result::Result::Ok((
-            Self {
-                topic: parsed.to_topic(),
-                message,
-            },
-            form,
-        ))
-    }
-    /// Encodes the envelope with its topic in `form`; a channel without an
-    /// ingest form is written in the plain form.
-    ///
-    /// # Errors
-    ///
-    /// The payload's encoding error.
-    pub fn encode_in(
-        &self,
-        form: ::rainmaker_types::runtime::TopicForm,
-    ) -> ::core::result::Result<
-        (::rainmaker_types::runtime::String, ::rainmaker_types::runtime::Vec<u8>),
-        ::rainmaker_types::runtime::EncodeError,
-    > {
         let topic = self
             .topic
-            .to_string_in(form)
+            .to_string_in(self.form)
             .unwrap_or_else(|| ::rainmaker_types::runtime::ToString::to_string(
                 &self.topic,
             ));
@@ -742,8 +835,360 @@ impl Envelope {
     pub fn message(&self) -> &Message {
         &self.message
     }
+    /// The form the topic arrived in (or is to be written in).
+    pub fn form(&self) -> ::rainmaker_types::runtime::TopicForm {
+        self.form
+    }
     /// The topic and the message.
     pub fn into_parts(self) -> (Topic, Message) {
+        (self.topic, self.message)
+    }
+}
+/// A message of the document, borrowing from its payload where the
+/// document asks for a view (`x-rust-borrow`): one variant per message,
+/// as in `Message`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum MessageRef<'a> {
+    /// `connectedMessage` (owned: it has no view).
+    PresenceConnected(
+        ::rainmaker_types::runtime::Box<super::messages::PresenceConnected>,
+    ),
+    /// `disconnectedMessage` (owned: it has no view).
+    PresenceDisconnected(
+        ::rainmaker_types::runtime::Box<super::messages::PresenceDisconnected>,
+    ),
+    /// `configMessage` (owned: it has no view).
+    NodeConfig(::rainmaker_types::runtime::Box<super::messages::NodeConfig>),
+    /// `paramsLocalInitMessage`, borrowed.
+    ParamsLocalInit(::rainmaker_types::ParamsDocumentRef<'a>),
+    /// `userMappingMessage` (owned: it has no view).
+    UserMapping(super::messages::UserMapping),
+    /// `paramsRemoteMessage` (owned: it has no view).
+    ParamsRemote(::rainmaker_types::ParamsDocument),
+    /// `paramsRemoteGroupMessage` (owned: it has no view).
+    ParamsRemoteGroup(::rainmaker_types::ParamsDocument),
+    /// `paramsLocalMessage`, borrowed.
+    ParamsLocal(::rainmaker_types::ParamsDocumentRef<'a>),
+    /// `paramsLocalWildcardMessage`, borrowed.
+    ParamsLocalGroup(::rainmaker_types::ParamsDocumentRef<'a>),
+    /// `otaFetchMessage` (owned: it has no view).
+    OtaFetch(super::messages::OtaFetch),
+    /// `otaUrlMessage` (owned: it has no view).
+    OtaUrl(::rainmaker_types::runtime::Box<super::messages::OtaUrl>),
+    /// `otaStatusMessage` (owned: it has no view).
+    OtaStatus(::rainmaker_types::runtime::Box<super::messages::OtaStatus>),
+    /// `tsDataMessage`, borrowed.
+    TsData(super::views::TsDataRef<'a>),
+    /// `simpleTsDataMessage`, borrowed.
+    SimpleTsData(super::views::SimpleTsDataRef<'a>),
+    /// `fromNodeMessage`, borrowed.
+    FromNode(::rainmaker_types::tlv::Frame<'a>),
+    /// `toNodeMessage` (owned: it has no view).
+    ToNode(::rainmaker_types::ToNodeFrame),
+    /// `nodeAlertMessage` (owned: it has no view).
+    Alert(super::messages::Alert),
+}
+impl<'a> MessageRef<'a> {
+    /// Which message this is.
+    pub fn kind(&self) -> MessageKind {
+        match self {
+            Self::PresenceConnected(_) => MessageKind::PresenceConnected,
+            Self::PresenceDisconnected(_) => MessageKind::PresenceDisconnected,
+            Self::NodeConfig(_) => MessageKind::NodeConfig,
+            Self::ParamsLocalInit(_) => MessageKind::ParamsLocalInit,
+            Self::UserMapping(_) => MessageKind::UserMapping,
+            Self::ParamsRemote(_) => MessageKind::ParamsRemote,
+            Self::ParamsRemoteGroup(_) => MessageKind::ParamsRemoteGroup,
+            Self::ParamsLocal(_) => MessageKind::ParamsLocal,
+            Self::ParamsLocalGroup(_) => MessageKind::ParamsLocalGroup,
+            Self::OtaFetch(_) => MessageKind::OtaFetch,
+            Self::OtaUrl(_) => MessageKind::OtaUrl,
+            Self::OtaStatus(_) => MessageKind::OtaStatus,
+            Self::TsData(_) => MessageKind::TsData,
+            Self::SimpleTsData(_) => MessageKind::SimpleTsData,
+            Self::FromNode(_) => MessageKind::FromNode,
+            Self::ToNode(_) => MessageKind::ToNode,
+            Self::Alert(_) => MessageKind::Alert,
+        }
+    }
+    /// The message's Rust name (`NodeConfig`): [`MessageKind::name`].
+    pub fn name(&self) -> &'static str {
+        self.kind().name()
+    }
+    /// Decodes the payload of a publish on a topic of `channel`, borrowing
+    /// from `payload`, strictly: [`MessageRef::decode_with`] with the
+    /// default options.
+    ///
+    /// # Errors
+    ///
+    /// As [`MessageRef::decode_with`].
+    pub fn decode(
+        channel: Channel,
+        payload: &'a [u8],
+    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
+        Self::decode_with(
+                channel,
+                payload,
+                &::rainmaker_types::runtime::DecodeOptions::strict(),
+            )
+            .map(|decoded| decoded.value)
+    }
+    /// Decodes the payload of a publish on a topic of `channel` with
+    /// `options`, borrowing from `payload`; a payload the lenient mode
+    /// repaired is decoded from the repaired copy into a view that owns
+    /// its strings.
+    ///
+    /// # Errors
+    ///
+    /// The same `DecodeError` as `Message::decode_with`.
+    pub fn decode_with(
+        channel: Channel,
+        payload: &'a [u8],
+        options: &::rainmaker_types::runtime::DecodeOptions,
+    ) -> ::core::result::Result<
+        ::rainmaker_types::runtime::Decoded<Self>,
+        ::rainmaker_types::runtime::DecodeError,
+    > {
+        options.check_len(payload)?;
+        let mut made = ::rainmaker_types::runtime::Vec::new();
+        let repairs = &mut made;
+        let value = match channel {
+            Channel::PresenceConnected => {
+                ::rainmaker_types::runtime::payload::decode_json_with::<
+                    super::messages::PresenceConnected,
+                >(payload, options, repairs)
+                    .map(|payload| Self::PresenceConnected(
+                        ::rainmaker_types::runtime::Box::new(payload),
+                    ))
+            }
+            Channel::PresenceDisconnected => {
+                ::rainmaker_types::runtime::payload::decode_json_with::<
+                    super::messages::PresenceDisconnected,
+                >(payload, options, repairs)
+                    .map(|payload| Self::PresenceDisconnected(
+                        ::rainmaker_types::runtime::Box::new(payload),
+                    ))
+            }
+            Channel::NodeConfig => {
+                ::rainmaker_types::runtime::payload::decode_json_with::<
+                    super::messages::NodeConfig,
+                >(payload, options, repairs)
+                    .map(|payload| Self::NodeConfig(
+                        ::rainmaker_types::runtime::Box::new(payload),
+                    ))
+            }
+            Channel::ParamsLocalInit => {
+                ::rainmaker_types::runtime::payload::decode_json_view::<
+                    ::rainmaker_types::ParamsDocumentRef<'a>,
+                >(
+                        payload,
+                        options,
+                        repairs,
+                        |repaired| {
+                            ::rainmaker_types::runtime::payload::decode_json_ref::<
+                                ::rainmaker_types::ParamsDocumentRef<'_>,
+                            >(repaired)
+                                .map(::rainmaker_types::ParamsDocumentRef::detach)
+                        },
+                    )
+                    .map(Self::ParamsLocalInit)
+            }
+            Channel::UserMapping => {
+                ::rainmaker_types::runtime::payload::decode_json_with::<
+                    super::messages::UserMapping,
+                >(payload, options, repairs)
+                    .map(Self::UserMapping)
+            }
+            Channel::ParamsRemote => {
+                ::rainmaker_types::runtime::payload::decode_json_with::<
+                    ::rainmaker_types::ParamsDocument,
+                >(payload, options, repairs)
+                    .map(Self::ParamsRemote)
+            }
+            Channel::ParamsRemoteGroup => {
+                ::rainmaker_types::runtime::payload::decode_json_with::<
+                    ::rainmaker_types::ParamsDocument,
+                >(payload, options, repairs)
+                    .map(Self::ParamsRemoteGroup)
+            }
+            Channel::ParamsLocal => {
+                ::rainmaker_types::runtime::payload::decode_json_view::<
+                    ::rainmaker_types::ParamsDocumentRef<'a>,
+                >(
+                        payload,
+                        options,
+                        repairs,
+                        |repaired| {
+                            ::rainmaker_types::runtime::payload::decode_json_ref::<
+                                ::rainmaker_types::ParamsDocumentRef<'_>,
+                            >(repaired)
+                                .map(::rainmaker_types::ParamsDocumentRef::detach)
+                        },
+                    )
+                    .map(Self::ParamsLocal)
+            }
+            Channel::ParamsLocalGroup => {
+                ::rainmaker_types::runtime::payload::decode_json_view::<
+                    ::rainmaker_types::ParamsDocumentRef<'a>,
+                >(
+                        payload,
+                        options,
+                        repairs,
+                        |repaired| {
+                            ::rainmaker_types::runtime::payload::decode_json_ref::<
+                                ::rainmaker_types::ParamsDocumentRef<'_>,
+                            >(repaired)
+                                .map(::rainmaker_types::ParamsDocumentRef::detach)
+                        },
+                    )
+                    .map(Self::ParamsLocalGroup)
+            }
+            Channel::OtaFetch => {
+                ::rainmaker_types::runtime::payload::decode_json_with::<
+                    super::messages::OtaFetch,
+                >(payload, options, repairs)
+                    .map(Self::OtaFetch)
+            }
+            Channel::OtaUrl => {
+                ::rainmaker_types::runtime::payload::decode_json_with::<
+                    super::messages::OtaUrl,
+                >(payload, options, repairs)
+                    .map(|payload| Self::OtaUrl(
+                        ::rainmaker_types::runtime::Box::new(payload),
+                    ))
+            }
+            Channel::OtaStatus => {
+                ::rainmaker_types::runtime::payload::decode_json_with::<
+                    super::messages::OtaStatus,
+                >(payload, options, repairs)
+                    .map(|payload| Self::OtaStatus(
+                        ::rainmaker_types::runtime::Box::new(payload),
+                    ))
+            }
+            Channel::TsData => {
+                ::rainmaker_types::runtime::payload::decode_json_view::<
+                    super::views::TsDataRef<'a>,
+                >(
+                        payload,
+                        options,
+                        repairs,
+                        |repaired| {
+                            ::rainmaker_types::runtime::payload::decode_json_ref::<
+                                super::views::TsDataRef<'_>,
+                            >(repaired)
+                                .map(super::views::TsDataRef::detach)
+                        },
+                    )
+                    .map(Self::TsData)
+            }
+            Channel::SimpleTsData => {
+                ::rainmaker_types::runtime::payload::decode_json_view::<
+                    super::views::SimpleTsDataRef<'a>,
+                >(
+                        payload,
+                        options,
+                        repairs,
+                        |repaired| {
+                            ::rainmaker_types::runtime::payload::decode_json_ref::<
+                                super::views::SimpleTsDataRef<'_>,
+                            >(repaired)
+                                .map(super::views::SimpleTsDataRef::detach)
+                        },
+                    )
+                    .map(Self::SimpleTsData)
+            }
+            Channel::FromNode => {
+                <::rainmaker_types::tlv::Frame<
+                    'a,
+                > as ::rainmaker_types::runtime::PayloadRef<'a>>::decode_ref(payload)
+                    .map(Self::FromNode)
+            }
+            Channel::ToNode => {
+                <::rainmaker_types::ToNodeFrame as ::rainmaker_types::runtime::Payload>::decode(
+                        payload,
+                    )
+                    .map(Self::ToNode)
+            }
+            Channel::Alert => {
+                ::rainmaker_types::runtime::payload::decode_json_with::<
+                    super::messages::Alert,
+                >(payload, options, repairs)
+                    .map(Self::Alert)
+            }
+        }?;
+        ::core::result::Result::Ok(::rainmaker_types::runtime::Decoded {
+            value,
+            repairs: made,
+        })
+    }
+}
+/// A publish decoded without copying: the topic's segments and the
+/// payload's strings borrow from the input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnvelopeRef<'a> {
+    topic: TopicRef<'a>,
+    message: MessageRef<'a>,
+    form: ::rainmaker_types::runtime::TopicForm,
+}
+impl<'a> EnvelopeRef<'a> {
+    /// Classifies a topic and decodes its payload, borrowing from both,
+    /// strictly: [`EnvelopeRef::decode_with`] with the default options.
+    ///
+    /// # Errors
+    ///
+    /// As [`EnvelopeRef::decode_with`].
+    pub fn decode(
+        topic: &'a str,
+        payload: &'a [u8],
+    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DispatchError> {
+        Self::decode_with(
+                topic,
+                payload,
+                &::rainmaker_types::runtime::DecodeOptions::strict(),
+            )
+            .map(|decoded| decoded.value)
+    }
+    /// Classifies a topic and decodes its payload with `options`,
+    /// borrowing from both, with the repairs made.
+    ///
+    /// # Errors
+    ///
+    /// `DispatchError::Topic` or `DispatchError::Payload`, as
+    /// `Envelope::decode_with`.
+    pub fn decode_with(
+        topic: &'a str,
+        payload: &'a [u8],
+        options: &::rainmaker_types::runtime::DecodeOptions,
+    ) -> ::core::result::Result<
+        ::rainmaker_types::runtime::Decoded<Self>,
+        ::rainmaker_types::runtime::DispatchError,
+    > {
+        let (topic, form) = TopicRef::parse_form(topic)?;
+        let decoded = MessageRef::decode_with(topic.channel(), payload, options)?;
+        ::core::result::Result::Ok(::rainmaker_types::runtime::Decoded {
+            value: Self {
+                topic,
+                message: decoded.value,
+                form,
+            },
+            repairs: decoded.repairs,
+        })
+    }
+    /// The topic.
+    pub fn topic(&self) -> &TopicRef<'a> {
+        &self.topic
+    }
+    /// The message.
+    pub fn message(&self) -> &MessageRef<'a> {
+        &self.message
+    }
+    /// The form the topic arrived in.
+    pub fn form(&self) -> ::rainmaker_types::runtime::TopicForm {
+        self.form
+    }
+    /// The topic and the message.
+    pub fn into_parts(self) -> (TopicRef<'a>, MessageRef<'a>) {
         (self.topic, self.message)
     }
 }

@@ -34,7 +34,7 @@ pub mod topics {
 pub mod dispatch {
     include!("dispatch.rs");
 }
-/// Borrowed views of the messages marked `x-rust-borrow`: [`MessageRef`] and [`EnvelopeRef`] decode a publish without copying what can be borrowed.
+/// Borrowed views of the payloads of the messages marked `x-rust-borrow`, which [`MessageRef`] and [`EnvelopeRef`] decode without copying what can be borrowed.
 #[allow(
     clippy::enum_variant_names,
     clippy::large_enum_variant,
@@ -45,7 +45,7 @@ pub mod dispatch {
 pub mod views {
     include!("views.rs");
 }
-/// The TLV command catalogue: one constant per command, and what the catalogue says about each.
+/// The TLV command catalogue: what it says about each command ([`ALL`](commands::ALL), [`info`](commands::info)) and the types of the data each carries.
 #[allow(
     clippy::enum_variant_names,
     clippy::large_enum_variant,
@@ -67,7 +67,5 @@ pub mod commands {
 pub mod standard_types {
     include!("standard_types.rs");
 }
-pub use dispatch::{Envelope, Message, encode};
-pub use messages::*;
-pub use topics::{Channel, Direction, Topic, TopicRef};
-pub use views::{EnvelopeRef, MessageRef};
+pub use dispatch::{Envelope, Message, MessageKind, EnvelopeRef, MessageRef};
+pub use topics::{Channel, Topic, TopicRef};

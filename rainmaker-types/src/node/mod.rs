@@ -648,7 +648,7 @@ impl Node {
         }
         let channel = parsed.channel();
         // The spec says which channels the node receives (`action: receive`).
-        if !channel.receives() {
+        if !channel.info().receives {
             return Err(NodeError::UnexpectedChannel(channel));
         }
         if let TopicRef::ParamsRemoteGroup { group_id, .. } = parsed
@@ -701,7 +701,13 @@ impl Node {
         self.next_publish.set(id.0.wrapping_add(1));
         let qos = topic.qos();
         let topic = match self.form {
-            TopicForm::Ingest if topic.channel().sdk_uses_ingest() => {
+            TopicForm::Ingest
+                if topic
+                    .channel()
+                    .info()
+                    .ingest
+                    .is_some_and(|ingest| ingest.sdk_publishes) =>
+            {
                 topic.ingest().unwrap_or_else(|| topic.to_string())
             }
             _ => topic.to_string(),

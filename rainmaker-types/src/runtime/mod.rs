@@ -12,6 +12,7 @@
 //! compile in a crate that depends on `rainmaker-types` alone, with or without `std`.
 
 pub mod error;
+pub mod info;
 pub mod lenient;
 pub mod param;
 pub mod pattern;
@@ -23,6 +24,7 @@ pub use error::{
     DecodeError, DispatchError, EncodeError, JsonError, JsonErrorKind, TopicError,
     TopicErrorReason, UnknownValue,
 };
+pub use info::{ChannelInfo, CommandData, CommandDirection, CommandInfo, Direction, IngestRule};
 pub use lenient::Repair;
 pub use param::{IdError, Param, ParamRule, TopicParam};
 pub use pattern::Pattern;
@@ -94,26 +96,6 @@ impl Qos {
     }
 }
 
-/// What the application a document describes does on a channel (the AsyncAPI 3
-/// operation `action`, from the document's own point of view).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Action {
-    /// The application publishes on the channel.
-    Send,
-    /// The application subscribes to the channel.
-    Receive,
-}
-
-impl Action {
-    /// The AsyncAPI spelling (`send`, `receive`).
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Send => "send",
-            Self::Receive => "receive",
-        }
-    }
-}
-
 /// The two forms of a topic of a channel that has a basic-ingest alias
 /// (`x-rainmaker-ingest`). Documents without aliases only have the plain form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -128,19 +110,3 @@ pub enum TopicForm {
 
 /// The prefix of every basic-ingest topic.
 pub const INGEST_PREFIX: &str = "$aws/rules/";
-
-/// A command of a TLV command catalogue (`x-rainmaker-tlv`), as generated code lists
-/// it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CommandInfo {
-    /// The command number.
-    pub command: rainmaker_tlv::Command,
-    /// The catalogue's name (`set-params`).
-    pub name: &'static str,
-    /// Who sends the request: `node-to-cloud`, `cloud-to-node`, `both` or `unknown`.
-    pub direction: &'static str,
-    /// The role bits allowed to send it, when the catalogue states them.
-    pub allowed_roles: Option<u8>,
-    /// The catalogue's description.
-    pub description: &'static str,
-}

@@ -55,7 +55,7 @@ pub trait PayloadRef<'a>: Sized {
 /// use rainmaker_types::{Channel, Message, ParamValue};
 ///
 /// let sent = br#"{"Sensor":{"Temperature":nan}}"#;
-/// assert!(Message::decode_on(Channel::ParamsLocal, sent).is_err());
+/// assert!(Message::decode(Channel::ParamsLocal, sent).is_err());
 /// let decoded = Message::decode_with(Channel::ParamsLocal, sent, &DecodeOptions::sdk_lenient())?;
 /// let Message::ParamsLocal(doc) = &decoded.value else { unreachable!() };
 /// assert_eq!(doc.get("Sensor", "Temperature"), Some(&ParamValue::Null));
@@ -174,15 +174,53 @@ pub fn decode_json_with<T: DeserializeOwned>(
         Ok(value) => return Ok(value),
         Err(failed) => failed,
     };
+    let (repaired, made) = repair(bytes, failed, options)?;
+    let value = parse::<T>(&repaired)?;
+    repairs.extend(made);
+    Ok(value)
+}
+
+/// Decodes a JSON payload into the borrowed view `T` with `options`, adding the
+/// repairs made to `repairs` when it succeeds.
+///
+/// A payload that decodes as it is gives a view that borrows from it. One that the
+/// lenient mode had to repair is decoded from the repaired copy by `from_repaired`,
+/// which must give a view that no longer borrows (generated code passes the view's
+/// `detach`): the rare repaired payload costs a copy, the others nothing.
+///
+/// # Errors
+///
+/// As [`decode_json`].
+pub fn decode_json_view<'a, T: Deserialize<'a>>(
+    bytes: &'a [u8],
+    options: &DecodeOptions,
+    repairs: &mut Vec<Repair>,
+    from_repaired: impl FnOnce(&[u8]) -> Result<T, DecodeError>,
+) -> Result<T, DecodeError> {
+    options.check_len(bytes)?;
+    let failed = match parse::<T>(bytes) {
+        Ok(value) => return Ok(value),
+        Err(failed) => failed,
+    };
+    let (repaired, made) = repair(bytes, failed, options)?;
+    let value = from_repaired(&repaired)?;
+    repairs.extend(made);
+    Ok(value)
+}
+
+/// What the lenient mode makes of a payload that failed to decode with `failed`: the
+/// repaired payload and the repairs, or the error to report (`failed` itself in
+/// strict mode or when nothing could be repaired).
+fn repair(
+    bytes: &[u8],
+    failed: DecodeError,
+    options: &DecodeOptions,
+) -> Result<(Vec<u8>, Vec<Repair>), DecodeError> {
     if !options.is_lenient() {
         return Err(failed);
     }
     match lenient::repair(bytes) {
-        Ok((repaired, made)) => {
-            let value = parse::<T>(&repaired)?;
-            repairs.extend(made);
-            Ok(value)
-        }
+        Ok(repaired) => Ok(repaired),
         Err(lenient::Unrepairable::UnescapedQuote { offset }) => {
             Err(DecodeError::UnescapedQuote { offset })
         }

@@ -46,6 +46,12 @@ impl<'a> Text<'a> {
     pub fn into_owned(self) -> String {
         self.0.into_owned()
     }
+
+    /// The same text, owned, so it no longer borrows from the payload (and may be
+    /// given any lifetime).
+    pub fn detach<'b>(self) -> Text<'b> {
+        Text(Cow::Owned(self.0.into_owned()))
+    }
 }
 
 impl Deref for Text<'_> {

@@ -4,6 +4,39 @@
 use super::error::{TopicError, TopicErrorReason};
 use super::param::{IdError, TopicParam};
 
+/// Writes `address` with its parameters (`{name}`, and the wildcards `+` and `#`)
+/// replaced by `values`, in address order; values left over become further segments
+/// and parameters left without one stay as written, so parsing the result reports
+/// the segment at fault.
+pub fn fill_address(address: &str, values: &[&str]) -> alloc::string::String {
+    let mut values = values.iter();
+    let mut out = alloc::string::String::with_capacity(address.len() + 16);
+    for (index, segment) in address.split('/').enumerate() {
+        if index > 0 {
+            out.push('/');
+        }
+        match (segment.find('{'), segment.rfind('}')) {
+            (Some(open), Some(close)) if open < close => match values.next() {
+                Some(value) => {
+                    out.push_str(segment.get(..open).unwrap_or_default());
+                    out.push_str(value);
+                    out.push_str(segment.get(close + 1..).unwrap_or_default());
+                }
+                None => out.push_str(segment),
+            },
+            _ if segment == "+" || segment == "#" => {
+                out.push_str(values.next().copied().unwrap_or(segment));
+            }
+            _ => out.push_str(segment),
+        }
+    }
+    for extra in values {
+        out.push('/');
+        out.push_str(extra);
+    }
+    out
+}
+
 /// Splits off the first `/`-separated segment: the segment, and what follows the
 /// `/` (`None` when the segment is the last one).
 #[inline]

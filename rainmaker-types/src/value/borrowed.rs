@@ -76,6 +76,19 @@ impl ParamValueRef<'_> {
         }
     }
 
+    /// The same value, owned, so it no longer borrows from the payload.
+    pub fn detach<'b>(self) -> ParamValueRef<'b> {
+        match self {
+            Self::Bool(value) => ParamValueRef::Bool(value),
+            Self::Int(value) => ParamValueRef::Int(value),
+            Self::Float(value) => ParamValueRef::Float(value),
+            Self::String(value) => ParamValueRef::String(value.detach()),
+            Self::Object(map) => ParamValueRef::Object(map),
+            Self::Array(items) => ParamValueRef::Array(items),
+            Self::Null => ParamValueRef::Null,
+        }
+    }
+
     /// The owned value.
     pub fn into_owned(self) -> ParamValue {
         match self {
@@ -328,6 +341,24 @@ impl<'a> ParamsDocumentRef<'a> {
     /// Whether the document names no device.
     pub fn is_empty(&self) -> bool {
         self.devices.is_empty()
+    }
+
+    /// The same document with every name and string copied, so it no longer
+    /// borrows from the payload (and may be given any lifetime).
+    pub fn detach<'b>(self) -> ParamsDocumentRef<'b> {
+        ParamsDocumentRef {
+            params: self
+                .params
+                .into_iter()
+                .map(|(name, value)| (name.detach(), value.detach()))
+                .collect(),
+            devices: self
+                .devices
+                .into_iter()
+                .map(|(name, range)| (name.detach(), range))
+                .collect(),
+            lookup: self.lookup,
+        }
     }
 
     /// The owned document.

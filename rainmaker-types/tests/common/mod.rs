@@ -211,7 +211,7 @@ pub fn channel_message_pointers(channel: &str) -> Vec<Pointer> {
 pub fn channel_by_key(key: &str) -> Option<Channel> {
     Channel::ALL
         .into_iter()
-        .find(|channel| channel.key() == key)
+        .find(|channel| channel.info().key == key)
 }
 
 /// The node and group ids the example topics use.

@@ -6,8 +6,8 @@
 pub struct Example {
     /// The channel.
     pub channel: super::topics::Channel,
-    /// The message's name.
-    pub message: &'static str,
+    /// The message.
+    pub message: super::dispatch::MessageKind,
     /// The example's name.
     pub name: &'static str,
     /// A topic of the channel, its parameters taken from their examples.
@@ -19,42 +19,42 @@ pub struct Example {
 pub static EXAMPLES: &[Example] = &[
     Example {
         channel: super::topics::Channel::LeadingSlash,
-        message: "tick",
+        message: super::dispatch::MessageKind::Tick,
         name: "example 1",
         topic: "/v1/btcusd",
         payload: b"{\"at\":\"2026-11-26T10:00:00Z\"}",
     },
     Example {
         channel: super::topics::Channel::Mixed,
-        message: "tick",
+        message: super::dispatch::MessageKind::Tick,
         name: "example 1",
         topic: "groups/params-kitchen/state",
         payload: b"{\"at\":\"2026-11-26T10:00:00Z\"}",
     },
     Example {
         channel: super::topics::Channel::Both,
-        message: "tick",
+        message: super::dispatch::MessageKind::Tick,
         name: "example 1",
         topic: "devices/d1/p1/echo",
         payload: b"{\"at\":\"2026-11-26T10:00:00Z\"}",
     },
     Example {
         channel: super::topics::Channel::Unused,
-        message: "tick",
+        message: super::dispatch::MessageKind::Tick,
         name: "example 1",
         topic: "unused/t1",
         payload: b"{\"at\":\"2026-11-26T10:00:00Z\"}",
     },
     Example {
         channel: super::topics::Channel::Single,
-        message: "tick",
+        message: super::dispatch::MessageKind::Tick,
         name: "example 1",
         topic: "sensors/x/temperature",
         payload: b"{\"at\":\"2026-11-26T10:00:00Z\"}",
     },
     Example {
         channel: super::topics::Channel::Multi,
-        message: "tick",
+        message: super::dispatch::MessageKind::Tick,
         name: "example 1",
         topic: "logs/x/y",
         payload: b"{\"at\":\"2026-11-26T10:00:00Z\"}",

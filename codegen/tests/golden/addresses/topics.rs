@@ -199,6 +199,9 @@ impl ::rainmaker_types::runtime::ParamRule for TopicParamRule {
 /// Any non-empty segment without `/`, `+`, `#` or NUL.
 pub type TopicParam = ::rainmaker_types::runtime::Param<TopicParamRule>;
 /// The channels of the document: a [`Topic`] without its parameters.
+///
+/// What the document says about a channel is in its `ChannelInfo`
+/// ([`Channel::info`]); the accessors read it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Channel {
@@ -215,6 +218,83 @@ pub enum Channel {
     /// `logs/#`.
     Multi,
 }
+/// One entry per channel, in the order of [`Channel::ALL`].
+static CHANNELS: [::rainmaker_types::runtime::ChannelInfo<
+    super::dispatch::MessageKind,
+>; 6] = [
+    ::rainmaker_types::runtime::ChannelInfo {
+        key: "leadingSlash",
+        address: "/v1/{symbol}",
+        filter: "/v1/+",
+        sends: true,
+        receives: false,
+        direction: ::core::option::Option::None,
+        qos: ::rainmaker_types::runtime::Qos::AtMostOnce,
+        retain: false,
+        ingest: ::core::option::Option::None,
+        messages: &[super::dispatch::MessageKind::Tick],
+    },
+    ::rainmaker_types::runtime::ChannelInfo {
+        key: "mixed",
+        address: "groups/params-{groupInfoStr}/state",
+        filter: "groups/+/state",
+        sends: false,
+        receives: true,
+        direction: ::core::option::Option::None,
+        qos: ::rainmaker_types::runtime::Qos::AtMostOnce,
+        retain: false,
+        ingest: ::core::option::Option::None,
+        messages: &[super::dispatch::MessageKind::Tick],
+    },
+    ::rainmaker_types::runtime::ChannelInfo {
+        key: "both",
+        address: "devices/{device}/{payload}/echo",
+        filter: "devices/+/+/echo",
+        sends: true,
+        receives: true,
+        direction: ::core::option::Option::None,
+        qos: ::rainmaker_types::runtime::Qos::AtMostOnce,
+        retain: false,
+        ingest: ::core::option::Option::None,
+        messages: &[super::dispatch::MessageKind::Tick],
+    },
+    ::rainmaker_types::runtime::ChannelInfo {
+        key: "unused",
+        address: "unused/{topic}",
+        filter: "unused/+",
+        sends: false,
+        receives: false,
+        direction: ::core::option::Option::None,
+        qos: ::rainmaker_types::runtime::Qos::AtMostOnce,
+        retain: false,
+        ingest: ::core::option::Option::None,
+        messages: &[super::dispatch::MessageKind::Tick],
+    },
+    ::rainmaker_types::runtime::ChannelInfo {
+        key: "single",
+        address: "sensors/+/temperature",
+        filter: "sensors/+/temperature",
+        sends: false,
+        receives: true,
+        direction: ::core::option::Option::None,
+        qos: ::rainmaker_types::runtime::Qos::AtMostOnce,
+        retain: false,
+        ingest: ::core::option::Option::None,
+        messages: &[super::dispatch::MessageKind::Tick],
+    },
+    ::rainmaker_types::runtime::ChannelInfo {
+        key: "multi",
+        address: "logs/#",
+        filter: "logs/#",
+        sends: false,
+        receives: true,
+        direction: ::core::option::Option::None,
+        qos: ::rainmaker_types::runtime::Qos::AtMostOnce,
+        retain: false,
+        ingest: ::core::option::Option::None,
+        messages: &[super::dispatch::MessageKind::Tick],
+    },
+];
 impl Channel {
     /// Every channel, in document order.
     pub const ALL: [Self; 6] = [
@@ -225,96 +305,54 @@ impl Channel {
         Self::Single,
         Self::Multi,
     ];
-    /// The channel's key in the document.
-    pub const fn key(self) -> &'static str {
-        match self {
-            Self::LeadingSlash => "leadingSlash",
-            Self::Mixed => "mixed",
-            Self::Both => "both",
-            Self::Unused => "unused",
-            Self::Single => "single",
-            Self::Multi => "multi",
-        }
+    /// What the document says about the channel.
+    pub fn info(
+        self,
+    ) -> &'static ::rainmaker_types::runtime::ChannelInfo<super::dispatch::MessageKind> {
+        &CHANNELS[self as usize]
     }
     /// The address, such as `node/{node_id}/config`.
-    pub const fn address(self) -> &'static str {
-        match self {
-            Self::LeadingSlash => "/v1/{symbol}",
-            Self::Mixed => "groups/params-{groupInfoStr}/state",
-            Self::Both => "devices/{device}/{payload}/echo",
-            Self::Unused => "unused/{topic}",
-            Self::Single => "sensors/+/temperature",
-            Self::Multi => "logs/#",
-        }
+    pub fn address(self) -> &'static str {
+        self.info().address
     }
     /// The MQTT topic filter that matches every topic of the channel (each
     /// parameter is `+`), for subscriptions.
-    pub const fn filter(self) -> &'static str {
-        match self {
-            Self::LeadingSlash => "/v1/+",
-            Self::Mixed => "groups/+/state",
-            Self::Both => "devices/+/+/echo",
-            Self::Unused => "unused/+",
-            Self::Single => "sensors/+/temperature",
-            Self::Multi => "logs/#",
-        }
-    }
-    /// Whether the document's application publishes on the channel (an
-    /// operation with `action: send`).
-    pub const fn sends(self) -> bool {
-        match self {
-            Self::LeadingSlash => true,
-            Self::Mixed => false,
-            Self::Both => true,
-            Self::Unused => false,
-            Self::Single => false,
-            Self::Multi => false,
-        }
-    }
-    /// Whether the document's application subscribes to the channel (an
-    /// operation with `action: receive`).
-    pub const fn receives(self) -> bool {
-        match self {
-            Self::LeadingSlash => false,
-            Self::Mixed => true,
-            Self::Both => true,
-            Self::Unused => false,
-            Self::Single => true,
-            Self::Multi => true,
-        }
+    pub fn filter(self) -> &'static str {
+        self.info().filter
     }
     /// The MQTT QoS of the channel's publishes and subscriptions.
-    pub const fn qos(self) -> ::rainmaker_types::runtime::Qos {
-        match self {
-            Self::LeadingSlash => ::rainmaker_types::runtime::Qos::AtMostOnce,
-            Self::Mixed => ::rainmaker_types::runtime::Qos::AtMostOnce,
-            Self::Both => ::rainmaker_types::runtime::Qos::AtMostOnce,
-            Self::Unused => ::rainmaker_types::runtime::Qos::AtMostOnce,
-            Self::Single => ::rainmaker_types::runtime::Qos::AtMostOnce,
-            Self::Multi => ::rainmaker_types::runtime::Qos::AtMostOnce,
-        }
+    pub fn qos(self) -> ::rainmaker_types::runtime::Qos {
+        self.info().qos
     }
-    /// Whether publishes on the channel set the MQTT retain flag.
-    pub const fn retain(self) -> bool {
-        match self {
-            Self::LeadingSlash => false,
-            Self::Mixed => false,
-            Self::Both => false,
-            Self::Unused => false,
-            Self::Single => false,
-            Self::Multi => false,
-        }
+    /// Who publishes on the channel, when the document says
+    /// (`x-rainmaker-direction`).
+    pub fn direction(
+        self,
+    ) -> ::core::option::Option<::rainmaker_types::runtime::Direction> {
+        self.info().direction
     }
-    /// The names of the messages the channel carries.
-    pub const fn messages(self) -> &'static [&'static str] {
-        match self {
-            Self::LeadingSlash => &["tick"],
-            Self::Mixed => &["tick"],
-            Self::Both => &["tick"],
-            Self::Unused => &["tick"],
-            Self::Single => &["tick"],
-            Self::Multi => &["tick"],
-        }
+    /// The messages the channel carries.
+    pub fn messages(self) -> &'static [super::dispatch::MessageKind] {
+        self.info().messages
+    }
+    /// The basic-ingest rule of the channel, if it has an ingest form.
+    pub fn ingest_rule(self) -> ::core::option::Option<&'static str> {
+        self.info().ingest.map(|ingest| ingest.rule)
+    }
+    /// The topic of this channel with its parameters filled in from `values`,
+    /// in address order (`Channel::ParamsRemote.topic(&[node_id])`).
+    ///
+    /// # Errors
+    ///
+    /// A `TopicError` naming the segment at fault when a value does not fit
+    /// its parameter, or a value is missing or left over.
+    pub fn topic(
+        self,
+        values: &[&str],
+    ) -> ::core::result::Result<Topic, ::rainmaker_types::runtime::TopicError> {
+        Topic::parse(
+            &::rainmaker_types::runtime::topic::fill_address(self.address(), values),
+        )
     }
     /// The channel of a topic (either form), without building the topic.
     ///

@@ -6,8 +6,8 @@
 pub struct Example {
     /// The channel.
     pub channel: super::topics::Channel,
-    /// The message's name.
-    pub message: &'static str,
+    /// The message.
+    pub message: super::dispatch::MessageKind,
     /// The example's name.
     pub name: &'static str,
     /// A topic of the channel, its parameters taken from their examples.
@@ -19,42 +19,42 @@ pub struct Example {
 pub static EXAMPLES: &[Example] = &[
     Example {
         channel: super::topics::Channel::AtMostOnce,
-        message: "ping",
+        message: super::dispatch::MessageKind::Ping,
         name: "example 1",
         topic: "qos/0",
         payload: b"{\"seq\":1}",
     },
     Example {
         channel: super::topics::Channel::AtLeastOnce,
-        message: "ping",
+        message: super::dispatch::MessageKind::Ping,
         name: "example 1",
         topic: "qos/1",
         payload: b"{\"seq\":1}",
     },
     Example {
         channel: super::topics::Channel::ExactlyOnce,
-        message: "ping",
+        message: super::dispatch::MessageKind::Ping,
         name: "example 1",
         topic: "qos/2",
         payload: b"{\"seq\":1}",
     },
     Example {
         channel: super::topics::Channel::FromTrait,
-        message: "ping",
+        message: super::dispatch::MessageKind::Ping,
         name: "example 1",
         topic: "qos/trait",
         payload: b"{\"seq\":1}",
     },
     Example {
         channel: super::topics::Channel::FromChannel,
-        message: "ping",
+        message: super::dispatch::MessageKind::Ping,
         name: "example 1",
         topic: "qos/channel",
         payload: b"{\"seq\":1}",
     },
     Example {
         channel: super::topics::Channel::FromMessage,
-        message: "retained",
+        message: super::dispatch::MessageKind::Retained,
         name: "example 1",
         topic: "qos/message",
         payload: b"true",

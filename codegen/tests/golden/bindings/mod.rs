@@ -45,6 +45,5 @@ pub mod dispatch {
 pub mod examples {
     include!("examples.rs");
 }
-pub use dispatch::{Envelope, Message, encode};
-pub use messages::*;
+pub use dispatch::{Envelope, Message, MessageKind};
 pub use topics::{Channel, Topic, TopicRef};

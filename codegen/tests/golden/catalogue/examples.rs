@@ -6,8 +6,8 @@
 pub struct Example {
     /// The channel.
     pub channel: super::topics::Channel,
-    /// The message's name.
-    pub message: &'static str,
+    /// The message.
+    pub message: super::dispatch::MessageKind,
     /// The example's name.
     pub name: &'static str,
     /// A topic of the channel, its parameters taken from their examples.
@@ -19,21 +19,21 @@ pub struct Example {
 pub static EXAMPLES: &[Example] = &[
     Example {
         channel: super::topics::Channel::Entries,
-        message: "entry",
+        message: super::dispatch::MessageKind::Entry,
         name: "device",
         topic: "entries",
         payload: b"{\"name\":\"Lamp\",\"type\":\"acme.device.lamp\",\"params\":[{\"name\":\"Power\",\"type\":\"acme.param.power\",\"data_type\":\"bool\",\"ui_type\":\"acme.ui.toggle\"}]}",
     },
     Example {
         channel: super::topics::Channel::Entries,
-        message: "entry",
+        message: super::dispatch::MessageKind::Entry,
         name: "service",
         topic: "entries",
         payload: b"{\"name\":\"Clock\",\"type\":\"acme.service.clock\"}",
     },
     Example {
         channel: super::topics::Channel::Entries,
-        message: "entry",
+        message: super::dispatch::MessageKind::Entry,
         name: "custom",
         topic: "entries",
         payload: b"{\"name\":\"Kettle\",\"type\":\"my.kettle\",\"params\":[{\"name\":\"Level\",\"type\":\"my.level\",\"data_type\":\"int\"}]}",

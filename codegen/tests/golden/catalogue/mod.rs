@@ -56,6 +56,5 @@ pub mod standard_types {
 pub mod examples {
     include!("examples.rs");
 }
-pub use dispatch::{Envelope, Message, encode};
-pub use messages::*;
+pub use dispatch::{Envelope, Message, MessageKind};
 pub use topics::{Channel, Topic, TopicRef};

@@ -2,6 +2,86 @@
 // Do not edit by hand: change the spec, then generate again.
 
 use super::topics::{Channel, Topic, TopicRef};
+/// The messages of the document, without their payloads: what a [`Message`]
+/// is ([`Message::kind`]) and what a channel carries ([`Channel::messages`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum MessageKind {
+    /// `inlineMessage` (application/json): [`Message::Inline`].
+    Inline,
+    /// `traited` (application/json): [`Message::Traited`].
+    Traited,
+    /// `reading` (application/json): [`Message::Reading`].
+    Reading,
+    /// `line` (text/plain): [`Message::Line`].
+    Line,
+    /// `blob` (application/octet-stream): [`Message::Blob`].
+    Blob,
+    /// `cbor` (application/cbor): [`Message::Cbor`].
+    Cbor,
+    /// `count` (application/json): [`Message::Count`].
+    Count,
+    /// `list` (application/json): [`Message::List`].
+    List,
+}
+impl MessageKind {
+    /// Every message, in document order.
+    pub const ALL: [Self; 8] = [
+        Self::Inline,
+        Self::Traited,
+        Self::Reading,
+        Self::Line,
+        Self::Blob,
+        Self::Cbor,
+        Self::Count,
+        Self::List,
+    ];
+    /// The Rust name, as in [`Message`] (`NodeConfig`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Inline => "Inline",
+            Self::Traited => "Traited",
+            Self::Reading => "Reading",
+            Self::Line => "Line",
+            Self::Blob => "Blob",
+            Self::Cbor => "Cbor",
+            Self::Count => "Count",
+            Self::List => "List",
+        }
+    }
+    /// The message's name in the document (`configMessage`).
+    pub const fn document_name(self) -> &'static str {
+        match self {
+            Self::Inline => "inlineMessage",
+            Self::Traited => "traited",
+            Self::Reading => "reading",
+            Self::Line => "line",
+            Self::Blob => "blob",
+            Self::Cbor => "cbor",
+            Self::Count => "count",
+            Self::List => "list",
+        }
+    }
+    /// The channels that carry the message.
+    pub const fn channels(self) -> &'static [Channel] {
+        match self {
+            Self::Inline => &[Channel::Inline],
+            Self::Traited => &[Channel::Components],
+            Self::Reading => &[Channel::External],
+            Self::Line => &[Channel::Text],
+            Self::Blob => &[Channel::Binary],
+            Self::Cbor => &[Channel::Binary],
+            Self::Count => &[Channel::Scalars],
+            Self::List => &[Channel::Arrays],
+        }
+    }
+}
+/// The Rust name.
+impl ::core::fmt::Display for MessageKind {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.name())
+    }
+}
 /// A message of the document with its typed payload: one variant per message.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -34,54 +114,38 @@ pub enum Message {
     List(::rainmaker_types::runtime::Vec<super::messages::Item>),
 }
 impl Message {
-    /// The message's name in the document.
-    pub fn name(&self) -> &'static str {
+    /// Which message this is.
+    pub fn kind(&self) -> MessageKind {
         match self {
-            Self::Inline(_) => "inlineMessage",
-            Self::Traited(_) => "traited",
-            Self::Reading(_) => "reading",
-            Self::Line(_) => "line",
-            Self::Blob(_) => "blob",
-            Self::Cbor(_) => "cbor",
-            Self::Count(_) => "count",
-            Self::List(_) => "list",
+            Self::Inline(_) => MessageKind::Inline,
+            Self::Traited(_) => MessageKind::Traited,
+            Self::Reading(_) => MessageKind::Reading,
+            Self::Line(_) => MessageKind::Line,
+            Self::Blob(_) => MessageKind::Blob,
+            Self::Cbor(_) => MessageKind::Cbor,
+            Self::Count(_) => MessageKind::Count,
+            Self::List(_) => MessageKind::List,
         }
+    }
+    /// The message's Rust name (`NodeConfig`): [`MessageKind::name`].
+    pub fn name(&self) -> &'static str {
+        self.kind().name()
     }
     /// The channels that carry this message.
     pub fn channels(&self) -> &'static [Channel] {
-        match self {
-            Self::Inline(_) => &[Channel::Inline],
-            Self::Traited(_) => &[Channel::Components],
-            Self::Reading(_) => &[Channel::External],
-            Self::Line(_) => &[Channel::Text],
-            Self::Blob(_) => &[Channel::Binary],
-            Self::Cbor(_) => &[Channel::Binary],
-            Self::Count(_) => &[Channel::Scalars],
-            Self::List(_) => &[Channel::Arrays],
-        }
+        self.kind().channels()
     }
     /// Whether `channel` carries this message.
     pub fn fits(&self, channel: Channel) -> bool {
         self.channels().contains(&channel)
     }
-    /// Decodes the payload of a publish on `topic`.
+    /// Decodes the payload of a publish on a topic of `channel`, strictly:
+    /// [`Message::decode_with`] with the default options.
     ///
     /// # Errors
     ///
-    /// A `DecodeError` (with the JSON path or TLV offset)
-    /// when the payload is not a message of the topic's channel.
+    /// As [`Message::decode_with`].
     pub fn decode(
-        topic: &Topic,
-        payload: &[u8],
-    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        Self::decode_on(topic.channel(), payload)
-    }
-    /// Decodes the payload of a publish on a topic of `channel`.
-    ///
-    /// # Errors
-    ///
-    /// As [`Message::decode`].
-    pub fn decode_on(
         channel: Channel,
         payload: &[u8],
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
@@ -97,7 +161,8 @@ impl Message {
     ///
     /// # Errors
     ///
-    /// As [`Message::decode`], and `DecodeError::TooLarge` over the limit.
+    /// A `DecodeError` (with the JSON path or TLV offset) when the payload is
+    /// not a message of the channel, `DecodeError::TooLarge` over the limit.
     pub fn decode_with(
         channel: Channel,
         payload: &[u8],
@@ -297,40 +362,22 @@ impl ::core::fmt::Display for Message {
         }
     }
 }
-/// Encodes `message` for `topic`: the topic string and the payload bytes.
-///
-/// # Errors
-///
-/// `EncodeError::WrongTopic` when the topic's
-/// channel does not carry the message, or the payload's encoding error.
-pub fn encode(
-    topic: &Topic,
-    message: &Message,
-) -> ::core::result::Result<
-    (::rainmaker_types::runtime::String, ::rainmaker_types::runtime::Vec<u8>),
-    ::rainmaker_types::runtime::EncodeError,
-> {
-    Envelope::check(topic, message)?;
-    ::core::result::Result::Ok((
-        ::rainmaker_types::runtime::ToString::to_string(topic),
-        message.encode()?,
-    ))
-}
-/// A message together with the topic it travels on; built only when the
-/// topic's channel carries the message.
+/// A message together with the topic it travels on and the form of that
+/// topic; built only when the topic's channel carries the message.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Envelope {
     topic: Topic,
     message: Message,
+    form: ::rainmaker_types::runtime::TopicForm,
 }
-/// The topic, two spaces, then the message.
+/// The topic (plain form), two spaces, then the message.
 impl ::core::fmt::Display for Envelope {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::write!(f, "{}  {}", self.topic, self.message)
     }
 }
 impl Envelope {
-    /// Pairs a topic with a message.
+    /// Pairs a topic with a message, the topic in the plain form.
     ///
     /// # Errors
     ///
@@ -340,50 +387,52 @@ impl Envelope {
         topic: Topic,
         message: Message,
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::EncodeError> {
-        Self::check(&topic, &message)?;
-        ::core::result::Result::Ok(Self { topic, message })
-    }
-    fn check(
-        topic: &Topic,
-        message: &Message,
-    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::EncodeError> {
-        if message.fits(topic.channel()) {
-            ::core::result::Result::Ok(())
-        } else {
+        if !message.fits(topic.channel()) {
             let addresses: ::rainmaker_types::runtime::Vec<&str> = message
                 .channels()
                 .iter()
                 .map(|channel| channel.address())
                 .collect();
-            ::core::result::Result::Err(::rainmaker_types::runtime::EncodeError::WrongTopic {
+            return ::core::result::Result::Err(::rainmaker_types::runtime::EncodeError::WrongTopic {
                 expected: addresses.join("` or `"),
-                topic: ::rainmaker_types::runtime::ToString::to_string(topic),
-            })
+                topic: ::rainmaker_types::runtime::ToString::to_string(&topic),
+            });
         }
+        ::core::result::Result::Ok(Self {
+            topic,
+            message,
+            form: ::rainmaker_types::runtime::TopicForm::Plain,
+        })
     }
-    /// Parses a topic and decodes its payload.
+    /// The same envelope with its topic written in `form` by
+    /// [`Envelope::encode`] (a channel without an ingest form stays plain).
+    #[must_use]
+    pub fn with_form(self, form: ::rainmaker_types::runtime::TopicForm) -> Self {
+        Self { form, ..self }
+    }
+    /// Parses a topic and decodes its payload, strictly.
     ///
     /// # Errors
     ///
-    /// `DispatchError::Topic` or
-    /// `DispatchError::Payload`.
+    /// As [`Envelope::decode_with`].
     pub fn decode(
         topic: &str,
         payload: &[u8],
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DispatchError> {
-        let parsed = TopicRef::parse(topic)?;
-        let message = Message::decode_on(parsed.channel(), payload)?;
-        ::core::result::Result::Ok(Self {
-            topic: parsed.to_topic(),
-            message,
-        })
+        Self::decode_with(
+                topic,
+                payload,
+                &::rainmaker_types::runtime::DecodeOptions::strict(),
+            )
+            .map(|decoded| decoded.value)
     }
     /// Parses a topic and decodes its payload with `options` (size limit,
     /// lenient repairs), with the repairs made.
     ///
     /// # Errors
     ///
-    /// As [`Envelope::decode`].
+    /// `DispatchError::Topic` naming the segment at fault, or
+    /// `DispatchError::Payload`.
     pub fn decode_with(
         topic: &str,
         payload: &[u8],
@@ -392,17 +441,22 @@ impl Envelope {
         ::rainmaker_types::runtime::Decoded<Self>,
         ::rainmaker_types::runtime::DispatchError,
     > {
-        let parsed = TopicRef::parse(topic)?;
+        let (parsed, form) = (
+            TopicRef::parse(topic)?,
+            ::rainmaker_types::runtime::TopicForm::Plain,
+        );
         let decoded = Message::decode_with(parsed.channel(), payload, options)?;
         ::core::result::Result::Ok(::rainmaker_types::runtime::Decoded {
             value: Self {
                 topic: parsed.to_topic(),
                 message: decoded.value,
+                form,
             },
             repairs: decoded.repairs,
         })
     }
-    /// Encodes the envelope: the topic string and the payload bytes.
+    /// Encodes the envelope: the topic string, in the envelope's form, and the
+    /// payload bytes.
     ///
     /// # Errors
     ///
@@ -413,10 +467,8 @@ impl Envelope {
         (::rainmaker_types::runtime::String, ::rainmaker_types::runtime::Vec<u8>),
         ::rainmaker_types::runtime::EncodeError,
     > {
-        ::core::result::Result::Ok((
-            ::rainmaker_types::runtime::ToString::to_string(&self.topic),
-            self.message.encode()?,
-        ))
+        let topic = ::rainmaker_types::runtime::ToString::to_string(&self.topic);
+        ::core::result::Result::Ok((topic, self.message.encode()?))
     }
     /// The topic.
     pub fn topic(&self) -> &Topic {
@@ -426,8 +478,245 @@ impl Envelope {
     pub fn message(&self) -> &Message {
         &self.message
     }
+    /// The form the topic arrived in (or is to be written in).
+    pub fn form(&self) -> ::rainmaker_types::runtime::TopicForm {
+        self.form
+    }
     /// The topic and the message.
     pub fn into_parts(self) -> (Topic, Message) {
+        (self.topic, self.message)
+    }
+}
+/// A message of the document, borrowing from its payload where the
+/// document asks for a view (`x-rust-borrow`): one variant per message,
+/// as in `Message`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum MessageRef<'a> {
+    /// `inlineMessage` (owned: it has no view).
+    Inline(super::messages::Inline),
+    /// `traited` (owned: it has no view).
+    Traited(super::messages::Item),
+    /// `reading`, borrowed.
+    Reading(super::views::ReadingRef<'a>),
+    /// `line` (owned: it has no view).
+    Line(::rainmaker_types::runtime::String),
+    /// `blob`, borrowed.
+    Blob(&'a [u8]),
+    /// `cbor` (owned: it has no view).
+    Cbor(::rainmaker_types::runtime::Vec<u8>),
+    /// `count` (owned: it has no view).
+    Count(i32),
+    /// `list`, borrowed.
+    List(::rainmaker_types::runtime::Vec<super::views::ItemRef<'a>>),
+}
+impl<'a> MessageRef<'a> {
+    /// Which message this is.
+    pub fn kind(&self) -> MessageKind {
+        match self {
+            Self::Inline(_) => MessageKind::Inline,
+            Self::Traited(_) => MessageKind::Traited,
+            Self::Reading(_) => MessageKind::Reading,
+            Self::Line(_) => MessageKind::Line,
+            Self::Blob(_) => MessageKind::Blob,
+            Self::Cbor(_) => MessageKind::Cbor,
+            Self::Count(_) => MessageKind::Count,
+            Self::List(_) => MessageKind::List,
+        }
+    }
+    /// The message's Rust name (`NodeConfig`): [`MessageKind::name`].
+    pub fn name(&self) -> &'static str {
+        self.kind().name()
+    }
+    /// Decodes the payload of a publish on a topic of `channel`, borrowing
+    /// from `payload`, strictly: [`MessageRef::decode_with`] with the
+    /// default options.
+    ///
+    /// # Errors
+    ///
+    /// As [`MessageRef::decode_with`].
+    pub fn decode(
+        channel: Channel,
+        payload: &'a [u8],
+    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
+        Self::decode_with(
+                channel,
+                payload,
+                &::rainmaker_types::runtime::DecodeOptions::strict(),
+            )
+            .map(|decoded| decoded.value)
+    }
+    /// Decodes the payload of a publish on a topic of `channel` with
+    /// `options`, borrowing from `payload`; a payload the lenient mode
+    /// repaired is decoded from the repaired copy into a view that owns
+    /// its strings.
+    ///
+    /// # Errors
+    ///
+    /// The same `DecodeError` as `Message::decode_with`.
+    pub fn decode_with(
+        channel: Channel,
+        payload: &'a [u8],
+        options: &::rainmaker_types::runtime::DecodeOptions,
+    ) -> ::core::result::Result<
+        ::rainmaker_types::runtime::Decoded<Self>,
+        ::rainmaker_types::runtime::DecodeError,
+    > {
+        options.check_len(payload)?;
+        let mut made = ::rainmaker_types::runtime::Vec::new();
+        let repairs = &mut made;
+        let value = match channel {
+            Channel::Inline => {
+                ::rainmaker_types::runtime::payload::decode_json_with::<
+                    super::messages::Inline,
+                >(payload, options, repairs)
+                    .map(Self::Inline)
+            }
+            Channel::Components => {
+                ::rainmaker_types::runtime::payload::decode_json_with::<
+                    super::messages::Item,
+                >(payload, options, repairs)
+                    .map(Self::Traited)
+            }
+            Channel::External => {
+                ::rainmaker_types::runtime::payload::decode_json_view::<
+                    super::views::ReadingRef<'a>,
+                >(
+                        payload,
+                        options,
+                        repairs,
+                        |repaired| {
+                            ::rainmaker_types::runtime::payload::decode_json_ref::<
+                                super::views::ReadingRef<'_>,
+                            >(repaired)
+                                .map(super::views::ReadingRef::detach)
+                        },
+                    )
+                    .map(Self::Reading)
+            }
+            Channel::Text => {
+                ::rainmaker_types::runtime::payload::decode_text(payload).map(Self::Line)
+            }
+            Channel::Binary => {
+                ::core::result::Result::<
+                    Self,
+                    ::rainmaker_types::runtime::DecodeError,
+                >::Ok(Self::Blob(payload))
+                    .or_else(|error| {
+                        ::core::result::Result::<
+                            Self,
+                            ::rainmaker_types::runtime::DecodeError,
+                        >::Ok(
+                                Self::Cbor(
+                                    ::rainmaker_types::runtime::ToOwned::to_owned(payload),
+                                ),
+                            )
+                            .map_err(|_| error)
+                    })
+            }
+            Channel::Scalars => {
+                ::rainmaker_types::runtime::payload::decode_json_with::<
+                    i32,
+                >(payload, options, repairs)
+                    .map(Self::Count)
+            }
+            Channel::Arrays => {
+                ::rainmaker_types::runtime::payload::decode_json_view::<
+                    ::rainmaker_types::runtime::Vec<super::views::ItemRef<'a>>,
+                >(
+                        payload,
+                        options,
+                        repairs,
+                        |repaired| {
+                            ::rainmaker_types::runtime::payload::decode_json_ref::<
+                                ::rainmaker_types::runtime::Vec<super::views::ItemRef<'_>>,
+                            >(repaired)
+                                .map(|item| {
+                                    item
+                                        .into_iter()
+                                        .map(super::views::ItemRef::detach)
+                                        .collect()
+                                })
+                        },
+                    )
+                    .map(Self::List)
+            }
+        }?;
+        ::core::result::Result::Ok(::rainmaker_types::runtime::Decoded {
+            value,
+            repairs: made,
+        })
+    }
+}
+/// A publish decoded without copying: the topic's segments and the
+/// payload's strings borrow from the input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnvelopeRef<'a> {
+    topic: TopicRef<'a>,
+    message: MessageRef<'a>,
+    form: ::rainmaker_types::runtime::TopicForm,
+}
+impl<'a> EnvelopeRef<'a> {
+    /// Classifies a topic and decodes its payload, borrowing from both,
+    /// strictly: [`EnvelopeRef::decode_with`] with the default options.
+    ///
+    /// # Errors
+    ///
+    /// As [`EnvelopeRef::decode_with`].
+    pub fn decode(
+        topic: &'a str,
+        payload: &'a [u8],
+    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DispatchError> {
+        Self::decode_with(
+                topic,
+                payload,
+                &::rainmaker_types::runtime::DecodeOptions::strict(),
+            )
+            .map(|decoded| decoded.value)
+    }
+    /// Classifies a topic and decodes its payload with `options`,
+    /// borrowing from both, with the repairs made.
+    ///
+    /// # Errors
+    ///
+    /// `DispatchError::Topic` or `DispatchError::Payload`, as
+    /// `Envelope::decode_with`.
+    pub fn decode_with(
+        topic: &'a str,
+        payload: &'a [u8],
+        options: &::rainmaker_types::runtime::DecodeOptions,
+    ) -> ::core::result::Result<
+        ::rainmaker_types::runtime::Decoded<Self>,
+        ::rainmaker_types::runtime::DispatchError,
+    > {
+        let (topic, form) = (
+            TopicRef::parse(topic)?,
+            ::rainmaker_types::runtime::TopicForm::Plain,
+        );
+        let decoded = MessageRef::decode_with(topic.channel(), payload, options)?;
+        ::core::result::Result::Ok(::rainmaker_types::runtime::Decoded {
+            value: Self {
+                topic,
+                message: decoded.value,
+                form,
+            },
+            repairs: decoded.repairs,
+        })
+    }
+    /// The topic.
+    pub fn topic(&self) -> &TopicRef<'a> {
+        &self.topic
+    }
+    /// The message.
+    pub fn message(&self) -> &MessageRef<'a> {
+        &self.message
+    }
+    /// The form the topic arrived in.
+    pub fn form(&self) -> ::rainmaker_types::runtime::TopicForm {
+        self.form
+    }
+    /// The topic and the message.
+    pub fn into_parts(self) -> (TopicRef<'a>, MessageRef<'a>) {
         (self.topic, self.message)
     }
 }

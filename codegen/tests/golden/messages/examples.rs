@@ -6,8 +6,8 @@
 pub struct Example {
     /// The channel.
     pub channel: super::topics::Channel,
-    /// The message's name.
-    pub message: &'static str,
+    /// The message.
+    pub message: super::dispatch::MessageKind,
     /// The example's name.
     pub name: &'static str,
     /// A topic of the channel, its parameters taken from their examples.
@@ -19,49 +19,49 @@ pub struct Example {
 pub static EXAMPLES: &[Example] = &[
     Example {
         channel: super::topics::Channel::Inline,
-        message: "inlineMessage",
+        message: super::dispatch::MessageKind::Inline,
         name: "example 1",
         topic: "inline",
         payload: b"{\"note\":\"hello\"}",
     },
     Example {
         channel: super::topics::Channel::Components,
-        message: "traited",
+        message: super::dispatch::MessageKind::Traited,
         name: "first",
         topic: "components",
         payload: b"{\"id\":7,\"label\":\"seven\"}",
     },
     Example {
         channel: super::topics::Channel::External,
-        message: "reading",
+        message: super::dispatch::MessageKind::Reading,
         name: "warm",
         topic: "external/readings",
         payload: b"{\"sensor\":\"s1\",\"celsius\":21.5}",
     },
     Example {
         channel: super::topics::Channel::Text,
-        message: "line",
+        message: super::dispatch::MessageKind::Line,
         name: "example 1",
         topic: "text",
         payload: b"on",
     },
     Example {
         channel: super::topics::Channel::Binary,
-        message: "blob",
+        message: super::dispatch::MessageKind::Blob,
         name: "example 1",
         topic: "binary",
         payload: b"raw bytes",
     },
     Example {
         channel: super::topics::Channel::Scalars,
-        message: "count",
+        message: super::dispatch::MessageKind::Count,
         name: "example 1",
         topic: "scalars",
         payload: b"42",
     },
     Example {
         channel: super::topics::Channel::Arrays,
-        message: "list",
+        message: super::dispatch::MessageKind::List,
         name: "example 1",
         topic: "arrays",
         payload: b"[{\"id\":1},{\"id\":2,\"label\":\"second\"}]",

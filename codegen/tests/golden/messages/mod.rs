@@ -34,7 +34,7 @@ pub mod topics {
 pub mod dispatch {
     include!("dispatch.rs");
 }
-/// Borrowed views of the messages marked `x-rust-borrow`: [`MessageRef`] and [`EnvelopeRef`] decode a publish without copying what can be borrowed.
+/// Borrowed views of the payloads of the messages marked `x-rust-borrow`, which [`MessageRef`] and [`EnvelopeRef`] decode without copying what can be borrowed.
 #[allow(
     clippy::enum_variant_names,
     clippy::large_enum_variant,
@@ -56,7 +56,5 @@ pub mod views {
 pub mod examples {
     include!("examples.rs");
 }
-pub use dispatch::{Envelope, Message, encode};
-pub use messages::*;
+pub use dispatch::{Envelope, Message, MessageKind, EnvelopeRef, MessageRef};
 pub use topics::{Channel, Topic, TopicRef};
-pub use views::{EnvelopeRef, MessageRef};

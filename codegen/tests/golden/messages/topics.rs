@@ -2,6 +2,9 @@
 // Do not edit by hand: change the spec, then generate again.
 
 /// The channels of the document: a [`Topic`] without its parameters.
+///
+/// What the document says about a channel is in its `ChannelInfo`
+/// ([`Channel::info`]); the accessors read it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Channel {
@@ -20,6 +23,98 @@ pub enum Channel {
     /// `arrays`.
     Arrays,
 }
+/// One entry per channel, in the order of [`Channel::ALL`].
+static CHANNELS: [::rainmaker_types::runtime::ChannelInfo<
+    super::dispatch::MessageKind,
+>; 7] = [
+    ::rainmaker_types::runtime::ChannelInfo {
+        key: "inline",
+        address: "inline",
+        filter: "inline",
+        sends: true,
+        receives: false,
+        direction: ::core::option::Option::None,
+        qos: ::rainmaker_types::runtime::Qos::AtMostOnce,
+        retain: false,
+        ingest: ::core::option::Option::None,
+        messages: &[super::dispatch::MessageKind::Inline],
+    },
+    ::rainmaker_types::runtime::ChannelInfo {
+        key: "components",
+        address: "components",
+        filter: "components",
+        sends: false,
+        receives: true,
+        direction: ::core::option::Option::None,
+        qos: ::rainmaker_types::runtime::Qos::ExactlyOnce,
+        retain: false,
+        ingest: ::core::option::Option::None,
+        messages: &[super::dispatch::MessageKind::Traited],
+    },
+    ::rainmaker_types::runtime::ChannelInfo {
+        key: "external",
+        address: "external/readings",
+        filter: "external/readings",
+        sends: false,
+        receives: true,
+        direction: ::core::option::Option::None,
+        qos: ::rainmaker_types::runtime::Qos::AtMostOnce,
+        retain: false,
+        ingest: ::core::option::Option::None,
+        messages: &[super::dispatch::MessageKind::Reading],
+    },
+    ::rainmaker_types::runtime::ChannelInfo {
+        key: "text",
+        address: "text",
+        filter: "text",
+        sends: true,
+        receives: false,
+        direction: ::core::option::Option::None,
+        qos: ::rainmaker_types::runtime::Qos::AtMostOnce,
+        retain: false,
+        ingest: ::core::option::Option::None,
+        messages: &[super::dispatch::MessageKind::Line],
+    },
+    ::rainmaker_types::runtime::ChannelInfo {
+        key: "binary",
+        address: "binary",
+        filter: "binary",
+        sends: true,
+        receives: false,
+        direction: ::core::option::Option::None,
+        qos: ::rainmaker_types::runtime::Qos::AtMostOnce,
+        retain: false,
+        ingest: ::core::option::Option::None,
+        messages: &[
+            super::dispatch::MessageKind::Blob,
+            super::dispatch::MessageKind::Cbor,
+        ],
+    },
+    ::rainmaker_types::runtime::ChannelInfo {
+        key: "scalars",
+        address: "scalars",
+        filter: "scalars",
+        sends: true,
+        receives: false,
+        direction: ::core::option::Option::None,
+        qos: ::rainmaker_types::runtime::Qos::AtMostOnce,
+        retain: false,
+        ingest: ::core::option::Option::None,
+        messages: &[super::dispatch::MessageKind::Count],
+    },
+    ::rainmaker_types::runtime::ChannelInfo {
+        key: "arrays",
+        address: "arrays",
+        filter: "arrays",
+        sends: true,
+        receives: false,
+        direction: ::core::option::Option::None,
+        qos: ::rainmaker_types::runtime::Qos::AtMostOnce,
+        retain: false,
+        ingest: ::core::option::Option::None,
+        messages: &[super::dispatch::MessageKind::List],
+    },
+];
 impl Channel {
     /// Every channel, in document order.
     pub const ALL: [Self; 7] = [
@@ -31,104 +126,54 @@ impl Channel {
         Self::Scalars,
         Self::Arrays,
     ];
-    /// The channel's key in the document.
-    pub const fn key(self) -> &'static str {
-        match self {
-            Self::Inline => "inline",
-            Self::Components => "components",
-            Self::External => "external",
-            Self::Text => "text",
-            Self::Binary => "binary",
-            Self::Scalars => "scalars",
-            Self::Arrays => "arrays",
-        }
+    /// What the document says about the channel.
+    pub fn info(
+        self,
+    ) -> &'static ::rainmaker_types::runtime::ChannelInfo<super::dispatch::MessageKind> {
+        &CHANNELS[self as usize]
     }
     /// The address, such as `node/{node_id}/config`.
-    pub const fn address(self) -> &'static str {
-        match self {
-            Self::Inline => "inline",
-            Self::Components => "components",
-            Self::External => "external/readings",
-            Self::Text => "text",
-            Self::Binary => "binary",
-            Self::Scalars => "scalars",
-            Self::Arrays => "arrays",
-        }
+    pub fn address(self) -> &'static str {
+        self.info().address
     }
     /// The MQTT topic filter that matches every topic of the channel (each
     /// parameter is `+`), for subscriptions.
-    pub const fn filter(self) -> &'static str {
-        match self {
-            Self::Inline => "inline",
-            Self::Components => "components",
-            Self::External => "external/readings",
-            Self::Text => "text",
-            Self::Binary => "binary",
-            Self::Scalars => "scalars",
-            Self::Arrays => "arrays",
-        }
-    }
-    /// Whether the document's application publishes on the channel (an
-    /// operation with `action: send`).
-    pub const fn sends(self) -> bool {
-        match self {
-            Self::Inline => true,
-            Self::Components => false,
-            Self::External => false,
-            Self::Text => true,
-            Self::Binary => true,
-            Self::Scalars => true,
-            Self::Arrays => true,
-        }
-    }
-    /// Whether the document's application subscribes to the channel (an
-    /// operation with `action: receive`).
-    pub const fn receives(self) -> bool {
-        match self {
-            Self::Inline => false,
-            Self::Components => true,
-            Self::External => true,
-            Self::Text => false,
-            Self::Binary => false,
-            Self::Scalars => false,
-            Self::Arrays => false,
-        }
+    pub fn filter(self) -> &'static str {
+        self.info().filter
     }
     /// The MQTT QoS of the channel's publishes and subscriptions.
-    pub const fn qos(self) -> ::rainmaker_types::runtime::Qos {
-        match self {
-            Self::Inline => ::rainmaker_types::runtime::Qos::AtMostOnce,
-            Self::Components => ::rainmaker_types::runtime::Qos::ExactlyOnce,
-            Self::External => ::rainmaker_types::runtime::Qos::AtMostOnce,
-            Self::Text => ::rainmaker_types::runtime::Qos::AtMostOnce,
-            Self::Binary => ::rainmaker_types::runtime::Qos::AtMostOnce,
-            Self::Scalars => ::rainmaker_types::runtime::Qos::AtMostOnce,
-            Self::Arrays => ::rainmaker_types::runtime::Qos::AtMostOnce,
-        }
+    pub fn qos(self) -> ::rainmaker_types::runtime::Qos {
+        self.info().qos
     }
-    /// Whether publishes on the channel set the MQTT retain flag.
-    pub const fn retain(self) -> bool {
-        match self {
-            Self::Inline => false,
-            Self::Components => false,
-            Self::External => false,
-            Self::Text => false,
-            Self::Binary => false,
-            Self::Scalars => false,
-            Self::Arrays => false,
-        }
+    /// Who publishes on the channel, when the document says
+    /// (`x-rainmaker-direction`).
+    pub fn direction(
+        self,
+    ) -> ::core::option::Option<::rainmaker_types::runtime::Direction> {
+        self.info().direction
     }
-    /// The names of the messages the channel carries.
-    pub const fn messages(self) -> &'static [&'static str] {
-        match self {
-            Self::Inline => &["inlineMessage"],
-            Self::Components => &["traited"],
-            Self::External => &["reading"],
-            Self::Text => &["line"],
-            Self::Binary => &["blob", "cbor"],
-            Self::Scalars => &["count"],
-            Self::Arrays => &["list"],
-        }
+    /// The messages the channel carries.
+    pub fn messages(self) -> &'static [super::dispatch::MessageKind] {
+        self.info().messages
+    }
+    /// The basic-ingest rule of the channel, if it has an ingest form.
+    pub fn ingest_rule(self) -> ::core::option::Option<&'static str> {
+        self.info().ingest.map(|ingest| ingest.rule)
+    }
+    /// The topic of this channel with its parameters filled in from `values`,
+    /// in address order (`Channel::ParamsRemote.topic(&[node_id])`).
+    ///
+    /// # Errors
+    ///
+    /// A `TopicError` naming the segment at fault when a value does not fit
+    /// its parameter, or a value is missing or left over.
+    pub fn topic(
+        self,
+        values: &[&str],
+    ) -> ::core::result::Result<Topic, ::rainmaker_types::runtime::TopicError> {
+        Topic::parse(
+            &::rainmaker_types::runtime::topic::fill_address(self.address(), values),
+        )
     }
     /// The channel of a topic (either form), without building the topic.
     ///

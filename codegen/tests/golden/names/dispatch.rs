@@ -2,6 +2,42 @@
 // Do not edit by hand: change the spec, then generate again.
 
 use super::topics::{Channel, Topic, TopicRef};
+/// The messages of the document, without their payloads: what a [`Message`]
+/// is ([`Message::kind`]) and what a channel carries ([`Channel::messages`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum MessageKind {
+    /// `Message` (application/json): [`Message::Message`].
+    Message,
+}
+impl MessageKind {
+    /// Every message, in document order.
+    pub const ALL: [Self; 1] = [Self::Message];
+    /// The Rust name, as in [`Message`] (`NodeConfig`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Message => "Message",
+        }
+    }
+    /// The message's name in the document (`configMessage`).
+    pub const fn document_name(self) -> &'static str {
+        match self {
+            Self::Message => "Message",
+        }
+    }
+    /// The channels that carry the message.
+    pub const fn channels(self) -> &'static [Channel] {
+        match self {
+            Self::Message => &[Channel::Clash],
+        }
+    }
+}
+/// The Rust name.
+impl ::core::fmt::Display for MessageKind {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.name())
+    }
+}
 /// A message of the document with its typed payload: one variant per message.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -10,40 +46,31 @@ pub enum Message {
     Message(::rainmaker_types::runtime::Box<super::messages::Option>),
 }
 impl Message {
-    /// The message's name in the document.
-    pub fn name(&self) -> &'static str {
+    /// Which message this is.
+    pub fn kind(&self) -> MessageKind {
         match self {
-            Self::Message(_) => "Message",
+            Self::Message(_) => MessageKind::Message,
         }
+    }
+    /// The message's Rust name (`NodeConfig`): [`MessageKind::name`].
+    pub fn name(&self) -> &'static str {
+        self.kind().name()
     }
     /// The channels that carry this message.
     pub fn channels(&self) -> &'static [Channel] {
-        match self {
-            Self::Message(_) => &[Channel::Clash],
-        }
+        self.kind().channels()
     }
     /// Whether `channel` carries this message.
     pub fn fits(&self, channel: Channel) -> bool {
         self.channels().contains(&channel)
     }
-    /// Decodes the payload of a publish on `topic`.
+    /// Decodes the payload of a publish on a topic of `channel`, strictly:
+    /// [`Message::decode_with`] with the default options.
     ///
     /// # Errors
     ///
-    /// A `DecodeError` (with the JSON path or TLV offset)
-    /// when the payload is not a message of the topic's channel.
+    /// As [`Message::decode_with`].
     pub fn decode(
-        topic: &Topic,
-        payload: &[u8],
-    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        Self::decode_on(topic.channel(), payload)
-    }
-    /// Decodes the payload of a publish on a topic of `channel`.
-    ///
-    /// # Errors
-    ///
-    /// As [`Message::decode`].
-    pub fn decode_on(
         channel: Channel,
         payload: &[u8],
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
@@ -59,7 +86,8 @@ impl Message {
     ///
     /// # Errors
     ///
-    /// As [`Message::decode`], and `DecodeError::TooLarge` over the limit.
+    /// A `DecodeError` (with the JSON path or TLV offset) when the payload is
+    /// not a message of the channel, `DecodeError::TooLarge` over the limit.
     pub fn decode_with(
         channel: Channel,
         payload: &[u8],
@@ -124,40 +152,22 @@ impl ::core::fmt::Display for Message {
         }
     }
 }
-/// Encodes `message` for `topic`: the topic string and the payload bytes.
-///
-/// # Errors
-///
-/// `EncodeError::WrongTopic` when the topic's
-/// channel does not carry the message, or the payload's encoding error.
-pub fn encode(
-    topic: &Topic,
-    message: &Message,
-) -> ::core::result::Result<
-    (::rainmaker_types::runtime::String, ::rainmaker_types::runtime::Vec<u8>),
-    ::rainmaker_types::runtime::EncodeError,
-> {
-    Envelope::check(topic, message)?;
-    ::core::result::Result::Ok((
-        ::rainmaker_types::runtime::ToString::to_string(topic),
-        message.encode()?,
-    ))
-}
-/// A message together with the topic it travels on; built only when the
-/// topic's channel carries the message.
+/// A message together with the topic it travels on and the form of that
+/// topic; built only when the topic's channel carries the message.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Envelope {
     topic: Topic,
     message: Message,
+    form: ::rainmaker_types::runtime::TopicForm,
 }
-/// The topic, two spaces, then the message.
+/// The topic (plain form), two spaces, then the message.
 impl ::core::fmt::Display for Envelope {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::write!(f, "{}  {}", self.topic, self.message)
     }
 }
 impl Envelope {
-    /// Pairs a topic with a message.
+    /// Pairs a topic with a message, the topic in the plain form.
     ///
     /// # Errors
     ///
@@ -167,50 +177,52 @@ impl Envelope {
         topic: Topic,
         message: Message,
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::EncodeError> {
-        Self::check(&topic, &message)?;
-        ::core::result::Result::Ok(Self { topic, message })
-    }
-    fn check(
-        topic: &Topic,
-        message: &Message,
-    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::EncodeError> {
-        if message.fits(topic.channel()) {
-            ::core::result::Result::Ok(())
-        } else {
+        if !message.fits(topic.channel()) {
             let addresses: ::rainmaker_types::runtime::Vec<&str> = message
                 .channels()
                 .iter()
                 .map(|channel| channel.address())
                 .collect();
-            ::core::result::Result::Err(::rainmaker_types::runtime::EncodeError::WrongTopic {
+            return ::core::result::Result::Err(::rainmaker_types::runtime::EncodeError::WrongTopic {
                 expected: addresses.join("` or `"),
-                topic: ::rainmaker_types::runtime::ToString::to_string(topic),
-            })
+                topic: ::rainmaker_types::runtime::ToString::to_string(&topic),
+            });
         }
+        ::core::result::Result::Ok(Self {
+            topic,
+            message,
+            form: ::rainmaker_types::runtime::TopicForm::Plain,
+        })
     }
-    /// Parses a topic and decodes its payload.
+    /// The same envelope with its topic written in `form` by
+    /// [`Envelope::encode`] (a channel without an ingest form stays plain).
+    #[must_use]
+    pub fn with_form(self, form: ::rainmaker_types::runtime::TopicForm) -> Self {
+        Self { form, ..self }
+    }
+    /// Parses a topic and decodes its payload, strictly.
     ///
     /// # Errors
     ///
-    /// `DispatchError::Topic` or
-    /// `DispatchError::Payload`.
+    /// As [`Envelope::decode_with`].
     pub fn decode(
         topic: &str,
         payload: &[u8],
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DispatchError> {
-        let parsed = TopicRef::parse(topic)?;
-        let message = Message::decode_on(parsed.channel(), payload)?;
-        ::core::result::Result::Ok(Self {
-            topic: parsed.to_topic(),
-            message,
-        })
+        Self::decode_with(
+                topic,
+                payload,
+                &::rainmaker_types::runtime::DecodeOptions::strict(),
+            )
+            .map(|decoded| decoded.value)
     }
     /// Parses a topic and decodes its payload with `options` (size limit,
     /// lenient repairs), with the repairs made.
     ///
     /// # Errors
     ///
-    /// As [`Envelope::decode`].
+    /// `DispatchError::Topic` naming the segment at fault, or
+    /// `DispatchError::Payload`.
     pub fn decode_with(
         topic: &str,
         payload: &[u8],
@@ -219,17 +231,22 @@ impl Envelope {
         ::rainmaker_types::runtime::Decoded<Self>,
         ::rainmaker_types::runtime::DispatchError,
     > {
-        let parsed = TopicRef::parse(topic)?;
+        let (parsed, form) = (
+            TopicRef::parse(topic)?,
+            ::rainmaker_types::runtime::TopicForm::Plain,
+        );
         let decoded = Message::decode_with(parsed.channel(), payload, options)?;
         ::core::result::Result::Ok(::rainmaker_types::runtime::Decoded {
             value: Self {
                 topic: parsed.to_topic(),
                 message: decoded.value,
+                form,
             },
             repairs: decoded.repairs,
         })
     }
-    /// Encodes the envelope: the topic string and the payload bytes.
+    /// Encodes the envelope: the topic string, in the envelope's form, and the
+    /// payload bytes.
     ///
     /// # Errors
     ///
@@ -240,10 +257,8 @@ impl Envelope {
         (::rainmaker_types::runtime::String, ::rainmaker_types::runtime::Vec<u8>),
         ::rainmaker_types::runtime::EncodeError,
     > {
-        ::core::result::Result::Ok((
-            ::rainmaker_types::runtime::ToString::to_string(&self.topic),
-            self.message.encode()?,
-        ))
+        let topic = ::rainmaker_types::runtime::ToString::to_string(&self.topic);
+        ::core::result::Result::Ok((topic, self.message.encode()?))
     }
     /// The topic.
     pub fn topic(&self) -> &Topic {
@@ -252,6 +267,10 @@ impl Envelope {
     /// The message.
     pub fn message(&self) -> &Message {
         &self.message
+    }
+    /// The form the topic arrived in (or is to be written in).
+    pub fn form(&self) -> ::rainmaker_types::runtime::TopicForm {
+        self.form
     }
     /// The topic and the message.
     pub fn into_parts(self) -> (Topic, Message) {

@@ -6,8 +6,8 @@
 pub struct Example {
     /// The channel.
     pub channel: super::topics::Channel,
-    /// The message's name.
-    pub message: &'static str,
+    /// The message.
+    pub message: super::dispatch::MessageKind,
     /// The example's name.
     pub name: &'static str,
     /// A topic of the channel, its parameters taken from their examples.
@@ -19,7 +19,7 @@ pub struct Example {
 pub static EXAMPLES: &[Example] = &[
     Example {
         channel: super::topics::Channel::Clash,
-        message: "Message",
+        message: super::dispatch::MessageKind::Message,
         name: "example 1",
         topic: "clash",
         payload: b"{\"type\":\"a\",\"self\":1,\"fooBar\":\"x\",\"foo_bar\":\"y\",\"version\":\"2020-03-20\",\"result\":{\"ok\":true}}",

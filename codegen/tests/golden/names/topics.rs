@@ -2,65 +2,83 @@
 // Do not edit by hand: change the spec, then generate again.
 
 /// The channels of the document: a [`Topic`] without its parameters.
+///
+/// What the document says about a channel is in its `ChannelInfo`
+/// ([`Channel::info`]); the accessors read it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Channel {
     /// `clash`.
     Clash,
 }
+/// One entry per channel, in the order of [`Channel::ALL`].
+static CHANNELS: [::rainmaker_types::runtime::ChannelInfo<
+    super::dispatch::MessageKind,
+>; 1] = [
+    ::rainmaker_types::runtime::ChannelInfo {
+        key: "clash",
+        address: "clash",
+        filter: "clash",
+        sends: true,
+        receives: false,
+        direction: ::core::option::Option::None,
+        qos: ::rainmaker_types::runtime::Qos::AtMostOnce,
+        retain: false,
+        ingest: ::core::option::Option::None,
+        messages: &[super::dispatch::MessageKind::Message],
+    },
+];
 impl Channel {
     /// Every channel, in document order.
     pub const ALL: [Self; 1] = [Self::Clash];
-    /// The channel's key in the document.
-    pub const fn key(self) -> &'static str {
-        match self {
-            Self::Clash => "clash",
-        }
+    /// What the document says about the channel.
+    pub fn info(
+        self,
+    ) -> &'static ::rainmaker_types::runtime::ChannelInfo<super::dispatch::MessageKind> {
+        &CHANNELS[self as usize]
     }
     /// The address, such as `node/{node_id}/config`.
-    pub const fn address(self) -> &'static str {
-        match self {
-            Self::Clash => "clash",
-        }
+    pub fn address(self) -> &'static str {
+        self.info().address
     }
     /// The MQTT topic filter that matches every topic of the channel (each
     /// parameter is `+`), for subscriptions.
-    pub const fn filter(self) -> &'static str {
-        match self {
-            Self::Clash => "clash",
-        }
-    }
-    /// Whether the document's application publishes on the channel (an
-    /// operation with `action: send`).
-    pub const fn sends(self) -> bool {
-        match self {
-            Self::Clash => true,
-        }
-    }
-    /// Whether the document's application subscribes to the channel (an
-    /// operation with `action: receive`).
-    pub const fn receives(self) -> bool {
-        match self {
-            Self::Clash => false,
-        }
+    pub fn filter(self) -> &'static str {
+        self.info().filter
     }
     /// The MQTT QoS of the channel's publishes and subscriptions.
-    pub const fn qos(self) -> ::rainmaker_types::runtime::Qos {
-        match self {
-            Self::Clash => ::rainmaker_types::runtime::Qos::AtMostOnce,
-        }
+    pub fn qos(self) -> ::rainmaker_types::runtime::Qos {
+        self.info().qos
     }
-    /// Whether publishes on the channel set the MQTT retain flag.
-    pub const fn retain(self) -> bool {
-        match self {
-            Self::Clash => false,
-        }
+    /// Who publishes on the channel, when the document says
+    /// (`x-rainmaker-direction`).
+    pub fn direction(
+        self,
+    ) -> ::core::option::Option<::rainmaker_types::runtime::Direction> {
+        self.info().direction
     }
-    /// The names of the messages the channel carries.
-    pub const fn messages(self) -> &'static [&'static str] {
-        match self {
-            Self::Clash => &["Message"],
-        }
+    /// The messages the channel carries.
+    pub fn messages(self) -> &'static [super::dispatch::MessageKind] {
+        self.info().messages
+    }
+    /// The basic-ingest rule of the channel, if it has an ingest form.
+    pub fn ingest_rule(self) -> ::core::option::Option<&'static str> {
+        self.info().ingest.map(|ingest| ingest.rule)
+    }
+    /// The topic of this channel with its parameters filled in from `values`,
+    /// in address order (`Channel::ParamsRemote.topic(&[node_id])`).
+    ///
+    /// # Errors
+    ///
+    /// A `TopicError` naming the segment at fault when a value does not fit
+    /// its parameter, or a value is missing or left over.
+    pub fn topic(
+        self,
+        values: &[&str],
+    ) -> ::core::result::Result<Topic, ::rainmaker_types::runtime::TopicError> {
+        Topic::parse(
+            &::rainmaker_types::runtime::topic::fill_address(self.address(), values),
+        )
     }
     /// The channel of a topic (either form), without building the topic.
     ///

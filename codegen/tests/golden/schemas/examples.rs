@@ -6,8 +6,8 @@
 pub struct Example {
     /// The channel.
     pub channel: super::topics::Channel,
-    /// The message's name.
-    pub message: &'static str,
+    /// The message.
+    pub message: super::dispatch::MessageKind,
     /// The example's name.
     pub name: &'static str,
     /// A topic of the channel, its parameters taken from their examples.
@@ -19,49 +19,49 @@ pub struct Example {
 pub static EXAMPLES: &[Example] = &[
     Example {
         channel: super::topics::Channel::Shapes,
-        message: "shape",
+        message: super::dispatch::MessageKind::Shape,
         name: "circle",
         topic: "shapes",
         payload: b"{\"kind\":\"circle\",\"id\":\"c1\",\"radius\":2.5}",
     },
     Example {
         channel: super::topics::Channel::Shapes,
-        message: "shape",
+        message: super::dispatch::MessageKind::Shape,
         name: "square",
         topic: "shapes",
         payload: b"{\"kind\":\"square\",\"id\":\"s1\",\"side\":3}",
     },
     Example {
         channel: super::topics::Channel::Records,
-        message: "record",
+        message: super::dispatch::MessageKind::Record,
         name: "full",
         topic: "records",
         payload: b"{\"id\":\"r1\",\"level\":2,\"ratio\":0.5,\"flag\":true,\"nickname\":null,\"parent\":null,\"tags\":{\"a\":1,\"b\":2},\"meta\":{\"any\":[1,\"x\"]},\"extra\":{\"kept\":\"yes\"},\"child\":{\"id\":\"r2\",\"level\":1}}",
     },
     Example {
         channel: super::topics::Channel::Records,
-        message: "record",
+        message: super::dispatch::MessageKind::Record,
         name: "minimal",
         topic: "records",
         payload: b"{\"id\":\"r3\",\"level\":3}",
     },
     Example {
         channel: super::topics::Channel::Values,
-        message: "value",
+        message: super::dispatch::MessageKind::Value,
         name: "text",
         topic: "values",
         payload: b"\"hello\"",
     },
     Example {
         channel: super::topics::Channel::Values,
-        message: "value",
+        message: super::dispatch::MessageKind::Value,
         name: "number",
         topic: "values",
         payload: b"7",
     },
     Example {
         channel: super::topics::Channel::Values,
-        message: "value",
+        message: super::dispatch::MessageKind::Value,
         name: "object",
         topic: "values",
         payload: b"{\"wrapped\":true}",

@@ -23,7 +23,7 @@ use crate::value::ParamsDocument;
 ///
 /// let mut params = ParamsDocument::new();
 /// params.insert("Light", "Power", false);
-/// let frame = ToNodeFrame::set_params("EQPf7Rj7HFiBhFhvNMjLaB", UserRole::PRIMARY, &params)?;
+/// let frame = ToNodeFrame::set_params("EQPf7Rj7HFiBhFhvNMjLaB", UserRole::PRIMARY_USER, &params)?;
 /// let bytes = frame.encode()?; // publish on node/<node_id>/to-node
 ///
 /// // The node's answer on node/<node_id>/from-node, decoded:

@@ -18,6 +18,8 @@ use serde::ser::{self, Serialize};
 
 use crate::runtime::EncodeError;
 
+mod decimals;
+
 /// Serializes `value` as the C SDK would: compact, floats as `%.5f`.
 ///
 /// ```
@@ -77,7 +79,7 @@ impl Writer {
     fn float(&mut self, value: f64) {
         if value.is_finite() {
             let start = self.out.len();
-            crate::fixed::push_fixed5(&mut self.out, value);
+            decimals::push_fixed5(&mut self.out, value);
             // The SDK prints into a 30-byte buffer: longer text is cut (ASCII only,
             // so any length is a character boundary).
             self.out
