@@ -279,7 +279,10 @@ fn borrowed_lenient_decoding_reads_the_corpus_as_the_owned_one() {
             (owned, view) => panic!("{what}: owned {owned:?}, borrowed {view:?}"),
         }
     }
-    assert_eq!(repaired, 7, "the corpus's repairable payloads, `nan` included");
+    assert_eq!(
+        repaired, 7,
+        "the corpus's repairable payloads, `nan` included"
+    );
 
     // The `nan` of a node's delta: a view of the repaired copy, `null` where the SDK
     // wrote `nan`, strings owned (the payload is not what the view reads).
@@ -287,8 +290,7 @@ fn borrowed_lenient_decoding_reads_the_corpus_as_the_owned_one() {
         .into_iter()
         .find(|entry| entry.file == "weird.float-nan.params-local.json")
         .expect("in the corpus");
-    let decoded =
-        EnvelopeRef::decode_with(&entry.topic, &entry.bytes, &lenient).expect("repaired");
+    let decoded = EnvelopeRef::decode_with(&entry.topic, &entry.bytes, &lenient).expect("repaired");
     let MessageRef::ParamsLocal(doc) = decoded.value.message() else {
         panic!("params/local");
     };
@@ -309,9 +311,7 @@ fn view_bytes(message: &MessageRef<'_>) -> Vec<u8> {
             rainmaker_types::sdk_json::to_vec(doc).expect("encodes")
         }
         MessageRef::TsData(data) => rainmaker_types::sdk_json::to_vec(data).expect("encodes"),
-        MessageRef::SimpleTsData(data) => {
-            rainmaker_types::sdk_json::to_vec(data).expect("encodes")
-        }
+        MessageRef::SimpleTsData(data) => rainmaker_types::sdk_json::to_vec(data).expect("encodes"),
         MessageRef::FromNode(frame) => frame.to_vec().expect("encodes"),
         other => owned_bytes(other),
     }
