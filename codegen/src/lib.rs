@@ -47,6 +47,7 @@ pub mod read;
 pub mod source;
 pub mod topic_tree;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
@@ -62,12 +63,29 @@ pub const SPEC_PATH: &str = "spec/rainmaker-node.asyncapi.yaml";
 /// The output directory of the spec's bindings, relative to the workspace root.
 pub const OUT_DIR: &str = "rainmaker-types/src/generated";
 
-/// The output directory of the TLV codec's command catalogue, relative to the
-/// workspace root.
+/// The output directory of the TLV codec's catalogue, relative to the workspace root.
 pub const TLV_OUT_DIR: &str = "rainmaker-tlv/src/generated";
+
+/// The output directory of the derive macro's standard param table, relative to the
+/// workspace root.
+pub const DERIVE_OUT_DIR: &str = "rainmaker-macros/src/generated";
 
 /// Where the protocol reference (`protocol.md`) goes, relative to the workspace root.
 pub const DOCS_DIR: &str = "docs";
+
+/// A file written from the spec for another crate than the bindings' (or for
+/// people), each into a directory of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Companion {
+    /// The TLV codec's tags, statuses, role flags and commands (`catalogue.rs`), for a
+    /// spec with `x-rainmaker-tlv`.
+    TlvCatalogue,
+    /// The derive macro's standard param table (`standard.rs`), for a spec with
+    /// `x-rainmaker-standard-types`.
+    DeriveTable,
+    /// The protocol reference, [`docs::FILE_NAME`].
+    Reference,
+}
 
 /// How to generate: the options of [`Builder`], without the paths.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,10 +113,9 @@ impl Default for Options {
 pub struct Output {
     /// The bindings (`mod.rs` and one file per module).
     pub files: GeneratedFiles,
-    /// The TLV codec's command catalogue, when the spec has `x-rainmaker-tlv`.
-    pub tlv_catalogue: Option<GeneratedFiles>,
-    /// The protocol reference, [`docs::FILE_NAME`] ([`docs::protocol_reference`]).
-    pub docs: GeneratedFiles,
+    /// The companion files the spec gives (a spec without the extension a companion
+    /// needs has none of it).
+    pub companions: BTreeMap<Companion, GeneratedFiles>,
     /// Problems that did not stop generation.
     pub warnings: Diagnostics,
     /// Every file the spec is made of (for `cargo:rerun-if-changed`).
@@ -110,8 +127,7 @@ pub struct Output {
 pub struct Builder {
     spec: Option<PathBuf>,
     out_dir: Option<PathBuf>,
-    tlv_out_dir: Option<PathBuf>,
-    docs_dir: Option<PathBuf>,
+    companion_dirs: BTreeMap<Companion, PathBuf>,
     options: Options,
 }
 
@@ -123,14 +139,16 @@ impl Builder {
 
     /// The builder of this workspace's own bindings: the RainMaker spec under `root`
     /// into `rainmaker-types/src/generated/` (with `schemars` derives behind the
-    /// crate's `schemars` feature) and the TLV codec's command catalogue into
-    /// `rainmaker-tlv/src/generated/`, and the protocol reference into `docs/`.
+    /// crate's `schemars` feature), the TLV codec's catalogue into
+    /// `rainmaker-tlv/src/generated/`, the derive's standard param table into
+    /// `rainmaker-macros/src/generated/` and the protocol reference into `docs/`.
     pub fn workspace(root: &Path) -> Self {
         Self::new()
             .spec(root.join(SPEC_PATH))
             .out_dir(root.join(OUT_DIR))
-            .tlv_out_dir(root.join(TLV_OUT_DIR))
-            .docs_dir(root.join(DOCS_DIR))
+            .companion(Companion::TlvCatalogue, root.join(TLV_OUT_DIR))
+            .companion(Companion::DeriveTable, root.join(DERIVE_OUT_DIR))
+            .companion(Companion::Reference, root.join(DOCS_DIR))
             .schemars_feature("schemars")
     }
 
@@ -146,20 +164,27 @@ impl Builder {
         })?;
         let output = self.build()?;
         let mut diff = output.files.diff(out_dir)?.unwrap_or_default();
-        if let (Some(dir), Some(catalogue)) = (&self.tlv_out_dir, &output.tlv_catalogue) {
-            diff.push_str(&catalogue.diff(dir)?.unwrap_or_default());
-        }
-        if let Some(dir) = &self.docs_dir {
-            diff.push_str(&output.docs.diff(dir)?.unwrap_or_default());
+        for (files, dir) in self.companions_of(&output) {
+            diff.push_str(&files.diff(dir)?.unwrap_or_default());
         }
         Ok((!diff.is_empty()).then_some(diff))
     }
 
-    /// Also writes the protocol reference ([`docs::FILE_NAME`]) into `dir`.
+    /// Also writes the `companion` files into `dir` (when the spec gives them).
     #[must_use]
-    pub fn docs_dir(mut self, dir: impl Into<PathBuf>) -> Self {
-        self.docs_dir = Some(dir.into());
+    pub fn companion(mut self, companion: Companion, dir: impl Into<PathBuf>) -> Self {
+        self.companion_dirs.insert(companion, dir.into());
         self
+    }
+
+    /// The companion files of `output` this builder writes, with their directory.
+    fn companions_of<'o>(
+        &'o self,
+        output: &'o Output,
+    ) -> impl Iterator<Item = (&'o GeneratedFiles, &'o Path)> {
+        self.companion_dirs
+            .iter()
+            .filter_map(|(companion, dir)| Some((output.companions.get(companion)?, dir.as_path())))
     }
 
     /// The AsyncAPI document to compile (YAML or JSON; `$ref`s to other files are
@@ -174,14 +199,6 @@ impl Builder {
     #[must_use]
     pub fn out_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.out_dir = Some(dir.into());
-        self
-    }
-
-    /// Where to write the TLV codec's command catalogue (`commands.rs`), for a spec
-    /// with `x-rainmaker-tlv`; not written unless set.
-    #[must_use]
-    pub fn tlv_out_dir(mut self, dir: impl Into<PathBuf>) -> Self {
-        self.tlv_out_dir = Some(dir.into());
         self
     }
 
@@ -236,11 +253,8 @@ impl Builder {
         })?;
         let output = self.build()?;
         output.files.write(out_dir)?;
-        if let (Some(dir), Some(catalogue)) = (&self.tlv_out_dir, &output.tlv_catalogue) {
-            catalogue.write(dir)?;
-        }
-        if let Some(dir) = &self.docs_dir {
-            output.docs.write(dir)?;
+        for (files, dir) in self.companions_of(&output) {
+            files.write(dir)?;
         }
         if std::env::var_os("OUT_DIR").is_some() && std::env::var_os("CARGO_PKG_NAME").is_some() {
             for input in &output.inputs {
@@ -306,7 +320,7 @@ pub fn generate(sources: &Sources, options: &Options) -> Result<Output> {
         });
         files.add("views.rs", spec_name, views)?;
     }
-    let mut tlv_catalogue = None;
+    let mut companions = BTreeMap::new();
     if let Some(tlv) = &model.tlv {
         let commands = &tlv.commands;
         modules.push(emit::root::Module {
@@ -323,7 +337,7 @@ pub fn generate(sources: &Sources, options: &Options) -> Result<Output> {
         )?;
         let mut catalogue = GeneratedFiles::default();
         catalogue.add("catalogue.rs", spec_name, emit::tlv_catalogue::emit(tlv))?;
-        tlv_catalogue = Some(catalogue);
+        companions.insert(Companion::TlvCatalogue, catalogue);
     }
     if let Some(standard) = &model.standard_types {
         modules.push(emit::root::Module {
@@ -339,6 +353,13 @@ pub fn generate(sources: &Sources, options: &Options) -> Result<Output> {
             spec_name,
             emit::standard_types::emit(&ctx, standard),
         )?;
+        let mut table = GeneratedFiles::default();
+        table.add(
+            "standard.rs",
+            spec_name,
+            emit::derive_table::emit(model, standard),
+        )?;
+        companions.insert(Companion::DeriveTable, table);
     }
     if options.examples {
         modules.push(emit::root::Module {
@@ -348,16 +369,18 @@ pub fn generate(sources: &Sources, options: &Options) -> Result<Output> {
         files.add("examples.rs", spec_name, emit::examples::emit(&ctx))?;
     }
     files.add("mod.rs", spec_name, emit::root::emit(&modules))?;
-    let docs = GeneratedFiles {
-        files: vec![GeneratedFile {
-            name: docs::FILE_NAME.to_owned(),
-            contents: docs::protocol_reference(model),
-        }],
-    };
+    companions.insert(
+        Companion::Reference,
+        GeneratedFiles {
+            files: vec![GeneratedFile {
+                name: docs::FILE_NAME.to_owned(),
+                contents: docs::protocol_reference(model),
+            }],
+        },
+    );
     Ok(Output {
         files,
-        tlv_catalogue,
-        docs,
+        companions,
         warnings: read.warnings,
         inputs: sources.paths(),
     })

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use rainmaker_codegen::{Builder, Error, OUT_DIR};
+use rainmaker_codegen::{Builder, Companion, Error, OUT_DIR};
 
 /// Compiles an AsyncAPI 3 document for MQTT into Rust types, topics and dispatch.
 #[derive(Debug, Parser)]
@@ -38,7 +38,7 @@ struct Target {
     /// rainmaker-types/src/generated; required with --spec).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// Where the TLV codec's command catalogue goes, for a spec with x-rainmaker-tlv
+    /// Where the TLV codec's catalogue goes, for a spec with x-rainmaker-tlv
     /// (default with the workspace spec: rainmaker-tlv/src/generated).
     #[arg(long, value_name = "DIR")]
     tlv_out: Option<PathBuf>,
@@ -90,7 +90,7 @@ fn plan(target: &Target) -> Result<(Builder, PathBuf), Error> {
         builder = builder.out_dir(out);
     }
     if let Some(dir) = &target.tlv_out {
-        builder = builder.tlv_out_dir(dir);
+        builder = builder.companion(Companion::TlvCatalogue, dir);
     }
     if let Some(feature) = &target.schemars_feature {
         builder = builder.schemars_feature(feature);

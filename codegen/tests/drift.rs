@@ -17,8 +17,8 @@ fn committed_generated_code_matches_the_spec() {
         .unwrap_or_else(|error| panic!("{error}"));
     if let Some(diff) = diff {
         panic!(
-            "rainmaker-types/src/generated/, rainmaker-tlv/src/generated/ or docs/protocol.md \
-             is out of date; \
+            "rainmaker-types/src/generated/, rainmaker-tlv/src/generated/, \
+             rainmaker-macros/src/generated/ or docs/protocol.md is out of date; \
              run `cargo run -p rainmaker-codegen -- generate` and commit:\n{diff}"
         );
     }
@@ -29,8 +29,7 @@ fn the_protocol_reference_covers_every_channel_type_and_difference() {
     let output = rainmaker_codegen::Builder::workspace(root())
         .build()
         .unwrap_or_else(|error| panic!("{error}"));
-    let reference = output
-        .docs
+    let reference = output.companions[&rainmaker_codegen::Companion::Reference]
         .get(rainmaker_codegen::docs::FILE_NAME)
         .expect("the reference is generated");
     let spec = std::fs::read_to_string(root().join(rainmaker_codegen::SPEC_PATH)).expect("spec");

@@ -7,7 +7,8 @@ use proc_macro2::{Literal, Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use crate::model::{Bounds, Device, Kind, Param, TimeSeries};
+use crate::model::{Bounds, Device, Param, TimeSeries};
+use crate::standard::DataType;
 
 /// `tokens` with every span set to `span`.
 fn respan(tokens: &TokenStream, span: Span) -> TokenStream {
@@ -35,16 +36,9 @@ fn opt_str(value: Option<&str>) -> TokenStream {
     }
 }
 
-fn kind_tokens(krate: &TokenStream, kind: Kind) -> TokenStream {
-    let variant = match kind {
-        Kind::Bool => quote!(Bool),
-        Kind::Int => quote!(Int),
-        Kind::Float => quote!(Float),
-        Kind::String => quote!(String),
-        Kind::Object => quote!(Object),
-        Kind::Array => quote!(Array),
-    };
-    quote!(#krate::device::DataKind::#variant)
+fn kind_tokens(krate: &TokenStream, kind: DataType) -> TokenStream {
+    let variant = quote::format_ident!("{}", kind.variant());
+    quote!(#krate::messages::DataType::#variant)
 }
 
 fn bounds_tokens(krate: &TokenStream, bounds: Option<Bounds>) -> TokenStream {

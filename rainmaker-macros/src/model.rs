@@ -5,52 +5,29 @@ use proc_macro2::Span;
 use syn::spanned::Spanned;
 
 use crate::attr::{BoundsAttr, DeviceAttrs, Errors, Keyed, Number, ParamAttrs, SpannedNumber};
-use crate::standard::{STANDARD_PARAMS, StandardBounds, StandardParam};
+use crate::standard::{self, DataType, StandardBounds, StandardParam};
 
-/// A param's data type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Kind {
-    Bool,
-    Int,
-    Float,
-    String,
-    Object,
-    Array,
-}
+impl DataType {
+    /// The data types a param may be declared with (`invalid` only marks a broken
+    /// param on the wire).
+    fn declarable() -> impl Iterator<Item = Self> {
+        Self::ALL.into_iter().filter(|kind| *kind != Self::Invalid)
+    }
 
-impl Kind {
-    const ALL: [Self; 6] = [
-        Self::Bool,
-        Self::Int,
-        Self::Float,
-        Self::String,
-        Self::Object,
-        Self::Array,
-    ];
-
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Self::Bool => "bool",
-            Self::Int => "int",
-            Self::Float => "float",
-            Self::String => "string",
-            Self::Object => "object",
-            Self::Array => "array",
-        }
+    /// The declarable data type spelled `text` (`int`).
+    fn parse(text: &str) -> Option<Self> {
+        Self::declarable().find(|kind| kind.wire() == text)
     }
 
     /// "a bool", "an int"...
     fn with_article(self) -> String {
-        let article = if matches!(self, Self::Int | Self::Object | Self::Array) {
+        let wire = self.wire();
+        let article = if wire.starts_with(['a', 'e', 'i', 'o', 'u']) {
             "an"
         } else {
             "a"
         };
-        format!("{article} {}", self.as_str())
-    }
-
-    fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|kind| kind.as_str() == text)
+        format!("{article} {wire}")
     }
 
     /// Whether values go through `ParamField` (scalars) rather than serde.
@@ -62,7 +39,7 @@ impl Kind {
 /// What the field's Rust type says about the data type.
 enum TypeKind {
     /// A type the macro recognises.
-    Known(Kind),
+    Known(DataType),
     /// A type that cannot be a param, with the reason.
     Unsupported(&'static str),
     /// Any other type: an object or array through serde, or a scalar through
@@ -74,20 +51,22 @@ fn classify(ty: &syn::Type) -> TypeKind {
     match ty {
         syn::Type::Paren(inner) => classify(&inner.elem),
         syn::Type::Group(inner) => classify(&inner.elem),
-        syn::Type::Array(_) | syn::Type::Slice(_) => TypeKind::Known(Kind::Array),
+        syn::Type::Array(_) | syn::Type::Slice(_) => TypeKind::Known(DataType::Array),
         syn::Type::Path(path) if path.qself.is_none() => {
             let Some(last) = path.path.segments.last() else {
                 return TypeKind::Other;
             };
             match last.ident.to_string().as_str() {
-                "bool" => TypeKind::Known(Kind::Bool),
-                "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" => TypeKind::Known(Kind::Int),
+                "bool" => TypeKind::Known(DataType::Bool),
+                "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" => {
+                    TypeKind::Known(DataType::Int)
+                }
                 "u64" | "u128" | "i128" | "usize" | "isize" => TypeKind::Unsupported(
                     "int params are 32-bit on the node; use i8..i64 or u8..u32",
                 ),
-                "f32" | "f64" => TypeKind::Known(Kind::Float),
-                "String" => TypeKind::Known(Kind::String),
-                "Vec" | "VecDeque" => TypeKind::Known(Kind::Array),
+                "f32" | "f64" => TypeKind::Known(DataType::Float),
+                "String" => TypeKind::Known(DataType::String),
+                "Vec" | "VecDeque" => TypeKind::Known(DataType::Array),
                 _ => TypeKind::Other,
             }
         }
@@ -152,7 +131,7 @@ pub(crate) struct Param {
     pub ty: syn::Type,
     pub name: String,
     pub param_type: Option<String>,
-    pub kind: Kind,
+    pub kind: DataType,
     /// Whether the field type was not recognised, so the kind must be asserted.
     pub assert_kind: bool,
     pub props: Props,
@@ -197,20 +176,6 @@ pub(crate) fn default_param_name(field: &str) -> String {
     } else {
         name
     }
-}
-
-fn find_standard(text: &str) -> Option<&'static StandardParam> {
-    STANDARD_PARAMS
-        .iter()
-        .find(|row| row.ident == text || row.param_type == text)
-}
-
-fn standard_names() -> String {
-    STANDARD_PARAMS
-        .iter()
-        .map(|row| row.ident)
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 impl Device {
@@ -378,7 +343,7 @@ impl Param {
         errors: &mut Errors,
     ) -> Option<Self> {
         let standard = match &attrs.standard {
-            Some(standard) => match find_standard(&standard.value.text) {
+            Some(standard) => match standard::find(&standard.value.text) {
                 Some(row) => Some(row),
                 None => {
                     errors.at(
@@ -386,7 +351,7 @@ impl Param {
                         format_args!(
                             "unknown standard param `{}`; expected one of: {}",
                             standard.value.text,
-                            standard_names()
+                            standard::idents()
                         ),
                     );
                     return None;
@@ -402,7 +367,7 @@ impl Param {
             return None;
         }
         let declared = match &attrs.data_type {
-            Some(lit) => match Kind::parse(&lit.value.value()) {
+            Some(lit) => match DataType::parse(&lit.value.value()) {
                 Some(kind) => Some((kind, lit.value.span(), "`data_type`")),
                 None => {
                     errors.at(
@@ -414,7 +379,7 @@ impl Param {
             },
             None => None,
         };
-        let from_standard = standard.and_then(|row| Kind::parse(row.data_type));
+        let from_standard = standard.map(|row| row.data_type);
         if let (Some((kind, span, _)), Some(std_kind)) = (declared, from_standard)
             && kind != std_kind
         {
@@ -423,7 +388,7 @@ impl Param {
                 format_args!(
                     "the standard param is {} param, not {}",
                     std_kind.with_article(),
-                    kind.as_str()
+                    kind.wire()
                 ),
             );
             return None;
@@ -449,7 +414,7 @@ impl Param {
             }
             (TypeKind::Known(found), None) => (found, false),
             (_, Some((kind, _, _))) => (kind, kind.is_scalar()),
-            (_, None) => (Kind::Object, false),
+            (_, None) => (DataType::Object, false),
         };
 
         let name = attrs
@@ -468,11 +433,12 @@ impl Param {
         let bounds = match &attrs.bounds {
             Some(bounds) => check_bounds(bounds, kind, member, errors),
             None => standard.and_then(|row| match row.bounds {
-                Some(StandardBounds::Int { min, max, step }) => Some(Bounds::Int {
-                    min,
-                    max,
-                    step: Some(step),
-                }),
+                Some(StandardBounds::Int { min, max, step }) => {
+                    Some(Bounds::Int { min, max, step })
+                }
+                Some(StandardBounds::Float { min, max, step }) => {
+                    Some(Bounds::Float { min, max, step })
+                }
                 Some(StandardBounds::ArrayMax(max)) => Some(Bounds::ArrayMax(max)),
                 None => None,
             }),
@@ -495,7 +461,7 @@ impl Param {
 
         let mut valid_strs = Vec::new();
         if let Some(strs) = &attrs.valid_strs {
-            if kind == Kind::String {
+            if kind == DataType::String {
                 valid_strs = strs.value.iter().map(syn::LitStr::value).collect();
                 if valid_strs.is_empty() {
                     errors.at(strs.key, "`valid_strs` needs at least one string");
@@ -533,7 +499,7 @@ impl Param {
 fn check_props(
     attrs: &ParamAttrs,
     standard: Option<&StandardParam>,
-    kind: Kind,
+    kind: DataType,
     errors: &mut Errors,
 ) -> Props {
     let mut props = match standard {
@@ -579,7 +545,7 @@ fn check_props(
                 span,
                 format_args!(
                     "full time series is not supported for {} params; use `simple_ts`",
-                    kind.as_str()
+                    kind.wire()
                 ),
             );
         }
@@ -589,18 +555,18 @@ fn check_props(
 
 fn check_bounds(
     bounds: &Keyed<BoundsAttr>,
-    kind: Kind,
+    kind: DataType,
     member: &syn::Ident,
     errors: &mut Errors,
 ) -> Option<Bounds> {
     let attr = &bounds.value;
     match kind {
-        Kind::Int | Kind::Float => {
+        DataType::Int | DataType::Float => {
             let (Some(min), Some(max)) = (&attr.min, &attr.max) else {
                 errors.at(bounds.key, "`bounds` needs both `min` and `max`");
                 return None;
             };
-            if kind == Kind::Int {
+            if kind == DataType::Int {
                 let int = |errors: &mut Errors, number: &SpannedNumber| match number.number {
                     Number::Int(value) => Some(value),
                     Number::Float(_) => {
@@ -668,7 +634,7 @@ fn check_bounds(
                 })
             }
         }
-        Kind::Array => {
+        DataType::Array => {
             for extra in [&attr.min, &attr.step].into_iter().flatten() {
                 errors.at(extra.key, "array bounds take only `max` (the most items)");
             }
@@ -690,7 +656,7 @@ fn check_bounds(
                 }
             }
         }
-        Kind::Bool | Kind::String | Kind::Object => {
+        DataType::Bool | DataType::String | DataType::Object | DataType::Invalid => {
             errors.at(
                 bounds.key,
                 format_args!(
@@ -715,50 +681,13 @@ mod tests {
         assert_eq!(default_param_name("_x"), "X");
     }
 
-    /// The table must say what `x-rainmaker-standard-types` of the spec says (until
-    /// the generator writes it).
-    #[test]
-    fn standard_table_matches_the_spec() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../spec/rainmaker-node.asyncapi.yaml"
-        );
-        let text = std::fs::read_to_string(path).expect("spec is readable");
-        let spec: serde_json::Value = serde_norway::from_str(&text).expect("spec is YAML");
-        let rows = spec["x-rainmaker-standard-types"]["param-types"]
-            .as_array()
-            .expect("param-types list");
-        assert_eq!(rows.len(), STANDARD_PARAMS.len());
-        for (row, ours) in rows.iter().zip(STANDARD_PARAMS) {
-            let bounds = match ours.bounds {
-                None => serde_json::Value::Null,
-                Some(StandardBounds::Int { min, max, step }) => {
-                    serde_json::json!({"min": min, "max": max, "step": step})
-                }
-                Some(StandardBounds::ArrayMax(max)) => serde_json::json!({"max": max}),
-            };
-            let ui_type = ours.ui_type.map_or(serde_json::Value::Null, Into::into);
-            assert_eq!(row["type"], ours.param_type);
-            assert_eq!(row["default-name"], ours.name, "{}", ours.param_type);
-            assert_eq!(row["data-type"], ours.data_type, "{}", ours.param_type);
-            assert_eq!(
-                row["properties"],
-                serde_json::json!(ours.properties),
-                "{}",
-                ours.param_type
-            );
-            assert_eq!(row["ui-type"], ui_type, "{}", ours.param_type);
-            assert_eq!(row["bounds"], bounds, "{}", ours.param_type);
-        }
-    }
-
     #[test]
     fn standard_table_is_consistent() {
-        for row in STANDARD_PARAMS {
-            assert!(Kind::parse(row.data_type).is_some(), "{}", row.param_type);
-            assert!(find_standard(row.ident).is_some());
+        for row in standard::STANDARD_PARAMS {
+            assert!(DataType::declarable().any(|kind| kind == row.data_type));
+            assert!(standard::find(row.ident).is_some());
             assert_eq!(
-                STANDARD_PARAMS
+                standard::STANDARD_PARAMS
                     .iter()
                     .filter(|other| other.ident == row.ident)
                     .count(),

@@ -112,7 +112,7 @@ fn string_of(value: &ParamValue) -> Result<String, crate::device::WriteRejection
         .as_str()
         .map(str::to_owned)
         .ok_or(crate::device::WriteRejection::WrongType {
-            expected: crate::device::DataKind::String,
+            expected: crate::messages::DataType::String,
             found: value.kind(),
         })
 }

@@ -4,8 +4,9 @@
 #![cfg(feature = "derive")]
 
 use proptest::prelude::*;
-use rainmaker_types::device::{Bounds, DataKind, TimeSeries};
+use rainmaker_types::device::{Bounds, TimeSeries};
 use rainmaker_types::device::{DeviceDescriptor, Limit, ParamSpec, WriteError, WriteRejection};
+use rainmaker_types::messages::DataType;
 use rainmaker_types::value::DeviceParams;
 use rainmaker_types::{Device, ParamValue};
 use serde::{Deserialize, Serialize};
@@ -191,7 +192,7 @@ fn every_descriptor_field_reaches_the_config() {
     let descriptor = *Thermostat::new().descriptor();
     let (index, setpoint) = descriptor.param("Setpoint").expect("Setpoint");
     assert_eq!(index, 1);
-    assert_eq!(setpoint.data_type, DataKind::Float);
+    assert_eq!(setpoint.data_type, DataType::Float);
     assert_eq!(
         setpoint.bounds,
         Some(Bounds::Float {
@@ -333,7 +334,7 @@ fn each_rejection_names_device_param_and_reason_and_changes_nothing() {
         "Power",
         ParamValue::Int(2),
         WriteRejection::WrongType {
-            expected: DataKind::Bool,
+            expected: DataType::Bool,
             found: "int",
         },
     );
@@ -342,7 +343,7 @@ fn each_rejection_names_device_param_and_reason_and_changes_nothing() {
         "Level",
         ParamValue::Float(2.0),
         WriteRejection::WrongType {
-            expected: DataKind::Int,
+            expected: DataType::Int,
             found: "float",
         },
     );
@@ -351,7 +352,7 @@ fn each_rejection_names_device_param_and_reason_and_changes_nothing() {
         "Calibration",
         ParamValue::Array(vec![]),
         WriteRejection::WrongType {
-            expected: DataKind::Object,
+            expected: DataType::Object,
             found: "array",
         },
     );
@@ -569,7 +570,7 @@ fn run_time_devices_implement_the_trait_by_hand() {
             let name: &'static str = Box::leak(format!("Relay {n}").into_boxed_str());
             ParamSpec {
                 ui_type: Some("esp.ui.toggle"),
-                ..ParamSpec::new(name, DataKind::Bool)
+                ..ParamSpec::new(name, DataType::Bool)
             }
         })
         .collect();
@@ -722,12 +723,12 @@ fn bools_accept_one_and_zero_like_the_sdk_parser() {
     assert_eq!(outcome.accepted.get("Power"), Some(&ParamValue::Bool(true)));
     device.apply(&write(&[("Power", ParamValue::Int(0))]));
     assert!(!device.power);
-    let spec = ParamSpec::new("P", DataKind::Bool);
+    let spec = ParamSpec::new("P", DataType::Bool);
     assert_eq!(
         spec.normalize(&ParamValue::Int(1)).map(|v| v.into_owned()),
         Ok(ParamValue::Bool(true))
     );
-    let float = ParamSpec::new("F", DataKind::Float);
+    let float = ParamSpec::new("F", DataType::Float);
     assert_eq!(
         float.normalize(&ParamValue::Int(3)).map(|v| v.into_owned()),
         Ok(ParamValue::Float(3.0))
@@ -751,7 +752,7 @@ struct ThroughFacade {
 struct Percent(u8);
 
 impl rainmaker_types::device::ParamField for Percent {
-    const KIND: DataKind = DataKind::Int;
+    const KIND: DataType = DataType::Int;
 
     fn to_param_value(&self) -> ParamValue {
         ParamValue::Int(i64::from(self.0))

@@ -225,7 +225,7 @@ fn rejected_writes_change_nothing_and_publish_nothing() {
                 "Light",
                 "Power",
                 WriteRejection::WrongType {
-                    expected: rainmaker_types::device::DataKind::Bool,
+                    expected: rainmaker_types::messages::DataType::Bool,
                     found: "string",
                 },
             ),

@@ -3,7 +3,8 @@
 //! operations) and a node holding a light plus the Time, Schedule and System
 //! services.
 
-use rainmaker_types::device::{DataKind, WriteRejection};
+use rainmaker_types::device::WriteRejection;
+use rainmaker_types::messages::DataType;
 use rainmaker_types::messages::OtaJobStatus;
 use rainmaker_types::services::{
     Connectivity, DEFAULT_MAX_ENTRIES, Groups, LocalControl, Ota, Scenes, Schedule, ScheduleEntry,
@@ -285,7 +286,7 @@ fn time_stores_writes_and_refuses_a_timestamp_it_does_not_have() {
     assert_eq!(
         only_rejection(&mut time, &write("TZ", 5)),
         WriteRejection::WrongType {
-            expected: DataKind::String,
+            expected: DataType::String,
             found: "int"
         }
     );
@@ -340,7 +341,7 @@ fn system_echoes_flags_and_refuses_disabled_params() {
     assert_eq!(
         only_rejection(&mut reboot_only, &write("Reboot", "yes")),
         WriteRejection::WrongType {
-            expected: DataKind::Bool,
+            expected: DataType::Bool,
             found: "string"
         }
     );

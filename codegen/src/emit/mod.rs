@@ -1,6 +1,7 @@
 //! Intermediate model -> Rust tokens, one module per generated file.
 
 pub mod commands;
+pub mod derive_table;
 pub mod deserialize;
 pub mod dispatch;
 pub mod examples;

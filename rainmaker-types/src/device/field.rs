@@ -1,7 +1,8 @@
 //! [`ParamField`]: the Rust types a derived device's fields may have, and how each
 //! turns into a param value and back.
 
-use super::{DataKind, Limit, WriteRejection};
+use super::{Limit, WriteRejection};
+use crate::messages::DataType;
 use crate::prelude::*;
 use crate::value::ParamValue;
 
@@ -14,7 +15,7 @@ use crate::value::ParamValue;
 /// `Serialize + DeserializeOwned` type, or `serde_json::Value`).
 pub trait ParamField: Sized {
     /// The data type of params of this Rust type.
-    const KIND: DataKind;
+    const KIND: DataType;
 
     /// The value to report.
     fn to_param_value(&self) -> ParamValue;
@@ -24,7 +25,7 @@ pub trait ParamField: Sized {
     fn from_param_value(value: &ParamValue) -> Result<Self, WriteRejection>;
 }
 
-fn wrong_type(expected: DataKind, value: &ParamValue) -> WriteRejection {
+fn wrong_type(expected: DataType, value: &ParamValue) -> WriteRejection {
     WriteRejection::WrongType {
         expected,
         found: value.kind(),
@@ -32,7 +33,7 @@ fn wrong_type(expected: DataKind, value: &ParamValue) -> WriteRejection {
 }
 
 impl ParamField for bool {
-    const KIND: DataKind = DataKind::Bool;
+    const KIND: DataType = DataType::Bool;
 
     fn to_param_value(&self) -> ParamValue {
         ParamValue::Bool(*self)
@@ -46,7 +47,7 @@ impl ParamField for bool {
 macro_rules! int_param_field {
     ($($int:ty),*) => {$(
         impl ParamField for $int {
-            const KIND: DataKind = DataKind::Int;
+            const KIND: DataType = DataType::Int;
 
             fn to_param_value(&self) -> ParamValue {
                 ParamValue::Int(i64::from(*self))
@@ -68,7 +69,7 @@ macro_rules! int_param_field {
 int_param_field!(i8, i16, i32, i64, u8, u16, u32);
 
 impl ParamField for f64 {
-    const KIND: DataKind = DataKind::Float;
+    const KIND: DataType = DataType::Float;
 
     fn to_param_value(&self) -> ParamValue {
         ParamValue::Float(*self)
@@ -80,7 +81,7 @@ impl ParamField for f64 {
 }
 
 impl ParamField for f32 {
-    const KIND: DataKind = DataKind::Float;
+    const KIND: DataType = DataType::Float;
 
     fn to_param_value(&self) -> ParamValue {
         ParamValue::Float(f64::from(*self))
@@ -108,7 +109,7 @@ impl ParamField for f32 {
 }
 
 impl ParamField for String {
-    const KIND: DataKind = DataKind::String;
+    const KIND: DataType = DataType::String;
 
     fn to_param_value(&self) -> ParamValue {
         ParamValue::String(self.clone())

@@ -25,7 +25,9 @@ mod field;
 mod spec;
 
 pub use field::ParamField;
-pub use spec::{Bounds, DataKind, ParamSpec, Properties, TimeSeries};
+pub use spec::{Bounds, ParamSpec, Properties, TimeSeries};
+
+use crate::messages::DataType;
 
 use serde_json::Value;
 
@@ -114,7 +116,7 @@ pub enum WriteRejection {
     #[error("expected {expected}, found {found}")]
     WrongType {
         /// The param's data type.
-        expected: DataKind,
+        expected: DataType,
         /// The JSON kind of the value sent ([`ParamValue::kind`]).
         found: &'static str,
     },

@@ -1,6 +1,7 @@
 //! Support code for `#[derive(Device)]`; not a public API.
 
-use super::{DataKind, ParamField, WriteRejection};
+use super::{ParamField, WriteRejection};
+use crate::messages::DataType;
 use crate::prelude::*;
 use crate::value::ParamValue;
 
@@ -9,7 +10,7 @@ pub use core::option::Option::{self, None, Some};
 pub use core::result::Result::{self, Err, Ok};
 
 /// Fails compilation (in a `const`) when `T` is not a param type of `kind`.
-pub const fn assert_kind<T: ParamField>(kind: DataKind) {
+pub const fn assert_kind<T: ParamField>(kind: DataType) {
     assert!(
         T::KIND as u8 == kind as u8,
         "the field's Rust type does not have the param's data type"

@@ -2,7 +2,6 @@
 //! a written value must pass, and its entry of the node config.
 
 use alloc::borrow::Cow;
-use core::fmt;
 
 use serde_json::{Number, Value};
 
@@ -12,37 +11,9 @@ use crate::prelude::*;
 use crate::standard_types::{ParamType, UiType};
 use crate::value::ParamValue;
 
-/// The data type of a param, as `data_type` in the node config.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum DataKind {
-    /// `bool`: `true` / `false`.
-    Bool,
-    /// `int`: a 32-bit signed integer on the node (any `i64` is carried here).
-    Int,
-    /// `float`: a number; integers are accepted on input.
-    Float,
-    /// `string`.
-    String,
-    /// `object`: any JSON object, stored and reported verbatim.
-    Object,
-    /// `array`: any JSON array, stored and reported verbatim.
-    Array,
-}
-
-impl DataKind {
-    /// The wire name: `bool`, `int`, `float`, `string`, `object` or `array`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Bool => "bool",
-            Self::Int => "int",
-            Self::Float => "float",
-            Self::String => "string",
-            Self::Object => "object",
-            Self::Array => "array",
-        }
-    }
-
-    /// Whether `value` has this data type's JSON kind (an integer counts as a float).
+impl DataType {
+    /// Whether `value` has this data type's JSON kind (an integer counts as a float);
+    /// nothing is of the `invalid` data type.
     pub fn matches(self, value: &ParamValue) -> bool {
         matches!(
             (self, value),
@@ -53,12 +24,6 @@ impl DataKind {
                 | (Self::Object, ParamValue::Object(_))
                 | (Self::Array, ParamValue::Array(_))
         )
-    }
-}
-
-impl fmt::Display for DataKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -191,7 +156,7 @@ pub struct ParamSpec {
     /// The param type (`esp.param.*` or custom), if any.
     pub param_type: Option<&'static str>,
     /// The data type.
-    pub data_type: DataKind,
+    pub data_type: DataType,
     /// Read / write permission and time series.
     pub properties: Properties,
     /// The bounds, if any.
@@ -204,7 +169,7 @@ pub struct ParamSpec {
 
 impl ParamSpec {
     /// A read-write param of `data_type` with nothing else set.
-    pub const fn new(name: &'static str, data_type: DataKind) -> Self {
+    pub const fn new(name: &'static str, data_type: DataType) -> Self {
         Self {
             name,
             param_type: None,
@@ -235,12 +200,12 @@ impl ParamSpec {
         value: &'a ParamValue,
     ) -> Result<Cow<'a, ParamValue>, WriteRejection> {
         let value = match (self.data_type, value) {
-            (DataKind::Bool, ParamValue::Int(number @ (0 | 1))) => {
+            (DataType::Bool, ParamValue::Int(number @ (0 | 1))) => {
                 Cow::Owned(ParamValue::Bool(*number == 1))
             }
             // Precision loss above 2^53 is inherent to reading an int as a float.
             #[allow(clippy::cast_precision_loss)]
-            (DataKind::Float, ParamValue::Int(number)) => {
+            (DataType::Float, ParamValue::Int(number)) => {
                 Cow::Owned(ParamValue::Float(*number as f64))
             }
             _ => Cow::Borrowed(value),
@@ -256,7 +221,7 @@ impl ParamSpec {
                 found: value.kind(),
             });
         }
-        if self.data_type == DataKind::Float
+        if self.data_type == DataType::Float
             && let Some(number) = value.as_f64()
             && !number.is_finite()
         {
@@ -301,17 +266,9 @@ impl ParamSpec {
     /// The param's entry of the node config (`params[i]` of a device), typed; keys
     /// in the SDK's order, optional ones only when set.
     pub fn descriptor(&self) -> ParamDescriptor {
-        let data_type = match self.data_type {
-            DataKind::Bool => DataType::Bool,
-            DataKind::Int => DataType::Int,
-            DataKind::Float => DataType::Float,
-            DataKind::String => DataType::String,
-            DataKind::Object => DataType::Object,
-            DataKind::Array => DataType::Array,
-        };
         let mut descriptor = ParamDescriptor::new(
             self.name,
-            data_type,
+            self.data_type,
             self.properties
                 .names()
                 .filter_map(ParamProperty::known)

@@ -80,7 +80,7 @@ use rainmaker_tlv::{
 use commands::CommandRoute;
 use serde::Serialize;
 
-use crate::device::{DataKind, Device, TimeSeries, WriteError, WriteRejection};
+use crate::device::{Device, TimeSeries, WriteError, WriteRejection};
 use crate::generated::{Channel, Topic, TopicRef};
 use crate::ids::{GroupId, NodeId};
 use crate::messages::{

@@ -54,7 +54,7 @@ impl Node {
                     let report = SimpleTsData {
                         name: format!("{device}.{}", spec.name),
                         r#type: spec.param_type.map(ParamType::from),
-                        dt: data_type(spec.data_type),
+                        dt: spec.data_type,
                         t: now,
                         v: value.clone(),
                         d: None,
@@ -100,25 +100,13 @@ impl Node {
     }
 }
 
-/// The data type of a param as `simple_tsdata` names it.
-fn data_type(kind: DataKind) -> DataType {
-    match kind {
-        DataKind::Bool => DataType::Bool,
-        DataKind::Int => DataType::Int,
-        DataKind::Float => DataType::Float,
-        DataKind::String => DataType::String,
-        DataKind::Object => DataType::Object,
-        DataKind::Array => DataType::Array,
-    }
-}
-
 /// The full time-series data type of a param (object and array params have none).
-fn ts_data_type(kind: DataKind) -> Option<TsDataType> {
+fn ts_data_type(kind: DataType) -> Option<TsDataType> {
     match kind {
-        DataKind::Bool => Some(TsDataType::Bool),
-        DataKind::Int => Some(TsDataType::Int),
-        DataKind::Float => Some(TsDataType::Float),
-        DataKind::String => Some(TsDataType::String),
-        DataKind::Object | DataKind::Array => None,
+        DataType::Bool => Some(TsDataType::Bool),
+        DataType::Int => Some(TsDataType::Int),
+        DataType::Float => Some(TsDataType::Float),
+        DataType::String => Some(TsDataType::String),
+        DataType::Object | DataType::Array | DataType::Invalid => None,
     }
 }

@@ -10,7 +10,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::device::{Bounds, DataKind, Device, DeviceDescriptor, ParamSpec, WriteRejection};
+use crate::device::{Bounds, Device, DeviceDescriptor, ParamSpec, WriteRejection};
+use crate::messages::DataType;
 use crate::value::ParamValue;
 
 /// The SDK's default maximum number of schedules (and of scenes).
@@ -25,13 +26,13 @@ const MAX_NAME_LEN: usize = 32;
 const SCHEDULES: ParamSpec = ParamSpec {
     param_type: Some("esp.param.schedules"),
     bounds: Some(Bounds::ArrayMax(DEFAULT_MAX_ENTRIES)),
-    ..ParamSpec::new("Schedules", DataKind::Array)
+    ..ParamSpec::new("Schedules", DataType::Array)
 };
 
 const SCENES: ParamSpec = ParamSpec {
     param_type: Some("esp.param.scenes"),
     bounds: Some(Bounds::ArrayMax(DEFAULT_MAX_ENTRIES)),
-    ..ParamSpec::new("Scenes", DataKind::Array)
+    ..ParamSpec::new("Scenes", DataType::Array)
 };
 
 /// A descriptor configuration: service name, attributes, maximum.
@@ -273,7 +274,7 @@ fn array_of(value: &ParamValue) -> Result<&[Value], WriteRejection> {
     match value {
         ParamValue::Array(items) => Ok(items),
         other => Err(WriteRejection::WrongType {
-            expected: DataKind::Array,
+            expected: DataType::Array,
             found: other.kind(),
         }),
     }

@@ -1,6 +1,7 @@
 //! The system service.
 
-use crate::device::{DataKind, Device, DeviceDescriptor, ParamSpec, WriteRejection};
+use crate::device::{Device, DeviceDescriptor, ParamSpec, WriteRejection};
+use crate::messages::DataType;
 use crate::prelude::*;
 use crate::value::{ParamValue, ParamsDocument};
 
@@ -8,17 +9,17 @@ use super::spec_at;
 
 const REBOOT: ParamSpec = ParamSpec {
     param_type: Some("esp.param.reboot"),
-    ..ParamSpec::new("Reboot", DataKind::Bool)
+    ..ParamSpec::new("Reboot", DataType::Bool)
 };
 
 const FACTORY_RESET: ParamSpec = ParamSpec {
     param_type: Some("esp.param.factory-reset"),
-    ..ParamSpec::new("Factory-Reset", DataKind::Bool)
+    ..ParamSpec::new("Factory-Reset", DataType::Bool)
 };
 
 const WIFI_RESET: ParamSpec = ParamSpec {
     param_type: Some("esp.param.wifi-reset"),
-    ..ParamSpec::new("Wi-Fi-Reset", DataKind::Bool)
+    ..ParamSpec::new("Wi-Fi-Reset", DataType::Bool)
 };
 
 const fn system_descriptor(params: &'static [ParamSpec]) -> DeviceDescriptor {
@@ -219,7 +220,7 @@ impl Device for System {
     fn set_param(&mut self, index: usize, value: &ParamValue) -> Result<(), WriteRejection> {
         let spec = spec_at(self.descriptor(), index).ok_or(WriteRejection::UnknownParam)?;
         let new = value.as_bool().ok_or(WriteRejection::WrongType {
-            expected: DataKind::Bool,
+            expected: DataType::Bool,
             found: value.kind(),
         })?;
         let field = self.field(spec.name).ok_or(WriteRejection::UnknownParam)?;

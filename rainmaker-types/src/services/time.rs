@@ -1,6 +1,7 @@
 //! The time service.
 
-use crate::device::{DataKind, Device, DeviceDescriptor, ParamSpec, WriteRejection};
+use crate::device::{Device, DeviceDescriptor, ParamSpec, WriteRejection};
+use crate::messages::DataType;
 use crate::prelude::*;
 use crate::value::ParamValue;
 
@@ -23,17 +24,17 @@ pub fn posix_tz(name: &str) -> Option<&'static str> {
 
 const TZ: ParamSpec = ParamSpec {
     param_type: Some("esp.param.tz"),
-    ..ParamSpec::new("TZ", DataKind::String)
+    ..ParamSpec::new("TZ", DataType::String)
 };
 
 const TZ_POSIX: ParamSpec = ParamSpec {
     param_type: Some("esp.param.tz_posix"),
-    ..ParamSpec::new("TZ-POSIX", DataKind::String)
+    ..ParamSpec::new("TZ-POSIX", DataType::String)
 };
 
 const TIMESTAMP: ParamSpec = ParamSpec {
     param_type: Some("esp.param.timestamp"),
-    ..ParamSpec::new("Timestamp", DataKind::Int)
+    ..ParamSpec::new("Timestamp", DataType::Int)
 };
 
 const fn time_descriptor(params: &'static [ParamSpec]) -> DeviceDescriptor {
@@ -177,7 +178,7 @@ impl Device for Time {
             "TZ-POSIX" => self.tz_posix = string_of(value)?,
             "Timestamp" => {
                 let now = value.as_i64().ok_or(WriteRejection::WrongType {
-                    expected: DataKind::Int,
+                    expected: DataType::Int,
                     found: value.kind(),
                 })?;
                 self.timestamp = Some(now);
