@@ -416,6 +416,9 @@ pub struct Field {
     pub required: bool,
     /// The property's description.
     pub description: Option<String>,
+    /// The channel parameter whose value the property repeats
+    /// (`x-rainmaker-topic-parameter`): decoding checks that the two agree.
+    pub topic_parameter: Option<String>,
 }
 
 /// A literal value of an enum.

@@ -195,7 +195,7 @@ components:
       type: object
       required: [node_id]
       properties:
-        node_id: {type: string}
+        node_id: {type: string, x-rainmaker-topic-parameter: node_id}
         extra:
           type: object
           additionalProperties: true
@@ -428,13 +428,13 @@ fn an_object_schema_without_additional_properties_is_reported() {
 #[test]
 fn unsupported_keywords_and_integers_without_format_are_reported() {
     assert_reports(
-        "        node_id: {type: string}",
+        "        node_id: {type: string, x-rainmaker-topic-parameter: node_id}",
         "        node_id: {type: integer}",
         "/components/schemas/Config/properties/node_id",
         "needs a `format`",
     );
     assert_reports(
-        "        node_id: {type: string}",
+        "        node_id: {type: string, x-rainmaker-topic-parameter: node_id}",
         "        node_id: {anyOf: [{type: string}, {type: integer, format: int32}]}",
         "/components/schemas/Config/properties/node_id/anyOf",
         "not used",
@@ -575,6 +575,24 @@ fn a_wrong_catalogue_entry_is_reported_exactly_once() {
         assert_eq!(problems.len(), 1, "{pointer}:\n{}", listing(&problems));
         assert_eq!(problems[0].at.pointer().as_str(), pointer);
     }
+}
+
+/// A property may repeat only a parameter every channel of its message has, and only
+/// as a required property.
+#[test]
+fn a_topic_parameter_the_channel_lacks_is_reported() {
+    assert_reports(
+        "node_id: {type: string, x-rainmaker-topic-parameter: node_id}",
+        "node_id: {type: string, x-rainmaker-topic-parameter: group_id}",
+        "/channels/config",
+        "has no such parameter",
+    );
+    assert_reports(
+        "      required: [node_id]\n      properties:\n        node_id: {type: string, x-rainmaker-topic",
+        "      required: []\n      properties:\n        node_id: {type: string, x-rainmaker-topic",
+        "/components/messages/configMessage",
+        "is optional",
+    );
 }
 
 #[test]

@@ -5,6 +5,7 @@ use alloc::borrow::Cow;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 
+use crate::ids::NodeId;
 use crate::value::{ParamValue, ParamsDocument};
 
 impl JsonSchema for ParamValue {
@@ -36,6 +37,20 @@ impl JsonSchema for ParamsDocument {
                 "type": "object",
                 "additionalProperties": value
             }
+        })
+    }
+}
+
+impl JsonSchema for NodeId {
+    fn schema_name() -> Cow<'static, str> {
+        "NodeId".into()
+    }
+
+    fn json_schema(_generator: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A node id: the MQTT client id and the topics' node id.",
+            "type": "string",
+            "minLength": 1
         })
     }
 }

@@ -31,7 +31,7 @@ fn every_example_reads_the_same_through_the_view() {
                 serde_json::to_vec(payload).expect("JSON example")
             };
             for channel in message.generated_channels() {
-                let topic = example_topic(channel).to_string();
+                let topic = example_topic(channel, payload).to_string();
                 let what = format!("{}/{example} on {topic}", message.name);
                 let owned = Envelope::decode(&topic, &bytes).expect(&what);
                 let view = EnvelopeRef::decode(&topic, &bytes).expect(&what);

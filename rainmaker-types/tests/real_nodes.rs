@@ -9,7 +9,8 @@ use rainmaker_types::messages::{
 };
 use rainmaker_types::runtime::{JsonError, JsonErrorKind};
 use rainmaker_types::{
-    Channel, DecodeError, Envelope, Message, ParamValue, ParamsDocument, TopicForm, sdk_json,
+    Channel, DecodeError, DispatchError, Envelope, EnvelopeRef, Message, ParamValue,
+    ParamsDocument, TopicForm, sdk_json,
 };
 use serde_json::{Value, json};
 
@@ -587,4 +588,36 @@ fn trailing_bytes_and_empty_payloads_are_rejected() {
     assert_eq!(error.kind(), JsonErrorKind::Eof, "{error}");
     let error = json_error(Channel::NodeConfig, br#"{"Light":{"Power":true}}"#);
     assert_eq!(error.kind(), JsonErrorKind::Data, "{error}");
+}
+
+/// A payload that names its node (config, user mapping, otafetch, presence events)
+/// must name the topic's: a node publishes only under its own id, so another id is
+/// refused with both values, by the owned and the borrowed decoders alike.
+#[test]
+fn a_payload_naming_another_node_than_its_topic_is_refused() {
+    let config = br#"{"node_id":"OTHER","config_version":"2020-03-20","info":{"name":"n","fw_version":"1","type":"t","model":"m","project_name":"p","platform":"esp32"},"devices":[]}"#;
+    let topic = format!("node/{NODE_ID}/config");
+    let mismatch = DispatchError::TopicMismatch {
+        property: "node_id",
+        payload: "OTHER".to_owned(),
+        topic: NODE_ID.to_owned(),
+    };
+    assert_eq!(Envelope::decode(&topic, config), Err(mismatch.clone()));
+    assert_eq!(EnvelopeRef::decode(&topic, config), Err(mismatch));
+    let fetch = br#"{"node_id":"OTHER","fw_version":"1.0"}"#;
+    let error = Envelope::decode(&format!("node/{NODE_ID}/otafetch"), fetch).expect_err("other");
+    assert!(
+        error
+            .to_string()
+            .contains("`node_id` is `OTHER` but the topic says"),
+        "{error}"
+    );
+    // The node's own id decodes, and a payload's id must be a valid id at all.
+    let own = String::from_utf8_lossy(config).replace("OTHER", NODE_ID);
+    assert!(Envelope::decode(&topic, own.as_bytes()).is_ok());
+    let bad = br#"{"node_id":"a/b","fw_version":"1.0"}"#;
+    assert!(matches!(
+        Envelope::decode(&format!("node/{NODE_ID}/otafetch"), bad),
+        Err(DispatchError::Payload(DecodeError::Json(_)))
+    ));
 }

@@ -169,6 +169,8 @@ impl SchemaStrategy {
             return match rust_type {
                 "ParamValue" => param_value(),
                 "ParamsDocument" => params_document(),
+                // A valid node id (the topic's rules: no `/`, `+`, `#`).
+                "NodeId" => "[A-Za-z0-9_.-]{1,32}".prop_map(Value::from).boxed(),
                 // Any JSON number, kept as written (integer or float).
                 "serde_json::Number" => prop_oneof![
                     any::<i32>().prop_map(Value::from),

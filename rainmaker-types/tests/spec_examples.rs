@@ -54,7 +54,7 @@ fn check_examples(name: &str) {
             }
         };
         for channel in message.generated_channels() {
-            let topic = example_topic(channel);
+            let topic = example_topic(channel, payload);
             let mut forms = vec![(TopicForm::Plain, topic.to_string())];
             if let Some(ingest) = topic.ingest() {
                 forms.push((TopicForm::Ingest, ingest));

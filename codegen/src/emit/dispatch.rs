@@ -78,10 +78,13 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
         ""
     };
     let decode_doc = format!(" Parses a topic{either_form} and decodes its payload, strictly.");
+    let check = topic_check(ctx, true);
     quote! {
         use super::topics::{Channel, Topic, TopicRef};
 
         #kind
+
+        #check
 
         /// A message of the document with its typed payload: one variant per message.
         #[derive(Debug, Clone, PartialEq)]
@@ -214,8 +217,9 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
             ///
             /// # Errors
             ///
-            /// `DispatchError::Topic` naming the segment at fault, or
-            /// `DispatchError::Payload`.
+            /// `DispatchError::Topic` naming the segment at fault,
+            /// `DispatchError::Payload`, or `DispatchError::TopicMismatch` when the
+            /// payload names another node than the topic.
             pub fn decode_with(
                 topic: &str,
                 payload: &[u8],
@@ -223,6 +227,7 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
             ) -> ::core::result::Result<#rt::Decoded<Self>, #rt::DispatchError> {
                 let (parsed, form) = #parse_form;
                 let decoded = Message::decode_with(parsed.channel(), payload, options)?;
+                check_topic(&parsed, &decoded.value)?;
                 ::core::result::Result::Ok(#rt::Decoded {
                     value: Self { topic: parsed.to_topic(), message: decoded.value, form },
                     repairs: decoded.repairs,
@@ -259,6 +264,74 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
             pub fn into_parts(self) -> (Topic, Message) {
                 (self.topic, self.message)
             }
+        }
+    }
+}
+
+/// `check_topic` (over `Message`) or `check_topic_ref` (over `MessageRef`): what a
+/// payload says about its topic (`x-rainmaker-topic-parameter`) agrees with the
+/// topic. Always emitted (it accepts everything when no property repeats a
+/// parameter), so the decoders call it whatever the document.
+pub(super) fn topic_check(ctx: &Ctx<'_>, owned: bool) -> TokenStream {
+    let rt = &ctx.rt;
+    let model = ctx.model;
+    let (name, message, lifetime) = if owned {
+        (quote!(check_topic), quote!(Message), TokenStream::new())
+    } else {
+        (quote!(check_topic_ref), quote!(MessageRef), quote!(<'_>))
+    };
+    let mut arms = Vec::new();
+    for (index, message_def) in model.messages.iter().enumerate() {
+        let TypeRef::Named(name) = &message_def.payload else {
+            continue;
+        };
+        let Some(TypeKind::Struct { fields, .. }) = model.type_def(name).map(|def| &def.kind)
+        else {
+            continue;
+        };
+        let variant = ident(&message_def.variant);
+        for field in fields.iter().filter(|field| field.required) {
+            let Some(parameter) = &field.topic_parameter else {
+                continue;
+            };
+            let (property, wire) = (ident(&field.rust), &field.wire);
+            for channel in model
+                .channels
+                .iter()
+                .filter(|c| c.messages.contains(&index))
+            {
+                let Some(param) = channel.params.iter().find(|p| p.name == *parameter) else {
+                    continue;
+                };
+                let (channel, param) = (ident(&channel.variant), ident(&param.field));
+                arms.push(quote! {
+                    (#message::#variant(payload), TopicRef::#channel { #param: topic, .. })
+                        if ::core::convert::AsRef::<str>::as_ref(&payload.#property) != *topic =>
+                    {
+                        ::core::result::Result::Err(#rt::DispatchError::TopicMismatch {
+                            property: #wire,
+                            payload: #rt::ToString::to_string(::core::convert::AsRef::<str>::as_ref(&payload.#property)),
+                            topic: #rt::ToString::to_string(*topic),
+                        })
+                    }
+                });
+            }
+        }
+    }
+    let body = if arms.is_empty() {
+        quote!(let _ = (topic, message); ::core::result::Result::Ok(()))
+    } else {
+        quote! {
+            match (message, topic) {
+                #( #arms )*
+                _ => ::core::result::Result::Ok(()),
+            }
+        }
+    };
+    quote! {
+        /// Checks that what the payload says about its topic agrees with the topic.
+        fn #name(topic: &TopicRef<'_>, message: &#message #lifetime) -> ::core::result::Result<(), #rt::DispatchError> {
+            #body
         }
     }
 }

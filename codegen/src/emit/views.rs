@@ -16,7 +16,7 @@ use quote::{format_ident, quote};
 
 use super::deserialize::{self, Property, Unknown};
 use super::dispatch::{
-    decode_match, kind_of_variants, owned_decode_call, owned_payload_type, topic_forms,
+    decode_match, kind_of_variants, owned_decode_call, owned_payload_type, topic_check, topic_forms,
 };
 use super::{Ctx, Scope, doc, doc_or, ident};
 use crate::model::{Encoding, Extra, Field, Message, TypeKind, TypeRef};
@@ -525,7 +525,10 @@ impl<'c, 'm> Views<'c, 'm> {
     fn emit_envelope_ref(&self) -> TokenStream {
         let rt = &self.ctx.rt;
         let (parse_form, _) = topic_forms(self.ctx);
+        let check = topic_check(self.ctx, false);
         quote! {
+            #check
+
             /// A publish decoded without copying: the topic's segments and the
             /// payload's strings borrow from the input.
             #[derive(Debug, Clone, PartialEq)]
@@ -560,6 +563,7 @@ impl<'c, 'm> Views<'c, 'm> {
                 ) -> ::core::result::Result<#rt::Decoded<Self>, #rt::DispatchError> {
                     let (topic, form) = #parse_form;
                     let decoded = MessageRef::decode_with(topic.channel(), payload, options)?;
+                    check_topic_ref(&topic, &decoded.value)?;
                     ::core::result::Result::Ok(#rt::Decoded {
                         value: Self { topic, message: decoded.value, form },
                         repairs: decoded.repairs,

@@ -126,6 +126,7 @@ impl<'a> Reader<'a> {
         self.tlv();
         self.standard_types();
         self.differences();
+        self.topic_parameters();
         schema::deny_unknown_in_untagged(&mut self.model);
         schema::box_recursion(&mut self.model);
         if self.rainmaker {

@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::Reader;
-use crate::model::{Difference, Ingest};
+use crate::model::{Difference, Ingest, TypeKind, TypeRef};
 use crate::source::Location;
 
 impl Reader<'_> {
@@ -52,6 +52,56 @@ impl Reader<'_> {
             rule: rule.to_owned(),
             sdk_publishes,
         })
+    }
+
+    /// Checks every `x-rainmaker-topic-parameter`: each channel that carries a message
+    /// with such a property has that parameter, and the property is a required one.
+    pub(super) fn topic_parameters(&mut self) {
+        let mut problems = Vec::new();
+        for (index, message) in self.model.messages.iter().enumerate() {
+            let TypeRef::Named(name) = &message.payload else {
+                continue;
+            };
+            let Some(TypeKind::Struct { fields, .. }) =
+                self.model.type_def(name).map(|def| &def.kind)
+            else {
+                continue;
+            };
+            for field in fields {
+                let Some(parameter) = &field.topic_parameter else {
+                    continue;
+                };
+                if !field.required {
+                    problems.push((
+                        message.at.clone(),
+                        format!(
+                            "`{}` names the topic parameter `{parameter}` but is optional",
+                            field.wire
+                        ),
+                    ));
+                }
+                for channel in self
+                    .model
+                    .channels
+                    .iter()
+                    .filter(|channel| channel.messages.contains(&index))
+                {
+                    if !channel.params.iter().any(|param| param.name == *parameter) {
+                        problems.push((
+                            channel.at.clone(),
+                            format!(
+                                "message `{}` repeats the parameter `{parameter}` in `{}`, \
+                                 but the channel has no such parameter",
+                                message.name, field.wire
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        for (at, problem) in problems {
+            self.problems.error(&at, problem);
+        }
     }
 
     /// Reads `x-rainmaker-upstream-differences`: every entry complete, its id unique

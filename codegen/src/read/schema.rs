@@ -529,12 +529,24 @@ impl Reader<'_> {
                     .ok()
                     .and_then(|(target, _)| description(target))
             });
+            let topic_parameter = match property.get("x-rainmaker-topic-parameter") {
+                None => None,
+                Some(Value::String(name)) => Some(name.clone()),
+                Some(_) => {
+                    self.problems.error(
+                        &field_at.join("x-rainmaker-topic-parameter"),
+                        "`x-rainmaker-topic-parameter` must name a channel parameter",
+                    );
+                    None
+                }
+            };
             fields.push(Field {
                 required: required.contains(&wire.as_str()),
                 wire,
                 rust: claimed.name,
                 ty,
                 description,
+                topic_parameter,
             });
         }
         TypeKind::Struct { fields, extra }

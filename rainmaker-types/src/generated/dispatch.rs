@@ -219,6 +219,75 @@ impl ::core::fmt::Display for MessageKind {
         f.write_str(self.name())
     }
 }
+/// Checks that what the payload says about its topic agrees with the topic.
+fn check_topic(
+    topic: &TopicRef<'_>,
+    message: &Message,
+) -> ::core::result::Result<(), ::rainmaker_types::runtime::DispatchError> {
+    match (message, topic) {
+        (
+            Message::PresenceConnected(payload),
+            TopicRef::PresenceConnected { node_id: topic, .. },
+        ) if ::core::convert::AsRef::<str>::as_ref(&payload.client_id) != *topic => {
+            ::core::result::Result::Err(::rainmaker_types::runtime::DispatchError::TopicMismatch {
+                property: "clientId",
+                payload: ::rainmaker_types::runtime::ToString::to_string(
+                    ::core::convert::AsRef::<str>::as_ref(&payload.client_id),
+                ),
+                topic: ::rainmaker_types::runtime::ToString::to_string(*topic),
+            })
+        }
+        (
+            Message::PresenceDisconnected(payload),
+            TopicRef::PresenceDisconnected { node_id: topic, .. },
+        ) if ::core::convert::AsRef::<str>::as_ref(&payload.client_id) != *topic => {
+            ::core::result::Result::Err(::rainmaker_types::runtime::DispatchError::TopicMismatch {
+                property: "clientId",
+                payload: ::rainmaker_types::runtime::ToString::to_string(
+                    ::core::convert::AsRef::<str>::as_ref(&payload.client_id),
+                ),
+                topic: ::rainmaker_types::runtime::ToString::to_string(*topic),
+            })
+        }
+        (
+            Message::NodeConfig(payload),
+            TopicRef::NodeConfig { node_id: topic, .. },
+        ) if ::core::convert::AsRef::<str>::as_ref(&payload.node_id) != *topic => {
+            ::core::result::Result::Err(::rainmaker_types::runtime::DispatchError::TopicMismatch {
+                property: "node_id",
+                payload: ::rainmaker_types::runtime::ToString::to_string(
+                    ::core::convert::AsRef::<str>::as_ref(&payload.node_id),
+                ),
+                topic: ::rainmaker_types::runtime::ToString::to_string(*topic),
+            })
+        }
+        (
+            Message::UserMapping(payload),
+            TopicRef::UserMapping { node_id: topic, .. },
+        ) if ::core::convert::AsRef::<str>::as_ref(&payload.node_id) != *topic => {
+            ::core::result::Result::Err(::rainmaker_types::runtime::DispatchError::TopicMismatch {
+                property: "node_id",
+                payload: ::rainmaker_types::runtime::ToString::to_string(
+                    ::core::convert::AsRef::<str>::as_ref(&payload.node_id),
+                ),
+                topic: ::rainmaker_types::runtime::ToString::to_string(*topic),
+            })
+        }
+        (
+            Message::OtaFetch(payload),
+            TopicRef::OtaFetch { node_id: topic, .. },
+        ) if ::core::convert::AsRef::<str>::as_ref(&payload.node_id) != *topic => {
+            ::core::result::Result::Err(::rainmaker_types::runtime::DispatchError::TopicMismatch {
+                property: "node_id",
+                payload: ::rainmaker_types::runtime::ToString::to_string(
+                    ::core::convert::AsRef::<str>::as_ref(&payload.node_id),
+                ),
+                topic: ::rainmaker_types::runtime::ToString::to_string(*topic),
+            })
+        }
+        _ => ::core::result::Result::Ok(()),
+    }
+}
 /// A message of the document with its typed payload: one variant per message.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -786,8 +855,9 @@ impl Envelope {
     ///
     /// # Errors
     ///
-    /// `DispatchError::Topic` naming the segment at fault, or
-    /// `DispatchError::Payload`.
+    /// `DispatchError::Topic` naming the segment at fault,
+    /// `DispatchError::Payload`, or `DispatchError::TopicMismatch` when the
+    /// payload names another node than the topic.
     pub fn decode_with(
         topic: &str,
         payload: &[u8],
@@ -798,6 +868,7 @@ impl Envelope {
     > {
         let (parsed, form) = TopicRef::parse_form(topic)?;
         let decoded = Message::decode_with(parsed.channel(), payload, options)?;
+        check_topic(&parsed, &decoded.value)?;
         ::core::result::Result::Ok(::rainmaker_types::runtime::Decoded {
             value: Self {
                 topic: parsed.to_topic(),
@@ -1123,6 +1194,75 @@ impl<'a> MessageRef<'a> {
         })
     }
 }
+/// Checks that what the payload says about its topic agrees with the topic.
+fn check_topic_ref(
+    topic: &TopicRef<'_>,
+    message: &MessageRef<'_>,
+) -> ::core::result::Result<(), ::rainmaker_types::runtime::DispatchError> {
+    match (message, topic) {
+        (
+            MessageRef::PresenceConnected(payload),
+            TopicRef::PresenceConnected { node_id: topic, .. },
+        ) if ::core::convert::AsRef::<str>::as_ref(&payload.client_id) != *topic => {
+            ::core::result::Result::Err(::rainmaker_types::runtime::DispatchError::TopicMismatch {
+                property: "clientId",
+                payload: ::rainmaker_types::runtime::ToString::to_string(
+                    ::core::convert::AsRef::<str>::as_ref(&payload.client_id),
+                ),
+                topic: ::rainmaker_types::runtime::ToString::to_string(*topic),
+            })
+        }
+        (
+            MessageRef::PresenceDisconnected(payload),
+            TopicRef::PresenceDisconnected { node_id: topic, .. },
+        ) if ::core::convert::AsRef::<str>::as_ref(&payload.client_id) != *topic => {
+            ::core::result::Result::Err(::rainmaker_types::runtime::DispatchError::TopicMismatch {
+                property: "clientId",
+                payload: ::rainmaker_types::runtime::ToString::to_string(
+                    ::core::convert::AsRef::<str>::as_ref(&payload.client_id),
+                ),
+                topic: ::rainmaker_types::runtime::ToString::to_string(*topic),
+            })
+        }
+        (
+            MessageRef::NodeConfig(payload),
+            TopicRef::NodeConfig { node_id: topic, .. },
+        ) if ::core::convert::AsRef::<str>::as_ref(&payload.node_id) != *topic => {
+            ::core::result::Result::Err(::rainmaker_types::runtime::DispatchError::TopicMismatch {
+                property: "node_id",
+                payload: ::rainmaker_types::runtime::ToString::to_string(
+                    ::core::convert::AsRef::<str>::as_ref(&payload.node_id),
+                ),
+                topic: ::rainmaker_types::runtime::ToString::to_string(*topic),
+            })
+        }
+        (
+            MessageRef::UserMapping(payload),
+            TopicRef::UserMapping { node_id: topic, .. },
+        ) if ::core::convert::AsRef::<str>::as_ref(&payload.node_id) != *topic => {
+            ::core::result::Result::Err(::rainmaker_types::runtime::DispatchError::TopicMismatch {
+                property: "node_id",
+                payload: ::rainmaker_types::runtime::ToString::to_string(
+                    ::core::convert::AsRef::<str>::as_ref(&payload.node_id),
+                ),
+                topic: ::rainmaker_types::runtime::ToString::to_string(*topic),
+            })
+        }
+        (
+            MessageRef::OtaFetch(payload),
+            TopicRef::OtaFetch { node_id: topic, .. },
+        ) if ::core::convert::AsRef::<str>::as_ref(&payload.node_id) != *topic => {
+            ::core::result::Result::Err(::rainmaker_types::runtime::DispatchError::TopicMismatch {
+                property: "node_id",
+                payload: ::rainmaker_types::runtime::ToString::to_string(
+                    ::core::convert::AsRef::<str>::as_ref(&payload.node_id),
+                ),
+                topic: ::rainmaker_types::runtime::ToString::to_string(*topic),
+            })
+        }
+        _ => ::core::result::Result::Ok(()),
+    }
+}
 /// A publish decoded without copying: the topic's segments and the
 /// payload's strings borrow from the input.
 #[derive(Debug, Clone, PartialEq)]
@@ -1166,6 +1306,7 @@ impl<'a> EnvelopeRef<'a> {
     > {
         let (topic, form) = TopicRef::parse_form(topic)?;
         let decoded = MessageRef::decode_with(topic.channel(), payload, options)?;
+        check_topic_ref(&topic, &decoded.value)?;
         ::core::result::Result::Ok(::rainmaker_types::runtime::Decoded {
             value: Self {
                 topic,

@@ -11,7 +11,7 @@
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct NodeConfig {
     /// The node id; same as the MQTT client id and the topic's node id.
-    pub node_id: ::rainmaker_types::runtime::String,
+    pub node_id: ::rainmaker_types::NodeId,
     /// Version of the config format. Open string: the SDK sends `2020-03-20`;
     /// ESP Insights' standalone mini-config sends `2019-09-11`.
     pub config_version: NodeConfigVersion,
@@ -55,9 +55,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for NodeConfig {
                 self,
                 mut map: A,
             ) -> ::core::result::Result<Self::Value, A::Error> {
-                let mut field_0: ::core::option::Option<
-                    ::rainmaker_types::runtime::String,
-                > = ::core::option::Option::None;
+                let mut field_0: ::core::option::Option<::rainmaker_types::NodeId> = ::core::option::Option::None;
                 let mut field_1: ::core::option::Option<NodeConfigVersion> = ::core::option::Option::None;
                 let mut field_2: ::core::option::Option<NodeInfo> = ::core::option::Option::None;
                 let mut field_3: ::core::option::Option<
@@ -86,7 +84,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for NodeConfig {
                                 );
                             }
                             field_0 = ::core::option::Option::Some(
-                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                                map.next_value::<::rainmaker_types::NodeId>()?,
                             );
                         }
                         "config_version" => {
@@ -208,12 +206,12 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for NodeConfig {
 impl NodeConfig {
     /// A value with the required properties (`node_id`, `config_version`, `info`); every optional one is `None`.
     pub fn new(
-        node_id: impl ::core::convert::Into<::rainmaker_types::runtime::String>,
+        node_id: ::rainmaker_types::NodeId,
         config_version: NodeConfigVersion,
         info: NodeInfo,
     ) -> Self {
         Self {
-            node_id: node_id.into(),
+            node_id,
             config_version,
             info,
             attributes: ::core::option::Option::None,
@@ -1845,8 +1843,8 @@ impl ::core::convert::TryFrom<&str> for ParamProperty {
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct UserMapping {
-    /// The node id.
-    pub node_id: ::rainmaker_types::runtime::String,
+    /// The node id, the same as the topic's.
+    pub node_id: ::rainmaker_types::NodeId,
     /// The user id received during provisioning (UUID-like), or the literal
     /// `esp-rmaker` in a reset report.
     pub user_id: ::rainmaker_types::runtime::String,
@@ -1883,9 +1881,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for UserMapping {
                 self,
                 mut map: A,
             ) -> ::core::result::Result<Self::Value, A::Error> {
-                let mut field_0: ::core::option::Option<
-                    ::rainmaker_types::runtime::String,
-                > = ::core::option::Option::None;
+                let mut field_0: ::core::option::Option<::rainmaker_types::NodeId> = ::core::option::Option::None;
                 let mut field_1: ::core::option::Option<
                     ::rainmaker_types::runtime::String,
                 > = ::core::option::Option::None;
@@ -1910,7 +1906,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for UserMapping {
                                 );
                             }
                             field_0 = ::core::option::Option::Some(
-                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                                map.next_value::<::rainmaker_types::NodeId>()?,
                             );
                         }
                         "user_id" => {
@@ -1982,12 +1978,12 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for UserMapping {
 impl UserMapping {
     /// A value with the required properties (`node_id`, `user_id`, `secret_key`); every optional one is `None`.
     pub fn new(
-        node_id: impl ::core::convert::Into<::rainmaker_types::runtime::String>,
+        node_id: ::rainmaker_types::NodeId,
         user_id: impl ::core::convert::Into<::rainmaker_types::runtime::String>,
         secret_key: impl ::core::convert::Into<::rainmaker_types::runtime::String>,
     ) -> Self {
         Self {
-            node_id: node_id.into(),
+            node_id,
             user_id: user_id.into(),
             secret_key: secret_key.into(),
             reset: ::core::option::Option::None,
@@ -2016,8 +2012,8 @@ impl ::rainmaker_types::runtime::Payload for UserMapping {
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct OtaFetch {
-    /// The node id.
-    pub node_id: ::rainmaker_types::runtime::String,
+    /// The node id, the same as the topic's.
+    pub node_id: ::rainmaker_types::NodeId,
     /// The running firmware version (as in NodeInfo).
     pub fw_version: ::rainmaker_types::runtime::String,
     /// Thread nodes only, the Thread partition id as 8 upper-case hex digits (`%08lX`).
@@ -2049,9 +2045,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for OtaFetch {
                 self,
                 mut map: A,
             ) -> ::core::result::Result<Self::Value, A::Error> {
-                let mut field_0: ::core::option::Option<
-                    ::rainmaker_types::runtime::String,
-                > = ::core::option::Option::None;
+                let mut field_0: ::core::option::Option<::rainmaker_types::NodeId> = ::core::option::Option::None;
                 let mut field_1: ::core::option::Option<
                     ::rainmaker_types::runtime::String,
                 > = ::core::option::Option::None;
@@ -2075,7 +2069,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for OtaFetch {
                                 );
                             }
                             field_0 = ::core::option::Option::Some(
-                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                                map.next_value::<::rainmaker_types::NodeId>()?,
                             );
                         }
                         "fw_version" => {
@@ -2135,11 +2129,11 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for OtaFetch {
 impl OtaFetch {
     /// A value with the required properties (`node_id`, `fw_version`); every optional one is `None`.
     pub fn new(
-        node_id: impl ::core::convert::Into<::rainmaker_types::runtime::String>,
+        node_id: ::rainmaker_types::NodeId,
         fw_version: impl ::core::convert::Into<::rainmaker_types::runtime::String>,
     ) -> Self {
         Self {
-            node_id: node_id.into(),
+            node_id,
             fw_version: fw_version.into(),
             network_id: ::core::option::Option::None,
             extra: ::core::default::Default::default(),
@@ -3829,7 +3823,7 @@ impl TextAlert {
 pub struct PresenceConnected {
     /// The MQTT client id, equal to the node id.
     #[serde(rename = "clientId")]
-    pub client_id: ::rainmaker_types::runtime::String,
+    pub client_id: ::rainmaker_types::NodeId,
     /// Only present with the AWS IoT "exclusive thing" feature.
     #[serde(
         rename = "thingName",
@@ -3888,9 +3882,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for PresenceConnec
                 self,
                 mut map: A,
             ) -> ::core::result::Result<Self::Value, A::Error> {
-                let mut field_0: ::core::option::Option<
-                    ::rainmaker_types::runtime::String,
-                > = ::core::option::Option::None;
+                let mut field_0: ::core::option::Option<::rainmaker_types::NodeId> = ::core::option::Option::None;
                 let mut field_1: ::core::option::Option<
                     ::rainmaker_types::runtime::String,
                 > = ::core::option::Option::None;
@@ -3924,7 +3916,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for PresenceConnec
                                 );
                             }
                             field_0 = ::core::option::Option::Some(
-                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                                map.next_value::<::rainmaker_types::NodeId>()?,
                             );
                         }
                         "thingName" => {
@@ -4080,7 +4072,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for PresenceConnec
 impl PresenceConnected {
     /// A value with the required properties (`clientId`, `timestamp`, `eventType`, `sessionIdentifier`, `principalIdentifier`, `ipAddress`, `versionNumber`); every optional one is `None`.
     pub fn new(
-        client_id: impl ::core::convert::Into<::rainmaker_types::runtime::String>,
+        client_id: ::rainmaker_types::NodeId,
         timestamp: i64,
         event_type: PresenceConnectedEventType,
         session_identifier: impl ::core::convert::Into<
@@ -4093,7 +4085,7 @@ impl PresenceConnected {
         version_number: i64,
     ) -> Self {
         Self {
-            client_id: client_id.into(),
+            client_id,
             thing_name: ::core::option::Option::None,
             timestamp,
             event_type,
@@ -4185,7 +4177,7 @@ impl ::core::convert::TryFrom<&str> for PresenceConnectedEventType {
 pub struct PresenceDisconnected {
     /// The MQTT client id, equal to the node id.
     #[serde(rename = "clientId")]
-    pub client_id: ::rainmaker_types::runtime::String,
+    pub client_id: ::rainmaker_types::NodeId,
     /// Only present with the AWS IoT "exclusive thing" feature.
     #[serde(
         rename = "thingName",
@@ -4239,9 +4231,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for PresenceDiscon
                 self,
                 mut map: A,
             ) -> ::core::result::Result<Self::Value, A::Error> {
-                let mut field_0: ::core::option::Option<
-                    ::rainmaker_types::runtime::String,
-                > = ::core::option::Option::None;
+                let mut field_0: ::core::option::Option<::rainmaker_types::NodeId> = ::core::option::Option::None;
                 let mut field_1: ::core::option::Option<
                     ::rainmaker_types::runtime::String,
                 > = ::core::option::Option::None;
@@ -4273,7 +4263,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for PresenceDiscon
                                 );
                             }
                             field_0 = ::core::option::Option::Some(
-                                map.next_value::<::rainmaker_types::runtime::String>()?,
+                                map.next_value::<::rainmaker_types::NodeId>()?,
                             );
                         }
                         "thingName" => {
@@ -4430,7 +4420,7 @@ impl PresenceDisconnected {
     /// A value with the required properties (`clientId`, `timestamp`, `eventType`, `clientInitiatedDisconnect`, `sessionIdentifier`, `principalIdentifier`, `disconnectReason`, `versionNumber`); every optional one is `None`.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        client_id: impl ::core::convert::Into<::rainmaker_types::runtime::String>,
+        client_id: ::rainmaker_types::NodeId,
         timestamp: i64,
         event_type: PresenceDisconnectedEventType,
         client_initiated_disconnect: bool,
@@ -4444,7 +4434,7 @@ impl PresenceDisconnected {
         version_number: i64,
     ) -> Self {
         Self {
-            client_id: client_id.into(),
+            client_id,
             thing_name: ::core::option::Option::None,
             timestamp,
             event_type,

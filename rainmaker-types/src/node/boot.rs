@@ -13,7 +13,7 @@ impl Node {
         reset: bool,
     ) {
         self.mapping = Mapping::Pending(UserMapping {
-            node_id: self.node_id.to_string(),
+            node_id: self.node_id.clone(),
             user_id: user_id.into(),
             secret_key: secret_key.into(),
             reset: reset.then_some(true),
@@ -121,7 +121,7 @@ impl Node {
         self.time_series_reports(&init, out)?;
         if self.ota_topics {
             let fetch = OtaFetch {
-                node_id: self.node_id.to_string(),
+                node_id: self.node_id.clone(),
                 fw_version: self.info.fw_version.clone(),
                 network_id: None,
                 extra: serde_json::Map::new(),

@@ -563,7 +563,7 @@ impl Node {
             value: "1".into(),
         });
         Ok(NodeConfig {
-            node_id: self.node_id.to_string(),
+            node_id: self.node_id.clone(),
             config_version: NodeConfigVersion::V2020_03_20,
             info: self.info.clone(),
             attributes: Some(attributes),

@@ -356,4 +356,18 @@ pub enum DispatchError {
     /// The payload is not a message of the topic's channel.
     #[error(transparent)]
     Payload(#[from] DecodeError),
+    /// The payload repeats a parameter of its topic (`x-rainmaker-topic-parameter`,
+    /// such as a config's `node_id`) with another value.
+    #[error(
+        "the payload's `{property}` is `{payload}` but the topic says `{topic}`: a node publishes \
+         only under its own id"
+    )]
+    TopicMismatch {
+        /// The payload's property.
+        property: &'static str,
+        /// Its value in the payload.
+        payload: String,
+        /// The topic parameter's value.
+        topic: String,
+    },
 }

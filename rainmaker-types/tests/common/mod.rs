@@ -226,9 +226,14 @@ pub fn topic_for(channel: Channel, node: &NodeId, group: &GroupId) -> Topic {
     topic
 }
 
-/// The example topic of `channel` ([`NODE_ID`], [`GROUP_ID`]).
-pub fn example_topic(channel: Channel) -> Topic {
-    let node = NodeId::new(NODE_ID).expect("valid node id");
+/// The topic of `channel` an example `payload` travels on: the node the payload
+/// names (`node_id`, or `clientId` of presence events), else [`NODE_ID`]; group
+/// [`GROUP_ID`].
+pub fn example_topic(channel: Channel, payload: &serde_json::Value) -> Topic {
+    let named = ["node_id", "clientId"]
+        .iter()
+        .find_map(|key| payload.get(key)?.as_str());
+    let node = NodeId::new(named.unwrap_or(NODE_ID)).expect("valid node id");
     let group = GroupId::new(GROUP_ID).expect("valid group id");
     topic_for(channel, &node, &group)
 }

