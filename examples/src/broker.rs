@@ -36,11 +36,11 @@ impl EmbeddedBroker {
                 Err(e) => last = Some(e),
             }
         }
-        Err(last.unwrap_or_else(|| Error::Broker("did not start".into())))
+        Err(last.unwrap_or_else(|| Error::Embedded("did not start".into())))
     }
 
     fn start_once() -> Result<Self> {
-        let port = free_port().map_err(|e| Error::Broker(format!("no free port: {e}")))?;
+        let port = free_port().map_err(|e| Error::Embedded(format!("no free port: {e}")))?;
         let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
         let mut broker = Broker::new(config(addr));
         // `start` blocks while the listener threads run; when it returns, the
@@ -52,7 +52,7 @@ impl EmbeddedBroker {
                 let outcome = broker.start();
                 let _ = ended_tx.send(outcome.map_err(|e| e.to_string()));
             })
-            .map_err(|e| Error::Broker(format!("cannot start its thread: {e}")))?;
+            .map_err(|e| Error::Embedded(format!("cannot start its thread: {e}")))?;
         wait_until_listening(addr, START_TIMEOUT, || match ended_rx.try_recv() {
             Ok(Err(reason)) => Some(reason),
             Ok(Ok(())) | Err(mpsc::TryRecvError::Disconnected) => {
@@ -118,13 +118,13 @@ pub fn wait_until_listening(
     let deadline = Instant::now() + timeout;
     loop {
         if let Some(reason) = failed() {
-            return Err(Error::Broker(reason));
+            return Err(Error::Embedded(reason));
         }
         if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
             return Ok(());
         }
         if Instant::now() >= deadline {
-            return Err(Error::Broker(format!(
+            return Err(Error::Embedded(format!(
                 "not listening on {addr} after {} s",
                 timeout.as_secs()
             )));

@@ -122,7 +122,7 @@ fn external_endpoints(options: &Options, url: &Broker) -> Result<Endpoints> {
         cert: options.cloud_cert.clone().unwrap_or_else(|| cert.clone()),
         key: options.cloud_key.clone().unwrap_or_else(|| key.clone()),
     };
-    let load = |files: &TlsFiles| TlsIdentity::load(files).map_err(|e| Error::Tls(e.to_string()));
+    let load = |files: &TlsFiles| TlsIdentity::load(files).map_err(Error::from);
     Ok(Endpoints::new(
         url.clone().with_tls(load(&node_files)?),
         url.clone().with_tls(load(&cloud_files)?),

@@ -8,10 +8,11 @@ use std::time::Duration;
 pub enum Error {
     /// A command-line option or a file it names is wrong.
     Config(String),
-    /// The TLS set-up (CA, certificate or key) could not be loaded.
-    Tls(String),
+    /// The TLS set-up (CA, certificate or key) could not be loaded, or the broker
+    /// address is wrong.
+    Broker(rainmaker_mqtt::Error),
     /// The embedded broker did not start.
-    Broker(String),
+    Embedded(String),
     /// An MQTT connection failed or was refused.
     Mqtt {
         /// Which side: `node` or `cloud`.
@@ -55,8 +56,8 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Config(reason) => write!(f, "configuration: {reason}"),
-            Error::Tls(reason) => write!(f, "TLS set-up: {reason}"),
-            Error::Broker(reason) => write!(f, "embedded broker: {reason}"),
+            Error::Broker(error) => write!(f, "broker set-up: {error}"),
+            Error::Embedded(reason) => write!(f, "embedded broker: {reason}"),
             Error::Mqtt { who, reason } => write!(f, "{who} MQTT connection: {reason}"),
             Error::Timeout { step, waited } => write!(
                 f,
@@ -68,7 +69,26 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Broker(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+impl From<rainmaker_mqtt::Error> for Error {
+    fn from(error: rainmaker_mqtt::Error) -> Self {
+        Error::Broker(error)
+    }
+}
+
+impl From<rainmaker_mqtt::TlsError> for Error {
+    fn from(error: rainmaker_mqtt::TlsError) -> Self {
+        Error::Broker(error.into())
+    }
+}
 
 /// Results of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,6 +1,6 @@
-//! A thin layer over rumqttc: connect with a bounded wait for the CONNACK, then
-//! a task that polls the event loop and hands messages and acknowledgements
-//! to the owner over channels.
+//! A thin layer over rumqttc: connect with a bounded wait for the CONNACK, then a
+//! task that reads what `rainmaker_mqtt::poll` reports and hands messages and
+//! acknowledgements to the owner over channels.
 
 use std::time::Duration;
 
@@ -10,7 +10,7 @@ use tokio::task::JoinHandle;
 use tokio::time::{Instant, timeout_at};
 
 use crate::error::{Error, Result};
-use rainmaker_mqtt::{Broker, connection_error};
+use rainmaker_mqtt::{Backoff, Broker, Polled};
 
 /// How long a client waits for the broker's CONNACK (TLS handshake included).
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -44,36 +44,39 @@ pub struct Connection {
     client: AsyncClient,
     messages: mpsc::UnboundedReceiver<Received>,
     acks: mpsc::UnboundedReceiver<Ack>,
-    task: JoinHandle<()>,
+    /// The task that reads the connection's events, and the poller.
+    tasks: [JoinHandle<()>; 2],
     who: &'static str,
 }
 
 impl Drop for Connection {
     fn drop(&mut self) {
-        self.task.abort();
+        for task in &self.tasks {
+            task.abort();
+        }
     }
 }
 
 /// Connects `client_id` to `endpoint` and waits (at most [`CONNECT_TIMEOUT`])
 /// for the CONNACK. `who` names the side in errors (`node`, `cloud`).
 pub async fn connect(endpoint: &Broker, client_id: &str, who: &'static str) -> Result<Connection> {
-    let (client, mut eventloop) = rainmaker_mqtt::client(
-        endpoint
-            .mqtt_options(client_id)
-            .map_err(|e| Error::Tls(e.to_string()))?,
-    );
+    let (client, eventloop) = rainmaker_mqtt::client(endpoint.mqtt_options(client_id)?);
+    let (mut polled, poller) = rainmaker_mqtt::poll(eventloop, Backoff::default());
     let deadline = Instant::now() + CONNECT_TIMEOUT;
     loop {
-        match timeout_at(deadline, eventloop.poll()).await {
-            Ok(Ok(Event::Incoming(Incoming::ConnAck(_)))) => break,
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => {
+        match timeout_at(deadline, polled.recv()).await {
+            Ok(Some(Polled::Event(Event::Incoming(Incoming::ConnAck(_))))) => break,
+            Ok(Some(Polled::Event(_))) => {}
+            Ok(Some(Polled::Lost { error, .. })) => {
+                poller.abort();
                 return Err(Error::mqtt(
                     who,
-                    format!("cannot connect to {endpoint}: {}", connection_error(&e)),
+                    format!("cannot connect to {endpoint}: {error}"),
                 ));
             }
+            Ok(None) => return Err(Error::mqtt(who, "the connection task ended")),
             Err(_) => {
+                poller.abort();
                 return Err(Error::mqtt(
                     who,
                     format!(
@@ -87,9 +90,9 @@ pub async fn connect(endpoint: &Broker, client_id: &str, who: &'static str) -> R
     let (message_tx, messages) = mpsc::unbounded_channel();
     let (ack_tx, acks) = mpsc::unbounded_channel();
     let task = tokio::spawn(async move {
-        loop {
-            match eventloop.poll().await {
-                Ok(Event::Incoming(Incoming::Publish(publish))) => {
+        while let Some(next) = polled.recv().await {
+            match next {
+                Polled::Event(Event::Incoming(Incoming::Publish(publish))) => {
                     let received = Received {
                         topic: publish.topic,
                         payload: publish.payload.to_vec(),
@@ -98,17 +101,18 @@ pub async fn connect(endpoint: &Broker, client_id: &str, who: &'static str) -> R
                         return;
                     }
                 }
-                Ok(Event::Incoming(Incoming::SubAck(suback))) => {
+                Polled::Event(Event::Incoming(Incoming::SubAck(suback))) => {
                     let _ = ack_tx.send(Ack::SubAck(suback.return_codes));
                 }
-                Ok(Event::Incoming(Incoming::PubAck(_))) => {
+                Polled::Event(Event::Incoming(Incoming::PubAck(_))) => {
                     let _ = ack_tx.send(Ack::PubAck);
                 }
-                Ok(_) => {}
-                Err(e) => {
-                    // Without a reconnect policy the connection's end is final;
-                    // the owner sees it on the ack channel.
-                    let _ = ack_tx.send(Ack::Closed(connection_error(&e)));
+                Polled::Event(_) => {}
+                Polled::Lost { error, .. } => {
+                    // Without a reconnect policy the connection's end is final (the
+                    // poller stops with this task); the owner sees it on the ack
+                    // channel.
+                    let _ = ack_tx.send(Ack::Closed(error.to_string()));
                     return;
                 }
             }
@@ -118,7 +122,7 @@ pub async fn connect(endpoint: &Broker, client_id: &str, who: &'static str) -> R
         client,
         messages,
         acks,
-        task,
+        tasks: [task, poller],
         who,
     })
 }

@@ -196,10 +196,10 @@ pub async fn start(broker: &Broker, options: NodeOptions, log: Log) -> Result<No
     loop {
         match tokio::time::timeout_at(deadline, runner_events.recv()).await {
             Ok(Some(RunnerEvent::Connected { .. })) => break,
-            Ok(Some(RunnerEvent::Disconnected { reason, .. })) => {
+            Ok(Some(RunnerEvent::Disconnected { error, .. })) => {
                 return Err(Error::mqtt(
                     "node",
-                    format!("cannot connect to {broker}: {reason}"),
+                    format!("cannot connect to {broker}: {error}"),
                 ));
             }
             Ok(Some(_)) => {}
@@ -249,15 +249,15 @@ impl EventPump {
         while let Some(event) = runner_events.recv().await {
             match event {
                 RunnerEvent::Connected { .. } => self.log.line(Direction::Node, "reconnected"),
-                RunnerEvent::Disconnected { reason, retry_in } => {
+                RunnerEvent::Disconnected { error, retry_in } => {
                     self.log.line(
                         Direction::Node,
                         format!(
-                            "connection lost: {reason}; reconnecting in {:.1} s",
+                            "connection lost: {error}; reconnecting in {:.1} s",
                             retry_in.as_secs_f64()
                         ),
                     );
-                    let _ = self.events.send(NodeEvent::Disconnected(reason));
+                    let _ = self.events.send(NodeEvent::Disconnected(error.to_string()));
                 }
                 RunnerEvent::Node(event) => {
                     for event in crate::wiring::events(&self.node_id, *event) {

@@ -123,5 +123,5 @@ fn errors_are_one_clear_line() {
 fn bad_options_are_usage_errors() {
     let (code, _, stderr) = run_demo(&["--broker", "http://example.invalid"]);
     assert_eq!(code, Some(2), "{stderr}");
-    assert!(stderr.contains("is not an MQTT URL"), "{stderr}");
+    assert!(stderr.contains("not an MQTT URL"), "{stderr}");
 }

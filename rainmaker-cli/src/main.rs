@@ -12,6 +12,7 @@
 //! 3 when the broker cannot be reached or the input cannot be read.
 
 mod decode;
+mod error;
 mod show;
 mod sim;
 mod sniff;
@@ -23,11 +24,13 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use rainmaker_mqtt::{Broker, TlsFiles, TlsIdentity};
 
+use error::Error;
+
 /// Decode, watch and simulate ESP RainMaker node traffic.
 #[derive(Debug, Parser)]
 #[command(name = "rainmaker", version, about)]
 struct Cli {
-    /// Print JSON instead of text.
+    /// Print JSON instead of text (errors too: `{"error": {...}}` on standard output).
     #[arg(long, global = true)]
     json: bool,
     #[command(subcommand)]
@@ -104,11 +107,8 @@ struct BrokerArgs {
 }
 
 impl BrokerArgs {
-    fn broker(&self) -> Result<Broker, Failure> {
-        let broker: Broker = self
-            .broker
-            .parse()
-            .map_err(|error: rainmaker_mqtt::Error| Failure::usage(error.to_string()))?;
+    fn broker(&self) -> Result<Broker, Error> {
+        let broker: Broker = self.broker.parse()?;
         match (&self.ca, &self.cert, &self.key) {
             (Some(ca), Some(cert), Some(key)) => {
                 let files = TlsFiles {
@@ -116,9 +116,7 @@ impl BrokerArgs {
                     cert: cert.clone(),
                     key: key.clone(),
                 };
-                let identity =
-                    TlsIdentity::load(&files).map_err(|error| Failure::input(error.to_string()))?;
-                Ok(broker.with_tls(identity))
+                Ok(broker.with_tls(TlsIdentity::load(&files)?))
             }
             _ => Ok(broker),
         }
@@ -132,40 +130,6 @@ pub enum Output {
     Human,
     /// JSON for programs.
     Json,
-}
-
-/// Why a command failed, and its exit status.
-#[derive(Debug)]
-pub struct Failure {
-    status: u8,
-    message: String,
-}
-
-impl Failure {
-    /// A payload that does not decode (status 1).
-    pub fn decode(message: String) -> Self {
-        Self { status: 1, message }
-    }
-
-    /// Messages lost by a simulation (status 1).
-    pub fn lost(message: String) -> Self {
-        Self { status: 1, message }
-    }
-
-    /// Bad arguments (status 2).
-    pub fn usage(message: String) -> Self {
-        Self { status: 2, message }
-    }
-
-    /// The broker cannot be reached (status 3).
-    pub fn broker(message: String) -> Self {
-        Self { status: 3, message }
-    }
-
-    /// The input cannot be read (status 3).
-    pub fn input(message: String) -> Self {
-        Self { status: 3, message }
-    }
 }
 
 fn main() -> ExitCode {
@@ -217,16 +181,19 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => {
-            eprintln!("rainmaker: {}", failure.message);
-            ExitCode::from(failure.status)
+        Err(error) => {
+            match output {
+                Output::Human => eprintln!("rainmaker: {error}"),
+                Output::Json => println!("{}", error.json()),
+            }
+            ExitCode::from(error.status())
         }
     }
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+fn runtime() -> Result<tokio::runtime::Runtime, Error> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|error| Failure::input(format!("cannot start the async runtime: {error}")))
+        .map_err(Error::Runtime)
 }

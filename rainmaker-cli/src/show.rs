@@ -1,7 +1,9 @@
-//! How a decoded message is shown: readable text for people, JSON for programs.
+//! How a decoded message is shown: readable text for people, JSON for programs, in
+//! the Rust API's words (message `NodeConfig`, status `success`, role
+//! `primary-user`, TLV fields by their names in the spec).
 
 use rainmaker_types::runtime::{Repair, TopicForm};
-use rainmaker_types::tlv::{Frame, RawFrame};
+use rainmaker_types::tlv::{Frame, RawFrame, ShowBytes, Tag};
 use rainmaker_types::{Envelope, Message, commands};
 use serde_json::{Value, json};
 
@@ -9,9 +11,7 @@ use serde_json::{Value, json};
 pub struct Shown {
     /// The topic as received.
     pub topic: String,
-    /// Its form.
-    pub form: TopicForm,
-    /// The message.
+    /// The message, with the form of its topic.
     pub envelope: Envelope,
     /// The lenient mode's repairs.
     pub repairs: Vec<Repair>,
@@ -36,7 +36,7 @@ impl Shown {
         let topic = self.envelope.topic();
         json!({
             "topic": self.topic,
-            "form": match self.form { TopicForm::Plain => "plain", TopicForm::Ingest => "ingest" },
+            "form": form(self.envelope.form()),
             "channel": topic.channel().address(),
             "message": self.envelope.message().name(),
             "node_id": topic.node_id().as_str(),
@@ -48,7 +48,7 @@ impl Shown {
     /// A readable block of lines.
     pub fn text(&self) -> String {
         let topic = self.envelope.topic();
-        let form = match self.form {
+        let form = match self.envelope.form() {
             TopicForm::Plain => "",
             TopicForm::Ingest => " (basic ingest)",
         };
@@ -67,38 +67,54 @@ impl Shown {
         text
     }
 
-    /// One line: the topic, the message and its compact payload.
+    /// One line: the topic, the message, its compact payload, and what the lenient
+    /// mode repaired.
     pub fn line(&self) -> String {
-        format!(
+        let mut line = format!(
             "{}  {}  {}",
             self.topic,
             self.envelope.message().name(),
             self.payload()
-        )
+        );
+        if !self.repairs.is_empty() {
+            let repairs: Vec<String> = self.repairs.iter().map(ToString::to_string).collect();
+            line.push_str(&format!("  [repaired: {}]", repairs.join("; ")));
+        }
+        line
     }
 }
 
-/// A TLV frame's fields as JSON: request id (text when printable, else hex), role,
-/// status, timestamp, command (with its catalogue name) and data (JSON when it is).
+/// The spelling of a topic form.
+fn form(form: TopicForm) -> &'static str {
+    match form {
+        TopicForm::Plain => "plain",
+        TopicForm::Ingest => "ingest",
+    }
+}
+
+/// A TLV frame's fields as JSON, each under its tag's name in the spec: the request
+/// id (text, or hex when it is not), the role and status in words, the timestamp,
+/// the command (with its catalogue name) and the data (JSON when it is).
 fn frame_json(bytes: &[u8]) -> Value {
     let Ok(raw) = RawFrame::parse(bytes) else {
         return json!({ "hex": hex::encode(bytes) });
     };
+    let name = |tag: Tag| tag.name().unwrap_or("unknown").to_owned();
     let mut fields = serde_json::Map::new();
     if let Some(id) = raw.request_id() {
-        fields.insert("request_id".into(), text_or_hex(id));
+        fields.insert(name(Tag::REQUEST_ID), text_or_hex(id));
     }
     if let Some(role) = raw.role() {
-        fields.insert("role".into(), json!(role.0));
+        fields.insert(name(Tag::USER_ROLE), json!(role.to_string()));
     }
     if let Some(status) = raw.status() {
-        fields.insert("status".into(), json!(status.0));
+        fields.insert(name(Tag::STATUS), json!(status.to_string()));
     }
     if let Some(timestamp) = raw.timestamp() {
-        fields.insert("timestamp".into(), json!(timestamp));
+        fields.insert(name(Tag::TIMESTAMP), json!(timestamp));
     }
     if let Some(command) = raw.command() {
-        fields.insert("command".into(), json!(command.0));
+        fields.insert(name(Tag::COMMAND), json!(command.0));
         if let Some(info) = commands::info(command) {
             fields.insert("command_name".into(), json!(info.name));
         }
@@ -108,15 +124,16 @@ fn frame_json(bytes: &[u8]) -> Value {
         if !data.is_empty() {
             let value =
                 serde_json::from_slice::<Value>(&data).unwrap_or_else(|_| text_or_hex(&data));
-            fields.insert("data".into(), value);
+            fields.insert(name(Tag::DATA), value);
         }
     }
     Value::Object(fields)
 }
 
+/// Bytes as text when the frame line would show them as text, else as hex.
 fn text_or_hex(bytes: &[u8]) -> Value {
     match std::str::from_utf8(bytes) {
-        Ok(text) if text.chars().all(|c| !c.is_control()) => json!(text),
+        Ok(text) if ShowBytes(bytes).is_text() => json!(text),
         _ => json!({ "hex": hex::encode(bytes) }),
     }
 }

@@ -15,9 +15,10 @@ use rainmaker_types::messages::{NodeInfo, NodeInfoPlatform};
 use rainmaker_types::node::{Event, Node};
 use rainmaker_types::tlv::UserRole;
 use rainmaker_types::{Device, Message, NodeId, ParamsDocument, ToNodeFrame, Topic};
-use serde_json::{Value, json};
+use serde::Serialize;
 
-use crate::{Failure, Output};
+use crate::Output;
+use crate::error::Error;
 
 /// What a simulated node is: one counter the node reports, one the cloud writes.
 #[derive(Debug, Clone, PartialEq, Device)]
@@ -81,7 +82,7 @@ impl Ledger {
             .collect()
     }
 
-    fn summary(&self, expected: usize) -> Value {
+    fn summary(&self, expected: usize) -> DirectionSummary {
         let mut latencies: Vec<f64> = self
             .received
             .iter()
@@ -92,18 +93,73 @@ impl Ledger {
             .collect();
         latencies.sort_by(f64::total_cmp);
         let received = self.received.len();
-        json!({
-            "expected": expected,
-            "received": received,
-            "lost": expected.saturating_sub(received),
-            "duplicates": self.duplicates,
-            "latency_ms": {
-                "p50": percentile(&latencies, 0.50),
-                "p99": percentile(&latencies, 0.99),
-                "max": latencies.last().copied().unwrap_or(0.0),
+        DirectionSummary {
+            expected,
+            received,
+            lost: expected.saturating_sub(received),
+            duplicates: self.duplicates,
+            latency_ms: Latency {
+                p50: percentile(&latencies, 0.50),
+                p99: percentile(&latencies, 0.99),
+                max: latencies.last().copied().unwrap_or(0.0),
             },
-        })
+        }
     }
+}
+
+/// What a run counted, as `--summary FILE` and `--json` write it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// How many nodes.
+    pub nodes: usize,
+    /// How many rounds.
+    pub rounds: usize,
+    /// The broker.
+    pub broker: String,
+    /// The run's duration.
+    pub elapsed_s: f64,
+    /// Node to cloud.
+    pub up: DirectionSummary,
+    /// Cloud to node.
+    pub down: DirectionSummary,
+    /// `from-node` answers the cloud received.
+    pub command_answers: u64,
+    /// Messages the cloud could not decode.
+    pub decode_errors: u64,
+    /// Reconnections of the nodes.
+    pub reconnects: u64,
+    /// Inputs the nodes refused.
+    pub refused: u64,
+    /// Why the first one was refused.
+    pub first_refusal: Option<String>,
+    /// The longest time a node was offline.
+    pub longest_outage_ms: f64,
+}
+
+/// One direction of a run.
+#[derive(Debug, Clone, Serialize)]
+pub struct DirectionSummary {
+    /// Messages sent.
+    pub expected: usize,
+    /// Distinct messages received.
+    pub received: usize,
+    /// Sent and never received.
+    pub lost: usize,
+    /// Received more than once.
+    pub duplicates: u64,
+    /// Delivery latency.
+    pub latency_ms: Latency,
+}
+
+/// Latency percentiles, in milliseconds.
+#[derive(Debug, Clone, Serialize)]
+pub struct Latency {
+    /// The median.
+    pub p50: f64,
+    /// The 99th percentile.
+    pub p99: f64,
+    /// The slowest.
+    pub max: f64,
 }
 
 fn percentile(sorted: &[f64], rank: f64) -> f64 {
@@ -140,9 +196,9 @@ struct Tally {
 ///
 /// # Errors
 ///
-/// A [`Failure`] when the broker cannot be reached, when nodes do not boot, or when
-/// messages were lost, duplicated or undecodable.
-pub async fn run(settings: Settings, output: Output) -> Result<(), Failure> {
+/// [`Error::Broker`] when the broker cannot be reached, [`Error::Boot`] when nodes do
+/// not boot, [`Error::Lost`] when messages were lost or undecodable.
+pub async fn run(settings: Settings, output: Output) -> Result<(), Error> {
     let started = Instant::now();
     let tally = Arc::new(Mutex::new(Tally {
         booted: vec![false; settings.nodes],
@@ -164,8 +220,7 @@ pub async fn run(settings: Settings, output: Output) -> Result<(), Failure> {
         &format!("rainmaker-sim-cloud-{run_id}"),
         None,
     )
-    .await
-    .map_err(|error| Failure::broker(error.to_string()))?;
+    .await?;
     let publisher = consumer.publisher();
     let mut consumer = consumer;
     {
@@ -217,18 +272,22 @@ pub async fn run(settings: Settings, output: Output) -> Result<(), Failure> {
     let mut node_ids: Vec<NodeId> = Vec::with_capacity(settings.nodes);
     for (index, id) in ids.iter().enumerate() {
         let info = NodeInfo::new("Sim", "1.0", "Sim", "sim", "sim", NodeInfoPlatform::Esp32);
-        let node_id = NodeId::new(id.clone()).map_err(|error| Failure::input(error.to_string()))?;
+        let node_id = NodeId::new(id.clone()).map_err(|source| Error::SimNodeId {
+            id: id.clone(),
+            source,
+        })?;
         node_ids.push(node_id.clone());
         let mut node = Node::new(node_id, info);
         node.add_device(Counters { up: 0, down: 0 })
-            .map_err(|error| Failure::input(error.to_string()))?;
+            .map_err(|source| Error::SimNode {
+                node: id.clone(),
+                source,
+            })?;
         let runner = NodeRunner::new(node, settings.broker.clone()).with_backoff(Backoff::new(
             Duration::from_millis(100),
             Duration::from_secs(2),
         ));
-        let (handle, mut events) = runner
-            .spawn()
-            .map_err(|error| Failure::broker(error.to_string()))?;
+        let (handle, mut events) = runner.spawn()?;
         handles.push(handle);
         let tally = tally.clone();
         tokio::spawn(async move {
@@ -284,10 +343,10 @@ pub async fn run(settings: Settings, output: Output) -> Result<(), Failure> {
         }
         if Instant::now() > boot_deadline {
             progress.finish_and_clear();
-            return Err(Failure::lost(format!(
-                "only {booted} of {} nodes booted within 60 s",
-                settings.nodes
-            )));
+            return Err(Error::Boot {
+                booted,
+                nodes: settings.nodes,
+            });
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -366,33 +425,31 @@ pub async fn run(settings: Settings, output: Output) -> Result<(), Failure> {
     let tally = tally
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let summary = json!({
-        "nodes": settings.nodes,
-        "rounds": settings.rounds,
-        "broker": settings.broker.to_string(),
-        "elapsed_s": started.elapsed().as_secs_f64(),
-        "up": tally.up.summary(expected),
-        "down": tally.down.summary(expected),
-        "command_answers": tally.answers,
-        "decode_errors": tally.decode_errors,
-        "reconnects": tally.reconnects,
-        "refused": tally.refused,
-        "first_refusal": tally.first_refusal,
-        "longest_outage_ms": tally.longest_outage.as_secs_f64() * 1000.0,
-    });
+    let summary = Summary {
+        nodes: settings.nodes,
+        rounds: settings.rounds,
+        broker: settings.broker.to_string(),
+        elapsed_s: started.elapsed().as_secs_f64(),
+        up: tally.up.summary(expected),
+        down: tally.down.summary(expected),
+        command_answers: tally.answers,
+        decode_errors: tally.decode_errors,
+        reconnects: tally.reconnects,
+        refused: tally.refused,
+        first_refusal: tally.first_refusal.clone(),
+        longest_outage_ms: tally.longest_outage.as_secs_f64() * 1000.0,
+    };
     if let Some(path) = &settings.json {
         let text = serde_json::to_string_pretty(&summary).unwrap_or_default();
-        std::fs::write(path, text)
-            .map_err(|error| Failure::input(format!("cannot write {}: {error}", path.display())))?;
+        std::fs::write(path, text).map_err(|source| Error::Write {
+            path: path.clone(),
+            source,
+        })?;
     }
     match output {
-        Output::Json => println!("{summary}"),
+        Output::Json => println!("{}", serde_json::to_string(&summary).unwrap_or_default()),
         Output::Human => print!("{}", human(&summary)),
     }
-    let lost =
-        summary["up"]["lost"].as_u64().unwrap_or(0) + summary["down"]["lost"].as_u64().unwrap_or(0);
-    let duplicates = summary["up"]["duplicates"].as_u64().unwrap_or(0)
-        + summary["down"]["duplicates"].as_u64().unwrap_or(0);
     for (direction, ledger) in [("up", &tally.up), ("down", &tally.down)] {
         let missing = ledger.missing(&ids);
         if !missing.is_empty() {
@@ -402,44 +459,36 @@ pub async fn run(settings: Settings, output: Output) -> Result<(), Failure> {
             );
         }
     }
+    let lost = summary.up.lost + summary.down.lost;
     if lost > 0 || tally.decode_errors > 0 {
-        return Err(Failure::lost(format!(
-            "{lost} lost, {duplicates} duplicated, {} undecodable",
-            tally.decode_errors
-        )));
+        return Err(Error::Lost {
+            lost: lost as u64,
+            duplicates: summary.up.duplicates + summary.down.duplicates,
+            undecodable: tally.decode_errors,
+        });
     }
     Ok(())
 }
 
 /// The summary as a small table.
-fn human(summary: &Value) -> String {
+fn human(summary: &Summary) -> String {
     let mut text = format!(
         "{} nodes, {} rounds on {} in {:.1} s\n",
-        summary["nodes"],
-        summary["rounds"],
-        summary["broker"].as_str().unwrap_or(""),
-        summary["elapsed_s"].as_f64().unwrap_or(0.0)
+        summary.nodes, summary.rounds, summary.broker, summary.elapsed_s
     );
     text.push_str("direction  expected  received  lost  duplicates  p50 ms  p99 ms\n");
-    for direction in ["up", "down"] {
-        let d = &summary[direction];
-        let count = |key: &str| d[key].as_u64().unwrap_or(0);
+    for (direction, d) in [("up", &summary.up), ("down", &summary.down)] {
         text.push_str(&format!(
             "{direction:<9}  {:>8}  {:>8}  {:>4}  {:>10}  {:>6.1}  {:>6.1}\n",
-            count("expected"),
-            count("received"),
-            count("lost"),
-            count("duplicates"),
-            d["latency_ms"]["p50"].as_f64().unwrap_or(0.0),
-            d["latency_ms"]["p99"].as_f64().unwrap_or(0.0),
+            d.expected, d.received, d.lost, d.duplicates, d.latency_ms.p50, d.latency_ms.p99,
         ));
     }
     text.push_str(&format!(
         "command answers {}, undecodable {}, reconnects {}, longest outage {:.0} ms\n",
-        summary["command_answers"],
-        summary["decode_errors"],
-        summary["reconnects"],
-        summary["longest_outage_ms"].as_f64().unwrap_or(0.0)
+        summary.command_answers,
+        summary.decode_errors,
+        summary.reconnects,
+        summary.longest_outage_ms
     ));
     text
 }

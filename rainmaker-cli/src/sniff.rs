@@ -5,32 +5,31 @@ use std::io::Write as _;
 use std::time::Duration;
 
 use rainmaker_mqtt::{Broker, Consumer};
-use rainmaker_types::TopicRef;
-use rainmaker_types::runtime::DecodeOptions;
+use rainmaker_types::{DecodeOptions, Envelope};
 
+use crate::Output;
+use crate::error::Error;
 use crate::show::Shown;
-use crate::{Failure, Output};
 
 /// Subscribes (as one member of `share` when given) and prints each message: one
 /// line each, or one JSON object per line with `--json`. Stops after `count`
-/// messages, after `duration`, or on Ctrl-C.
+/// messages, after `duration`, or on Ctrl-C. Payloads the C SDK sends that are not
+/// JSON are repaired (the lenient mode), and each line says what was repaired.
 ///
 /// # Errors
 ///
-/// A [`Failure`] when the broker cannot be reached.
+/// [`Error::Broker`] when the broker cannot be reached.
 pub async fn run(
     broker: Broker,
     share: Option<String>,
     count: Option<u64>,
     duration: Option<Duration>,
     output: Output,
-) -> Result<(), Failure> {
+) -> Result<(), Error> {
     let client_id = format!("rainmaker-sniff-{}", std::process::id());
     // A sniffer keeps no state: a clean session, so the broker keeps nothing for it.
     let broker = broker.with_persistent_session(false);
-    let mut consumer = Consumer::connect(&broker, &client_id, share.as_deref())
-        .await
-        .map_err(|error| Failure::broker(error.to_string()))?;
+    let mut consumer = Consumer::connect(&broker, &client_id, share.as_deref()).await?;
     eprintln!(
         "listening on {broker}{}",
         share.map_or_else(String::new, |group| format!(" (shared group {group})"))
@@ -54,17 +53,14 @@ pub async fn run(
         };
         let Some(delivery) = delivery else { break };
         seen += 1;
-        let line = match rainmaker_types::Envelope::decode_with(
+        let line = match Envelope::decode_with(
             &delivery.topic,
             &delivery.payload,
             &DecodeOptions::sdk_lenient(),
         ) {
             Ok(decoded) => {
-                let form = TopicRef::parse_form(&delivery.topic)
-                    .map_or(rainmaker_types::runtime::TopicForm::Plain, |(_, form)| form);
                 let shown = Shown {
                     topic: delivery.topic.clone(),
-                    form,
                     envelope: decoded.value,
                     repairs: decoded.repairs,
                 };

@@ -76,7 +76,10 @@ fn decode_reads_hex_from_standard_input() {
     let output = child.wait_with_output().expect("exits");
     assert!(output.status.success(), "{output:?}");
     let value: Value = serde_json::from_str(&stdout(&output)).expect("JSON output");
-    assert_eq!(value["payload"]["status"], 0);
+    // Statuses and roles in words, fields under their names in the spec.
+    assert_eq!(value["payload"]["status"], "success");
+    assert_eq!(value["payload"]["request_id"], "");
+    assert_eq!(value["message"], "FromNode");
 }
 
 #[test]
@@ -87,6 +90,33 @@ fn decode_errors_are_typed_with_exit_status_1() {
     assert_eq!(output.status.code(), Some(1));
     let error = String::from_utf8_lossy(&output.stderr);
     assert!(error.contains("invalid JSON at $.Bad.f"), "{error}");
+    // The SDK writes such payloads: the error says that `--lenient` reads it.
+    assert!(error.contains("`--lenient` repairs it"), "{error}");
+    // `--json` errors are JSON on standard output, with their causes.
+    let output = run(rainmaker()
+        .args(["--json", "decode", "--topic", "node/N/params/local"])
+        .arg(corpus("weird.float-nan.params-local.json")));
+    assert_eq!(output.status.code(), Some(1));
+    let value: Value = serde_json::from_str(&stdout(&output)).expect("a JSON error");
+    assert_eq!(value["error"]["kind"], "decode");
+    assert_eq!(value["error"]["status"], 1);
+    assert_eq!(value["error"]["repairable"], true);
+    assert!(
+        value["error"]["causes"][0]
+            .as_str()
+            .is_some_and(|cause| cause.contains("$.Bad.f")),
+        "{value}"
+    );
+    // A payload no mode repairs gets no such hint.
+    let output = run(rainmaker()
+        .args(["decode", "--topic", "node/N/params/local"])
+        .arg(corpus("weird.str-quote.params-local.json")));
+    assert_eq!(output.status.code(), Some(1));
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        error.contains("unescaped quote") && !error.contains("--lenient"),
+        "{error}"
+    );
     // Lenient, it decodes and names the repair.
     let output = run(rainmaker()
         .args(["decode", "--lenient", "--topic", "node/N/params/local"])
@@ -105,6 +135,11 @@ fn decode_errors_are_typed_with_exit_status_1() {
     assert_eq!(output.status.code(), Some(3));
     let output = run(rainmaker().args(["sniff", "--broker", "http://x"]));
     assert_eq!(output.status.code(), Some(2));
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        error.contains("`http://x`: not an MQTT URL; write mqtt://host[:port]"),
+        "{error}"
+    );
 }
 
 /// Starts a sniffer and waits until it is subscribed.

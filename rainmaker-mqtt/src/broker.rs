@@ -11,7 +11,7 @@ use rumqttc::{MqttOptions, TlsConfiguration, Transport};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
-use crate::Error;
+use crate::{Error, TlsError, UrlProblem};
 
 /// The largest packet either side accepts: AWS IoT's 128 KiB publish limit plus the
 /// topic and header.
@@ -49,18 +49,16 @@ impl TlsIdentity {
     ///
     /// # Errors
     ///
-    /// [`Error::Tls`] naming the file and what is wrong with it.
-    pub fn load(files: &TlsFiles) -> Result<Self, Error> {
+    /// A [`TlsError`] naming the file and what is wrong with it.
+    pub fn load(files: &TlsFiles) -> Result<Self, TlsError> {
         let ca = read(&files.ca)?;
         let cert = read(&files.cert)?;
         let key = read(&files.key)?;
-        Self::from_pem(&ca, Some((&cert, &key))).map_err(|reason| {
-            Error::Tls(format!(
-                "{reason} (ca {}, cert {}, key {})",
-                files.ca.display(),
-                files.cert.display(),
-                files.key.display()
-            ))
+        Self::from_pem(&ca, Some((&cert, &key))).map_err(|source| TlsError::Files {
+            ca: files.ca.clone(),
+            cert: files.cert.clone(),
+            key: files.key.clone(),
+            source: Box::new(source),
         })
     }
 
@@ -69,47 +67,40 @@ impl TlsIdentity {
     ///
     /// # Errors
     ///
-    /// What is wrong with the PEM text.
-    pub fn from_pem(ca_pem: &[u8], client: Option<(&[u8], &[u8])>) -> Result<Self, String> {
+    /// A [`TlsError`] saying what is wrong with the PEM text.
+    pub fn from_pem(ca_pem: &[u8], client: Option<(&[u8], &[u8])>) -> Result<Self, TlsError> {
+        let pem = |part| move |source| TlsError::Pem { part, source };
+        let rustls = |part| move |source| TlsError::Rustls { part, source };
         let mut roots = rustls::RootCertStore::empty();
-        let mut found = 0;
         for cert in CertificateDer::pem_slice_iter(ca_pem) {
-            let cert = cert.map_err(|e| format!("CA certificate: {e}"))?;
             roots
-                .add(cert)
-                .map_err(|e| format!("CA certificate: {e}"))?;
-            found += 1;
+                .add(cert.map_err(pem("CA certificate"))?)
+                .map_err(rustls("CA certificate"))?;
         }
-        if found == 0 {
-            return Err("no CA certificate in the CA file".into());
+        if roots.is_empty() {
+            return Err(TlsError::NoCa);
         }
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let builder = rustls::ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
-            .map_err(|e| e.to_string())?
+            .map_err(rustls("protocol versions"))?
             .with_root_certificates(roots);
         let config = match client {
             Some((cert_pem, key_pem)) => {
                 let chain = CertificateDer::pem_slice_iter(cert_pem)
                     .collect::<Result<Vec<_>, _>>()
-                    .map_err(|e| format!("client certificate: {e}"))?;
-                if chain.is_empty() {
-                    return Err("no certificate in the client certificate file".into());
+                    .map_err(pem("client certificate"))?;
+                match chain.first() {
+                    None => return Err(TlsError::NoClientCertificate),
+                    Some(first) if is_x509_v1(first) => {
+                        return Err(TlsError::Version1Certificate);
+                    }
+                    Some(_) => {}
                 }
-                if chain.first().is_some_and(|cert| is_x509_v1(cert)) {
-                    // rustls would refuse it during the handshake, in words that
-                    // seem to blame the broker.
-                    return Err(
-                        "client certificate: X.509 version 1; TLS needs a version 3 \
-                                certificate (one with extensions)"
-                            .into(),
-                    );
-                }
-                let key = PrivateKeyDer::from_pem_slice(key_pem)
-                    .map_err(|e| format!("client key: {e}"))?;
+                let key = PrivateKeyDer::from_pem_slice(key_pem).map_err(pem("client key"))?;
                 builder
                     .with_client_auth_cert(chain, key)
-                    .map_err(|e| format!("client certificate and key: {e}"))?
+                    .map_err(rustls("client certificate and key"))?
             }
             None => builder.with_no_client_auth(),
         };
@@ -144,8 +135,11 @@ fn is_x509_v1(der: &[u8]) -> bool {
     }
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, Error> {
-    std::fs::read(path).map_err(|e| Error::Tls(format!("cannot read {}: {e}", path.display())))
+fn read(path: &Path) -> Result<Vec<u8>, TlsError> {
+    std::fs::read(path).map_err(|source| TlsError::Read {
+        path: path.to_owned(),
+        source,
+    })
 }
 
 /// A broker and the connection options every client of this crate uses.
@@ -252,9 +246,9 @@ impl Broker {
                 )));
             }
             (None, true) => {
-                return Err(Error::Tls(format!(
-                    "{self} needs a TLS identity (CA, certificate and key)"
-                )));
+                return Err(Error::Tls(TlsError::MissingIdentity {
+                    broker: self.to_string(),
+                }));
             }
             (None, false) => {}
         }
@@ -279,15 +273,16 @@ impl FromStr for Broker {
     /// `mqtts://host:port` (TLS, port 8883 if omitted; add the identity with
     /// [`Broker::with_tls`]) or `mqtt://host:port` (plain TCP, port 1883 if omitted).
     fn from_str(url: &str) -> Result<Self, Error> {
-        let bad = |why: String| Error::Url(why);
+        let bad = |problem| Error::Url {
+            url: url.to_owned(),
+            problem,
+        };
         let (tls, rest) = if let Some(rest) = url.strip_prefix("mqtts://") {
             (true, rest)
         } else if let Some(rest) = url.strip_prefix("mqtt://") {
             (false, rest)
         } else {
-            return Err(bad(format!(
-                "`{url}` is not an MQTT URL (mqtts://host:port or mqtt://host:port)"
-            )));
+            return Err(bad(UrlProblem::Scheme));
         };
         let rest = rest.strip_suffix('/').unwrap_or(rest);
         let default_port = if tls { 8883 } else { 1883 };
@@ -295,11 +290,11 @@ impl FromStr for Broker {
         let (host, port) = if let Some(v6) = rest.strip_prefix('[') {
             let (host, after) = v6
                 .split_once(']')
-                .ok_or_else(|| bad(format!("`{url}`: unclosed `[` in the host")))?;
+                .ok_or_else(|| bad(UrlProblem::UnclosedBracket))?;
             match after.strip_prefix(':') {
                 Some(port) => (host, Some(port)),
                 None if after.is_empty() => (host, None),
-                None => return Err(bad(format!("`{url}`: unexpected `{after}` after the host"))),
+                None => return Err(bad(UrlProblem::AfterHost(after.to_owned()))),
             }
         } else {
             match rest.rsplit_once(':') {
@@ -308,14 +303,14 @@ impl FromStr for Broker {
             }
         };
         if host.is_empty() || host.contains('/') {
-            return Err(bad(format!("`{url}`: bad host `{host}`")));
+            return Err(bad(UrlProblem::Host(host.to_owned())));
         }
         let port = match port {
             Some(port) => port
                 .parse::<u16>()
                 .ok()
                 .filter(|p| *p != 0)
-                .ok_or_else(|| bad(format!("`{url}`: bad port `{port}`")))?,
+                .ok_or_else(|| bad(UrlProblem::Port(port.to_owned())))?,
             None => default_port,
         };
         let mut broker = Self::plain(host, port);
@@ -345,29 +340,42 @@ mod tests {
         let broker: Broker = "mqtts://broker.example:8884".parse().expect("valid");
         assert_eq!((broker.host(), broker.port()), ("broker.example", 8884));
         assert_eq!(broker.to_string(), "mqtts://broker.example:8884");
-        assert!(matches!(broker.mqtt_options("n"), Err(Error::Tls(_))));
+        assert!(matches!(
+            broker.mqtt_options("n"),
+            Err(Error::Tls(TlsError::MissingIdentity { .. }))
+        ));
         let broker: Broker = "mqtt://127.0.0.1".parse().expect("valid");
         assert_eq!(broker.port(), 1883);
         assert!(broker.mqtt_options("n").is_ok());
         let broker: Broker = "mqtts://[::1]".parse().expect("valid");
         assert_eq!((broker.host(), broker.port()), ("::1", 8883));
         assert_eq!(broker.to_string(), "mqtts://[::1]:8883");
-        for bad in [
-            "http://x:1",
-            "mqtts://:1",
-            "mqtts://x:0",
-            "mqtts://x:99999",
-            "mqtts://x/y:1",
-            "mqtts://[::1",
+        for (bad, expected) in [
+            ("http://x:1", UrlProblem::Scheme),
+            ("mqtts://:1", UrlProblem::Host(String::new())),
+            ("mqtts://x:0", UrlProblem::Port("0".into())),
+            ("mqtts://x:99999", UrlProblem::Port("99999".into())),
+            ("mqtts://x/y:1", UrlProblem::Host("x/y".into())),
+            ("mqtts://[::1", UrlProblem::UnclosedBracket),
+            ("mqtts://[::1]x", UrlProblem::AfterHost("x".into())),
         ] {
-            assert!(bad.parse::<Broker>().is_err(), "{bad}");
+            match bad.parse::<Broker>() {
+                Err(Error::Url { url, problem }) => {
+                    assert_eq!((url.as_str(), problem), (bad, expected));
+                }
+                other => panic!("{bad}: {other:?}"),
+            }
         }
     }
 
     #[test]
     fn bad_pem_is_a_clear_error() {
         let err = TlsIdentity::from_pem(b"not a certificate", None).expect_err("no CA");
-        assert_eq!(err, "no CA certificate in the CA file");
+        assert!(matches!(err, TlsError::NoCa), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("no CA certificate in the CA file")
+        );
     }
 
     #[test]

@@ -5,12 +5,12 @@ use std::time::{Duration, Instant};
 
 use rainmaker_types::runtime::Direction;
 use rainmaker_types::{Channel, DispatchError, Envelope, EnvelopeRef, ParamsDocument, Topic};
-use rumqttc::{AsyncClient, Incoming, QoS, SubscribeFilter};
+use rumqttc::{AsyncClient, Event, Incoming, QoS, SubscribeFilter};
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 use crate::runner::qos;
-use crate::{Backoff, Broker, Error};
+use crate::{Backoff, Broker, Error, Polled};
 
 /// How long [`Consumer::connect`] waits for the broker to accept the connection
 /// and the subscriptions.
@@ -86,12 +86,15 @@ pub fn node_filters(share: Option<&str>) -> Vec<String> {
 pub struct Consumer {
     client: AsyncClient,
     deliveries: mpsc::UnboundedReceiver<Delivery>,
-    task: JoinHandle<()>,
+    /// The task that reads the deliveries, and the poller.
+    tasks: [JoinHandle<()>; 2],
 }
 
 impl Drop for Consumer {
     fn drop(&mut self) {
-        self.task.abort();
+        for task in &self.tasks {
+            task.abort();
+        }
     }
 }
 
@@ -101,14 +104,16 @@ impl Consumer {
     ///
     /// # Errors
     ///
-    /// [`Error::Mqtt`] when the broker cannot be reached or refuses, within 15 s.
+    /// [`Error::Connect`] when the broker cannot be reached or refuses,
+    /// [`Error::Timeout`] when it accepts nothing within 15 s.
     pub async fn connect(
         broker: &Broker,
         client_id: &str,
         share: Option<&str>,
     ) -> Result<Self, Error> {
         let options = broker.mqtt_options(client_id)?;
-        let (client, mut eventloop) = crate::client(options);
+        let (client, eventloop) = crate::client(options);
+        let (mut polled, poller) = crate::poll(eventloop, Backoff::default());
         let filters: Vec<SubscribeFilter> = node_filters(share)
             .into_iter()
             .map(|filter| SubscribeFilter::new(filter, QoS::AtLeastOnce))
@@ -118,14 +123,12 @@ impl Consumer {
         let subscriber = client.clone();
         let task = tokio::spawn(async move {
             let mut ready = Some(ready_tx);
-            let mut backoff = Backoff::default();
-            loop {
-                match eventloop.poll().await {
-                    Ok(rumqttc::Event::Incoming(Incoming::ConnAck(ack))) => {
-                        backoff.reset();
+            while let Some(next) = polled.recv().await {
+                match next {
+                    Polled::Event(Event::Incoming(Incoming::ConnAck(ack))) => {
                         // A new session has no subscriptions: make them (again).
                         if !ack.session_present || ready.is_some() {
-                            // From another task: the request waits for this loop.
+                            // From another task: the request waits for the poller.
                             let subscriber = subscriber.clone();
                             let filters = filters.clone();
                             tokio::spawn(async move {
@@ -133,12 +136,12 @@ impl Consumer {
                             });
                         }
                     }
-                    Ok(rumqttc::Event::Incoming(Incoming::SubAck(_))) => {
+                    Polled::Event(Event::Incoming(Incoming::SubAck(_))) => {
                         if let Some(ready) = ready.take() {
                             let _ = ready.send(Ok(()));
                         }
                     }
-                    Ok(rumqttc::Event::Incoming(Incoming::Publish(publish))) => {
+                    Polled::Event(Event::Incoming(Incoming::Publish(publish))) => {
                         let delivery = Delivery {
                             topic: publish.topic.clone(),
                             payload: publish.payload.to_vec(),
@@ -148,32 +151,39 @@ impl Consumer {
                             return;
                         }
                     }
-                    Ok(_) => {}
-                    Err(error) => {
+                    Polled::Event(_) => {}
+                    Polled::Lost { error, .. } => {
                         if let Some(ready) = ready.take() {
-                            let _ = ready.send(Err(crate::connection_error(&error)));
+                            let _ = ready.send(Err(error));
                             return;
                         }
-                        tokio::time::sleep(backoff.next_delay()).await;
                     }
                 }
             }
         });
+        let stop = || {
+            task.abort();
+            poller.abort();
+        };
         match tokio::time::timeout(CONNECT_TIMEOUT, ready).await {
             Ok(Ok(Ok(()))) => Ok(Self {
                 client,
                 deliveries,
-                task,
+                tasks: [task, poller],
             }),
-            Ok(Ok(Err(reason))) => {
-                task.abort();
-                Err(Error::Mqtt(format!("cannot connect to {broker}: {reason}")))
+            Ok(Ok(Err(source))) => {
+                stop();
+                Err(Error::Connect {
+                    broker: broker.to_string(),
+                    source: Box::new(source),
+                })
             }
             _ => {
-                task.abort();
-                Err(Error::Mqtt(format!(
-                    "{broker} did not accept the connection and subscriptions within 15 s"
-                )))
+                stop();
+                Err(Error::Timeout {
+                    broker: broker.to_string(),
+                    waited: CONNECT_TIMEOUT,
+                })
             }
         }
     }
@@ -187,7 +197,8 @@ impl Consumer {
     ///
     /// # Errors
     ///
-    /// [`Error::Mqtt`] when the client refuses it.
+    /// [`Error::Client`] when the client refuses it ([`Error::Encode`] for a
+    /// document that cannot be written).
     pub async fn write_params(
         &self,
         topic: &Topic,
@@ -200,7 +211,8 @@ impl Consumer {
     ///
     /// # Errors
     ///
-    /// [`Error::Mqtt`] when the client refuses it.
+    /// [`Error::Client`] when the client refuses it ([`Error::Encode`] for a
+    /// document that cannot be written).
     pub async fn publish(&self, topic: &Topic, payload: Vec<u8>) -> Result<(), Error> {
         self.publisher().publish(topic, payload).await
     }
@@ -230,14 +242,14 @@ impl Publisher {
     ///
     /// # Errors
     ///
-    /// [`Error::Mqtt`] when the client refuses it.
+    /// [`Error::Client`] when the client refuses it ([`Error::Encode`] for a
+    /// document that cannot be written).
     pub async fn write_params(
         &self,
         topic: &Topic,
         document: &ParamsDocument,
     ) -> Result<(), Error> {
-        let payload = rainmaker_types::runtime::payload::encode_json(document)
-            .map_err(|error| Error::Mqtt(error.to_string()))?;
+        let payload = rainmaker_types::runtime::payload::encode_json(document)?;
         self.publish(topic, payload).await
     }
 
@@ -245,11 +257,12 @@ impl Publisher {
     ///
     /// # Errors
     ///
-    /// [`Error::Mqtt`] when the client refuses it.
+    /// [`Error::Client`] when the client refuses it ([`Error::Encode`] for a
+    /// document that cannot be written).
     pub async fn publish(&self, topic: &Topic, payload: Vec<u8>) -> Result<(), Error> {
-        self.client
+        Ok(self
+            .client
             .publish(topic.to_string(), qos(topic.qos()), false, payload)
-            .await
-            .map_err(|error| Error::Mqtt(error.to_string()))
+            .await?)
     }
 }

@@ -15,14 +15,14 @@
 mod backoff;
 mod broker;
 mod consumer;
+mod error;
 mod runner;
 
 pub use backoff::Backoff;
 pub use broker::{Broker, KEEP_ALIVE, MAX_PACKET_SIZE, TlsFiles, TlsIdentity};
 pub use consumer::{Consumer, Delivery, Publisher, node_filters};
+pub use error::{Error, TlsError, UrlProblem};
 pub use runner::{NodeHandle, NodeRunner, RunnerEvent, SHUTDOWN_GRACE};
-
-use rainmaker_types::node::NodeError;
 
 /// The capacity of the channel between a client handle and its event loop: none,
 /// a rendezvous. rumqttc moves requests still waiting in that channel into its
@@ -46,31 +46,57 @@ pub fn client(options: rumqttc::MqttOptions) -> (rumqttc::AsyncClient, rumqttc::
     (client, eventloop)
 }
 
-/// A connection error in words, with the I/O or TLS reason when there is one.
-pub fn connection_error(error: &rumqttc::ConnectionError) -> String {
-    match error {
-        rumqttc::ConnectionError::Io(e) => format!("I/O: {e}"),
-        rumqttc::ConnectionError::Tls(e) => format!("TLS: {e}"),
-        other => other.to_string(),
-    }
+/// What [`poll`] reports of a connection: an event, or its loss and when the next
+/// attempt is made.
+#[derive(Debug)]
+pub enum Polled {
+    /// An event of the connection (a packet in or out).
+    Event(rumqttc::Event),
+    /// The connection failed or dropped; the event loop reconnects in `retry_in`.
+    Lost {
+        /// Why.
+        error: rumqttc::ConnectionError,
+        /// The back-off delay before the next attempt.
+        retry_in: std::time::Duration,
+    },
 }
 
-/// What can go wrong running a node or a consumer.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    /// A broker URL that is not `mqtt://host[:port]` or `mqtts://host[:port]`.
-    #[error("{0}")]
-    Url(String),
-    /// TLS files or settings.
-    #[error("TLS: {0}")]
-    Tls(String),
-    /// The MQTT client refused a request or the connection failed.
-    #[error("MQTT: {0}")]
-    Mqtt(String),
-    /// The node refused a change.
-    #[error(transparent)]
-    Node(#[from] NodeError),
-    /// The runner or consumer has stopped.
-    #[error("the MQTT task has stopped")]
-    Stopped,
+/// Polls `eventloop` on a task of its own and sends what happens to the returned
+/// receiver: every event, and every loss followed by the back-off delay (reset by
+/// each CONNACK) before the event loop reconnects. The task ends when the receiver
+/// is dropped; the node runner, the consumer and the examples' clients all poll
+/// through it.
+pub fn poll(
+    mut eventloop: rumqttc::EventLoop,
+    mut backoff: Backoff,
+) -> (
+    tokio::sync::mpsc::UnboundedReceiver<Polled>,
+    tokio::task::JoinHandle<()>,
+) {
+    let (out, polled) = tokio::sync::mpsc::unbounded_channel();
+    let task = tokio::spawn(async move {
+        loop {
+            match eventloop.poll().await {
+                Ok(event) => {
+                    if matches!(
+                        event,
+                        rumqttc::Event::Incoming(rumqttc::Incoming::ConnAck(_))
+                    ) {
+                        backoff.reset();
+                    }
+                    if out.send(Polled::Event(event)).is_err() {
+                        return;
+                    }
+                }
+                Err(error) => {
+                    let retry_in = backoff.next_delay();
+                    if out.send(Polled::Lost { error, retry_in }).is_err() {
+                        return;
+                    }
+                    tokio::time::sleep(retry_in).await;
+                }
+            }
+        }
+    });
+    (polled, task)
 }

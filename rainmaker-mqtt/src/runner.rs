@@ -3,17 +3,18 @@
 //! to the publishes they are for.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rainmaker_types::node::{Event, Input, Node, NodeError, Output, Publish, PublishId};
 use rainmaker_types::runtime::Qos;
-use rumqttc::{AsyncClient, EventLoop, Incoming, LastWill, Outgoing, QoS};
+use rumqttc::{AsyncClient, Incoming, LastWill, Outgoing, QoS};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::{Backoff, Broker, Error};
+use crate::{Backoff, Broker, Error, Polled};
 
 /// What happened to a running node, for the application.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum RunnerEvent {
     /// The broker accepted the connection; with a persistent session it says
     /// whether it kept the node's session.
@@ -24,7 +25,7 @@ pub enum RunnerEvent {
     /// The connection failed or dropped; the next attempt is in `retry_in`.
     Disconnected {
         /// Why.
-        reason: String,
+        error: Arc<rumqttc::ConnectionError>,
         /// The back-off delay before the next attempt.
         retry_in: Duration,
     },
@@ -222,8 +223,7 @@ impl NodeRunner {
             ));
         }
         let (client, eventloop) = crate::client(options);
-        let (polled_tx, polled) = mpsc::unbounded_channel();
-        let poller = tokio::spawn(poll(eventloop, backoff, polled_tx));
+        let (polled, poller) = crate::poll(eventloop, backoff);
         let (requests, requests_rx) = mpsc::unbounded_channel();
         tokio::spawn(forward(client, requests_rx, poller));
         let (commands_tx, commands) = mpsc::unbounded_channel();
@@ -244,40 +244,6 @@ impl NodeRunner {
             },
             events,
         ))
-    }
-}
-
-/// What the polling task hands the driver.
-enum Polled {
-    Event(rumqttc::Event),
-    Lost { reason: String, retry_in: Duration },
-}
-
-/// Polls the event loop (which reconnects on the next poll after an error),
-/// waiting the back-off delay after each failure.
-async fn poll(mut eventloop: EventLoop, mut backoff: Backoff, out: mpsc::UnboundedSender<Polled>) {
-    loop {
-        match eventloop.poll().await {
-            Ok(event) => {
-                if matches!(event, rumqttc::Event::Incoming(Incoming::ConnAck(_))) {
-                    backoff.reset();
-                }
-                if out.send(Polled::Event(event)).is_err() {
-                    return;
-                }
-            }
-            Err(error) => {
-                let retry_in = backoff.next_delay();
-                let lost = Polled::Lost {
-                    reason: crate::connection_error(&error),
-                    retry_in,
-                };
-                if out.send(lost).is_err() {
-                    return;
-                }
-                tokio::time::sleep(retry_in).await;
-            }
-        }
     }
 }
 
@@ -372,9 +338,12 @@ impl Driver {
             tokio::select! {
                 next = polled.recv() => match next {
                     Some(Polled::Event(event)) => self.on_event(event),
-                    Some(Polled::Lost { reason, retry_in }) => {
+                    Some(Polled::Lost { error, retry_in }) => {
                         let _ = self.node.handle(Input::Disconnected);
-                        self.emit(RunnerEvent::Disconnected { reason, retry_in });
+                        self.emit(RunnerEvent::Disconnected {
+                            error: Arc::new(error),
+                            retry_in,
+                        });
                     }
                     None => return,
                 },

@@ -113,9 +113,18 @@ where
 /// assert_eq!(ShowBytes(b"on").to_string(), "on");
 /// assert_eq!(ShowBytes(&[0xa1, 0x00]).to_string(), "0xa1 00");
 /// assert_eq!(format!("{:?}", ShowBytes(b"on")), "\"on\"");
+/// assert!(ShowBytes(b"on").is_text() && !ShowBytes(&[0xa1]).is_text());
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct ShowBytes<'a>(pub &'a [u8]);
+
+impl ShowBytes<'_> {
+    /// Whether the bytes are shown as text: UTF-8 with no control characters but
+    /// tabs and line breaks.
+    pub fn is_text(&self) -> bool {
+        bytes(self.0).is_text()
+    }
+}
 
 impl fmt::Display for ShowBytes<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -213,12 +213,12 @@ impl Mosquitto {
                 let deadline = std::time::Instant::now() + START_TIMEOUT;
                 while !read_log(&log_dir).contains(&opened) {
                     if let Ok(Some(status)) = child.try_wait() {
-                        return Err(rainmaker_examples::Error::Broker(format!(
+                        return Err(rainmaker_examples::Error::Embedded(format!(
                             "mosquitto exited: {status}"
                         )));
                     }
                     if std::time::Instant::now() > deadline {
-                        return Err(rainmaker_examples::Error::Broker(format!(
+                        return Err(rainmaker_examples::Error::Embedded(format!(
                             "mosquitto did not open port {port}"
                         )));
                     }

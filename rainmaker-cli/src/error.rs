@@ -1,0 +1,157 @@
+//! Why a command failed, with the error under it kept, and the exit status it
+//! gives: 1 when a payload does not decode or a simulation lost messages, 2 for bad
+//! arguments, 3 when the broker cannot be reached or the input cannot be read.
+
+use std::path::PathBuf;
+
+use rainmaker_mqtt::TlsError;
+use rainmaker_types::DispatchError;
+use rainmaker_types::ids::IdError;
+use rainmaker_types::node::NodeError;
+use serde_json::{Value, json};
+
+/// Why a command failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A payload file cannot be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Standard input cannot be read.
+    #[error("cannot read standard input: {0}")]
+    Stdin(#[source] std::io::Error),
+    /// `--hex` input that is not hex.
+    #[error("the input is not hex: {0}")]
+    Hex(#[from] hex::FromHexError),
+    /// The payload is not a message of its topic.
+    #[error("{topic}: {source}{}", if *repairable {
+        " (the C SDK writes payloads like this one: `--lenient` repairs it)"
+    } else {
+        ""
+    })]
+    Decode {
+        /// The topic.
+        topic: String,
+        /// Why it does not decode.
+        #[source]
+        source: DispatchError,
+        /// Whether the lenient mode would repair and decode it.
+        repairable: bool,
+    },
+    /// The broker URL, the connection or the MQTT client.
+    #[error(transparent)]
+    Broker(#[from] rainmaker_mqtt::Error),
+    /// The TLS files.
+    #[error(transparent)]
+    Tls(#[from] TlsError),
+    /// A simulated node could not be built.
+    #[error("simulated node {node}: {source}")]
+    SimNode {
+        /// The node id.
+        node: String,
+        /// Why.
+        #[source]
+        source: NodeError,
+    },
+    /// A simulated node's id is not a valid node id.
+    #[error("simulated node id {id:?}: {source}")]
+    SimNodeId {
+        /// The id.
+        id: String,
+        /// Why.
+        #[source]
+        source: IdError,
+    },
+    /// The summary file cannot be written.
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The async runtime cannot start.
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(#[source] std::io::Error),
+    /// Not every simulated node booted.
+    #[error("only {booted} of {nodes} nodes booted within 60 s")]
+    Boot {
+        /// How many booted.
+        booted: usize,
+        /// How many were started.
+        nodes: usize,
+    },
+    /// A simulation lost, duplicated or could not decode messages.
+    #[error("{lost} lost, {duplicates} duplicated, {undecodable} undecodable")]
+    Lost {
+        /// Messages sent and never received.
+        lost: u64,
+        /// Messages received twice.
+        duplicates: u64,
+        /// Messages that did not decode.
+        undecodable: u64,
+    },
+}
+
+impl Error {
+    /// The exit status.
+    pub fn status(&self) -> u8 {
+        match self {
+            Self::Decode { .. } | Self::Boot { .. } | Self::Lost { .. } => 1,
+            Self::Broker(rainmaker_mqtt::Error::Url { .. }) => 2,
+            Self::Read { .. }
+            | Self::Stdin(_)
+            | Self::Hex(_)
+            | Self::Broker(_)
+            | Self::Tls(_)
+            | Self::SimNode { .. }
+            | Self::SimNodeId { .. }
+            | Self::Write { .. }
+            | Self::Runtime(_) => 3,
+        }
+    }
+
+    /// What kind of failure, in one word, for `--json`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Decode { .. } => "decode",
+            Self::Boot { .. } | Self::Lost { .. } => "lost",
+            Self::Broker(rainmaker_mqtt::Error::Url { .. }) => "usage",
+            Self::Broker(_) | Self::Tls(_) => "broker",
+            Self::Read { .. }
+            | Self::Stdin(_)
+            | Self::Hex(_)
+            | Self::SimNode { .. }
+            | Self::SimNodeId { .. }
+            | Self::Write { .. }
+            | Self::Runtime(_) => "input",
+        }
+    }
+
+    /// The error as `--json` prints it: kind, message, exit status, and the chain
+    /// of causes.
+    pub fn json(&self) -> Value {
+        let mut causes = Vec::new();
+        let mut source = std::error::Error::source(self);
+        while let Some(cause) = source {
+            causes.push(cause.to_string());
+            source = cause.source();
+        }
+        let mut error = json!({
+            "kind": self.kind(),
+            "message": self.to_string(),
+            "status": self.status(),
+            "causes": causes,
+        });
+        if let Self::Decode { repairable, .. } = self {
+            error["repairable"] = json!(repairable);
+        }
+        json!({ "error": error })
+    }
+}
