@@ -2,7 +2,7 @@
 //! and the fuzzed node also have.
 
 use rainmaker_types::messages::{NodeInfo, NodeInfoPlatform};
-use rainmaker_types::{Channel, Device, NodeId};
+use rainmaker_types::{Channel, NodeId};
 
 /// The node id the tests use.
 pub const NODE_ID: &str = "7C9EBD4A1B2C";
@@ -36,30 +36,5 @@ pub fn led_light_info() -> NodeInfo {
     )
 }
 
-/// A light as `esp_rmaker_lightbulb_device_create` plus
-/// `esp_rmaker_brightness_param_create` build it: Name, Power (primary) and
-/// Brightness.
-#[derive(Debug, Clone, PartialEq, Device)]
-#[device(name = "Light", r#type = "esp.device.lightbulb")]
-pub struct Light {
-    /// The device's display name.
-    #[param(standard = Name)]
-    pub name: String,
-    /// On or off.
-    #[param(standard = Power, primary)]
-    pub power: bool,
-    /// 0 to 100.
-    #[param(standard = Brightness)]
-    pub brightness: i32,
-}
-
-impl Light {
-    /// A light called "Light".
-    pub fn new(power: bool, brightness: i32) -> Self {
-        Self {
-            name: "Light".into(),
-            power,
-            brightness,
-        }
-    }
-}
+/// The light of the SDK's `led_light` example (Name, Power, Brightness).
+pub use rainmaker_example_devices::Light;

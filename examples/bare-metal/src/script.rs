@@ -18,20 +18,7 @@ use rainmaker_types::{Device, NodeId, sdk_json};
 /// The node id of the script.
 pub const NODE_ID: &str = "7C9EBD4A1B2C";
 
-/// A dimmable lightbulb.
-#[derive(Debug, Clone, PartialEq, Device)]
-#[device(name = "Light", r#type = "esp.device.lightbulb")]
-pub struct Light {
-    /// The name shown in the phone app.
-    #[param(standard = Name)]
-    pub name: String,
-    /// On or off.
-    #[param(standard = Power, primary)]
-    pub power: bool,
-    /// 0 to 100.
-    #[param(standard = Brightness)]
-    pub brightness: i32,
-}
+pub use rainmaker_example_devices::Light;
 
 /// A temperature sensor whose readings are reported as a time series.
 #[derive(Debug, Clone, PartialEq, Device)]

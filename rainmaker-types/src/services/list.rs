@@ -123,8 +123,21 @@ fn operation(sent: &str, table: &[(&str, Operation)]) -> Option<Operation> {
         .map(|(_, operation)| *operation)
 }
 
+/// What makes a list service of one kind of entry: its name, type, param, write
+/// operations and the attributes its flag (daylight or deactivation support) gives.
+struct ListKind {
+    name: &'static str,
+    service_type: &'static str,
+    param: ParamSpec,
+    operations: &'static [(&'static str, Operation)],
+    /// The attributes with the flag off, and on.
+    attributes: [&'static [(&'static str, &'static str)]; 2],
+}
+
 /// An entry of a list service.
-trait Entry: Serialize + DeserializeOwned {
+trait Entry: Serialize + DeserializeOwned + Clone {
+    /// The service the entries are listed in.
+    const KIND: ListKind;
     /// The entry's `id`.
     fn id(&self) -> &str;
     /// The entry's `name`.
@@ -280,6 +293,75 @@ fn array_of(value: &ParamValue) -> Result<&[Value], WriteRejection> {
     }
 }
 
+/// A list service's state: its descriptor, maximum, flag and entries; [`Schedule`]
+/// and [`Scenes`] are each one of these with what their kind adds.
+#[derive(Debug, Clone, PartialEq)]
+struct List<E> {
+    descriptor: &'static DeviceDescriptor,
+    max: u32,
+    flag: bool,
+    entries: Vec<E>,
+}
+
+impl<E: Entry> List<E> {
+    fn new(max: u32, flag: bool) -> Self {
+        Self {
+            descriptor: Self::descriptor(max, flag),
+            max,
+            flag,
+            entries: Vec::new(),
+        }
+    }
+
+    fn descriptor(max: u32, flag: bool) -> &'static DeviceDescriptor {
+        let kind = E::KIND;
+        let attributes = kind.attributes[usize::from(flag)];
+        list_descriptor(kind.name, kind.service_type, attributes, kind.param, max)
+    }
+
+    fn with_flag(mut self, flag: bool) -> Self {
+        self.flag = flag;
+        self.descriptor = Self::descriptor(self.max, flag);
+        self
+    }
+
+    fn with_entries(mut self, mut entries: Vec<E>) -> Self {
+        entries.truncate(self.max as usize);
+        self.entries = entries;
+        self
+    }
+
+    fn position(&self, id: &str) -> Option<usize> {
+        self.entries.iter().position(|entry| entry.id() == id)
+    }
+
+    fn get(&self, id: &str) -> Option<&E> {
+        self.entries.get(self.position(id)?)
+    }
+
+    fn get_mut(&mut self, id: &str) -> Option<&mut E> {
+        let position = self.position(id)?;
+        self.entries.get_mut(position)
+    }
+
+    /// The value of param `index` (the list is param 0).
+    fn value(&self, index: usize) -> Option<ParamValue> {
+        if index == 0 {
+            list_value(&self.entries)
+        } else {
+            None
+        }
+    }
+
+    /// What a write of `value` to param `index` would make of the list.
+    fn write(&self, index: usize, value: &ParamValue) -> Result<Applied<E>, WriteRejection> {
+        if index != 0 {
+            return Err(WriteRejection::UnknownParam);
+        }
+        apply_operations(&self.entries, array_of(value)?, E::KIND.operations, self.max)
+    }
+}
+
 /// The validity period of a schedule, epoch seconds.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Validity {
@@ -411,6 +493,13 @@ pub struct ScheduleTrigger {
 }
 
 impl Entry for ScheduleEntry {
+    const KIND: ListKind = ListKind {
+        name: Schedule::NAME,
+        service_type: "esp.service.schedule",
+        param: SCHEDULES,
+        operations: SCHEDULE_OPERATIONS,
+        attributes: [&[], DAYLIGHT],
+    };
     const MAX_INFO_LEN: usize = 128;
 
     fn id(&self) -> &str {
@@ -458,10 +547,7 @@ impl Entry for ScheduleEntry {
 /// [`Schedule::schedules`] after each accepted write.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Schedule {
-    descriptor: &'static DeviceDescriptor,
-    max: u32,
-    daylight_support: bool,
-    schedules: Vec<ScheduleEntry>,
+    list: List<ScheduleEntry>,
 }
 
 impl Schedule {
@@ -473,66 +559,52 @@ impl Schedule {
     /// announces it (see [`Schedule::with_daylight_support`]), with no schedules.
     pub fn new(max: u32) -> Self {
         Self {
-            descriptor: Self::build(max, true),
-            max,
-            daylight_support: true,
-            schedules: Vec::new(),
+            list: List::new(max, true),
         }
-    }
-
-    fn build(max: u32, daylight_support: bool) -> &'static DeviceDescriptor {
-        let attributes = if daylight_support { DAYLIGHT } else { &[] };
-        list_descriptor(
-            Self::NAME,
-            "esp.service.schedule",
-            attributes,
-            SCHEDULES,
-            max,
-        )
     }
 
     /// Announces support for sunrise / sunset triggers (the `daylight_support`
     /// attribute, `yes`), or removes the attribute.
     #[must_use]
-    pub fn with_daylight_support(mut self, enabled: bool) -> Self {
-        self.daylight_support = enabled;
-        self.descriptor = Self::build(self.max, enabled);
-        self
+    pub fn with_daylight_support(self, enabled: bool) -> Self {
+        Self {
+            list: self.list.with_flag(enabled),
+        }
     }
 
     /// Starts with `schedules` (for example restored from storage). Entries beyond
     /// the maximum are dropped.
     #[must_use]
-    pub fn with_schedules(mut self, mut schedules: Vec<ScheduleEntry>) -> Self {
-        schedules.truncate(self.max as usize);
-        self.schedules = schedules;
-        self
+    pub fn with_schedules(self, schedules: Vec<ScheduleEntry>) -> Self {
+        Self {
+            list: self.list.with_entries(schedules),
+        }
     }
 
     /// The most schedules the service holds.
     pub fn max(&self) -> u32 {
-        self.max
+        self.list.max
     }
 
     /// Whether the `daylight_support` attribute is set.
     pub fn daylight_support(&self) -> bool {
-        self.daylight_support
+        self.list.flag
     }
 
     /// The current schedules, in the order they were added.
     pub fn schedules(&self) -> &[ScheduleEntry] {
-        &self.schedules
+        &self.list.entries
     }
 
     /// The schedule with `id`, if any.
     pub fn schedule(&self, id: &str) -> Option<&ScheduleEntry> {
-        self.schedules.iter().find(|entry| entry.id == id)
+        self.list.get(id)
     }
 
     /// The schedule with `id` for local changes (for example its trigger's `ts`),
     /// reported by the next [`Node::report_changes`](crate::node::Node::report_changes).
     pub fn schedule_mut(&mut self, id: &str) -> Option<&mut ScheduleEntry> {
-        self.schedules.iter_mut().find(|entry| entry.id == id)
+        self.list.get_mut(id)
     }
 }
 
@@ -545,28 +617,15 @@ impl Default for Schedule {
 
 impl Device for Schedule {
     fn descriptor(&self) -> &DeviceDescriptor {
-        self.descriptor
+        self.list.descriptor
     }
 
     fn param_value(&self, index: usize) -> Option<ParamValue> {
-        if index == 0 {
-            list_value(&self.schedules)
-        } else {
-            None
-        }
+        self.list.value(index)
     }
 
     fn set_param(&mut self, index: usize, value: &ParamValue) -> Result<(), WriteRejection> {
-        if index != 0 {
-            return Err(WriteRejection::UnknownParam);
-        }
-        let applied = apply_operations(
-            &self.schedules,
-            array_of(value)?,
-            SCHEDULE_OPERATIONS,
-            self.max,
-        )?;
-        self.schedules = applied.list;
+        self.list.entries = self.list.write(index, value)?.list;
         Ok(())
     }
 }
@@ -599,6 +658,13 @@ pub struct SceneEntry {
 }
 
 impl Entry for SceneEntry {
+    const KIND: ListKind = ListKind {
+        name: Scenes::NAME,
+        service_type: "esp.service.scenes",
+        param: SCENES,
+        operations: SCENE_OPERATIONS,
+        attributes: [NO_DEACTIVATION, DEACTIVATION],
+    };
     const MAX_INFO_LEN: usize = 100;
 
     fn id(&self) -> &str {
@@ -649,10 +715,7 @@ pub struct SceneActivation {
 /// scene's action.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scenes {
-    descriptor: &'static DeviceDescriptor,
-    max: u32,
-    deactivation_support: bool,
-    scenes: Vec<SceneEntry>,
+    list: List<SceneEntry>,
     activations: Vec<SceneActivation>,
 }
 
@@ -664,59 +727,49 @@ impl Scenes {
     /// [`DEFAULT_MAX_ENTRIES`]), without deactivation support, with no scenes.
     pub fn new(max: u32) -> Self {
         Self {
-            descriptor: Self::build(max, false),
-            max,
-            deactivation_support: false,
-            scenes: Vec::new(),
+            list: List::new(max, false),
             activations: Vec::new(),
         }
-    }
-
-    fn build(max: u32, deactivation_support: bool) -> &'static DeviceDescriptor {
-        let attributes = if deactivation_support {
-            DEACTIVATION
-        } else {
-            NO_DEACTIVATION
-        };
-        list_descriptor(Self::NAME, "esp.service.scenes", attributes, SCENES, max)
     }
 
     /// Sets the `deactivation_support` attribute to `yes` (accepting `deactivate`
     /// operations) or `no`.
     #[must_use]
-    pub fn with_deactivation_support(mut self, enabled: bool) -> Self {
-        self.deactivation_support = enabled;
-        self.descriptor = Self::build(self.max, enabled);
-        self
+    pub fn with_deactivation_support(self, enabled: bool) -> Self {
+        Self {
+            list: self.list.with_flag(enabled),
+            ..self
+        }
     }
 
     /// Starts with `scenes` (for example restored from storage). Entries beyond the
     /// maximum are dropped.
     #[must_use]
-    pub fn with_scenes(mut self, mut scenes: Vec<SceneEntry>) -> Self {
-        scenes.truncate(self.max as usize);
-        self.scenes = scenes;
-        self
+    pub fn with_scenes(self, scenes: Vec<SceneEntry>) -> Self {
+        Self {
+            list: self.list.with_entries(scenes),
+            ..self
+        }
     }
 
     /// The most scenes the service holds.
     pub fn max(&self) -> u32 {
-        self.max
+        self.list.max
     }
 
     /// Whether `deactivate` operations are accepted.
     pub fn deactivation_support(&self) -> bool {
-        self.deactivation_support
+        self.list.flag
     }
 
     /// The current scenes, in the order they were added.
     pub fn scenes(&self) -> &[SceneEntry] {
-        &self.scenes
+        &self.list.entries
     }
 
     /// The scene with `id`, if any.
     pub fn scene(&self, id: &str) -> Option<&SceneEntry> {
-        self.scenes.iter().find(|entry| entry.id == id)
+        self.list.get(id)
     }
 
     /// The activations and deactivations written since the last call, in write
@@ -735,24 +788,16 @@ impl Default for Scenes {
 
 impl Device for Scenes {
     fn descriptor(&self) -> &DeviceDescriptor {
-        self.descriptor
+        self.list.descriptor
     }
 
     fn param_value(&self, index: usize) -> Option<ParamValue> {
-        if index == 0 {
-            list_value(&self.scenes)
-        } else {
-            None
-        }
+        self.list.value(index)
     }
 
     fn set_param(&mut self, index: usize, value: &ParamValue) -> Result<(), WriteRejection> {
-        if index != 0 {
-            return Err(WriteRejection::UnknownParam);
-        }
-        let Applied { list, requests } =
-            apply_operations(&self.scenes, array_of(value)?, SCENE_OPERATIONS, self.max)?;
-        if !self.deactivation_support
+        let Applied { list, requests } = self.list.write(index, value)?;
+        if !self.list.flag
             && requests
                 .iter()
                 .any(|(operation, _)| *operation == Operation::Deactivate)
@@ -769,7 +814,7 @@ impl Device for Scenes {
                 activate: operation == Operation::Activate,
             });
         self.activations.extend(activations);
-        self.scenes = list;
+        self.list.entries = list;
         Ok(())
     }
 }

@@ -1,0 +1,46 @@
+//! The devices of the ESP RainMaker SDK's examples, declared with
+//! `#[derive(Device)]` once for the demo node, the bare-metal firmware and the
+//! tests. `no_std`: the firmware builds it for RISC-V.
+
+#![no_std]
+
+extern crate alloc;
+
+use alloc::string::String;
+
+use rainmaker_types::Device;
+
+/// The light of the SDK's `led_light` example, as
+/// `esp_rmaker_lightbulb_device_create` plus `esp_rmaker_brightness_param_create`
+/// build it: Name, Power (primary) and Brightness.
+#[derive(Debug, Clone, PartialEq, Device)]
+#[device(name = "Light", r#type = "esp.device.lightbulb")]
+pub struct Light {
+    /// The name shown in the phone app.
+    #[param(standard = Name)]
+    pub name: String,
+    /// On or off.
+    #[param(standard = Power, primary)]
+    pub power: bool,
+    /// 0 to 100 %.
+    #[param(standard = Brightness)]
+    pub brightness: i32,
+}
+
+impl Light {
+    /// A light called "Light".
+    pub fn new(power: bool, brightness: i32) -> Self {
+        Self {
+            name: String::from("Light"),
+            power,
+            brightness,
+        }
+    }
+}
+
+/// Off, at 25 %, as the SDK's example starts.
+impl Default for Light {
+    fn default() -> Self {
+        Self::new(false, 25)
+    }
+}
