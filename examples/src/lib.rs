@@ -25,3 +25,9 @@ pub mod script;
 mod wiring;
 
 pub use error::{Error, Result};
+
+/// The Rust snippets of the workspace's README, compiled (and, unless marked
+/// `no_run`, run) as doc tests: they build as shown.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeSnippets;

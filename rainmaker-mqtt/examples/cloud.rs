@@ -1,9 +1,12 @@
 //! A cloud consumer: `cargo run -p rainmaker-mqtt --example cloud --
 //! mqtt://localhost:1883 [SHARE_GROUP]`. It prints every message nodes send, and
-//! turns each node's light on when the node first reports its params.
+//! turns each node's light on the first time it hears from the node, whether the
+//! node started before the cloud or after.
+
+use std::collections::HashSet;
 
 use rainmaker_mqtt::Consumer;
-use rainmaker_types::{Message, ParamsDocument, Topic};
+use rainmaker_types::{ParamsDocument, Topic};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -16,6 +19,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client_id = format!("cloud-{}", std::process::id());
     let mut consumer = Consumer::connect(&broker, &client_id, share.as_deref()).await?;
     println!("listening on {broker}");
+    let mut lit = HashSet::new();
 
     while let Some(delivery) = consumer.next().await {
         let envelope = match delivery.decode() {
@@ -26,8 +30,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         };
         println!("{} <- {}", envelope.topic(), envelope.message().name());
-        if let Message::ParamsLocalInit(_) = envelope.message() {
-            let node_id = envelope.topic().node_id().clone();
+        let node_id = envelope.topic().node_id().clone();
+        if lit.insert(node_id.clone()) {
             let mut write = ParamsDocument::new();
             write.insert("Light", "Power", true);
             consumer

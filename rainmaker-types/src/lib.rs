@@ -81,7 +81,8 @@
 //!   (esp-hal and the `riscv` crate's `critical-section-single-hart` provide one).
 //! - `json-error-paths` (default): JSON decode errors name the path of the value at
 //!   fault (`$.info.name`), at the cost of a second, path-tracking decoder (about
-//!   25 KiB of flash on RISC-V); without it they say line and column.
+//!   25 KiB of flash on RISC-V), and a strict decode names an unescaped quote
+//!   (`DecodeError::UnescapedQuote`); without it they say line and column.
 //! - `preserve-order` (default, implies `std`): object values keep their key order,
 //!   so re-encoding gives back the sender's bytes.
 //! - `float-roundtrip` (default): floats are read to the nearest value, so a decoded
