@@ -52,6 +52,12 @@ impl Page {
         self.text.push('\n');
     }
 
+    /// The head of a table: the column names, then the separator row.
+    fn table(&mut self, columns: &[&str]) {
+        self.line(&format!("| {} |", columns.join(" | ")));
+        self.line(&format!("|{}", "---|".repeat(columns.len())));
+    }
+
     /// A block of Markdown followed by one blank line.
     fn block(&mut self, text: &str) {
         for line in text.trim_end().lines() {
@@ -135,8 +141,13 @@ fn channels(page: &mut Page, model: &Model) {
     parameters(page, model);
     page.line("## Channels");
     page.line("");
-    page.line("| channel | direction | QoS | basic-ingest rule | messages |");
-    page.line("|---|---|---|---|---|");
+    page.table(&[
+        "channel",
+        "direction",
+        "QoS",
+        "basic-ingest rule",
+        "messages",
+    ]);
     for channel in &model.channels {
         let messages = channel
             .messages
@@ -274,8 +285,7 @@ fn type_section(page: &mut Page, ty: &TypeDef) {
                 page.line("");
                 return;
             }
-            page.line("| property | type | required | description |");
-            page.line("|---|---|---|---|");
+            page.table(&["property", "type", "required", "description"]);
             for field in fields {
                 page.line(&format!(
                     "| `{}` | {} | {} | {} |",
@@ -330,8 +340,7 @@ fn standard_types(page: &mut Page, standard: &StandardTypes) {
             "{what} The catalogue's `{key}`; any other string is allowed too."
         ));
         page.line("");
-        page.line("| value | description |");
-        page.line("|---|---|");
+        page.table(&["value", "description"]);
         for ty in (list.values)(standard) {
             page.line(&format!(
                 "| `{}` | {} |",
@@ -370,8 +379,7 @@ fn tlv_section(page: &mut Page, tlv: &Tlv) {
         page.line("");
     }
     if !tlv.tags.is_empty() {
-        page.line("| tag | name | length | encoding | description |");
-        page.line("|---|---|---|---|---|");
+        page.table(&["tag", "name", "length", "encoding", "description"]);
         for tag in &tlv.tags {
             let length = if tag.min_len == tag.max_len {
                 tag.min_len.to_string()
@@ -391,8 +399,14 @@ fn tlv_section(page: &mut Page, tlv: &Tlv) {
     if !tlv.commands.is_empty() {
         page.line("### Commands");
         page.line("");
-        page.line("| command | name | sent by | allowed roles | data | description |");
-        page.line("|---|---|---|---|---|---|");
+        page.table(&[
+            "command",
+            "name",
+            "sent by",
+            "allowed roles",
+            "data",
+            "description",
+        ]);
         for command in &tlv.commands {
             let roles = command
                 .allowed_roles

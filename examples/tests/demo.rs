@@ -1,24 +1,15 @@
 //! The `demo` binary as a user runs it: no set-up, the embedded broker, a
 //! summary and exit status 0; one clear line and status 1 when it cannot run.
 
-use std::process::Command;
 use std::time::Duration;
 
 use rainmaker_examples::broker::free_port;
 use rainmaker_examples::script::STEPS;
-use rainmaker_test_support::run_within;
+use rainmaker_test_support::run_program;
 
 /// Runs the demo binary with a bound on its run time.
 fn run_demo(args: &[&str]) -> (Option<i32>, String, String) {
-    let output = run_within(
-        Command::new(env!("CARGO_BIN_EXE_demo")).args(args),
-        Duration::from_secs(60),
-    );
-    (
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    run_program(env!("CARGO_BIN_EXE_demo"), args, Duration::from_secs(60))
 }
 
 fn assert_passes(args: &[&str]) -> String {

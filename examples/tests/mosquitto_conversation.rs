@@ -5,7 +5,6 @@
 
 mod common;
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::{CLOUD_ID, Mosquitto, TempDir, mosquitto_or_skip};
@@ -13,7 +12,7 @@ use rainmaker_examples::Error;
 use rainmaker_examples::demo::{Conversation, Endpoints, converse};
 use rainmaker_examples::print::Log;
 use rainmaker_examples::script::STEPS;
-use rainmaker_test_support::run_within;
+use rainmaker_test_support::run_program;
 use rainmaker_types::Channel;
 
 const NODE_ID: &str = "7C9EBD4A1B2C";
@@ -151,15 +150,7 @@ fn path_of(path: &std::path::Path) -> String {
 
 /// Runs the demo binary with a bound on its run time.
 fn run_demo(args: &[&str]) -> (Option<i32>, String, String) {
-    let output = run_within(
-        Command::new(env!("CARGO_BIN_EXE_demo")).args(args),
-        Duration::from_secs(60),
-    );
-    (
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    run_program(env!("CARGO_BIN_EXE_demo"), args, Duration::from_secs(60))
 }
 
 #[test]

@@ -6,39 +6,19 @@ use std::time::Duration;
 
 use rainmaker_mqtt::{Broker, Consumer, Delivery, NodeHandle, NodeRunner, RunnerEvent};
 use rainmaker_test_support::mosquitto::{Mosquitto, mosquitto_or_skip};
-use rainmaker_types::messages::{NodeInfo, NodeInfoPlatform};
+use rainmaker_test_support::node::{Light, led_light_info};
 use rainmaker_types::node::{Event, Node};
 use rainmaker_types::tlv::{Command, Request, UserRole};
-use rainmaker_types::{Channel, Device, Message, NodeId, ParamsDocument, Topic};
+use rainmaker_types::{Channel, Message, NodeId, ParamsDocument, Topic};
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::timeout;
 
 const WAIT: Duration = Duration::from_secs(15);
 
-#[derive(Debug, Clone, PartialEq, Device)]
-#[device(name = "Light", r#type = "esp.device.lightbulb")]
-struct Light {
-    #[param(standard = Power, primary)]
-    power: bool,
-    #[param(standard = Brightness)]
-    brightness: i32,
-}
-
 fn node(id: &str) -> Node {
-    let info = NodeInfo::new(
-        "Test",
-        "1.0",
-        "Lightbulb",
-        "light",
-        "light",
-        NodeInfoPlatform::Esp32,
-    );
-    let mut node = Node::new(NodeId::new(id).expect("valid id"), info).with_ota_over_topics();
-    node.add_device(Light {
-        power: false,
-        brightness: 25,
-    })
-    .expect("one light");
+    let id = NodeId::new(id).expect("valid id");
+    let mut node = Node::new(id, led_light_info()).with_ota_over_topics();
+    node.add_device(Light::default()).expect("one light");
     node
 }
 

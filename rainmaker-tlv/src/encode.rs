@@ -27,6 +27,46 @@ const fn value_wire_len(len: usize) -> usize {
     len + 2 * Value::encoded_records(len)
 }
 
+/// The encoding methods of a frame type that has `fn fields(&self) -> Fields`:
+/// `encoded_len`, `encode` (into a slice, no allocation), and with `alloc`
+/// `encode_append` and `to_vec`.
+macro_rules! encoding_methods {
+    ($frame:ident) => {
+        /// Exact length of the output of `encode`.
+        #[inline]
+        pub fn encoded_len(&self) -> usize {
+            self.fields().encoded_len()
+        }
+
+        /// Encodes into the front of `buf` without allocating; returns the length
+        /// written.
+        ///
+        /// Fails with [`Error::RequestIdTooLong`](crate::Error::RequestIdTooLong) or
+        /// [`Error::DataTooLong`](crate::Error::DataTooLong) for values the protocol
+        /// cannot carry and [`Error::BufferTooSmall`](crate::Error::BufferTooSmall)
+        #[doc = concat!("when `buf` is shorter than [`", stringify!($frame), "::encoded_len`].")]
+        #[inline]
+        pub fn encode(&self, buf: &mut [u8]) -> crate::Result<usize> {
+            self.fields().encode(buf)
+        }
+
+        /// Appends the encoding to `out`; returns the length appended.
+        #[cfg(feature = "alloc")]
+        pub fn encode_append(&self, out: &mut alloc::vec::Vec<u8>) -> crate::Result<usize> {
+            self.fields().encode_append(out)
+        }
+
+        /// Encodes into a new vector.
+        #[cfg(feature = "alloc")]
+        pub fn to_vec(&self) -> crate::Result<alloc::vec::Vec<u8>> {
+            let mut out = alloc::vec::Vec::new();
+            self.encode_append(&mut out)?;
+            Ok(out)
+        }
+    };
+}
+pub(crate) use encoding_methods;
+
 impl Fields<'_, '_> {
     /// Exact number of bytes [`Fields::encode`] writes.
     #[inline]

@@ -121,34 +121,5 @@ impl<'a> Request<'a> {
         }
     }
 
-    /// Exact length of [`Request::encode`]'s output.
-    #[inline]
-    pub fn encoded_len(&self) -> usize {
-        self.fields().encoded_len()
-    }
-
-    /// Encodes into the front of `buf` without allocating; returns the
-    /// length written.
-    ///
-    /// Fails with [`Error::RequestIdTooLong`] or [`Error::DataTooLong`] for
-    /// values the protocol cannot carry and [`Error::BufferTooSmall`] when
-    /// `buf` is shorter than [`Request::encoded_len`].
-    #[inline]
-    pub fn encode(&self, buf: &mut [u8]) -> Result<usize> {
-        self.fields().encode(buf)
-    }
-
-    /// Appends the encoding to `out`; returns the length appended.
-    #[cfg(feature = "alloc")]
-    pub fn encode_append(&self, out: &mut alloc::vec::Vec<u8>) -> Result<usize> {
-        self.fields().encode_append(out)
-    }
-
-    /// Encodes into a new vector.
-    #[cfg(feature = "alloc")]
-    pub fn to_vec(&self) -> Result<alloc::vec::Vec<u8>> {
-        let mut out = alloc::vec::Vec::new();
-        self.encode_append(&mut out)?;
-        Ok(out)
-    }
+    crate::encode::encoding_methods!(Request);
 }

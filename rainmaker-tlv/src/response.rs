@@ -82,30 +82,5 @@ impl<'a> Response<'a> {
         }
     }
 
-    /// Exact length of [`Response::encode`]'s output.
-    #[inline]
-    pub fn encoded_len(&self) -> usize {
-        self.fields().encoded_len()
-    }
-
-    /// Encodes into the front of `buf` without allocating; returns the
-    /// length written. Errors as [`Request::encode`](crate::Request::encode).
-    #[inline]
-    pub fn encode(&self, buf: &mut [u8]) -> Result<usize> {
-        self.fields().encode(buf)
-    }
-
-    /// Appends the encoding to `out`; returns the length appended.
-    #[cfg(feature = "alloc")]
-    pub fn encode_append(&self, out: &mut alloc::vec::Vec<u8>) -> Result<usize> {
-        self.fields().encode_append(out)
-    }
-
-    /// Encodes into a new vector.
-    #[cfg(feature = "alloc")]
-    pub fn to_vec(&self) -> Result<alloc::vec::Vec<u8>> {
-        let mut out = alloc::vec::Vec::new();
-        self.encode_append(&mut out)?;
-        Ok(out)
-    }
+    crate::encode::encoding_methods!(Response);
 }

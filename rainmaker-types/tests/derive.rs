@@ -4,26 +4,17 @@
 #![cfg(feature = "derive")]
 
 use proptest::prelude::*;
-use rainmaker_types::device::{Bounds, TimeSeries};
-use rainmaker_types::device::{DeviceDescriptor, Limit, ParamSpec, WriteError, WriteRejection};
+// The Light of docs/protocol.md, as `esp_rmaker_lightbulb_device_create` plus
+// `esp_rmaker_brightness_param_create` build it.
+use rainmaker_test_support::node::Light;
+use rainmaker_types::device::{
+    Bounds, DeviceDescriptor, Limit, ParamSpec, TimeSeries, WriteError, WriteRejection,
+};
 use rainmaker_types::messages::DataType;
 use rainmaker_types::value::DeviceParams;
 use rainmaker_types::{Device, ParamValue};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-
-/// The Light of docs/protocol.md, as `esp_rmaker_lightbulb_device_create` plus
-/// `esp_rmaker_brightness_param_create` build it.
-#[derive(Device)]
-#[device(name = "Light", r#type = "esp.device.lightbulb")]
-struct Light {
-    #[param(standard = Name)]
-    name: String,
-    #[param(standard = Power, primary)]
-    power: bool,
-    #[param(standard = Brightness)]
-    brightness: i32,
-}
 
 /// `esp_rmaker_temp_sensor_device_create`: Name and a primary, read-only,
 /// time-series Temperature.
@@ -35,6 +26,20 @@ struct TemperatureSensor {
     #[param(standard = Temperature, primary)]
     temperature: f32,
 }
+
+/// The params of the thermostat below, in declaration order.
+const THERMOSTAT_PARAMS: [&str; 10] = [
+    "Power",
+    "Setpoint",
+    "Level",
+    "Mode",
+    "Temperature",
+    "RuntimeHours",
+    "Code",
+    "Schedules",
+    "Calibration",
+    "Raw",
+];
 
 #[test]
 fn light_config_matches_the_sdk() {
@@ -211,21 +216,7 @@ fn every_descriptor_field_reaches_the_config() {
 fn params_report_every_value_in_descriptor_order() {
     let params = Thermostat::new().params();
     let names: Vec<&str> = params.iter().map(|(name, _)| name).collect();
-    assert_eq!(
-        names,
-        [
-            "Power",
-            "Setpoint",
-            "Level",
-            "Mode",
-            "Temperature",
-            "RuntimeHours",
-            "Code",
-            "Schedules",
-            "Calibration",
-            "Raw"
-        ]
-    );
+    assert_eq!(names, THERMOSTAT_PARAMS);
     assert_eq!(
         serde_json::to_value(&params).expect("serializes"),
         json!({"Power":false,"Setpoint":20.0,"Level":0,"Mode":"Auto","Temperature":21.5,
@@ -617,19 +608,7 @@ fn any_value() -> impl Strategy<Value = ParamValue> {
 }
 
 fn any_write() -> impl Strategy<Value = DeviceParams> {
-    let names = vec![
-        "Power",
-        "Setpoint",
-        "Level",
-        "Mode",
-        "Temperature",
-        "RuntimeHours",
-        "Code",
-        "Schedules",
-        "Calibration",
-        "Raw",
-        "Unknown",
-    ];
+    let names: Vec<&str> = THERMOSTAT_PARAMS.into_iter().chain(["Unknown"]).collect();
     prop::collection::vec((prop::sample::select(names), any_value()), 0..6)
         .prop_map(|pairs| pairs.into_iter().collect())
 }

@@ -95,3 +95,14 @@ pub fn run_within(command: &mut Command, limit: Duration) -> Output {
     }
     child.wait_with_output().expect("the child's output")
 }
+
+/// Runs a program to its end (at most `limit`, see [`run_within`]): its exit code and
+/// its standard output and error as text.
+pub fn run_program(program: &str, args: &[&str], limit: Duration) -> (Option<i32>, String, String) {
+    let output = run_within(Command::new(program).args(args), limit);
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}

@@ -1,7 +1,6 @@
 //! The node most tests drive: the SDK's `led_light` example, whose light the demo
 //! and the fuzzed node also have.
 
-use rainmaker_types::messages::{NodeInfo, NodeInfoPlatform};
 use rainmaker_types::{Channel, NodeId};
 
 /// The node id the tests use.
@@ -24,17 +23,6 @@ pub fn node_id() -> NodeId {
     NodeId::new(NODE_ID).expect("NODE_ID is a valid node id")
 }
 
-/// The node info of the SDK's `led_light` example.
-pub fn led_light_info() -> NodeInfo {
-    NodeInfo::new(
-        "ESP RainMaker Device",
-        "1.0",
-        "Lightbulb",
-        "led_light",
-        "led_light",
-        NodeInfoPlatform::Esp32c3,
-    )
-}
-
-/// The light of the SDK's `led_light` example (Name, Power, Brightness).
-pub use rainmaker_example_devices::Light;
+/// The light of the SDK's `led_light` example (Name, Power, Brightness), and the
+/// example's node info.
+pub use rainmaker_example_devices::{Light, led_light_info};

@@ -304,15 +304,7 @@ fn is_string(ctx: &Ctx<'_>, ty: &TypeRef) -> bool {
 
 fn emit_field(ctx: &Ctx<'_>, field: &Field) -> TokenStream {
     let name = ident(&field.rust);
-    let mut docs = doc_or(
-        field.description.as_deref(),
-        &format!("The `{}` property.", field.wire),
-    );
-    let mut serde_args = Vec::new();
-    if naming::needs_rename(&field.rust, &field.wire) {
-        let wire = &field.wire;
-        serde_args.push(quote!(rename = #wire));
-    }
+    let (mut docs, mut serde_args) = super::field_docs_and_rename(field);
     let inner = ctx.rust_type(&field.ty, Scope::Messages);
     let nullable = matches!(field.ty, TypeRef::Nullable(_));
     let holds_null = nullable || matches!(field.ty, TypeRef::Json | TypeRef::Unit);

@@ -112,6 +112,21 @@ fn escape_markdown(line: &str, in_code: &mut bool) -> String {
     out
 }
 
+/// A struct field's doc attributes and its serde `rename` argument (when the Rust
+/// name differs from the wire name), shared by the owned types and their views.
+pub fn field_docs_and_rename(field: &crate::model::Field) -> (TokenStream, Vec<TokenStream>) {
+    let docs = doc_or(
+        field.description.as_deref(),
+        &format!("The `{}` property.", field.wire),
+    );
+    let mut serde_args = Vec::new();
+    if crate::naming::needs_rename(&field.rust, &field.wire) {
+        let wire = &field.wire;
+        serde_args.push(quote!(rename = #wire));
+    }
+    (docs, serde_args)
+}
+
 /// What every emitter needs: the model, and how to name the runtime.
 pub struct Ctx<'m> {
     /// The model.

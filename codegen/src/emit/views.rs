@@ -18,9 +18,8 @@ use super::deserialize::{self, Property, Unknown};
 use super::dispatch::{
     decode_match, kind_of_variants, owned_decode_call, owned_payload_type, topic_check, topic_forms,
 };
-use super::{Ctx, Scope, doc, doc_or, ident};
+use super::{Ctx, Scope, doc, ident};
 use crate::model::{Encoding, Extra, Field, Message, TypeKind, TypeRef};
-use crate::naming;
 
 /// The tokens of `views.rs`, or `None` when no message has a view that borrows.
 pub fn emit(ctx: &Ctx<'_>) -> Option<TokenStream> {
@@ -400,15 +399,7 @@ impl<'c, 'm> Views<'c, 'm> {
 
     fn emit_field(&self, field: &Field) -> TokenStream {
         let name = ident(&field.rust);
-        let docs = doc_or(
-            field.description.as_deref(),
-            &format!("The `{}` property.", field.wire),
-        );
-        let mut serde_args = Vec::new();
-        if naming::needs_rename(&field.rust, &field.wire) {
-            let wire = &field.wire;
-            serde_args.push(quote!(rename = #wire));
-        }
+        let (docs, mut serde_args) = super::field_docs_and_rename(field);
         let inner = self.view_type(&field.ty);
         let ty = if field.required {
             inner

@@ -11,14 +11,14 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt::Write as _;
 
-use rainmaker_types::messages::{NodeInfo, NodeInfoPlatform, OtaJobStatus};
+use rainmaker_types::messages::OtaJobStatus;
 use rainmaker_types::node::{Event, Input, Node, Output};
 use rainmaker_types::{Device, NodeId, sdk_json};
 
 /// The node id of the script.
 pub const NODE_ID: &str = "7C9EBD4A1B2C";
 
-pub use rainmaker_example_devices::Light;
+pub use rainmaker_example_devices::{Light, led_light_info};
 
 /// A temperature sensor whose readings are reported as a time series.
 #[derive(Debug, Clone, PartialEq, Device)]
@@ -65,21 +65,9 @@ impl From<rainmaker_types::node::NodeError> for Stop {
 /// The first error the node returns.
 pub fn run() -> Result<Vec<Step>, Stop> {
     let node_id = NodeId::new(NODE_ID).map_err(Stop::Id)?;
-    let info = NodeInfo::new(
-        "ESP RainMaker Device",
-        "1.0",
-        "Lightbulb",
-        "led_light",
-        "led_light",
-        NodeInfoPlatform::Esp32c3,
-    );
-    let mut node = Node::new(node_id, info).with_ota_over_topics();
+    let mut node = Node::new(node_id, led_light_info()).with_ota_over_topics();
     node.set_time(1_764_152_000);
-    node.add_device(Light {
-        name: "Light".into(),
-        power: false,
-        brightness: 25,
-    })?;
+    node.add_device(Light::default())?;
     node.add_device(TemperatureSensor {
         name: "Temperature Sensor".into(),
         temperature: 21.5,

@@ -1,6 +1,6 @@
 //! The devices of the ESP RainMaker SDK's examples, declared with
 //! `#[derive(Device)]` once for the demo node, the bare-metal firmware and the
-//! tests. `no_std`: the firmware builds it for RISC-V.
+//! tests, with the `led_light` example's node info. `no_std`: the firmware builds it for RISC-V.
 
 #![no_std]
 
@@ -9,6 +9,20 @@ extern crate alloc;
 use alloc::string::String;
 
 use rainmaker_types::Device;
+use rainmaker_types::messages::{NodeInfo, NodeInfoPlatform};
+
+/// The node info of the SDK's `led_light` example.
+pub fn led_light_info() -> NodeInfo {
+    // Name, firmware version, type, model, project name, platform.
+    NodeInfo::new(
+        "ESP RainMaker Device",
+        "1.0",
+        "Lightbulb",
+        "led_light",
+        "led_light",
+        NodeInfoPlatform::Esp32c3,
+    )
+}
 
 /// The light of the SDK's `led_light` example, as
 /// `esp_rmaker_lightbulb_device_create` plus `esp_rmaker_brightness_param_create`

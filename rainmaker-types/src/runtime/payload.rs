@@ -169,15 +169,7 @@ pub fn decode_json_with<T: DeserializeOwned>(
     options: &DecodeOptions,
     repairs: &mut Vec<Repair>,
 ) -> Result<T, DecodeError> {
-    options.check_len(bytes)?;
-    let failed = match parse::<T>(bytes) {
-        Ok(value) => return Ok(value),
-        Err(failed) => failed,
-    };
-    let (repaired, made) = repair(bytes, failed, options)?;
-    let value = parse::<T>(&repaired)?;
-    repairs.extend(made);
-    Ok(value)
+    decode_json_view(bytes, options, repairs, |repaired| parse::<T>(repaired))
 }
 
 /// Decodes a JSON payload into the borrowed view `T` with `options`, adding the

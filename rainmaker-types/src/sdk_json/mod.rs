@@ -89,8 +89,9 @@ impl Writer {
         }
     }
 
-    fn integer(&mut self, value: impl fmt::Display) {
+    fn integer(&mut self, value: impl fmt::Display) -> Result<(), Error> {
         let _ = write!(self.out, "{value}");
+        Ok(())
     }
 
     /// A JSON string, escaped as serde_json escapes it.
@@ -129,6 +130,29 @@ impl Writer {
     }
 }
 
+/// `serialize_<type>` methods of a `Serializer` that hand the value to one method of
+/// `self` (`Writer::integer`, `KeyWriter::quoted`, ...).
+macro_rules! forward_to {
+    ($method:ident: $($serialize:ident($ty:ty)),* $(,)?) => {
+        $(
+            fn $serialize(self, value: $ty) -> Result<(), Error> {
+                self.$method(value)
+            }
+        )*
+    };
+}
+
+/// `serialize_<type>` methods of the key serializer for values no JSON key can be.
+macro_rules! refuse_keys {
+    ($($serialize:ident($ty:ty)),* $(,)?) => {
+        $(
+            fn $serialize(self, _value: $ty) -> Result<(), Error> {
+                Err(key_must_be_a_string())
+            }
+        )*
+    };
+}
+
 /// A sequence or map being written: whether an element was written yet.
 struct Compound<'a> {
     writer: &'a mut Writer,
@@ -160,55 +184,11 @@ impl<'a> ser::Serializer for &'a mut Writer {
         Ok(())
     }
 
-    fn serialize_i8(self, value: i8) -> Result<(), Error> {
-        self.integer(value);
-        Ok(())
-    }
-
-    fn serialize_i16(self, value: i16) -> Result<(), Error> {
-        self.integer(value);
-        Ok(())
-    }
-
-    fn serialize_i32(self, value: i32) -> Result<(), Error> {
-        self.integer(value);
-        Ok(())
-    }
-
-    fn serialize_i64(self, value: i64) -> Result<(), Error> {
-        self.integer(value);
-        Ok(())
-    }
-
-    fn serialize_i128(self, value: i128) -> Result<(), Error> {
-        self.integer(value);
-        Ok(())
-    }
-
-    fn serialize_u8(self, value: u8) -> Result<(), Error> {
-        self.integer(value);
-        Ok(())
-    }
-
-    fn serialize_u16(self, value: u16) -> Result<(), Error> {
-        self.integer(value);
-        Ok(())
-    }
-
-    fn serialize_u32(self, value: u32) -> Result<(), Error> {
-        self.integer(value);
-        Ok(())
-    }
-
-    fn serialize_u64(self, value: u64) -> Result<(), Error> {
-        self.integer(value);
-        Ok(())
-    }
-
-    fn serialize_u128(self, value: u128) -> Result<(), Error> {
-        self.integer(value);
-        Ok(())
-    }
+    forward_to!(integer:
+        serialize_i8(i8), serialize_i16(i16), serialize_i32(i32), serialize_i64(i64),
+        serialize_i128(i128), serialize_u8(u8), serialize_u16(u16), serialize_u32(u32),
+        serialize_u64(u64), serialize_u128(u128),
+    );
 
     fn serialize_f32(self, value: f32) -> Result<(), Error> {
         self.float(f64::from(value));
@@ -506,53 +486,17 @@ impl ser::Serializer for KeyWriter<'_> {
         Ok(())
     }
 
-    fn serialize_bool(self, value: bool) -> Result<(), Error> {
-        self.quoted(value)
-    }
+    forward_to!(quoted:
+        serialize_bool(bool), serialize_i8(i8), serialize_i16(i16), serialize_i32(i32),
+        serialize_i64(i64), serialize_u8(u8), serialize_u16(u16), serialize_u32(u32),
+        serialize_u64(u64),
+    );
 
-    fn serialize_i8(self, value: i8) -> Result<(), Error> {
-        self.quoted(value)
-    }
-
-    fn serialize_i16(self, value: i16) -> Result<(), Error> {
-        self.quoted(value)
-    }
-
-    fn serialize_i32(self, value: i32) -> Result<(), Error> {
-        self.quoted(value)
-    }
-
-    fn serialize_i64(self, value: i64) -> Result<(), Error> {
-        self.quoted(value)
-    }
-
-    fn serialize_u8(self, value: u8) -> Result<(), Error> {
-        self.quoted(value)
-    }
-
-    fn serialize_u16(self, value: u16) -> Result<(), Error> {
-        self.quoted(value)
-    }
-
-    fn serialize_u32(self, value: u32) -> Result<(), Error> {
-        self.quoted(value)
-    }
-
-    fn serialize_u64(self, value: u64) -> Result<(), Error> {
-        self.quoted(value)
-    }
-
-    fn serialize_f32(self, _value: f32) -> Result<(), Error> {
-        Err(key_must_be_a_string())
-    }
-
-    fn serialize_f64(self, _value: f64) -> Result<(), Error> {
-        Err(key_must_be_a_string())
-    }
-
-    fn serialize_bytes(self, _value: &[u8]) -> Result<(), Error> {
-        Err(key_must_be_a_string())
-    }
+    refuse_keys!(
+        serialize_f32(f32),
+        serialize_f64(f64),
+        serialize_bytes(&[u8])
+    );
 
     fn serialize_none(self) -> Result<(), Error> {
         Err(key_must_be_a_string())

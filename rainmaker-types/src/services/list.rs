@@ -358,7 +358,12 @@ impl<E: Entry> List<E> {
         if index != 0 {
             return Err(WriteRejection::UnknownParam);
         }
-        apply_operations(&self.entries, array_of(value)?, E::KIND.operations, self.max)
+        apply_operations(
+            &self.entries,
+            array_of(value)?,
+            E::KIND.operations,
+            self.max,
+        )
     }
 }
 

@@ -42,39 +42,7 @@ pub enum ParamValueRef<'a> {
 }
 
 impl ParamValueRef<'_> {
-    /// The boolean, if this is a bool.
-    pub fn as_bool(&self) -> Option<bool> {
-        match *self {
-            Self::Bool(value) => Some(value),
-            _ => None,
-        }
-    }
-
-    /// The integer, if this is an integer.
-    pub fn as_i64(&self) -> Option<i64> {
-        match *self {
-            Self::Int(value) => Some(value),
-            _ => None,
-        }
-    }
-
-    /// The number, if this is a float or an integer.
-    pub fn as_f64(&self) -> Option<f64> {
-        match *self {
-            Self::Float(value) => Some(value),
-            #[allow(clippy::cast_precision_loss)]
-            Self::Int(value) => Some(value as f64),
-            _ => None,
-        }
-    }
-
-    /// The string, if this is a string.
-    pub fn as_str(&self) -> Option<&str> {
-        match self {
-            Self::String(value) => Some(value),
-            _ => None,
-        }
-    }
+    super::scalar_accessors!();
 
     /// The same value, owned, so it no longer borrows from the payload.
     pub fn detach<'b>(self) -> ParamValueRef<'b> {

@@ -44,42 +44,51 @@ pub enum ParamValue {
     Null,
 }
 
+/// The accessors of [`ParamValue`] and [`ParamValueRef`], which read the same
+/// variants: `as_bool`, `as_i64`, `as_f64` (an integer too) and `as_str`.
+macro_rules! scalar_accessors {
+    () => {
+        /// The boolean, if this is a bool.
+        pub fn as_bool(&self) -> Option<bool> {
+            match *self {
+                Self::Bool(value) => Some(value),
+                _ => None,
+            }
+        }
+
+        /// The integer, if this is an integer.
+        pub fn as_i64(&self) -> Option<i64> {
+            match *self {
+                Self::Int(value) => Some(value),
+                _ => None,
+            }
+        }
+
+        /// The number, if this is a float or an integer (integers are accepted for
+        /// float params, as real clients send them).
+        pub fn as_f64(&self) -> Option<f64> {
+            match *self {
+                Self::Float(value) => Some(value),
+                // Precision loss above 2^53 is inherent to reading an int as a float.
+                #[allow(clippy::cast_precision_loss)]
+                Self::Int(value) => Some(value as f64),
+                _ => None,
+            }
+        }
+
+        /// The string, if this is a string.
+        pub fn as_str(&self) -> Option<&str> {
+            match self {
+                Self::String(value) => Some(value),
+                _ => None,
+            }
+        }
+    };
+}
+use scalar_accessors;
+
 impl ParamValue {
-    /// The boolean, if this is a bool.
-    pub fn as_bool(&self) -> Option<bool> {
-        match *self {
-            Self::Bool(value) => Some(value),
-            _ => None,
-        }
-    }
-
-    /// The integer, if this is an integer.
-    pub fn as_i64(&self) -> Option<i64> {
-        match *self {
-            Self::Int(value) => Some(value),
-            _ => None,
-        }
-    }
-
-    /// The number, if this is a float or an integer (integers are accepted for float
-    /// params, as real clients send them).
-    pub fn as_f64(&self) -> Option<f64> {
-        match *self {
-            Self::Float(value) => Some(value),
-            // Precision loss above 2^53 is inherent to reading an int as a float.
-            #[allow(clippy::cast_precision_loss)]
-            Self::Int(value) => Some(value as f64),
-            _ => None,
-        }
-    }
-
-    /// The string, if this is a string.
-    pub fn as_str(&self) -> Option<&str> {
-        match self {
-            Self::String(value) => Some(value),
-            _ => None,
-        }
-    }
+    scalar_accessors!();
 
     /// The JSON kind of this value, as the name used in error messages
     /// (`bool`, `int`, `float`, `string`, `object`, `array`).
