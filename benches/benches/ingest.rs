@@ -21,6 +21,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rainmaker_benches::baseline::{split_and_match, tlv};
+use rainmaker_benches::bench_each;
 use rainmaker_benches::traffic::{Publish, load};
 use rainmaker_types::{Channel, Envelope, EnvelopeRef, Topic};
 
@@ -46,38 +47,18 @@ fn ceiling(publish: &Publish) -> bool {
 fn bench_set(c: &mut Criterion, name: &str, publishes: &[Publish]) {
     let mut group = c.benchmark_group(format!("ingest/{name}"));
     group.throughput(Throughput::Elements(publishes.len() as u64));
-    group.bench_function("Envelope::decode", |b| {
-        b.iter(|| {
-            for publish in publishes {
-                let decoded = Envelope::decode(black_box(&publish.topic), &publish.payload);
-                debug_assert!(decoded.is_ok(), "{}", publish.topic);
-                black_box(decoded.ok());
-            }
-        });
+    bench_each(&mut group, "Envelope::decode", publishes, |publish| {
+        let decoded = Envelope::decode(&publish.topic, &publish.payload);
+        debug_assert!(decoded.is_ok(), "{}", publish.topic);
+        decoded.ok()
     });
-    group.bench_function("EnvelopeRef::decode", |b| {
-        b.iter(|| {
-            for publish in publishes {
-                let decoded = EnvelopeRef::decode(black_box(&publish.topic), &publish.payload);
-                debug_assert!(decoded.is_ok(), "{}", publish.topic);
-                black_box(decoded.ok());
-            }
-        });
+    bench_each(&mut group, "EnvelopeRef::decode", publishes, |publish| {
+        let decoded = EnvelopeRef::decode(&publish.topic, &publish.payload);
+        debug_assert!(decoded.is_ok(), "{}", publish.topic);
+        black_box(decoded.ok());
     });
-    group.bench_function("baseline split+Value", |b| {
-        b.iter(|| {
-            for publish in publishes {
-                black_box(baseline(black_box(publish)));
-            }
-        });
-    });
-    group.bench_function("ceiling sonic-rs", |b| {
-        b.iter(|| {
-            for publish in publishes {
-                black_box(ceiling(black_box(publish)));
-            }
-        });
-    });
+    bench_each(&mut group, "baseline split+Value", publishes, baseline);
+    bench_each(&mut group, "ceiling sonic-rs", publishes, ceiling);
     group.finish();
 }
 

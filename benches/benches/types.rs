@@ -19,6 +19,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rainmaker_benches::baseline::split_and_match;
+use rainmaker_benches::bench_each;
 use rainmaker_benches::inputs::{CONFIG, NODE_ID, PARAMS, topics};
 use rainmaker_types::messages::NodeConfig;
 use rainmaker_types::runtime::payload::{decode_json, decode_json_ref};
@@ -29,30 +30,18 @@ fn bench_topics(c: &mut Criterion) {
     for (form, topics) in [("plain", &plain), ("ingest", &ingest)] {
         let mut group = c.benchmark_group(format!("topics/{form}"));
         group.throughput(Throughput::Elements(topics.len() as u64));
-        group.bench_function("Topic::parse", |b| {
-            b.iter(|| {
-                for topic in topics {
-                    let parsed = Topic::parse(black_box(topic));
-                    debug_assert!(parsed.is_ok(), "{topic}");
-                    black_box(parsed.ok());
-                }
-            });
+        bench_each(&mut group, "Topic::parse", topics, |topic| {
+            let parsed = Topic::parse(topic);
+            debug_assert!(parsed.is_ok(), "{topic}");
+            parsed.ok()
         });
-        group.bench_function("TopicRef::parse", |b| {
-            b.iter(|| {
-                for topic in topics {
-                    let parsed = TopicRef::parse(black_box(topic));
-                    debug_assert!(parsed.is_ok(), "{topic}");
-                    black_box(parsed.ok());
-                }
-            });
+        bench_each(&mut group, "TopicRef::parse", topics, |topic| {
+            let parsed = TopicRef::parse(topic);
+            debug_assert!(parsed.is_ok(), "{topic}");
+            black_box(parsed.ok());
         });
-        group.bench_function("baseline split+match", |b| {
-            b.iter(|| {
-                for topic in topics {
-                    black_box(split_and_match(black_box(topic)));
-                }
-            });
+        bench_each(&mut group, "baseline split+match", topics, |topic| {
+            black_box(split_and_match(topic));
         });
         group.finish();
     }
@@ -62,7 +51,10 @@ fn bench_topics(c: &mut Criterion) {
 /// stream dominated by one channel costs, branch predictors warm.
 fn bench_hot_topic(c: &mut Criterion) {
     let plain = format!("node/{NODE_ID}/params/local");
-    let ingest = format!("$aws/rules/esp_set_params/{plain}");
+    let ingest = Topic::parse(&plain)
+        .ok()
+        .and_then(|topic| topic.ingest())
+        .unwrap_or_default();
     for (form, topic) in [("plain", &plain), ("ingest", &ingest)] {
         let mut group = c.benchmark_group(format!("topics/hot/{form}"));
         group.throughput(Throughput::Elements(1));

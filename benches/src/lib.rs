@@ -5,6 +5,28 @@
 pub mod baseline;
 pub mod traffic;
 
+use std::hint::black_box;
+
+use criterion::BenchmarkGroup;
+use criterion::measurement::WallTime;
+
+/// One benchmark of `group`, `name`: `run` on every item of `items`, per iteration
+/// (the items and results black-boxed).
+pub fn bench_each<T, R>(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    name: &str,
+    items: &[T],
+    run: impl Fn(&T) -> R,
+) {
+    group.bench_function(name, |b| {
+        b.iter(|| {
+            for item in items {
+                black_box(run(black_box(item)));
+            }
+        });
+    });
+}
+
 pub mod inputs {
     //! Realistic inputs for the `types` benchmarks.
 
@@ -26,14 +48,9 @@ pub mod inputs {
                     .replace("{group_id}", GROUP_ID)
             })
             .collect();
-        let ingest = Channel::ALL
+        let ingest = plain
             .iter()
-            .zip(&plain)
-            .filter_map(|(channel, topic)| {
-                channel
-                    .ingest_rule()
-                    .map(|rule| format!("$aws/rules/{rule}/{topic}"))
-            })
+            .filter_map(|topic| rainmaker_types::Topic::parse(topic).ok()?.ingest())
             .collect();
         (plain, ingest)
     }

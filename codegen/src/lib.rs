@@ -50,6 +50,8 @@ pub mod topic_tree;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use proc_macro2::TokenStream;
+
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 pub use error::{Error, Result};
 pub use files::{GeneratedFile, GeneratedFiles};
@@ -284,77 +286,67 @@ pub fn generate(sources: &Sources, options: &Options) -> Result<Output> {
     )
     .map_err(Error::Option)?;
     let spec_name = model.spec_name.as_str();
-    let mut modules = vec![
-        emit::root::Module {
-            name: "messages",
-            doc: "Message payloads: one type per schema of the document, with serde \
-                  derives. Struct fields keep the schema's property order."
-                .to_owned(),
-        },
-        emit::root::Module {
-            name: "topics",
-            doc: "Topics: every channel as a [`Channel`], a [`Topic`] with its typed \
-                  parameters and a borrowed [`TopicRef`], parsed and written."
-                .to_owned(),
-        },
-        emit::root::Module {
-            name: "dispatch",
-            doc: "Message dispatch: decode a `(topic, payload)` pair into a typed \
-                  [`Message`], and encode a message for a topic."
-                .to_owned(),
-        },
-    ];
     let mut files = GeneratedFiles::default();
-    files.add("messages.rs", spec_name, emit::messages::emit(&ctx))?;
-    files.add("topics.rs", spec_name, emit::topics::emit(&ctx))?;
+    let mut modules = Vec::new();
+    // A module of the bindings: its file `<name>.rs`, declared in `mod.rs` with `doc`.
+    let mut module = |name: &'static str, doc: &str, tokens: TokenStream| {
+        modules.push(emit::root::Module {
+            name,
+            doc: doc.to_owned(),
+        });
+        files.add(&format!("{name}.rs"), spec_name, tokens)
+    };
+    module(
+        "messages",
+        "Message payloads: one type per schema of the document, with serde \
+         derives. Struct fields keep the schema's property order.",
+        emit::messages::emit(&ctx),
+    )?;
+    module(
+        "topics",
+        "Topics: every channel as a [`Channel`], a [`Topic`] with its typed \
+         parameters and a borrowed [`TopicRef`], parsed and written.",
+        emit::topics::emit(&ctx),
+    )?;
     let mut dispatch = emit::dispatch::emit(&ctx);
     dispatch.extend(emit::views::emit_dispatch(&ctx));
-    files.add("dispatch.rs", spec_name, dispatch)?;
+    module(
+        "dispatch",
+        "Message dispatch: decode a `(topic, payload)` pair into a typed \
+         [`Message`], and encode a message for a topic.",
+        dispatch,
+    )?;
     if let Some(views) = emit::views::emit(&ctx) {
-        modules.push(emit::root::Module {
-            name: "views",
-            doc: "Borrowed views of the payloads of the messages marked \
-                  `x-rust-borrow`, which [`MessageRef`] and [`EnvelopeRef`] decode \
-                  without copying what can be borrowed."
-                .to_owned(),
-        });
-        files.add("views.rs", spec_name, views)?;
+        module(
+            "views",
+            "Borrowed views of the payloads of the messages marked \
+             `x-rust-borrow`, which [`MessageRef`] and [`EnvelopeRef`] decode \
+             without copying what can be borrowed.",
+            views,
+        )?;
     }
     let mut companions = BTreeMap::new();
     if let Some(tlv) = &model.tlv {
-        let commands = &tlv.commands;
-        modules.push(emit::root::Module {
-            name: "commands",
-            doc: "The TLV command catalogue: what it says about each command \
-                  ([`ALL`](commands::ALL), [`info`](commands::info)) and the types of \
-                  the data each carries."
-                .to_owned(),
-        });
-        files.add(
-            "commands.rs",
-            spec_name,
-            emit::commands::emit(&ctx, commands),
+        module(
+            "commands",
+            "The TLV command catalogue: what it says about each command \
+             ([`ALL`](commands::ALL), [`info`](commands::info)) and the types of \
+             the data each carries.",
+            emit::commands::emit(&ctx, &tlv.commands),
         )?;
-        let mut catalogue = GeneratedFiles::default();
-        catalogue.add("catalogue.rs", spec_name, emit::tlv_catalogue::emit(tlv))?;
+        let catalogue = one_file("catalogue.rs", spec_name, emit::tlv_catalogue::emit(tlv))?;
         companions.insert(Companion::TlvCatalogue, catalogue);
     }
     if let Some(standard) = &model.standard_types {
-        modules.push(emit::root::Module {
-            name: "standard_types",
-            doc: "The standard-type catalogue: UI, device, service and param types as \
-                  open enums (custom and vendor types land in `Other`), the defaults of \
-                  each standard param type, the device constructors and the standard \
-                  service instances."
-                .to_owned(),
-        });
-        files.add(
-            "standard_types.rs",
-            spec_name,
+        module(
+            "standard_types",
+            "The standard-type catalogue: UI, device, service and param types as \
+             open enums (custom and vendor types land in `Other`), the defaults of \
+             each standard param type, the device constructors and the standard \
+             service instances.",
             emit::standard_types::emit(&ctx, standard),
         )?;
-        let mut table = GeneratedFiles::default();
-        table.add(
+        let table = one_file(
             "standard.rs",
             spec_name,
             emit::derive_table::emit(model, standard),
@@ -362,11 +354,11 @@ pub fn generate(sources: &Sources, options: &Options) -> Result<Output> {
         companions.insert(Companion::DeriveTable, table);
     }
     if options.examples {
-        modules.push(emit::root::Module {
-            name: "examples",
-            doc: "The document's message examples, each on a topic of its channel.".to_owned(),
-        });
-        files.add("examples.rs", spec_name, emit::examples::emit(&ctx))?;
+        module(
+            "examples",
+            "The document's message examples, each on a topic of its channel.",
+            emit::examples::emit(&ctx),
+        )?;
     }
     files.add("mod.rs", spec_name, emit::root::emit(&modules))?;
     companions.insert(
@@ -384,6 +376,13 @@ pub fn generate(sources: &Sources, options: &Options) -> Result<Output> {
         warnings: read.warnings,
         inputs: sources.paths(),
     })
+}
+
+/// The formatted file `name` alone, for a companion.
+fn one_file(name: &str, spec_name: &str, tokens: TokenStream) -> Result<GeneratedFiles> {
+    let mut files = GeneratedFiles::default();
+    files.add(name, spec_name, tokens)?;
+    Ok(files)
 }
 
 /// Checks a spec without generating: every problem found, warnings included.

@@ -216,12 +216,11 @@ pub fn enum_variant(wire: &str, prefix: &str, open: bool) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn c(name: &str) -> String {
-        camel(name).unwrap_or_default()
-    }
-
-    fn s(name: &str) -> String {
-        snake(name).unwrap_or_default()
+    /// Asserts that `rule` names each of `cases` (the name, then the Rust name).
+    fn check(rule: fn(&str) -> Option<String>, cases: &[(&str, &str)]) {
+        for (name, expected) in cases {
+            assert_eq!(rule(name).as_deref(), Some(*expected), "{name}");
+        }
     }
 
     #[test]
@@ -236,39 +235,59 @@ mod tests {
 
     #[test]
     fn rule_2_camel_case_for_types_and_variants() {
-        assert_eq!(c("in-progress"), "InProgress");
-        assert_eq!(c("TZ-POSIX"), "TzPosix");
-        assert_eq!(c("CCT"), "Cct");
-        assert_eq!(c("MQTT_KEEP_ALIVE_TIMEOUT"), "MqttKeepAliveTimeout");
-        assert_eq!(c("nodeConfig"), "NodeConfig");
-        assert_eq!(c("NodeConfig"), "NodeConfig");
-        assert_eq!(c("esp.param.power"), "EspParamPower");
+        check(
+            camel,
+            &[
+                ("in-progress", "InProgress"),
+                ("TZ-POSIX", "TzPosix"),
+                ("CCT", "Cct"),
+                ("MQTT_KEEP_ALIVE_TIMEOUT", "MqttKeepAliveTimeout"),
+                ("nodeConfig", "NodeConfig"),
+                ("NodeConfig", "NodeConfig"),
+                ("esp.param.power", "EspParamPower"),
+            ],
+        );
     }
 
     #[test]
     fn rule_3_snake_case_for_fields() {
-        assert_eq!(s("clientId"), "client_id");
-        assert_eq!(s("esp.alert.str"), "esp_alert_str");
-        assert_eq!(s("TZ-POSIX"), "tz_posix");
-        assert_eq!(s("fw_version"), "fw_version");
-        assert_eq!(s("secure_boot_digest"), "secure_boot_digest");
+        check(
+            snake,
+            &[
+                ("clientId", "client_id"),
+                ("esp.alert.str", "esp_alert_str"),
+                ("TZ-POSIX", "tz_posix"),
+                ("fw_version", "fw_version"),
+                ("secure_boot_digest", "secure_boot_digest"),
+            ],
+        );
     }
 
     #[test]
     fn rule_4_leading_digits_get_a_prefix() {
-        assert_eq!(c("2020-03-20"), "V2020_03_20");
-        assert_eq!(c("1inchusd"), "V1inchusd");
-        assert_eq!(c("v1.2"), "V1_2");
-        assert_eq!(s("5ghz"), "n_5ghz");
+        check(
+            camel,
+            &[
+                ("2020-03-20", "V2020_03_20"),
+                ("1inchusd", "V1inchusd"),
+                ("v1.2", "V1_2"),
+            ],
+        );
+        check(snake, &[("5ghz", "n_5ghz")]);
     }
 
     #[test]
     fn rule_5_keywords_become_raw_or_get_an_underscore() {
-        assert_eq!(s("type"), "r#type");
-        assert_eq!(s("match"), "r#match");
-        assert_eq!(s("self"), "self_");
-        assert_eq!(s("crate"), "crate_");
-        assert_eq!(c("self"), "Self_");
+        check(
+            snake,
+            &[
+                ("type", "r#type"),
+                ("match", "r#match"),
+                ("self", "self_"),
+                ("crate", "crate_"),
+            ],
+        );
+        check(camel, &[("self", "Self_")]);
         assert!(!needs_rename("r#type", "type"));
         assert!(needs_rename("client_id", "clientId"));
         assert_eq!(screaming("type").as_deref(), Some("TYPE"));

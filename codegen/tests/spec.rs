@@ -18,6 +18,14 @@ fn load() -> Sources {
     Sources::load(spec_path()).unwrap_or_else(|error| panic!("{error}"))
 }
 
+/// The spec's top-level `key`, as the kind of value `kind` reads.
+fn top_level<'s, T>(spec: &'s Sources, key: &str, kind: fn(&Value) -> Option<&T>) -> &'s T {
+    spec.root()
+        .get(key)
+        .and_then(kind)
+        .unwrap_or_else(|| panic!("the spec has no `{key}` of the expected kind"))
+}
+
 fn listing(problems: &[Diagnostic]) -> String {
     problems
         .iter()
@@ -41,11 +49,7 @@ fn the_spec_is_valid_without_a_warning() {
 #[test]
 fn all_sixteen_upstream_operations_are_present() {
     let spec = load();
-    let operations = spec
-        .root()
-        .get("operations")
-        .and_then(Value::as_object)
-        .expect("the spec has operations");
+    let operations = top_level(&spec, "operations", Value::as_object);
     let present: Vec<&str> = UPSTREAM_OPERATION_IDS
         .iter()
         .copied()
@@ -100,12 +104,7 @@ fn upstream_message_names_are_used() {
 #[test]
 fn every_upstream_difference_of_protocol_section_14_is_recorded() {
     let spec = load();
-    let differences = spec
-        .root()
-        .get("x-rainmaker-upstream-differences")
-        .and_then(Value::as_array)
-        .expect("differences");
-    let sections: Vec<&str> = differences
+    let sections: Vec<&str> = top_level(&spec, "x-rainmaker-upstream-differences", Value::as_array)
         .iter()
         .filter_map(|entry| entry.get("protocol-section").and_then(Value::as_str))
         .collect();

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use rumqttc::{AsyncClient, Event, Incoming, QoS, SubscribeReasonCode};
 use tokio::sync::mpsc;
-use tokio::task::JoinHandle;
+use tokio::task::JoinSet;
 use tokio::time::{Instant, timeout_at};
 
 use crate::error::{Error, Result};
@@ -44,17 +44,10 @@ pub struct Connection {
     client: AsyncClient,
     messages: mpsc::UnboundedReceiver<Received>,
     acks: mpsc::UnboundedReceiver<Ack>,
-    /// The task that reads the connection's events, and the poller.
-    tasks: [JoinHandle<()>; 2],
+    /// The poller and the task that reads the connection's events, stopped when
+    /// the connection is dropped.
+    _tasks: JoinSet<()>,
     who: &'static str,
-}
-
-impl Drop for Connection {
-    fn drop(&mut self) {
-        for task in &self.tasks {
-            task.abort();
-        }
-    }
 }
 
 /// Connects `client_id` to `endpoint` and waits (at most [`CONNECT_TIMEOUT`])
@@ -62,13 +55,14 @@ impl Drop for Connection {
 pub async fn connect(endpoint: &Broker, client_id: &str, who: &'static str) -> Result<Connection> {
     let (client, eventloop) = rainmaker_mqtt::client(endpoint.mqtt_options(client_id)?);
     let (mut polled, poller) = rainmaker_mqtt::poll(eventloop, Backoff::default());
+    let mut tasks = JoinSet::new();
+    tasks.spawn(poller);
     let deadline = Instant::now() + CONNECT_TIMEOUT;
     loop {
         match timeout_at(deadline, polled.recv()).await {
             Ok(Some(Polled::Event(Event::Incoming(Incoming::ConnAck(_))))) => break,
             Ok(Some(Polled::Event(_))) => {}
             Ok(Some(Polled::Lost { error, .. })) => {
-                poller.abort();
                 return Err(Error::mqtt(
                     who,
                     format!("cannot connect to {endpoint}: {error}"),
@@ -76,7 +70,6 @@ pub async fn connect(endpoint: &Broker, client_id: &str, who: &'static str) -> R
             }
             Ok(None) => return Err(Error::mqtt(who, "the connection task ended")),
             Err(_) => {
-                poller.abort();
                 return Err(Error::mqtt(
                     who,
                     format!(
@@ -89,7 +82,7 @@ pub async fn connect(endpoint: &Broker, client_id: &str, who: &'static str) -> R
     }
     let (message_tx, messages) = mpsc::unbounded_channel();
     let (ack_tx, acks) = mpsc::unbounded_channel();
-    let task = tokio::spawn(async move {
+    tasks.spawn(async move {
         while let Some(next) = polled.recv().await {
             match next {
                 Polled::Event(Event::Incoming(Incoming::Publish(publish))) => {
@@ -122,7 +115,7 @@ pub async fn connect(endpoint: &Broker, client_id: &str, who: &'static str) -> R
         client,
         messages,
         acks,
-        tasks: [task, poller],
+        _tasks: tasks,
         who,
     })
 }

@@ -9,8 +9,9 @@ use rainmaker_mqtt::{Backoff, Broker, NodeRunner, RunnerEvent};
 use rainmaker_tlv::{Command, Status};
 use rainmaker_types::messages::OtaJobStatus;
 use rainmaker_types::node::Node;
+use rainmaker_types::runtime::INGEST_PREFIX;
 use tokio::sync::mpsc;
-use tokio::task::JoinHandle;
+use tokio::task::JoinSet;
 use tokio::time::Instant;
 
 use crate::devices::TemperatureSensor;
@@ -102,15 +103,8 @@ impl fmt::Display for NodeEvent {
 pub struct NodeHandle {
     runner: rainmaker_mqtt::NodeHandle,
     events: mpsc::UnboundedReceiver<NodeEvent>,
-    tasks: Vec<JoinHandle<()>>,
-}
-
-impl Drop for NodeHandle {
-    fn drop(&mut self) {
-        for task in &self.tasks {
-            task.abort();
-        }
-    }
+    /// The firmware's tasks, stopped when the handle is dropped.
+    _tasks: JoinSet<()>,
 }
 
 impl NodeHandle {
@@ -175,20 +169,20 @@ pub async fn start(broker: &Broker, options: NodeOptions, log: Log) -> Result<No
     let node = crate::wiring::demo_node(&options.node_id, options.ingest)?;
     let mut runner = NodeRunner::new(node, broker.clone())
         .with_backoff(Backoff::new(RECONNECT_MIN, RECONNECT_MAX));
-    let mut tasks = Vec::new();
+    let mut tasks = JoinSet::new();
     if let Some(tap) = options.ingest_tap {
         let (copies, mut published) = mpsc::unbounded_channel();
         runner = runner.with_publish_copies(copies);
-        tasks.push(tokio::spawn(async move {
+        tasks.spawn(async move {
             while let Some(publish) = published.recv().await {
-                if publish.topic.starts_with("$aws/rules/") {
+                if publish.topic.starts_with(INGEST_PREFIX) {
                     let _ = tap.send(Received {
                         topic: publish.topic,
                         payload: publish.payload,
                     });
                 }
             }
-        }));
+        });
     }
     let (runner, mut runner_events) = runner.spawn().map_err(|e| Error::mqtt("node", e))?;
     // A refused first connection is an error of `start`, not a silent retry loop.
@@ -226,12 +220,12 @@ pub async fn start(broker: &Broker, options: NodeOptions, log: Log) -> Result<No
         log,
         events: events_tx,
     };
-    tasks.push(tokio::spawn(pump.run(runner_events)));
-    tasks.push(tokio::spawn(simulate_sensor(runner.clone())));
+    tasks.spawn(pump.run(runner_events));
+    tasks.spawn(simulate_sensor(runner.clone()));
     Ok(NodeHandle {
         runner,
         events,
-        tasks,
+        _tasks: tasks,
     })
 }
 

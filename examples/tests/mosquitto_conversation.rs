@@ -68,6 +68,13 @@ async fn passes(broker: &Mosquitto, ingest: bool) -> Vec<String> {
     }
 }
 
+/// Asserts that `text` mentions each of `wanted`.
+fn assert_mentions(text: &str, wanted: &[&str]) {
+    for wanted in wanted {
+        assert!(text.contains(wanted), "no `{wanted}` in\n{text}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_conversation_passes_over_mutual_tls() {
     let Some(binary) = mosquitto_or_skip("the_conversation_passes_over_mutual_tls") else {
@@ -78,16 +85,17 @@ async fn the_conversation_passes_over_mutual_tls() {
     let text = transcript.join("\n");
     // The node logged typed errors for the bad input and answered the bad
     // frames with the protocol's statuses.
-    for wanted in [
-        "cannot write Light.Brightness",
-        "refused node/7C9EBD4A1B2C/params/remote: invalid",
-        "invalid JSON at $.Light.Power",
-        "with status invalid",
-        "with status not-found",
-        "TLV response request_id=",
-    ] {
-        assert!(text.contains(wanted), "no `{wanted}` in\n{text}");
-    }
+    assert_mentions(
+        &text,
+        &[
+            "cannot write Light.Brightness",
+            "refused node/7C9EBD4A1B2C/params/remote: invalid",
+            "invalid JSON at $.Light.Power",
+            "with status invalid",
+            "with status not-found",
+            "TLV response request_id=",
+        ],
+    );
     // Everything went over the TLS listener, as the node's own identity.
     let log = broker.log();
     assert!(
@@ -104,16 +112,17 @@ async fn the_conversation_passes_on_basic_ingest_topics() {
     let broker = Mosquitto::start(&binary);
     let transcript = passes(&broker, true).await;
     let text = transcript.join("\n");
-    for wanted in [
-        "$aws/rules/esp_node_config/node/7C9EBD4A1B2C/config",
-        "$aws/rules/esp_init_params/node/7C9EBD4A1B2C/params/local/init",
-        "$aws/rules/esp_set_params/node/7C9EBD4A1B2C/params/local",
-        "$aws/rules/esp_cmd_resp/node/7C9EBD4A1B2C/from-node",
-        "$aws/rules/esp_node_otastatus/node/7C9EBD4A1B2C/otastatus",
-        "$aws/rules/esp_ts_ingest/node/7C9EBD4A1B2C/tsdata",
-    ] {
-        assert!(text.contains(wanted), "no `{wanted}` in\n{text}");
-    }
+    assert_mentions(
+        &text,
+        &[
+            "$aws/rules/esp_node_config/node/7C9EBD4A1B2C/config",
+            "$aws/rules/esp_init_params/node/7C9EBD4A1B2C/params/local/init",
+            "$aws/rules/esp_set_params/node/7C9EBD4A1B2C/params/local",
+            "$aws/rules/esp_cmd_resp/node/7C9EBD4A1B2C/from-node",
+            "$aws/rules/esp_node_otastatus/node/7C9EBD4A1B2C/otastatus",
+            "$aws/rules/esp_ts_ingest/node/7C9EBD4A1B2C/tsdata",
+        ],
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -8,6 +8,7 @@ use std::time::Duration;
 use common::{CLOUD_ID, Ca, Mosquitto, mosquitto_or_skip};
 use rainmaker_examples::Error;
 use rainmaker_examples::mqtt::{self, Connection};
+use rainmaker_types::{NodeId, Topic};
 use rumqttc::{QoS, SubscribeReasonCode};
 use tokio::time::Instant;
 
@@ -104,30 +105,18 @@ async fn a_node_cannot_touch_another_nodes_topics() {
 
     // Denied publishes are acknowledged and dropped; the allowed one sent
     // after them must be the first thing the cloud sees.
-    node.publish(
-        &format!("node/{NODE_B}/params/local"),
-        br#"{"Light":{"Power":true}}"#.to_vec(),
-    )
-    .await
-    .expect("PUBACK for a denied publish");
-    node.publish(
-        &format!("$aws/rules/esp_set_params/node/{NODE_B}/params/local"),
-        br#"{"Light":{"Power":true}}"#.to_vec(),
-    )
-    .await
-    .expect("PUBACK for a denied ingest publish");
-    node.publish(
-        &format!("node/{NODE_A}/params/local"),
-        br#"{"Light":{"Power":false}}"#.to_vec(),
-    )
-    .await
-    .expect("PUBACK");
-    node.publish(
-        &format!("$aws/rules/esp_set_params/node/{NODE_A}/params/local"),
-        br#"{"Light":{"Power":false}}"#.to_vec(),
-    )
-    .await
-    .expect("PUBACK");
+    for (node_id, power) in [(NODE_B, true), (NODE_A, false)] {
+        let delta = format!(r#"{{"Light":{{"Power":{power}}}}}"#);
+        let topic = Topic::ParamsLocal {
+            node_id: NodeId::new(node_id).expect("a node id"),
+        };
+        let ingest = topic.ingest().expect("params/local has an ingest form");
+        for topic in [topic.to_string(), ingest] {
+            node.publish(&topic, delta.clone().into_bytes())
+                .await
+                .unwrap_or_else(|e| panic!("PUBACK for {topic}: {e}"));
+        }
+    }
     let first = next(&mut cloud, Duration::from_secs(10))
         .await
         .expect("the allowed publish arrives");
@@ -141,20 +130,15 @@ async fn a_node_cannot_touch_another_nodes_topics() {
     );
 
     // The cloud writes to both nodes; node A receives only its own.
-    cloud
-        .publish(
-            &format!("node/{NODE_B}/params/remote"),
-            br#"{"Light":{"Power":true}}"#.to_vec(),
-        )
-        .await
-        .expect("cloud publishes to B");
-    cloud
-        .publish(
-            &format!("node/{NODE_A}/params/remote"),
-            br#"{"Light":{"Power":true}}"#.to_vec(),
-        )
-        .await
-        .expect("cloud publishes to A");
+    for node_id in [NODE_B, NODE_A] {
+        cloud
+            .publish(
+                &format!("node/{node_id}/params/remote"),
+                br#"{"Light":{"Power":true}}"#.to_vec(),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("the cloud publishes to {node_id}: {e}"));
+    }
     // Node A's `node/#` also brings back its own publishes; everything it
     // receives must be its own, and the cloud's write to it must arrive.
     let own = format!("node/{NODE_A}/");

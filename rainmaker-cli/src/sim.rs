@@ -359,11 +359,8 @@ pub async fn run(settings: Settings, output: Output) -> Result<(), Error> {
                 tally.up.sent.insert((index, value), Instant::now());
             }
             let _ = handle
-                .update(move |node| {
-                    if let Some(counters) = node.device_mut::<Counters>(Counters::NAME) {
-                        counters.up = value;
-                    }
-                    node.report_changes()
+                .update_device(Counters::NAME, move |counters: &mut Counters| {
+                    counters.up = value;
                 })
                 .await;
             progress.inc(1);

@@ -47,11 +47,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             tokio::time::sleep(Duration::from_secs(10)).await;
             level = (level + 10) % 100;
             let _ = ticker
-                .update(move |node| {
-                    if let Some(light) = node.device_mut::<Light>(Light::NAME) {
-                        light.brightness = level;
-                    }
-                    node.report_changes()
+                .update_device(Light::NAME, move |light: &mut Light| {
+                    light.brightness = level
                 })
                 .await;
         }

@@ -7,7 +7,7 @@ use rainmaker_types::runtime::Direction;
 use rainmaker_types::{Channel, DispatchError, Envelope, EnvelopeRef, ParamsDocument, Topic};
 use rumqttc::{AsyncClient, Event, Incoming, QoS, SubscribeFilter};
 use tokio::sync::{mpsc, oneshot};
-use tokio::task::JoinHandle;
+use tokio::task::JoinSet;
 
 use crate::runner::qos;
 use crate::{Backoff, Broker, Error, Polled};
@@ -86,16 +86,9 @@ pub fn node_filters(share: Option<&str>) -> Vec<String> {
 pub struct Consumer {
     client: AsyncClient,
     deliveries: mpsc::UnboundedReceiver<Delivery>,
-    /// The task that reads the deliveries, and the poller.
-    tasks: [JoinHandle<()>; 2],
-}
-
-impl Drop for Consumer {
-    fn drop(&mut self) {
-        for task in &self.tasks {
-            task.abort();
-        }
-    }
+    /// The poller and the task that reads the deliveries, stopped when the
+    /// consumer is dropped.
+    _tasks: JoinSet<()>,
 }
 
 impl Consumer {
@@ -114,6 +107,8 @@ impl Consumer {
         let options = broker.mqtt_options(client_id)?;
         let (client, eventloop) = crate::client(options);
         let (mut polled, poller) = crate::poll(eventloop, Backoff::default());
+        let mut tasks = JoinSet::new();
+        tasks.spawn(poller);
         let filters: Vec<SubscribeFilter> = node_filters(share)
             .into_iter()
             .map(|filter| SubscribeFilter::new(filter, QoS::AtLeastOnce))
@@ -121,7 +116,7 @@ impl Consumer {
         let (tx, deliveries) = mpsc::unbounded_channel();
         let (ready_tx, ready) = oneshot::channel();
         let subscriber = client.clone();
-        let task = tokio::spawn(async move {
+        tasks.spawn(async move {
             let mut ready = Some(ready_tx);
             while let Some(next) = polled.recv().await {
                 match next {
@@ -161,30 +156,21 @@ impl Consumer {
                 }
             }
         });
-        let stop = || {
-            task.abort();
-            poller.abort();
-        };
+        // On an error, dropping the tasks stops them.
         match tokio::time::timeout(CONNECT_TIMEOUT, ready).await {
             Ok(Ok(Ok(()))) => Ok(Self {
                 client,
                 deliveries,
-                tasks: [task, poller],
+                _tasks: tasks,
             }),
-            Ok(Ok(Err(source))) => {
-                stop();
-                Err(Error::Connect {
-                    broker: broker.to_string(),
-                    source: Box::new(source),
-                })
-            }
-            _ => {
-                stop();
-                Err(Error::Timeout {
-                    broker: broker.to_string(),
-                    waited: CONNECT_TIMEOUT,
-                })
-            }
+            Ok(Ok(Err(source))) => Err(Error::Connect {
+                broker: broker.to_string(),
+                source: Box::new(source),
+            }),
+            _ => Err(Error::Timeout {
+                broker: broker.to_string(),
+                waited: CONNECT_TIMEOUT,
+            }),
         }
     }
 

@@ -61,20 +61,20 @@ pub enum Polled {
     },
 }
 
-/// Polls `eventloop` on a task of its own and sends what happens to the returned
-/// receiver: every event, and every loss followed by the back-off delay (reset by
-/// each CONNACK) before the event loop reconnects. The task ends when the receiver
-/// is dropped; the node runner, the consumer and the examples' clients all poll
-/// through it.
+/// Polls `eventloop` and sends what happens to the returned receiver: every event,
+/// and every loss followed by the back-off delay (reset by each CONNACK) before the
+/// event loop reconnects. Run the returned future on a task (`tokio::spawn`, or a
+/// `JoinSet` that stops it when dropped); it ends when the receiver is dropped. The
+/// node runner, the consumer and the examples' clients all poll through it.
 pub fn poll(
     mut eventloop: rumqttc::EventLoop,
     mut backoff: Backoff,
 ) -> (
     tokio::sync::mpsc::UnboundedReceiver<Polled>,
-    tokio::task::JoinHandle<()>,
+    impl std::future::Future<Output = ()> + Send + 'static,
 ) {
     let (out, polled) = tokio::sync::mpsc::unbounded_channel();
-    let task = tokio::spawn(async move {
+    let poller = async move {
         loop {
             match eventloop.poll().await {
                 Ok(event) => {
@@ -97,6 +97,6 @@ pub fn poll(
                 }
             }
         }
-    });
-    (polled, task)
+    };
+    (polled, poller)
 }

@@ -2,10 +2,12 @@
 //! applied, every input fed, reconnections with back-off, acknowledgements matched
 //! to the publishes they are for.
 
+use std::any::Any;
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use rainmaker_types::Device;
 use rainmaker_types::node::{Event, Input, Node, NodeError, Output, Publish, PublishId};
 use rainmaker_types::runtime::Qos;
 use rumqttc::{AsyncClient, Incoming, LastWill, Outgoing, QoS};
@@ -90,6 +92,29 @@ impl NodeHandle {
             .await
             .map_err(|_| Error::Stopped)?
             .map_err(Error::Node)
+    }
+
+    /// Changes the device called `name` (of type `D`) with `change` on the runner's
+    /// task, then reports what changed (`Node::report_changes`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Node`] with `NodeError::NoSuchDevice` when the node has no device of
+    /// that name and type; as [`NodeHandle::update`] otherwise.
+    pub async fn update_device<D, F>(&self, name: &str, change: F) -> Result<(), Error>
+    where
+        D: Device + Any,
+        F: FnOnce(&mut D) + Send + 'static,
+    {
+        let name = name.to_owned();
+        self.update(move |node| {
+            let device = node
+                .device_mut::<D>(&name)
+                .ok_or_else(|| NodeError::NoSuchDevice(name.clone()))?;
+            change(device);
+            node.report_changes()
+        })
+        .await
     }
 
     /// Reads the node (a device, its params) on the runner's task, between two
@@ -224,6 +249,7 @@ impl NodeRunner {
         }
         let (client, eventloop) = crate::client(options);
         let (polled, poller) = crate::poll(eventloop, backoff);
+        let poller = tokio::spawn(poller);
         let (requests, requests_rx) = mpsc::unbounded_channel();
         tokio::spawn(forward(client, requests_rx, poller));
         let (commands_tx, commands) = mpsc::unbounded_channel();

@@ -7,7 +7,7 @@ use std::time::Duration;
 use rainmaker_mqtt::{Broker, Consumer, Delivery, NodeHandle, NodeRunner, RunnerEvent};
 use rainmaker_test_support::mosquitto::{Mosquitto, mosquitto_or_skip};
 use rainmaker_test_support::node::{Light, led_light_info};
-use rainmaker_types::node::{Event, Node};
+use rainmaker_types::node::{Event, Node, NodeError};
 use rainmaker_types::tlv::{Command, Request, UserRole};
 use rainmaker_types::{Channel, Message, NodeId, ParamsDocument, Topic};
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -143,12 +143,7 @@ async fn a_node_boots_takes_writes_and_commands_and_reports_changes() {
 
     // A local change through the handle.
     handle
-        .update(|node| {
-            if let Some(light) = node.device_mut::<Light>(Light::NAME) {
-                light.brightness = 5;
-            }
-            node.report_changes()
-        })
+        .update_device(Light::NAME, |light: &mut Light| light.brightness = 5)
         .await
         .expect("reported");
     let delta = next_on(&mut consumer, Channel::ParamsLocal).await;
@@ -158,7 +153,26 @@ async fn a_node_boots_takes_writes_and_commands_and_reports_changes() {
             .and_then(|v| v.as_i64()),
         Some(5)
     );
+    // A device the node does not have (by name, or by type) is a typed error.
+    for name in ["Fan", Light::NAME] {
+        let error = handle
+            .update_device(name, |_: &mut Fan| {})
+            .await
+            .expect_err("no such device");
+        assert!(
+            matches!(&error, rainmaker_mqtt::Error::Node(NodeError::NoSuchDevice(device)) if device == name),
+            "{error}"
+        );
+    }
     handle.shutdown().await.expect("stops");
+}
+
+/// A device type the test node does not have.
+#[derive(rainmaker_types::Device)]
+#[device(name = "Fan", r#type = "esp.device.fan")]
+struct Fan {
+    #[param(standard = Power, primary)]
+    power: bool,
 }
 
 #[tokio::test]
@@ -203,12 +217,7 @@ async fn a_broker_restart_loses_nothing_with_persistent_sessions() {
     .await;
     // A change while the broker is down is queued and delivered after the restart.
     handle
-        .update(|node| {
-            if let Some(light) = node.device_mut::<Light>(Light::NAME) {
-                light.brightness = 99;
-            }
-            node.report_changes()
-        })
+        .update_device(Light::NAME, |light: &mut Light| light.brightness = 99)
         .await
         .expect("queued");
     broker.restart();

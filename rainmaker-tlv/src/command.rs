@@ -2,6 +2,8 @@
 
 use core::fmt;
 
+use crate::display::{debug_named, display_named};
+
 /// A command number: little-endian `u16` on the wire.
 ///
 /// The commands of the spec's catalogue have named constants; every other value,
@@ -52,18 +54,14 @@ impl From<Command> for u16 {
 impl fmt::Debug for Command {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.name() {
-            Some(name) => write!(f, "Command({} {name})", self.0),
             None if self.is_custom() => write!(f, "Command({:#06x} custom)", self.0),
-            None => write!(f, "Command({})", self.0),
+            name => debug_named(f, "Command", self.0, name),
         }
     }
 }
 
 impl fmt::Display for Command {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.name() {
-            Some(name) => write!(f, "{} ({name})", self.0),
-            None => write!(f, "{}", self.0),
-        }
+        display_named(f, self.0, self.name())
     }
 }

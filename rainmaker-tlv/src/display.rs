@@ -160,6 +160,34 @@ pub(crate) fn data<'a>(value: &Value<'a>) -> Bytes<'a, crate::value::Chunks<'a>>
     Bytes(value.chunks())
 }
 
+/// `Type(number name)` for a value the spec names, `Type(number)` otherwise:
+/// the `Debug` form of the tag, status and command newtypes.
+pub(crate) fn debug_named(
+    f: &mut fmt::Formatter<'_>,
+    type_name: &str,
+    number: impl fmt::Display,
+    name: Option<&str>,
+) -> fmt::Result {
+    write!(f, "{type_name}({number}")?;
+    if let Some(name) = name {
+        write!(f, " {name}")?;
+    }
+    f.write_str(")")
+}
+
+/// `number (name)` for a value the spec names, `number` otherwise.
+pub(crate) fn display_named(
+    f: &mut fmt::Formatter<'_>,
+    number: impl fmt::Display,
+    name: Option<&str>,
+) -> fmt::Result {
+    write!(f, "{number}")?;
+    match name {
+        Some(name) => write!(f, " ({name})"),
+        None => Ok(()),
+    }
+}
+
 /// The spec's names of the base roles (`primary-user`, `super-admin|primary-user`,
 /// `node`), with `/sub-role N` when set; the raw byte when no base role is set.
 impl fmt::Display for UserRole {
@@ -244,30 +272,40 @@ impl fmt::Display for Frame<'_> {
     }
 }
 
+/// The fields of `request` as a struct named `name`.
+fn debug_request(f: &mut fmt::Formatter<'_>, name: &str, request: &Request<'_>) -> fmt::Result {
+    f.debug_struct(name)
+        .field("request_id", &RequestId(request.request_id))
+        .field("role", &request.role)
+        .field("status", &request.status)
+        .field("timestamp", &request.timestamp)
+        .field("command", &request.command)
+        .field("data", &data(&request.data))
+        .finish()
+}
+
+/// The fields of `response` as a struct named `name`.
+fn debug_response(f: &mut fmt::Formatter<'_>, name: &str, response: &Response<'_>) -> fmt::Result {
+    f.debug_struct(name)
+        .field("request_id", &RequestId(response.request_id))
+        .field("status", &response.status)
+        .field("command", &response.command)
+        .field("data", &data(&response.data))
+        .finish()
+}
+
 /// `Request { request_id: Some("abc"), role: .., data: "{..}" }`: ids and data
 /// as text or hex, not as decimal byte arrays.
 impl fmt::Debug for Request<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Request")
-            .field("request_id", &RequestId(self.request_id))
-            .field("role", &self.role)
-            .field("status", &self.status)
-            .field("timestamp", &self.timestamp)
-            .field("command", &self.command)
-            .field("data", &data(&self.data))
-            .finish()
+        debug_request(f, "Request", self)
     }
 }
 
 /// As [`Request`]'s `Debug`.
 impl fmt::Debug for Response<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Response")
-            .field("request_id", &RequestId(self.request_id))
-            .field("status", &self.status)
-            .field("command", &self.command)
-            .field("data", &data(&self.data))
-            .finish()
+        debug_response(f, "Response", self)
     }
 }
 
@@ -300,26 +338,14 @@ mod owned {
     /// As [`Request`]'s `Debug`, named `OwnedRequest`.
     impl fmt::Debug for OwnedRequest {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.debug_struct("OwnedRequest")
-                .field("request_id", &RequestId(self.request_id.as_deref()))
-                .field("role", &self.role)
-                .field("status", &self.status)
-                .field("timestamp", &self.timestamp)
-                .field("command", &self.command)
-                .field("data", &bytes(&self.data))
-                .finish()
+            debug_request(f, "OwnedRequest", &self.as_request())
         }
     }
 
     /// As [`Response`]'s `Debug`, named `OwnedResponse`.
     impl fmt::Debug for OwnedResponse {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.debug_struct("OwnedResponse")
-                .field("request_id", &RequestId(self.request_id.as_deref()))
-                .field("status", &self.status)
-                .field("command", &self.command)
-                .field("data", &bytes(&self.data))
-                .finish()
+            debug_response(f, "OwnedResponse", &self.as_response())
         }
     }
 }

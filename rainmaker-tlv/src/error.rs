@@ -143,34 +143,42 @@ impl fmt::Display for Error {
                 f,
                 "record {tag} at offset {offset} repeats the one at offset {first}"
             ),
-            Error::RequestIdTooLong { offset, len } => {
-                write!(
-                    f,
-                    "request id of {len} bytes exceeds {} bytes",
-                    crate::MAX_REQUEST_ID_LEN
-                )?;
-                if let Some(offset) = offset {
-                    write!(f, " (record at offset {offset})")?;
-                }
-                Ok(())
-            }
-            Error::DataTooLong { offset, len } => {
-                write!(
-                    f,
-                    "data of {len} bytes exceeds {} bytes",
-                    crate::MAX_DATA_LEN
-                )?;
-                if let Some(offset) = offset {
-                    write!(f, " (fragment at offset {offset})")?;
-                }
-                Ok(())
-            }
+            Error::RequestIdTooLong { offset, len } => write_too_long(
+                f,
+                "request id",
+                len,
+                crate::MAX_REQUEST_ID_LEN,
+                offset.map(|offset| ("record", offset)),
+            ),
+            Error::DataTooLong { offset, len } => write_too_long(
+                f,
+                "data",
+                len,
+                crate::MAX_DATA_LEN,
+                offset.map(|offset| ("fragment", offset)),
+            ),
             Error::Missing { tag } => write!(f, "required record {tag} is missing"),
             Error::BufferTooSmall { needed, available } => write!(
                 f,
                 "output buffer of {available} bytes cannot hold {needed} bytes"
             ),
         }
+    }
+}
+
+/// `<what> of <len> bytes exceeds <max> bytes`, followed by
+/// ` (<where> at offset <offset>)` when the value was found in a frame.
+fn write_too_long(
+    f: &mut fmt::Formatter<'_>,
+    what: &str,
+    len: usize,
+    max: usize,
+    found: Option<(&str, usize)>,
+) -> fmt::Result {
+    write!(f, "{what} of {len} bytes exceeds {max} bytes")?;
+    match found {
+        Some((place, offset)) => write!(f, " ({place} at offset {offset})"),
+        None => Ok(()),
     }
 }
 

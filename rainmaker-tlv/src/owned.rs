@@ -4,6 +4,72 @@ use alloc::vec::Vec;
 
 use crate::{Command, Frame, Request, Response, Result, Status, UserRole, Value};
 
+/// The methods an owned type `$owned` hands over to its borrowed view `$view`
+/// (reached with `$as_view`, converted back with `From<&$view>`): `decode`,
+/// `encoded_len`, `encode` and `to_vec`; and `From<$view>`.
+macro_rules! owned_methods {
+    ($owned:ident, $view:ident, $as_view:ident, $what:literal) => {
+        impl $owned {
+            #[doc = concat!("Decodes a ", $what, " (see [`", stringify!($view), "::decode`]).")]
+            pub fn decode(bytes: &[u8]) -> Result<Self> {
+                $view::decode(bytes).map(|view| $owned::from(&view))
+            }
+
+            /// Exact encoded length.
+            pub fn encoded_len(&self) -> usize {
+                self.$as_view().encoded_len()
+            }
+
+            /// Encodes into the front of `buf`; returns the length written.
+            pub fn encode(&self, buf: &mut [u8]) -> Result<usize> {
+                self.$as_view().encode(buf)
+            }
+
+            /// Encodes into a new vector.
+            pub fn to_vec(&self) -> Result<Vec<u8>> {
+                self.$as_view().to_vec()
+            }
+        }
+
+        impl From<$view<'_>> for $owned {
+            fn from(view: $view<'_>) -> Self {
+                $owned::from(&view)
+            }
+        }
+    };
+}
+
+/// The owned twin `$owned` of a borrowed view `$view` that has the same
+/// fields: `request_id` and `data` (owned as vectors) and the `$copied` ones
+/// (`Copy` values). Writes the conversions both ways (`$as_view` and
+/// `From<&$view>`) and then `owned_methods!`.
+macro_rules! owned_view {
+    ($owned:ident, $view:ident, $as_view:ident, $what:literal, [$($copied:ident),*]) => {
+        impl $owned {
+            /// The borrowed view.
+            pub fn $as_view(&self) -> $view<'_> {
+                $view {
+                    request_id: self.request_id.as_deref(),
+                    $($copied: self.$copied,)*
+                    data: Value::new(&self.data),
+                }
+            }
+        }
+
+        impl From<&$view<'_>> for $owned {
+            fn from(view: &$view<'_>) -> Self {
+                $owned {
+                    request_id: view.request_id.map(<[u8]>::to_vec),
+                    $($copied: view.$copied,)*
+                    data: view.data.to_vec(),
+                }
+            }
+        }
+
+        owned_methods!($owned, $view, $as_view, $what);
+    };
+}
+
 /// An owned [`Request`].
 ///
 /// ```
@@ -46,58 +112,15 @@ impl OwnedRequest {
             data: Vec::new(),
         }
     }
-
-    /// Decodes a request (see [`Request::decode`]).
-    pub fn decode(bytes: &[u8]) -> Result<Self> {
-        Request::decode(bytes).map(|r| OwnedRequest::from(&r))
-    }
-
-    /// The borrowed view.
-    pub fn as_request(&self) -> Request<'_> {
-        Request {
-            request_id: self.request_id.as_deref(),
-            role: self.role,
-            status: self.status,
-            timestamp: self.timestamp,
-            command: self.command,
-            data: Value::new(&self.data),
-        }
-    }
-
-    /// Exact encoded length.
-    pub fn encoded_len(&self) -> usize {
-        self.as_request().encoded_len()
-    }
-
-    /// Encodes into the front of `buf`; returns the length written.
-    pub fn encode(&self, buf: &mut [u8]) -> Result<usize> {
-        self.as_request().encode(buf)
-    }
-
-    /// Encodes into a new vector.
-    pub fn to_vec(&self) -> Result<Vec<u8>> {
-        self.as_request().to_vec()
-    }
 }
 
-impl From<&Request<'_>> for OwnedRequest {
-    fn from(r: &Request<'_>) -> Self {
-        OwnedRequest {
-            request_id: r.request_id.map(<[u8]>::to_vec),
-            role: r.role,
-            status: r.status,
-            timestamp: r.timestamp,
-            command: r.command,
-            data: r.data.to_vec(),
-        }
-    }
-}
-
-impl From<Request<'_>> for OwnedRequest {
-    fn from(r: Request<'_>) -> Self {
-        OwnedRequest::from(&r)
-    }
-}
+owned_view!(
+    OwnedRequest,
+    Request,
+    as_request,
+    "request",
+    [role, status, timestamp, command]
+);
 
 /// An owned [`Response`].
 ///
@@ -133,54 +156,15 @@ impl OwnedResponse {
             data: Vec::new(),
         }
     }
-
-    /// Decodes a response (see [`Response::decode`]).
-    pub fn decode(bytes: &[u8]) -> Result<Self> {
-        Response::decode(bytes).map(|r| OwnedResponse::from(&r))
-    }
-
-    /// The borrowed view.
-    pub fn as_response(&self) -> Response<'_> {
-        Response {
-            request_id: self.request_id.as_deref(),
-            status: self.status,
-            command: self.command,
-            data: Value::new(&self.data),
-        }
-    }
-
-    /// Exact encoded length.
-    pub fn encoded_len(&self) -> usize {
-        self.as_response().encoded_len()
-    }
-
-    /// Encodes into the front of `buf`; returns the length written.
-    pub fn encode(&self, buf: &mut [u8]) -> Result<usize> {
-        self.as_response().encode(buf)
-    }
-
-    /// Encodes into a new vector.
-    pub fn to_vec(&self) -> Result<Vec<u8>> {
-        self.as_response().to_vec()
-    }
 }
 
-impl From<&Response<'_>> for OwnedResponse {
-    fn from(r: &Response<'_>) -> Self {
-        OwnedResponse {
-            request_id: r.request_id.map(<[u8]>::to_vec),
-            status: r.status,
-            command: r.command,
-            data: r.data.to_vec(),
-        }
-    }
-}
-
-impl From<Response<'_>> for OwnedResponse {
-    fn from(r: Response<'_>) -> Self {
-        OwnedResponse::from(&r)
-    }
-}
+owned_view!(
+    OwnedResponse,
+    Response,
+    as_response,
+    "response",
+    [status, command]
+);
 
 /// An owned [`Frame`]: a request or a response.
 ///
@@ -201,32 +185,12 @@ pub enum OwnedFrame {
 }
 
 impl OwnedFrame {
-    /// Decodes a frame (see [`Frame::decode`]).
-    pub fn decode(bytes: &[u8]) -> Result<Self> {
-        Frame::decode(bytes).map(|f| OwnedFrame::from(&f))
-    }
-
     /// The borrowed view.
     pub fn as_frame(&self) -> Frame<'_> {
         match self {
             OwnedFrame::Request(r) => Frame::Request(r.as_request()),
             OwnedFrame::Response(r) => Frame::Response(r.as_response()),
         }
-    }
-
-    /// Exact encoded length.
-    pub fn encoded_len(&self) -> usize {
-        self.as_frame().encoded_len()
-    }
-
-    /// Encodes into the front of `buf`; returns the length written.
-    pub fn encode(&self, buf: &mut [u8]) -> Result<usize> {
-        self.as_frame().encode(buf)
-    }
-
-    /// Encodes into a new vector.
-    pub fn to_vec(&self) -> Result<Vec<u8>> {
-        self.as_frame().to_vec()
     }
 }
 
@@ -239,11 +203,7 @@ impl From<&Frame<'_>> for OwnedFrame {
     }
 }
 
-impl From<Frame<'_>> for OwnedFrame {
-    fn from(f: Frame<'_>) -> Self {
-        OwnedFrame::from(&f)
-    }
-}
+owned_methods!(OwnedFrame, Frame, as_frame, "frame");
 
 impl From<OwnedRequest> for OwnedFrame {
     fn from(r: OwnedRequest) -> Self {

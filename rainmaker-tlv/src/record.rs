@@ -9,6 +9,7 @@ use nom::Parser;
 use nom::bytes::complete::take;
 use nom::number::complete::u8 as byte;
 
+use crate::display::{debug_named, display_named};
 use crate::{Error, Result};
 
 /// The type byte of a record.
@@ -37,19 +38,14 @@ impl Tag {
 
 impl fmt::Debug for Tag {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.name() {
-            Some(name) => write!(f, "Tag({} {name})", self.0),
-            None => write!(f, "Tag({})", self.0),
-        }
+        debug_named(f, "Tag", self.0, self.name())
     }
 }
 
 impl fmt::Display for Tag {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.name() {
-            Some(name) => write!(f, "tag {} ({name})", self.0),
-            None => write!(f, "tag {}", self.0),
-        }
+        f.write_str("tag ")?;
+        display_named(f, self.0, self.name())
     }
 }
 

@@ -3,6 +3,32 @@
 use crate::encode::Fields;
 use crate::{Command, Error, RawFrame, Result, Status, Tag, UserRole, Value};
 
+/// The methods [`Request`] and [`Response`] share, for a type with the fields
+/// `request_id` and `data` and a `from_raw` constructor: the `with_request_id`
+/// and `with_data` setters, and `decode` with the documentation given.
+macro_rules! view_methods {
+    ($(#[$decode_doc:meta])*) => {
+        /// Sets the request id.
+        pub const fn with_request_id(mut self, id: &'a [u8]) -> Self {
+            self.request_id = Some(id);
+            self
+        }
+
+        /// Sets the data.
+        pub fn with_data(mut self, data: impl Into<crate::Value<'a>>) -> Self {
+            self.data = data.into();
+            self
+        }
+
+        $(#[$decode_doc])*
+        #[inline]
+        pub fn decode(bytes: &'a [u8]) -> crate::Result<Self> {
+            Self::from_raw(&crate::RawFrame::parse(bytes)?)
+        }
+    };
+}
+pub(crate) use view_methods;
+
 /// A command request.
 ///
 /// Cloud commands (on `to-node`) carry a request id, the caller's role, an
@@ -63,12 +89,6 @@ impl<'a> Request<'a> {
         }
     }
 
-    /// Sets the request id.
-    pub const fn with_request_id(mut self, id: &'a [u8]) -> Self {
-        self.request_id = Some(id);
-        self
-    }
-
     /// Sets the timestamp.
     pub const fn with_timestamp(mut self, ts: u32) -> Self {
         self.timestamp = Some(ts);
@@ -81,16 +101,8 @@ impl<'a> Request<'a> {
         self
     }
 
-    /// Sets the data.
-    pub fn with_data(mut self, data: impl Into<Value<'a>>) -> Self {
-        self.data = data.into();
-        self
-    }
-
-    /// Decodes a request; the frame needs a role and a command record.
-    #[inline]
-    pub fn decode(bytes: &'a [u8]) -> Result<Self> {
-        Self::from_raw(&RawFrame::parse(bytes)?)
+    view_methods! {
+        /// Decodes a request; the frame needs a role and a command record.
     }
 
     /// The request view of a checked frame; fails with [`Error::Missing`]

@@ -36,26 +36,12 @@ impl<'a> Response<'a> {
         }
     }
 
-    /// Sets the request id.
-    pub const fn with_request_id(mut self, id: &'a [u8]) -> Self {
-        self.request_id = Some(id);
-        self
-    }
-
-    /// Sets the data.
-    pub fn with_data(mut self, data: impl Into<Value<'a>>) -> Self {
-        self.data = data.into();
-        self
-    }
-
-    /// Decodes a response; the frame needs a status and a command record.
-    ///
-    /// Role and timestamp records, if present, are not part of a response
-    /// and are ignored here (they stay visible through [`RawFrame`]; use
-    /// [`Frame::decode`](crate::Frame::decode) to tell requests from responses).
-    #[inline]
-    pub fn decode(bytes: &'a [u8]) -> Result<Self> {
-        Self::from_raw(&RawFrame::parse(bytes)?)
+    crate::request::view_methods! {
+        /// Decodes a response; the frame needs a status and a command record.
+        ///
+        /// Role and timestamp records, if present, are not part of a response
+        /// and are ignored here (they stay visible through [`RawFrame`]; use
+        /// [`Frame::decode`](crate::Frame::decode) to tell requests from responses).
     }
 
     /// The response view of a checked frame; fails with [`Error::Missing`]

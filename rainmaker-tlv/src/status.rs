@@ -2,6 +2,8 @@
 
 use core::fmt;
 
+use crate::display::debug_named;
+
 /// A response status byte.
 ///
 /// The statuses of the spec's `x-rainmaker-tlv` have named constants and names
@@ -37,10 +39,7 @@ impl From<u8> for Status {
 
 impl fmt::Debug for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.name() {
-            Some(name) => write!(f, "Status({} {name})", self.0),
-            None => write!(f, "Status({})", self.0),
-        }
+        debug_named(f, "Status", self.0, self.name())
     }
 }
 

@@ -270,28 +270,24 @@ fn table_of_malformed_frames() {
 #[test]
 fn missing_fields_are_typed_errors() {
     assert_eq!(RawFrame::parse(b"").map(|f| f.fields().count()), Ok(0));
-    assert_eq!(
-        Request::decode(b"").err(),
-        Some(Error::Missing {
-            tag: Tag::USER_ROLE
-        })
-    );
-    assert_eq!(
-        Response::decode(b"").err(),
-        Some(Error::Missing { tag: Tag::STATUS })
-    );
-    assert_eq!(
-        Frame::decode(b"").err(),
-        Some(Error::Missing { tag: Tag::STATUS })
-    );
-    assert_eq!(
-        Request::decode(b"\x02\x01\x01").err(),
-        Some(Error::Missing { tag: Tag::COMMAND })
-    );
-    assert_eq!(
-        Response::decode(b"\x03\x01\x00").err(),
-        Some(Error::Missing { tag: Tag::COMMAND })
-    );
+    let cases = [
+        ("empty request", Request::decode(b"").err(), Tag::USER_ROLE),
+        ("empty response", Response::decode(b"").err(), Tag::STATUS),
+        ("empty frame", Frame::decode(b"").err(), Tag::STATUS),
+        (
+            "request with a role only",
+            Request::decode(b"\x02\x01\x01").err(),
+            Tag::COMMAND,
+        ),
+        (
+            "response with a status only",
+            Response::decode(b"\x03\x01\x00").err(),
+            Tag::COMMAND,
+        ),
+    ];
+    for (name, error, tag) in cases {
+        assert_eq!(error, Some(Error::Missing { tag }), "{name}");
+    }
     let missing = Error::Missing {
         tag: Tag::USER_ROLE,
     };
@@ -374,16 +370,7 @@ fn check_every_cut(frame: &[u8]) {
 #[test]
 fn a_frame_cut_at_every_offset() {
     // The set-params request of PROTOCOL 11.7.
-    let request = Request::new(
-        rainmaker_tlv::Command::SET_PARAMS,
-        rainmaker_tlv::UserRole::PRIMARY_USER,
-    )
-    .with_request_id(b"EQPf7Rj7HFiBhFhvNMjLaB")
-    .with_timestamp(1_748_871_366)
-    .with_data(&br#"{"params":{"Light":{"Power":false}}}"#[..])
-    .to_vec()
-    .unwrap();
-    check_every_cut(&request);
+    check_every_cut(&common::example_request());
     // A fragmented one (600 bytes of data in 3 fragments).
     let fragmented = with_prefix(
         b"\x01\x02id\x02\x01\x02\x05\x02\x01\x00",

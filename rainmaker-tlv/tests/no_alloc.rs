@@ -1,5 +1,8 @@
 //! Decoding an unfragmented frame, and encoding into a slice, allocate nothing.
 
+mod common;
+
+use common::{EXAMPLE_REQUEST_ID, example_request};
 use rainmaker_test_support::{Counting, allocations};
 use rainmaker_tlv::{Command, Frame, RawFrame, Request, Response, Status, UserRole};
 
@@ -8,12 +11,7 @@ static ALLOCATOR: Counting = Counting;
 
 #[test]
 fn decoding_and_slice_encoding_do_not_allocate() {
-    let request = Request::new(Command::SET_PARAMS, UserRole::PRIMARY_USER)
-        .with_request_id(b"EQPf7Rj7HFiBhFhvNMjLaB")
-        .with_timestamp(1_748_871_366)
-        .with_data(&br#"{"params":{"Light":{"Power":false}}}"#[..])
-        .to_vec()
-        .unwrap();
+    let request = example_request();
     let big = Request::new(Command::SET_PARAMS, UserRole::PRIMARY_USER)
         .with_data(&vec![b'x'; 8192][..])
         .to_vec()
@@ -35,7 +33,7 @@ fn decoding_and_slice_encoding_do_not_allocate() {
         assert_eq!(req.data.chunks().map(<[u8]>::len).sum::<usize>(), 8192);
         // Slice encoding.
         let resp = Response::new(Command::SET_PARAMS, Status::SUCCESS)
-            .with_request_id(b"EQPf7Rj7HFiBhFhvNMjLaB")
+            .with_request_id(EXAMPLE_REQUEST_ID)
             .with_data(&br#"{"status":"success","params":{"Light":{"Power":false}}}"#[..]);
         let written = resp.encode(&mut out).unwrap();
         assert_eq!(written, resp.encoded_len());

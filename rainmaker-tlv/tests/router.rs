@@ -5,7 +5,7 @@ mod common;
 
 use std::cell::Cell;
 
-use common::vector_router;
+use common::{EXAMPLE_REQUEST_ID, example_request, vector_router};
 use rainmaker_tlv::{
     Command, Dispatch, Frame, Outcome, RawFrame, Request, Response, Router, Status, Tag, UserRole,
 };
@@ -59,14 +59,9 @@ fn request(id: Option<&[u8]>, role: Option<u8>, cmd: Option<&[u8]>, data: &[u8])
 #[test]
 fn success_answers_with_the_handler_data_and_timestamp() {
     let mut router = vector_router();
-    let input = Request::new(Command::SET_PARAMS, UserRole::PRIMARY_USER)
-        .with_request_id(b"EQPf7Rj7HFiBhFhvNMjLaB")
-        .with_timestamp(1_748_871_366)
-        .with_data(&br#"{"params":{"Light":{"Power":false}}}"#[..])
-        .to_vec()
-        .unwrap();
+    let input = example_request();
     let (id, status, cmd, data) = answer(&mut router, &input);
-    assert_eq!(id.as_deref(), Some(&b"EQPf7Rj7HFiBhFhvNMjLaB"[..]));
+    assert_eq!(id.as_deref(), Some(EXAMPLE_REQUEST_ID));
     assert_eq!(status, Status::SUCCESS);
     assert_eq!(cmd, Command::SET_PARAMS);
     assert_eq!(data, br#"{"echo_len":36,"ts":1748871366}"#);

@@ -8,10 +8,44 @@ use crate::prelude::*;
 use rainmaker_tlv::{Command, OwnedFrame, OwnedRequest, UserRole, set_params};
 
 use crate::messages::{SetParamsRequest, SetParamsResponse};
-use crate::runtime::payload::decode_json;
+use crate::runtime::payload::{decode_json, encode_json};
 use crate::runtime::{DecodeError, EncodeError};
 use crate::runtime::{Payload, PayloadRef};
 use crate::value::ParamsDocument;
+
+/// What a frame payload type has besides its own methods: its bytes
+/// (`as_bytes`), `Display` as the decoded frame shows itself, and `Payload`, which
+/// decodes the frame and keeps the bytes it came from.
+macro_rules! decoded_with_bytes {
+    ($payload:ident, $decoded:ident: $frame:ty) => {
+        impl $payload {
+            /// The frame's bytes, exactly as received or encoded.
+            pub fn as_bytes(&self) -> &[u8] {
+                &self.bytes
+            }
+        }
+
+        /// The decoded frame's line.
+        impl core::fmt::Display for $payload {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                core::fmt::Display::fmt(&self.$decoded, f)
+            }
+        }
+
+        impl Payload for $payload {
+            fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
+                Ok(Self {
+                    $decoded: <$frame>::decode(bytes)?,
+                    bytes: bytes.to_vec(),
+                })
+            }
+
+            fn encode(&self) -> Result<Vec<u8>, EncodeError> {
+                Ok(self.bytes.clone())
+            }
+        }
+    };
+}
 
 /// A frame on `node/<node_id>/to-node`: a command the cloud sends to the node.
 ///
@@ -61,7 +95,7 @@ impl ToNodeFrame {
         role: UserRole,
         params: &ParamsDocument,
     ) -> Result<Self, EncodeError> {
-        let params = serde_json::to_vec(params).map_err(|e| EncodeError::Json(e.to_string()))?;
+        let params = encode_json(params)?;
         let mut request = OwnedRequest::new(Command::SET_PARAMS, role);
         request.request_id = Some(request_id.as_ref().to_vec());
         request.data = set_params::request_data(&params);
@@ -77,33 +111,9 @@ impl ToNodeFrame {
     pub fn request(&self) -> &OwnedRequest {
         &self.request
     }
-
-    /// The frame's bytes, exactly as received or encoded.
-    pub fn as_bytes(&self) -> &[u8] {
-        &self.bytes
-    }
 }
 
-/// The request, as [`rainmaker_tlv::Request`] shows it.
-impl core::fmt::Display for ToNodeFrame {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        core::fmt::Display::fmt(&self.request, f)
-    }
-}
-
-impl Payload for ToNodeFrame {
-    fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
-        let request = OwnedRequest::decode(bytes)?;
-        Ok(Self {
-            request,
-            bytes: bytes.to_vec(),
-        })
-    }
-
-    fn encode(&self) -> Result<Vec<u8>, EncodeError> {
-        Ok(self.bytes.clone())
-    }
-}
+decoded_with_bytes!(ToNodeFrame, request: OwnedRequest);
 
 /// A frame on `node/<node_id>/from-node`: the node's answer to a command, or a
 /// command the node starts itself (role 8, such as the get-pending request).
@@ -144,33 +154,9 @@ impl FromNodeFrame {
     pub fn frame(&self) -> &OwnedFrame {
         &self.frame
     }
-
-    /// The frame's bytes, exactly as received or encoded.
-    pub fn as_bytes(&self) -> &[u8] {
-        &self.bytes
-    }
 }
 
-/// The frame, as [`rainmaker_tlv::Frame`] shows it.
-impl core::fmt::Display for FromNodeFrame {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        core::fmt::Display::fmt(&self.frame, f)
-    }
-}
-
-impl Payload for FromNodeFrame {
-    fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
-        let frame = OwnedFrame::decode(bytes)?;
-        Ok(Self {
-            frame,
-            bytes: bytes.to_vec(),
-        })
-    }
-
-    fn encode(&self) -> Result<Vec<u8>, EncodeError> {
-        Ok(self.bytes.clone())
-    }
-}
+decoded_with_bytes!(FromNodeFrame, frame: OwnedFrame);
 
 /// The borrowed view of a frame on `from-node` or `to-node`: the decoded fields
 /// point into the payload.

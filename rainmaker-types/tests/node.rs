@@ -74,6 +74,13 @@ fn to_node(node: &mut Node, frame: &[u8]) -> Output {
     .expect("a to-node frame is always answered")
 }
 
+/// The node's answer to a `to-node` frame: the payload of its one publish.
+fn answer(node: &mut Node, frame: &[u8]) -> Vec<u8> {
+    let out = to_node(node, frame);
+    assert_eq!(out.publish.len(), 1, "{:?}", publishes(&out));
+    out.publish[0].payload.clone()
+}
+
 fn get_pending() -> (String, String) {
     (
         t("from-node"),
@@ -357,18 +364,12 @@ fn set_params_command_rejections_and_failures() {
     assert_eq!(out.publish[0].payload, expected);
     assert_eq!(rejections(&out).len(), 1);
     // No `params` object: status 1 (failed), no data.
-    let out = to_node(&mut node, &frame(r#"{"nothing":1}"#));
+    let failed = answer(&mut node, &frame(r#"{"nothing":1}"#));
+    assert_eq!(failed, b"\x01\x03abc\x03\x01\x01\x05\x02\x01\x00");
+    // A node-role caller may not set params: status 3 (auth-failed).
+    let by_node = b"\x01\x03abc\x02\x01\x08\x05\x02\x01\x00\x06\x0d{\"params\":{}}";
     assert_eq!(
-        out.publish[0].payload,
-        b"\x01\x03abc\x03\x01\x01\x05\x02\x01\x00"
-    );
-    // A node-role caller may not set params: status 3 (auth fail).
-    let out = to_node(
-        &mut node,
-        b"\x01\x03abc\x02\x01\x08\x05\x02\x01\x00\x06\x0d{\"params\":{}}",
-    );
-    assert_eq!(
-        out.publish[0].payload,
+        answer(&mut node, by_node),
         b"\x01\x03abc\x03\x01\x03\x05\x02\x01\x00"
     );
     assert_eq!(light(&node), (false, 25));
@@ -385,21 +386,21 @@ fn unknown_custom_and_invalid_commands_get_their_tlv_status() {
             Outcome::Done
         },
     );
-    // Unknown command: status 4.
-    let out = to_node(&mut node, b"\x01\x02id\x02\x01\x01\x05\x02\x01\x10");
-    assert_eq!(
-        out.publish[0].payload,
-        b"\x01\x02id\x03\x01\x04\x05\x02\x01\x10"
-    );
-    // The custom command: status 0 with its data.
-    let out = to_node(
-        &mut node,
-        b"\x01\x02id\x02\x01\x02\x05\x02\x00\x10\x06\x02{}",
-    );
-    assert_eq!(
-        out.publish[0].payload,
-        b"\x01\x02id\x03\x01\x00\x05\x02\x00\x10\x06\x09{\"len\":2}"
-    );
+    let cases: [(&[u8], &[u8]); 2] = [
+        // Unknown command: status 4.
+        (
+            b"\x01\x02id\x02\x01\x01\x05\x02\x01\x10",
+            b"\x01\x02id\x03\x01\x04\x05\x02\x01\x10",
+        ),
+        // The custom command: status 0 with its data.
+        (
+            b"\x01\x02id\x02\x01\x02\x05\x02\x00\x10\x06\x02{}",
+            b"\x01\x02id\x03\x01\x00\x05\x02\x00\x10\x06\x09{\"len\":2}",
+        ),
+    ];
+    for (request, expected) in cases {
+        assert_eq!(answer(&mut node, request), expected);
+    }
     // A frame with a dangling byte: status 2 (invalid), and the decode error.
     let out = to_node(&mut node, b"\x01\x02id\x02\x01\x01\x05\x02\x01\x00\x06");
     assert_eq!(out.publish[0].topic, t("from-node"));

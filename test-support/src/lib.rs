@@ -106,3 +106,21 @@ pub fn run_program(program: &str, args: &[&str], limit: Duration) -> (Option<i32
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
 }
+
+/// A path under the system's temp directory that no other test of any process uses:
+/// `<prefix>-<pid>-<n>-<nanoseconds>` (not created).
+pub fn unique_temp_path(prefix: &str) -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::time::{SystemTime, UNIX_EPOCH};
+
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    std::env::temp_dir().join(format!(
+        "{prefix}-{}-{}-{nanos}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ))
+}

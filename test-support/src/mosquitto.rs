@@ -7,8 +7,7 @@ use std::io::Write as _;
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 /// How long mosquitto gets to listen.
 const START_TIMEOUT: Duration = Duration::from_secs(10);
@@ -60,16 +59,7 @@ impl Mosquitto {
     ///
     /// If mosquitto does not start (the panic message holds its log).
     pub fn start(binary: &Path, persistence: bool) -> Self {
-        static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
-        let dir = std::env::temp_dir().join(format!(
-            "rainmaker-broker-{}-{}-{nanos}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        ));
+        let dir = crate::unique_temp_path("rainmaker-broker");
         let mut last = String::new();
         for _ in 0..3 {
             // (Again on each attempt: a failed attempt's drop removes the directory.)

@@ -1,31 +1,27 @@
 //! `dispatch.rs`: the `Message` enum, decoding a payload by its topic, and encoding a
 //! message for a topic.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::{Ctx, Scope, doc, ident};
+use super::{Ctx, Scope, doc, ident, match_self, variants};
 use crate::model::{Encoding, Extra, Message, TypeKind, TypeRef};
 
 /// The tokens of `dispatch.rs`.
 pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
     let rt = &ctx.rt;
     let model = ctx.model;
-    let variants: Vec<_> = model.messages.iter().map(|m| ident(&m.variant)).collect();
-    let definitions = model
-        .messages
-        .iter()
-        .zip(&variants)
-        .map(|(message, variant)| {
-            let ty = owned_payload_type(ctx, message);
-            let mut text = format!("`{}` ({}).", message.name, message.content_type);
-            if let Some(description) = &message.description {
-                text.push_str("\n\n");
-                text.push_str(description);
-            }
-            let docs = doc(&text);
-            quote! { #docs #variant(#ty), }
-        });
+    let definition = |message: &Message, variant: &Ident| {
+        let ty = owned_payload_type(ctx, message);
+        let mut text = format!("`{}` ({}).", message.name, message.content_type);
+        if let Some(description) = &message.description {
+            text.push_str("\n\n");
+            text.push_str(description);
+        }
+        let docs = doc(&text);
+        quote! { #docs #variant(#ty), }
+    };
+    let (variants, definitions) = variants(&model.messages, |m| &m.variant, definition);
     let kind = message_kind(ctx);
     let encode_arms = model
         .messages
@@ -68,9 +64,12 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
         })
         .collect();
     let kind_match = kind_of_variants(ctx);
-    let encode_match = match_messages(ctx, encode_arms.collect());
-    let display_match = match_messages(ctx, display_arms);
-    let decode_match = decode_match(ctx, |message| owned_decode_call(ctx, message));
+    let encode_match = match_self(&encode_arms.collect::<Vec<_>>(), true);
+    let display_match = match_self(&display_arms, true);
+    let decode_with = decode_with_body(
+        ctx,
+        &decode_match(ctx, |message| owned_decode_call(ctx, message)),
+    );
     let (parse_form, topic_in_form) = topic_forms(ctx);
     let either_form = if model.has_ingest() {
         " (either form, which the envelope keeps)"
@@ -134,11 +133,7 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
                 payload: &[u8],
                 options: &#rt::DecodeOptions,
             ) -> ::core::result::Result<#rt::Decoded<Self>, #rt::DecodeError> {
-                options.check_len(payload)?;
-                let mut made = #rt::Vec::new();
-                let repairs = &mut made;
-                let value = #decode_match?;
-                ::core::result::Result::Ok(#rt::Decoded { value, repairs: made })
+                #decode_with
             }
 
             /// Encodes the payload.
@@ -357,12 +352,17 @@ pub(super) fn topic_forms(ctx: &Ctx<'_>) -> (TokenStream, TokenStream) {
     }
 }
 
-/// `match self { ... }` over the messages (`match *self {}` when there are none).
-pub(super) fn match_messages(ctx: &Ctx<'_>, arms: Vec<TokenStream>) -> TokenStream {
-    if ctx.model.messages.is_empty() {
-        quote!(match *self {})
-    } else {
-        quote!(match self { #( #arms )* })
+/// The body of `decode_with` of `Message` and `MessageRef`: the size check, then
+/// `decode` (the decoding expression, which records its repairs in `repairs`), and
+/// the value with the repairs made.
+pub(super) fn decode_with_body(ctx: &Ctx<'_>, decode: &TokenStream) -> TokenStream {
+    let rt = &ctx.rt;
+    quote! {
+        options.check_len(payload)?;
+        let mut made = #rt::Vec::new();
+        let repairs = &mut made;
+        let value = #decode?;
+        ::core::result::Result::Ok(#rt::Decoded { value, repairs: made })
     }
 }
 
@@ -376,26 +376,25 @@ pub(super) fn kind_of_variants(ctx: &Ctx<'_>) -> TokenStream {
             let variant = ident(&message.variant);
             quote!(Self::#variant(_) => MessageKind::#variant,)
         })
-        .collect();
-    match_messages(ctx, arms)
+        .collect::<Vec<_>>();
+    match_self(&arms, true)
 }
 
 /// `MessageKind`: the messages without their payloads.
 fn message_kind(ctx: &Ctx<'_>) -> TokenStream {
     let model = ctx.model;
-    let variants: Vec<_> = model.messages.iter().map(|m| ident(&m.variant)).collect();
-    let count = proc_macro2::Literal::usize_unsuffixed(variants.len());
-    let definitions = model
-        .messages
-        .iter()
-        .zip(&variants)
-        .map(|(message, variant)| {
+    let (variants, definitions) = variants(
+        &model.messages,
+        |m| &m.variant,
+        |message, variant| {
             let text = format!(
                 " `{}` ({}): [`Message::{}`].",
                 message.name, message.content_type, message.variant
             );
             quote! { #[doc = #text] #variant, }
-        });
+        },
+    );
+    let count = proc_macro2::Literal::usize_unsuffixed(variants.len());
     let table = |value: &dyn Fn(usize, &Message) -> TokenStream| -> TokenStream {
         let arms = model
             .messages
@@ -407,11 +406,7 @@ fn message_kind(ctx: &Ctx<'_>) -> TokenStream {
                 quote!(Self::#variant => #value,)
             })
             .collect::<Vec<_>>();
-        if arms.is_empty() {
-            quote!(match self {})
-        } else {
-            quote!(match self { #( #arms )* })
-        }
+        match_self(&arms, false)
     };
     let names = table(&|_, message| {
         let name = &message.variant;
@@ -443,11 +438,7 @@ fn message_kind(ctx: &Ctx<'_>) -> TokenStream {
                 }
             })
             .collect::<Vec<_>>();
-        let body = if arms.is_empty() {
-            quote!(match self {})
-        } else {
-            quote!(match self { #( #arms )* })
-        };
+        let body = match_self(&arms, false);
         quote! {
             /// The JSON Schema derived from the payload type, for a JSON message.
             #[cfg(feature = #feature)]

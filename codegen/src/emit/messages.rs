@@ -4,7 +4,7 @@ use proc_macro2::{Ident, Literal as LitToken, TokenStream};
 use quote::quote;
 
 use super::deserialize::{self, Property, Unknown};
-use super::{Ctx, Scope, doc_or, ident};
+use super::{Ctx, Scope, doc_or, ident, skip_none, struct_field};
 use crate::model::{Extra, Field, Literal, TypeDef, TypeKind, TypeRef, Variant};
 use crate::naming;
 
@@ -303,7 +303,6 @@ fn is_string(ctx: &Ctx<'_>, ty: &TypeRef) -> bool {
 }
 
 fn emit_field(ctx: &Ctx<'_>, field: &Field) -> TokenStream {
-    let name = ident(&field.rust);
     let (mut docs, mut serde_args) = super::field_docs_and_rename(field);
     let inner = ctx.rust_type(&field.ty, Scope::Messages);
     let nullable = matches!(field.ty, TypeRef::Nullable(_));
@@ -312,9 +311,7 @@ fn emit_field(ctx: &Ctx<'_>, field: &Field) -> TokenStream {
         inner
     } else {
         serde_args.push(quote!(default));
-        serde_args.push(quote!(
-            skip_serializing_if = "::core::option::Option::is_none"
-        ));
+        serde_args.push(skip_none());
         if holds_null {
             // Missing (`None`) and `null` (`Some(null)`) stay apart.
             let present = format!("{}::payload::deserialize_present", ctx.rt_text);
@@ -326,12 +323,7 @@ fn emit_field(ctx: &Ctx<'_>, field: &Field) -> TokenStream {
         }
         quote!(::core::option::Option<#inner>)
     };
-    let serde = (!serde_args.is_empty()).then(|| quote!(#[serde( #( #serde_args ),* )]));
-    quote! {
-        #docs
-        #serde
-        pub #name: #ty,
-    }
+    struct_field(&docs, &serde_args, &field.rust, &ty)
 }
 
 /// `FromStr` and `TryFrom<&str>` of an enum with `known(&str) -> Option<Self>`.
@@ -374,14 +366,7 @@ fn emit_string_enum(
             naming::needs_rename(&variant.rust, wire).then(|| quote!(#[serde(rename = #wire)]));
         quote! { #[doc = #text] #rename #rust, }
     });
-    let to_wire = variants.iter().map(|variant| {
-        let rust = ident(&variant.rust);
-        let wire = variant.wire_str().unwrap_or_default();
-        quote! { Self::#rust => #wire, }
-    });
-    let known = known_body(ctx, variants);
-    let all = variants.iter().map(|variant| ident(&variant.rust));
-    let count = LitToken::usize_unsuffixed(variants.len());
+    let items = closed_string_items(variants, "wire string", &known_body(ctx, variants));
     let from_str = from_str_impls(ctx, name);
     quote! {
         #docs
@@ -392,18 +377,7 @@ fn emit_string_enum(
         pub enum #name_ident { #( #definitions )* }
 
         impl #name_ident {
-            /// Every value, in document order.
-            pub const ALL: [Self; #count] = [ #( Self::#all ),* ];
-
-            /// The wire string.
-            pub const fn as_str(&self) -> &'static str {
-                match self { #( #to_wire )* }
-            }
-
-            /// The value whose wire string is `wire`.
-            pub fn known(wire: &str) -> ::core::option::Option<Self> {
-                #known
-            }
+            #items
         }
 
         impl ::core::fmt::Display for #name_ident {
@@ -413,6 +387,44 @@ fn emit_string_enum(
         }
 
         #from_str
+    }
+}
+
+/// The `as_str` arms of string variants: `Self::Variant => "wire",`.
+fn as_str_arms(variants: &[Variant]) -> impl Iterator<Item = TokenStream> + '_ {
+    variants.iter().map(|variant| {
+        let rust = ident(&variant.rust);
+        let wire = variant.wire_str().unwrap_or_default();
+        quote! { Self::#rust => #wire, }
+    })
+}
+
+/// The inherent items of a closed enum of strings: `ALL`, `as_str` and `known` (whose
+/// body is `known`). `text` is what the docs call a value's string (`wire string`).
+/// Shared with the enums of channel parameters.
+pub(crate) fn closed_string_items(
+    variants: &[Variant],
+    text: &str,
+    known: &TokenStream,
+) -> TokenStream {
+    let to_wire = as_str_arms(variants);
+    let all = variants.iter().map(|variant| ident(&variant.rust));
+    let count = LitToken::usize_unsuffixed(variants.len());
+    let as_str_doc = format!(" The {text}.");
+    let known_doc = format!(" The value whose {text} is `wire`.");
+    quote! {
+        /// Every value, in document order.
+        pub const ALL: [Self; #count] = [ #( Self::#all ),* ];
+
+        #[doc = #as_str_doc]
+        pub const fn as_str(&self) -> &'static str {
+            match self { #( #to_wire )* }
+        }
+
+        #[doc = #known_doc]
+        pub fn known(wire: &str) -> ::core::option::Option<Self> {
+            #known
+        }
     }
 }
 
@@ -498,33 +510,25 @@ pub(crate) fn emit_open_enum(
     docs: &TokenStream,
     variants: &[Variant],
 ) -> TokenStream {
-    let wire = |variant: &Variant| variant.wire_str().unwrap_or_default().to_owned();
     let definitions = variants.iter().map(|variant| {
         let rust = ident(&variant.rust);
-        let text = format!(" `{}`.", wire(variant));
+        let text = format!(" `{}`.", variant.wire_str().unwrap_or_default());
         quote! { #[doc = #text] #rust, }
     });
-    let to_wire = variants.iter().map(|variant| {
-        let (rust, wire) = (ident(&variant.rust), wire(variant));
-        quote! { Self::#rust => #wire, }
-    });
+    let to_wire = as_str_arms(variants);
     let known = variants.iter().map(|variant| ident(&variant.rust));
     let count = LitToken::usize_unsuffixed(variants.len());
-    open_set(
-        ctx,
-        name,
-        docs,
-        OpenSet {
-            lister: "the document",
-            definitions: quote!( #( #definitions )* ),
-            as_str: quote!( #( #to_wire )* ),
-            known: known_body(ctx, variants),
-            items: quote! {
-                /// The values the document lists, in document order.
-                pub const KNOWN: [Self; #count] = [ #( Self::#known ),* ];
-            },
+    OpenSet {
+        lister: "the document",
+        definitions: quote!( #( #definitions )* ),
+        as_str: quote!( #( #to_wire )* ),
+        known: known_body(ctx, variants),
+        items: quote! {
+            /// The values the document lists, in document order.
+            pub const KNOWN: [Self; #count] = [ #( Self::#known ),* ];
         },
-    )
+    }
+    .emit(ctx, name, docs)
 }
 
 /// A value of one of several catalogue lists, each held by the list's own enum, or
@@ -570,21 +574,17 @@ fn emit_standard_union(
             }
         }
     });
-    let set = open_set(
-        ctx,
-        name,
-        docs,
-        OpenSet {
-            lister: "the catalogue",
-            definitions: quote!( #( #definitions )* ),
-            as_str: quote!( #( #to_wire )* ),
-            known: quote! {
-                #( #from_wire )*
-                ::core::option::Option::None
-            },
-            items: TokenStream::new(),
+    let set = OpenSet {
+        lister: "the catalogue",
+        definitions: quote!( #( #definitions )* ),
+        as_str: quote!( #( #to_wire )* ),
+        known: quote! {
+            #( #from_wire )*
+            ::core::option::Option::None
         },
-    );
+        items: TokenStream::new(),
+    }
+    .emit(ctx, name, docs);
     quote! {
         #set
         #( #conversions )*
@@ -646,59 +646,61 @@ struct OpenSet {
     items: TokenStream,
 }
 
-/// An open set of strings: its variants, `Other(String)`, `as_str`, `is_known`,
-/// `known` and the impls of [`open_string_impls`].
-fn open_set(ctx: &Ctx<'_>, name: &str, docs: &TokenStream, set: OpenSet) -> TokenStream {
-    let rt = &ctx.rt;
-    let name_ident = ident(name);
-    let OpenSet {
-        lister,
-        definitions,
-        as_str,
-        known,
-        items,
-    } = set;
-    let open_note = format!(
-        " The set is open: a value {lister} does not list is kept in [`Self::Other`]. \
-         Build values with `From` so that a listed value never ends up in `Other`."
-    );
-    let other_doc = format!(" A value {lister} does not list, as it is on the wire.");
-    let is_known_doc = format!(" Whether {lister} lists this value.");
-    let impls = open_string_impls(ctx, name);
-    quote! {
-        #docs
-        #[doc = ""]
-        #[doc = #open_note]
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        pub enum #name_ident {
-            #definitions
-            #[doc = #other_doc]
-            Other(#rt::String),
-        }
+impl OpenSet {
+    /// The enum `name` of this open set of strings: its variants, `Other(String)`,
+    /// `as_str`, `is_known`, `known` and the impls of [`open_string_impls`].
+    fn emit(self, ctx: &Ctx<'_>, name: &str, docs: &TokenStream) -> TokenStream {
+        let rt = &ctx.rt;
+        let name_ident = ident(name);
+        let Self {
+            lister,
+            definitions,
+            as_str,
+            known,
+            items,
+        } = self;
+        let open_note = format!(
+            " The set is open: a value {lister} does not list is kept in [`Self::Other`]. \
+             Build values with `From` so that a listed value never ends up in `Other`."
+        );
+        let other_doc = format!(" A value {lister} does not list, as it is on the wire.");
+        let is_known_doc = format!(" Whether {lister} lists this value.");
+        let impls = open_string_impls(ctx, name);
+        quote! {
+            #docs
+            #[doc = ""]
+            #[doc = #open_note]
+            #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+            pub enum #name_ident {
+                #definitions
+                #[doc = #other_doc]
+                Other(#rt::String),
+            }
 
-        impl #name_ident {
-            #items
+            impl #name_ident {
+                #items
 
-            /// The wire string.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #as_str
-                    Self::Other(other) => other,
+                /// The wire string.
+                pub fn as_str(&self) -> &str {
+                    match self {
+                        #as_str
+                        Self::Other(other) => other,
+                    }
+                }
+
+                #[doc = #is_known_doc]
+                pub fn is_known(&self) -> bool {
+                    !matches!(self, Self::Other(_))
+                }
+
+                /// The listed value whose wire string is `wire`.
+                pub fn known(wire: &str) -> ::core::option::Option<Self> {
+                    #known
                 }
             }
 
-            #[doc = #is_known_doc]
-            pub fn is_known(&self) -> bool {
-                !matches!(self, Self::Other(_))
-            }
-
-            /// The listed value whose wire string is `wire`.
-            pub fn known(wire: &str) -> ::core::option::Option<Self> {
-                #known
-            }
+            #impls
         }
-
-        #impls
     }
 }
 

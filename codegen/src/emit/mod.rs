@@ -127,6 +127,56 @@ pub fn field_docs_and_rename(field: &crate::model::Field) -> (TokenStream, Vec<T
     (docs, serde_args)
 }
 
+/// The serde argument that leaves an optional field out when it is `None`.
+pub(crate) fn skip_none() -> TokenStream {
+    quote!(skip_serializing_if = "::core::option::Option::is_none")
+}
+
+/// A public struct field `rust: ty` with its doc attributes and, when there are any,
+/// its serde arguments in one `#[serde(...)]`.
+pub(crate) fn struct_field(
+    docs: &TokenStream,
+    serde_args: &[TokenStream],
+    rust: &str,
+    ty: &TokenStream,
+) -> TokenStream {
+    let name = ident(rust);
+    let serde = (!serde_args.is_empty()).then(|| quote!(#[serde( #( #serde_args ),* )]));
+    quote! {
+        #docs
+        #serde
+        pub #name: #ty,
+    }
+}
+
+/// The variants of a generated enum with one variant per item: the identifier of
+/// each (its Rust name, given by `name`) and its definition (`define` gets the item
+/// and the identifier).
+pub(crate) fn variants<T>(
+    items: &[T],
+    name: impl Fn(&T) -> &str,
+    define: impl Fn(&T, &Ident) -> TokenStream,
+) -> (Vec<Ident>, Vec<TokenStream>) {
+    let idents: Vec<Ident> = items.iter().map(|item| ident(name(item))).collect();
+    let definitions = items
+        .iter()
+        .zip(&idents)
+        .map(|(item, variant)| define(item, variant))
+        .collect();
+    (idents, definitions)
+}
+
+/// `match self { arms }` with one arm per variant of a generated enum. An enum
+/// without variants has no arms and is matched as `match self {}`, or as
+/// `match *self {}` where `self` is a reference (`by_ref`).
+pub(crate) fn match_self(arms: &[TokenStream], by_ref: bool) -> TokenStream {
+    match (arms.is_empty(), by_ref) {
+        (false, _) => quote!(match self { #( #arms )* }),
+        (true, true) => quote!(match *self {}),
+        (true, false) => quote!(match self {}),
+    }
+}
+
 /// What every emitter needs: the model, and how to name the runtime.
 pub struct Ctx<'m> {
     /// The model.
@@ -212,22 +262,31 @@ impl<'m> Ctx<'m> {
             TypeRef::JsonObject => {
                 quote!(#rt::serde_json::Map<#rt::String, #rt::serde_json::Value>)
             }
-            TypeRef::Vec(item) => {
-                let item = self.rust_type(item, scope);
-                quote!(#rt::Vec<#item>)
+            TypeRef::Vec(inner)
+            | TypeRef::Map(inner)
+            | TypeRef::Nullable(inner)
+            | TypeRef::Boxed(inner) => {
+                self.holder(ty, &quote!(#rt::String), self.rust_type(inner, scope))
             }
-            TypeRef::Map(value) => {
-                let value = self.rust_type(value, scope);
-                quote!(#rt::BTreeMap<#rt::String, #value>)
-            }
-            TypeRef::Nullable(inner) => {
-                let inner = self.rust_type(inner, scope);
-                quote!(::core::option::Option<#inner>)
-            }
-            TypeRef::Boxed(inner) => {
-                let inner = self.rust_type(inner, scope);
-                quote!(#rt::Box<#inner>)
-            }
+        }
+    }
+
+    /// The Rust type of `ty`, a type that holds another (`Vec`, `Map`, `Nullable`,
+    /// `Boxed`), around `inner`, the Rust type of what it holds; a map's keys are
+    /// `key`. Any other `ty` is `inner` itself.
+    pub(crate) fn holder(
+        &self,
+        ty: &TypeRef,
+        key: &TokenStream,
+        inner: TokenStream,
+    ) -> TokenStream {
+        let rt = &self.rt;
+        match ty {
+            TypeRef::Vec(_) => quote!(#rt::Vec<#inner>),
+            TypeRef::Map(_) => quote!(#rt::BTreeMap<#key, #inner>),
+            TypeRef::Nullable(_) => quote!(::core::option::Option<#inner>),
+            TypeRef::Boxed(_) => quote!(#rt::Box<#inner>),
+            _ => inner,
         }
     }
 

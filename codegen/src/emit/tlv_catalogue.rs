@@ -14,12 +14,9 @@ pub fn emit(tlv: &Tlv) -> TokenStream {
     let tags = named_impl(
         "Tag",
         "The document's name of a known tag (`request_id`).",
-        tlv.tags.iter().map(|tag| Named {
-            constant: &tag.constant,
-            name: &tag.name,
-            value: Literal::u8_unsuffixed(tag.tag),
-            description: &tag.description,
-        }),
+        tlv.tags
+            .iter()
+            .map(|tag| Named::new(&tag.constant, &tag.name, tag.tag, &tag.description)),
     );
     let statuses = named_impl(
         "Status",
@@ -39,11 +36,13 @@ pub fn emit(tlv: &Tlv) -> TokenStream {
     let commands = named_impl(
         "Command",
         "The catalogue's name of a known command (`set-params`).",
-        tlv.commands.iter().map(|command| Named {
-            constant: &command.constant,
-            name: &command.name,
-            value: Literal::u16_unsuffixed(command.id),
-            description: &command.description,
+        tlv.commands.iter().map(|command| {
+            Named::new(
+                &command.constant,
+                &command.name,
+                command.id,
+                &command.description,
+            )
         }),
     );
     quote! {
@@ -65,24 +64,40 @@ pub fn emit(tlv: &Tlv) -> TokenStream {
 struct Named<'m> {
     constant: &'m str,
     name: &'m str,
-    value: Literal,
+    value: u16,
     description: &'m str,
 }
 
-fn byte(entry: &NamedByte) -> Named<'_> {
-    Named {
-        constant: &entry.constant,
-        name: &entry.name,
-        value: Literal::u8_unsuffixed(entry.value),
-        description: &entry.description,
+impl<'m> Named<'m> {
+    fn new(constant: &'m str, name: &'m str, value: impl Into<u16>, description: &'m str) -> Self {
+        Self {
+            constant,
+            name,
+            value: value.into(),
+            description,
+        }
     }
+
+    /// The value as written in code: a bare number.
+    fn literal(&self) -> Literal {
+        Literal::u16_unsuffixed(self.value)
+    }
+}
+
+fn byte(entry: &NamedByte) -> Named<'_> {
+    Named::new(
+        &entry.constant,
+        &entry.name,
+        entry.value,
+        &entry.description,
+    )
 }
 
 /// The constant of `value` on the newtype `ty`.
 fn constant(ty: &str, named: &Named<'_>) -> TokenStream {
     let ty = format_ident!("{ty}");
     let name = format_ident!("{}", named.constant);
-    let value = &named.value;
+    let value = named.literal();
     let mut text = format!("`{}` ({}).", named.name, named.value);
     if !named.description.is_empty() {
         text.push_str("\n\n");
@@ -104,7 +119,7 @@ fn named_impl<'m>(
     let values: Vec<Named<'m>> = values.collect();
     let constants = values.iter().map(|named| constant(ty, named));
     let arms = values.iter().map(|named| {
-        let (value, name) = (&named.value, named.name);
+        let (value, name) = (named.literal(), named.name);
         quote!(#value => #name,)
     });
     let ty = format_ident!("{ty}");

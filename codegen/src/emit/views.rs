@@ -16,9 +16,10 @@ use quote::{format_ident, quote};
 
 use super::deserialize::{self, Property, Unknown};
 use super::dispatch::{
-    decode_match, kind_of_variants, owned_decode_call, owned_payload_type, topic_check, topic_forms,
+    decode_match, decode_with_body, kind_of_variants, owned_decode_call, owned_payload_type,
+    topic_check, topic_forms,
 };
-use super::{Ctx, Scope, doc, ident};
+use super::{Ctx, Scope, doc, ident, skip_none, struct_field};
 use crate::model::{Encoding, Extra, Field, Message, TypeKind, TypeRef};
 
 /// The tokens of `views.rs`, or `None` when no message has a view that borrows.
@@ -242,22 +243,14 @@ impl<'c, 'm> Views<'c, 'm> {
                     quote!(#path #view<#lifetime>)
                 }
             },
-            TypeRef::Vec(inner) => {
-                let inner = self.view_type_in(inner, lifetime);
-                quote!(#rt::Vec<#inner>)
-            }
-            TypeRef::Map(inner) => {
-                let inner = self.view_type_in(inner, lifetime);
-                quote!(#rt::BTreeMap<#rt::Text<#lifetime>, #inner>)
-            }
-            TypeRef::Nullable(inner) => {
-                let inner = self.view_type_in(inner, lifetime);
-                quote!(::core::option::Option<#inner>)
-            }
-            TypeRef::Boxed(inner) => {
-                let inner = self.view_type_in(inner, lifetime);
-                quote!(#rt::Box<#inner>)
-            }
+            TypeRef::Vec(inner)
+            | TypeRef::Map(inner)
+            | TypeRef::Nullable(inner)
+            | TypeRef::Boxed(inner) => ctx.holder(
+                ty,
+                &quote!(#rt::Text<#lifetime>),
+                self.view_type_in(inner, lifetime),
+            ),
             other => ctx.rust_type(other, Scope::Sibling),
         }
     }
@@ -398,23 +391,15 @@ impl<'c, 'm> Views<'c, 'm> {
     }
 
     fn emit_field(&self, field: &Field) -> TokenStream {
-        let name = ident(&field.rust);
         let (docs, mut serde_args) = super::field_docs_and_rename(field);
         let inner = self.view_type(&field.ty);
         let ty = if field.required {
             inner
         } else {
-            serde_args.push(quote!(
-                skip_serializing_if = "::core::option::Option::is_none"
-            ));
+            serde_args.push(skip_none());
             quote!(::core::option::Option<#inner>)
         };
-        let serde = (!serde_args.is_empty()).then(|| quote!(#[serde( #( #serde_args ),* )]));
-        quote! {
-            #docs
-            #serde
-            pub #name: #ty,
-        }
+        struct_field(&docs, &serde_args, &field.rust, &ty)
     }
 
     /// `MessageRef<'a>`: `Message` with the views of the marked messages.
@@ -459,6 +444,7 @@ impl<'c, 'm> Views<'c, 'm> {
                 },
             }
         });
+        let decode_with = decode_with_body(ctx, &decode);
         quote! {
             /// A message of the document, borrowing from its payload where the
             /// document asks for a view (`x-rust-borrow`): one variant per message,
@@ -502,11 +488,7 @@ impl<'c, 'm> Views<'c, 'm> {
                     payload: &'a [u8],
                     options: &#rt::DecodeOptions,
                 ) -> ::core::result::Result<#rt::Decoded<Self>, #rt::DecodeError> {
-                    options.check_len(payload)?;
-                    let mut made = #rt::Vec::new();
-                    let repairs = &mut made;
-                    let value = #decode?;
-                    ::core::result::Result::Ok(#rt::Decoded { value, repairs: made })
+                    #decode_with
                 }
             }
         }

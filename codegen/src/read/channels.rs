@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value};
 
+use super::names::Names;
 use super::{Reader, description};
 use crate::model::{Channel, Direction, Encoding, Message, TypeRef};
 use crate::naming;
@@ -14,7 +15,7 @@ const RESERVED_MESSAGE_NAMES: &[&str] = &[];
 impl<'a> Reader<'a> {
     pub(super) fn channels(&mut self) {
         let base = Location::root().join("channels");
-        let mut variants = super::names::Names::default();
+        let mut variants = Names::default();
         for (key, at) in self.sources.entries(&base) {
             let Some((channel, at)) = self.resolve(&at) else {
                 continue;
@@ -27,21 +28,14 @@ impl<'a> Reader<'a> {
             let Some(address) = channel.get("address").and_then(Value::as_str) else {
                 let message = "the channel has no address: no topic is generated for it, its \
                                messages are";
-                if self.rainmaker {
-                    self.problems.error(&at.join("address"), message);
-                } else {
-                    self.problems.warning(&at.join("address"), message);
-                }
+                self.error_if_rainmaker(&at.join("address"), message);
                 continue;
             };
             let Some((segments, params)) = self.address(channel, &at, address) else {
                 continue;
             };
             let preferred = naming::camel(&key).unwrap_or_else(|| "Channel".to_owned());
-            let claimed = variants.claim(&preferred, &at);
-            if let Some(note) = claimed.note(&preferred) {
-                self.problems.warning(&at, note);
-            }
+            let variant = variants.claim_or_warn(&preferred, &at, &mut self.problems);
             if let Some(same) = self
                 .model
                 .channels
@@ -61,7 +55,7 @@ impl<'a> Reader<'a> {
             self.model.channels.push(Channel {
                 at,
                 key,
-                variant: claimed.name,
+                variant,
                 address: address.to_owned(),
                 segments,
                 params,
@@ -96,12 +90,7 @@ impl<'a> Reader<'a> {
             }
         }
         if indices.is_empty() {
-            let message = "the channel has no message";
-            if self.rainmaker {
-                self.problems.error(&messages_at, message);
-            } else {
-                self.problems.warning(&messages_at, message);
-            }
+            self.error_if_rainmaker(&messages_at, "the channel has no message");
         }
         indices
     }
@@ -131,15 +120,13 @@ impl<'a> Reader<'a> {
             .map(str::to_owned)
             .or_else(|| naming::camel(stem))
             .unwrap_or_else(|| "Message".to_owned());
-        let mut taken = super::names::Names::with_reserved(RESERVED_MESSAGE_NAMES);
-        for known in &self.model.messages {
-            taken.claim(&known.variant, &known.at);
-        }
-        let claimed = taken.claim(&preferred, at);
-        if let Some(note) = claimed.note(&preferred) {
-            self.problems.warning(at, note);
-        }
-        let variant = claimed.name;
+        let known = self
+            .model
+            .messages
+            .iter()
+            .map(|m| (m.variant.as_str(), &m.at));
+        let mut names = Names::with_known(RESERVED_MESSAGE_NAMES, known);
+        let variant = names.claim_or_warn(&preferred, at, &mut self.problems);
         let content_type = message
             .get("contentType")
             .and_then(Value::as_str)
@@ -148,12 +135,10 @@ impl<'a> Reader<'a> {
         let payload_at = at.join("payload");
         let (payload, encoding) = match message.get("payload") {
             None => {
-                let text = "the message has no payload: it is carried as raw bytes";
-                if self.rainmaker {
-                    self.problems.error(&payload_at, text);
-                } else {
-                    self.problems.warning(&payload_at, text);
-                }
+                self.error_if_rainmaker(
+                    &payload_at,
+                    "the message has no payload: it is carried as raw bytes",
+                );
                 (TypeRef::Bytes, Encoding::Bytes)
             }
             Some(payload) => self.payload(payload, &payload_at, &content_type, &variant),
@@ -408,12 +393,10 @@ impl<'a> Reader<'a> {
                     .is_some_and(|channel| channel.messages.contains(message))
             });
             if !belongs {
-                let text = "an operation message must be a message of the operation's channel";
-                if self.rainmaker {
-                    self.problems.error(&entry_at, text);
-                } else {
-                    self.problems.warning(&entry_at, text);
-                }
+                self.error_if_rainmaker(
+                    &entry_at,
+                    "an operation message must be a message of the operation's channel",
+                );
             }
         }
     }

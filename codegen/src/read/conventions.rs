@@ -121,6 +121,20 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The entries of the object at the path `tokens`, each with its location; none,
+    /// and a problem, when there is no object there.
+    fn entries(&mut self, tokens: &[&str]) -> Vec<(&'a String, &'a Value, Location)> {
+        let at = ptr(tokens);
+        let what = format!("`{}`", tokens.join("/"));
+        let Some(object) = self.object(&at, &what) else {
+            return Vec::new();
+        };
+        object
+            .iter()
+            .map(|(key, value)| (key, value, at.join(key)))
+            .collect()
+    }
+
     fn upstream_operations(&mut self) {
         let at = ptr(&["operations"]);
         let operations = self.sources.get(&at).and_then(Value::as_object);
@@ -132,12 +146,7 @@ impl<'a> Reader<'a> {
     }
 
     fn operation_conventions(&mut self) {
-        let at = ptr(&["operations"]);
-        let Some(operations) = self.object(&at, "`operations`") else {
-            return;
-        };
-        for (id, operation) in operations {
-            let here = at.join(id);
+        for (_, operation, here) in self.entries(&["operations"]) {
             let Some(operation) = operation.as_object() else {
                 continue;
             };
@@ -271,12 +280,7 @@ impl<'a> Reader<'a> {
     // ------------------------------------------------------------------ messages
 
     fn message_conventions(&mut self) {
-        let at = ptr(&["components", "messages"]);
-        let Some(messages) = self.object(&at, "`components/messages`") else {
-            return;
-        };
-        for (key, message) in messages {
-            let here = at.join(key);
+        for (key, message, here) in self.entries(&["components", "messages"]) {
             let Some((message, here)) = self.follow(message, &here) else {
                 continue;
             };
@@ -466,12 +470,7 @@ impl<'a> Reader<'a> {
     // ------------------------------------------------------------------ schemas
 
     fn schema_conventions(&mut self) {
-        let at = ptr(&["components", "schemas"]);
-        let Some(schemas) = self.object(&at, "`components/schemas`") else {
-            return;
-        };
-        for (name, schema) in schemas {
-            let here = at.join(name);
+        for (name, schema, here) in self.entries(&["components", "schemas"]) {
             if !is_pascal_case(name) {
                 self.report(&here, format!("schema name `{name}` is not PascalCase"));
             }

@@ -61,11 +61,7 @@ impl Reader<'_> {
                                 "does not match the payload schema at instance path `{}`: {error}",
                                 error.instance_path()
                             );
-                            if self.rainmaker {
-                                self.problems.error(&example_at.join("payload"), text);
-                            } else {
-                                self.problems.warning(&example_at.join("payload"), text);
-                            }
+                            self.error_if_rainmaker(&example_at.join("payload"), text);
                         }
                     }
                     self.sources
@@ -104,11 +100,7 @@ impl Reader<'_> {
             Ok(validator) => Some(validator),
             Err(error) => {
                 let text = format!("the schema does not compile: {error}");
-                if self.rainmaker {
-                    self.problems.error(at, text);
-                } else {
-                    self.problems.warning(at, text);
-                }
+                self.error_if_rainmaker(at, text);
                 None
             }
         }

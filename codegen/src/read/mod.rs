@@ -166,6 +166,16 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Reports a problem that is an error in RainMaker's own spec (which must be
+    /// exact) and a warning in any other document.
+    pub(crate) fn error_if_rainmaker(&mut self, at: &Location, message: impl Into<String>) {
+        if self.rainmaker {
+            self.problems.error(at, message);
+        } else {
+            self.problems.warning(at, message);
+        }
+    }
+
     /// The value at `at`, following `$ref`s; `None` (and an error reported) when it
     /// does not resolve.
     pub(crate) fn resolve(&mut self, at: &Location) -> Option<(&'a Value, Location)> {

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use crate::diagnostics::Diagnostics;
 use crate::source::Location;
 
 /// The names taken in one namespace, with where each was taken.
@@ -27,6 +28,34 @@ impl Names {
                 .map(|name| ((*name).to_owned(), None))
                 .collect(),
         }
+    }
+
+    /// A namespace where `reserved` are taken (by generated items), and so is each
+    /// name of `known`, where it stands.
+    pub(crate) fn with_known<'k>(
+        reserved: &[&str],
+        known: impl IntoIterator<Item = (&'k str, &'k Location)>,
+    ) -> Self {
+        let mut names = Self::with_reserved(reserved);
+        for (name, at) in known {
+            names.claim(name, at);
+        }
+        names
+    }
+
+    /// Takes a name as [`Names::claim`] does and returns it, with a warning in
+    /// `problems` when it needed a suffix.
+    pub(crate) fn claim_or_warn(
+        &mut self,
+        preferred: &str,
+        at: &Location,
+        problems: &mut Diagnostics,
+    ) -> String {
+        let claimed = self.claim(preferred, at);
+        if let Some(note) = claimed.note(preferred) {
+            problems.warning(at, note);
+        }
+        claimed.name
     }
 
     /// Takes `preferred`, or `preferred2`, `preferred3`... when it is taken.

@@ -5,6 +5,7 @@
 use serde_json::Value;
 
 use super::Reader;
+use super::names::Names;
 use crate::model::{Literal, ParamRules, ParamType, ParamTypeRef, Parameter, Segment, Variant};
 use crate::naming;
 use crate::source::Location;
@@ -261,18 +262,13 @@ impl Reader<'_> {
         } else {
             preferred
         };
-        let mut taken = super::names::Names::with_reserved(RESERVED_PARAM_NAMES);
-        for known in &self.model.params {
-            taken.claim(&known.name, &known.at);
-        }
-        let claimed = taken.claim(&preferred, at);
-        if let Some(note) = claimed.note(&preferred) {
-            self.problems.warning(at, note);
-        }
+        let known = self.model.params.iter().map(|p| (p.name.as_str(), &p.at));
+        let mut names = Names::with_known(RESERVED_PARAM_NAMES, known);
+        let type_name = names.claim_or_warn(&preferred, at, &mut self.problems);
         self.model.params.push(ParamType {
             at: at.clone(),
             wire: name.to_owned(),
-            name: claimed.name,
+            name: type_name,
             description,
             rules,
         });
@@ -287,11 +283,7 @@ impl Reader<'_> {
             if !used.iter().any(|param| &param.name == name) {
                 let message = format!("parameter `{name}` is declared but not used in the address");
                 let place = at.join("parameters").join(name);
-                if self.rainmaker {
-                    self.problems.error(&place, message);
-                } else {
-                    self.problems.warning(&place, message);
-                }
+                self.error_if_rainmaker(&place, message);
             }
         }
     }

@@ -131,11 +131,8 @@ impl Reader<'_> {
 
     /// Takes a type name in the messages module, warning when a suffix was needed.
     pub(crate) fn claim_type_name(&mut self, preferred: &str, at: &Location) -> String {
-        let claimed = self.type_names.claim(preferred, at);
-        if let Some(note) = claimed.note(preferred) {
-            self.problems.warning(at, note);
-        }
-        claimed.name
+        self.type_names
+            .claim_or_warn(preferred, at, &mut self.problems)
     }
 
     /// The Rust type of the schema `schema` found at `at`; `hint` names it if it needs
@@ -289,11 +286,7 @@ impl Reader<'_> {
         }
         if let Some(values) = schema.get("x-rainmaker-known-values") {
             let known_at = at.join("x-rainmaker-known-values");
-            if schema.get("type").and_then(Value::as_str) != Some("string") {
-                self.problems.error(
-                    at,
-                    "`x-rainmaker-known-values` belongs on a `type: string` schema",
-                );
+            if !self.on_string_schema(schema, at, "x-rainmaker-known-values") {
                 return None;
             }
             let variants = self.variants(values, &known_at, true);
@@ -318,6 +311,17 @@ impl Reader<'_> {
         None
     }
 
+    /// Whether `schema` (at `at`) is a `type: string` schema, as the extension `key`
+    /// on it requires; an error when it is not.
+    fn on_string_schema(&mut self, schema: &Value, at: &Location, key: &str) -> bool {
+        let string = schema.get("type").and_then(Value::as_str) == Some("string");
+        if !string {
+            self.problems
+                .error(at, format!("`{key}` belongs on a `type: string` schema"));
+        }
+        string
+    }
+
     /// The catalogue lists `x-rainmaker-standard-type` names on `schema` (one key or
     /// a list of keys), each with the enum that holds its values; `None` when the
     /// schema names none or names them wrongly (reported).
@@ -328,11 +332,7 @@ impl Reader<'_> {
     ) -> Option<Vec<(&'static str, &'static str)>> {
         let named = schema.get("x-rainmaker-standard-type")?;
         let named_at = at.join("x-rainmaker-standard-type");
-        if schema.get("type").and_then(Value::as_str) != Some("string") {
-            self.problems.error(
-                at,
-                "`x-rainmaker-standard-type` belongs on a `type: string` schema",
-            );
+        if !self.on_string_schema(schema, at, "x-rainmaker-standard-type") {
             return None;
         }
         let keys: Vec<&Value> = match named {
@@ -450,14 +450,8 @@ impl Reader<'_> {
                 continue;
             }
             let preferred = literal_variant(&wire, &prefix, open);
-            let claimed = names.claim(&preferred, &item_at);
-            if let Some(note) = claimed.note(&preferred) {
-                self.problems.warning(&item_at, note);
-            }
-            variants.push(Variant {
-                wire,
-                rust: claimed.name,
-            });
+            let rust = names.claim_or_warn(&preferred, &item_at, &mut self.problems);
+            variants.push(Variant { wire, rust });
         }
         variants
     }
@@ -516,10 +510,7 @@ impl Reader<'_> {
                 continue;
             };
             let preferred = naming::snake(&wire).unwrap_or_else(|| "field".to_owned());
-            let claimed = names.claim(&preferred, &field_at);
-            if let Some(note) = claimed.note(&preferred) {
-                self.problems.warning(&field_at, note);
-            }
+            let rust = names.claim_or_warn(&preferred, &field_at, &mut self.problems);
             let hint = naming::nested(name, &wire).unwrap_or_else(|| format!("{name}Field"));
             let ty = self.type_of(property, &field_at, &hint);
             let description = description(property).or_else(|| {
@@ -543,7 +534,7 @@ impl Reader<'_> {
             fields.push(Field {
                 required: required.contains(&wire.as_str()),
                 wire,
-                rust: claimed.name,
+                rust,
                 ty,
                 description,
                 topic_parameter,
@@ -571,14 +562,7 @@ impl Reader<'_> {
                 return keys;
             }
         }
-        match properties.get(ORDER_KEY) {
-            Some(Value::Array(order)) => order
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect(),
-            _ => properties.keys().cloned().collect(),
-        }
+        merge_order(properties)
     }
 
     /// The type of a schema that needs no definition of its own.
@@ -722,6 +706,19 @@ impl Reader<'_> {
 /// objects here are sorted).
 const ORDER_KEY: &str = "\u{0}order";
 
+/// The property names of a `properties` map: in the order a merge recorded
+/// (`ORDER_KEY`), else in the map's own order.
+fn merge_order(properties: &Map<String, Value>) -> Vec<String> {
+    match properties.get(ORDER_KEY) {
+        Some(Value::Array(order)) => order
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect(),
+        _ => properties.keys().cloned().collect(),
+    }
+}
+
 /// Merges `part` into `merged`: properties are united (the first definition of a
 /// property wins, later ones add nothing), `required` lists are united, the most
 /// restrictive `additionalProperties` wins, and any other keyword is taken from the
@@ -739,14 +736,7 @@ fn merge_into(merged: &mut Map<String, Value>, part: &Map<String, Value>, order:
                 let Some(target) = target.as_object_mut() else {
                     continue;
                 };
-                let mut known: Vec<String> = match target.get(ORDER_KEY) {
-                    Some(Value::Array(keys)) => keys
-                        .iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_owned)
-                        .collect(),
-                    _ => target.keys().cloned().collect(),
-                };
+                let mut known = merge_order(target);
                 let names: Vec<&String> = if order.len() == incoming.len() {
                     order.iter().collect()
                 } else {

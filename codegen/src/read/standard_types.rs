@@ -37,8 +37,7 @@ impl Reader<'_> {
         let device_types = self.type_list(catalogue, &at, &["device-types"]);
         let service_types = self.type_list(catalogue, &at, &["service-types"]);
         // One joint list, so both parts share one prefix.
-        let param_types =
-            self.type_list_by_key(catalogue, &at, &["param-types", "other-param-types"]);
+        let param_types = self.type_list(catalogue, &at, &["param-types", "other-param-types"]);
 
         let mut standard = StandardTypes {
             at: Some(at.clone()),
@@ -47,7 +46,7 @@ impl Reader<'_> {
             property_enum: "ParamProperty".to_owned(),
             ..StandardTypes::default()
         };
-        standard.ui_types = ui_types.into_iter().map(|(_, _, ty)| ty).collect();
+        standard.ui_types = ui_types.into_iter().map(|(_, _, _, ty)| ty).collect();
         // A param type without its default name makes every name that refers to it
         // look wrong: then only that one problem is reported.
         let mut unnamed = false;
@@ -70,7 +69,7 @@ impl Reader<'_> {
             }
             standard.param_types.push(ty);
         }
-        for (entry, entry_at, mut ty) in device_types {
+        for (_, entry, entry_at, mut ty) in device_types {
             if let Some(constructor) = entry.get("constructor") {
                 let names = strings(constructor.get("params"));
                 if !unnamed {
@@ -87,7 +86,7 @@ impl Reader<'_> {
             }
             standard.device_types.push(ty);
         }
-        standard.service_types = service_types.into_iter().map(|(_, _, ty)| ty).collect();
+        standard.service_types = service_types.into_iter().map(|(_, _, _, ty)| ty).collect();
         let services_at = at.join("services");
         for (index, service) in catalogue
             .get("services")
@@ -249,21 +248,8 @@ impl Reader<'_> {
     }
 
     /// The entries of the lists `keys` of the catalogue, as one open enum: each with
-    /// its location and its named type.
+    /// the key of its list, its location and its named type.
     fn type_list<'v>(
-        &mut self,
-        catalogue: &'v Value,
-        at: &Location,
-        keys: &[&'static str],
-    ) -> Vec<(&'v Value, Location, StandardType)> {
-        self.type_list_by_key(catalogue, at, keys)
-            .into_iter()
-            .map(|(_, entry, entry_at, ty)| (entry, entry_at, ty))
-            .collect()
-    }
-
-    /// As [`Reader::type_list`], with the key of the list each entry is in.
-    fn type_list_by_key<'v>(
         &mut self,
         catalogue: &'v Value,
         at: &Location,

@@ -104,11 +104,10 @@ impl Reader<'_> {
                     .error(&here, format!("tag {tag} (`{name}`) is described twice"));
                 continue;
             }
-            let preferred = naming::screaming(name).unwrap_or_else(|| format!("TAG_{tag}"));
             tags.push(TlvTag {
                 tag,
                 name: name.to_owned(),
-                constant: constants.claim(&preferred, &here).name,
+                constant: constant_name(&mut constants, name, || format!("TAG_{tag}"), &here),
                 min_len,
                 max_len,
                 encoding,
@@ -141,11 +140,10 @@ impl Reader<'_> {
                 );
                 continue;
             }
-            let preferred = naming::screaming(name).unwrap_or_else(|| format!("VALUE_{value}"));
             out.push(NamedByte {
                 value,
                 name: name.to_owned(),
-                constant: constants.claim(&preferred, &here).name,
+                constant: constant_name(&mut constants, name, || format!("VALUE_{value}"), &here),
                 description: description(entry).unwrap_or_default(),
             });
         }
@@ -213,8 +211,7 @@ impl Reader<'_> {
                 })
             }
         };
-        let preferred = naming::screaming(name).unwrap_or_else(|| format!("COMMAND_{id}"));
-        let constant = constants.claim(&preferred, here).name;
+        let constant = constant_name(constants, name, || format!("COMMAND_{id}"), here);
         let allowed_roles = item
             .get("allowed-roles")
             .and_then(Value::as_u64)
@@ -250,6 +247,19 @@ impl Reader<'_> {
             data,
         })
     }
+}
+
+/// The name of the constant of the catalogue entry `name` (at `at`): `name` in
+/// SCREAMING_CASE, or `fallback` when that gives none, made unique among
+/// `constants`.
+fn constant_name(
+    constants: &mut Names,
+    name: &str,
+    fallback: impl FnOnce() -> String,
+    at: &Location,
+) -> String {
+    let preferred = naming::screaming(name).unwrap_or_else(fallback);
+    constants.claim(&preferred, at).name
 }
 
 /// The items of a list value (none when it is absent or not a list).

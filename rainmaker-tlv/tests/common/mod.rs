@@ -47,6 +47,20 @@ pub fn vectors() -> Vec<Vector> {
         .collect()
 }
 
+/// The request id of the set-params example in PROTOCOL 11.7.
+pub const EXAMPLE_REQUEST_ID: &[u8] = b"EQPf7Rj7HFiBhFhvNMjLaB";
+
+/// The set-params request of PROTOCOL 11.7, encoded: a primary user turns
+/// `Light` off (36 bytes of data, timestamp 1748871366).
+pub fn example_request() -> Vec<u8> {
+    Request::new(Command::SET_PARAMS, UserRole::PRIMARY_USER)
+        .with_request_id(EXAMPLE_REQUEST_ID)
+        .with_timestamp(1_748_871_366)
+        .with_data(&br#"{"params":{"Light":{"Power":false}}}"#[..])
+        .to_vec()
+        .unwrap()
+}
+
 /// The handler the `handle` vectors were produced with: command 1, roles
 /// admin|primary; fails on the data `fail`, otherwise answers
 /// `{"echo_len":<data length>,"ts":<timestamp or 0>}`.

@@ -55,6 +55,25 @@ pub struct DeviceDescriptor {
 }
 
 impl DeviceDescriptor {
+    /// The descriptor of a service: a name, a service type and params, with no
+    /// primary param (the standard services' shape).
+    pub const fn service(
+        name: &'static str,
+        service_type: &'static str,
+        attributes: &'static [(&'static str, &'static str)],
+        params: &'static [ParamSpec],
+    ) -> Self {
+        Self {
+            name,
+            device_type: Some(service_type),
+            subtype: None,
+            model: None,
+            attributes,
+            primary: None,
+            params,
+        }
+    }
+
     /// The param called `name` and its index in [`DeviceDescriptor::params`].
     pub fn param(&self, name: &str) -> Option<(usize, &'static ParamSpec)> {
         let params: &'static [ParamSpec] = self.params;

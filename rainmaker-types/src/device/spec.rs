@@ -181,6 +181,15 @@ impl ParamSpec {
         }
     }
 
+    /// The same param with the type `param_type` (`esp.param.*`).
+    #[must_use]
+    pub const fn with_type(self, param_type: &'static str) -> Self {
+        Self {
+            param_type: Some(param_type),
+            ..self
+        }
+    }
+
     /// Checks a value against this param's data type, bounds, step and valid
     /// strings. Write permission is not checked here (see [`Device::apply`](super::Device::apply)).
     ///

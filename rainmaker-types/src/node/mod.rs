@@ -321,6 +321,9 @@ pub enum NodeError {
     /// An OTA status was reported with no job running.
     #[error("no OTA job is running")]
     NoOtaJob,
+    /// The node has no device of that name and type.
+    #[error("no device {0} of the type asked for")]
+    NoSuchDevice(String),
     /// The node has no such device or param.
     #[error("no param {param} on device {device}")]
     NoSuchParam {

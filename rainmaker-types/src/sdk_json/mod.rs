@@ -349,31 +349,30 @@ impl ser::SerializeSeq for Compound<'_> {
     }
 }
 
-impl ser::SerializeTuple for Compound<'_> {
-    type Ok = ();
-    type Error = Error;
+/// Tuples and tuple structs are written as sequences.
+macro_rules! as_sequence {
+    ($($kind:ident::$method:ident),*) => {
+        $(
+            impl ser::$kind for Compound<'_> {
+                type Ok = ();
+                type Error = Error;
 
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
-        ser::SerializeSeq::serialize_element(self, value)
-    }
+                fn $method<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
+                    ser::SerializeSeq::serialize_element(self, value)
+                }
 
-    fn end(self) -> Result<(), Error> {
-        ser::SerializeSeq::end(self)
-    }
+                fn end(self) -> Result<(), Error> {
+                    ser::SerializeSeq::end(self)
+                }
+            }
+        )*
+    };
 }
 
-impl ser::SerializeTupleStruct for Compound<'_> {
-    type Ok = ();
-    type Error = Error;
-
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
-        ser::SerializeSeq::serialize_element(self, value)
-    }
-
-    fn end(self) -> Result<(), Error> {
-        ser::SerializeSeq::end(self)
-    }
-}
+as_sequence!(
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field
+);
 
 impl ser::SerializeTupleVariant for Compound<'_> {
     type Ok = ();

@@ -23,17 +23,10 @@ const MAX_ID_LEN: usize = 8;
 /// The longest `name` the SDK keeps, in bytes.
 const MAX_NAME_LEN: usize = 32;
 
-const SCHEDULES: ParamSpec = ParamSpec {
-    param_type: Some("esp.param.schedules"),
-    bounds: Some(Bounds::ArrayMax(DEFAULT_MAX_ENTRIES)),
-    ..ParamSpec::new("Schedules", DataType::Array)
-};
-
-const SCENES: ParamSpec = ParamSpec {
-    param_type: Some("esp.param.scenes"),
-    bounds: Some(Bounds::ArrayMax(DEFAULT_MAX_ENTRIES)),
-    ..ParamSpec::new("Scenes", DataType::Array)
-};
+/// The list params; their bounds (`{"max": n}`) are set per instance.
+const SCHEDULES: ParamSpec =
+    ParamSpec::new("Schedules", DataType::Array).with_type("esp.param.schedules");
+const SCENES: ParamSpec = ParamSpec::new("Scenes", DataType::Array).with_type("esp.param.scenes");
 
 /// A descriptor configuration: service name, attributes, maximum.
 type Key = (&'static str, &'static [(&'static str, &'static str)], u32);
@@ -65,15 +58,12 @@ fn list_descriptor(
             bounds: Some(Bounds::ArrayMax(max)),
             ..template
         }]));
-        let descriptor: &'static DeviceDescriptor = Box::leak(Box::new(DeviceDescriptor {
+        let descriptor: &'static DeviceDescriptor = Box::leak(Box::new(DeviceDescriptor::service(
             name,
-            device_type: Some(service_type),
-            subtype: None,
-            model: None,
+            service_type,
             attributes,
-            primary: None,
             params,
-        }));
+        )));
         table.push((key, descriptor));
         descriptor
     })

@@ -7,31 +7,16 @@ use crate::value::{ParamValue, ParamsDocument};
 
 use super::spec_at;
 
-const REBOOT: ParamSpec = ParamSpec {
-    param_type: Some("esp.param.reboot"),
-    ..ParamSpec::new("Reboot", DataType::Bool)
-};
+const REBOOT: ParamSpec = ParamSpec::new("Reboot", DataType::Bool).with_type("esp.param.reboot");
 
-const FACTORY_RESET: ParamSpec = ParamSpec {
-    param_type: Some("esp.param.factory-reset"),
-    ..ParamSpec::new("Factory-Reset", DataType::Bool)
-};
+const FACTORY_RESET: ParamSpec =
+    ParamSpec::new("Factory-Reset", DataType::Bool).with_type("esp.param.factory-reset");
 
-const WIFI_RESET: ParamSpec = ParamSpec {
-    param_type: Some("esp.param.wifi-reset"),
-    ..ParamSpec::new("Wi-Fi-Reset", DataType::Bool)
-};
+const WIFI_RESET: ParamSpec =
+    ParamSpec::new("Wi-Fi-Reset", DataType::Bool).with_type("esp.param.wifi-reset");
 
 const fn system_descriptor(params: &'static [ParamSpec]) -> DeviceDescriptor {
-    DeviceDescriptor {
-        name: System::NAME,
-        device_type: Some("esp.service.system"),
-        subtype: None,
-        model: None,
-        attributes: &[],
-        primary: None,
-        params,
-    }
+    DeviceDescriptor::service(System::NAME, "esp.service.system", &[], params)
 }
 
 /// One descriptor per combination of flags, indexed by [`SystemFlags::bits`]; the

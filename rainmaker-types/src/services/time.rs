@@ -22,31 +22,16 @@ pub fn posix_tz(name: &str) -> Option<&'static str> {
     zones.get(found).map(|(_, posix)| *posix)
 }
 
-const TZ: ParamSpec = ParamSpec {
-    param_type: Some("esp.param.tz"),
-    ..ParamSpec::new("TZ", DataType::String)
-};
+const TZ: ParamSpec = ParamSpec::new("TZ", DataType::String).with_type("esp.param.tz");
 
-const TZ_POSIX: ParamSpec = ParamSpec {
-    param_type: Some("esp.param.tz_posix"),
-    ..ParamSpec::new("TZ-POSIX", DataType::String)
-};
+const TZ_POSIX: ParamSpec =
+    ParamSpec::new("TZ-POSIX", DataType::String).with_type("esp.param.tz_posix");
 
-const TIMESTAMP: ParamSpec = ParamSpec {
-    param_type: Some("esp.param.timestamp"),
-    ..ParamSpec::new("Timestamp", DataType::Int)
-};
+const TIMESTAMP: ParamSpec =
+    ParamSpec::new("Timestamp", DataType::Int).with_type("esp.param.timestamp");
 
 const fn time_descriptor(params: &'static [ParamSpec]) -> DeviceDescriptor {
-    DeviceDescriptor {
-        name: Time::NAME,
-        device_type: Some("esp.service.time"),
-        subtype: None,
-        model: None,
-        attributes: &[],
-        primary: None,
-        params,
-    }
+    DeviceDescriptor::service(Time::NAME, "esp.service.time", &[], params)
 }
 
 static WITHOUT_TIMESTAMP: DeviceDescriptor = time_descriptor(&[TZ, TZ_POSIX]);

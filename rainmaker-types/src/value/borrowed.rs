@@ -20,6 +20,24 @@ use crate::prelude::*;
 use crate::runtime::payload::decode_json_ref;
 use crate::runtime::{DecodeError, PayloadRef, Text};
 
+/// `Debug` (a map) and `Serialize` (a JSON object) of a type whose `iter()` gives
+/// its `(name, value)` entries in order.
+macro_rules! map_of_entries {
+    ($ty:ty) => {
+        impl fmt::Debug for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_map().entries(self.iter()).finish()
+            }
+        }
+
+        impl Serialize for $ty {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_map(self.iter())
+            }
+        }
+    };
+}
+
 /// A param value borrowed from the payload: a string borrows unless it had escapes;
 /// object and array values (rare, and never on the hot path) are owned JSON.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -200,17 +218,7 @@ impl PartialEq for DeviceParamsRef<'_, '_> {
     }
 }
 
-impl fmt::Debug for DeviceParamsRef<'_, '_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map().entries(self.iter()).finish()
-    }
-}
-
-impl Serialize for DeviceParamsRef<'_, '_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.iter())
-    }
-}
+map_of_entries!(DeviceParamsRef<'_, '_>);
 
 /// A params document borrowed from the payload: `{"<device>": {"<param>": value}}`,
 /// in wire order.
@@ -369,17 +377,7 @@ impl<'a> ParamsDocumentRef<'a> {
     }
 }
 
-impl fmt::Debug for ParamsDocumentRef<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map().entries(self.iter()).finish()
-    }
-}
-
-impl Serialize for ParamsDocumentRef<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.iter())
-    }
-}
+map_of_entries!(ParamsDocumentRef<'_>);
 
 impl<'a> PayloadRef<'a> for ParamsDocumentRef<'a> {
     fn decode_ref(bytes: &'a [u8]) -> Result<Self, DecodeError> {

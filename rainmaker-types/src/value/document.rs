@@ -3,21 +3,155 @@
 //! large.
 
 use core::fmt;
+use core::marker::PhantomData;
 
 use serde::de::{self, Deserializer, MapAccess, Visitor};
-use serde::ser::{SerializeMap, Serializer};
+use serde::ser::Serializer;
 use serde::{Deserialize, Serialize};
 
 use super::ParamValue;
 use super::keys::{Index, Seen};
 use crate::prelude::*;
 
-/// The params of one device (or service) in a [`ParamsDocument`], in wire order.
-#[derive(Clone, Default, PartialEq)]
-pub struct DeviceParams {
-    params: Vec<(String, ParamValue)>,
+/// Named values in wire order, looked up through a sorted index once there are
+/// many: what [`DeviceParams`] (param values) and [`ParamsDocument`] (devices) hold.
+#[derive(Clone, PartialEq)]
+struct Named<T> {
+    entries: Vec<(String, T)>,
     index: Index,
 }
+
+impl<T> Default for Named<T> {
+    fn default() -> Self {
+        Self {
+            entries: Vec::new(),
+            index: Index::default(),
+        }
+    }
+}
+
+impl<T> Named<T> {
+    fn position(&self, name: &str) -> Option<usize> {
+        self.index.find(&self.entries, name)
+    }
+
+    fn get(&self, name: &str) -> Option<&T> {
+        self.entries
+            .get(self.position(name)?)
+            .map(|(_, value)| value)
+    }
+
+    /// The value of `name`, made by `make` (at the end) if missing.
+    fn get_or_insert_with(&mut self, name: &str, make: impl FnOnce() -> T) -> &mut T {
+        let position = match self.position(name) {
+            Some(position) => position,
+            None => {
+                self.entries.push((name.to_owned(), make()));
+                self.index.pushed(&self.entries);
+                self.entries.len() - 1
+            }
+        };
+        &mut self.entries[position].1
+    }
+
+    fn insert(&mut self, name: String, value: T) -> Option<T> {
+        match self.position(&name) {
+            Some(position) => Some(core::mem::replace(&mut self.entries[position].1, value)),
+            None => {
+                self.entries.push((name, value));
+                self.index.pushed(&self.entries);
+                None
+            }
+        }
+    }
+
+    fn remove(&mut self, name: &str) -> Option<T> {
+        let position = self.position(name)?;
+        let (_, value) = self.entries.remove(position);
+        self.index = Index::of(&self.entries);
+        Some(value)
+    }
+
+    fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) {
+        self.entries.retain(|(_, value)| keep(value));
+        self.index = Index::of(&self.entries);
+    }
+
+    fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &T)> {
+        self.entries
+            .iter()
+            .map(|(name, value)| (name.as_str(), value))
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Named<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl<T: Serialize> Serialize for Named<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
+}
+
+/// What the values of a [`Named`] are called, for decode errors.
+trait NamedValue {
+    /// One value (`param`), in "duplicate param `x`".
+    const WHAT: &'static str;
+    /// What the JSON object must be.
+    const EXPECTING: &'static str;
+}
+
+impl NamedValue for ParamValue {
+    const WHAT: &'static str = "param";
+    const EXPECTING: &'static str = "an object of param values";
+}
+
+impl NamedValue for DeviceParams {
+    const WHAT: &'static str = "device";
+    const EXPECTING: &'static str = r#"a params document ({"<device>": {"<param>": value}})"#;
+}
+
+/// Reads a JSON object into ordered pairs, refusing duplicate keys (in n log n for
+/// large objects).
+impl<'de, T: Deserialize<'de> + NamedValue> Deserialize<'de> for Named<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NamedVisitor<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de> + NamedValue> Visitor<'de> for NamedVisitor<T> {
+            type Value = Named<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(T::EXPECTING)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Named<T>, A::Error> {
+                let mut entries: Vec<(String, T)> =
+                    Vec::with_capacity(map.size_hint().unwrap_or(4).min(64));
+                let mut seen = Seen::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    if seen.repeats(&entries, &key) {
+                        return Err(de::Error::custom(format_args!(
+                            "duplicate {} `{key}`",
+                            T::WHAT
+                        )));
+                    }
+                    let value = map.next_value()?;
+                    entries.push((key, value));
+                }
+                Ok(Named {
+                    index: Index::of(&entries),
+                    entries,
+                })
+            }
+        }
+        deserializer.deserialize_map(NamedVisitor(PhantomData))
+    }
+}
+
+/// The params of one device (or service) in a [`ParamsDocument`], in wire order.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct DeviceParams(Named<ParamValue>);
 
 impl DeviceParams {
     /// No params.
@@ -27,8 +161,7 @@ impl DeviceParams {
 
     /// The value of `param`, if present.
     pub fn get(&self, param: &str) -> Option<&ParamValue> {
-        let position = self.index.find(&self.params, param)?;
-        self.params.get(position).map(|(_, value)| value)
+        self.0.get(param)
     }
 
     /// Sets `param`, replacing its value in place or appending it; returns the old
@@ -38,45 +171,27 @@ impl DeviceParams {
         param: impl Into<String>,
         value: impl Into<ParamValue>,
     ) -> Option<ParamValue> {
-        let param = param.into();
-        let value = value.into();
-        match self
-            .index
-            .find(&self.params, &param)
-            .and_then(|position| self.params.get_mut(position))
-        {
-            Some((_, slot)) => Some(core::mem::replace(slot, value)),
-            None => {
-                self.params.push((param, value));
-                self.index.pushed(&self.params);
-                None
-            }
-        }
+        self.0.insert(param.into(), value.into())
     }
 
     /// Removes `param`, returning its value.
     pub fn remove(&mut self, param: &str) -> Option<ParamValue> {
-        let position = self.index.find(&self.params, param)?;
-        let (_, value) = self.params.remove(position);
-        self.index = Index::of(&self.params);
-        Some(value)
+        self.0.remove(param)
     }
 
     /// The `(param, value)` pairs in order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &ParamValue)> {
-        self.params
-            .iter()
-            .map(|(name, value)| (name.as_str(), value))
+        self.0.iter()
     }
 
     /// How many params there are.
     pub fn len(&self) -> usize {
-        self.params.len()
+        self.0.entries.len()
     }
 
     /// Whether there are no params.
     pub fn is_empty(&self) -> bool {
-        self.params.is_empty()
+        self.0.entries.is_empty()
     }
 }
 
@@ -100,11 +215,9 @@ impl<K: Into<String>, V: Into<ParamValue>> FromIterator<(K, V)> for DeviceParams
 /// assert_eq!(serde_json::to_string(&doc)?, r#"{"Light":{"Power":true,"Brightness":60}}"#);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Default, PartialEq)]
-pub struct ParamsDocument {
-    devices: Vec<(String, DeviceParams)>,
-    index: Index,
-}
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ParamsDocument(Named<DeviceParams>);
 
 impl ParamsDocument {
     /// An empty document.
@@ -114,21 +227,12 @@ impl ParamsDocument {
 
     /// The params of `device`, if present.
     pub fn device(&self, device: &str) -> Option<&DeviceParams> {
-        let position = self.index.find(&self.devices, device)?;
-        self.devices.get(position).map(|(_, params)| params)
+        self.0.get(device)
     }
 
     /// The params of `device`, created empty (at the end) if missing.
     pub fn device_mut(&mut self, device: &str) -> &mut DeviceParams {
-        let position = match self.index.find(&self.devices, device) {
-            Some(position) => position,
-            None => {
-                self.devices.push((device.to_owned(), DeviceParams::new()));
-                self.index.pushed(&self.devices);
-                self.devices.len() - 1
-            }
-        };
-        &mut self.devices[position].1
+        self.0.get_or_insert_with(device, DeviceParams::new)
     }
 
     /// The value of `param` of `device`, if present.
@@ -148,45 +252,39 @@ impl ParamsDocument {
 
     /// Removes a device with all its params.
     pub fn remove_device(&mut self, device: &str) -> Option<DeviceParams> {
-        let position = self.index.find(&self.devices, device)?;
-        let (_, params) = self.devices.remove(position);
-        self.index = Index::of(&self.devices);
-        Some(params)
+        self.0.remove(device)
     }
 
     /// The `(device, params)` pairs in order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &DeviceParams)> {
-        self.devices
-            .iter()
-            .map(|(name, params)| (name.as_str(), params))
+        self.0.iter()
     }
 
     /// How many devices the document names.
     pub fn len(&self) -> usize {
-        self.devices.len()
+        self.0.entries.len()
     }
 
     /// Whether the document names no device.
     pub fn is_empty(&self) -> bool {
-        self.devices.is_empty()
+        self.0.entries.is_empty()
     }
 
     /// Drops devices that have no params (the SDK never publishes them).
     pub fn prune_empty(&mut self) {
-        self.devices.retain(|(_, params)| !params.is_empty());
-        self.index = Index::of(&self.devices);
+        self.0.retain(|params| !params.is_empty());
     }
 }
 
 impl fmt::Debug for DeviceParams {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map().entries(self.iter()).finish()
+        fmt::Debug::fmt(&self.0, f)
     }
 }
 
 impl fmt::Debug for ParamsDocument {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map().entries(self.iter()).finish()
+        fmt::Debug::fmt(&self.0, f)
     }
 }
 
@@ -209,82 +307,5 @@ impl fmt::Display for DeviceParams {
 impl fmt::Display for ParamsDocument {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         super::write_json(f, self)
-    }
-}
-
-impl Serialize for DeviceParams {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.params.len()))?;
-        for (name, value) in &self.params {
-            map.serialize_entry(name, value)?;
-        }
-        map.end()
-    }
-}
-
-impl Serialize for ParamsDocument {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.devices.len()))?;
-        for (name, params) in &self.devices {
-            map.serialize_entry(name, params)?;
-        }
-        map.end()
-    }
-}
-
-/// Reads a JSON object into ordered pairs, refusing duplicate keys (in n log n for
-/// large objects).
-fn ordered_entries<'de, A, V>(mut map: A, what: &str) -> Result<Vec<(String, V)>, A::Error>
-where
-    A: MapAccess<'de>,
-    V: Deserialize<'de>,
-{
-    let mut entries: Vec<(String, V)> = Vec::with_capacity(map.size_hint().unwrap_or(4).min(64));
-    let mut seen = Seen::default();
-    while let Some(key) = map.next_key::<String>()? {
-        if seen.repeats(&entries, &key) {
-            return Err(de::Error::custom(format_args!("duplicate {what} `{key}`")));
-        }
-        let value = map.next_value()?;
-        entries.push((key, value));
-    }
-    Ok(entries)
-}
-
-impl<'de> Deserialize<'de> for DeviceParams {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct DeviceParamsVisitor;
-        impl<'de> Visitor<'de> for DeviceParamsVisitor {
-            type Value = DeviceParams;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object of param values")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<DeviceParams, A::Error> {
-                ordered_entries(map, "param").map(|params| DeviceParams {
-                    index: Index::of(&params),
-                    params,
-                })
-            }
-        }
-        deserializer.deserialize_map(DeviceParamsVisitor)
-    }
-}
-
-impl<'de> Deserialize<'de> for ParamsDocument {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct DocumentVisitor;
-        impl<'de> Visitor<'de> for DocumentVisitor {
-            type Value = ParamsDocument;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(r#"a params document ({"<device>": {"<param>": value}})"#)
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ParamsDocument, A::Error> {
-                ordered_entries(map, "device").map(|devices| ParamsDocument {
-                    index: Index::of(&devices),
-                    devices,
-                })
-            }
-        }
-        deserializer.deserialize_map(DocumentVisitor)
     }
 }

@@ -6,7 +6,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::channel_doc;
-use crate::emit::{Ctx, ident};
+use crate::emit::{Ctx, ident, variants};
 use crate::model::{Channel, Segment};
 
 /// The MQTT topic filter of a channel: each parameter segment becomes `+`.
@@ -72,15 +72,14 @@ fn info(ctx: &Ctx<'_>, channel: &Channel) -> TokenStream {
 pub(super) fn emit(ctx: &Ctx<'_>) -> TokenStream {
     let rt = &ctx.rt;
     let model = ctx.model;
-    let variants: Vec<_> = model.channels.iter().map(|c| ident(&c.variant)).collect();
-    let definitions = model
-        .channels
-        .iter()
-        .zip(&variants)
-        .map(|(channel, variant)| {
+    let (variants, definitions) = variants(
+        &model.channels,
+        |c| &c.variant,
+        |channel, variant| {
             let docs = channel_doc(channel);
             quote! { #docs #variant, }
-        });
+        },
+    );
     let count = Literal::usize_unsuffixed(model.channels.len());
     let infos = model.channels.iter().map(|channel| info(ctx, channel));
     let lookup = if model.channels.is_empty() {

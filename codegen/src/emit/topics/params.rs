@@ -4,6 +4,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
+use crate::emit::messages::closed_string_items;
 use crate::emit::{Ctx, doc_or, ident};
 use crate::model::{ParamRules, ParamType, ParamTypeRef};
 
@@ -39,18 +40,18 @@ pub(super) fn emit_param(ctx: &Ctx<'_>, param: &ParamType) -> TokenStream {
                 let text = format!(" `{}`.", variant.wire_str().unwrap_or_default());
                 quote! { #[doc = #text] #rust, }
             });
-            let to_wire = variants.iter().map(|variant| {
-                let rust = ident(&variant.rust);
-                let wire = variant.wire_str().unwrap_or_default();
-                quote! { Self::#rust => #wire, }
-            });
             let from_wire = variants.iter().map(|variant| {
                 let rust = ident(&variant.rust);
                 let wire = variant.wire_str().unwrap_or_default();
                 quote! { #wire => Self::#rust, }
             });
-            let all = variants.iter().map(|variant| ident(&variant.rust));
-            let count = Literal::usize_unsuffixed(variants.len());
+            let known = quote! {
+                ::core::option::Option::Some(match wire {
+                    #( #from_wire )*
+                    _ => return ::core::option::Option::None,
+                })
+            };
+            let items = closed_string_items(variants, "segment text", &known);
             let type_name = &param.name;
             quote! {
                 #docs
@@ -58,21 +59,7 @@ pub(super) fn emit_param(ctx: &Ctx<'_>, param: &ParamType) -> TokenStream {
                 pub enum #name { #( #definitions )* }
 
                 impl #name {
-                    /// Every value, in document order.
-                    pub const ALL: [Self; #count] = [ #( Self::#all ),* ];
-
-                    /// The segment text.
-                    pub const fn as_str(&self) -> &'static str {
-                        match self { #( #to_wire )* }
-                    }
-
-                    /// The value whose segment text is `wire`.
-                    pub fn known(wire: &str) -> ::core::option::Option<Self> {
-                        ::core::option::Option::Some(match wire {
-                            #( #from_wire )*
-                            _ => return ::core::option::Option::None,
-                        })
-                    }
+                    #items
                 }
 
                 impl #rt::TopicParam for #name {

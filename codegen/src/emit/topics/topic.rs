@@ -8,7 +8,7 @@ use quote::quote;
 
 use super::channel_doc;
 use super::params::{borrowed_type, first_sentence, owned_type};
-use crate::emit::{Ctx, doc_or, ident};
+use crate::emit::{Ctx, doc_or, ident, match_self};
 use crate::model::{Channel, ParamTypeRef, Parameter, Segment};
 
 /// A match pattern for a channel's variant, binding its parameters by field name.
@@ -156,62 +156,112 @@ fn accessors(
     quote! { #( #methods )* }
 }
 
+/// The variants of a topic enum: one per channel with the doc attributes `docs`
+/// gives, and a field per parameter (`field` gives its doc attributes and type).
+fn definitions(
+    channels: &[Channel],
+    docs: impl Fn(&Channel) -> TokenStream,
+    field: impl Fn(&Parameter) -> (TokenStream, TokenStream),
+) -> Vec<TokenStream> {
+    channels
+        .iter()
+        .map(|channel| {
+            let variant = ident(&channel.variant);
+            let docs = docs(channel);
+            if channel.params.is_empty() {
+                return quote! { #docs #variant, };
+            }
+            let fields = channel.params.iter().map(|param| {
+                let name = ident(&param.field);
+                let (docs, ty) = field(param);
+                quote! { #docs #name: #ty, }
+            });
+            quote! { #docs #variant { #( #fields )* }, }
+        })
+        .collect()
+}
+
+/// One match arm per channel: what `arm` makes of the channel and the pattern of
+/// its variant of `owner` (which binds the parameters by name when `bind`).
+fn arms(
+    owner: &TokenStream,
+    channels: &[Channel],
+    bind: bool,
+    arm: impl Fn(&Channel, TokenStream) -> TokenStream,
+) -> Vec<TokenStream> {
+    channels
+        .iter()
+        .map(|channel| arm(channel, pattern(owner, channel, bind)))
+        .collect()
+}
+
+/// The arms of `channel()`: each variant of `owner` gives its `Channel`.
+fn channel_arms(owner: &TokenStream, channels: &[Channel]) -> Vec<TokenStream> {
+    arms(owner, channels, false, |channel, pattern| {
+        let variant = ident(&channel.variant);
+        quote! { #pattern => Channel::#variant, }
+    })
+}
+
+/// The arms of `Display::fmt`: each variant of `owner` written by [`write_topic`],
+/// its parameters turned into `&str` by `text`.
+fn display_arms(
+    owner: &TokenStream,
+    channels: &[Channel],
+    text: &dyn Fn(&Parameter) -> TokenStream,
+) -> Vec<TokenStream> {
+    arms(owner, channels, true, |channel, pattern| {
+        let body = write_topic(channel, text);
+        quote! { #pattern => { #body } }
+    })
+}
+
+/// The arms that turn each variant of `owner` into the variant of the same channel
+/// of `target` (`Topic`, `TopicRef`), each field set to what `value` makes of the
+/// parameter bound by its name.
+fn conversion_arms(
+    owner: &TokenStream,
+    channels: &[Channel],
+    target: &TokenStream,
+    value: &dyn Fn(&Parameter) -> TokenStream,
+) -> Vec<TokenStream> {
+    arms(owner, channels, true, |channel, pattern| {
+        let variant = ident(&channel.variant);
+        if channel.params.is_empty() {
+            return quote! { #pattern => #target::#variant, };
+        }
+        let fields = channel.params.iter().map(|param| {
+            let field = ident(&param.field);
+            let value = value(param);
+            quote!(#field: #value)
+        });
+        quote! { #pattern => #target::#variant { #( #fields ),* }, }
+    })
+}
+
 pub(super) fn emit_topic(ctx: &Ctx<'_>) -> TokenStream {
     let rt = &ctx.rt;
     let model = ctx.model;
     let owner = quote!(Self);
-    let definitions = model.channels.iter().map(|channel| {
-        let variant = ident(&channel.variant);
-        let docs = channel_doc(channel);
-        if channel.params.is_empty() {
-            return quote! { #docs #variant, };
+    let definitions = definitions(&model.channels, channel_doc, |param| {
+        // The first sentence only: the whole description is on the type.
+        let docs = doc_or(
+            param.description.as_deref().map(first_sentence),
+            &format!("The `{{{}}}` segment.", param.name),
+        );
+        (docs, owned_type(ctx, &param.ty))
+    });
+    // A parameter's segment as `&str`.
+    let segment = |param: &Parameter| {
+        let field = ident(&param.field);
+        match param.ty {
+            ParamTypeRef::AnySegment | ParamTypeRef::AnyLevels => quote!(#field.as_str()),
+            _ => quote!(#rt::TopicParam::as_segment(#field)),
         }
-        let fields = channel.params.iter().map(|param| {
-            let field = ident(&param.field);
-            let ty = owned_type(ctx, &param.ty);
-            // The first sentence only: the whole description is on the type.
-            let docs = doc_or(
-                param.description.as_deref().map(first_sentence),
-                &format!("The `{{{}}}` segment.", param.name),
-            );
-            quote! { #docs #field: #ty, }
-        });
-        quote! { #docs #variant { #( #fields )* }, }
-    });
-    let channel_arms = model.channels.iter().map(|channel| {
-        let variant = ident(&channel.variant);
-        let pattern = pattern(&owner, channel, false);
-        quote! { #pattern => Channel::#variant, }
-    });
-    let display_arms = model.channels.iter().map(|channel| {
-        let pattern = pattern(&owner, channel, true);
-        let body = write_topic(channel, &|param| {
-            let field = ident(&param.field);
-            match param.ty {
-                ParamTypeRef::AnySegment | ParamTypeRef::AnyLevels => quote!(#field.as_str()),
-                _ => quote!(#rt::TopicParam::as_segment(#field)),
-            }
-        });
-        quote! { #pattern => { #body } }
-    });
-    let to_ref_arms = model.channels.iter().map(|channel| {
-        let pattern = pattern(&owner, channel, true);
-        let variant = ident(&channel.variant);
-        let fields = channel.params.iter().map(|param| {
-            let field = ident(&param.field);
-            match param.ty {
-                ParamTypeRef::AnySegment | ParamTypeRef::AnyLevels => {
-                    quote!(#field: #field.as_str())
-                }
-                _ => quote!(#field: #rt::TopicParam::as_segment(#field)),
-            }
-        });
-        if channel.params.is_empty() {
-            quote! { #pattern => TopicRef::#variant, }
-        } else {
-            quote! { #pattern => TopicRef::#variant { #( #fields ),* }, }
-        }
-    });
+    };
+    let channel_arms = channel_arms(&owner, &model.channels);
+    let display_arms = display_arms(&owner, &model.channels, &segment);
+    let to_ref_arms = conversion_arms(&owner, &model.channels, &quote!(TopicRef), &segment);
     let accessors = accessors(ctx, &owner, &|param| owned_type(ctx, &param.ty), true);
     let ingest = model.has_ingest().then(|| {
         quote! {
@@ -245,16 +295,9 @@ pub(super) fn emit_topic(ctx: &Ctx<'_>) -> TokenStream {
         ""
     };
     let parse_doc = format!(" Parses a topic.{forms}");
-    let match_self = |arms: Vec<TokenStream>| {
-        if model.channels.is_empty() {
-            quote!(match *self {})
-        } else {
-            quote!(match self { #( #arms )* })
-        }
-    };
-    let channel_match = match_self(channel_arms.collect());
-    let display_match = match_self(display_arms.collect());
-    let to_ref_match = match_self(to_ref_arms.collect());
+    let channel_match = match_self(&channel_arms, true);
+    let display_match = match_self(&display_arms, true);
+    let to_ref_match = match_self(&to_ref_arms, true);
     quote! {
         /// A topic of the document: a channel with its parameters.
         ///
@@ -312,66 +355,32 @@ pub(super) fn emit_topic_ref(ctx: &Ctx<'_>) -> TokenStream {
     let rt = &ctx.rt;
     let model = ctx.model;
     let owner = quote!(Self);
-    let definitions = model.channels.iter().map(|channel| {
-        let variant = ident(&channel.variant);
-        let text = format!(" `{}`.", channel.address);
-        if channel.params.is_empty() {
-            return quote! { #[doc = #text] #variant, };
-        }
-        let fields = channel.params.iter().map(|param| {
-            let field = ident(&param.field);
-            let ty = borrowed_type();
-            let text = format!(" The `{{{}}}` segment.", param.name);
-            quote! { #[doc = #text] #field: #ty, }
-        });
-        quote! { #[doc = #text] #variant { #( #fields )* }, }
+    let text_doc = |text: String| quote!(#[doc = #text]);
+    let definitions = definitions(
+        &model.channels,
+        |channel| text_doc(format!(" `{}`.", channel.address)),
+        |param| {
+            let docs = text_doc(format!(" The `{{{}}}` segment.", param.name));
+            (docs, borrowed_type())
+        },
+    );
+    let channel_arms = channel_arms(&owner, &model.channels);
+    let display_arms = display_arms(&owner, &model.channels, &|param| {
+        let field = ident(&param.field);
+        quote!(#field)
     });
-    let channel_arms: Vec<_> = model
-        .channels
-        .iter()
-        .map(|channel| {
-            let variant = ident(&channel.variant);
-            let pattern = pattern(&owner, channel, false);
-            quote! { #pattern => Channel::#variant, }
-        })
-        .collect();
-    let display_arms: Vec<_> = model
-        .channels
-        .iter()
-        .map(|channel| {
-            let pattern = pattern(&owner, channel, true);
-            let body = write_topic(channel, &|param| {
-                let field = ident(&param.field);
-                quote!(#field)
-            });
-            quote! { #pattern => { #body } }
-        })
-        .collect();
-    let to_topic_arms: Vec<_> = model
-        .channels
-        .iter()
-        .map(|channel| {
-            let pattern = pattern(&owner, channel, true);
-            let variant = ident(&channel.variant);
-            let fields = channel.params.iter().map(|param| {
-                let field = ident(&param.field);
-                match &param.ty {
-                    ParamTypeRef::AnySegment | ParamTypeRef::AnyLevels => {
-                        quote!(#field: #rt::ToOwned::to_owned(*#field))
-                    }
-                    _ => {
-                        let ty = owned_type(ctx, &param.ty);
-                        quote!(#field: <#ty as #rt::TopicParam>::from_checked(#field))
-                    }
-                }
-            });
-            if channel.params.is_empty() {
-                quote! { #pattern => Topic::#variant, }
-            } else {
-                quote! { #pattern => Topic::#variant { #( #fields ),* }, }
+    let to_topic_arms = conversion_arms(&owner, &model.channels, &quote!(Topic), &|param| {
+        let field = ident(&param.field);
+        match &param.ty {
+            ParamTypeRef::AnySegment | ParamTypeRef::AnyLevels => {
+                quote!(#rt::ToOwned::to_owned(*#field))
             }
-        })
-        .collect();
+            _ => {
+                let ty = owned_type(ctx, &param.ty);
+                quote!(<#ty as #rt::TopicParam>::from_checked(#field))
+            }
+        }
+    });
     let accessors = accessors(ctx, &owner, &|_| borrowed_type(), false);
     let ingest = model.has_ingest().then(|| {
         quote! {
