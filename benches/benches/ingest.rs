@@ -17,7 +17,6 @@
 
 use std::collections::BTreeMap;
 use std::hint::black_box;
-use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rainmaker_benches::baseline::{split_and_match, tlv};
@@ -83,15 +82,9 @@ fn bench_ingest(c: &mut Criterion) {
     }
 }
 
-fn config() -> Criterion {
-    Criterion::default()
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2))
-}
-
 criterion_group! {
     name = benches;
-    config = config();
+    config = rainmaker_benches::config();
     targets = bench_ingest
 }
 criterion_main!(benches);

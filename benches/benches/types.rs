@@ -15,9 +15,9 @@
 //! Run with `cargo bench -p rainmaker-benches --bench types`.
 
 use std::hint::black_box;
-use std::time::Duration;
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
 use rainmaker_benches::baseline::split_and_match;
 use rainmaker_benches::bench_each;
 use rainmaker_benches::inputs::{CONFIG, NODE_ID, PARAMS, topics};
@@ -79,13 +79,7 @@ fn bench_decode(c: &mut Criterion) {
             black_box(decode_json_ref::<ParamsDocumentRef<'_>>(black_box(PARAMS.as_bytes())).ok())
         });
     });
-    group.bench_function("serde_json::Value", |b| {
-        b.iter(|| {
-            black_box(
-                serde_json::from_slice::<serde_json::Value>(black_box(PARAMS.as_bytes())).ok(),
-            )
-        });
-    });
+    value_baseline(&mut group, PARAMS);
     group.finish();
 
     let mut group = c.benchmark_group("decode/config");
@@ -93,25 +87,22 @@ fn bench_decode(c: &mut Criterion) {
     group.bench_function("NodeConfig", |b| {
         b.iter(|| black_box(decode_json::<NodeConfig>(black_box(CONFIG.as_bytes())).ok()));
     });
-    group.bench_function("serde_json::Value", |b| {
-        b.iter(|| {
-            black_box(
-                serde_json::from_slice::<serde_json::Value>(black_box(CONFIG.as_bytes())).ok(),
-            )
-        });
-    });
+    value_baseline(&mut group, CONFIG);
     group.finish();
 }
 
-fn config() -> Criterion {
-    Criterion::default()
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2))
+/// The untyped baseline of a decode group: the same bytes into `serde_json::Value`.
+fn value_baseline(group: &mut BenchmarkGroup<'_, WallTime>, input: &str) {
+    group.bench_function("serde_json::Value", |b| {
+        b.iter(|| {
+            black_box(serde_json::from_slice::<serde_json::Value>(black_box(input.as_bytes())).ok())
+        });
+    });
 }
 
 criterion_group! {
     name = benches;
-    config = config();
+    config = rainmaker_benches::config();
     targets = bench_topics, bench_hot_topic, bench_decode
 }
 criterion_main!(benches);

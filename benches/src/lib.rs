@@ -6,9 +6,18 @@ pub mod baseline;
 pub mod traffic;
 
 use std::hint::black_box;
+use std::time::Duration;
 
-use criterion::BenchmarkGroup;
 use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion};
+
+/// The settings every benchmark here runs with: short warm-up and measurement,
+/// enough for stable ratios on a shared machine.
+pub fn config() -> Criterion {
+    Criterion::default()
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2))
+}
 
 /// One benchmark of `group`, `name`: `run` on every item of `items`, per iteration
 /// (the items and results black-boxed).

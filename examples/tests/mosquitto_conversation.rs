@@ -7,11 +7,12 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{CLOUD_ID, Mosquitto, TempDir, mosquitto_or_skip};
+use common::{CLOUD_ID, Mosquitto, TempDir};
 use rainmaker_examples::Error;
 use rainmaker_examples::demo::{Conversation, Endpoints, converse};
 use rainmaker_examples::print::Log;
 use rainmaker_examples::script::STEPS;
+use rainmaker_test_support::mosquitto_or_return;
 use rainmaker_test_support::run_program;
 use rainmaker_types::Channel;
 
@@ -36,8 +37,9 @@ fn endpoints(broker: &Mosquitto, node_cn: &str) -> Endpoints {
 }
 
 /// Runs the conversation and fails with the whole transcript and the
-/// broker's log when it does not pass.
-async fn passes(broker: &Mosquitto, ingest: bool) -> Vec<String> {
+/// broker's log when it does not pass, or when the transcript does not mention
+/// each of `mentions`.
+async fn passes(broker: &Mosquitto, ingest: bool, mentions: &[&str]) {
     let log = Log::quiet();
     let result = converse(
         &endpoints(broker, NODE_ID),
@@ -58,7 +60,7 @@ async fn passes(broker: &Mosquitto, ingest: bool) -> Vec<String> {
                 "still working",
             ]);
             assert_eq!(names, expected);
-            transcript
+            assert_mentions(&transcript.join("\n"), mentions);
         }
         Err(e) => panic!(
             "{e}\n--- transcript\n{}\n--- mosquitto\n{}",
@@ -77,16 +79,13 @@ fn assert_mentions(text: &str, wanted: &[&str]) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_conversation_passes_over_mutual_tls() {
-    let Some(binary) = mosquitto_or_skip("the_conversation_passes_over_mutual_tls") else {
-        return;
-    };
+    let binary = mosquitto_or_return!();
     let broker = Mosquitto::start(&binary);
-    let transcript = passes(&broker, false).await;
-    let text = transcript.join("\n");
     // The node logged typed errors for the bad input and answered the bad
     // frames with the protocol's statuses.
-    assert_mentions(
-        &text,
+    passes(
+        &broker,
+        false,
         &[
             "cannot write Light.Brightness",
             "refused node/7C9EBD4A1B2C/params/remote: invalid",
@@ -95,7 +94,8 @@ async fn the_conversation_passes_over_mutual_tls() {
             "with status not-found",
             "TLV response request_id=",
         ],
-    );
+    )
+    .await;
     // Everything went over the TLS listener, as the node's own identity.
     let log = broker.log();
     assert!(
@@ -106,14 +106,11 @@ async fn the_conversation_passes_over_mutual_tls() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_conversation_passes_on_basic_ingest_topics() {
-    let Some(binary) = mosquitto_or_skip("the_conversation_passes_on_basic_ingest_topics") else {
-        return;
-    };
+    let binary = mosquitto_or_return!();
     let broker = Mosquitto::start(&binary);
-    let transcript = passes(&broker, true).await;
-    let text = transcript.join("\n");
-    assert_mentions(
-        &text,
+    passes(
+        &broker,
+        true,
         &[
             "$aws/rules/esp_node_config/node/7C9EBD4A1B2C/config",
             "$aws/rules/esp_init_params/node/7C9EBD4A1B2C/params/local/init",
@@ -122,15 +119,13 @@ async fn the_conversation_passes_on_basic_ingest_topics() {
             "$aws/rules/esp_node_otastatus/node/7C9EBD4A1B2C/otastatus",
             "$aws/rules/esp_ts_ingest/node/7C9EBD4A1B2C/tsdata",
         ],
-    );
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_node_with_another_nodes_certificate_gets_nowhere() {
-    let Some(binary) = mosquitto_or_skip("a_node_with_another_nodes_certificate_gets_nowhere")
-    else {
-        return;
-    };
+    let binary = mosquitto_or_return!();
     let broker = Mosquitto::start(&binary);
     // The node says it is NODE_ID but its certificate is another node's:
     // the ACL drops everything it publishes, so the first step never
@@ -164,9 +159,7 @@ fn run_demo(args: &[&str]) -> (Option<i32>, String, String) {
 
 #[test]
 fn the_demo_binary_talks_mutual_tls_to_mosquitto() {
-    let Some(binary) = mosquitto_or_skip("the_demo_binary_talks_mutual_tls_to_mosquitto") else {
-        return;
-    };
+    let binary = mosquitto_or_return!();
     let broker = Mosquitto::start(&binary);
     let files = TempDir::new("rainmaker-demo-pki");
     let node = broker.ca().client(NODE_ID);
@@ -231,11 +224,7 @@ async fn the_node_reconnects_announces_itself_to_a_new_session_and_asks_for_pend
     use rainmaker_examples::node::{self, NodeEvent, NodeOptions};
     use rainmaker_tlv::Frame;
 
-    let Some(binary) = mosquitto_or_skip(
-        "the_node_reconnects_announces_itself_to_a_new_session_and_asks_for_pending_commands",
-    ) else {
-        return;
-    };
+    let binary = mosquitto_or_return!();
     let broker = Mosquitto::start(&binary);
     let log = Log::quiet();
     let fail = |e: Error| -> ! { panic!("{e}\n--- transcript\n{}", log.lines().join("\n")) };

@@ -5,9 +5,10 @@ mod common;
 
 use std::time::Duration;
 
-use common::{CLOUD_ID, Ca, Mosquitto, mosquitto_or_skip};
+use common::{CLOUD_ID, Ca, Mosquitto};
 use rainmaker_examples::Error;
 use rainmaker_examples::mqtt::{self, Connection};
+use rainmaker_test_support::mosquitto_or_return;
 use rainmaker_types::{NodeId, Topic};
 use rumqttc::{QoS, SubscribeReasonCode};
 use tokio::time::Instant;
@@ -39,9 +40,7 @@ fn assert_refused(result: Result<Connection, Error>, what: &str, broker: &Mosqui
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn client_without_certificate_is_refused() {
-    let Some(binary) = mosquitto_or_skip("client_without_certificate_is_refused") else {
-        return;
-    };
+    let binary = mosquitto_or_return!();
     let broker = Mosquitto::start(&binary);
     let result = mqtt::connect(&broker.endpoint(None), NODE_A, "node").await;
     assert_refused(result, "no client certificate", &broker);
@@ -54,9 +53,7 @@ async fn client_without_certificate_is_refused() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn certificate_from_another_ca_is_refused() {
-    let Some(binary) = mosquitto_or_skip("certificate_from_another_ca_is_refused") else {
-        return;
-    };
+    let binary = mosquitto_or_return!();
     let broker = Mosquitto::start(&binary);
     let rogue = Ca::new("some other CA").client(NODE_A);
     let result = mqtt::connect(&broker.endpoint(Some(&rogue)), NODE_A, "node").await;
@@ -65,9 +62,7 @@ async fn certificate_from_another_ca_is_refused() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_node_cannot_touch_another_nodes_topics() {
-    let Some(binary) = mosquitto_or_skip("a_node_cannot_touch_another_nodes_topics") else {
-        return;
-    };
+    let binary = mosquitto_or_return!();
     let broker = Mosquitto::start(&binary);
     let mut cloud = mqtt::connect(&broker.endpoint_for(CLOUD_ID), CLOUD_ID, "cloud")
         .await
@@ -184,9 +179,7 @@ async fn a_node_cannot_touch_another_nodes_topics() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_broker_process_and_its_files_are_cleaned_up() {
-    let Some(binary) = mosquitto_or_skip("the_broker_process_and_its_files_are_cleaned_up") else {
-        return;
-    };
+    let binary = mosquitto_or_return!();
     let broker = Mosquitto::start(&binary);
     let dir = broker.dir().to_path_buf();
     let port = broker.port();

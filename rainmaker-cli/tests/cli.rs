@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-use rainmaker_test_support::mosquitto::{Mosquitto, mosquitto_or_skip};
+use rainmaker_test_support::mosquitto::Mosquitto;
+use rainmaker_test_support::mosquitto_or_return;
 use serde_json::Value;
 
 fn rainmaker() -> Command {
@@ -54,19 +55,7 @@ fn decode_prints_json_payloads_and_tlv_frames() {
 
 #[test]
 fn decode_reads_hex_from_standard_input() {
-    let mut child = rainmaker()
-        .args([
-            "--json",
-            "decode",
-            "--hex",
-            "--topic",
-            "node/N/from-node",
-            "-",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("rainmaker runs");
+    let mut child = spawn("--json decode --hex --topic node/N/from-node -");
     child
         .stdin
         .take()
@@ -142,23 +131,22 @@ fn decode_errors_are_typed_with_exit_status_1() {
     );
 }
 
-/// Starts a sniffer and waits until it is subscribed.
-fn sniffer(url: &str, group: &str) -> std::process::Child {
-    let mut child = rainmaker()
-        .args([
-            "--json",
-            "sniff",
-            "--broker",
-            url,
-            "--share",
-            group,
-            "--seconds",
-            "6",
-        ])
+/// Starts `rainmaker` with the words of `args`, its standard streams piped.
+fn spawn(args: &str) -> std::process::Child {
+    rainmaker()
+        .args(args.split_whitespace())
+        .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("rainmaker runs");
+        .expect("rainmaker runs")
+}
+
+/// Starts a sniffer and waits until it is subscribed.
+fn sniffer(url: &str, group: &str) -> std::process::Child {
+    let mut child = spawn(&format!(
+        "--json sniff --broker {url} --share {group} --seconds 6"
+    ));
     let mut line = String::new();
     BufReader::new(child.stderr.as_mut().expect("stderr"))
         .read_line(&mut line)
@@ -169,11 +157,7 @@ fn sniffer(url: &str, group: &str) -> std::process::Child {
 
 #[test]
 fn sniffers_in_one_share_group_see_each_message_once_between_them() {
-    let Some(binary) =
-        mosquitto_or_skip("sniffers_in_one_share_group_see_each_message_once_between_them")
-    else {
-        return;
-    };
+    let binary = mosquitto_or_return!();
     let broker = Mosquitto::start(&binary, false);
     let first = sniffer(&broker.url(), "cloud");
     let second = sniffer(&broker.url(), "cloud");
@@ -233,10 +217,7 @@ fn sniffers_in_one_share_group_see_each_message_once_between_them() {
 
 #[test]
 fn a_small_simulation_loses_nothing_and_writes_its_summary() {
-    let Some(binary) = mosquitto_or_skip("a_small_simulation_loses_nothing_and_writes_its_summary")
-    else {
-        return;
-    };
+    let binary = mosquitto_or_return!();
     let broker = Mosquitto::start(&binary, false);
     let dir = std::env::temp_dir().join(format!("rainmaker-sim-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a temp dir");

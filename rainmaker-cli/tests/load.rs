@@ -9,7 +9,8 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use rainmaker_test_support::mosquitto::{Mosquitto, mosquitto_or_skip};
+use rainmaker_test_support::mosquitto::Mosquitto;
+use rainmaker_test_support::mosquitto_or_return;
 use serde_json::Value;
 
 fn summary_path(name: &str) -> PathBuf {
@@ -58,9 +59,7 @@ fn assert_nothing_lost(summary: &Value) {
 
 #[test]
 fn two_hundred_nodes_lose_nothing() {
-    let Some(binary) = mosquitto_or_skip("two_hundred_nodes_lose_nothing") else {
-        return;
-    };
+    let binary = mosquitto_or_return!();
     let broker = Mosquitto::start(&binary, false);
     let summary = summary_path("plain");
     let output = sim(&broker.url(), 200, 5, 50, &summary)
@@ -72,9 +71,7 @@ fn two_hundred_nodes_lose_nothing() {
 
 #[test]
 fn a_broker_restart_mid_run_loses_nothing() {
-    let Some(binary) = mosquitto_or_skip("a_broker_restart_mid_run_loses_nothing") else {
-        return;
-    };
+    let binary = mosquitto_or_return!();
     let mut broker = Mosquitto::start(&binary, true);
     let summary = summary_path("restart");
     let mut child = sim(&broker.url(), 200, 40, 100, &summary)

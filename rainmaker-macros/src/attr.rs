@@ -71,6 +71,67 @@ fn key_name(key: &Ident) -> String {
     }
 }
 
+/// Reads the keys of `attr` with `read_key`; a syntax error is recorded rather
+/// than returned, so the other attributes are still read.
+fn each_key(
+    attr: &syn::Attribute,
+    errors: &mut Errors,
+    mut read_key: impl FnMut(&mut Errors, syn::meta::ParseNestedMeta<'_>) -> syn::Result<()>,
+) {
+    if let Err(error) = attr.parse_nested_meta(|meta| read_key(errors, meta)) {
+        errors.push(error);
+    }
+}
+
+/// The key of `meta` when it is a plain identifier; otherwise the error (naming
+/// the `expected` keys of a `what` attribute) is recorded and the value skipped.
+fn ident_key<'a>(
+    errors: &mut Errors,
+    meta: &'a syn::meta::ParseNestedMeta<'_>,
+    what: &str,
+    expected: &str,
+) -> syn::Result<Option<&'a Ident>> {
+    let key = meta.path.get_ident();
+    if key.is_none() {
+        errors.at(
+            meta.path.span(),
+            format_args!("unknown {what} key; expected one of: {expected}"),
+        );
+        skip_value(meta.input)?;
+    }
+    Ok(key)
+}
+
+/// Parses the value of `key` (`key = value`) into `slot`, reporting a repeated
+/// key.
+fn parse_once<T: syn::parse::Parse>(
+    errors: &mut Errors,
+    slot: &mut Option<Keyed<T>>,
+    meta: &syn::meta::ParseNestedMeta<'_>,
+    key: &Ident,
+    name: &str,
+) -> syn::Result<()> {
+    let value = meta.value()?.parse()?;
+    set_once(errors, slot, key, name, value);
+    Ok(())
+}
+
+/// Sets the flag `key` (which takes no value), reporting a value or a repeat.
+fn set_flag(
+    errors: &mut Errors,
+    slot: &mut Option<Keyed<()>>,
+    meta: &syn::meta::ParseNestedMeta<'_>,
+    key: &Ident,
+    name: &str,
+) -> syn::Result<()> {
+    if has_value(meta.input) {
+        errors.at(key.span(), format_args!("`{name}` takes no value"));
+        skip_value(meta.input)?;
+    }
+    set_once(errors, slot, key, name, ());
+    Ok(())
+}
+
 /// Skips the value of a key that is being rejected, so parsing can go on.
 fn skip_value(input: ParseStream<'_>) -> syn::Result<()> {
     if input.peek(Token![=]) {
@@ -161,32 +222,18 @@ impl DeviceAttrs {
             if !attr.path().is_ident("device") {
                 continue;
             }
-            let result = attr.parse_nested_meta(|meta| {
-                let Some(key) = meta.path.get_ident() else {
-                    errors.at(
-                        meta.path.span(),
-                        format_args!("unknown device key; expected one of: {DEVICE_KEYS}"),
-                    );
-                    return skip_value(meta.input);
+            each_key(attr, errors, |errors, meta| {
+                let Some(key) = ident_key(errors, &meta, "device", DEVICE_KEYS)? else {
+                    return Ok(());
                 };
                 let name = key_name(key);
                 match name.as_str() {
-                    "name" => {
-                        let value = meta.value()?.parse()?;
-                        set_once(errors, &mut out.name, key, "name", value);
-                    }
+                    "name" => parse_once(errors, &mut out.name, &meta, key, "name")?,
                     "type" | "kind" => {
-                        let value = meta.value()?.parse()?;
-                        set_once(errors, &mut out.device_type, key, "type", value);
+                        parse_once(errors, &mut out.device_type, &meta, key, "type")?
                     }
-                    "subtype" => {
-                        let value = meta.value()?.parse()?;
-                        set_once(errors, &mut out.subtype, key, "subtype", value);
-                    }
-                    "model" => {
-                        let value = meta.value()?.parse()?;
-                        set_once(errors, &mut out.model, key, "model", value);
-                    }
+                    "subtype" => parse_once(errors, &mut out.subtype, &meta, key, "subtype")?,
+                    "model" => parse_once(errors, &mut out.model, &meta, key, "model")?,
                     "attributes" => {
                         let content;
                         syn::parenthesized!(content in meta.input);
@@ -226,11 +273,7 @@ impl DeviceAttrs {
                         }
                     }
                     "no_primary" => {
-                        if has_value(meta.input) {
-                            errors.at(key.span(), "`no_primary` takes no value");
-                            skip_value(meta.input)?;
-                        }
-                        set_once(errors, &mut out.no_primary, key, "no_primary", ());
+                        set_flag(errors, &mut out.no_primary, &meta, key, "no_primary")?
                     }
                     _ => {
                         errors.at(
@@ -244,9 +287,6 @@ impl DeviceAttrs {
                 }
                 Ok(())
             });
-            if let Err(error) = result {
-                errors.push(error);
-            }
         }
         out
     }
@@ -306,14 +346,10 @@ impl ParamAttrs {
         for attr in attrs {
             if attr.path().is_ident("device") {
                 // On a field, `#[device(instance_name)]` is the only device key.
-                let result = attr.parse_nested_meta(|meta| {
+                each_key(attr, errors, |errors, meta| {
                     match meta.path.get_ident() {
                         Some(key) if key == "instance_name" => {
-                            if has_value(meta.input) {
-                                errors.at(key.span(), "`instance_name` takes no value");
-                                skip_value(meta.input)?;
-                            }
-                            set_once(errors, &mut out.instance_name, key, "instance_name", ());
+                            set_flag(errors, &mut out.instance_name, &meta, key, "instance_name")?
                         }
                         _ => {
                             errors.at(
@@ -326,31 +362,19 @@ impl ParamAttrs {
                     }
                     Ok(())
                 });
-                if let Err(error) = result {
-                    errors.push(error);
-                }
                 continue;
             }
             if !attr.path().is_ident("param") {
                 continue;
             }
-            let result = attr.parse_nested_meta(|meta| {
-                let Some(key) = meta.path.get_ident() else {
-                    errors.at(meta.path.span(), format_args!("unknown param key; expected one of: {PARAM_KEYS}"));
-                    return skip_value(meta.input);
+            each_key(attr, errors, |errors, meta| {
+                let Some(key) = ident_key(errors, &meta, "param", PARAM_KEYS)? else {
+                    return Ok(());
                 };
                 let name = key_name(key);
                 if name != "skip" && out.first_key.is_none() {
                     out.first_key = Some(key.span());
                 }
-                let flag = |errors: &mut Errors, slot: &mut Option<Keyed<()>>, canonical: &str| -> syn::Result<()> {
-                    if has_value(meta.input) {
-                        errors.at(key.span(), format_args!("`{canonical}` takes no value"));
-                        skip_value(meta.input)?;
-                    }
-                    set_once(errors, slot, key, canonical, ());
-                    Ok(())
-                };
                 // Contradicting flags are reported on the later one.
                 let conflict = match name.as_str() {
                     "read_only" if out.write_only.is_some() => Some(READ_WRITE_ONLY),
@@ -363,51 +387,52 @@ impl ParamAttrs {
                     errors.at(key.span(), message);
                 }
                 match name.as_str() {
-                    "read_only" => flag(errors, &mut out.read_only, "read_only")?,
-                    "write_only" => flag(errors, &mut out.write_only, "write_only")?,
-                    "time_series" => flag(errors, &mut out.time_series, "time_series")?,
-                    "simple_ts" => flag(errors, &mut out.simple_ts, "simple_ts")?,
-                    "primary" => flag(errors, &mut out.primary, "primary")?,
-                    "skip" => flag(errors, &mut out.skip, "skip")?,
-                    "name" => {
-                        let value = meta.value()?.parse()?;
-                        set_once(errors, &mut out.name, key, "name", value);
+                    "read_only" => set_flag(errors, &mut out.read_only, &meta, key, "read_only")?,
+                    "write_only" => {
+                        set_flag(errors, &mut out.write_only, &meta, key, "write_only")?
                     }
+                    "time_series" => {
+                        set_flag(errors, &mut out.time_series, &meta, key, "time_series")?
+                    }
+                    "simple_ts" => set_flag(errors, &mut out.simple_ts, &meta, key, "simple_ts")?,
+                    "primary" => set_flag(errors, &mut out.primary, &meta, key, "primary")?,
+                    "skip" => set_flag(errors, &mut out.skip, &meta, key, "skip")?,
+                    "name" => parse_once(errors, &mut out.name, &meta, key, "name")?,
                     "type" | "param_type" => {
-                        let value = meta.value()?.parse()?;
-                        set_once(errors, &mut out.param_type, key, "type", value);
+                        parse_once(errors, &mut out.param_type, &meta, key, "type")?
                     }
-                    "data_type" => {
-                        let value = meta.value()?.parse()?;
-                        set_once(errors, &mut out.data_type, key, "data_type", value);
-                    }
-                    "ui" | "ui_type" => {
-                        let value = meta.value()?.parse()?;
-                        set_once(errors, &mut out.ui_type, key, "ui", value);
-                    }
+                    "data_type" => parse_once(errors, &mut out.data_type, &meta, key, "data_type")?,
+                    "ui" | "ui_type" => parse_once(errors, &mut out.ui_type, &meta, key, "ui")?,
                     "standard" => {
                         let input = meta.value()?;
                         let value = if input.peek(LitStr) {
                             let lit: LitStr = input.parse()?;
-                            StandardRef { text: lit.value(), span: lit.span() }
+                            StandardRef {
+                                text: lit.value(),
+                                span: lit.span(),
+                            }
                         } else {
                             let ident: Ident = input.parse()?;
-                            StandardRef { text: key_name(&ident), span: ident.span() }
+                            StandardRef {
+                                text: key_name(&ident),
+                                span: ident.span(),
+                            }
                         };
                         set_once(errors, &mut out.standard, key, "standard", value);
                     }
-                    "on_write" => {
-                        let value = meta.value()?.parse()?;
-                        set_once(errors, &mut out.on_write, key, "on_write", value);
-                    }
+                    "on_write" => parse_once(errors, &mut out.on_write, &meta, key, "on_write")?,
                     "valid_strs" => {
                         let content;
                         syn::parenthesized!(content in meta.input);
-                        let list = content.parse_terminated(<LitStr as syn::parse::Parse>::parse, Token![,])?;
+                        let list = content
+                            .parse_terminated(<LitStr as syn::parse::Parse>::parse, Token![,])?;
                         let mut strs: Vec<LitStr> = Vec::new();
                         for lit in list {
                             if strs.iter().any(|seen| seen.value() == lit.value()) {
-                                errors.at(lit.span(), format_args!("duplicate valid string \"{}\"", lit.value()));
+                                errors.at(
+                                    lit.span(),
+                                    format_args!("duplicate valid string \"{}\"", lit.value()),
+                                );
                             } else {
                                 strs.push(lit);
                             }
@@ -443,16 +468,15 @@ impl ParamAttrs {
                     _ => {
                         errors.at(
                             key.span(),
-                            format_args!("unknown param key `{name}`; expected one of: {PARAM_KEYS}"),
+                            format_args!(
+                                "unknown param key `{name}`; expected one of: {PARAM_KEYS}"
+                            ),
                         );
                         skip_value(meta.input)?;
                     }
                 }
                 Ok(())
             });
-            if let Err(error) = result {
-                errors.push(error);
-            }
         }
         out
     }

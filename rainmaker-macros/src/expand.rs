@@ -29,55 +29,42 @@ fn respan(tokens: &TokenStream, span: Span) -> TokenStream {
         .collect()
 }
 
-fn opt_str(value: Option<&str>) -> TokenStream {
-    match value {
-        Some(text) => quote!(::core::option::Option::Some(#text)),
-        None => quote!(::core::option::Option::None),
-    }
-}
-
 fn kind_tokens(krate: &TokenStream, kind: DataType) -> TokenStream {
     let variant = quote::format_ident!("{}", kind.variant());
     quote!(#krate::messages::DataType::#variant)
 }
 
+/// `Some(value)` or `None`, spelled out.
+fn option_tokens(value: Option<impl quote::ToTokens>) -> TokenStream {
+    match value {
+        Some(value) => quote!(::core::option::Option::Some(#value)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
 fn bounds_tokens(krate: &TokenStream, bounds: Option<Bounds>) -> TokenStream {
-    let bounds = match bounds {
-        None => return quote!(::core::option::Option::None),
-        Some(Bounds::Int { min, max, step }) => {
+    option_tokens(bounds.map(|bounds| match bounds {
+        Bounds::Int { min, max, step } => {
             let (min, max) = (Literal::i64_suffixed(min), Literal::i64_suffixed(max));
-            let step = match step {
-                Some(step) => {
-                    let step = Literal::i64_suffixed(step);
-                    quote!(::core::option::Option::Some(#step))
-                }
-                None => quote!(::core::option::Option::None),
-            };
+            let step = option_tokens(step.map(Literal::i64_suffixed));
             quote!(#krate::device::Bounds::Int { min: #min, max: #max, step: #step })
         }
-        Some(Bounds::Float { min, max, step }) => {
+        Bounds::Float { min, max, step } => {
             // The model only holds finite numbers, which `f64_suffixed` accepts.
             let (min, max) = (Literal::f64_suffixed(min), Literal::f64_suffixed(max));
-            let step = match step {
-                Some(step) => {
-                    let step = Literal::f64_suffixed(step);
-                    quote!(::core::option::Option::Some(#step))
-                }
-                None => quote!(::core::option::Option::None),
-            };
+            let step = option_tokens(step.map(Literal::f64_suffixed));
             quote!(#krate::device::Bounds::Float { min: #min, max: #max, step: #step })
         }
-        Some(Bounds::ArrayMax(max)) => {
+        Bounds::ArrayMax(max) => {
             let max = Literal::u32_suffixed(max);
             quote!(#krate::device::Bounds::ArrayMax(#max))
         }
-    };
-    quote!(::core::option::Option::Some(#bounds))
+    }))
 }
 
 fn spec_tokens(krate: &TokenStream, param: &Param) -> TokenStream {
     let name = &param.name;
-    let param_type = opt_str(param.param_type.as_deref());
+    let param_type = option_tokens(param.param_type.as_deref());
     let data_type = kind_tokens(krate, param.kind);
     let (read, write) = (param.props.read, param.props.write);
     let time_series = match param.props.time_series {
@@ -87,7 +74,7 @@ fn spec_tokens(krate: &TokenStream, param: &Param) -> TokenStream {
     };
     let bounds = bounds_tokens(krate, param.bounds);
     let valid_strs = &param.valid_strs;
-    let ui_type = opt_str(param.ui_type.as_deref());
+    let ui_type = option_tokens(param.ui_type.as_deref());
     quote! {
         #krate::device::ParamSpec {
             name: #name,
@@ -111,14 +98,14 @@ pub(crate) fn expand(device: &Device) -> TokenStream {
     let krate = &device.krate;
     let private = quote!(#krate::device::__private);
     let name = &device.name;
-    let device_type = opt_str(device.device_type.as_deref());
-    let subtype = opt_str(device.subtype.as_deref());
-    let model = opt_str(device.model.as_deref());
+    let device_type = option_tokens(device.device_type.as_deref());
+    let subtype = option_tokens(device.subtype.as_deref());
+    let model = option_tokens(device.model.as_deref());
     let attributes = device
         .attributes
         .iter()
         .map(|(name, value)| quote!((#name, #value)));
-    let primary = opt_str(device.primary.as_deref());
+    let primary = option_tokens(device.primary.as_deref());
     let specs = device.params.iter().map(|param| spec_tokens(krate, param));
 
     let mut asserts = Vec::new();

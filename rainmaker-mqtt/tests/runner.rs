@@ -5,11 +5,12 @@
 use std::time::Duration;
 
 use rainmaker_mqtt::{Broker, Consumer, Delivery, NodeHandle, NodeRunner, RunnerEvent};
-use rainmaker_test_support::mosquitto::{Mosquitto, mosquitto_or_skip};
+use rainmaker_test_support::mosquitto::Mosquitto;
+use rainmaker_test_support::mosquitto_or_return;
 use rainmaker_test_support::node::{Light, led_light_info};
 use rainmaker_types::node::{Event, Node, NodeError};
 use rainmaker_types::tlv::{Command, Request, UserRole};
-use rainmaker_types::{Channel, Message, NodeId, ParamsDocument, Topic};
+use rainmaker_types::{Channel, Message, NodeId, ParamValue, ParamsDocument, Topic};
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::timeout;
 
@@ -54,6 +55,14 @@ async fn next_event<T>(
     .expect("the event within the wait")
 }
 
+/// The light's brightness in the next `params/local` delta.
+async fn next_brightness(consumer: &mut Consumer) -> Option<i64> {
+    let delta = next_on(consumer, Channel::ParamsLocal).await;
+    params(&delta)
+        .get(Light::NAME, Light::PARAM_BRIGHTNESS)
+        .and_then(ParamValue::as_i64)
+}
+
 fn params(doc: &Delivery) -> ParamsDocument {
     match doc.decode().expect("decodes").into_parts().1 {
         Message::ParamsLocal(doc) | Message::ParamsLocalInit(doc) => doc,
@@ -78,11 +87,7 @@ async fn start(
 
 #[tokio::test]
 async fn a_node_boots_takes_writes_and_commands_and_reports_changes() {
-    let Some(binary) =
-        mosquitto_or_skip("a_node_boots_takes_writes_and_commands_and_reports_changes")
-    else {
-        return;
-    };
+    let binary = mosquitto_or_return!();
     let broker = Mosquitto::start(&binary, false);
     let (mut consumer, handle, mut events) = start(&broker, node("N1"), "cloud-a").await;
     next_on(&mut consumer, Channel::NodeConfig).await;
@@ -146,13 +151,7 @@ async fn a_node_boots_takes_writes_and_commands_and_reports_changes() {
         .update_device(Light::NAME, |light: &mut Light| light.brightness = 5)
         .await
         .expect("reported");
-    let delta = next_on(&mut consumer, Channel::ParamsLocal).await;
-    assert_eq!(
-        params(&delta)
-            .get(Light::NAME, Light::PARAM_BRIGHTNESS)
-            .and_then(|v| v.as_i64()),
-        Some(5)
-    );
+    assert_eq!(next_brightness(&mut consumer).await, Some(5));
     // A device the node does not have (by name, or by type) is a typed error.
     for name in ["Fan", Light::NAME] {
         let error = handle
@@ -177,11 +176,7 @@ struct Fan {
 
 #[tokio::test]
 async fn params_start_when_the_broker_acknowledges_the_user_mapping() {
-    let Some(binary) =
-        mosquitto_or_skip("params_start_when_the_broker_acknowledges_the_user_mapping")
-    else {
-        return;
-    };
+    let binary = mosquitto_or_return!();
     let broker = Mosquitto::start(&binary, false);
     let mut mapped = node("N2");
     mapped.set_user_mapping("user-1", "secret-1", false);
@@ -200,10 +195,7 @@ async fn params_start_when_the_broker_acknowledges_the_user_mapping() {
 
 #[tokio::test]
 async fn a_broker_restart_loses_nothing_with_persistent_sessions() {
-    let Some(binary) = mosquitto_or_skip("a_broker_restart_loses_nothing_with_persistent_sessions")
-    else {
-        return;
-    };
+    let binary = mosquitto_or_return!();
     let mut broker = Mosquitto::start(&binary, true);
     let (mut consumer, handle, mut events) = start(&broker, node("N3"), "cloud-c").await;
     next_on(&mut consumer, Channel::ParamsLocalInit).await;
@@ -231,12 +223,6 @@ async fn a_broker_restart_loses_nothing_with_persistent_sessions() {
         "the broker kept the node's session:\n{}",
         broker.log()
     );
-    let delta = next_on(&mut consumer, Channel::ParamsLocal).await;
-    assert_eq!(
-        params(&delta)
-            .get(Light::NAME, Light::PARAM_BRIGHTNESS)
-            .and_then(|v| v.as_i64()),
-        Some(99)
-    );
+    assert_eq!(next_brightness(&mut consumer).await, Some(99));
     handle.shutdown().await.expect("stops");
 }

@@ -58,6 +58,12 @@ fn pair(topic: String, payload: &str) -> (String, String) {
     (topic, payload.to_owned())
 }
 
+/// Asserts that `out` publishes `payload` on `node/<id>/<suffix>` and nothing else.
+#[track_caller]
+fn assert_published(out: &Output, suffix: &str, payload: &str) {
+    assert_eq!(publishes(out), [pair(t(suffix), payload)]);
+}
+
 fn remote(node: &mut Node, payload: &str) -> Output {
     node.handle(Input::Received {
         topic: &t("params/remote"),
@@ -180,12 +186,10 @@ fn reconnect_resubscribes_and_only_asks_for_pending_commands() {
 fn valid_remote_write_is_applied_and_reported() {
     let mut node = booted();
     let out = remote(&mut node, r#"{"Light":{"Power":true,"Brightness":60}}"#);
-    assert_eq!(
-        publishes(&out),
-        [pair(
-            t("params/local"),
-            r#"{"Light":{"Power":true,"Brightness":60}}"#
-        )]
+    assert_published(
+        &out,
+        "params/local",
+        r#"{"Light":{"Power":true,"Brightness":60}}"#,
     );
     assert_eq!(light(&node), (true, 60));
     let Some(Event::ParamsWritten {
@@ -262,10 +266,7 @@ fn rejected_writes_change_nothing_and_publish_nothing() {
 fn partly_valid_write_reports_only_the_accepted_values() {
     let mut node = booted();
     let out = remote(&mut node, r#"{"Light":{"Power":true,"Brightness":-1}}"#);
-    assert_eq!(
-        publishes(&out),
-        [pair(t("params/local"), r#"{"Light":{"Power":true}}"#)]
-    );
+    assert_published(&out, "params/local", r#"{"Light":{"Power":true}}"#);
     assert_eq!(light(&node), (true, 25));
     assert_eq!(rejections(&out).len(), 1);
 }
@@ -558,13 +559,7 @@ fn ingest_topics_and_groups() {
             payload: br#"{"Light":{"Power":true}}"#,
         })
         .expect("group write");
-    assert_eq!(
-        publishes(&out),
-        [pair(
-            t("params/local/kitchen"),
-            r#"{"Light":{"Power":true}}"#
-        )]
-    );
+    assert_published(&out, "params/local/kitchen", r#"{"Light":{"Power":true}}"#);
     let error = node
         .handle(Input::Received {
             topic: &t("params/remote/garden"),
@@ -600,25 +595,17 @@ fn writing_the_groups_service_moves_the_node_into_a_group() {
     let _boot = node.handle(Input::Connected).expect("boots");
 
     let out = remote(&mut node, r#"{"Groups":{"GroupID":"kitchen"}}"#);
-    assert_eq!(
-        publishes(&out),
-        [pair(
-            t("params/local"),
-            r#"{"Groups":{"GroupID":"kitchen"}}"#
-        )]
-    );
+    assert_published(&out, "params/local", r#"{"Groups":{"GroupID":"kitchen"}}"#);
     assert!(out.unsubscribe.is_empty());
     assert_eq!(out.subscribe, [t("params/remote/kitchen")]);
     assert_eq!(node.group().map(GroupId::as_str), Some("kitchen"));
 
     // Deltas now go to the group topic; moving groups swaps the subscription.
     let out = remote(&mut node, r#"{"Groups":{"GroupID":"garden"}}"#);
-    assert_eq!(
-        publishes(&out),
-        [pair(
-            t("params/local/kitchen"),
-            r#"{"Groups":{"GroupID":"garden"}}"#
-        )]
+    assert_published(
+        &out,
+        "params/local/kitchen",
+        r#"{"Groups":{"GroupID":"garden"}}"#,
     );
     assert_eq!(out.unsubscribe, [t("params/remote/kitchen")]);
     assert_eq!(out.subscribe, [t("params/remote/garden")]);

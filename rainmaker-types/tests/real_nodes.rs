@@ -128,26 +128,27 @@ const LIGHT_CONFIG: &[u8] = br#"{"node_id":"7C9EBD4A1B2C","config_version":"2020
 fn sdk_config_int_and_array_bounds_stay_integers() {
     let message = decode(Channel::NodeConfig, LIGHT_CONFIG);
     let config = as_config(&message);
-    let brightness = &config.devices.as_deref().expect("devices")[0]
-        .params
-        .as_deref()
-        .expect("params")[2];
-    assert_eq!(brightness.data_type, DataType::Int);
-    assert_eq!(
-        serde_json::to_value(&brightness.bounds).expect("encodes"),
-        json!({"min": 0, "max": 100, "step": 1}),
-        "int bounds must re-encode as integers"
-    );
-    let schedules = &config.services.as_deref().expect("services")[0]
-        .params
-        .as_deref()
-        .expect("params")[0];
-    assert_eq!(schedules.data_type, DataType::Array);
-    assert_eq!(
-        serde_json::to_value(&schedules.bounds).expect("encodes"),
-        json!({"max": 10}),
-        "an array's element count must re-encode as an integer"
-    );
+    let light = &config.devices.as_deref().expect("devices")[0];
+    let schedule = &config.services.as_deref().expect("services")[0];
+    let cases = [
+        (
+            light,
+            2,
+            DataType::Int,
+            json!({"min": 0, "max": 100, "step": 1}),
+        ),
+        (schedule, 0, DataType::Array, json!({"max": 10})),
+    ];
+    for (entry, index, data_type, bounds) in cases {
+        let param = &entry.params.as_deref().expect("params")[index];
+        assert_eq!(param.data_type, data_type, "{}", param.name);
+        assert_eq!(
+            serde_json::to_value(&param.bounds).expect("encodes"),
+            bounds,
+            "{}: bounds must re-encode as integers",
+            param.name
+        );
+    }
     assert_json_round_trip(&message, LIGHT_CONFIG);
     assert_sdk_bytes(config, LIGHT_CONFIG);
 }
@@ -519,32 +520,29 @@ fn old_sdk_writer_output_is_a_syntax_error() {
 #[test]
 fn duplicate_keys_in_params_documents_are_refused() {
     // The node keeps the first of duplicated keys; a decoder must not pick silently.
-    let error = json_error(
-        Channel::ParamsRemote,
-        br#"{"Light":{"Power":true,"Power":false}}"#,
-    );
-    assert_eq!(
-        (error.kind(), error.path()),
-        (JsonErrorKind::Data, "$.Light"),
-        "{error}"
-    );
-    assert!(
-        error.message().contains("duplicate param `Power`"),
-        "{error}"
-    );
-    let error = json_error(
-        Channel::ParamsLocal,
-        br#"{"Light":{"Power":true},"Light":{"Power":false}}"#,
-    );
-    assert_eq!(
-        (error.kind(), error.path()),
-        (JsonErrorKind::Data, "$"),
-        "{error}"
-    );
-    assert!(
-        error.message().contains("duplicate device `Light`"),
-        "{error}"
-    );
+    let cases: [(Channel, &[u8], &str, &str); 2] = [
+        (
+            Channel::ParamsRemote,
+            br#"{"Light":{"Power":true,"Power":false}}"#,
+            "$.Light",
+            "duplicate param `Power`",
+        ),
+        (
+            Channel::ParamsLocal,
+            br#"{"Light":{"Power":true},"Light":{"Power":false}}"#,
+            "$",
+            "duplicate device `Light`",
+        ),
+    ];
+    for (channel, payload, path, message) in cases {
+        let error = json_error(channel, payload);
+        assert_eq!(
+            (error.kind(), error.path()),
+            (JsonErrorKind::Data, path),
+            "{error}"
+        );
+        assert!(error.message().contains(message), "{error}");
+    }
 }
 
 #[test]

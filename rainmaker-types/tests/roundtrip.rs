@@ -35,12 +35,22 @@ use serde_json::{Map, Value};
 /// message, few enough for the whole suite to stay fast.
 const CASES: u32 = 64;
 
-fn runner() -> TestRunner {
-    TestRunner::new(Config {
+/// Runs `test` on [`CASES`] values of `strategy`; a failure panics with `what`
+/// and the smallest failing value found.
+#[track_caller]
+fn check_property<S: Strategy>(
+    what: &str,
+    strategy: &S,
+    test: impl Fn(S::Value) -> Result<(), TestCaseError>,
+) {
+    let mut runner = TestRunner::new(Config {
         cases: CASES,
         failure_persistence: None,
         ..Config::default()
-    })
+    });
+    if let Err(error) = runner.run(strategy, test) {
+        panic!("{what}: {error}");
+    }
 }
 
 // ------------------------------------------------------------------ JSON strategies
@@ -469,7 +479,7 @@ fn check_json_round_trip(name: &str) {
     assert!(!channels.is_empty(), "{name}: no channel");
     let sdk_written = message.object().get("x-rainmaker-sdk-json") == Some(&Value::Bool(true));
     let strategy = payload_strategy(&message);
-    let result = runner().run(&strategy, |payload| {
+    check_property(name, &strategy, |payload| {
         // A message the SDK writes is re-encoded as the SDK writes it: every float
         // as `%.5f`. The property holds for the floats that writer can say.
         let payload = if sdk_written {
@@ -514,9 +524,6 @@ fn check_json_round_trip(name: &str) {
         }
         Ok(())
     });
-    if let Err(error) = result {
-        panic!("{name}: {error}");
-    }
 }
 
 /// `value` with every float as the SDK's writer leaves it: printed `%.5f` and read
@@ -645,7 +652,7 @@ fn command_data_round_trips_inside_frames() {
         let at = common::pointer("/components/schemas").join(&name);
         let (schema, at) = common::resolve(&at);
         let strategy = SchemaStrategy::for_schema(schema, &at, 0);
-        let result = runner().run(&strategy, |payload| {
+        check_property(&name, &strategy, |payload| {
             let data =
                 serde_json::to_vec(&payload).map_err(|e| TestCaseError::fail(e.to_string()))?;
             let value =
@@ -669,9 +676,6 @@ fn command_data_round_trips_inside_frames() {
             prop_assert_eq!(&value, &payload, "{}: data in a frame differs", name);
             Ok(())
         });
-        if let Err(error) = result {
-            panic!("{name}: {error}");
-        }
     }
 }
 
@@ -723,17 +727,32 @@ fn owned_response() -> BoxedStrategy<OwnedResponse> {
         .boxed()
 }
 
+/// The bytes of a frame message (`encoded`, which must equal the TLV codec's own
+/// encoding `expected`) and what they decode to on `channel`, checked to
+/// re-encode to the same bytes.
+fn frame_message(
+    encoded: Result<Vec<u8>, impl std::fmt::Display>,
+    expected: rainmaker_tlv::Result<Vec<u8>>,
+    channel: Channel,
+) -> Result<(Vec<u8>, Message), TestCaseError> {
+    let bytes = encoded.map_err(|error| TestCaseError::fail(format!("encode: {error}")))?;
+    let expected = expected.map_err(|error| TestCaseError::fail(format!("TLV encode: {error}")))?;
+    prop_assert_eq!(&bytes, &expected, "frame bytes");
+    let decoded = Message::decode(channel, &bytes)
+        .map_err(|error| TestCaseError::fail(format!("decode: {error}")))?;
+    let again = decoded
+        .encode()
+        .map_err(|error| TestCaseError::fail(format!("re-encode: {error}")))?;
+    prop_assert_eq!(&again, &bytes, "re-encoded bytes");
+    Ok((bytes, decoded))
+}
+
 #[test]
 fn to_node_requests_round_trip() {
-    let result = runner().run(&owned_request(), |request| {
+    check_property("to-node request", &owned_request(), |request| {
         let frame = ToNodeFrame::new(request.clone())
             .map_err(|error| TestCaseError::fail(format!("encode {request:?}: {error}")))?;
-        let bytes = frame
-            .encode()
-            .map_err(|error| TestCaseError::fail(error.to_string()))?;
-        prop_assert_eq!(&bytes, &request.to_vec().expect("encodes"), "frame bytes");
-        let decoded = Message::decode(Channel::ToNode, &bytes)
-            .map_err(|error| TestCaseError::fail(format!("decode: {error}")))?;
+        let (bytes, decoded) = frame_message(frame.encode(), request.to_vec(), Channel::ToNode)?;
         let Message::ToNode(decoded_frame) = &decoded else {
             return Err(TestCaseError::fail(format!(
                 "decoded as {}",
@@ -742,18 +761,15 @@ fn to_node_requests_round_trip() {
         };
         prop_assert_eq!(decoded_frame.request(), &request);
         prop_assert_eq!(decoded_frame, &frame);
-        prop_assert_eq!(decoded.encode().expect("encodes"), bytes);
+        prop_assert_eq!(decoded_frame.as_bytes(), bytes.as_slice());
         Ok(())
     });
-    if let Err(error) = result {
-        panic!("to-node request: {error}");
-    }
 }
 
 #[test]
 fn to_node_refuses_responses() {
     // `toNode` carries requests only: a frame without a role record is an error.
-    let result = runner().run(&owned_response(), |response| {
+    check_property("to-node response", &owned_response(), |response| {
         let bytes = response.to_vec().expect("encodes");
         match Message::decode(Channel::ToNode, &bytes) {
             Err(DecodeError::Tlv(_)) => Ok(()),
@@ -762,9 +778,6 @@ fn to_node_refuses_responses() {
             ))),
         }
     });
-    if let Err(error) = result {
-        panic!("to-node response: {error}");
-    }
 }
 
 #[test]
@@ -773,15 +786,10 @@ fn from_node_frames_round_trip() {
         owned_request().prop_map(OwnedFrame::from),
         owned_response().prop_map(OwnedFrame::from),
     ];
-    let result = runner().run(&frame, |owned| {
+    check_property("from-node frame", &frame, |owned| {
         let frame = FromNodeFrame::new(owned.clone())
             .map_err(|error| TestCaseError::fail(format!("encode {owned:?}: {error}")))?;
-        let bytes = frame
-            .encode()
-            .map_err(|error| TestCaseError::fail(error.to_string()))?;
-        prop_assert_eq!(&bytes, &owned.to_vec().expect("encodes"), "frame bytes");
-        let decoded = Message::decode(Channel::FromNode, &bytes)
-            .map_err(|error| TestCaseError::fail(format!("decode: {error}")))?;
+        let (bytes, decoded) = frame_message(frame.encode(), owned.to_vec(), Channel::FromNode)?;
         let Message::FromNode(decoded_frame) = &decoded else {
             return Err(TestCaseError::fail(format!(
                 "decoded as {}",
@@ -790,12 +798,8 @@ fn from_node_frames_round_trip() {
         };
         prop_assert_eq!(decoded_frame.frame(), &owned);
         prop_assert_eq!(decoded_frame.as_bytes(), bytes.as_slice());
-        prop_assert_eq!(decoded.encode().expect("encodes"), bytes);
         Ok(())
     });
-    if let Err(error) = result {
-        panic!("from-node frame: {error}");
-    }
 }
 
 // ------------------------------------------------------------------ topics
@@ -855,7 +859,8 @@ fn parse_error(topic: &str) -> Result<(usize, TopicErrorReason), TestCaseError> 
 
 #[test]
 fn topics_format_and_parse_in_both_forms() {
-    let result = runner().run(
+    check_property(
+        "topic in both forms",
         &(channel(), node_id(), group_id()),
         |(channel, node, group)| {
             let topic = topic_for(channel, &node, &group);
@@ -891,9 +896,6 @@ fn topics_format_and_parse_in_both_forms() {
             Ok(())
         },
     );
-    if let Err(error) = result {
-        panic!("{error}");
-    }
 }
 
 #[test]
@@ -907,15 +909,12 @@ fn garbage_topics_are_rejected_at_segment_zero() {
         let first = topic.split('/').next().unwrap_or_default();
         !matches!(first, "node" | "$aws")
     });
-    let result = runner().run(&garbage, |topic| {
+    check_property("garbage topic", &garbage, |topic| {
         let (segment, reason) = parse_error(&topic)?;
         prop_assert_eq!(segment, 0, "`{}`", topic);
         prop_assert_eq!(reason, TopicErrorReason::UnknownPrefix, "`{}`", topic);
         Ok(())
     });
-    if let Err(error) = result {
-        panic!("{error}");
-    }
 }
 
 #[test]
@@ -928,48 +927,49 @@ fn ingest_topics_with_a_wrong_rule_are_rejected_at_segment_two() {
                 .any(|channel| channel.ingest_rule() == Some(rule.as_str()))
         });
     let cases = (channel(), channel(), node_id(), group_id(), unknown_rule);
-    let result = runner().run(&cases, |(channel, other, node, group, unknown)| {
-        let plain = topic_for(channel, &node, &group).to_string();
+    check_property(
+        "ingest topic with a wrong rule",
+        &cases,
+        |(channel, other, node, group, unknown)| {
+            let plain = topic_for(channel, &node, &group).to_string();
 
-        let topic = format!("$aws/rules/{unknown}/{plain}");
-        let (segment, reason) = parse_error(&topic)?;
-        prop_assert_eq!(segment, 2, "`{}`", topic);
-        prop_assert_eq!(
-            reason,
-            TopicErrorReason::UnknownRule(unknown.clone()),
-            "`{}`",
-            topic
-        );
-
-        // Another channel's rule: a mismatch, or no ingest form at all.
-        if let Some(other_rule) = other.ingest_rule()
-            && channel.ingest_rule() != Some(other_rule)
-        {
-            let topic = format!("$aws/rules/{other_rule}/{plain}");
+            let topic = format!("$aws/rules/{unknown}/{plain}");
             let (segment, reason) = parse_error(&topic)?;
             prop_assert_eq!(segment, 2, "`{}`", topic);
-            let expected = match channel.ingest_rule() {
-                Some(expected) => TopicErrorReason::RuleMismatch { expected },
-                None => TopicErrorReason::NotIngestible,
-            };
-            prop_assert_eq!(reason, expected, "`{}`", topic);
-        }
-        // A rule with nothing after it.
-        if let Some(rule) = channel.ingest_rule() {
-            let topic = format!("$aws/rules/{rule}");
-            let (segment, reason) = parse_error(&topic)?;
             prop_assert_eq!(
-                (segment, reason),
-                (3, TopicErrorReason::MissingSegment),
+                reason,
+                TopicErrorReason::UnknownRule(unknown.clone()),
                 "`{}`",
                 topic
             );
-        }
-        Ok(())
-    });
-    if let Err(error) = result {
-        panic!("{error}");
-    }
+
+            // Another channel's rule: a mismatch, or no ingest form at all.
+            if let Some(other_rule) = other.ingest_rule()
+                && channel.ingest_rule() != Some(other_rule)
+            {
+                let topic = format!("$aws/rules/{other_rule}/{plain}");
+                let (segment, reason) = parse_error(&topic)?;
+                prop_assert_eq!(segment, 2, "`{}`", topic);
+                let expected = match channel.ingest_rule() {
+                    Some(expected) => TopicErrorReason::RuleMismatch { expected },
+                    None => TopicErrorReason::NotIngestible,
+                };
+                prop_assert_eq!(reason, expected, "`{}`", topic);
+            }
+            // A rule with nothing after it.
+            if let Some(rule) = channel.ingest_rule() {
+                let topic = format!("$aws/rules/{rule}");
+                let (segment, reason) = parse_error(&topic)?;
+                prop_assert_eq!(
+                    (segment, reason),
+                    (3, TopicErrorReason::MissingSegment),
+                    "`{}`",
+                    topic
+                );
+            }
+            Ok(())
+        },
+    );
 }
 
 /// The 0-based segment indexes of `{node_id}` and `{group_id}` in an address.
@@ -987,112 +987,113 @@ fn parameter_segments(channel: Channel) -> (usize, Option<usize>) {
 fn malformed_topics_name_the_segment_at_fault() {
     let forms = prop_oneof![Just(TopicForm::Plain), Just(TopicForm::Ingest)];
     let cases = (channel(), node_id(), group_id(), forms, open_string(0, 6));
-    let result = runner().run(&cases, |(channel, node, group, form, extra)| {
-        let topic = topic_for(channel, &node, &group);
-        let Some(text) = topic.to_string_in(form) else {
-            return Ok(());
-        };
-        // Segments before the plain topic: `$aws/rules/<rule>/`.
-        let base = if form == TopicForm::Ingest { 3 } else { 0 };
-        let (node_segment, group_segment) = parameter_segments(channel);
-        let with_segment = |index: usize, value: &str| {
-            let mut segments: Vec<&str> = text.split('/').collect();
-            segments[index] = value;
-            segments.join("/")
-        };
+    check_property(
+        "malformed topic",
+        &cases,
+        |(channel, node, group, form, extra)| {
+            let topic = topic_for(channel, &node, &group);
+            let Some(text) = topic.to_string_in(form) else {
+                return Ok(());
+            };
+            // Segments before the plain topic: `$aws/rules/<rule>/`.
+            let base = if form == TopicForm::Ingest { 3 } else { 0 };
+            let (node_segment, group_segment) = parameter_segments(channel);
+            let with_segment = |index: usize, value: &str| {
+                let mut segments: Vec<&str> = text.split('/').collect();
+                segments[index] = value;
+                segments.join("/")
+            };
 
-        // An extra segment after a complete topic (unless the channel's address plus
-        // a group segment is another channel: `params/local` -> `params/local/<group>`).
-        let group_address = format!("{}/{{group_id}}", channel.address());
-        if !Channel::ALL
-            .iter()
-            .any(|other| other.address() == group_address)
-        {
-            let longer = format!("{text}/{}", extra.replace('/', ""));
-            let (segment, reason) = parse_error(&longer)?;
-            prop_assert_eq!(segment, text.split('/').count(), "`{}`", longer);
-            prop_assert_eq!(reason, TopicErrorReason::UnknownSuffix, "`{}`", longer);
-        }
+            // An extra segment after a complete topic (unless the channel's address plus
+            // a group segment is another channel: `params/local` -> `params/local/<group>`).
+            let group_address = format!("{}/{{group_id}}", channel.address());
+            if !Channel::ALL
+                .iter()
+                .any(|other| other.address() == group_address)
+            {
+                let longer = format!("{text}/{}", extra.replace('/', ""));
+                let (segment, reason) = parse_error(&longer)?;
+                prop_assert_eq!(segment, text.split('/').count(), "`{}`", longer);
+                prop_assert_eq!(reason, TopicErrorReason::UnknownSuffix, "`{}`", longer);
+            }
 
-        // An empty node id.
-        let empty = with_segment(base + node_segment, "");
-        let (segment, reason) = parse_error(&empty)?;
-        prop_assert_eq!(segment, base + node_segment, "`{}`", empty);
-        prop_assert_eq!(
-            reason,
-            TopicErrorReason::InvalidId(IdError::Empty),
-            "`{}`",
-            empty
-        );
-
-        // A node id with an MQTT wildcard.
-        let wildcard = with_segment(base + node_segment, "a+b");
-        let (segment, reason) = parse_error(&wildcard)?;
-        prop_assert_eq!(segment, base + node_segment, "`{}`", wildcard);
-        prop_assert_eq!(
-            reason,
-            TopicErrorReason::InvalidId(IdError::ForbiddenChar {
-                found: '+',
-                offset: 1
-            }),
-            "`{}`",
-            wildcard
-        );
-
-        // A node id over the limit.
-        let long_id = "N".repeat(NodeId::MAX_LEN + 1);
-        let long = with_segment(base + node_segment, &long_id);
-        let (segment, reason) = parse_error(&long)?;
-        prop_assert_eq!(segment, base + node_segment, "`{}`", long);
-        prop_assert_eq!(
-            reason,
-            TopicErrorReason::InvalidId(IdError::TooLong {
-                len: NodeId::MAX_LEN + 1,
-                max: NodeId::MAX_LEN
-            }),
-            "`{}`",
-            long
-        );
-
-        // An empty group id.
-        if let Some(group_segment) = group_segment {
-            let empty = with_segment(base + group_segment, "");
+            // An empty node id.
+            let empty = with_segment(base + node_segment, "");
             let (segment, reason) = parse_error(&empty)?;
-            prop_assert_eq!(segment, base + group_segment, "`{}`", empty);
+            prop_assert_eq!(segment, base + node_segment, "`{}`", empty);
             prop_assert_eq!(
                 reason,
                 TopicErrorReason::InvalidId(IdError::Empty),
                 "`{}`",
                 empty
             );
-        }
 
-        // The topic cut before its last segment.
-        let cut = text
-            .rsplit_once('/')
-            .map(|(head, _)| head)
-            .unwrap_or_default();
-        let cut_segments = cut.split('/').count();
-        match Topic::parse(cut) {
-            Err(error) => prop_assert!(
-                error.segment() <= cut_segments,
-                "`{}`: segment {} is past the end",
-                cut,
-                error.segment()
-            ),
-            // `node/<id>/params/local/<group>` cut is `params/local`, a channel itself.
-            Ok(parsed) => prop_assert!(
-                group_segment.is_some() || parsed.channel() != channel,
-                "`{}` parsed as {:?}",
-                cut,
-                parsed
-            ),
-        }
-        Ok(())
-    });
-    if let Err(error) = result {
-        panic!("{error}");
-    }
+            // A node id with an MQTT wildcard.
+            let wildcard = with_segment(base + node_segment, "a+b");
+            let (segment, reason) = parse_error(&wildcard)?;
+            prop_assert_eq!(segment, base + node_segment, "`{}`", wildcard);
+            prop_assert_eq!(
+                reason,
+                TopicErrorReason::InvalidId(IdError::ForbiddenChar {
+                    found: '+',
+                    offset: 1
+                }),
+                "`{}`",
+                wildcard
+            );
+
+            // A node id over the limit.
+            let long_id = "N".repeat(NodeId::MAX_LEN + 1);
+            let long = with_segment(base + node_segment, &long_id);
+            let (segment, reason) = parse_error(&long)?;
+            prop_assert_eq!(segment, base + node_segment, "`{}`", long);
+            prop_assert_eq!(
+                reason,
+                TopicErrorReason::InvalidId(IdError::TooLong {
+                    len: NodeId::MAX_LEN + 1,
+                    max: NodeId::MAX_LEN
+                }),
+                "`{}`",
+                long
+            );
+
+            // An empty group id.
+            if let Some(group_segment) = group_segment {
+                let empty = with_segment(base + group_segment, "");
+                let (segment, reason) = parse_error(&empty)?;
+                prop_assert_eq!(segment, base + group_segment, "`{}`", empty);
+                prop_assert_eq!(
+                    reason,
+                    TopicErrorReason::InvalidId(IdError::Empty),
+                    "`{}`",
+                    empty
+                );
+            }
+
+            // The topic cut before its last segment.
+            let cut = text
+                .rsplit_once('/')
+                .map(|(head, _)| head)
+                .unwrap_or_default();
+            let cut_segments = cut.split('/').count();
+            match Topic::parse(cut) {
+                Err(error) => prop_assert!(
+                    error.segment() <= cut_segments,
+                    "`{}`: segment {} is past the end",
+                    cut,
+                    error.segment()
+                ),
+                // `node/<id>/params/local/<group>` cut is `params/local`, a channel itself.
+                Ok(parsed) => prop_assert!(
+                    group_segment.is_some() || parsed.channel() != channel,
+                    "`{}` parsed as {:?}",
+                    cut,
+                    parsed
+                ),
+            }
+            Ok(())
+        },
+    );
 }
 
 #[test]

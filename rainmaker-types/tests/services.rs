@@ -448,6 +448,20 @@ fn evening() -> Value {
         "triggers":[{"m":1110,"d":31}],"action":{"Light":{"Power":true}}})
 }
 
+/// Applies a `Schedules` write that must succeed.
+#[track_caller]
+fn schedules_write(schedule: &mut Schedule, items: Value) {
+    let outcome = schedule.apply(&list_write("Schedules", items));
+    assert!(outcome.is_ok(), "{outcome:?}");
+}
+
+/// A schedule service holding [`evening`].
+fn with_evening() -> Schedule {
+    let mut schedule = Schedule::default();
+    schedules_write(&mut schedule, json!([evening()]));
+    schedule
+}
+
 #[test]
 fn schedule_add_reports_the_whole_list() {
     let mut schedule = Schedule::default();
@@ -464,17 +478,12 @@ fn schedule_add_reports_the_whole_list() {
 
 #[test]
 fn schedule_edit_enable_disable_remove() {
-    let mut schedule = Schedule::default();
-    assert!(
-        schedule
-            .apply(&list_write("Schedules", json!([evening()])))
-            .is_ok()
-    );
+    let mut schedule = with_evening();
 
     // `edit` replaces the keys it sends and keeps the others.
     let edit = json!([{"id":"8D3A","operation":"edit","name":"Late","info":"weekdays","flags":3,
         "validity":{"start":1_700_000_000}}]);
-    assert!(schedule.apply(&list_write("Schedules", edit)).is_ok());
+    schedules_write(&mut schedule, edit);
     let entry = schedule.schedule("8D3A").expect("still there");
     assert_eq!(entry.name, "Late");
     assert_eq!(entry.info.as_deref(), Some("weekdays"));
@@ -486,39 +495,18 @@ fn schedule_edit_enable_disable_remove() {
     assert_eq!(entry.triggers, [json!({"m":1110,"d":31})]);
 
     // Operations are matched as prefixes: "d" is disable, "en" is enable.
-    assert!(
-        schedule
-            .apply(&list_write(
-                "Schedules",
-                json!([{"id":"8D3A","operation":"d"}])
-            ))
-            .is_ok()
-    );
+    schedules_write(&mut schedule, json!([{"id":"8D3A","operation":"d"}]));
     assert!(!schedule.schedules()[0].enabled);
-    assert!(
-        schedule
-            .apply(&list_write(
-                "Schedules",
-                json!([{"id":"8D3A","operation":"en"}])
-            ))
-            .is_ok()
-    );
+    schedules_write(&mut schedule, json!([{"id":"8D3A","operation":"en"}]));
     assert!(schedule.schedules()[0].enabled);
 
     // `edit` of an unknown id adds it.
     let edit_new = json!([{"id":"B1","operation":"edit","name":"Morning","triggers":[{"m":420}]}]);
-    assert!(schedule.apply(&list_write("Schedules", edit_new)).is_ok());
+    schedules_write(&mut schedule, edit_new);
     let ids: Vec<&str> = schedule.schedules().iter().map(|e| e.id.as_str()).collect();
     assert_eq!(ids, ["8D3A", "B1"]);
 
-    assert!(
-        schedule
-            .apply(&list_write(
-                "Schedules",
-                json!([{"id":"8D3A","operation":"remove"}])
-            ))
-            .is_ok()
-    );
+    schedules_write(&mut schedule, json!([{"id":"8D3A","operation":"remove"}]));
     let ids: Vec<&str> = schedule.schedules().iter().map(|e| e.id.as_str()).collect();
     assert_eq!(ids, ["B1"]);
 }
@@ -528,7 +516,7 @@ fn schedule_keeps_unknown_keys() {
     let mut schedule = Schedule::default();
     let add = json!([{"id":"X1","operation":"add","name":"Future","triggers":[{"m":5,"future":1}],
         "action":{},"priority":"high"}]);
-    assert!(schedule.apply(&list_write("Schedules", add)).is_ok());
+    schedules_write(&mut schedule, add);
     let entry = schedule.schedule("X1").expect("added");
     assert_eq!(entry.extra.get("priority"), Some(&json!("high")));
     assert_eq!(
@@ -560,7 +548,7 @@ fn schedule_refuses_too_many_schedules() {
 
     // Adds beyond the maximum over several writes: refused, the list unchanged.
     let two = json!([adds[0], adds[1]]);
-    assert!(schedule.apply(&list_write("Schedules", two)).is_ok());
+    schedules_write(&mut schedule, two);
     assert_eq!(
         only_rejection(&mut schedule, &list_write("Schedules", json!([adds[2]]))),
         WriteRejection::TooManyItems { max: 2, found: 3 }
@@ -569,19 +557,14 @@ fn schedule_refuses_too_many_schedules() {
 
     // Removing one makes room in the same write.
     let swap = json!([{"id":"S0","operation":"remove"}, adds[2]]);
-    assert!(schedule.apply(&list_write("Schedules", swap)).is_ok());
+    schedules_write(&mut schedule, swap);
     let ids: Vec<&str> = schedule.schedules().iter().map(|e| e.id.as_str()).collect();
     assert_eq!(ids, ["S1", "S2"]);
 }
 
 #[test]
 fn schedule_refuses_malformed_writes_as_a_whole() {
-    let mut schedule = Schedule::default();
-    assert!(
-        schedule
-            .apply(&list_write("Schedules", json!([evening()])))
-            .is_ok()
-    );
+    let mut schedule = with_evening();
     let before = schedule.clone();
     let cases = [
         json!({"Schedules":"not an array"}),

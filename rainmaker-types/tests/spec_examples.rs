@@ -173,55 +173,38 @@ fn check_decoded_example(message: &SpecMessage, example: &str, bytes: &[u8]) -> 
         .and_then(|examples| examples.get(example))
         .ok_or_else(|| format!("no x-rainmaker-decoded-examples entry for `{example}`"))?;
     let frame = rainmaker_tlv::RawFrame::parse(bytes).map_err(|error| error.to_string())?;
-    let int = |key: &str| fields.get(key).and_then(Value::as_u64);
     let mut problems = Vec::new();
-    let mut expect = |key: &str, expected: Option<String>, actual: Option<String>| {
+    let data = frame.data().map(|data| data.to_vec());
+    let texts = [
+        ("request_id", frame.request_id()),
+        ("data", data.as_deref()),
+    ];
+    for (key, actual) in texts {
+        let expected = fields.get(key).and_then(Value::as_str);
+        let actual = actual.map(String::from_utf8_lossy);
+        if expected != actual.as_deref() {
+            problems.push(format!(
+                "{key}: spec says {expected:?}, frame has {actual:?}"
+            ));
+        }
+    }
+    let numbers = [
+        ("user_role", frame.role().map(|role| u64::from(role.bits()))),
+        ("status", frame.status().map(|status| u64::from(status.0))),
+        ("timestamp", frame.timestamp().map(u64::from)),
+        (
+            "command",
+            frame.command().map(|command| u64::from(command.0)),
+        ),
+    ];
+    for (key, actual) in numbers {
+        let expected = fields.get(key).and_then(Value::as_u64);
         if expected != actual {
             problems.push(format!(
                 "{key}: spec says {expected:?}, frame has {actual:?}"
             ));
         }
-    };
-    expect(
-        "request_id",
-        fields
-            .get("request_id")
-            .and_then(Value::as_str)
-            .map(str::to_owned),
-        frame
-            .request_id()
-            .map(|id| String::from_utf8_lossy(id).into_owned()),
-    );
-    expect(
-        "user_role",
-        int("user_role").map(|role| role.to_string()),
-        frame.role().map(|role| role.bits().to_string()),
-    );
-    expect(
-        "status",
-        int("status").map(|status| status.to_string()),
-        frame.status().map(|status| status.0.to_string()),
-    );
-    expect(
-        "timestamp",
-        int("timestamp").map(|ts| ts.to_string()),
-        frame.timestamp().map(|ts| ts.to_string()),
-    );
-    expect(
-        "command",
-        int("command").map(|command| command.to_string()),
-        frame.command().map(|command| command.0.to_string()),
-    );
-    let data = frame.data().map(|data| data.to_vec());
-    expect(
-        "data",
-        fields
-            .get("data")
-            .and_then(Value::as_str)
-            .map(str::to_owned),
-        data.as_ref()
-            .map(|data| String::from_utf8_lossy(data).into_owned()),
-    );
+    }
     if let Some(schema) = fields
         .get("data-schema")
         .and_then(|schema| schema.get("$ref"))

@@ -21,6 +21,40 @@ pub fn mosquitto_binary() -> Option<PathBuf> {
         .find(|candidate| candidate.is_file())
 }
 
+/// The mosquitto binary, or a `return` from the calling test, which
+/// [`mosquitto_or_skip`] reports as skipped under the test function's name.
+///
+/// ```no_run
+/// # fn main() {}
+/// #[test]
+/// fn talks_to_a_broker() {
+///     let binary = rainmaker_test_support::mosquitto_or_return!();
+///     # let _ = binary;
+/// }
+/// ```
+#[macro_export]
+macro_rules! mosquitto_or_return {
+    () => {{
+        fn here() {}
+        let test = $crate::mosquitto::test_name(::std::any::type_name_of_val(&here));
+        match $crate::mosquitto::mosquitto_or_skip(test) {
+            ::std::option::Option::Some(binary) => binary,
+            ::std::option::Option::None => return,
+        }
+    }};
+}
+
+/// The name of the test function whose item path (with a nested `here` function,
+/// inside async blocks) is `path`.
+#[doc(hidden)]
+pub fn test_name(path: &str) -> &str {
+    let mut path = path.strip_suffix("::here").unwrap_or(path);
+    while let Some(outer) = path.strip_suffix("::{{closure}}") {
+        path = outer;
+    }
+    path.rsplit("::").next().unwrap_or(path)
+}
+
 /// The mosquitto binary, or `None` when the test is skipped: only outside CI (with
 /// `CI` set, a missing mosquitto fails the test). A skip is written straight to the
 /// terminal's standard error, which the test harness does not capture, so it is
@@ -210,4 +244,19 @@ fn free_port() -> u16 {
         .and_then(|listener| listener.local_addr())
         .map(|addr| addr.port())
         .expect("a free port")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn test_names_come_from_the_enclosing_function() {
+        fn here() {}
+        let path = std::any::type_name_of_val(&here);
+        assert_eq!(
+            super::test_name(path),
+            "test_names_come_from_the_enclosing_function"
+        );
+        let in_async = "runner::a_test::{{closure}}::{{closure}}::here";
+        assert_eq!(super::test_name(in_async), "a_test");
+    }
 }

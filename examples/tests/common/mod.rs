@@ -12,7 +12,6 @@ use std::time::Duration;
 
 use rainmaker_examples::broker::{free_port, wait_until_listening};
 use rainmaker_mqtt::{Broker, TlsIdentity};
-pub use rainmaker_test_support::mosquitto::mosquitto_or_skip;
 use rcgen::{
     BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
     KeyUsagePurpose, SanType,

@@ -32,17 +32,23 @@ fn wrong_type(expected: DataType, value: &ParamValue) -> WriteRejection {
     }
 }
 
-impl ParamField for bool {
-    const KIND: DataType = DataType::Bool;
+/// Types a [`ParamValue`] variant holds as they are.
+macro_rules! plain_param_field {
+    ($($ty:ty => $variant:ident, $accessor:ident);*) => {$(
+        impl ParamField for $ty {
+            const KIND: DataType = DataType::$variant;
 
-    fn to_param_value(&self) -> ParamValue {
-        ParamValue::Bool(*self)
-    }
+            fn to_param_value(&self) -> ParamValue {
+                ParamValue::$variant(*self)
+            }
 
-    fn from_param_value(value: &ParamValue) -> Result<Self, WriteRejection> {
-        value.as_bool().ok_or_else(|| wrong_type(Self::KIND, value))
-    }
+            fn from_param_value(value: &ParamValue) -> Result<Self, WriteRejection> {
+                value.$accessor().ok_or_else(|| wrong_type(Self::KIND, value))
+            }
+        }
+    )*};
 }
+plain_param_field!(bool => Bool, as_bool; f64 => Float, as_f64);
 
 macro_rules! int_param_field {
     ($($int:ty),*) => {$(
@@ -68,18 +74,6 @@ macro_rules! int_param_field {
 }
 int_param_field!(i8, i16, i32, i64, u8, u16, u32);
 
-impl ParamField for f64 {
-    const KIND: DataType = DataType::Float;
-
-    fn to_param_value(&self) -> ParamValue {
-        ParamValue::Float(*self)
-    }
-
-    fn from_param_value(value: &ParamValue) -> Result<Self, WriteRejection> {
-        value.as_f64().ok_or_else(|| wrong_type(Self::KIND, value))
-    }
-}
-
 impl ParamField for f32 {
     const KIND: DataType = DataType::Float;
 
@@ -92,16 +86,12 @@ impl ParamField for f32 {
             .as_f64()
             .ok_or_else(|| wrong_type(Self::KIND, value))?;
         // Beyond f32's range the conversion would give an infinity.
-        if number < f64::from(f32::MIN) {
-            return Err(WriteRejection::BelowMin {
-                min: Limit::Float(f64::from(f32::MIN)),
-            });
-        }
-        if number > f64::from(f32::MAX) {
-            return Err(WriteRejection::AboveMax {
-                max: Limit::Float(f64::from(f32::MAX)),
-            });
-        }
+        WriteRejection::check_range(
+            number,
+            f64::from(f32::MIN),
+            f64::from(f32::MAX),
+            Limit::Float,
+        )?;
         #[allow(clippy::cast_possible_truncation)]
         let narrowed = number as f32;
         Ok(narrowed)

@@ -184,6 +184,25 @@ pub enum WriteRejection {
     Vetoed(String),
 }
 
+impl WriteRejection {
+    /// [`BelowMin`](Self::BelowMin) or [`AboveMax`](Self::AboveMax) unless
+    /// `min <= number <= max`; `limit` names the bound in the rejection.
+    pub(crate) fn check_range<T: PartialOrd + Copy>(
+        number: T,
+        min: T,
+        max: T,
+        limit: fn(T) -> Limit,
+    ) -> Result<(), Self> {
+        if number < min {
+            Err(Self::BelowMin { min: limit(min) })
+        } else if number > max {
+            Err(Self::AboveMax { max: limit(max) })
+        } else {
+            Ok(())
+        }
+    }
+}
+
 /// A bound of a number param (its minimum, maximum or step), as a rejection
 /// names it.
 #[derive(Debug, Clone, Copy, PartialEq)]

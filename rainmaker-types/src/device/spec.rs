@@ -295,16 +295,7 @@ impl ParamSpec {
 }
 
 fn check_int(number: i64, min: i64, max: i64, step: Option<i64>) -> Result<(), WriteRejection> {
-    if number < min {
-        return Err(WriteRejection::BelowMin {
-            min: Limit::Int(min),
-        });
-    }
-    if number > max {
-        return Err(WriteRejection::AboveMax {
-            max: Limit::Int(max),
-        });
-    }
+    WriteRejection::check_range(number, min, max, Limit::Int)?;
     if let Some(step) = step.filter(|step| *step != 0) {
         // i128 so that `number - min` cannot overflow for any pair of i64.
         if (i128::from(number) - i128::from(min)) % i128::from(step) != 0 {
@@ -318,16 +309,7 @@ fn check_int(number: i64, min: i64, max: i64, step: Option<i64>) -> Result<(), W
 }
 
 fn check_float(number: f64, min: f64, max: f64, step: Option<f64>) -> Result<(), WriteRejection> {
-    if number < min {
-        return Err(WriteRejection::BelowMin {
-            min: Limit::Float(min),
-        });
-    }
-    if number > max {
-        return Err(WriteRejection::AboveMax {
-            max: Limit::Float(max),
-        });
-    }
+    WriteRejection::check_range(number, min, max, Limit::Float)?;
     if let Some(step) = step.filter(|step| *step != 0.0 && step.is_finite()) {
         let steps = (number - min) / step;
         let off = steps - nearest_integer(steps);

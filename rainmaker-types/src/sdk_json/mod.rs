@@ -349,9 +349,10 @@ impl ser::SerializeSeq for Compound<'_> {
     }
 }
 
-/// Tuples and tuple structs are written as sequences.
+/// Tuples, tuple structs and tuple variants are written as sequences; `$close`
+/// ends the array (and, for a variant, the object around it).
 macro_rules! as_sequence {
-    ($($kind:ident::$method:ident),*) => {
+    ($($kind:ident::$method:ident => $close:literal),*) => {
         $(
             impl ser::$kind for Compound<'_> {
                 type Ok = ();
@@ -362,7 +363,8 @@ macro_rules! as_sequence {
                 }
 
                 fn end(self) -> Result<(), Error> {
-                    ser::SerializeSeq::end(self)
+                    self.writer.out.push_str($close);
+                    Ok(())
                 }
             }
         )*
@@ -370,23 +372,10 @@ macro_rules! as_sequence {
 }
 
 as_sequence!(
-    SerializeTuple::serialize_element,
-    SerializeTupleStruct::serialize_field
+    SerializeTuple::serialize_element => "]",
+    SerializeTupleStruct::serialize_field => "]",
+    SerializeTupleVariant::serialize_field => "]}"
 );
-
-impl ser::SerializeTupleVariant for Compound<'_> {
-    type Ok = ();
-    type Error = Error;
-
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
-        ser::SerializeSeq::serialize_element(self, value)
-    }
-
-    fn end(self) -> Result<(), Error> {
-        self.writer.out.push_str("]}");
-        Ok(())
-    }
-}
 
 impl ser::SerializeMap for Compound<'_> {
     type Ok = ();
@@ -411,40 +400,33 @@ impl ser::SerializeMap for Compound<'_> {
     }
 }
 
-impl ser::SerializeStruct for Compound<'_> {
-    type Ok = ();
-    type Error = Error;
+/// Structs and struct variants are written as maps; `$close` ends the object
+/// (and, for a variant, the object around it).
+macro_rules! as_map {
+    ($($kind:ident => $close:literal),*) => {
+        $(
+            impl ser::$kind for Compound<'_> {
+                type Ok = ();
+                type Error = Error;
 
-    fn serialize_field<T: ?Sized + Serialize>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), Error> {
-        ser::SerializeMap::serialize_entry(self, key, value)
-    }
+                fn serialize_field<T: ?Sized + Serialize>(
+                    &mut self,
+                    key: &'static str,
+                    value: &T,
+                ) -> Result<(), Error> {
+                    ser::SerializeMap::serialize_entry(self, key, value)
+                }
 
-    fn end(self) -> Result<(), Error> {
-        ser::SerializeMap::end(self)
-    }
+                fn end(self) -> Result<(), Error> {
+                    self.writer.out.push_str($close);
+                    Ok(())
+                }
+            }
+        )*
+    };
 }
 
-impl ser::SerializeStructVariant for Compound<'_> {
-    type Ok = ();
-    type Error = Error;
-
-    fn serialize_field<T: ?Sized + Serialize>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), Error> {
-        ser::SerializeMap::serialize_entry(self, key, value)
-    }
-
-    fn end(self) -> Result<(), Error> {
-        self.writer.out.push_str("}}");
-        Ok(())
-    }
-}
+as_map!(SerializeStruct => "}", SerializeStructVariant => "}}");
 
 /// Writes a map key: strings as they are, numbers and booleans quoted (as
 /// serde_json does); anything else is an error.

@@ -96,6 +96,27 @@ impl<T: Serialize> Serialize for Named<T> {
     }
 }
 
+/// `iter`, `len` and `is_empty` of a public wrapper around `Named<$value>`, with
+/// their doc comments.
+macro_rules! named_accessors {
+    ($value:ty, $iter:literal, $len:literal, $is_empty:literal) => {
+        #[doc = $iter]
+        pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &$value)> {
+            self.0.iter()
+        }
+
+        #[doc = $len]
+        pub fn len(&self) -> usize {
+            self.0.entries.len()
+        }
+
+        #[doc = $is_empty]
+        pub fn is_empty(&self) -> bool {
+            self.0.entries.is_empty()
+        }
+    };
+}
+
 /// What the values of a [`Named`] are called, for decode errors.
 trait NamedValue {
     /// One value (`param`), in "duplicate param `x`".
@@ -179,20 +200,12 @@ impl DeviceParams {
         self.0.remove(param)
     }
 
-    /// The `(param, value)` pairs in order.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &ParamValue)> {
-        self.0.iter()
-    }
-
-    /// How many params there are.
-    pub fn len(&self) -> usize {
-        self.0.entries.len()
-    }
-
-    /// Whether there are no params.
-    pub fn is_empty(&self) -> bool {
-        self.0.entries.is_empty()
-    }
+    named_accessors!(
+        ParamValue,
+        "The `(param, value)` pairs in order.",
+        "How many params there are.",
+        "Whether there are no params."
+    );
 }
 
 impl<K: Into<String>, V: Into<ParamValue>> FromIterator<(K, V)> for DeviceParams {
@@ -255,20 +268,12 @@ impl ParamsDocument {
         self.0.remove(device)
     }
 
-    /// The `(device, params)` pairs in order.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &DeviceParams)> {
-        self.0.iter()
-    }
-
-    /// How many devices the document names.
-    pub fn len(&self) -> usize {
-        self.0.entries.len()
-    }
-
-    /// Whether the document names no device.
-    pub fn is_empty(&self) -> bool {
-        self.0.entries.is_empty()
-    }
+    named_accessors!(
+        DeviceParams,
+        "The `(device, params)` pairs in order.",
+        "How many devices the document names.",
+        "Whether the document names no device."
+    );
 
     /// Drops devices that have no params (the SDK never publishes them).
     pub fn prune_empty(&mut self) {
