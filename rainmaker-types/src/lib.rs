@@ -3,8 +3,8 @@
 //! This is the crate firmware, cloud services, gateways and test tools depend on.
 //! The message structs ([`messages`]), the [`Topic`] parser and builder (and the
 //! borrowed [`TopicRef`]), the [`Message`] dispatch, the TLV [`commands`] and the
-//! [`standard_types`] catalogue are generated from the AsyncAPI spec in `spec/` (see
-//! [`generated`]) on the [`runtime`] every generated crate uses (payload codecs,
+//! [`standard_types`] catalogue are generated from the AsyncAPI spec in `spec/` (by
+//! `rainmaker-codegen`) on the [`runtime`] every generated crate uses (payload codecs,
 //! errors that say where, checked topic parameters). Beside them is the hand-written
 //! RainMaker layer: param values and params documents ([`value`]), validated ids
 //! ([`ids`]), the [`Device`] trait with its derive, the standard [`services`], and a

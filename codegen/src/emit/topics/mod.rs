@@ -1,6 +1,6 @@
-//! `topics.rs`: the parameter types ([`params`]), the `Channel` kinds and their
-//! table ([`channels`]), the owned `Topic` and the borrowed `TopicRef` ([`topic`]),
-//! and the one parser both use ([`parser`]).
+//! `topics.rs`: the parameter types (`params`), the `Channel` kinds and their
+//! table (`channels`), the owned `Topic` and the borrowed `TopicRef` (`topic`),
+//! and the one parser both use (`parser`).
 //!
 //! The parser is compiled from the [`TopicTree`](crate::topic_tree::TopicTree) of
 //! the channel addresses; of the failed paths, the one that got furthest names the
