@@ -5,7 +5,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::{Ctx, Scope, doc, ident, match_self, variants};
-use crate::model::{Encoding, Extra, Message, TypeKind, TypeRef};
+use crate::model::{Encoding, Extra, Message, Model, TypeKind, TypeRef};
 
 /// The tokens of `dispatch.rs`.
 pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
@@ -66,17 +66,20 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
     let kind_match = kind_of_variants(ctx);
     let encode_match = match_self(&encode_arms.collect::<Vec<_>>(), true);
     let display_match = match_self(&display_arms, true);
+    let decode = decode_body(
+        ctx,
+        &decode_match(ctx, |message| {
+            owned_decode_call(ctx, message, Decoding::Strict)
+        }),
+    );
     let decode_with = decode_with_body(
         ctx,
-        &decode_match(ctx, |message| owned_decode_call(ctx, message)),
+        &decode_match(ctx, |message| {
+            owned_decode_call(ctx, message, Decoding::WithOptions)
+        }),
     );
-    let (parse_form, topic_in_form) = topic_forms(ctx);
-    let either_form = if model.has_ingest() {
-        " (either form, which the envelope keeps)"
-    } else {
-        ""
-    };
-    let decode_doc = format!(" Parses a topic{either_form} and decodes its payload, strictly.");
+    let envelope_decoders = envelope_decoders(ctx, EnvelopeKind::Owned);
+    let (_, topic_in_form) = topic_forms(ctx);
     let check = topic_check(ctx, true);
     quote! {
         use super::topics::{Channel, Topic, TopicRef};
@@ -112,13 +115,14 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
             }
 
             /// Decodes the payload of a publish on a topic of `channel`, strictly:
-            /// [`Message::decode_with`] with the default options.
+            /// as [`Message::decode_with`] with the default options, without the
+            /// repair machinery on the path.
             ///
             /// # Errors
             ///
             /// As [`Message::decode_with`].
             pub fn decode(channel: Channel, payload: &[u8]) -> ::core::result::Result<Self, #rt::DecodeError> {
-                Self::decode_with(channel, payload, &#rt::DecodeOptions::strict()).map(|decoded| decoded.value)
+                #decode
             }
 
             /// Decodes the payload of a publish on a topic of `channel` with
@@ -198,36 +202,7 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
                 Self { form, ..self }
             }
 
-            #[doc = #decode_doc]
-            ///
-            /// # Errors
-            ///
-            /// As [`Envelope::decode_with`].
-            pub fn decode(topic: &str, payload: &[u8]) -> ::core::result::Result<Self, #rt::DispatchError> {
-                Self::decode_with(topic, payload, &#rt::DecodeOptions::strict()).map(|decoded| decoded.value)
-            }
-
-            /// Parses a topic and decodes its payload with `options` (size limit,
-            /// lenient repairs), with the repairs made.
-            ///
-            /// # Errors
-            ///
-            /// `DispatchError::Topic` naming the segment at fault,
-            /// `DispatchError::Payload`, or `DispatchError::TopicMismatch` when the
-            /// payload names another node than the topic.
-            pub fn decode_with(
-                topic: &str,
-                payload: &[u8],
-                options: &#rt::DecodeOptions,
-            ) -> ::core::result::Result<#rt::Decoded<Self>, #rt::DispatchError> {
-                let (parsed, form) = #parse_form;
-                let decoded = Message::decode_with(parsed.channel(), payload, options)?;
-                check_topic(&parsed, &decoded.value)?;
-                ::core::result::Result::Ok(#rt::Decoded {
-                    value: Self { topic: parsed.to_topic(), message: decoded.value, form },
-                    repairs: decoded.repairs,
-                })
-            }
+            #envelope_decoders
 
             /// Encodes the envelope: the topic string, in the envelope's form, and the
             /// payload bytes.
@@ -263,33 +238,37 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
     }
 }
 
-/// `check_topic` (over `Message`) or `check_topic_ref` (over `MessageRef`): what a
-/// payload says about its topic (`x-rainmaker-topic-parameter`) agrees with the
-/// topic. Always emitted (it accepts everything when no property repeats a
-/// parameter), so the decoders call it whatever the document.
-pub(super) fn topic_check(ctx: &Ctx<'_>, owned: bool) -> TokenStream {
-    let rt = &ctx.rt;
-    let model = ctx.model;
-    let (name, message, lifetime) = if owned {
-        (quote!(check_topic), quote!(Message), TokenStream::new())
-    } else {
-        (quote!(check_topic_ref), quote!(MessageRef), quote!(<'_>))
-    };
-    let mut arms = Vec::new();
-    for (index, message_def) in model.messages.iter().enumerate() {
-        let TypeRef::Named(name) = &message_def.payload else {
+/// A payload property that repeats a parameter of its topic
+/// (`x-rainmaker-topic-parameter`), on one channel.
+struct TopicCheck<'m> {
+    /// The message's variant.
+    message: Ident,
+    /// The channel's variant.
+    channel: Ident,
+    /// The topic parameter's field in `TopicRef`.
+    param: Ident,
+    /// The payload's field.
+    property: Ident,
+    /// The property's wire name.
+    wire: &'m str,
+}
+
+/// Every property of a message payload that repeats a parameter of a channel
+/// carrying it.
+fn topic_checks(model: &Model) -> Vec<TopicCheck<'_>> {
+    let mut checks = Vec::new();
+    for (index, message) in model.messages.iter().enumerate() {
+        let TypeRef::Named(name) = &message.payload else {
             continue;
         };
         let Some(TypeKind::Struct { fields, .. }) = model.type_def(name).map(|def| &def.kind)
         else {
             continue;
         };
-        let variant = ident(&message_def.variant);
         for field in fields.iter().filter(|field| field.required) {
             let Some(parameter) = &field.topic_parameter else {
                 continue;
             };
-            let (property, wire) = (ident(&field.rust), &field.wire);
             for channel in model
                 .channels
                 .iter()
@@ -298,21 +277,46 @@ pub(super) fn topic_check(ctx: &Ctx<'_>, owned: bool) -> TokenStream {
                 let Some(param) = channel.params.iter().find(|p| p.name == *parameter) else {
                     continue;
                 };
-                let (channel, param) = (ident(&channel.variant), ident(&param.field));
-                arms.push(quote! {
-                    (#message::#variant(payload), TopicRef::#channel { #param: topic, .. })
-                        if ::core::convert::AsRef::<str>::as_ref(&payload.#property) != *topic =>
-                    {
-                        ::core::result::Result::Err(#rt::DispatchError::TopicMismatch {
-                            property: #wire,
-                            payload: #rt::ToString::to_string(::core::convert::AsRef::<str>::as_ref(&payload.#property)),
-                            topic: #rt::ToString::to_string(*topic),
-                        })
-                    }
+                checks.push(TopicCheck {
+                    message: ident(&message.variant),
+                    channel: ident(&channel.variant),
+                    param: ident(&param.field),
+                    property: ident(&field.rust),
+                    wire: &field.wire,
                 });
             }
         }
     }
+    checks
+}
+
+/// `check_topic` (over `Message`) or `check_topic_ref` (over `MessageRef`): what a
+/// payload says about its topic (`x-rainmaker-topic-parameter`) agrees with the
+/// topic. Always emitted (it accepts everything when no property repeats a
+/// parameter), so the decoders call it whatever the document.
+pub(super) fn topic_check(ctx: &Ctx<'_>, owned: bool) -> TokenStream {
+    let rt = &ctx.rt;
+    let (name, message, lifetime) = if owned {
+        (quote!(check_topic), quote!(Message), TokenStream::new())
+    } else {
+        (quote!(check_topic_ref), quote!(MessageRef), quote!(<'_>))
+    };
+    let arms: Vec<TokenStream> = topic_checks(ctx.model)
+        .into_iter()
+        .map(|TopicCheck { message: variant, channel, param, property, wire }| {
+            quote! {
+                (#message::#variant(payload), TopicRef::#channel { #param: topic, .. })
+                    if ::core::convert::AsRef::<str>::as_ref(&payload.#property) != *topic =>
+                {
+                    ::core::result::Result::Err(#rt::DispatchError::TopicMismatch {
+                        property: #wire,
+                        payload: #rt::ToString::to_string(::core::convert::AsRef::<str>::as_ref(&payload.#property)),
+                        topic: #rt::ToString::to_string(*topic),
+                    })
+                }
+            }
+        })
+        .collect();
     let body = if arms.is_empty() {
         quote!(let _ = (topic, message); ::core::result::Result::Ok(()))
     } else {
@@ -333,7 +337,7 @@ pub(super) fn topic_check(ctx: &Ctx<'_>, owned: bool) -> TokenStream {
 
 /// The expressions that parse `topic` into `(TopicRef, TopicForm)`, and that write
 /// `self.topic` in `self.form`.
-pub(super) fn topic_forms(ctx: &Ctx<'_>) -> (TokenStream, TokenStream) {
+fn topic_forms(ctx: &Ctx<'_>) -> (TokenStream, TokenStream) {
     let rt = &ctx.rt;
     if ctx.model.has_ingest() {
         (
@@ -349,6 +353,138 @@ pub(super) fn topic_forms(ctx: &Ctx<'_>) -> (TokenStream, TokenStream) {
             quote!((TopicRef::parse(topic)?, #rt::TopicForm::Plain)),
             quote!(#rt::ToString::to_string(&self.topic)),
         )
+    }
+}
+
+/// The body of `decode` of `Message` and `MessageRef`: the default size check, then
+/// `decode` (the strict decoding expression).
+pub(super) fn decode_body(ctx: &Ctx<'_>, decode: &TokenStream) -> TokenStream {
+    let rt = &ctx.rt;
+    quote! {
+        #rt::DecodeOptions::strict().check_len(payload)?;
+        #decode
+    }
+}
+
+/// Which envelope [`envelope_decoders`] writes the decoders of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum EnvelopeKind {
+    /// `Envelope`: owns its topic and message.
+    Owned,
+    /// `EnvelopeRef<'a>`: borrows both from the input.
+    Borrowed,
+}
+
+/// `decode` (strict) and `decode_with` (by options) of `Envelope` or
+/// `EnvelopeRef`: parse the topic (either form), decode the payload on its
+/// channel, check what the payload says about the topic.
+pub(super) fn envelope_decoders(ctx: &Ctx<'_>, kind: EnvelopeKind) -> TokenStream {
+    let rt = &ctx.rt;
+    let (parse_form, _) = topic_forms(ctx);
+    let (name, message, check, lifetime, topic, borrowing) = match kind {
+        EnvelopeKind::Owned => (
+            "Envelope",
+            quote!(Message),
+            quote!(check_topic),
+            quote!(),
+            quote!(parsed.to_topic()),
+            "",
+        ),
+        EnvelopeKind::Borrowed => (
+            "EnvelopeRef",
+            quote!(MessageRef),
+            quote!(check_topic_ref),
+            quote!('a),
+            quote!(parsed),
+            ", borrowing from both",
+        ),
+    };
+    let topic_lifetime = if kind == EnvelopeKind::Owned {
+        quote!('_)
+    } else {
+        quote!('a)
+    };
+    // The channels whose payloads repeat a topic parameter are decoded apart, so
+    // that the check (which pins the message in memory) stays off the fast path.
+    let mut checked: Vec<Ident> = Vec::new();
+    for check in topic_checks(ctx.model) {
+        if !checked.contains(&check.channel) {
+            checked.push(check.channel);
+        }
+    }
+    let (route, decode_checked) = if checked.is_empty() {
+        (TokenStream::new(), TokenStream::new())
+    } else {
+        (
+            quote! {
+                if ::core::matches!(parsed.channel(), #( Channel::#checked )|*) {
+                    return Self::decode_checked(parsed, form, payload);
+                }
+            },
+            quote! {
+                /// `decode` of a channel whose payload repeats a topic parameter.
+                #[inline(never)]
+                fn decode_checked(
+                    parsed: TopicRef<#topic_lifetime>,
+                    form: #rt::TopicForm,
+                    payload: & #lifetime [u8],
+                ) -> ::core::result::Result<Self, #rt::DispatchError> {
+                    let message = #message::decode(parsed.channel(), payload)?;
+                    #check(&parsed, &message)?;
+                    ::core::result::Result::Ok(Self { topic: #topic, message, form })
+                }
+            },
+        )
+    };
+    let either_form = if ctx.model.has_ingest() {
+        " (either form, which the envelope keeps)"
+    } else {
+        ""
+    };
+    let decode_doc = format!(
+        " Parses a topic{either_form} and decodes its payload{borrowing}, strictly: as \
+         [`{name}::decode_with`] with the default options."
+    );
+    let errors_doc = format!(" As [`{name}::decode_with`].");
+    let decode_with_doc = format!(
+        " Parses a topic and decodes its payload{borrowing} with `options` (size \
+         limit, lenient repairs), with the repairs made."
+    );
+    quote! {
+        #[doc = #decode_doc]
+        ///
+        /// # Errors
+        ///
+        #[doc = #errors_doc]
+        pub fn decode(topic: & #lifetime str, payload: & #lifetime [u8]) -> ::core::result::Result<Self, #rt::DispatchError> {
+            let (parsed, form) = #parse_form;
+            #route
+            let message = #message::decode(parsed.channel(), payload)?;
+            ::core::result::Result::Ok(Self { topic: #topic, message, form })
+        }
+
+        #decode_checked
+
+        #[doc = #decode_with_doc]
+        ///
+        /// # Errors
+        ///
+        /// `DispatchError::Topic` naming the segment at fault,
+        /// `DispatchError::Payload`, or `DispatchError::TopicMismatch` when the
+        /// payload names another node than the topic.
+        pub fn decode_with(
+            topic: & #lifetime str,
+            payload: & #lifetime [u8],
+            options: &#rt::DecodeOptions,
+        ) -> ::core::result::Result<#rt::Decoded<Self>, #rt::DispatchError> {
+            let (parsed, form) = #parse_form;
+            let decoded = #message::decode_with(parsed.channel(), payload, options)?;
+            #check(&parsed, &decoded.value)?;
+            ::core::result::Result::Ok(#rt::Decoded {
+                value: Self { topic: #topic, message: decoded.value, form },
+                repairs: decoded.repairs,
+            })
+        }
     }
 }
 
@@ -587,9 +723,22 @@ fn estimated_size(ctx: &Ctx<'_>, ty: &TypeRef, depth: usize) -> usize {
     }
 }
 
+/// Which decoder a generated `decode` calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Decoding {
+    /// `decode`: strict, no repair machinery on the path (the fast path).
+    Strict,
+    /// `decode_with`: by `options`, the repairs recorded in `repairs`.
+    WithOptions,
+}
+
 /// The expression that decodes `payload` as `message` into its owned payload type
 /// (a `Result<Self, _>` of an enum with the message's variant).
-pub(super) fn owned_decode_call(ctx: &Ctx<'_>, message: &Message) -> TokenStream {
+pub(super) fn owned_decode_call(
+    ctx: &Ctx<'_>,
+    message: &Message,
+    decoding: Decoding,
+) -> TokenStream {
     let rt = &ctx.rt;
     let variant = ident(&message.variant);
     let ty = ctx.rust_type(&message.payload, Scope::Sibling);
@@ -599,6 +748,9 @@ pub(super) fn owned_decode_call(ctx: &Ctx<'_>, message: &Message) -> TokenStream
         quote!(Self::#variant)
     };
     match message.encoding {
+        Encoding::Json if decoding == Decoding::Strict => {
+            quote!(#rt::payload::decode_json::<#ty>(payload).map(#wrap))
+        }
         Encoding::Json => {
             quote!(#rt::payload::decode_json_with::<#ty>(payload, options, repairs).map(#wrap))
         }

@@ -16,8 +16,8 @@ use quote::{format_ident, quote};
 
 use super::deserialize::{self, Property, Unknown};
 use super::dispatch::{
-    decode_match, decode_with_body, kind_of_variants, owned_decode_call, owned_payload_type,
-    topic_check, topic_forms,
+    Decoding, EnvelopeKind, decode_body, decode_match, decode_with_body, envelope_decoders,
+    kind_of_variants, owned_decode_call, owned_payload_type, topic_check,
 };
 use super::{Ctx, Scope, doc, ident, skip_none, struct_field};
 use crate::model::{Encoding, Extra, Field, Message, TypeKind, TypeRef};
@@ -419,13 +419,16 @@ impl<'c, 'm> Views<'c, 'm> {
             quote! { #docs #variant(#ty), }
         });
         let kind_match = kind_of_variants(ctx);
-        let decode = decode_match(ctx, |message| {
+        let decode_call = |message: &Message, decoding: Decoding| {
             let variant = ident(&message.variant);
             if !self.message_borrows(message) {
-                return owned_decode_call(ctx, message);
+                return owned_decode_call(ctx, message, decoding);
             }
             let ty = self.payload_view(message);
             match message.encoding {
+                Encoding::Json if decoding == Decoding::Strict => quote! {
+                    #rt::payload::decode_json_ref::<#ty>(payload).map(Self::#variant)
+                },
                 Encoding::Json => {
                     let any = self.view_type_in(&message.payload, &quote!('_));
                     let detach = self.detach_with(&message.payload);
@@ -443,8 +446,15 @@ impl<'c, 'm> Views<'c, 'm> {
                     ::core::result::Result::<Self, #rt::DecodeError>::Ok(Self::#variant(payload))
                 },
             }
-        });
-        let decode_with = decode_with_body(ctx, &decode);
+        };
+        let decode = decode_body(
+            ctx,
+            &decode_match(ctx, |message| decode_call(message, Decoding::Strict)),
+        );
+        let decode_with = decode_with_body(
+            ctx,
+            &decode_match(ctx, |message| decode_call(message, Decoding::WithOptions)),
+        );
         quote! {
             /// A message of the document, borrowing from its payload where the
             /// document asks for a view (`x-rust-borrow`): one variant per message,
@@ -465,14 +475,14 @@ impl<'c, 'm> Views<'c, 'm> {
                 }
 
                 /// Decodes the payload of a publish on a topic of `channel`, borrowing
-                /// from `payload`, strictly: [`MessageRef::decode_with`] with the
-                /// default options.
+                /// from `payload`, strictly: as [`MessageRef::decode_with`] with the
+                /// default options, without the repair machinery on the path.
                 ///
                 /// # Errors
                 ///
                 /// As [`MessageRef::decode_with`].
                 pub fn decode(channel: Channel, payload: &'a [u8]) -> ::core::result::Result<Self, #rt::DecodeError> {
-                    Self::decode_with(channel, payload, &#rt::DecodeOptions::strict()).map(|decoded| decoded.value)
+                    #decode
                 }
 
                 /// Decodes the payload of a publish on a topic of `channel` with
@@ -497,7 +507,7 @@ impl<'c, 'm> Views<'c, 'm> {
     /// `EnvelopeRef<'a>`: a borrowed topic and a borrowed message.
     fn emit_envelope_ref(&self) -> TokenStream {
         let rt = &self.ctx.rt;
-        let (parse_form, _) = topic_forms(self.ctx);
+        let decoders = envelope_decoders(self.ctx, EnvelopeKind::Borrowed);
         let check = topic_check(self.ctx, false);
         quote! {
             #check
@@ -512,36 +522,7 @@ impl<'c, 'm> Views<'c, 'm> {
             }
 
             impl<'a> EnvelopeRef<'a> {
-                /// Classifies a topic and decodes its payload, borrowing from both,
-                /// strictly: [`EnvelopeRef::decode_with`] with the default options.
-                ///
-                /// # Errors
-                ///
-                /// As [`EnvelopeRef::decode_with`].
-                pub fn decode(topic: &'a str, payload: &'a [u8]) -> ::core::result::Result<Self, #rt::DispatchError> {
-                    Self::decode_with(topic, payload, &#rt::DecodeOptions::strict()).map(|decoded| decoded.value)
-                }
-
-                /// Classifies a topic and decodes its payload with `options`,
-                /// borrowing from both, with the repairs made.
-                ///
-                /// # Errors
-                ///
-                /// `DispatchError::Topic` or `DispatchError::Payload`, as
-                /// `Envelope::decode_with`.
-                pub fn decode_with(
-                    topic: &'a str,
-                    payload: &'a [u8],
-                    options: &#rt::DecodeOptions,
-                ) -> ::core::result::Result<#rt::Decoded<Self>, #rt::DispatchError> {
-                    let (topic, form) = #parse_form;
-                    let decoded = MessageRef::decode_with(topic.channel(), payload, options)?;
-                    check_topic_ref(&topic, &decoded.value)?;
-                    ::core::result::Result::Ok(#rt::Decoded {
-                        value: Self { topic, message: decoded.value, form },
-                        repairs: decoded.repairs,
-                    })
-                }
+                #decoders
 
                 /// The topic.
                 pub fn topic(&self) -> &TopicRef<'a> {

@@ -405,7 +405,8 @@ impl Message {
         self.channels().contains(&channel)
     }
     /// Decodes the payload of a publish on a topic of `channel`, strictly:
-    /// [`Message::decode_with`] with the default options.
+    /// as [`Message::decode_with`] with the default options, without the
+    /// repair machinery on the path.
     ///
     /// # Errors
     ///
@@ -414,12 +415,123 @@ impl Message {
         channel: Channel,
         payload: &[u8],
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        Self::decode_with(
-                channel,
-                payload,
-                &::rainmaker_types::runtime::DecodeOptions::strict(),
-            )
-            .map(|decoded| decoded.value)
+        ::rainmaker_types::runtime::DecodeOptions::strict().check_len(payload)?;
+        match channel {
+            Channel::PresenceConnected => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::PresenceConnected,
+                >(payload)
+                    .map(|payload| Self::PresenceConnected(
+                        ::rainmaker_types::runtime::Box::new(payload),
+                    ))
+            }
+            Channel::PresenceDisconnected => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::PresenceDisconnected,
+                >(payload)
+                    .map(|payload| Self::PresenceDisconnected(
+                        ::rainmaker_types::runtime::Box::new(payload),
+                    ))
+            }
+            Channel::NodeConfig => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::NodeConfig,
+                >(payload)
+                    .map(|payload| Self::NodeConfig(
+                        ::rainmaker_types::runtime::Box::new(payload),
+                    ))
+            }
+            Channel::ParamsLocalInit => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    ::rainmaker_types::ParamsDocument,
+                >(payload)
+                    .map(Self::ParamsLocalInit)
+            }
+            Channel::UserMapping => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::UserMapping,
+                >(payload)
+                    .map(Self::UserMapping)
+            }
+            Channel::ParamsRemote => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    ::rainmaker_types::ParamsDocument,
+                >(payload)
+                    .map(Self::ParamsRemote)
+            }
+            Channel::ParamsRemoteGroup => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    ::rainmaker_types::ParamsDocument,
+                >(payload)
+                    .map(Self::ParamsRemoteGroup)
+            }
+            Channel::ParamsLocal => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    ::rainmaker_types::ParamsDocument,
+                >(payload)
+                    .map(Self::ParamsLocal)
+            }
+            Channel::ParamsLocalGroup => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    ::rainmaker_types::ParamsDocument,
+                >(payload)
+                    .map(Self::ParamsLocalGroup)
+            }
+            Channel::OtaFetch => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::OtaFetch,
+                >(payload)
+                    .map(Self::OtaFetch)
+            }
+            Channel::OtaUrl => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::OtaUrl,
+                >(payload)
+                    .map(|payload| Self::OtaUrl(
+                        ::rainmaker_types::runtime::Box::new(payload),
+                    ))
+            }
+            Channel::OtaStatus => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::OtaStatus,
+                >(payload)
+                    .map(|payload| Self::OtaStatus(
+                        ::rainmaker_types::runtime::Box::new(payload),
+                    ))
+            }
+            Channel::TsData => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::TsData,
+                >(payload)
+                    .map(Self::TsData)
+            }
+            Channel::SimpleTsData => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::SimpleTsData,
+                >(payload)
+                    .map(|payload| Self::SimpleTsData(
+                        ::rainmaker_types::runtime::Box::new(payload),
+                    ))
+            }
+            Channel::FromNode => {
+                <::rainmaker_types::FromNodeFrame as ::rainmaker_types::runtime::Payload>::decode(
+                        payload,
+                    )
+                    .map(Self::FromNode)
+            }
+            Channel::ToNode => {
+                <::rainmaker_types::ToNodeFrame as ::rainmaker_types::runtime::Payload>::decode(
+                        payload,
+                    )
+                    .map(Self::ToNode)
+            }
+            Channel::Alert => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::Alert,
+                >(payload)
+                    .map(Self::Alert)
+            }
+        }
     }
     /// Decodes the payload of a publish on a topic of `channel` with
     /// `options` (size limit, lenient repairs), with the repairs made.
@@ -834,7 +946,7 @@ impl Envelope {
     pub fn with_form(self, form: ::rainmaker_types::runtime::TopicForm) -> Self {
         Self { form, ..self }
     }
-    /// Parses a topic (either form, which the envelope keeps) and decodes its payload, strictly.
+    /// Parses a topic (either form, which the envelope keeps) and decodes its payload, strictly: as [`Envelope::decode_with`] with the default options.
     ///
     /// # Errors
     ///
@@ -843,15 +955,36 @@ impl Envelope {
         topic: &str,
         payload: &[u8],
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DispatchError> {
-        Self::decode_with(
-                topic,
-                payload,
-                &::rainmaker_types::runtime::DecodeOptions::strict(),
-            )
-            .map(|decoded| decoded.value)
+        let (parsed, form) = TopicRef::parse_form(topic)?;
+        if ::core::matches!(
+            parsed.channel(), Channel::PresenceConnected | Channel::PresenceDisconnected
+            | Channel::NodeConfig | Channel::UserMapping | Channel::OtaFetch
+        ) {
+            return Self::decode_checked(parsed, form, payload);
+        }
+        let message = Message::decode(parsed.channel(), payload)?;
+        ::core::result::Result::Ok(Self {
+            topic: parsed.to_topic(),
+            message,
+            form,
+        })
     }
-    /// Parses a topic and decodes its payload with `options` (size limit,
-    /// lenient repairs), with the repairs made.
+    /// `decode` of a channel whose payload repeats a topic parameter.
+    #[inline(never)]
+    fn decode_checked(
+        parsed: TopicRef<'_>,
+        form: ::rainmaker_types::runtime::TopicForm,
+        payload: &[u8],
+    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DispatchError> {
+        let message = Message::decode(parsed.channel(), payload)?;
+        check_topic(&parsed, &message)?;
+        ::core::result::Result::Ok(Self {
+            topic: parsed.to_topic(),
+            message,
+            form,
+        })
+    }
+    /// Parses a topic and decodes its payload with `options` (size limit, lenient repairs), with the repairs made.
     ///
     /// # Errors
     ///
@@ -988,8 +1121,8 @@ impl<'a> MessageRef<'a> {
         self.kind().name()
     }
     /// Decodes the payload of a publish on a topic of `channel`, borrowing
-    /// from `payload`, strictly: [`MessageRef::decode_with`] with the
-    /// default options.
+    /// from `payload`, strictly: as [`MessageRef::decode_with`] with the
+    /// default options, without the repair machinery on the path.
     ///
     /// # Errors
     ///
@@ -998,12 +1131,121 @@ impl<'a> MessageRef<'a> {
         channel: Channel,
         payload: &'a [u8],
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        Self::decode_with(
-                channel,
-                payload,
-                &::rainmaker_types::runtime::DecodeOptions::strict(),
-            )
-            .map(|decoded| decoded.value)
+        ::rainmaker_types::runtime::DecodeOptions::strict().check_len(payload)?;
+        match channel {
+            Channel::PresenceConnected => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::PresenceConnected,
+                >(payload)
+                    .map(|payload| Self::PresenceConnected(
+                        ::rainmaker_types::runtime::Box::new(payload),
+                    ))
+            }
+            Channel::PresenceDisconnected => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::PresenceDisconnected,
+                >(payload)
+                    .map(|payload| Self::PresenceDisconnected(
+                        ::rainmaker_types::runtime::Box::new(payload),
+                    ))
+            }
+            Channel::NodeConfig => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::NodeConfig,
+                >(payload)
+                    .map(|payload| Self::NodeConfig(
+                        ::rainmaker_types::runtime::Box::new(payload),
+                    ))
+            }
+            Channel::ParamsLocalInit => {
+                ::rainmaker_types::runtime::payload::decode_json_ref::<
+                    ::rainmaker_types::ParamsDocumentRef<'a>,
+                >(payload)
+                    .map(Self::ParamsLocalInit)
+            }
+            Channel::UserMapping => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::UserMapping,
+                >(payload)
+                    .map(Self::UserMapping)
+            }
+            Channel::ParamsRemote => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    ::rainmaker_types::ParamsDocument,
+                >(payload)
+                    .map(Self::ParamsRemote)
+            }
+            Channel::ParamsRemoteGroup => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    ::rainmaker_types::ParamsDocument,
+                >(payload)
+                    .map(Self::ParamsRemoteGroup)
+            }
+            Channel::ParamsLocal => {
+                ::rainmaker_types::runtime::payload::decode_json_ref::<
+                    ::rainmaker_types::ParamsDocumentRef<'a>,
+                >(payload)
+                    .map(Self::ParamsLocal)
+            }
+            Channel::ParamsLocalGroup => {
+                ::rainmaker_types::runtime::payload::decode_json_ref::<
+                    ::rainmaker_types::ParamsDocumentRef<'a>,
+                >(payload)
+                    .map(Self::ParamsLocalGroup)
+            }
+            Channel::OtaFetch => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::OtaFetch,
+                >(payload)
+                    .map(Self::OtaFetch)
+            }
+            Channel::OtaUrl => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::OtaUrl,
+                >(payload)
+                    .map(|payload| Self::OtaUrl(
+                        ::rainmaker_types::runtime::Box::new(payload),
+                    ))
+            }
+            Channel::OtaStatus => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::OtaStatus,
+                >(payload)
+                    .map(|payload| Self::OtaStatus(
+                        ::rainmaker_types::runtime::Box::new(payload),
+                    ))
+            }
+            Channel::TsData => {
+                ::rainmaker_types::runtime::payload::decode_json_ref::<
+                    super::views::TsDataRef<'a>,
+                >(payload)
+                    .map(Self::TsData)
+            }
+            Channel::SimpleTsData => {
+                ::rainmaker_types::runtime::payload::decode_json_ref::<
+                    super::views::SimpleTsDataRef<'a>,
+                >(payload)
+                    .map(Self::SimpleTsData)
+            }
+            Channel::FromNode => {
+                <::rainmaker_types::tlv::Frame<
+                    'a,
+                > as ::rainmaker_types::runtime::PayloadRef<'a>>::decode_ref(payload)
+                    .map(Self::FromNode)
+            }
+            Channel::ToNode => {
+                <::rainmaker_types::ToNodeFrame as ::rainmaker_types::runtime::Payload>::decode(
+                        payload,
+                    )
+                    .map(Self::ToNode)
+            }
+            Channel::Alert => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::Alert,
+                >(payload)
+                    .map(Self::Alert)
+            }
+        }
     }
     /// Decodes the payload of a publish on a topic of `channel` with
     /// `options`, borrowing from `payload`; a payload the lenient mode
@@ -1272,8 +1514,7 @@ pub struct EnvelopeRef<'a> {
     form: ::rainmaker_types::runtime::TopicForm,
 }
 impl<'a> EnvelopeRef<'a> {
-    /// Classifies a topic and decodes its payload, borrowing from both,
-    /// strictly: [`EnvelopeRef::decode_with`] with the default options.
+    /// Parses a topic (either form, which the envelope keeps) and decodes its payload, borrowing from both, strictly: as [`EnvelopeRef::decode_with`] with the default options.
     ///
     /// # Errors
     ///
@@ -1282,20 +1523,42 @@ impl<'a> EnvelopeRef<'a> {
         topic: &'a str,
         payload: &'a [u8],
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DispatchError> {
-        Self::decode_with(
-                topic,
-                payload,
-                &::rainmaker_types::runtime::DecodeOptions::strict(),
-            )
-            .map(|decoded| decoded.value)
+        let (parsed, form) = TopicRef::parse_form(topic)?;
+        if ::core::matches!(
+            parsed.channel(), Channel::PresenceConnected | Channel::PresenceDisconnected
+            | Channel::NodeConfig | Channel::UserMapping | Channel::OtaFetch
+        ) {
+            return Self::decode_checked(parsed, form, payload);
+        }
+        let message = MessageRef::decode(parsed.channel(), payload)?;
+        ::core::result::Result::Ok(Self {
+            topic: parsed,
+            message,
+            form,
+        })
     }
-    /// Classifies a topic and decodes its payload with `options`,
-    /// borrowing from both, with the repairs made.
+    /// `decode` of a channel whose payload repeats a topic parameter.
+    #[inline(never)]
+    fn decode_checked(
+        parsed: TopicRef<'a>,
+        form: ::rainmaker_types::runtime::TopicForm,
+        payload: &'a [u8],
+    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DispatchError> {
+        let message = MessageRef::decode(parsed.channel(), payload)?;
+        check_topic_ref(&parsed, &message)?;
+        ::core::result::Result::Ok(Self {
+            topic: parsed,
+            message,
+            form,
+        })
+    }
+    /// Parses a topic and decodes its payload, borrowing from both with `options` (size limit, lenient repairs), with the repairs made.
     ///
     /// # Errors
     ///
-    /// `DispatchError::Topic` or `DispatchError::Payload`, as
-    /// `Envelope::decode_with`.
+    /// `DispatchError::Topic` naming the segment at fault,
+    /// `DispatchError::Payload`, or `DispatchError::TopicMismatch` when the
+    /// payload names another node than the topic.
     pub fn decode_with(
         topic: &'a str,
         payload: &'a [u8],
@@ -1304,12 +1567,12 @@ impl<'a> EnvelopeRef<'a> {
         ::rainmaker_types::runtime::Decoded<Self>,
         ::rainmaker_types::runtime::DispatchError,
     > {
-        let (topic, form) = TopicRef::parse_form(topic)?;
-        let decoded = MessageRef::decode_with(topic.channel(), payload, options)?;
-        check_topic_ref(&topic, &decoded.value)?;
+        let (parsed, form) = TopicRef::parse_form(topic)?;
+        let decoded = MessageRef::decode_with(parsed.channel(), payload, options)?;
+        check_topic_ref(&parsed, &decoded.value)?;
         ::core::result::Result::Ok(::rainmaker_types::runtime::Decoded {
             value: Self {
-                topic,
+                topic: parsed,
                 message: decoded.value,
                 form,
             },

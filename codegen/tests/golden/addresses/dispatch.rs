@@ -82,7 +82,8 @@ impl Message {
         self.channels().contains(&channel)
     }
     /// Decodes the payload of a publish on a topic of `channel`, strictly:
-    /// [`Message::decode_with`] with the default options.
+    /// as [`Message::decode_with`] with the default options, without the
+    /// repair machinery on the path.
     ///
     /// # Errors
     ///
@@ -91,12 +92,45 @@ impl Message {
         channel: Channel,
         payload: &[u8],
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        Self::decode_with(
-                channel,
-                payload,
-                &::rainmaker_types::runtime::DecodeOptions::strict(),
-            )
-            .map(|decoded| decoded.value)
+        ::rainmaker_types::runtime::DecodeOptions::strict().check_len(payload)?;
+        match channel {
+            Channel::LeadingSlash => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::Tick,
+                >(payload)
+                    .map(Self::Tick)
+            }
+            Channel::Mixed => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::Tick,
+                >(payload)
+                    .map(Self::Tick)
+            }
+            Channel::Both => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::Tick,
+                >(payload)
+                    .map(Self::Tick)
+            }
+            Channel::Unused => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::Tick,
+                >(payload)
+                    .map(Self::Tick)
+            }
+            Channel::Single => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::Tick,
+                >(payload)
+                    .map(Self::Tick)
+            }
+            Channel::Multi => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::Tick,
+                >(payload)
+                    .map(Self::Tick)
+            }
+        }
     }
     /// Decodes the payload of a publish on a topic of `channel` with
     /// `options` (size limit, lenient repairs), with the repairs made.
@@ -245,7 +279,7 @@ impl Envelope {
     pub fn with_form(self, form: ::rainmaker_types::runtime::TopicForm) -> Self {
         Self { form, ..self }
     }
-    /// Parses a topic and decodes its payload, strictly.
+    /// Parses a topic and decodes its payload, strictly: as [`Envelope::decode_with`] with the default options.
     ///
     /// # Errors
     ///
@@ -254,15 +288,18 @@ impl Envelope {
         topic: &str,
         payload: &[u8],
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DispatchError> {
-        Self::decode_with(
-                topic,
-                payload,
-                &::rainmaker_types::runtime::DecodeOptions::strict(),
-            )
-            .map(|decoded| decoded.value)
+        let (parsed, form) = (
+            TopicRef::parse(topic)?,
+            ::rainmaker_types::runtime::TopicForm::Plain,
+        );
+        let message = Message::decode(parsed.channel(), payload)?;
+        ::core::result::Result::Ok(Self {
+            topic: parsed.to_topic(),
+            message,
+            form,
+        })
     }
-    /// Parses a topic and decodes its payload with `options` (size limit,
-    /// lenient repairs), with the repairs made.
+    /// Parses a topic and decodes its payload with `options` (size limit, lenient repairs), with the repairs made.
     ///
     /// # Errors
     ///

@@ -148,7 +148,8 @@ impl Message {
         self.channels().contains(&channel)
     }
     /// Decodes the payload of a publish on a topic of `channel`, strictly:
-    /// [`Message::decode_with`] with the default options.
+    /// as [`Message::decode_with`] with the default options, without the
+    /// repair machinery on the path.
     ///
     /// # Errors
     ///
@@ -157,12 +158,57 @@ impl Message {
         channel: Channel,
         payload: &[u8],
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        Self::decode_with(
-                channel,
-                payload,
-                &::rainmaker_types::runtime::DecodeOptions::strict(),
-            )
-            .map(|decoded| decoded.value)
+        ::rainmaker_types::runtime::DecodeOptions::strict().check_len(payload)?;
+        match channel {
+            Channel::Inline => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::Inline,
+                >(payload)
+                    .map(Self::Inline)
+            }
+            Channel::Components => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::Item,
+                >(payload)
+                    .map(Self::Traited)
+            }
+            Channel::External => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::Reading,
+                >(payload)
+                    .map(Self::Reading)
+            }
+            Channel::Text => {
+                ::rainmaker_types::runtime::payload::decode_text(payload).map(Self::Line)
+            }
+            Channel::Binary => {
+                ::core::result::Result::<
+                    Self,
+                    ::rainmaker_types::runtime::DecodeError,
+                >::Ok(Self::Blob(::rainmaker_types::runtime::ToOwned::to_owned(payload)))
+                    .or_else(|error| {
+                        ::core::result::Result::<
+                            Self,
+                            ::rainmaker_types::runtime::DecodeError,
+                        >::Ok(
+                                Self::Cbor(
+                                    ::rainmaker_types::runtime::ToOwned::to_owned(payload),
+                                ),
+                            )
+                            .map_err(|_| error)
+                    })
+            }
+            Channel::Scalars => {
+                ::rainmaker_types::runtime::payload::decode_json::<i32>(payload)
+                    .map(Self::Count)
+            }
+            Channel::Arrays => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    ::rainmaker_types::runtime::Vec<super::messages::Item>,
+                >(payload)
+                    .map(Self::List)
+            }
+        }
     }
     /// Decodes the payload of a publish on a topic of `channel` with
     /// `options` (size limit, lenient repairs), with the repairs made.
@@ -418,7 +464,7 @@ impl Envelope {
     pub fn with_form(self, form: ::rainmaker_types::runtime::TopicForm) -> Self {
         Self { form, ..self }
     }
-    /// Parses a topic and decodes its payload, strictly.
+    /// Parses a topic and decodes its payload, strictly: as [`Envelope::decode_with`] with the default options.
     ///
     /// # Errors
     ///
@@ -427,15 +473,18 @@ impl Envelope {
         topic: &str,
         payload: &[u8],
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DispatchError> {
-        Self::decode_with(
-                topic,
-                payload,
-                &::rainmaker_types::runtime::DecodeOptions::strict(),
-            )
-            .map(|decoded| decoded.value)
+        let (parsed, form) = (
+            TopicRef::parse(topic)?,
+            ::rainmaker_types::runtime::TopicForm::Plain,
+        );
+        let message = Message::decode(parsed.channel(), payload)?;
+        ::core::result::Result::Ok(Self {
+            topic: parsed.to_topic(),
+            message,
+            form,
+        })
     }
-    /// Parses a topic and decodes its payload with `options` (size limit,
-    /// lenient repairs), with the repairs made.
+    /// Parses a topic and decodes its payload with `options` (size limit, lenient repairs), with the repairs made.
     ///
     /// # Errors
     ///
@@ -539,8 +588,8 @@ impl<'a> MessageRef<'a> {
         self.kind().name()
     }
     /// Decodes the payload of a publish on a topic of `channel`, borrowing
-    /// from `payload`, strictly: [`MessageRef::decode_with`] with the
-    /// default options.
+    /// from `payload`, strictly: as [`MessageRef::decode_with`] with the
+    /// default options, without the repair machinery on the path.
     ///
     /// # Errors
     ///
@@ -549,12 +598,57 @@ impl<'a> MessageRef<'a> {
         channel: Channel,
         payload: &'a [u8],
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        Self::decode_with(
-                channel,
-                payload,
-                &::rainmaker_types::runtime::DecodeOptions::strict(),
-            )
-            .map(|decoded| decoded.value)
+        ::rainmaker_types::runtime::DecodeOptions::strict().check_len(payload)?;
+        match channel {
+            Channel::Inline => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::Inline,
+                >(payload)
+                    .map(Self::Inline)
+            }
+            Channel::Components => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::Item,
+                >(payload)
+                    .map(Self::Traited)
+            }
+            Channel::External => {
+                ::rainmaker_types::runtime::payload::decode_json_ref::<
+                    super::views::ReadingRef<'a>,
+                >(payload)
+                    .map(Self::Reading)
+            }
+            Channel::Text => {
+                ::rainmaker_types::runtime::payload::decode_text(payload).map(Self::Line)
+            }
+            Channel::Binary => {
+                ::core::result::Result::<
+                    Self,
+                    ::rainmaker_types::runtime::DecodeError,
+                >::Ok(Self::Blob(payload))
+                    .or_else(|error| {
+                        ::core::result::Result::<
+                            Self,
+                            ::rainmaker_types::runtime::DecodeError,
+                        >::Ok(
+                                Self::Cbor(
+                                    ::rainmaker_types::runtime::ToOwned::to_owned(payload),
+                                ),
+                            )
+                            .map_err(|_| error)
+                    })
+            }
+            Channel::Scalars => {
+                ::rainmaker_types::runtime::payload::decode_json::<i32>(payload)
+                    .map(Self::Count)
+            }
+            Channel::Arrays => {
+                ::rainmaker_types::runtime::payload::decode_json_ref::<
+                    ::rainmaker_types::runtime::Vec<super::views::ItemRef<'a>>,
+                >(payload)
+                    .map(Self::List)
+            }
+        }
     }
     /// Decodes the payload of a publish on a topic of `channel` with
     /// `options`, borrowing from `payload`; a payload the lenient mode
@@ -675,8 +769,7 @@ pub struct EnvelopeRef<'a> {
     form: ::rainmaker_types::runtime::TopicForm,
 }
 impl<'a> EnvelopeRef<'a> {
-    /// Classifies a topic and decodes its payload, borrowing from both,
-    /// strictly: [`EnvelopeRef::decode_with`] with the default options.
+    /// Parses a topic and decodes its payload, borrowing from both, strictly: as [`EnvelopeRef::decode_with`] with the default options.
     ///
     /// # Errors
     ///
@@ -685,20 +778,24 @@ impl<'a> EnvelopeRef<'a> {
         topic: &'a str,
         payload: &'a [u8],
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DispatchError> {
-        Self::decode_with(
-                topic,
-                payload,
-                &::rainmaker_types::runtime::DecodeOptions::strict(),
-            )
-            .map(|decoded| decoded.value)
+        let (parsed, form) = (
+            TopicRef::parse(topic)?,
+            ::rainmaker_types::runtime::TopicForm::Plain,
+        );
+        let message = MessageRef::decode(parsed.channel(), payload)?;
+        ::core::result::Result::Ok(Self {
+            topic: parsed,
+            message,
+            form,
+        })
     }
-    /// Classifies a topic and decodes its payload with `options`,
-    /// borrowing from both, with the repairs made.
+    /// Parses a topic and decodes its payload, borrowing from both with `options` (size limit, lenient repairs), with the repairs made.
     ///
     /// # Errors
     ///
-    /// `DispatchError::Topic` or `DispatchError::Payload`, as
-    /// `Envelope::decode_with`.
+    /// `DispatchError::Topic` naming the segment at fault,
+    /// `DispatchError::Payload`, or `DispatchError::TopicMismatch` when the
+    /// payload names another node than the topic.
     pub fn decode_with(
         topic: &'a str,
         payload: &'a [u8],
@@ -707,15 +804,15 @@ impl<'a> EnvelopeRef<'a> {
         ::rainmaker_types::runtime::Decoded<Self>,
         ::rainmaker_types::runtime::DispatchError,
     > {
-        let (topic, form) = (
+        let (parsed, form) = (
             TopicRef::parse(topic)?,
             ::rainmaker_types::runtime::TopicForm::Plain,
         );
-        let decoded = MessageRef::decode_with(topic.channel(), payload, options)?;
-        check_topic_ref(&topic, &decoded.value)?;
+        let decoded = MessageRef::decode_with(parsed.channel(), payload, options)?;
+        check_topic_ref(&parsed, &decoded.value)?;
         ::core::result::Result::Ok(::rainmaker_types::runtime::Decoded {
             value: Self {
-                topic,
+                topic: parsed,
                 message: decoded.value,
                 form,
             },

@@ -89,7 +89,8 @@ impl Message {
         self.channels().contains(&channel)
     }
     /// Decodes the payload of a publish on a topic of `channel`, strictly:
-    /// [`Message::decode_with`] with the default options.
+    /// as [`Message::decode_with`] with the default options, without the
+    /// repair machinery on the path.
     ///
     /// # Errors
     ///
@@ -98,12 +99,29 @@ impl Message {
         channel: Channel,
         payload: &[u8],
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        Self::decode_with(
-                channel,
-                payload,
-                &::rainmaker_types::runtime::DecodeOptions::strict(),
-            )
-            .map(|decoded| decoded.value)
+        ::rainmaker_types::runtime::DecodeOptions::strict().check_len(payload)?;
+        match channel {
+            Channel::Shapes => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::Shape,
+                >(payload)
+                    .map(Self::Shape)
+            }
+            Channel::Records => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::Record,
+                >(payload)
+                    .map(|payload| Self::Record(
+                        ::rainmaker_types::runtime::Box::new(payload),
+                    ))
+            }
+            Channel::Values => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::Value,
+                >(payload)
+                    .map(Self::Value)
+            }
+        }
     }
     /// Decodes the payload of a publish on a topic of `channel` with
     /// `options` (size limit, lenient repairs), with the repairs made.
@@ -262,7 +280,7 @@ impl Envelope {
     pub fn with_form(self, form: ::rainmaker_types::runtime::TopicForm) -> Self {
         Self { form, ..self }
     }
-    /// Parses a topic and decodes its payload, strictly.
+    /// Parses a topic and decodes its payload, strictly: as [`Envelope::decode_with`] with the default options.
     ///
     /// # Errors
     ///
@@ -271,15 +289,18 @@ impl Envelope {
         topic: &str,
         payload: &[u8],
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DispatchError> {
-        Self::decode_with(
-                topic,
-                payload,
-                &::rainmaker_types::runtime::DecodeOptions::strict(),
-            )
-            .map(|decoded| decoded.value)
+        let (parsed, form) = (
+            TopicRef::parse(topic)?,
+            ::rainmaker_types::runtime::TopicForm::Plain,
+        );
+        let message = Message::decode(parsed.channel(), payload)?;
+        ::core::result::Result::Ok(Self {
+            topic: parsed.to_topic(),
+            message,
+            form,
+        })
     }
-    /// Parses a topic and decodes its payload with `options` (size limit,
-    /// lenient repairs), with the repairs made.
+    /// Parses a topic and decodes its payload with `options` (size limit, lenient repairs), with the repairs made.
     ///
     /// # Errors
     ///
