@@ -133,7 +133,6 @@ mod response;
 mod role;
 #[cfg(feature = "alloc")]
 mod router;
-pub mod set_params;
 mod status;
 mod value;
 

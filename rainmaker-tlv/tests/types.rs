@@ -2,7 +2,7 @@
 
 use rainmaker_tlv::{
     Command, Error, Frame, OwnedFrame, OwnedRequest, OwnedResponse, RawFrame, Request, Response,
-    Status, Tag, UserRole, Value, set_params,
+    Status, Tag, UserRole, Value,
 };
 
 #[test]
@@ -129,37 +129,10 @@ fn fields_reassemble_unknown_fragmented_tags() {
 }
 
 #[test]
-fn set_params_helpers() {
-    let params = br#"{"Light":{"Power":false}}"#;
-    let req = set_params::request_data(params);
-    assert_eq!(req, br#"{"params":{"Light":{"Power":false}}}"#);
-    assert_eq!(set_params::request_data_len(params), req.len());
-    let resp = set_params::response_data(Some(params));
-    assert_eq!(
-        resp,
-        br#"{"status":"success","params":{"Light":{"Power":false}}}"#
-    );
-    assert_eq!(resp.len(), 55);
-    assert_eq!(set_params::response_data_len(Some(params)), 55);
-    assert_eq!(set_params::response_data(None), br#"{"status":"success"}"#);
-    let mut small = [0u8; 10];
-    assert_eq!(
-        set_params::write_response_data(None, &mut small),
-        Err(Error::BufferTooSmall {
-            needed: 20,
-            available: 10
-        })
-    );
-    let mut buf = [0u8; 64];
-    let n = set_params::write_response_data(Some(params), &mut buf).unwrap();
-    assert_eq!(&buf[..n], &resp[..]);
-}
-
-#[test]
 fn protocol_example_11_7_bytes() {
     let id = b"EQPf7Rj7HFiBhFhvNMjLaB";
-    let params = br#"{"Light":{"Power":false}}"#;
-    let data = set_params::request_data(params);
+    // Command 1's data as the cloud writes it, and the node's answer.
+    let data = br#"{"params":{"Light":{"Power":false}}}"#;
     let req = Request::new(Command::SET_PARAMS, UserRole::PRIMARY_USER)
         .with_request_id(id)
         .with_timestamp(1_748_871_366)
@@ -169,17 +142,17 @@ fn protocol_example_11_7_bytes() {
     expected.extend([
         0x02, 0x01, 0x02, 0x04, 0x04, 0xc6, 0xa8, 0x3d, 0x68, 0x05, 0x02, 0x01, 0x00, 0x06, 0x24,
     ]);
-    expected.extend(&data);
+    expected.extend(data);
     assert_eq!(req.to_vec().unwrap(), expected);
 
-    let changed = set_params::response_data(Some(params));
+    let changed = br#"{"status":"success","params":{"Light":{"Power":false}}}"#;
     let resp = Response::new(Command::SET_PARAMS, Status::SUCCESS)
         .with_request_id(id)
         .with_data(&changed[..]);
     let mut expected = vec![0x01, 0x16];
     expected.extend(id);
     expected.extend([0x03, 0x01, 0x00, 0x05, 0x02, 0x01, 0x00, 0x06, 0x37]);
-    expected.extend(&changed);
+    expected.extend(changed);
     assert_eq!(resp.to_vec().unwrap(), expected);
 }
 

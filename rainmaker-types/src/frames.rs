@@ -5,7 +5,7 @@
 //! reachable through [`rainmaker_tlv::RawFrame::parse`] on [`ToNodeFrame::as_bytes`]).
 
 use crate::prelude::*;
-use rainmaker_tlv::{Command, OwnedFrame, OwnedRequest, UserRole, set_params};
+use rainmaker_tlv::{Command, OwnedFrame, OwnedRequest, UserRole};
 
 use crate::messages::{SetParamsRequest, SetParamsResponse};
 use crate::runtime::payload::{decode_json, encode_json};
@@ -52,7 +52,8 @@ macro_rules! decoded_with_bytes {
 /// Command 1 (set params) round trip, the cloud's half and the node's answer:
 ///
 /// ```
-/// use rainmaker_types::tlv::{Command, OwnedResponse, Status, UserRole, set_params};
+/// use rainmaker_types::messages::{SetParamsResponse, SetParamsResponseStatus};
+/// use rainmaker_types::tlv::{Command, OwnedResponse, Status, UserRole};
 /// use rainmaker_types::{FromNodeFrame, ParamsDocument, Payload, ToNodeFrame};
 ///
 /// let mut params = ParamsDocument::new();
@@ -63,7 +64,12 @@ macro_rules! decoded_with_bytes {
 /// // The node's answer on node/<node_id>/from-node, decoded:
 /// let mut answer = OwnedResponse::new(Command::SET_PARAMS, Status::SUCCESS);
 /// answer.request_id = Some(b"EQPf7Rj7HFiBhFhvNMjLaB".to_vec());
-/// answer.data = set_params::response_data(Some(br#"{"Light":{"Power":false}}"#));
+/// answer.data = SetParamsResponse {
+///     status: SetParamsResponseStatus::Success,
+///     params: Some(params.clone()),
+///     extra: Default::default(),
+/// }
+/// .encode()?;
 /// let answer = FromNodeFrame::decode(&FromNodeFrame::new(answer)?.encode()?)?;
 /// let response = answer.set_params_response().expect("an answer to cmd 1")?;
 /// assert_eq!(response.params, Some(params));
@@ -95,10 +101,13 @@ impl ToNodeFrame {
         role: UserRole,
         params: &ParamsDocument,
     ) -> Result<Self, EncodeError> {
-        let params = encode_json(params)?;
+        let data = SetParamsRequest {
+            params: params.clone(),
+            extra: serde_json::Map::new(),
+        };
         let mut request = OwnedRequest::new(Command::SET_PARAMS, role);
         request.request_id = Some(request_id.as_ref().to_vec());
-        request.data = set_params::request_data(&params);
+        request.data = encode_json(&data)?;
         Self::new(request)
     }
 
