@@ -134,11 +134,13 @@ extern crate self as rainmaker_types;
 mod json_span;
 mod prelude;
 
+pub mod clock;
 pub mod device;
 pub mod frames;
 pub mod ids;
 pub mod node;
 pub mod runtime;
+pub mod schedule;
 pub mod sdk_json;
 pub mod services;
 pub mod value;

@@ -22,6 +22,11 @@ pub fn posix_tz(name: &str) -> Option<&'static str> {
     zones.get(found).map(|(_, posix)| *posix)
 }
 
+/// Every `(IANA name, POSIX TZ string)` pair of the table, sorted by name.
+pub fn zones() -> &'static [(&'static str, &'static str)] {
+    super::tz_posix::ZONES
+}
+
 const TZ: ParamSpec = ParamSpec::new("TZ", DataType::String).with_type("esp.param.tz");
 
 const TZ_POSIX: ParamSpec =
