@@ -83,14 +83,12 @@ pub fn record(nodes: usize, rounds: usize) -> Result<Vec<Publish>, Box<dyn Error
         })?;
         node.add_service(Ota::new())?;
         node.add_service(Schedule::default())?;
-        node.set_time(start);
-        keep(&mut out, node.handle(Input::Connected)?);
+        keep(&mut out, node.handle(start, Input::Connected)?);
         fleet.push(node);
     }
     for round in 1..=rounds {
         let now = start + 60 * i64::try_from(round).unwrap_or(i64::MAX / 120);
         for node in &mut fleet {
-            node.set_time(now);
             let roll = random.below(100);
             if roll < 25 {
                 let tenths = i32::try_from(random.below(150)).unwrap_or(0);
@@ -99,7 +97,7 @@ pub fn record(nodes: usize, rounds: usize) -> Result<Vec<Publish>, Box<dyn Error
                 if let Some(sensor) = node.device_mut::<Sensor>("Temperature Sensor") {
                     sensor.temperature = reading;
                 }
-                keep(&mut out, node.report_changes()?);
+                keep(&mut out, node.report_changes(now)?);
             } else if roll < 47 {
                 let flip = random.below(2) == 0;
                 let level = i32::try_from(random.below(101)).unwrap_or(0);
@@ -110,17 +108,20 @@ pub fn record(nodes: usize, rounds: usize) -> Result<Vec<Publish>, Box<dyn Error
                         light.brightness = level;
                     }
                 }
-                keep(&mut out, node.report_changes()?);
+                keep(&mut out, node.report_changes(now)?);
             } else if roll < 72 {
                 let power = random.below(2) == 0;
                 let frame = set_params_request(round, power, now);
                 let topic = format!("node/{}/to-node", node.node_id());
                 keep(
                     &mut out,
-                    node.handle(Input::Received {
-                        topic: &topic,
-                        payload: &frame,
-                    })?,
+                    node.handle(
+                        now,
+                        Input::Received {
+                            topic: &topic,
+                            payload: &frame,
+                        },
+                    )?,
                 );
             }
         }

@@ -285,12 +285,12 @@ async fn simulate_sensor(runner: rainmaker_mqtt::NodeHandle) {
         interval.tick().await;
         let temperature = 21.5 + ((step % 8) as f32 - 4.0) * 0.25;
         let reported = runner
-            .update(move |node: &mut Node| {
+            .update(move |node: &mut Node, now| {
                 if let Some(sensor) = node.device_mut::<TemperatureSensor>(TemperatureSensor::NAME)
                 {
                     sensor.temperature = temperature;
                 }
-                node.report_changes()
+                node.report_changes(now)
             })
             .await;
         if matches!(reported, Err(rainmaker_mqtt::Error::Stopped)) {
@@ -322,12 +322,13 @@ async fn simulate_ota(runner: rainmaker_mqtt::NodeHandle) {
     for (status, info) in steps {
         tokio::time::sleep(Duration::from_millis(150)).await;
         let reported = runner
-            .update(move |node: &mut Node| {
-                node.report_ota_status(status, info)
-                    .map(|publish| rainmaker_types::node::Output {
+            .update(move |node: &mut Node, now| {
+                node.report_ota_status(now, status, info).map(|publish| {
+                    rainmaker_types::node::Output {
                         publish: vec![publish],
                         ..Default::default()
-                    })
+                    }
+                })
             })
             .await;
         if reported.is_err() {

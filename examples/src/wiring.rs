@@ -47,6 +47,7 @@ pub fn events(node_id: &str, event: Event) -> Vec<NodeEvent> {
                 WriteSource::Remote => topic("params/remote"),
                 WriteSource::RemoteGroup => topic("params/remote/<group>"),
                 WriteSource::Command => topic("to-node"),
+                other => other.to_string(),
             };
             let mut events = Vec::new();
             if !accepted.is_empty() {
@@ -86,5 +87,6 @@ pub fn events(node_id: &str, event: Event) -> Vec<NodeEvent> {
         Event::CommandDeferred(_) => {
             vec![NodeEvent::Note("a command answer was deferred".into())]
         }
+        other => vec![NodeEvent::Note(other.to_string())],
     }
 }

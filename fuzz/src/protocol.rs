@@ -213,7 +213,6 @@ pub fn fuzz_node() -> Node {
     node.add_service(Ota::new()).expect("one OTA service");
     node.add_service(Schedule::default())
         .expect("one schedule service");
-    node.set_time(1_700_000_000);
     node
 }
 
@@ -233,24 +232,29 @@ fn received_topic(selector: u8) -> String {
 }
 
 /// A sequence of inputs: each starts with a byte choosing connect, disconnect,
-/// mapping acknowledgement, a local report, or a message (then a topic byte, a
-/// length byte and that many payload bytes). The node never panics, and after
-/// every input its config and params still encode.
+/// mapping acknowledgement, a local report (or, from 128, a wake-up for the
+/// schedules), or a message (then a topic byte, a length byte and that many
+/// payload bytes). The clock moves on by the byte's value in minutes each input.
+/// The node never panics, and after every input its config and params still
+/// encode.
 pub fn node(data: &[u8]) {
     let mut node = fuzz_node();
     let mut rest = data;
+    let mut now: i64 = 1_700_000_000;
     while let Some((&op, tail)) = rest.split_first() {
         rest = tail;
+        now += i64::from(op) * 60;
         let result = match op % 8 {
-            0 => node.handle(Input::Connected),
-            1 => node.handle(Input::Disconnected),
-            2 => node.handle(Input::MappingAcknowledged),
+            0 => node.handle(now, Input::Connected),
+            1 => node.handle(now, Input::Disconnected),
+            2 => node.handle(now, Input::MappingAcknowledged),
+            3 if op >= 128 => node.handle_timeout(node.poll_timeout().unwrap_or(now).max(now)),
             3 => {
                 if let Some(light) = node.device_mut::<Light>("Light") {
                     light.power = !light.power;
                     light.brightness = i32::from(op);
                 }
-                node.report_changes()
+                node.report_changes(now)
             }
             _ => {
                 let (topic_byte, len, tail) = match rest {
@@ -260,10 +264,13 @@ pub fn node(data: &[u8]) {
                 let (payload, tail) = tail.split_at(len.min(tail.len()));
                 rest = tail;
                 let topic = received_topic(topic_byte);
-                node.handle(Input::Received {
-                    topic: &topic,
-                    payload,
-                })
+                node.handle(
+                    now,
+                    Input::Received {
+                        topic: &topic,
+                        payload,
+                    },
+                )
             }
         };
         if let Ok(output) = result {

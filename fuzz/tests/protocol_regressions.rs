@@ -70,11 +70,15 @@ fn a_document_of_fifteen_thousand_keys_decodes() {
     // The node target takes at most 255 payload bytes per message; the document
     // goes straight to the node here.
     let mut node = protocol::fuzz_node();
-    let _ = node.handle(rainmaker_types::node::Input::Connected);
-    let _ = node.handle(rainmaker_types::node::Input::Received {
-        topic: "node/7C9EBD4A1B2C/params/remote",
-        payload: payload.as_bytes(),
-    });
+    let now = 1_700_000_000;
+    let _ = node.handle(now, rainmaker_types::node::Input::Connected);
+    let _ = node.handle(
+        now,
+        rainmaker_types::node::Input::Received {
+            topic: "node/7C9EBD4A1B2C/params/remote",
+            payload: payload.as_bytes(),
+        },
+    );
     protocol::node(&input);
 }
 

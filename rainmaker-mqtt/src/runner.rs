@@ -51,7 +51,7 @@ pub enum RunnerEvent {
 }
 
 /// A change the application asks of the node, run on the runner's task.
-type Change = Box<dyn FnOnce(&mut Node) -> Result<Output, NodeError> + Send>;
+type Change = Box<dyn FnOnce(&mut Node, i64) -> Result<Output, NodeError> + Send>;
 
 enum Command {
     Change(Change, oneshot::Sender<Result<(), NodeError>>),
@@ -74,15 +74,16 @@ impl std::fmt::Debug for Command {
 }
 
 impl NodeHandle {
-    /// Runs `change` on the node (typically: change a device through
-    /// `Node::device_mut`, then `Node::report_changes`) and publishes its output.
+    /// Runs `change` on the node with the system clock's time (typically: change a
+    /// device through `Node::device_mut`, then `Node::report_changes(now)`) and
+    /// publishes its output.
     ///
     /// # Errors
     ///
     /// [`Error::Node`] when `change` fails, [`Error::Stopped`] when the runner is gone.
     pub async fn update<F>(&self, change: F) -> Result<(), Error>
     where
-        F: FnOnce(&mut Node) -> Result<Output, NodeError> + Send + 'static,
+        F: FnOnce(&mut Node, i64) -> Result<Output, NodeError> + Send + 'static,
     {
         let (reply, answer) = oneshot::channel();
         self.commands
@@ -107,12 +108,12 @@ impl NodeHandle {
         F: FnOnce(&mut D) + Send + 'static,
     {
         let name = name.to_owned();
-        self.update(move |node| {
+        self.update(move |node, now| {
             let device = node
                 .device_mut::<D>(&name)
                 .ok_or_else(|| NodeError::NoSuchDevice(name.clone()))?;
             change(device);
-            node.report_changes()
+            node.report_changes(now)
         })
         .await
     }
@@ -129,7 +130,7 @@ impl NodeHandle {
         R: Send + 'static,
     {
         let (reply, answer) = oneshot::channel();
-        self.update(move |node| {
+        self.update(move |node, _| {
             let _ = reply.send(read(node));
             Ok(Output::default())
         })
@@ -143,7 +144,7 @@ impl NodeHandle {
     ///
     /// As [`NodeHandle::update`].
     pub async fn report_changes(&self) -> Result<(), Error> {
-        self.update(Node::report_changes).await
+        self.update(|node, now| node.report_changes(now)).await
     }
 
     /// Reports one time-series sample of a param with its current value, changed or
@@ -154,7 +155,7 @@ impl NodeHandle {
     /// As [`NodeHandle::update`].
     pub async fn report_time_series(&self, device: &str, param: &str) -> Result<(), Error> {
         let (device, param) = (device.to_owned(), param.to_owned());
-        self.update(move |node| node.report_time_series(&device, &param))
+        self.update(move |node, now| node.report_time_series(now, &device, &param))
             .await
     }
 
@@ -361,11 +362,22 @@ impl Driver {
         mut commands: mpsc::UnboundedReceiver<Command>,
     ) {
         loop {
+            // The node says when it must be woken (a schedule's next time).
+            let wake = self.node.poll_timeout().map(|at| {
+                let wait = u64::try_from(at.saturating_sub(unix_now())).unwrap_or(0);
+                tokio::time::Instant::now() + Duration::from_secs(wait)
+            });
             tokio::select! {
+                () = sleep_until(wake) => {
+                    match self.node.handle_timeout(unix_now()) {
+                        Ok(output) => self.apply(output),
+                        Err(error) => self.emit(RunnerEvent::Refused { topic: None, error }),
+                    }
+                }
                 next = polled.recv() => match next {
                     Some(Polled::Event(event)) => self.on_event(event),
                     Some(Polled::Lost { error, retry_in }) => {
-                        let _ = self.node.handle(Input::Disconnected);
+                        let _ = self.node.handle(unix_now(), Input::Disconnected);
                         self.emit(RunnerEvent::Disconnected {
                             error: Arc::new(error),
                             retry_in,
@@ -375,8 +387,7 @@ impl Driver {
                 },
                 next = commands.recv() => match next {
                     Some(Command::Change(change, reply)) => {
-                        self.sync_clock();
-                        let result = change(&mut self.node);
+                        let result = change(&mut self.node, unix_now());
                         let reply_with = match result {
                             Ok(output) => {
                                 self.apply(output);
@@ -447,8 +458,7 @@ impl Driver {
     /// Feeds an input (a message on `topic`, or a connection event) and applies
     /// the node's output.
     fn feed(&mut self, input: Input<'_>, topic: Option<&str>) {
-        self.sync_clock();
-        match self.node.handle(input) {
+        match self.node.handle(unix_now(), input) {
             Ok(output) => self.apply(output),
             Err(error) => self.emit(RunnerEvent::Refused {
                 topic: topic.map(str::to_owned),
@@ -481,15 +491,6 @@ impl Driver {
         }
     }
 
-    /// Gives the node the system clock's time (the node stamps time series and
-    /// OTA reports with it, and skips time series until it has one).
-    fn sync_clock(&mut self) {
-        if let Ok(now) = SystemTime::now().duration_since(UNIX_EPOCH) {
-            self.node
-                .set_time(i64::try_from(now.as_secs()).unwrap_or(i64::MAX));
-        }
-    }
-
     fn request(&self, request: Request) {
         // The forwarder only stops after a disconnect, and so does the driver.
         let _ = self.requests.send(request);
@@ -498,5 +499,20 @@ impl Driver {
     fn emit(&self, event: RunnerEvent) {
         // Nobody listening is fine: the node runs on.
         let _ = self.events.send(event);
+    }
+}
+
+/// The system clock's time in Unix seconds (0 before 1970).
+fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |now| i64::try_from(now.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// Sleeps until `wake`, or forever without one.
+async fn sleep_until(wake: Option<tokio::time::Instant>) {
+    match wake {
+        Some(wake) => tokio::time::sleep_until(wake).await,
+        None => std::future::pending().await,
     }
 }

@@ -69,9 +69,12 @@ fn run() -> Result<(), Box<dyn Error>> {
         mode: "Auto".into(),
     })?;
 
+    // The time of each input, from the device's clock (Unix seconds).
+    let now = 1_765_000_000;
+
     // 1. Boot: the cloud decodes every publish.
     println!("-- boot");
-    for publish in node.handle(Input::Connected)?.publish {
+    for publish in node.handle(now, Input::Connected)?.publish {
         let envelope = Envelope::decode(&publish.topic, &publish.payload)?;
         println!("{envelope}");
         if let Message::NodeConfig(config) = envelope.message() {
@@ -109,10 +112,13 @@ fn run() -> Result<(), Box<dyn Error>> {
     println!("{to_node}  {request}");
 
     // 3. The node applies it and answers on `from-node`.
-    let out = node.handle(Input::Received {
-        topic: &to_node.to_string(),
-        payload: &request.encode()?,
-    })?;
+    let out = node.handle(
+        now,
+        Input::Received {
+            topic: &to_node.to_string(),
+            payload: &request.encode()?,
+        },
+    )?;
     for event in &out.events {
         println!("event: {event}");
     }

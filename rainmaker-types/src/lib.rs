@@ -56,11 +56,12 @@
 //! );
 //! let mut node = Node::new(NodeId::new("7C9EBD4A1B2C")?, info).with_ota_over_topics();
 //! node.add_device(Light { name: "Light".into(), power: false, brightness: 25 })?;
-//! let boot = node.handle(Input::Connected)?; // config, params/local/init, otafetch, get-pending
+//! let now = 1_765_000_000; // every input comes with the time (Unix seconds)
+//! let boot = node.handle(now, Input::Connected)?; // config, params/local/init, otafetch, get-pending
 //! assert_eq!(boot.publish.len(), 4);
 //!
 //! // A write outside the bounds is refused with a typed error and changes nothing.
-//! let out = node.handle(Input::Received {
+//! let out = node.handle(now, Input::Received {
 //!     topic: "node/7C9EBD4A1B2C/params/remote",
 //!     payload: br#"{"Light":{"Power":true,"Brightness":150}}"#,
 //! })?;
@@ -112,11 +113,13 @@
 //!
 //! let mut node = Node::new(NodeId::new(node_id)?, info);
 //! node.add_device(Light { name: "Light".into(), power: false, brightness: 25 })?;
-//! for publish in node.handle(Input::Connected)?.publish {
+//! for publish in node.handle(now, Input::Connected)?.publish {
 //!     mqtt.publish(&publish.topic, publish.qos, &publish.payload);
 //! }
 //! // for every message the client receives:
-//! let out = node.handle(Input::Received { topic, payload })?;
+//! let out = node.handle(now, Input::Received { topic, payload })?;
+//! // and whenever the clock reaches `node.poll_timeout()` (a schedule is due):
+//! let out = node.handle_timeout(now)?;
 //! ```
 //!
 //! `examples/bare-metal` is such a firmware: a lightbulb and a temperature sensor on a

@@ -82,6 +82,7 @@
 
 mod fixed;
 mod list;
+mod schedule;
 mod system;
 pub mod time;
 #[rustfmt::skip]
@@ -89,10 +90,8 @@ mod tz_posix;
 
 use crate::prelude::*;
 pub use fixed::{Connectivity, Groups, LocalControl, Ota, UserAuth};
-pub use list::{
-    DEFAULT_MAX_ENTRIES, SceneActivation, SceneEntry, Scenes, Schedule, ScheduleEntry,
-    ScheduleTrigger, Validity,
-};
+pub use list::{DEFAULT_MAX_ENTRIES, SceneActivation, SceneEntry, Scenes};
+pub use schedule::{Clock, Schedule, ScheduleEntry, ScheduleFiring, Validity};
 pub use system::{System, SystemAction, SystemFlags};
 pub use time::Time;
 

@@ -13,6 +13,10 @@ use rainmaker_types::messages::{NodeInfo, NodeInfoPlatform};
 use rainmaker_types::node::{Input, Node, NodeError, Publish};
 use rainmaker_types::services::{Scenes, Schedule, System, SystemFlags, Time};
 
+/// The time the SDK's recordings were made at, as far as the node knew: before
+/// its clock was synchronised (so no time series, and schedules wait).
+const UNSYNCED: i64 = 0;
+
 /// The bytes of a corpus file.
 fn corpus(file: &str) -> Vec<u8> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -85,15 +89,18 @@ fn led_light() -> (Node, Vec<Publish>) {
     node.add_service(Scenes::default()).expect("scenes");
     node.add_service(System::new(SystemFlags::ALL))
         .expect("system");
-    let boot = node.handle(Input::Connected).expect("boots");
+    let boot = node.handle(UNSYNCED, Input::Connected).expect("boots");
     (node, boot.publish)
 }
 
 fn remote(node: &mut Node, write: &[u8]) -> Vec<Publish> {
-    node.handle(Input::Received {
-        topic: &format!("node/{NODE_ID}/params/remote"),
-        payload: write,
-    })
+    node.handle(
+        UNSYNCED,
+        Input::Received {
+            topic: &format!("node/{NODE_ID}/params/remote"),
+            payload: write,
+        },
+    )
     .expect("a valid write")
     .publish
 }
@@ -172,7 +179,7 @@ fn a_local_change_is_reported_as_the_sdk_reports_it() {
     if let Some(light) = node.device_mut::<Light>("Light") {
         light.power = true;
     }
-    let out = node.report_changes().expect("reports");
+    let out = node.report_changes(UNSYNCED).expect("reports");
     assert_published(
         &out.publish[0],
         "led_light.local-power.params-local.json",
@@ -208,8 +215,8 @@ fn temperature_sensor_reports_time_series_as_the_sdk() {
         temperature: 25.0,
     })
     .expect("the sensor");
-    node.set_time(1_700_000_000);
-    let boot = node.handle(Input::Connected).expect("boots").publish;
+    let start = 1_700_000_000;
+    let boot = node.handle(start, Input::Connected).expect("boots").publish;
     assert_published(
         &boot[1],
         "temperature_sensor.boot.params-local-init.json",
@@ -221,11 +228,10 @@ fn temperature_sensor_reports_time_series_as_the_sdk() {
         (0.1, 120, "update-0.1"),
         (-12.75, 180, "update-negative"),
     ] {
-        node.set_time(1_700_000_000 + at);
         if let Some(sensor) = node.device_mut::<TemperatureSensor>("Temperature Sensor") {
             sensor.temperature = reading;
         }
-        let out = node.report_changes().expect("reports").publish;
+        let out = node.report_changes(start + at).expect("reports").publish;
         assert_published(
             &out[0],
             &format!("temperature_sensor.{name}.params-local.json"),
@@ -268,10 +274,13 @@ fn long_group_ids_and_large_configs_are_valid() {
 #[test]
 fn inputs_before_connecting_and_bad_initial_values_are_refused() {
     let mut node = Node::new(node_id(), led_light_info());
-    let early = node.handle(Input::Received {
-        topic: &format!("node/{NODE_ID}/params/remote"),
-        payload: br#"{"Light":{"Power":false}}"#,
-    });
+    let early = node.handle(
+        UNSYNCED,
+        Input::Received {
+            topic: &format!("node/{NODE_ID}/params/remote"),
+            payload: br#"{"Light":{"Power":false}}"#,
+        },
+    );
     assert_eq!(early.map(|_| ()), Err(NodeError::NotConnected));
     let error = node
         .add_device(Light {
@@ -298,15 +307,21 @@ fn inputs_before_connecting_and_bad_initial_values_are_refused() {
 fn without_ota_over_topics_there_is_no_otafetch() {
     let mut node = Node::new(node_id(), led_light_info());
     node.add_service(Time::new()).expect("time");
-    let boot = node.handle(Input::Connected).expect("boots").publish;
+    let boot = node
+        .handle(UNSYNCED, Input::Connected)
+        .expect("boots")
+        .publish;
     assert!(
         boot.iter()
             .all(|publish| !publish.topic.ends_with("/otafetch"))
     );
-    let offer = node.handle(Input::Received {
-        topic: &format!("node/{NODE_ID}/otaurl"),
-        payload: br#"{"ota_job_id":"j","url":"https://x/fw.bin","fw_version":"2"}"#,
-    });
+    let offer = node.handle(
+        UNSYNCED,
+        Input::Received {
+            topic: &format!("node/{NODE_ID}/otaurl"),
+            payload: br#"{"ota_job_id":"j","url":"https://x/fw.bin","fw_version":"2"}"#,
+        },
+    );
     assert!(offer.is_err(), "{offer:?}");
 }
 

@@ -33,7 +33,6 @@ fn node() -> Node {
         temperature: 25.5,
     })
     .expect("second device");
-    node.set_time(NOW);
     node
 }
 
@@ -65,18 +64,24 @@ fn assert_published(out: &Output, suffix: &str, payload: &str) {
 }
 
 fn remote(node: &mut Node, payload: &str) -> Output {
-    node.handle(Input::Received {
-        topic: &t("params/remote"),
-        payload: payload.as_bytes(),
-    })
+    node.handle(
+        NOW,
+        Input::Received {
+            topic: &t("params/remote"),
+            payload: payload.as_bytes(),
+        },
+    )
     .expect("a params/remote write is handled")
 }
 
 fn to_node(node: &mut Node, frame: &[u8]) -> Output {
-    node.handle(Input::Received {
-        topic: &t("to-node"),
-        payload: frame,
-    })
+    node.handle(
+        NOW,
+        Input::Received {
+            topic: &t("to-node"),
+            payload: frame,
+        },
+    )
     .expect("a to-node frame is always answered")
 }
 
@@ -112,7 +117,7 @@ fn rejections(out: &Output) -> Vec<(String, String, WriteRejection)> {
 
 fn booted() -> Node {
     let mut node = node();
-    let boot = node.handle(Input::Connected).expect("boots");
+    let boot = node.handle(NOW, Input::Connected).expect("boots");
     assert_eq!(boot.publish.len(), 5);
     node
 }
@@ -120,7 +125,7 @@ fn booted() -> Node {
 #[test]
 fn boot_publishes_config_init_timeseries_otafetch_then_get_pending() {
     let mut node = node();
-    let out = node.handle(Input::Connected).expect("boots");
+    let out = node.handle(NOW, Input::Connected).expect("boots");
     assert_eq!(
         out.subscribe,
         [t("params/remote"), t("otaurl"), t("to-node")]
@@ -172,9 +177,9 @@ fn boot_publishes_config_init_timeseries_otafetch_then_get_pending() {
 #[test]
 fn reconnect_resubscribes_and_only_asks_for_pending_commands() {
     let mut node = booted();
-    let out = node.handle(Input::Disconnected).expect("disconnect");
+    let out = node.handle(NOW, Input::Disconnected).expect("disconnect");
     assert!(out.publish.is_empty() && out.subscribe.is_empty());
-    let out = node.handle(Input::Connected).expect("reconnect");
+    let out = node.handle(NOW, Input::Connected).expect("reconnect");
     assert_eq!(
         out.subscribe,
         [t("params/remote"), t("otaurl"), t("to-node")]
@@ -275,10 +280,13 @@ fn partly_valid_write_reports_only_the_accepted_values() {
 fn malformed_input_is_a_typed_error_and_changes_nothing() {
     let mut node = booted();
     let error = node
-        .handle(Input::Received {
-            topic: &t("params/remote"),
-            payload: br#"{"Light":{"Power":tru"#,
-        })
+        .handle(
+            NOW,
+            Input::Received {
+                topic: &t("params/remote"),
+                payload: br#"{"Light":{"Power":tru"#,
+            },
+        )
         .expect_err("malformed JSON");
     let NodeError::Decode { channel, error } = &error else {
         panic!("expected a decode error, got {error:?}");
@@ -287,26 +295,35 @@ fn malformed_input_is_a_typed_error_and_changes_nothing() {
     assert!(error.to_string().contains("$.Light.Power"), "{error}");
 
     let error = node
-        .handle(Input::Received {
-            topic: "node/OTHERNODE/params/remote",
-            payload: br#"{"Light":{"Power":true}}"#,
-        })
+        .handle(
+            NOW,
+            Input::Received {
+                topic: "node/OTHERNODE/params/remote",
+                payload: br#"{"Light":{"Power":true}}"#,
+            },
+        )
         .expect_err("another node's topic");
     assert!(matches!(error, NodeError::OtherNode { .. }), "{error:?}");
 
     let error = node
-        .handle(Input::Received {
-            topic: "node/7C9EBD4A1B2C/bogus",
-            payload: b"{}",
-        })
+        .handle(
+            NOW,
+            Input::Received {
+                topic: "node/7C9EBD4A1B2C/bogus",
+                payload: b"{}",
+            },
+        )
         .expect_err("not a topic");
     assert!(matches!(error, NodeError::Topic(_)), "{error:?}");
 
     let error = node
-        .handle(Input::Received {
-            topic: &t("params/local"),
-            payload: br#"{"Light":{"Power":true}}"#,
-        })
+        .handle(
+            NOW,
+            Input::Received {
+                topic: &t("params/local"),
+                payload: br#"{"Light":{"Power":true}}"#,
+            },
+        )
         .expect_err("the node's own channel");
     assert_eq!(error, NodeError::UnexpectedChannel(Channel::ParamsLocal));
     assert_eq!(light(&node), (false, 25));
@@ -341,7 +358,7 @@ fn set_params_command_answers_like_the_sdk_and_publishes_no_delta() {
     }));
 
     // The command's changes count as reported: no delta follows.
-    let out = node.report_changes().expect("nothing to report");
+    let out = node.report_changes(NOW).expect("nothing to report");
     assert!(out.publish.is_empty(), "{:?}", publishes(&out));
 }
 
@@ -423,10 +440,13 @@ fn ota_offer_progress_and_end() {
     let mut node = booted();
     let offer = br#"{"ota_job_id":"k2Hn9xVd3QpLmA7sB4cE1f","url":"https://example.invalid/fw.bin","file_size":1536000,"fw_version":"1.1"}"#;
     let out = node
-        .handle(Input::Received {
-            topic: &t("otaurl"),
-            payload: offer,
-        })
+        .handle(
+            NOW,
+            Input::Received {
+                topic: &t("otaurl"),
+                payload: offer,
+            },
+        )
         .expect("offer");
     let [Event::OtaOffered(job)] = out.events.as_slice() else {
         panic!("expected an offer, got {:?}", out.events);
@@ -436,15 +456,18 @@ fn ota_offer_progress_and_end() {
 
     // A second offer while the job runs is ignored, as the SDK does.
     let out = node
-        .handle(Input::Received {
-            topic: &t("otaurl"),
-            payload: offer,
-        })
+        .handle(
+            NOW,
+            Input::Received {
+                topic: &t("otaurl"),
+                payload: offer,
+            },
+        )
         .expect("second offer");
     assert!(matches!(out.events.as_slice(), [Event::OtaIgnored(_)]));
 
     let progress = node
-        .report_ota_status(OtaJobStatus::InProgress, "Downloading Firmware Image")
+        .report_ota_status(NOW, OtaJobStatus::InProgress, "Downloading Firmware Image")
         .expect("job running");
     assert_eq!(progress.topic, t("otastatus"));
     assert_eq!(
@@ -452,19 +475,23 @@ fn ota_offer_progress_and_end() {
         r#"{"ota_job_id":"k2Hn9xVd3QpLmA7sB4cE1f","status":"in-progress","additional_info":"Downloading Firmware Image","ts":1700000000}"#
     );
     node.report_ota_status(
+        NOW,
         OtaJobStatus::Success,
         "OTA Upgrade finished and verified successfully",
     )
     .expect("job running");
     assert_eq!(
-        node.report_ota_status(OtaJobStatus::InProgress, "again"),
+        node.report_ota_status(NOW, OtaJobStatus::InProgress, "again"),
         Err(NodeError::NoOtaJob)
     );
     let error = node
-        .handle(Input::Received {
-            topic: &t("otaurl"),
-            payload: br#"{"url":"x"}"#,
-        })
+        .handle(
+            NOW,
+            Input::Received {
+                topic: &t("otaurl"),
+                payload: br#"{"url":"x"}"#,
+            },
+        )
         .expect_err("no job id");
     assert!(error.to_string().contains("ota_job_id"), "{error}");
 }
@@ -472,11 +499,16 @@ fn ota_offer_progress_and_end() {
 #[test]
 fn local_changes_report_the_delta_and_time_series() {
     let mut node = booted();
-    assert!(node.report_changes().expect("no change").publish.is_empty());
+    assert!(
+        node.report_changes(NOW)
+            .expect("no change")
+            .publish
+            .is_empty()
+    );
     node.device_mut::<Sensor>("Temperature Sensor")
         .expect("sensor")
         .temperature = 26.25;
-    let out = node.report_changes().expect("a change");
+    let out = node.report_changes(NOW).expect("a change");
     assert_eq!(
         publishes(&out),
         [
@@ -490,14 +522,19 @@ fn local_changes_report_the_delta_and_time_series() {
             ),
         ]
     );
-    assert!(node.report_changes().expect("reported").publish.is_empty());
+    assert!(
+        node.report_changes(NOW)
+            .expect("reported")
+            .publish
+            .is_empty()
+    );
 }
 
 #[test]
 fn pending_mapping_holds_params_until_acknowledged() {
     let mut node = node();
     node.set_user_mapping("8f2f3c1e-1b2a-4c5d-9e8f-0a1b2c3d4e5f", "3a6c8e", true);
-    let out = node.handle(Input::Connected).expect("boots");
+    let out = node.handle(NOW, Input::Connected).expect("boots");
     let sent = publishes(&out);
     assert_eq!(
         sent.iter()
@@ -512,14 +549,14 @@ fn pending_mapping_holds_params_until_acknowledged() {
     assert_eq!(out.subscribe, [t("to-node")]);
 
     let out = node
-        .handle(Input::MappingAcknowledged)
+        .handle(NOW, Input::MappingAcknowledged)
         .expect("params start");
     assert_eq!(out.subscribe, [t("params/remote"), t("otaurl")]);
     let topics: Vec<String> = out.publish.iter().map(|p| p.topic.clone()).collect();
     assert_eq!(topics, [t("params/local/init"), t("tsdata"), t("otafetch")]);
     // Acknowledged once only.
     assert!(
-        node.handle(Input::MappingAcknowledged)
+        node.handle(NOW, Input::MappingAcknowledged)
             .expect("no-op")
             .publish
             .is_empty()
@@ -531,7 +568,7 @@ fn ingest_topics_and_groups() {
     let mut node = node()
         .with_ingest_topics(true)
         .with_group(GroupId::new("kitchen").expect("valid group"));
-    let out = node.handle(Input::Connected).expect("boots");
+    let out = node.handle(NOW, Input::Connected).expect("boots");
     let topics: Vec<String> = out.publish.iter().map(|p| p.topic.clone()).collect();
     assert_eq!(
         topics,
@@ -554,17 +591,23 @@ fn ingest_topics_and_groups() {
     );
     // Group writes are accepted on the group topic; deltas go to the plain group topic.
     let out = node
-        .handle(Input::Received {
-            topic: &t("params/remote/kitchen"),
-            payload: br#"{"Light":{"Power":true}}"#,
-        })
+        .handle(
+            NOW,
+            Input::Received {
+                topic: &t("params/remote/kitchen"),
+                payload: br#"{"Light":{"Power":true}}"#,
+            },
+        )
         .expect("group write");
     assert_published(&out, "params/local/kitchen", r#"{"Light":{"Power":true}}"#);
     let error = node
-        .handle(Input::Received {
-            topic: &t("params/remote/garden"),
-            payload: br#"{"Light":{"Power":false}}"#,
-        })
+        .handle(
+            NOW,
+            Input::Received {
+                topic: &t("params/remote/garden"),
+                payload: br#"{"Light":{"Power":false}}"#,
+            },
+        )
         .expect_err("not this node's group");
     assert!(matches!(error, NodeError::OtherGroup(_)));
 }
@@ -592,7 +635,7 @@ fn writing_the_groups_service_moves_the_node_into_a_group() {
     use rainmaker_types::services::Groups;
     let mut node = node();
     node.add_service(Groups::new()).expect("groups service");
-    let _boot = node.handle(Input::Connected).expect("boots");
+    let _boot = node.handle(NOW, Input::Connected).expect("boots");
 
     let out = remote(&mut node, r#"{"Groups":{"GroupID":"kitchen"}}"#);
     assert_published(&out, "params/local", r#"{"Groups":{"GroupID":"kitchen"}}"#);
@@ -638,21 +681,27 @@ fn last_will_needs_the_connectivity_service() {
 #[test]
 fn reconnections_announce_what_a_lost_session_forgot() {
     let mut node = booted();
-    let gone = node.handle(Input::Disconnected).expect("disconnects");
+    let gone = node.handle(NOW, Input::Disconnected).expect("disconnects");
     assert!(gone.publish.is_empty() && gone.subscribe.is_empty());
     // Nothing is accepted while disconnected.
     assert!(
-        node.handle(Input::Received {
-            topic: &t("params/remote"),
-            payload: br#"{"Light":{"Power":true}}"#,
-        })
+        node.handle(
+            NOW,
+            Input::Received {
+                topic: &t("params/remote"),
+                payload: br#"{"Light":{"Power":true}}"#,
+            }
+        )
         .is_err()
     );
     // The broker kept the session: its subscriptions stand, only get-pending goes.
     let kept = node
-        .handle(Input::Reconnected {
-            session_present: true,
-        })
+        .handle(
+            NOW,
+            Input::Reconnected {
+                session_present: true,
+            },
+        )
         .expect("reconnects");
     assert!(kept.subscribe.is_empty());
     let topics: Vec<String> = kept.publish.iter().map(|p| p.topic.clone()).collect();
@@ -665,12 +714,15 @@ fn reconnections_announce_what_a_lost_session_forgot() {
         1
     );
     // The session was lost: subscribe again and announce config and params.
-    let gone = node.handle(Input::Disconnected).expect("disconnects");
+    let gone = node.handle(NOW, Input::Disconnected).expect("disconnects");
     assert!(gone.publish.is_empty() && gone.subscribe.is_empty());
     let lost = node
-        .handle(Input::Reconnected {
-            session_present: false,
-        })
+        .handle(
+            NOW,
+            Input::Reconnected {
+                session_present: false,
+            },
+        )
         .expect("reconnects");
     assert!(!lost.subscribe.is_empty());
     let topics: Vec<String> = lost.publish.iter().map(|p| p.topic.clone()).collect();
@@ -684,7 +736,7 @@ fn reconnections_announce_what_a_lost_session_forgot() {
 fn the_user_mapping_acknowledgement_is_matched_by_publish_id() {
     let mut node = node();
     node.set_user_mapping("user", "secret", false);
-    let boot = node.handle(Input::Connected).expect("boots");
+    let boot = node.handle(NOW, Input::Connected).expect("boots");
     let mapping = boot
         .publish
         .iter()
@@ -697,13 +749,13 @@ fn the_user_mapping_acknowledgement_is_matched_by_publish_id() {
         .find(|p| p.id != mapping.id)
         .expect("another publish");
     assert!(
-        node.handle(Input::Acknowledged(other.id))
+        node.handle(NOW, Input::Acknowledged(other.id))
             .expect("fine")
             .publish
             .is_empty()
     );
     let started = node
-        .handle(Input::Acknowledged(mapping.id))
+        .handle(NOW, Input::Acknowledged(mapping.id))
         .expect("starts params");
     assert!(
         started

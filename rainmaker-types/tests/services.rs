@@ -512,18 +512,27 @@ fn schedule_edit_enable_disable_remove() {
 }
 
 #[test]
-fn schedule_keeps_unknown_keys() {
+fn schedules_are_reported_as_the_sdk_writes_them() {
+    // The SDK keeps the keys it knows: unknown ones are not reported, and the
+    // trigger is written from what it read (`m` alone: a trigger of no kind).
     let mut schedule = Schedule::default();
     let add = json!([{"id":"X1","operation":"add","name":"Future","triggers":[{"m":5,"future":1}],
-        "action":{},"priority":"high"}]);
+        "action":{},"priority":"high","flags":0,"info":""}]);
     schedules_write(&mut schedule, add);
-    let entry = schedule.schedule("X1").expect("added");
-    assert_eq!(entry.extra.get("priority"), Some(&json!("high")));
     assert_eq!(
-        json_of(&schedule.params())["Schedules"][0]["priority"],
-        json!("high")
+        json_of(&schedule.params()),
+        json!({"Schedules":[{"name":"Future","id":"X1","enabled":true,"action":{},
+            "triggers":[{"m":5}]}]})
     );
-    assert_eq!(entry.triggers[0]["future"], json!(1));
+    // A date trigger gets its defaults (`yy`, `r` as 0 or 1) and a one-shot its
+    // `ts` (0 while the time is unknown).
+    let add = json!([{"id":"D1","operation":"add","name":"Date","triggers":[{"m":600,"dd":5}],
+        "action":{"Light":{"Power":true}}}]);
+    schedules_write(&mut schedule, add);
+    assert_eq!(
+        schedule.schedule("D1").expect("added").triggers,
+        [json!({"m":600,"dd":5,"mm":0,"yy":0,"r":0,"ts":0})]
+    );
 
     let restored: ScheduleEntry = serde_json::from_value(
         json!({"name":"N","id":"R","enabled":false,"action":{},"triggers":[],"x":[1]}),
@@ -662,6 +671,9 @@ mod node {
     use rainmaker_test_support::node::{Light, NODE_ID, led_light_info, node_id};
     use rainmaker_types::node::{Event, Input, Node, WriteSource};
 
+    /// The time of every input: unknown yet, so schedules wait for it.
+    const NOW: i64 = 0;
+
     fn node() -> Node {
         let mut node = Node::new(node_id(), led_light_info());
         node.add_device(Light::new(true, 25))
@@ -747,10 +759,10 @@ mod node {
     #[test]
     fn a_remote_reboot_is_echoed_and_seen_by_the_application() {
         let mut node = node();
-        let boot = node.handle(Input::Connected).expect("boot");
+        let boot = node.handle(NOW, Input::Connected).expect("boot");
         assert!(!boot.publish.is_empty());
         let out = node
-            .handle(Input::Received {
+            .handle(NOW, Input::Received {
                 topic: &format!("node/{NODE_ID}/params/remote"),
                 payload: br#"{"System":{"Reboot":true},"Schedule":{"Schedules":[{"id":"8D3A","operation":"add","name":"Evening","triggers":[{"m":1110,"d":31}],"action":{"Light":{"Power":true}}}]}}"#,
             })
@@ -786,10 +798,13 @@ mod node {
 
         // A read-only or unknown service param is refused and reported in the event.
         let out = node
-            .handle(Input::Received {
-                topic: &format!("node/{NODE_ID}/params/remote"),
-                payload: br#"{"Time":{"Timestamp":5}}"#,
-            })
+            .handle(
+                NOW,
+                Input::Received {
+                    topic: &format!("node/{NODE_ID}/params/remote"),
+                    payload: br#"{"Time":{"Timestamp":5}}"#,
+                },
+            )
             .expect("write");
         assert!(out.publish.is_empty());
         let [Event::ParamsWritten { rejected, .. }] = out.events.as_slice() else {
@@ -801,7 +816,7 @@ mod node {
         if let Some(system) = node.device_mut::<System>("System") {
             system.clear();
         }
-        let out = node.report_changes().expect("report");
+        let out = node.report_changes(NOW).expect("report");
         assert_eq!(out.publish[0].payload, br#"{"System":{"Reboot":false}}"#);
     }
 }

@@ -65,6 +65,7 @@ fn report_stop(print: &mut dyn FnMut(&str), stop: &script::Stop) {
     print(match stop {
         script::Stop::Id(_) => "FAIL the script stopped: the node id was refused",
         script::Stop::Node(_) => "FAIL the script stopped: the node refused an input",
+        script::Stop::Zone(_) => "FAIL the script stopped: the time zone was refused",
     });
 }
 

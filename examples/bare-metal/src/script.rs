@@ -11,8 +11,10 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt::Write as _;
 
+use rainmaker_types::clock::PosixTz;
 use rainmaker_types::messages::OtaJobStatus;
 use rainmaker_types::node::{Event, Input, Node, Output};
+use rainmaker_types::services::Schedule;
 use rainmaker_types::{Device, NodeId, sdk_json};
 
 /// The node id of the script.
@@ -50,6 +52,8 @@ pub enum Stop {
     Id(rainmaker_types::ids::IdError),
     /// The node refused an input or a call.
     Node(rainmaker_types::node::NodeError),
+    /// The time zone was refused.
+    Zone(rainmaker_types::clock::TzError),
 }
 
 impl From<rainmaker_types::node::NodeError> for Stop {
@@ -65,13 +69,19 @@ impl From<rainmaker_types::node::NodeError> for Stop {
 /// The first error the node returns.
 pub fn run() -> Result<Vec<Step>, Stop> {
     let node_id = NodeId::new(NODE_ID).map_err(Stop::Id)?;
-    let mut node = Node::new(node_id, led_light_info()).with_ota_over_topics();
-    node.set_time(1_764_152_000);
+    // Schedules run in Berlin time; the script's clock starts on
+    // 2025-11-26 10:13:20 UTC and only moves when the script says so.
+    let berlin = PosixTz::parse("CET-1CEST,M3.5.0,M10.5.0/3").map_err(Stop::Zone)?;
+    let mut node = Node::new(node_id, led_light_info())
+        .with_ota_over_topics()
+        .with_time_zone(berlin);
     node.add_device(Light::default())?;
     node.add_device(TemperatureSensor {
         name: "Temperature Sensor".into(),
         temperature: 21.5,
     })?;
+    node.add_service(Schedule::default())?;
+    let mut now: i64 = 1_764_152_000;
 
     let topic = |suffix: &str| format!("node/{NODE_ID}/{suffix}");
     let mut steps = Vec::new();
@@ -82,17 +92,19 @@ pub fn run() -> Result<Vec<Step>, Stop> {
         });
         Ok(())
     };
-    let handle = |node: &mut Node, input: Input<'_>| node.handle(input).map_err(Stop::Node);
+    let handle =
+        |node: &mut Node, now: i64, input: Input<'_>| node.handle(now, input).map_err(Stop::Node);
 
     record(
         "connect: config, init, time series, otafetch, get pending",
-        handle(&mut node, Input::Connected),
+        handle(&mut node, now, Input::Connected),
     )?;
     let remote = topic("params/remote");
     record(
         "remote write and its delta",
         handle(
             &mut node,
+            now,
             Input::Received {
                 topic: &remote,
                 payload: br#"{"Light":{"Power":true,"Brightness":60}}"#,
@@ -103,6 +115,7 @@ pub fn run() -> Result<Vec<Step>, Stop> {
         "rejected write (above the maximum)",
         handle(
             &mut node,
+            now,
             Input::Received {
                 topic: &remote,
                 payload: br#"{"Light":{"Brightness":150}}"#,
@@ -118,6 +131,7 @@ pub fn run() -> Result<Vec<Step>, Stop> {
         "cmd-1 TLV request and its response",
         handle(
             &mut node,
+            now,
             Input::Received {
                 topic: &to_node,
                 payload: &request,
@@ -129,13 +143,14 @@ pub fn run() -> Result<Vec<Step>, Stop> {
         "OTA offer",
         handle(
             &mut node,
+            now,
             Input::Received {
                 topic: &otaurl,
                 payload: br#"{"ota_job_id":"Fb6ZuZ2WhmqVkH5aPz4tCq","url":"https://example.com/fw.bin","fw_version":"1.1","file_size":1048576}"#,
             },
         ),
     )?;
-    let progress = node.report_ota_status(OtaJobStatus::InProgress, "Downloading")?;
+    let progress = node.report_ota_status(now, OtaJobStatus::InProgress, "Downloading")?;
     record(
         "OTA progress",
         Ok(Output {
@@ -146,11 +161,34 @@ pub fn run() -> Result<Vec<Step>, Stop> {
     if let Some(sensor) = node.device_mut::<TemperatureSensor>("Temperature Sensor") {
         sensor.temperature = 22.75;
     }
-    node.set_time(1_764_152_060);
+    now += 60;
     record(
         "local change with time series",
-        node.report_changes().map_err(Stop::Node),
+        node.report_changes(now).map_err(Stop::Node),
     )?;
+    // A schedule from the phone app: the light off at 11:15 Berlin time on
+    // weekdays (the script's Wednesday), and a one-shot timer in two minutes.
+    record(
+        "schedules written, armed and reported",
+        handle(
+            &mut node,
+            now,
+            Input::Received {
+                topic: &remote,
+                payload: br#"{"Schedule":{"Schedules":[{"name":"Off","id":"OFF1","operation":"add","action":{"Light":{"Power":false}},"triggers":[{"m":675,"d":31}]},{"name":"Timer","id":"T1","operation":"add","action":{"Light":{"Brightness":20}},"triggers":[{"rsec":120}]}]}}"#,
+            },
+        ),
+    )?;
+    while let Some(due) = node.poll_timeout() {
+        now = due;
+        record(
+            "a schedule fires",
+            node.handle_timeout(now).map_err(Stop::Node),
+        )?;
+        if due > 1_764_152_000 + 3600 {
+            break;
+        }
+    }
     Ok(steps)
 }
 
@@ -212,6 +250,10 @@ pub fn render(output: &Output) -> String {
                 let _ = writeln!(text, "event ota ignored {}", job.ota_job_id);
             }
             Event::CommandDeferred(_) => text.push_str("event command deferred\n"),
+            Event::ScheduleFired { id, .. } => {
+                let _ = writeln!(text, "event schedule {id} fired");
+            }
+            _ => text.push_str("event\n"),
         }
     }
     text

@@ -40,7 +40,7 @@ impl Node {
             .insert(command, roles, CommandRoute::Custom(Box::new(handler)));
     }
 
-    pub(super) fn on_command(&mut self, frame: &[u8], out: &mut Output) {
+    pub(super) fn on_command(&mut self, frame: &[u8], out: &mut Output) -> Result<(), NodeError> {
         let mut written: Option<(ParamsDocument, Vec<WriteError>)> = None;
         let mut response = Vec::new();
         let Node {
@@ -82,7 +82,10 @@ impl Node {
                 accepted,
                 rejected,
             });
+            // Scenes the command activated are applied as the SDK applies them.
+            self.run_scene_activations(out)?;
         }
+        Ok(())
     }
 
     /// The `from-node` publish answering a deferred command.

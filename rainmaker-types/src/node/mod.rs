@@ -22,6 +22,20 @@
 //!    `from-node`. A reconnect re-sends no config and no init, but repeats every
 //!    subscription (clean sessions forget them).
 //!
+//! # Time
+//!
+//! Every call that may need the time takes it: `now`, Unix seconds from the
+//! driver's wall clock ([`Node::handle`], [`Node::handle_timeout`],
+//! [`Node::report_changes`], ...). As in the SDK, a time at or before 2019-01-01
+//! ([`SYNCED_AFTER`](crate::clock::SYNCED_AFTER)) counts as not known yet (the
+//! clock has not been synchronised): time-series reports are skipped and
+//! schedules wait. Schedules run in the node's time zone: the `TZ-POSIX` of its
+//! [`Time`](crate::services::Time) service, else [`Node::with_time_zone`]'s (UTC
+//! by default). The node says when it next needs to be woken
+//! ([`Node::poll_timeout`]); the driver sleeps until then and calls
+//! [`Node::handle_timeout`], which fires the schedules due (their actions are
+//! applied as writes from [`WriteSource::Schedule`] and reported).
+//!
 //! ```
 //! # #[cfg(feature = "derive")] {
 //! use rainmaker_types::node::{Input, Node};
@@ -43,7 +57,8 @@
 //! let mut node = Node::new(NodeId::new("7C9EBD4A1B2C")?, info).with_ota_over_topics();
 //! node.add_device(Light { power: false })?;
 //!
-//! let boot = node.handle(Input::Connected)?;
+//! let now = 1_700_000_000; // Unix seconds, from the driver's clock
+//! let boot = node.handle(now, Input::Connected)?;
 //! let topics: Vec<&str> = boot.publish.iter().map(|p| p.topic.as_str()).collect();
 //! assert_eq!(topics, [
 //!     "node/7C9EBD4A1B2C/config",
@@ -52,7 +67,7 @@
 //!     "node/7C9EBD4A1B2C/from-node",
 //! ]);
 //!
-//! let write = node.handle(Input::Received {
+//! let write = node.handle(now, Input::Received {
 //!     topic: "node/7C9EBD4A1B2C/params/remote",
 //!     payload: br#"{"Light":{"Power":true}}"#,
 //! })?;
@@ -80,6 +95,7 @@ use rainmaker_tlv::{
 use commands::CommandRoute;
 use serde::Serialize;
 
+use crate::clock::{PosixTz, SYNCED_AFTER};
 use crate::device::{Device, TimeSeries, WriteError, WriteRejection};
 use crate::generated::{Channel, Topic, TopicRef};
 use crate::ids::{GroupId, NodeId};
@@ -93,6 +109,7 @@ use crate::runtime::payload::decode_json;
 use crate::runtime::{DecodeError, EncodeError, TopicError};
 use crate::runtime::{Qos, TopicForm};
 use crate::sdk_json;
+use crate::services::{Clock, Scenes, Schedule, Time};
 use crate::value::ParamsDocument;
 
 /// Service types whose `GroupID` param moves the node into a group.
@@ -178,6 +195,7 @@ pub struct Output {
 
 /// Where a write to the node's params came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum WriteSource {
     /// `params/remote`.
     Remote,
@@ -185,10 +203,17 @@ pub enum WriteSource {
     RemoteGroup,
     /// cmd 1 on `to-node` (reported in the command response, not on `params/local`).
     Command,
+    /// A schedule's action, when it fired.
+    Schedule,
+    /// A scene's action, when the cloud activated it.
+    SceneActivate,
+    /// A scene's action, when the cloud deactivated it.
+    SceneDeactivate,
 }
 
-/// An application-level event from [`Node::handle`].
+/// An application-level event from [`Node::handle`] or [`Node::handle_timeout`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Event {
     /// A params write was applied: the accepted values and the refused ones.
     ParamsWritten {
@@ -218,6 +243,15 @@ pub enum Event {
     /// A custom command handler deferred its answer; send it later with
     /// [`Node::respond_later`].
     CommandDeferred(Pending),
+    /// A schedule fired (its action follows as a write from
+    /// [`WriteSource::Schedule`]). `action_error` says why its action was not
+    /// applied, when it is not a params document.
+    ScheduleFired {
+        /// The schedule's id.
+        id: String,
+        /// Why the action was not applied, if it was not.
+        action_error: Option<String>,
+    },
 }
 
 /// Where a write came from: `params/remote`, `params/remote/<group>`, `cmd 1`.
@@ -227,6 +261,9 @@ impl fmt::Display for WriteSource {
             WriteSource::Remote => "params/remote",
             WriteSource::RemoteGroup => "params/remote/<group>",
             WriteSource::Command => "cmd 1",
+            WriteSource::Schedule => "a schedule",
+            WriteSource::SceneActivate => "a scene activation",
+            WriteSource::SceneDeactivate => "a scene deactivation",
         })
     }
 }
@@ -280,6 +317,13 @@ impl fmt::Display for Event {
                 pending.command(),
                 rainmaker_tlv::ShowBytes(pending.request_id())
             ),
+            Event::ScheduleFired { id, action_error } => {
+                write!(f, "schedule {id} fired")?;
+                match action_error {
+                    Some(error) => write!(f, "; its action is not a params document: {error}"),
+                    None => Ok(()),
+                }
+            }
         }
     }
 }
@@ -390,7 +434,11 @@ pub struct Node {
     connected: bool,
     /// The id of the next publish.
     next_publish: core::cell::Cell<u64>,
-    now: Option<i64>,
+    /// The time of the current call (Unix seconds).
+    now: i64,
+    /// The time zone without a Time service (or with an empty or invalid
+    /// `TZ-POSIX`).
+    time_zone: PosixTz,
 }
 
 impl fmt::Debug for Node {
@@ -435,7 +483,8 @@ impl Node {
             ota_topics: false,
             connected: false,
             next_publish: core::cell::Cell::new(0),
-            now: None,
+            now: 0,
+            time_zone: PosixTz::UTC,
         }
     }
 
@@ -484,11 +533,153 @@ impl Node {
         &self.node_id
     }
 
-    /// Sets the current time (epoch seconds), used for time-series records and OTA
-    /// status. Until it is set, time-series reports are skipped, as the SDK does
-    /// without a synced clock.
-    pub fn set_time(&mut self, now: i64) {
-        self.now = Some(now);
+    /// The time zone schedules run in when the node has no
+    /// [`Time`](crate::services::Time) service, or its `TZ-POSIX` is empty or not a
+    /// POSIX time zone (the SDK's default time zone, `CONFIG_ESP_RMAKER_DEF_TIMEZONE`).
+    /// UTC unless set.
+    #[must_use]
+    pub fn with_time_zone(mut self, tz: PosixTz) -> Self {
+        self.time_zone = tz;
+        self
+    }
+
+    /// The time zone schedules run in: the Time service's `TZ-POSIX` when it is a
+    /// POSIX time zone, else [`Node::with_time_zone`]'s.
+    pub fn time_zone(&self) -> PosixTz {
+        self.slots
+            .iter()
+            .find_map(|slot| {
+                let device: &dyn Any = slot.device.as_ref();
+                let time: &Time = device.downcast_ref()?;
+                PosixTz::parse(time.tz_posix()).ok()
+            })
+            .unwrap_or(self.time_zone)
+    }
+
+    /// The time of the last call, when it is known (after 2019-01-01).
+    pub(super) fn synced_now(&self) -> Option<i64> {
+        (self.now > SYNCED_AFTER).then_some(self.now)
+    }
+
+    /// The service of type `S`, if the node has one.
+    fn service_mut<S: Device + Any>(&mut self) -> Option<&mut S> {
+        self.slots.iter_mut().find_map(|slot| {
+            let device: &mut dyn Any = slot.device.as_mut();
+            device.downcast_mut()
+        })
+    }
+
+    /// Takes the time of a call: the schedule service gets it (and, the first time
+    /// the time is known, arms its schedules).
+    pub(super) fn observe(&mut self, now: i64) {
+        self.now = now;
+        let clock = Clock {
+            now,
+            tz: self.time_zone(),
+        };
+        if let Some(schedule) = self.service_mut::<Schedule>() {
+            schedule.set_clock(clock);
+        }
+    }
+
+    /// Publishes the schedule list when it changed outside a write (a schedule
+    /// disabled because it will not fire again), as the SDK reports it then. A
+    /// change not reported yet (the node was offline, or a call failed) goes out
+    /// with the next successful call.
+    fn report_schedule_list(&mut self, out: &mut Output) -> Result<(), NodeError> {
+        if !self.params_started || !self.connected {
+            return Ok(());
+        }
+        let Some(slot) = self
+            .slots
+            .iter()
+            .find(|slot| slot.device.name() == Schedule::NAME)
+        else {
+            return Ok(());
+        };
+        let last = self
+            .reported
+            .device(Schedule::NAME)
+            .cloned()
+            .unwrap_or_default();
+        let changed = slot.device.delta(&last);
+        if changed.is_empty() {
+            return Ok(());
+        }
+        let mut delta = ParamsDocument::new();
+        *delta.device_mut(Schedule::NAME) = changed;
+        self.publish_json(out, self.delta_topic(), &delta)?;
+        for (param, value) in delta
+            .device(Schedule::NAME)
+            .into_iter()
+            .flat_map(|p| p.iter())
+        {
+            self.reported.insert(Schedule::NAME, param, value.clone());
+        }
+        Ok(())
+    }
+
+    /// When the node next needs to be woken with [`Node::handle_timeout`]: the
+    /// time the earliest schedule is armed for (Unix seconds), if any.
+    pub fn poll_timeout(&self) -> Option<i64> {
+        self.slots.iter().find_map(|slot| {
+            let device: &dyn Any = slot.device.as_ref();
+            device.downcast_ref::<Schedule>()?.next_due()
+        })
+    }
+
+    /// Wakes the node at `now` (at or after [`Node::poll_timeout`]): fires the
+    /// schedules due, once each however late, applies their actions as writes
+    /// from [`WriteSource::Schedule`] (reported on `params/local` as the SDK
+    /// reports them), and reports the schedule list when a schedule that will not
+    /// fire again was disabled.
+    ///
+    /// # Errors
+    ///
+    /// [`NodeError::Encode`] when a report cannot be written.
+    pub fn handle_timeout(&mut self, now: i64) -> Result<Output, NodeError> {
+        let mut out = Output::default();
+        self.observe(now);
+        let firings = self
+            .service_mut::<Schedule>()
+            .map(Schedule::fire_due)
+            .unwrap_or_default();
+        for firing in firings {
+            let action =
+                serde_json::from_value::<ParamsDocument>(serde_json::Value::Object(firing.action));
+            out.events.push(Event::ScheduleFired {
+                id: firing.id,
+                action_error: action.as_ref().err().map(ToString::to_string),
+            });
+            if let Ok(action) = action {
+                self.remote_write(&action, WriteSource::Schedule, &mut out)?;
+            }
+        }
+        self.report_schedule_list(&mut out)?;
+        Ok(out)
+    }
+
+    /// Applies the scene activations the last write asked for, each as a write
+    /// from [`WriteSource::SceneActivate`] or [`WriteSource::SceneDeactivate`].
+    pub(super) fn run_scene_activations(&mut self, out: &mut Output) -> Result<(), NodeError> {
+        let activations = self
+            .service_mut::<Scenes>()
+            .map(Scenes::take_activations)
+            .unwrap_or_default();
+        for activation in activations {
+            let Ok(action) = serde_json::from_value::<ParamsDocument>(serde_json::Value::Object(
+                activation.action,
+            )) else {
+                continue;
+            };
+            let source = if activation.activate {
+                WriteSource::SceneActivate
+            } else {
+                WriteSource::SceneDeactivate
+            };
+            self.remote_write(&action, source, out)?;
+        }
+        Ok(())
     }
 
     /// Adds a device. Names must be unique across devices and services.
@@ -594,8 +785,9 @@ impl Node {
         doc
     }
 
-    /// Acts on one input. On error nothing changed and nothing is to be published.
-    pub fn handle(&mut self, input: Input<'_>) -> Result<Output, NodeError> {
+    /// Acts on one input at `now` (Unix seconds; see [Time](self#time)). On error
+    /// nothing changed and nothing is to be published.
+    pub fn handle(&mut self, now: i64, input: Input<'_>) -> Result<Output, NodeError> {
         let mut out = Output::default();
         if !self.connected
             && !matches!(
@@ -605,6 +797,7 @@ impl Node {
         {
             return Err(NodeError::NotConnected);
         }
+        self.observe(now);
         match input {
             Input::Connected => {
                 self.on_connect(&mut out, Session::AsTheSdk)?;
@@ -632,6 +825,7 @@ impl Node {
             }
             Input::Received { topic, payload } => self.on_message(topic, payload, &mut out)?,
         }
+        self.report_schedule_list(&mut out)?;
         Ok(out)
     }
 
@@ -662,8 +856,7 @@ impl Node {
         // The command channel answers every frame, even one that does not decode
         // (with status 2), so it reads the bytes itself.
         if channel == Channel::ToNode {
-            self.on_command(payload, out);
-            return Ok(());
+            return self.on_command(payload, out);
         }
         // Each payload is decoded with its own type, not through `Message`: the
         // dispatch would link every message's decoder into a firmware (over 100 KiB

@@ -19,20 +19,23 @@ impl Node {
         self.ota_job.as_ref()
     }
 
-    /// Reports the running OTA job's progress on `otastatus`. A terminal status
-    /// (`success`, `failed`, `rejected`) ends the job.
+    /// Reports the running OTA job's progress on `otastatus` at `now` (its `ts`, 0
+    /// while the time is not known). A terminal status (`success`, `failed`,
+    /// `rejected`) ends the job.
     pub fn report_ota_status(
         &mut self,
+        now: i64,
         status: OtaJobStatus,
         additional_info: impl Into<String>,
     ) -> Result<Publish, NodeError> {
+        self.now = now;
         let job = self.ota_job.as_ref().ok_or(NodeError::NoOtaJob)?;
         let report = OtaStatus {
             ota_job_id: Some(job.ota_job_id.clone()),
             status,
             network_id: None,
             additional_info: additional_info.into(),
-            ts: Some(self.now.unwrap_or(0)),
+            ts: Some(self.synced_now().unwrap_or(0)),
             extra: serde_json::Map::new(),
         };
         let payload = sdk_json::to_vec(&report)?;

@@ -11,7 +11,15 @@ impl Node {
         source: WriteSource,
         out: &mut Output,
     ) -> Result<(), NodeError> {
-        let (accepted, rejected) = apply_write(&mut self.slots, &mut self.reported, doc);
+        let (mut accepted, rejected) = apply_write(&mut self.slots, &mut self.reported, doc);
+        // A write that only activates scenes leaves the list alone, and the SDK
+        // does not report it.
+        if self
+            .service_mut::<Scenes>()
+            .is_some_and(|scenes| !scenes.list_written())
+        {
+            accepted.remove_device(Scenes::NAME);
+        }
         // What the write changed besides the written params (a `TZ` write sets
         // `TZ-POSIX`) is reported first, as the SDK's write callbacks report it.
         let side_effects = self.unreported();
@@ -34,7 +42,7 @@ impl Node {
             accepted,
             rejected,
         });
-        Ok(())
+        self.run_scene_activations(out)
     }
 
     /// The group a write moved the node to, if it set the `GroupID` param of a
@@ -100,12 +108,14 @@ impl Node {
         }
     }
 
-    /// Reports local changes: the params whose values differ from what was last
-    /// reported go out on `params/local` (or the group topic), followed by a `tsdata`
-    /// report per changed time-series param. Nothing is published when nothing
-    /// changed.
-    pub fn report_changes(&mut self) -> Result<Output, NodeError> {
+    /// Reports local changes at `now`: the params whose values differ from what was
+    /// last reported go out on `params/local` (or the group topic), followed by a
+    /// `tsdata` report per changed time-series param (stamped `now`). Nothing is
+    /// published when nothing changed.
+    pub fn report_changes(&mut self, now: i64) -> Result<Output, NodeError> {
         let mut out = Output::default();
+        self.observe(now);
+        self.report_schedule_list(&mut out)?;
         let delta = self.unreported();
         if delta.is_empty() {
             return Ok(out);

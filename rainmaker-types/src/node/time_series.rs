@@ -8,12 +8,19 @@ impl Node {
     /// Reports one time-series sample of `device`'s `param` with its current value,
     /// changed or not (the SDK reports every `update_and_report` of a time-series
     /// param, even with the same value): a `tsdata` or `simple_tsdata` publish,
-    /// nothing for a param without a time series or before the clock is set.
+    /// nothing for a param without a time series or before the time is known.
     ///
     /// # Errors
     ///
     /// [`NodeError::NoSuchParam`].
-    pub fn report_time_series(&self, device: &str, param: &str) -> Result<Output, NodeError> {
+    pub fn report_time_series(
+        &mut self,
+        now: i64,
+        device: &str,
+        param: &str,
+    ) -> Result<Output, NodeError> {
+        let mut out = Output::default();
+        self.observe(now);
         let no_such = || NodeError::NoSuchParam {
             device: device.to_owned(),
             param: param.to_owned(),
@@ -27,7 +34,6 @@ impl Node {
             .ok_or_else(no_such)?;
         let mut sample = ParamsDocument::new();
         sample.insert(device, param, value);
-        let mut out = Output::default();
         self.time_series_reports(&sample, &mut out)?;
         Ok(out)
     }
@@ -38,7 +44,7 @@ impl Node {
         doc: &ParamsDocument,
         out: &mut Output,
     ) -> Result<(), NodeError> {
-        let Some(now) = self.now else {
+        let Some(now) = self.synced_now() else {
             return Ok(());
         };
         for slot in &self.slots {

@@ -77,8 +77,12 @@ pub enum Trigger {
         /// `loc`: the place's name, at most 31 bytes.
         location: Option<String>,
     },
-    /// No kind the SDK knows (no `rsec`, `sr`, `ss`, `d` or `dd`): never fires.
-    Invalid,
+    /// No kind the SDK knows (no `rsec`, `sr`, `ss`, `d` or `dd`): never fires;
+    /// reported as `{"m": minutes}`, as the SDK writes it.
+    Invalid {
+        /// `m`, if any (0 otherwise).
+        minutes: u16,
+    },
 }
 
 /// Which solar event a trigger follows.
@@ -145,7 +149,7 @@ impl Trigger {
                 minutes,
                 weekdays: truncate_u8(weekdays),
             },
-            None => Self::Invalid,
+            None => Self::Invalid { minutes },
         }
     }
 
@@ -216,7 +220,7 @@ impl Trigger {
                 }
                 set("ts", ts.into());
             }
-            Self::Invalid => {}
+            Self::Invalid { minutes } => set("m", (*minutes).into()),
         }
         Value::Object(keys)
     }
@@ -229,7 +233,7 @@ impl Trigger {
             Self::Date { months, .. } => *months == 0,
             Self::Relative { .. } => true,
             Self::Solar { weekdays, day, .. } => *weekdays == 0 && *day == 0,
-            Self::Invalid => false,
+            Self::Invalid { .. } => false,
         }
     }
 

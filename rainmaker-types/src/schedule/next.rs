@@ -122,7 +122,7 @@ pub(super) fn next_time(trigger: &Trigger, now: i64, tz: &PosixTz, ts: i64) -> O
             }
         })),
         Trigger::Solar { .. } => solar_time(trigger, now, tz),
-        Trigger::Invalid => None,
+        Trigger::Invalid { .. } => None,
     }
 }
 
@@ -267,7 +267,7 @@ pub(super) fn is_finished(trigger: &Trigger, now: i64, tz: &PosixTz, ts: i64) ->
                 last_date_of_year(now, tz, hours, i64::from(minutes % 60), day, months, year) < now
             }
         }
-        Trigger::Invalid => true,
+        Trigger::Invalid { .. } => true,
     }
 }
 
@@ -292,7 +292,7 @@ pub(super) fn has_expired(trigger: &Trigger, now: i64, tz: &PosixTz, ts: i64) ->
                 last_date_of_year(now, tz, 0, i64::from(minutes), day, months, year) < now
             }
         }
-        Trigger::Solar { .. } | Trigger::Invalid => false,
+        Trigger::Solar { .. } | Trigger::Invalid { .. } => false,
     }
 }
 

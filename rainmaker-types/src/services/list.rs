@@ -24,7 +24,7 @@ const MAX_ID_LEN: usize = 8;
 const MAX_NAME_LEN: usize = 32;
 
 /// The list params; their bounds (`{"max": n}`) are set per instance.
-const SCHEDULES: ParamSpec =
+pub(super) const SCHEDULES: ParamSpec =
     ParamSpec::new("Schedules", DataType::Array).with_type("esp.param.schedules");
 const SCENES: ParamSpec = ParamSpec::new("Scenes", DataType::Array).with_type("esp.param.scenes");
 
@@ -69,7 +69,7 @@ fn list_descriptor(
     })
 }
 
-const DAYLIGHT: &[(&str, &str)] = &[("daylight_support", "yes")];
+pub(super) const DAYLIGHT: &[(&str, &str)] = &[("daylight_support", "yes")];
 const DEACTIVATION: &[(&str, &str)] = &[("deactivation_support", "yes")];
 const NO_DEACTIVATION: &[(&str, &str)] = &[("deactivation_support", "no")];
 
@@ -77,7 +77,7 @@ const NO_DEACTIVATION: &[(&str, &str)] = &[("deactivation_support", "no")];
 /// be a non-empty prefix of an operation name, the first in the service's order
 /// wins (`"e"` is `edit`, `"en"` is `enable`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Operation {
+pub(super) enum Operation {
     Add,
     Edit,
     Remove,
@@ -87,7 +87,7 @@ enum Operation {
     Deactivate,
 }
 
-const SCHEDULE_OPERATIONS: &[(&str, Operation)] = &[
+pub(super) const SCHEDULE_OPERATIONS: &[(&str, Operation)] = &[
     ("add", Operation::Add),
     ("edit", Operation::Edit),
     ("remove", Operation::Remove),
@@ -115,17 +115,17 @@ fn operation(sent: &str, table: &[(&str, Operation)]) -> Option<Operation> {
 
 /// What makes a list service of one kind of entry: its name, type, param, write
 /// operations and the attributes its flag (daylight or deactivation support) gives.
-struct ListKind {
-    name: &'static str,
-    service_type: &'static str,
-    param: ParamSpec,
-    operations: &'static [(&'static str, Operation)],
+pub(super) struct ListKind {
+    pub(super) name: &'static str,
+    pub(super) service_type: &'static str,
+    pub(super) param: ParamSpec,
+    pub(super) operations: &'static [(&'static str, Operation)],
     /// The attributes with the flag off, and on.
-    attributes: [&'static [(&'static str, &'static str)]; 2],
+    pub(super) attributes: [&'static [(&'static str, &'static str)]; 2],
 }
 
 /// An entry of a list service.
-trait Entry: Serialize + DeserializeOwned + Clone {
+pub(super) trait Entry: Serialize + DeserializeOwned + Clone {
     /// The service the entries are listed in.
     const KIND: ListKind;
     /// The entry's `id`.
@@ -178,11 +178,13 @@ fn keys_of<E: Entry>(entry: &E) -> Result<Map<String, Value>, WriteRejection> {
 }
 
 /// The result of a list write.
-struct Applied<E> {
+pub(super) struct Applied<E> {
     /// The new list.
-    list: Vec<E>,
+    pub(super) list: Vec<E>,
     /// The `activate` / `deactivate` requests with their entries, in write order.
-    requests: Vec<(Operation, E)>,
+    pub(super) requests: Vec<(Operation, E)>,
+    /// Every operation applied, in write order, with the id and the keys sent.
+    pub(super) operations: Vec<(Operation, String, Map<String, Value>)>,
 }
 
 /// Applies a write (an array of operations) to `entries`, all or nothing.
@@ -194,6 +196,7 @@ fn apply_operations<E: Entry + Clone>(
 ) -> Result<Applied<E>, WriteRejection> {
     let mut list = entries.to_vec();
     let mut requests = Vec::new();
+    let mut operations = Vec::new();
     for element in write {
         let Value::Object(element) = element else {
             return Err(malformed("each element must be an object"));
@@ -211,11 +214,16 @@ fn apply_operations<E: Entry + Clone>(
         let position = list.iter().position(|entry| entry.id() == id);
         let mut keys = element.clone();
         keys.remove("operation");
+        // `edit` of an unknown id is an `add`, as in the SDK.
+        let applied = match (operation, position) {
+            (Operation::Edit, None) => Operation::Add,
+            _ => operation,
+        };
+        operations.push((applied, id.to_owned(), keys.clone()));
         match (operation, position) {
             (Operation::Add, Some(_)) => {
                 return Err(malformed(format!("`{id}` already exists")));
             }
-            // `edit` of an unknown id is an `add`, as in the SDK.
             (Operation::Add | Operation::Edit, None) => {
                 if !keys.contains_key("name") {
                     return Err(malformed(format!("`{id}` has no `name`")));
@@ -260,7 +268,11 @@ fn apply_operations<E: Entry + Clone>(
             found: list.len(),
         });
     }
-    Ok(Applied { list, requests })
+    Ok(Applied {
+        list,
+        requests,
+        operations,
+    })
 }
 
 /// The list as an array param value.
@@ -286,15 +298,15 @@ fn array_of(value: &ParamValue) -> Result<&[Value], WriteRejection> {
 /// A list service's state: its descriptor, maximum, flag and entries; [`Schedule`]
 /// and [`Scenes`] are each one of these with what their kind adds.
 #[derive(Debug, Clone, PartialEq)]
-struct List<E> {
-    descriptor: &'static DeviceDescriptor,
-    max: u32,
-    flag: bool,
-    entries: Vec<E>,
+pub(super) struct List<E> {
+    pub(super) descriptor: &'static DeviceDescriptor,
+    pub(super) max: u32,
+    pub(super) flag: bool,
+    pub(super) entries: Vec<E>,
 }
 
 impl<E: Entry> List<E> {
-    fn new(max: u32, flag: bool) -> Self {
+    pub(super) fn new(max: u32, flag: bool) -> Self {
         Self {
             descriptor: Self::descriptor(max, flag),
             max,
@@ -309,33 +321,28 @@ impl<E: Entry> List<E> {
         list_descriptor(kind.name, kind.service_type, attributes, kind.param, max)
     }
 
-    fn with_flag(mut self, flag: bool) -> Self {
+    pub(super) fn with_flag(mut self, flag: bool) -> Self {
         self.flag = flag;
         self.descriptor = Self::descriptor(self.max, flag);
         self
     }
 
-    fn with_entries(mut self, mut entries: Vec<E>) -> Self {
+    pub(super) fn with_entries(mut self, mut entries: Vec<E>) -> Self {
         entries.truncate(self.max as usize);
         self.entries = entries;
         self
     }
 
-    fn position(&self, id: &str) -> Option<usize> {
+    pub(super) fn position(&self, id: &str) -> Option<usize> {
         self.entries.iter().position(|entry| entry.id() == id)
     }
 
-    fn get(&self, id: &str) -> Option<&E> {
+    pub(super) fn get(&self, id: &str) -> Option<&E> {
         self.entries.get(self.position(id)?)
     }
 
-    fn get_mut(&mut self, id: &str) -> Option<&mut E> {
-        let position = self.position(id)?;
-        self.entries.get_mut(position)
-    }
-
     /// The value of param `index` (the list is param 0).
-    fn value(&self, index: usize) -> Option<ParamValue> {
+    pub(super) fn value(&self, index: usize) -> Option<ParamValue> {
         if index == 0 {
             list_value(&self.entries)
         } else {
@@ -344,7 +351,11 @@ impl<E: Entry> List<E> {
     }
 
     /// What a write of `value` to param `index` would make of the list.
-    fn write(&self, index: usize, value: &ParamValue) -> Result<Applied<E>, WriteRejection> {
+    pub(super) fn write(
+        &self,
+        index: usize,
+        value: &ParamValue,
+    ) -> Result<Applied<E>, WriteRejection> {
         if index != 0 {
             return Err(WriteRejection::UnknownParam);
         }
@@ -354,274 +365,6 @@ impl<E: Entry> List<E> {
             E::KIND.operations,
             self.max,
         )
-    }
-}
-
-/// The validity period of a schedule, epoch seconds.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Validity {
-    /// When the schedule starts being valid, if set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// When the schedule stops being valid, if set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-    /// Keys this type does not know, kept as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// One schedule as the node reports it (an element of `Schedule.Schedules`).
-///
-/// ```json
-/// {"name":"Evening","id":"8D3A","enabled":true,
-///  "action":{"Light":{"Power":true}},"triggers":[{"m":1110,"d":31}]}
-/// ```
-///
-/// Triggers are kept as sent (`m` minutes since midnight with `d` weekday bitmask,
-/// bit 0 = Monday; or `dd`/`mm`/`yy`/`r`; `rsec`; `sr`/`ss` with `lat`, `lon`,
-/// `loc`; plus `ts`, the next trigger time). Unknown keys are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ScheduleEntry {
-    /// The name (at most 32 bytes).
-    pub name: String,
-    /// The id (1 to 8 bytes), unique in the list.
-    pub id: String,
-    /// Whether the schedule is enabled.
-    #[serde(default = "enabled_by_default")]
-    pub enabled: bool,
-    /// Free text (at most 128 bytes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub info: Option<String>,
-    /// Application flags.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flags: Option<i64>,
-    /// When the schedule is valid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub validity: Option<Validity>,
-    /// The params document to apply when the schedule fires.
-    #[serde(default)]
-    pub action: Map<String, Value>,
-    /// The triggers (the SDK uses the first one), kept as sent.
-    #[serde(default)]
-    pub triggers: Vec<Value>,
-    /// Keys this type does not know, kept as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-fn enabled_by_default() -> bool {
-    true
-}
-
-impl ScheduleEntry {
-    /// The trigger the SDK uses (the first), read into typed fields; `None` when the
-    /// schedule has none. The entry keeps the trigger as sent, so it is reported back
-    /// byte for byte.
-    ///
-    /// # Errors
-    ///
-    /// The JSON error of a trigger whose keys have the wrong types.
-    pub fn trigger(&self) -> Option<Result<ScheduleTrigger, serde_json::Error>> {
-        self.triggers.first().map(ScheduleTrigger::deserialize)
-    }
-}
-
-/// A schedule trigger's keys, typed. One kind is set: a time of day (`m`, with `d`,
-/// or a date with `dd`/`mm`/`yy`/`r`), a delay (`rsec`), or an offset from sunrise
-/// or sunset (`sr`/`ss` with `lat`, `lon`, `loc`, and `d`/`dd`/`mm`). `ts` is the
-/// next time the trigger fires, filled in by the node.
-///
-/// ```
-/// use rainmaker_types::services::ScheduleTrigger;
-///
-/// let trigger: ScheduleTrigger = serde_json::from_str(
-///     r#"{"sr":-15,"lat":18.5204,"lon":73.8567,"d":127,"loc":"Pune","ts":1700003600}"#,
-/// )?;
-/// assert_eq!((trigger.sunrise, trigger.weekdays), (Some(-15), Some(127)));
-/// # Ok::<(), serde_json::Error>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ScheduleTrigger {
-    /// `m`: minutes since midnight.
-    #[serde(rename = "m", default, skip_serializing_if = "Option::is_none")]
-    pub minutes: Option<u16>,
-    /// `d`: weekday bitmask, bit 0 = Monday ... bit 6 = Sunday (127 = every day).
-    #[serde(rename = "d", default, skip_serializing_if = "Option::is_none")]
-    pub weekdays: Option<u8>,
-    /// `dd`: day of the month.
-    #[serde(rename = "dd", default, skip_serializing_if = "Option::is_none")]
-    pub day: Option<u8>,
-    /// `mm`: month bitmask, bit 0 = January.
-    #[serde(rename = "mm", default, skip_serializing_if = "Option::is_none")]
-    pub months: Option<u16>,
-    /// `yy`: the year.
-    #[serde(rename = "yy", default, skip_serializing_if = "Option::is_none")]
-    pub year: Option<u16>,
-    /// `r`: repeat every year.
-    #[serde(rename = "r", default, skip_serializing_if = "Option::is_none")]
-    pub repeat_yearly: Option<bool>,
-    /// `rsec`: seconds from now.
-    #[serde(rename = "rsec", default, skip_serializing_if = "Option::is_none")]
-    pub relative_seconds: Option<i64>,
-    /// `sr`: minutes from sunrise (negative before).
-    #[serde(rename = "sr", default, skip_serializing_if = "Option::is_none")]
-    pub sunrise: Option<i32>,
-    /// `ss`: minutes from sunset (negative before).
-    #[serde(rename = "ss", default, skip_serializing_if = "Option::is_none")]
-    pub sunset: Option<i32>,
-    /// `lat`: latitude of a sunrise or sunset trigger.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lat: Option<f64>,
-    /// `lon`: longitude of a sunrise or sunset trigger.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lon: Option<f64>,
-    /// `loc`: the place's name (at most 31 bytes).
-    #[serde(rename = "loc", default, skip_serializing_if = "Option::is_none")]
-    pub location: Option<String>,
-    /// `ts`: the next time the trigger fires (epoch seconds), reported by the node.
-    #[serde(rename = "ts", default, skip_serializing_if = "Option::is_none")]
-    pub next: Option<i64>,
-    /// Keys this type does not know, kept as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-impl Entry for ScheduleEntry {
-    const KIND: ListKind = ListKind {
-        name: Schedule::NAME,
-        service_type: "esp.service.schedule",
-        param: SCHEDULES,
-        operations: SCHEDULE_OPERATIONS,
-        attributes: [&[], DAYLIGHT],
-    };
-    const MAX_INFO_LEN: usize = 128;
-
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn name(&self) -> &str {
-        &self.name
-    }
-
-    fn info(&self) -> Option<&str> {
-        self.info.as_deref()
-    }
-
-    fn defaults() -> Map<String, Value> {
-        let mut keys = Map::new();
-        keys.insert("enabled".into(), Value::Bool(true));
-        keys
-    }
-}
-
-/// The schedule service (`esp.service.schedule`, named `Schedule`): a list of at most
-/// `max` schedules, changed by the cloud with operations.
-///
-/// Config entry, as the SDK writes it (the attribute only with daylight support, see
-/// [`Schedule::with_daylight_support`]):
-///
-/// ```json
-/// {"name":"Schedule","type":"esp.service.schedule",
-///  "attributes":[{"name":"daylight_support","value":"yes"}],
-///  "params":[{"name":"Schedules","type":"esp.param.schedules","data_type":"array",
-///             "properties":["read","write"],"bounds":{"max":10}}]}
-/// ```
-///
-/// A write is an array of operations, each with an `id` and an `operation`
-/// (`add`, `edit`, `remove`, `enable`, `disable`, matched as a prefix like the SDK);
-/// `add` (and `edit` of an unknown id) needs a `name`, `edit` replaces the keys it
-/// sends. The node reports the whole list. A write is applied all or nothing: an
-/// element the SDK would skip (an `id` over 8 bytes, a `name` over 32, an `info`
-/// over 128, an unknown id or operation) refuses the whole write with
-/// [`WriteRejection::Malformed`], and a list that would exceed the maximum with
-/// [`WriteRejection::TooManyItems`].
-///
-/// Firing the schedules is the application's job: read them with
-/// [`Schedule::schedules`] after each accepted write.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Schedule {
-    list: List<ScheduleEntry>,
-}
-
-impl Schedule {
-    /// The service name, `Schedule`.
-    pub const NAME: &'static str = "Schedule";
-
-    /// The service holding at most `max` schedules (the SDK's default is
-    /// [`DEFAULT_MAX_ENTRIES`]), with daylight support as the SDK's default build
-    /// announces it (see [`Schedule::with_daylight_support`]), with no schedules.
-    pub fn new(max: u32) -> Self {
-        Self {
-            list: List::new(max, true),
-        }
-    }
-
-    /// Announces support for sunrise / sunset triggers (the `daylight_support`
-    /// attribute, `yes`), or removes the attribute.
-    #[must_use]
-    pub fn with_daylight_support(self, enabled: bool) -> Self {
-        Self {
-            list: self.list.with_flag(enabled),
-        }
-    }
-
-    /// Starts with `schedules` (for example restored from storage). Entries beyond
-    /// the maximum are dropped.
-    #[must_use]
-    pub fn with_schedules(self, schedules: Vec<ScheduleEntry>) -> Self {
-        Self {
-            list: self.list.with_entries(schedules),
-        }
-    }
-
-    /// The most schedules the service holds.
-    pub fn max(&self) -> u32 {
-        self.list.max
-    }
-
-    /// Whether the `daylight_support` attribute is set.
-    pub fn daylight_support(&self) -> bool {
-        self.list.flag
-    }
-
-    /// The current schedules, in the order they were added.
-    pub fn schedules(&self) -> &[ScheduleEntry] {
-        &self.list.entries
-    }
-
-    /// The schedule with `id`, if any.
-    pub fn schedule(&self, id: &str) -> Option<&ScheduleEntry> {
-        self.list.get(id)
-    }
-
-    /// The schedule with `id` for local changes (for example its trigger's `ts`),
-    /// reported by the next [`Node::report_changes`](crate::node::Node::report_changes).
-    pub fn schedule_mut(&mut self, id: &str) -> Option<&mut ScheduleEntry> {
-        self.list.get_mut(id)
-    }
-}
-
-impl Default for Schedule {
-    /// [`DEFAULT_MAX_ENTRIES`] schedules, with daylight support.
-    fn default() -> Self {
-        Self::new(DEFAULT_MAX_ENTRIES)
-    }
-}
-
-impl Device for Schedule {
-    fn descriptor(&self) -> &DeviceDescriptor {
-        self.list.descriptor
-    }
-
-    fn param_value(&self, index: usize) -> Option<ParamValue> {
-        self.list.value(index)
-    }
-
-    fn set_param(&mut self, index: usize, value: &ParamValue) -> Result<(), WriteRejection> {
-        self.list.entries = self.list.write(index, value)?.list;
-        Ok(())
     }
 }
 
@@ -712,6 +455,9 @@ pub struct SceneActivation {
 pub struct Scenes {
     list: List<SceneEntry>,
     activations: Vec<SceneActivation>,
+    /// Whether the last write changed the list (not only activations), which the
+    /// SDK then reports.
+    list_written: bool,
 }
 
 impl Scenes {
@@ -724,6 +470,7 @@ impl Scenes {
         Self {
             list: List::new(max, false),
             activations: Vec::new(),
+            list_written: false,
         }
     }
 
@@ -768,9 +515,15 @@ impl Scenes {
     }
 
     /// The activations and deactivations written since the last call, in write
-    /// order.
+    /// order. A [`Node`](crate::node::Node) takes and applies them itself.
     pub fn take_activations(&mut self) -> Vec<SceneActivation> {
         core::mem::take(&mut self.activations)
+    }
+
+    /// Whether the last write added, edited or removed a scene: the SDK reports
+    /// the list after those, not after a write of activations only.
+    pub fn list_written(&self) -> bool {
+        self.list_written
     }
 }
 
@@ -791,7 +544,14 @@ impl Device for Scenes {
     }
 
     fn set_param(&mut self, index: usize, value: &ParamValue) -> Result<(), WriteRejection> {
-        let Applied { list, requests } = self.list.write(index, value)?;
+        let Applied {
+            list,
+            requests,
+            operations,
+        } = self.list.write(index, value)?;
+        self.list_written = operations.iter().any(|(operation, _, _)| {
+            !matches!(operation, Operation::Activate | Operation::Deactivate)
+        });
         if !self.list.flag
             && requests
                 .iter()
