@@ -645,14 +645,20 @@ impl Node {
             .map(Schedule::fire_due)
             .unwrap_or_default();
         for firing in firings {
-            let action =
-                serde_json::from_value::<ParamsDocument>(serde_json::Value::Object(firing.action));
+            let action = serde_json::from_value::<ParamsDocument>(serde_json::Value::Object(
+                firing.action,
+            ));
             out.events.push(Event::ScheduleFired {
-                id: firing.id,
+                id: firing.id.clone(),
                 action_error: action.as_ref().err().map(ToString::to_string),
             });
             if let Ok(action) = action {
                 self.remote_write(&action, WriteSource::Schedule, &mut out)?;
+            }
+            if let Some(schedule) = self.service_mut::<Schedule>()
+                && schedule.retire(&firing.id)
+            {
+                self.report_schedule_list(&mut out)?;
             }
         }
         self.report_schedule_list(&mut out)?;

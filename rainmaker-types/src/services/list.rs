@@ -183,8 +183,9 @@ pub(super) struct Applied<E> {
     pub(super) list: Vec<E>,
     /// The `activate` / `deactivate` requests with their entries, in write order.
     pub(super) requests: Vec<(Operation, E)>,
-    /// Every operation applied, in write order, with the id and the keys sent.
-    pub(super) operations: Vec<(Operation, String, Map<String, Value>)>,
+    /// Every operation applied, in write order, with the id and whether the
+    /// element sent `triggers`.
+    pub(super) operations: Vec<(Operation, String, bool)>,
 }
 
 /// Applies a write (an array of operations) to `entries`, all or nothing.
@@ -219,7 +220,7 @@ fn apply_operations<E: Entry + Clone>(
             (Operation::Edit, None) => Operation::Add,
             _ => operation,
         };
-        operations.push((applied, id.to_owned(), keys.clone()));
+        operations.push((applied, id.to_owned(), keys.contains_key("triggers")));
         match (operation, position) {
             (Operation::Add, Some(_)) => {
                 return Err(malformed(format!("`{id}` already exists")));

@@ -312,16 +312,15 @@ impl Schedule {
     }
 
     /// Fires every schedule armed for the clock's time or earlier, once each, in
-    /// list order, and re-arms them; returns the actions to apply. The list the
-    /// node reports changes when a schedule is disabled because it will not fire
-    /// again.
+    /// list order, and re-arms those that fire again; returns the actions to
+    /// apply. After applying each, call [`Schedule::retire`] with its id, as the
+    /// SDK checks each schedule after its action.
     pub fn fire_due(&mut self) -> Vec<ScheduleFiring> {
         let Some(clock) = self.clock.filter(Clock::is_synced) else {
             return Vec::new();
         };
         let now = clock.now;
         let mut fired = Vec::new();
-        let mut disabled = false;
         for index in 0..self.runs.len() {
             let (Some(run), Some(entry)) = (self.runs.get(index), self.list.entries.get(index))
             else {
@@ -338,27 +337,34 @@ impl Schedule {
                 }
                 continue;
             }
-            let acts = start == 0 || now >= start;
-            if acts {
+            // Before its validity it only waits for its next trigger.
+            if start == 0 || now >= start {
                 fired.push(ScheduleFiring {
                     id: entry.id.clone(),
                     action: entry.action.clone(),
                 });
             }
             self.rearm(index, clock, due);
-            let expired = self
-                .runs
-                .get(index)
-                .is_some_and(|run| run.trigger.has_expired(now, &clock.tz, run.ts));
-            if acts && expired {
-                self.disable(index);
-                disabled = true;
-            }
-        }
-        if disabled {
-            self.render();
         }
         fired
+    }
+
+    /// After the action of a schedule that fired: disables it when it will not
+    /// fire again (a one-shot, or a date past its last month), as the SDK does;
+    /// the list then changes and is reported. Returns whether it was disabled.
+    pub fn retire(&mut self, id: &str) -> bool {
+        let (Some(clock), Some(index)) = (self.clock, self.list.position(id)) else {
+            return false;
+        };
+        let expired = self
+            .runs
+            .get(index)
+            .is_some_and(|run| run.trigger.has_expired(clock.now, &clock.tz, run.ts));
+        if expired {
+            self.disable(index);
+            self.render();
+        }
+        expired
     }
 
     /// Arms the schedule at `index` again after it fired for `due`, unless it
@@ -441,12 +447,12 @@ impl Schedule {
     /// Applies the operations of a write to the runs, as the SDK does with each
     /// element: an added schedule is enabled (and armed), an edited one re-armed
     /// when enabled.
-    fn apply_operations(&mut self, operations: Vec<(Operation, String, Map<String, Value>)>) {
-        for (operation, id, keys) in operations {
+    fn apply_operations(&mut self, operations: Vec<(Operation, String, bool)>) {
+        for (operation, id, triggers_sent) in operations {
             let position = self.list.position(&id);
             match (operation, position) {
                 (Operation::Edit, Some(index)) => {
-                    if keys.contains_key("triggers")
+                    if triggers_sent
                         && let (Some(entry), Some(run)) =
                             (self.list.entries.get(index), self.runs.get_mut(index))
                     {
