@@ -91,7 +91,7 @@ mod tz_posix;
 use crate::prelude::*;
 pub use fixed::{Connectivity, Groups, LocalControl, Ota, UserAuth};
 pub use list::{DEFAULT_MAX_ENTRIES, SceneActivation, SceneEntry, Scenes};
-pub use schedule::{Clock, Schedule, ScheduleEntry, ScheduleFiring, Validity};
+pub use schedule::{Schedule, ScheduleEntry, Validity};
 pub use system::{System, SystemAction, SystemFlags};
 pub use time::Time;
 

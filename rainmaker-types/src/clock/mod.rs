@@ -12,3 +12,20 @@ pub use posix_tz::{LocalTime, PosixTz, TzError, TzErrorReason};
 /// `esp_rmaker_time_check`): a node whose clock says earlier has not been told the
 /// time yet.
 pub const SYNCED_AFTER: i64 = 1_546_300_800;
+
+/// The time of a node call, as devices with a [`Timer`](crate::device::Timer) see
+/// it: the current time and the node's time zone.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Clock {
+    /// Unix seconds; at or before [`SYNCED_AFTER`] the time counts as unknown.
+    pub now: i64,
+    /// The node's time zone (its `TZ-POSIX`).
+    pub tz: PosixTz,
+}
+
+impl Clock {
+    /// Whether the time is known (after 2019-01-01, as the SDK checks).
+    pub fn is_synced(&self) -> bool {
+        self.now > SYNCED_AFTER
+    }
+}

@@ -23,9 +23,11 @@
 pub mod __private;
 mod field;
 mod spec;
+mod timer;
 
 pub use field::ParamField;
 pub use spec::{Bounds, ParamSpec, Properties, TimeSeries};
+pub use timer::{Firing, Timer};
 
 use crate::messages::DataType;
 
@@ -346,6 +348,19 @@ pub trait Device {
         params
     }
 
+    /// The timer of a device that acts on its own at set times (the
+    /// [`Schedule`](crate::services::Schedule) service): the node gives it the time
+    /// of every call, wakes it when it is due and applies what fired. `None` (the
+    /// default) for the others.
+    fn timer(&self) -> Option<&dyn Timer> {
+        None
+    }
+
+    /// [`Device::timer`], to drive it.
+    fn timer_mut(&mut self) -> Option<&mut dyn Timer> {
+        None
+    }
+
     /// Applies a remote write (this device's part of `params/remote`).
     ///
     /// Each value is checked on its own: the param must exist and be writable, and
@@ -420,5 +435,13 @@ impl<D: Device + ?Sized> Device for Box<D> {
 
     fn apply(&mut self, write: &DeviceParams) -> WriteOutcome {
         (**self).apply(write)
+    }
+
+    fn timer(&self) -> Option<&dyn Timer> {
+        (**self).timer()
+    }
+
+    fn timer_mut(&mut self) -> Option<&mut dyn Timer> {
+        (**self).timer_mut()
     }
 }

@@ -95,7 +95,7 @@ use rainmaker_tlv::{
 use commands::CommandRoute;
 use serde::Serialize;
 
-use crate::clock::{PosixTz, SYNCED_AFTER};
+use crate::clock::{Clock, PosixTz, SYNCED_AFTER};
 use crate::device::{Device, TimeSeries, WriteError, WriteRejection};
 use crate::generated::{Channel, Topic, TopicRef};
 use crate::ids::{GroupId, NodeId};
@@ -109,7 +109,7 @@ use crate::runtime::payload::decode_json;
 use crate::runtime::{DecodeError, EncodeError, TopicError};
 use crate::runtime::{Qos, TopicForm};
 use crate::sdk_json;
-use crate::services::{Clock, Scenes, Schedule, Time};
+use crate::services::{Scenes, Time};
 use crate::value::ParamsDocument;
 
 /// Service types whose `GroupID` param moves the node into a group.
@@ -551,7 +551,7 @@ impl Node {
             .find_map(|slot| {
                 let device: &dyn Any = slot.device.as_ref();
                 let time: &Time = device.downcast_ref()?;
-                PosixTz::parse(time.tz_posix()).ok()
+                time.zone()
             })
             .unwrap_or(self.time_zone)
     }
@@ -569,70 +569,67 @@ impl Node {
         })
     }
 
-    /// Takes the time of a call: the schedule service gets it (and, the first time
-    /// the time is known, arms its schedules).
+    /// Takes the time of a call and gives it to the devices with a timer (the
+    /// schedule service arms its schedules the first time the time is known).
     pub(super) fn observe(&mut self, now: i64) {
         self.now = now;
+        if !self.slots.iter().any(|slot| slot.device.timer().is_some()) {
+            return;
+        }
         let clock = Clock {
             now,
             tz: self.time_zone(),
         };
-        if let Some(schedule) = self.service_mut::<Schedule>() {
-            schedule.set_clock(clock);
+        for slot in &mut self.slots {
+            if let Some(timer) = slot.device.timer_mut() {
+                timer.set_clock(clock);
+            }
         }
     }
 
-    /// Publishes the schedule list when it changed outside a write (a schedule
-    /// disabled because it will not fire again), as the SDK reports it then. A
-    /// change not reported yet (the node was offline, or a call failed) goes out
-    /// with the next successful call.
-    fn report_schedule_list(&mut self, out: &mut Output) -> Result<(), NodeError> {
+    /// Publishes the params of devices with a timer that changed on their own (a
+    /// schedule disabled because it will not fire again), as the SDK reports
+    /// them then. A change not reported yet (the node was offline, or a call
+    /// failed) goes out with the next successful call.
+    fn report_timer_changes(&mut self, out: &mut Output) -> Result<(), NodeError> {
         if !self.params_started || !self.connected {
             return Ok(());
         }
-        let Some(slot) = self
+        let mut delta = ParamsDocument::new();
+        for slot in self
             .slots
             .iter()
-            .find(|slot| slot.device.name() == Schedule::NAME)
-        else {
-            return Ok(());
-        };
-        let last = self
-            .reported
-            .device(Schedule::NAME)
-            .cloned()
-            .unwrap_or_default();
-        let changed = slot.device.delta(&last);
-        if changed.is_empty() {
-            return Ok(());
-        }
-        let mut delta = ParamsDocument::new();
-        *delta.device_mut(Schedule::NAME) = changed;
-        self.publish_json(out, self.delta_topic(), &delta)?;
-        for (param, value) in delta
-            .device(Schedule::NAME)
-            .into_iter()
-            .flat_map(|p| p.iter())
+            .filter(|slot| slot.device.timer().is_some())
         {
-            self.reported.insert(Schedule::NAME, param, value.clone());
+            let name = slot.device.name();
+            let last = self.reported.device(name).cloned().unwrap_or_default();
+            let changed = slot.device.delta(&last);
+            if !changed.is_empty() {
+                *delta.device_mut(name) = changed;
+            }
         }
+        if delta.is_empty() {
+            return Ok(());
+        }
+        self.publish_json(out, self.delta_topic(), &delta)?;
+        self.mark_reported(&delta);
         Ok(())
     }
 
     /// When the node next needs to be woken with [`Node::handle_timeout`]: the
-    /// time the earliest schedule is armed for (Unix seconds), if any.
+    /// earliest time a device's timer is due (a schedule), if any.
     pub fn poll_timeout(&self) -> Option<i64> {
-        self.slots.iter().find_map(|slot| {
-            let device: &dyn Any = slot.device.as_ref();
-            device.downcast_ref::<Schedule>()?.next_due()
-        })
+        self.slots
+            .iter()
+            .filter_map(|slot| slot.device.timer()?.next_due())
+            .min()
     }
 
-    /// Wakes the node at `now` (at or after [`Node::poll_timeout`]): fires the
-    /// schedules due, once each however late, applies their actions as writes
-    /// from [`WriteSource::Schedule`] (reported on `params/local` as the SDK
-    /// reports them), and reports the schedule list when a schedule that will not
-    /// fire again was disabled.
+    /// Wakes the node at `now` (at or after [`Node::poll_timeout`]): fires what is
+    /// due, once each however late (the schedules), applies each action as a
+    /// write from [`WriteSource::Schedule`] (reported on `params/local` as the SDK
+    /// reports it) and then reports the device's params if they changed (a
+    /// schedule that will not fire again is disabled).
     ///
     /// # Errors
     ///
@@ -640,28 +637,33 @@ impl Node {
     pub fn handle_timeout(&mut self, now: i64) -> Result<Output, NodeError> {
         let mut out = Output::default();
         self.observe(now);
-        let firings = self
-            .service_mut::<Schedule>()
-            .map(Schedule::fire_due)
-            .unwrap_or_default();
-        for firing in firings {
-            let action = serde_json::from_value::<ParamsDocument>(serde_json::Value::Object(
-                firing.action,
-            ));
-            out.events.push(Event::ScheduleFired {
-                id: firing.id.clone(),
-                action_error: action.as_ref().err().map(ToString::to_string),
-            });
-            if let Ok(action) = action {
-                self.remote_write(&action, WriteSource::Schedule, &mut out)?;
-            }
-            if let Some(schedule) = self.service_mut::<Schedule>()
-                && schedule.retire(&firing.id)
-            {
-                self.report_schedule_list(&mut out)?;
+        for index in 0..self.slots.len() {
+            let firings = self
+                .slots
+                .get_mut(index)
+                .and_then(|slot| slot.device.timer_mut())
+                .map(|timer| timer.fire_due())
+                .unwrap_or_default();
+            for firing in firings {
+                let action = ParamsDocument::try_from(firing.action);
+                out.events.push(Event::ScheduleFired {
+                    id: firing.id.clone(),
+                    action_error: action.as_ref().err().map(ToString::to_string),
+                });
+                if let Ok(action) = action {
+                    self.remote_write(&action, WriteSource::Schedule, &mut out)?;
+                }
+                let changed = self
+                    .slots
+                    .get_mut(index)
+                    .and_then(|slot| slot.device.timer_mut())
+                    .is_some_and(|timer| timer.retire(&firing.id));
+                if changed {
+                    self.report_timer_changes(&mut out)?;
+                }
             }
         }
-        self.report_schedule_list(&mut out)?;
+        self.report_timer_changes(&mut out)?;
         Ok(out)
     }
 
@@ -673,9 +675,7 @@ impl Node {
             .map(Scenes::take_activations)
             .unwrap_or_default();
         for activation in activations {
-            let Ok(action) = serde_json::from_value::<ParamsDocument>(serde_json::Value::Object(
-                activation.action,
-            )) else {
+            let Ok(action) = ParamsDocument::try_from(activation.action) else {
                 continue;
             };
             let source = if activation.activate {
@@ -831,7 +831,7 @@ impl Node {
             }
             Input::Received { topic, payload } => self.on_message(topic, payload, &mut out)?,
         }
-        self.report_schedule_list(&mut out)?;
+        self.report_timer_changes(&mut out)?;
         Ok(out)
     }
 

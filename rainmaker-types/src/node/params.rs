@@ -115,7 +115,7 @@ impl Node {
     pub fn report_changes(&mut self, now: i64) -> Result<Output, NodeError> {
         let mut out = Output::default();
         self.observe(now);
-        self.report_schedule_list(&mut out)?;
+        self.report_timer_changes(&mut out)?;
         let delta = self.unreported();
         if delta.is_empty() {
             return Ok(out);
@@ -142,7 +142,7 @@ impl Node {
     }
 
     /// Records `delta` as reported.
-    fn mark_reported(&mut self, delta: &ParamsDocument) {
+    pub(super) fn mark_reported(&mut self, delta: &ParamsDocument) {
         for (device, params) in delta.iter() {
             let reported = self.reported.device_mut(device);
             for (param, value) in params.iter() {

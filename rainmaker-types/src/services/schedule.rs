@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::list::{DAYLIGHT, Entry, List, ListKind, Operation, SCHEDULE_OPERATIONS, SCHEDULES};
-use crate::clock::{PosixTz, SYNCED_AFTER};
-use crate::device::{Device, DeviceDescriptor, WriteRejection};
+use crate::clock::Clock;
+use crate::device::{Device, DeviceDescriptor, Firing, Timer, WriteRejection};
 use crate::schedule::Trigger;
 use crate::value::ParamValue;
 
@@ -22,9 +22,6 @@ pub struct Validity {
     /// When the schedule stops being valid, if set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<i64>,
-    /// Keys this type does not know, kept as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 /// One schedule as the node reports it (an element of `Schedule.Schedules`).
@@ -37,7 +34,7 @@ pub struct Validity {
 /// The node reports each schedule as the SDK does: `info` and `flags` only when
 /// set, `validity` only with a non-zero bound, and one trigger written from what
 /// the SDK reads of it ([`Trigger`]) with its next time `ts` where the SDK tracks
-/// one. Keys the SDK does not know are dropped from the report.
+/// one. Keys the SDK does not know are dropped, as the SDK drops them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScheduleEntry {
     /// The name (at most 32 bytes).
@@ -62,9 +59,6 @@ pub struct ScheduleEntry {
     /// The triggers (the SDK uses the first one).
     #[serde(default)]
     pub triggers: Vec<Value>,
-    /// Keys this type does not know.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 fn enabled_by_default() -> bool {
@@ -123,33 +117,6 @@ impl Entry for ScheduleEntry {
         keys.insert("enabled".into(), Value::Bool(true));
         keys
     }
-}
-
-/// The time of a node call as the schedule service sees it: the current time and
-/// the node's time zone.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Clock {
-    /// Unix seconds; at or before [`SYNCED_AFTER`] the time counts as unknown.
-    pub now: i64,
-    /// The node's time zone (its `TZ-POSIX`).
-    pub tz: PosixTz,
-}
-
-impl Clock {
-    /// Whether the time is known (after 2019-01-01, as the SDK checks).
-    pub fn is_synced(&self) -> bool {
-        self.now > SYNCED_AFTER
-    }
-}
-
-/// A schedule that fired: the params document to apply, as a write from the
-/// schedule.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ScheduleFiring {
-    /// The schedule's id.
-    pub id: String,
-    /// Its action.
-    pub action: Map<String, Value>,
 }
 
 /// What runs a schedule, beside its entry: the trigger as the SDK reads it, the
@@ -284,11 +251,13 @@ impl Schedule {
     pub fn armed(&self, id: &str) -> Option<i64> {
         self.runs.get(self.list.position(id)?)?.armed
     }
+}
 
-    /// Gives the service the time of the current call. The first time after the
-    /// time became known, enabled schedules are armed (or disabled when they will
-    /// not fire again).
-    pub fn set_clock(&mut self, clock: Clock) {
+/// The schedules' timing: armed at the time of each call, fired when due.
+impl Timer for Schedule {
+    /// The first time after the time became known, enabled schedules are armed
+    /// (or disabled when they will not fire again).
+    fn set_clock(&mut self, clock: Clock) {
         self.clock = Some(clock);
         if clock.is_synced() && !self.started {
             self.started = true;
@@ -307,15 +276,14 @@ impl Schedule {
     }
 
     /// The earliest time a schedule is armed for.
-    pub fn next_due(&self) -> Option<i64> {
+    fn next_due(&self) -> Option<i64> {
         self.runs.iter().filter_map(|run| run.armed).min()
     }
 
     /// Fires every schedule armed for the clock's time or earlier, once each, in
-    /// list order, and re-arms those that fire again; returns the actions to
-    /// apply. After applying each, call [`Schedule::retire`] with its id, as the
-    /// SDK checks each schedule after its action.
-    pub fn fire_due(&mut self) -> Vec<ScheduleFiring> {
+    /// list order, and re-arms those that fire again; returns their actions. The
+    /// SDK checks each schedule after its action: [`Timer::retire`].
+    fn fire_due(&mut self) -> Vec<Firing> {
         let Some(clock) = self.clock.filter(Clock::is_synced) else {
             return Vec::new();
         };
@@ -339,7 +307,7 @@ impl Schedule {
             }
             // Before its validity it only waits for its next trigger.
             if start == 0 || now >= start {
-                fired.push(ScheduleFiring {
+                fired.push(Firing {
                     id: entry.id.clone(),
                     action: entry.action.clone(),
                 });
@@ -352,7 +320,7 @@ impl Schedule {
     /// After the action of a schedule that fired: disables it when it will not
     /// fire again (a one-shot, or a date past its last month), as the SDK does;
     /// the list then changes and is reported. Returns whether it was disabled.
-    pub fn retire(&mut self, id: &str) -> bool {
+    fn retire(&mut self, id: &str) -> bool {
         let (Some(clock), Some(index)) = (self.clock, self.list.position(id)) else {
             return false;
         };
@@ -366,7 +334,9 @@ impl Schedule {
         }
         expired
     }
+}
 
+impl Schedule {
     /// Arms the schedule at `index` again after it fired for `due`, unless it
     /// will not fire again.
     fn rearm(&mut self, index: usize, clock: Clock, due: i64) {
@@ -433,14 +403,9 @@ impl Schedule {
             entry.validity = entry.validity.take().and_then(|validity| {
                 let start = validity.start.filter(|start| *start != 0);
                 let end = validity.end.filter(|end| *end != 0);
-                (start.is_some() || end.is_some()).then(|| Validity {
-                    start,
-                    end,
-                    extra: Map::new(),
-                })
+                (start.is_some() || end.is_some()).then_some(Validity { start, end })
             });
             entry.triggers = vec![run.trigger.to_json(run.ts)];
-            entry.extra = Map::new();
         }
     }
 
@@ -489,6 +454,14 @@ impl Default for Schedule {
 impl Device for Schedule {
     fn descriptor(&self) -> &DeviceDescriptor {
         self.list.descriptor
+    }
+
+    fn timer(&self) -> Option<&dyn Timer> {
+        Some(self)
+    }
+
+    fn timer_mut(&mut self) -> Option<&mut dyn Timer> {
+        Some(self)
     }
 
     fn param_value(&self, index: usize) -> Option<ParamValue> {

@@ -1,5 +1,6 @@
 //! The time service.
 
+use crate::clock::PosixTz;
 use crate::device::{Device, DeviceDescriptor, ParamSpec, WriteRejection};
 use crate::messages::DataType;
 use crate::prelude::*;
@@ -66,6 +67,8 @@ static WITH_TIMESTAMP: DeviceDescriptor = time_descriptor(&[TZ, TZ_POSIX, TIMEST
 pub struct Time {
     tz: String,
     tz_posix: String,
+    /// `tz_posix` read as a POSIX time zone, when it is one.
+    zone: Option<PosixTz>,
     timestamp: Option<i64>,
 }
 
@@ -78,6 +81,7 @@ impl Time {
         Self {
             tz: String::new(),
             tz_posix: String::new(),
+            zone: None,
             timestamp: None,
         }
     }
@@ -94,7 +98,7 @@ impl Time {
     #[must_use]
     pub fn with_time_zone(mut self, tz: impl Into<String>, tz_posix: impl Into<String>) -> Self {
         self.tz = tz.into();
-        self.tz_posix = tz_posix.into();
+        self.set_tz_posix(tz_posix);
         self
     }
 
@@ -106,6 +110,11 @@ impl Time {
     /// The POSIX time-zone string (`TZ-POSIX`).
     pub fn tz_posix(&self) -> &str {
         &self.tz_posix
+    }
+
+    /// `TZ-POSIX` as a time zone; `None` when it is empty or not a POSIX time zone.
+    pub fn zone(&self) -> Option<PosixTz> {
+        self.zone
     }
 
     /// The `Timestamp` value; `None` when the service has no `Timestamp` param.
@@ -121,6 +130,7 @@ impl Time {
     /// Sets `TZ-POSIX`.
     pub fn set_tz_posix(&mut self, tz_posix: impl Into<String>) {
         self.tz_posix = tz_posix.into();
+        self.zone = PosixTz::parse(&self.tz_posix).ok();
     }
 
     /// Sets `Timestamp`; ignored when the service has no `Timestamp` param (see
@@ -162,10 +172,10 @@ impl Device for Time {
             "TZ" => {
                 self.tz = string_of(value)?;
                 if let Some(posix) = posix_tz(&self.tz) {
-                    posix.clone_into(&mut self.tz_posix);
+                    self.set_tz_posix(posix);
                 }
             }
-            "TZ-POSIX" => self.tz_posix = string_of(value)?,
+            "TZ-POSIX" => self.set_tz_posix(string_of(value)?),
             "Timestamp" => {
                 let now = value.as_i64().ok_or(WriteRejection::WrongType {
                     expected: DataType::Int,

@@ -281,6 +281,34 @@ impl ParamsDocument {
     }
 }
 
+/// A JSON object that is not a params document: the member at fault.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{device}` is not an object of param values")]
+pub struct NotParamsDocument {
+    /// The member whose value is not an object.
+    pub device: String,
+}
+
+/// A params document from a JSON object (a schedule's or scene's `action`), member
+/// order kept.
+impl TryFrom<serde_json::Map<String, serde_json::Value>> for ParamsDocument {
+    type Error = NotParamsDocument;
+
+    fn try_from(object: serde_json::Map<String, serde_json::Value>) -> Result<Self, Self::Error> {
+        let mut document = Self::new();
+        for (device, params) in object {
+            let serde_json::Value::Object(params) = params else {
+                return Err(NotParamsDocument { device });
+            };
+            let target = document.device_mut(&device);
+            for (param, value) in params {
+                target.insert(param, ParamValue::from(value));
+            }
+        }
+        Ok(document)
+    }
+}
+
 impl fmt::Debug for DeviceParams {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(&self.0, f)

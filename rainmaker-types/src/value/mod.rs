@@ -10,7 +10,7 @@ mod document;
 mod keys;
 
 pub use borrowed::{DeviceParamsRef, ParamValueRef, ParamsDocumentRef};
-pub use document::{DeviceParams, ParamsDocument};
+pub use document::{DeviceParams, NotParamsDocument, ParamsDocument};
 
 use crate::prelude::*;
 
