@@ -261,6 +261,7 @@ impl Timer for Schedule {
         self.clock = Some(clock);
         if clock.is_synced() && !self.started {
             self.started = true;
+            let mut disabled = false;
             for index in 0..self.runs.len() {
                 if self
                     .list
@@ -268,10 +269,13 @@ impl Timer for Schedule {
                     .get(index)
                     .is_some_and(|entry| entry.enabled)
                 {
-                    self.enable(index);
+                    disabled |= self.enable(index);
                 }
             }
-            self.render();
+            // The SDK reports the list then only if a schedule was disabled.
+            if disabled {
+                self.render();
+            }
         }
     }
 
@@ -364,23 +368,26 @@ impl Schedule {
         }
     }
 
-    /// Enables the schedule at `index` (`esp_rmaker_schedule_operation_enable`).
-    fn enable(&mut self, index: usize) {
+    /// Enables the schedule at `index` (`esp_rmaker_schedule_operation_enable`);
+    /// returns whether it was disabled instead because it will not fire again.
+    fn enable(&mut self, index: usize) -> bool {
         if let Some(entry) = self.list.entries.get_mut(index) {
             entry.enabled = true;
         }
         let Some(clock) = self.clock.filter(Clock::is_synced) else {
-            return;
+            return false;
         };
         self.started = true;
         let Some(run) = self.runs.get_mut(index) else {
-            return;
+            return false;
         };
         if run.trigger.has_expired(clock.now, &clock.tz, run.ts) {
             self.disable(index);
+            true
         } else {
             let armed_for = run.ts;
             Self::arm(run, clock, armed_for);
+            false
         }
     }
 
@@ -430,11 +437,13 @@ impl Schedule {
                         .is_some_and(|entry| entry.enabled)
                     {
                         self.disable(index);
-                        self.enable(index);
+                        let _ = self.enable(index);
                     }
                 }
                 // An added schedule is enabled, whatever it says (its run exists).
-                (Operation::Add | Operation::Enable, Some(index)) => self.enable(index),
+                (Operation::Add | Operation::Enable, Some(index)) => {
+                    let _ = self.enable(index);
+                }
                 (Operation::Disable, Some(index)) => self.disable(index),
                 _ => {}
             }
