@@ -87,6 +87,18 @@ pub enum Error {
         /// How many were started.
         nodes: usize,
     },
+    /// `--trigger` is not JSON.
+    #[error("the trigger is not JSON: {0}")]
+    Trigger(#[source] serde_json::Error),
+    /// `--tz` is not a POSIX time zone.
+    #[error("`{tz}` is not a POSIX time zone: {source}")]
+    Zone {
+        /// The zone given.
+        tz: String,
+        /// Where and why.
+        #[source]
+        source: rainmaker_types::clock::TzError,
+    },
     /// A simulation lost, duplicated or could not decode messages.
     #[error("{lost} lost, {duplicates} duplicated, {undecodable} undecodable")]
     Lost {
@@ -104,7 +116,9 @@ impl Error {
     pub fn status(&self) -> u8 {
         match self {
             Self::Decode { .. } | Self::Boot { .. } | Self::Lost { .. } => 1,
-            Self::Broker(rainmaker_mqtt::Error::Url { .. }) => 2,
+            Self::Broker(rainmaker_mqtt::Error::Url { .. })
+            | Self::Trigger(_)
+            | Self::Zone { .. } => 2,
             Self::Read { .. }
             | Self::Stdin(_)
             | Self::Hex(_)
@@ -122,7 +136,9 @@ impl Error {
         match self {
             Self::Decode { .. } => "decode",
             Self::Boot { .. } | Self::Lost { .. } => "lost",
-            Self::Broker(rainmaker_mqtt::Error::Url { .. }) => "usage",
+            Self::Broker(rainmaker_mqtt::Error::Url { .. })
+            | Self::Trigger(_)
+            | Self::Zone { .. } => "usage",
             Self::Broker(_) | Self::Tls(_) => "broker",
             Self::Read { .. }
             | Self::Stdin(_)

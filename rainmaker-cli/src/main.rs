@@ -5,6 +5,7 @@
 //! rainmaker decode --topic node/N/params/local payload.json
 //! rainmaker sniff --broker mqtt://localhost:1883 [--share GROUP]
 //! rainmaker sim --broker mqtt://localhost:1883 --nodes 100 --rounds 10 --summary run.json
+//! rainmaker schedule next --trigger '{"m":420,"d":31}' --tz 'CET-1CEST,M3.5.0,M10.5.0/3'
 //! ```
 //!
 //! Human output by default, `--json` for programs. Exit status: 0 on success, 1 when
@@ -13,6 +14,7 @@
 
 mod decode;
 mod error;
+mod schedule;
 mod show;
 mod sim;
 mod sniff;
@@ -87,6 +89,28 @@ enum Commands {
         /// Write the summary to this file as JSON.
         #[arg(long = "summary", value_name = "FILE")]
         summary: Option<PathBuf>,
+    },
+    /// Schedules as a node runs them.
+    Schedule {
+        #[command(subcommand)]
+        command: ScheduleCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ScheduleCommand {
+    /// Print when a trigger fires next (Unix seconds and local time), or `never`:
+    /// the time an SDK node arms it for.
+    Next {
+        /// The trigger as the phone app writes it, e.g. '{"m":420,"d":31}'.
+        #[arg(long, value_name = "JSON")]
+        trigger: String,
+        /// The node's POSIX time zone (its TZ-POSIX).
+        #[arg(long, value_name = "TZ", default_value = "UTC0")]
+        tz: String,
+        /// The time to count from, Unix seconds (default: now).
+        #[arg(long, value_name = "UNIX")]
+        at: Option<i64>,
     },
 }
 
@@ -178,6 +202,9 @@ fn main() -> ExitCode {
             };
             runtime()?.block_on(sim::run(settings, output))
         }),
+        Commands::Schedule {
+            command: ScheduleCommand::Next { trigger, tz, at },
+        } => schedule::next(&trigger, &tz, at.unwrap_or_else(unix_now), output),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -189,6 +216,13 @@ fn main() -> ExitCode {
             ExitCode::from(error.status())
         }
     }
+}
+
+/// The system clock's time in Unix seconds.
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |now| i64::try_from(now.as_secs()).unwrap_or(i64::MAX))
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, Error> {

@@ -250,3 +250,42 @@ fn a_small_simulation_loses_nothing_and_writes_its_summary() {
     }
     assert_eq!(summary["decode_errors"], 0);
 }
+
+#[test]
+fn schedule_next_prints_when_a_trigger_fires() {
+    let berlin = "CET-1CEST,M3.5.0,M10.5.0/3";
+    // Saturday 2025-03-29 22:30 in Berlin: 07:00 on weekdays is Monday, in
+    // summer time.
+    let output = run(rainmaker().args([
+        "schedule",
+        "next",
+        "--trigger",
+        r#"{"m":420,"d":31}"#,
+        "--tz",
+        berlin,
+        "--at",
+        "1743283800",
+    ]));
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(
+        stdout(&output),
+        "1743397200 (2025-03-31 07:00:00 +02:00 local)\n"
+    );
+    // Machines get JSON; a polar night has no sunrise.
+    let output = run(rainmaker().args([
+        "--json",
+        "schedule",
+        "next",
+        "--trigger",
+        r#"{"sr":0,"lat":80,"lon":15}"#,
+        "--at",
+        "1734739200",
+    ]));
+    let value: Value = serde_json::from_str(&stdout(&output)).expect("JSON");
+    assert_eq!(value["next"], Value::Null);
+    // A zone that is not a POSIX zone is a usage error.
+    let output = run(rainmaker().args(["schedule", "next", "--trigger", "{}", "--tz", "X"]));
+    assert_eq!(output.status.code(), Some(2));
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(error.contains("`X` is not a POSIX time zone"), "{error}");
+}

@@ -9,6 +9,7 @@ use rainmaker_test_support::mosquitto::Mosquitto;
 use rainmaker_test_support::mosquitto_or_return;
 use rainmaker_test_support::node::{Light, led_light_info};
 use rainmaker_types::node::{Event, Node, NodeError};
+use rainmaker_types::services::Schedule;
 use rainmaker_types::tlv::{Command, Request, UserRole};
 use rainmaker_types::{Channel, Message, NodeId, ParamValue, ParamsDocument, Topic};
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -224,5 +225,46 @@ async fn a_broker_restart_loses_nothing_with_persistent_sessions() {
         broker.log()
     );
     assert_eq!(next_brightness(&mut consumer).await, Some(99));
+    handle.shutdown().await.expect("stops");
+}
+
+#[tokio::test]
+async fn the_runner_wakes_the_node_for_its_schedules() {
+    let binary = mosquitto_or_return!();
+    let broker = Mosquitto::start(&binary, false);
+    let mut scheduled = node("N4");
+    scheduled
+        .add_service(Schedule::default())
+        .expect("the schedule service");
+    let (mut consumer, handle, _events) = start(&broker, scheduled, "cloud-d").await;
+    next_on(&mut consumer, Channel::ParamsLocalInit).await;
+    // A timer two seconds from now, as the phone app writes it.
+    let write: ParamsDocument = serde_json::from_str(
+        r#"{"Schedule":{"Schedules":[{"id":"T","operation":"add","name":"Timer","action":{"Light":{"Brightness":7}},"triggers":[{"rsec":2}]}]}}"#,
+    )
+    .expect("a params document");
+    let topic = Topic::ParamsRemote {
+        node_id: NodeId::new("N4").expect("valid id"),
+    };
+    consumer
+        .write_params(&topic, &write)
+        .await
+        .expect("written");
+    let listed = next_on(&mut consumer, Channel::ParamsLocal).await;
+    let armed = params(&listed);
+    let ts = armed
+        .get(Schedule::NAME, "Schedules")
+        .and_then(|list| list.to_json().pointer("/0/triggers/0/ts")?.as_i64())
+        .expect("the timer's next time");
+    assert!(ts > 1_700_000_000, "{ts}");
+    // The runner wakes the node at that time: the action, then the timer
+    // disabled in the list.
+    assert_eq!(next_brightness(&mut consumer).await, Some(7));
+    let disabled = params(&next_on(&mut consumer, Channel::ParamsLocal).await);
+    let entry = disabled
+        .get(Schedule::NAME, "Schedules")
+        .and_then(|list| list.to_json().pointer("/0").cloned())
+        .expect("the list");
+    assert_eq!(entry["enabled"], false);
     handle.shutdown().await.expect("stops");
 }
