@@ -25,6 +25,7 @@ pub const STEPS: &[&str] = &[
     "OTA offer",
     "OTA progress",
     "sensor report",
+    "schedule",
 ];
 
 /// The firmware version the OTA offer moves the node to.
@@ -301,6 +302,48 @@ pub async fn run(cloud: &mut Cloud, node: &mut NodeHandle) -> Result<()> {
     cloud.pass(
         step,
         format!("Temperature Sensor.Temperature = {reading} on params/local and tsdata"),
+    );
+
+    // 7. A schedule, as the phone app writes it: a timer two seconds from now.
+    //    The node reports the list with the timer's time, then fires it on its
+    //    own: the action's delta, and the timer disabled in the list.
+    let step = "schedule";
+    cloud
+        .send_json(
+            Channel::ParamsRemote,
+            r#"{"Schedule":{"Schedules":[{"id":"DEMO","operation":"add","name":"Demo timer","action":{"Light":{"Brightness":30}},"triggers":[{"rsec":2}]}]}}"#,
+        )
+        .await?;
+    let listed = cloud
+        .expect(step, Channel::ParamsLocal, |seen| {
+            let doc = json_of(step, seen)?;
+            Ok(get(&doc, &["Schedule", "Schedules"]).is_some())
+        })
+        .await?;
+    let ts = listed.json().unwrap_or_default()["Schedule"]["Schedules"][0]["triggers"][0]["ts"]
+        .as_i64()
+        .unwrap_or(0);
+    if ts == 0 {
+        return Err(Error::step(step, "the timer was reported without its time"));
+    }
+    cloud
+        .expect(step, Channel::ParamsLocal, |seen| {
+            let doc = json_of(step, seen)?;
+            Ok(get(&doc, &["Light", "Brightness"]) == Some(&json!(30)))
+        })
+        .await?;
+    cloud
+        .expect(step, Channel::ParamsLocal, |seen| {
+            let doc = json_of(step, seen)?;
+            Ok(
+                get(&doc, &["Schedule", "Schedules"]).and_then(|list| list.get(0)?.get("enabled"))
+                    == Some(&json!(false)),
+            )
+        })
+        .await?;
+    cloud.pass(
+        step,
+        format!("timer armed for {ts}, fired on time: Light.Brightness=30, then disabled"),
     );
     Ok(())
 }

@@ -4,6 +4,7 @@
 use rainmaker_types::NodeId;
 use rainmaker_types::messages::{NodeInfo, NodeInfoPlatform};
 use rainmaker_types::node::{Event, Node, WriteSource};
+use rainmaker_types::services::Schedule;
 
 use crate::devices::{Light, TemperatureSensor};
 use crate::error::{Error, Result};
@@ -12,8 +13,8 @@ use crate::node::NodeEvent;
 /// The firmware version the demo node reports.
 pub const FIRMWARE_VERSION: &str = "1.0";
 
-/// The demo node `node_id`: a [`Light`] and a [`TemperatureSensor`], on
-/// basic-ingest topics when `ingest` is set.
+/// The demo node `node_id`: a [`Light`], a [`TemperatureSensor`] and the schedule
+/// service, on basic-ingest topics when `ingest` is set.
 pub fn demo_node(node_id: &str, ingest: bool) -> Result<Node> {
     let node_id =
         NodeId::new(node_id).map_err(|e| Error::Config(format!("node id {node_id:?}: {e}")))?;
@@ -30,6 +31,7 @@ pub fn demo_node(node_id: &str, ingest: bool) -> Result<Node> {
         .with_ota_over_topics();
     node.add_device(Light::default())
         .and_then(|node| node.add_device(TemperatureSensor::default()))
+        .and_then(|node| node.add_service(Schedule::default()))
         .map_err(|e| Error::Config(e.to_string()))?;
     Ok(node)
 }
