@@ -5,15 +5,17 @@
 # both, each run under QEMU's `virt` machine: a scripted conversation compared byte
 # for byte with the host build's. Fails when a build fails, the firmware reports a
 # mismatch, QEMU does not exit in time, or the library's share of flash is over its
-# 150 KiB budget. Prints the flash (.text + .rodata) of the firmware with and without
+# 208 KiB budget. Prints the flash (.text + .rodata) of the firmware with and without
 # the node, and the peak heap.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 TARGETS=(riscv32imc-unknown-none-elf riscv32imac-unknown-none-elf)
 QEMU_TIMEOUT="${QEMU_TIMEOUT:-120}"
-# The library's share of the firmware's flash may not grow past 150 KiB.
-FLASH_BUDGET=153600
+# The library's share of the firmware's flash may not grow past 208 KiB. It was 150
+# KiB before the conversation ran schedules: the schedule service, the engine, POSIX
+# time zones and sunrise/sunset (with libm's trigonometry) add about 52 KiB.
+FLASH_BUDGET=212992
 
 rustup target add "${TARGETS[@]}" >/dev/null
 if ! command -v qemu-system-riscv32 >/dev/null; then
@@ -66,7 +68,7 @@ for target in "${TARGETS[@]}"; do
     library=$((full - baseline))
     echo "flash (.text + .rodata, opt-level s): with the node $full bytes, without $baseline bytes, library $library bytes ($((library / 1024)) KiB)"
     if [ "$library" -gt "$FLASH_BUDGET" ]; then
-        echo "error: the library's share of flash is over its budget of $FLASH_BUDGET bytes (150 KiB)" >&2
+        echo "error: the library's share of flash is over its budget of $FLASH_BUDGET bytes (208 KiB)" >&2
         exit 1
     fi
 done

@@ -15,7 +15,9 @@ use std::path::PathBuf;
 
 fn main() -> Result<(), Box<dyn Error>> {
     let out = PathBuf::from(std::env::var("OUT_DIR")?);
-    let steps = script::run().map_err(|stop| format!("the script stopped: {stop:?}"))?;
+    let mut steps = Vec::new();
+    script::run(&mut |step| steps.push(step))
+        .map_err(|stop| format!("the script stopped: {stop:?}"))?;
     let mut expected = String::from(
         "/// What each step of the script produces on the host: (label, transcript).\n\
          pub static EXPECTED: &[(&str, &str)] = &[\n",

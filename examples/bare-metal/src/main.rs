@@ -27,31 +27,37 @@ include!(concat!(env!("OUT_DIR"), "/expected.rs"));
 /// Runs the script and compares each step with [`EXPECTED`]; `print` receives every
 /// line of the report. Returns whether everything matched.
 fn check(print: &mut dyn FnMut(&str)) -> bool {
-    let steps = match script::run() {
-        Ok(steps) => steps,
-        Err(stop) => {
-            report_stop(print, &stop);
-            return false;
-        }
-    };
-    let mut ok = steps.len() == EXPECTED.len();
-    if !ok {
-        print(&alloc::format!(
-            "FAIL {} steps, the host recorded {}",
-            steps.len(),
-            EXPECTED.len()
-        ));
-    }
-    for (step, (label, expected)) in steps.iter().zip(EXPECTED) {
-        if step.label == *label && step.transcript == *expected {
+    let mut expected = EXPECTED.iter();
+    let mut ok = true;
+    let run = script::run(&mut |step| match expected.next() {
+        Some((label, transcript)) if step.label == *label && step.transcript == *transcript => {
             print(&alloc::format!("ok   {label}"));
-        } else {
+        }
+        Some((label, transcript)) => {
             ok = false;
             print(&alloc::format!(
-                "FAIL {label}\n  expected:\n{expected}  got:\n{}",
+                "FAIL {label}\n  expected:\n{transcript}  got:\n{}",
                 step.transcript
             ));
         }
+        None => {
+            ok = false;
+            print(&alloc::format!(
+                "FAIL {}: the host recorded no such step",
+                step.label
+            ));
+        }
+    });
+    if let Err(stop) = run {
+        report_stop(print, &stop);
+        return false;
+    }
+    let missing = expected.count();
+    if missing > 0 {
+        print(&alloc::format!(
+            "FAIL {missing} steps the host recorded did not happen"
+        ));
+        ok = false;
     }
     ok
 }

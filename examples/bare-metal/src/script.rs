@@ -8,7 +8,6 @@
 
 use alloc::format;
 use alloc::string::String;
-use alloc::vec::Vec;
 use core::fmt::Write as _;
 
 use rainmaker_types::clock::PosixTz;
@@ -62,12 +61,14 @@ impl From<rainmaker_types::node::NodeError> for Stop {
     }
 }
 
-/// Runs the whole conversation.
+/// Runs the whole conversation, handing each step to `step` as it is done (so a
+/// run keeps no transcript longer than one step: the heap it peaks at is the
+/// node's).
 ///
 /// # Errors
 ///
 /// The first error the node returns.
-pub fn run() -> Result<Vec<Step>, Stop> {
+pub fn run(step: &mut dyn FnMut(Step)) -> Result<(), Stop> {
     let node_id = NodeId::new(NODE_ID).map_err(Stop::Id)?;
     // Schedules run in Berlin time; the script's clock starts on
     // 2025-11-26 10:13:20 UTC and only moves when the script says so.
@@ -84,9 +85,8 @@ pub fn run() -> Result<Vec<Step>, Stop> {
     let mut now: i64 = 1_764_152_000;
 
     let topic = |suffix: &str| format!("node/{NODE_ID}/{suffix}");
-    let mut steps = Vec::new();
     let mut record = |label: &'static str, output: Result<Output, Stop>| -> Result<(), Stop> {
-        steps.push(Step {
+        step(Step {
             label,
             transcript: render(&output?),
         });
@@ -189,7 +189,7 @@ pub fn run() -> Result<Vec<Step>, Stop> {
             break;
         }
     }
-    Ok(steps)
+    Ok(())
 }
 
 /// The transcript of one output: one line per unsubscription, subscription,
