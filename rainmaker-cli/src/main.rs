@@ -204,7 +204,12 @@ fn main() -> ExitCode {
         }),
         Commands::Schedule {
             command: ScheduleCommand::Next { trigger, tz, at },
-        } => schedule::next(&trigger, &tz, at.unwrap_or_else(unix_now), output),
+        } => schedule::next(
+            &trigger,
+            &tz,
+            at.unwrap_or_else(rainmaker_mqtt::unix_now),
+            output,
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -216,13 +221,6 @@ fn main() -> ExitCode {
             ExitCode::from(error.status())
         }
     }
-}
-
-/// The system clock's time in Unix seconds.
-fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |now| i64::try_from(now.as_secs()).unwrap_or(i64::MAX))
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, Error> {

@@ -22,7 +22,7 @@ pub use backoff::Backoff;
 pub use broker::{Broker, KEEP_ALIVE, MAX_PACKET_SIZE, TlsFiles, TlsIdentity};
 pub use consumer::{Consumer, Delivery, Publisher, node_filters};
 pub use error::{Error, TlsError, UrlProblem};
-pub use runner::{NodeHandle, NodeRunner, RunnerEvent, SHUTDOWN_GRACE};
+pub use runner::{NodeHandle, NodeRunner, RunnerEvent, SHUTDOWN_GRACE, unix_now};
 
 /// The capacity of the channel between a client handle and its event loop: none,
 /// a rendezvous. rumqttc moves requests still waiting in that channel into its

@@ -502,8 +502,9 @@ impl Driver {
     }
 }
 
-/// The system clock's time in Unix seconds (0 before 1970).
-fn unix_now() -> i64 {
+/// The system clock's time in Unix seconds (0 before 1970): the `now` the runner
+/// gives the node.
+pub fn unix_now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |now| i64::try_from(now.as_secs()).unwrap_or(i64::MAX))

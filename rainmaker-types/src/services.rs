@@ -30,8 +30,10 @@
 //!   download and report progress with [`Ota::set_status`] and
 //!   [`Node::report_changes`](crate::node::Node::report_changes).
 //! * [`Schedule`] and [`Scenes`] apply the list operations themselves (`add`, `edit`,
-//!   `remove`, ...) and report the whole list; firing schedules at their trigger times
-//!   and applying scene actions stay with the application ([`Scenes::take_activations`]).
+//!   `remove`, ...) and report the whole list. A [`Node`](crate::node::Node) runs the
+//!   schedules (it arms them, fires them at their times and applies their actions;
+//!   see [`Node::handle_timeout`](crate::node::Node::handle_timeout)) and applies
+//!   scene activations as writes.
 //! * `Time.TZ` / `Time.TZ-POSIX` / `Time.Timestamp` and `Groups.GroupID` are stored as
 //!   written; the application sets its clock, time zone or group from them.
 //!

@@ -64,25 +64,17 @@ fn assert_published(out: &Output, suffix: &str, payload: &str) {
 }
 
 fn remote(node: &mut Node, payload: &str) -> Output {
-    node.handle(
-        NOW,
-        Input::Received {
-            topic: &t("params/remote"),
-            payload: payload.as_bytes(),
-        },
-    )
-    .expect("a params/remote write is handled")
+    receive(node, &t("params/remote"), payload.as_bytes())
+        .expect("a params/remote write is handled")
 }
 
 fn to_node(node: &mut Node, frame: &[u8]) -> Output {
-    node.handle(
-        NOW,
-        Input::Received {
-            topic: &t("to-node"),
-            payload: frame,
-        },
-    )
-    .expect("a to-node frame is always answered")
+    receive(node, &t("to-node"), frame).expect("a to-node frame is always answered")
+}
+
+/// A message on `topic`, at [`NOW`].
+fn receive(node: &mut Node, topic: &str, payload: &[u8]) -> Result<Output, NodeError> {
+    node.handle(NOW, Input::Received { topic, payload })
 }
 
 /// The node's answer to a `to-node` frame: the payload of its one publish.
@@ -279,14 +271,7 @@ fn partly_valid_write_reports_only_the_accepted_values() {
 #[test]
 fn malformed_input_is_a_typed_error_and_changes_nothing() {
     let mut node = booted();
-    let error = node
-        .handle(
-            NOW,
-            Input::Received {
-                topic: &t("params/remote"),
-                payload: br#"{"Light":{"Power":tru"#,
-            },
-        )
+    let error = receive(&mut node, &t("params/remote"), br#"{"Light":{"Power":tru"#)
         .expect_err("malformed JSON");
     let NodeError::Decode { channel, error } = &error else {
         panic!("expected a decode error, got {error:?}");
@@ -294,37 +279,23 @@ fn malformed_input_is_a_typed_error_and_changes_nothing() {
     assert_eq!(*channel, Channel::ParamsRemote);
     assert!(error.to_string().contains("$.Light.Power"), "{error}");
 
-    let error = node
-        .handle(
-            NOW,
-            Input::Received {
-                topic: "node/OTHERNODE/params/remote",
-                payload: br#"{"Light":{"Power":true}}"#,
-            },
-        )
-        .expect_err("another node's topic");
+    let error = receive(
+        &mut node,
+        "node/OTHERNODE/params/remote",
+        br#"{"Light":{"Power":true}}"#,
+    )
+    .expect_err("another node's topic");
     assert!(matches!(error, NodeError::OtherNode { .. }), "{error:?}");
 
-    let error = node
-        .handle(
-            NOW,
-            Input::Received {
-                topic: "node/7C9EBD4A1B2C/bogus",
-                payload: b"{}",
-            },
-        )
-        .expect_err("not a topic");
+    let error = receive(&mut node, "node/7C9EBD4A1B2C/bogus", b"{}").expect_err("not a topic");
     assert!(matches!(error, NodeError::Topic(_)), "{error:?}");
 
-    let error = node
-        .handle(
-            NOW,
-            Input::Received {
-                topic: &t("params/local"),
-                payload: br#"{"Light":{"Power":true}}"#,
-            },
-        )
-        .expect_err("the node's own channel");
+    let error = receive(
+        &mut node,
+        &t("params/local"),
+        br#"{"Light":{"Power":true}}"#,
+    )
+    .expect_err("the node's own channel");
     assert_eq!(error, NodeError::UnexpectedChannel(Channel::ParamsLocal));
     assert_eq!(light(&node), (false, 25));
 }
@@ -439,15 +410,7 @@ fn unknown_custom_and_invalid_commands_get_their_tlv_status() {
 fn ota_offer_progress_and_end() {
     let mut node = booted();
     let offer = br#"{"ota_job_id":"k2Hn9xVd3QpLmA7sB4cE1f","url":"https://example.invalid/fw.bin","file_size":1536000,"fw_version":"1.1"}"#;
-    let out = node
-        .handle(
-            NOW,
-            Input::Received {
-                topic: &t("otaurl"),
-                payload: offer,
-            },
-        )
-        .expect("offer");
+    let out = receive(&mut node, &t("otaurl"), offer).expect("offer");
     let [Event::OtaOffered(job)] = out.events.as_slice() else {
         panic!("expected an offer, got {:?}", out.events);
     };
@@ -455,15 +418,7 @@ fn ota_offer_progress_and_end() {
     assert!(out.publish.is_empty());
 
     // A second offer while the job runs is ignored, as the SDK does.
-    let out = node
-        .handle(
-            NOW,
-            Input::Received {
-                topic: &t("otaurl"),
-                payload: offer,
-            },
-        )
-        .expect("second offer");
+    let out = receive(&mut node, &t("otaurl"), offer).expect("second offer");
     assert!(matches!(out.events.as_slice(), [Event::OtaIgnored(_)]));
 
     let progress = node
@@ -484,15 +439,7 @@ fn ota_offer_progress_and_end() {
         node.report_ota_status(NOW, OtaJobStatus::InProgress, "again"),
         Err(NodeError::NoOtaJob)
     );
-    let error = node
-        .handle(
-            NOW,
-            Input::Received {
-                topic: &t("otaurl"),
-                payload: br#"{"url":"x"}"#,
-            },
-        )
-        .expect_err("no job id");
+    let error = receive(&mut node, &t("otaurl"), br#"{"url":"x"}"#).expect_err("no job id");
     assert!(error.to_string().contains("ota_job_id"), "{error}");
 }
 
@@ -590,25 +537,19 @@ fn ingest_topics_and_groups() {
         ]
     );
     // Group writes are accepted on the group topic; deltas go to the plain group topic.
-    let out = node
-        .handle(
-            NOW,
-            Input::Received {
-                topic: &t("params/remote/kitchen"),
-                payload: br#"{"Light":{"Power":true}}"#,
-            },
-        )
-        .expect("group write");
+    let out = receive(
+        &mut node,
+        &t("params/remote/kitchen"),
+        br#"{"Light":{"Power":true}}"#,
+    )
+    .expect("group write");
     assert_published(&out, "params/local/kitchen", r#"{"Light":{"Power":true}}"#);
-    let error = node
-        .handle(
-            NOW,
-            Input::Received {
-                topic: &t("params/remote/garden"),
-                payload: br#"{"Light":{"Power":false}}"#,
-            },
-        )
-        .expect_err("not this node's group");
+    let error = receive(
+        &mut node,
+        &t("params/remote/garden"),
+        br#"{"Light":{"Power":false}}"#,
+    )
+    .expect_err("not this node's group");
     assert!(matches!(error, NodeError::OtherGroup(_)));
 }
 
@@ -685,12 +626,10 @@ fn reconnections_announce_what_a_lost_session_forgot() {
     assert!(gone.publish.is_empty() && gone.subscribe.is_empty());
     // Nothing is accepted while disconnected.
     assert!(
-        node.handle(
-            NOW,
-            Input::Received {
-                topic: &t("params/remote"),
-                payload: br#"{"Light":{"Power":true}}"#,
-            }
+        receive(
+            &mut node,
+            &t("params/remote"),
+            br#"{"Light":{"Power":true}}"#
         )
         .is_err()
     );

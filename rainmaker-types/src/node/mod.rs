@@ -14,7 +14,7 @@
 //! 2. params start: subscribe `params/remote` (and the group topic), publish
 //!    `params/local/init` with every param, one `tsdata` report per time-series param
 //!    or `simple_tsdata` report per time-series param (only when the time is known,
-//!    see [`Node::set_time`]) and, with OTA over topics
+//!    see [Time](#time)) and, with OTA over topics
 //!    ([`Node::with_ota_over_topics`]), subscribe `otaurl` and publish `otafetch`
 //!    (the SDK waits 5 s; a sans-IO node leaves timing to the caller and sends it
 //!    right away);
@@ -27,10 +27,10 @@
 //! Every call that may need the time takes it: `now`, Unix seconds from the
 //! driver's wall clock ([`Node::handle`], [`Node::handle_timeout`],
 //! [`Node::report_changes`], ...). As in the SDK, a time at or before 2019-01-01
-//! ([`SYNCED_AFTER`](crate::clock::SYNCED_AFTER)) counts as not known yet (the
+//! ([`crate::clock::SYNCED_AFTER`]) counts as not known yet (the
 //! clock has not been synchronised): time-series reports are skipped and
 //! schedules wait. Schedules run in the node's time zone: the `TZ-POSIX` of its
-//! [`Time`](crate::services::Time) service, else [`Node::with_time_zone`]'s (UTC
+//! [`Time`] service, else [`Node::with_time_zone`]'s (UTC
 //! by default). The node says when it next needs to be woken
 //! ([`Node::poll_timeout`]); the driver sleeps until then and calls
 //! [`Node::handle_timeout`], which fires the schedules due (their actions are
@@ -534,7 +534,7 @@ impl Node {
     }
 
     /// The time zone schedules run in when the node has no
-    /// [`Time`](crate::services::Time) service, or its `TZ-POSIX` is empty or not a
+    /// [`Time`] service, or its `TZ-POSIX` is empty or not a
     /// POSIX time zone (the SDK's default time zone, `CONFIG_ESP_RMAKER_DEF_TIMEZONE`).
     /// UTC unless set.
     #[must_use]

@@ -251,22 +251,7 @@ pub(super) fn is_finished(trigger: &Trigger, now: i64, tz: &PosixTz, ts: i64) ->
         Trigger::Relative { .. } => passed_or_unset,
         Trigger::Weekdays { weekdays, .. } => weekdays == 0 && passed_or_unset,
         Trigger::Solar { weekdays, day, .. } => weekdays == 0 && day == 0 && passed_or_unset,
-        Trigger::Date {
-            minutes,
-            day,
-            months,
-            year,
-            yearly,
-        } => {
-            if months == 0 {
-                ts > 0 && ts <= now
-            } else if yearly {
-                false
-            } else {
-                let hours = i64::from((minutes / 60) as u8);
-                last_date_of_year(now, tz, hours, i64::from(minutes % 60), day, months, year) < now
-            }
-        }
+        Trigger::Date { .. } => date_past(trigger, now, tz, ts, true),
         Trigger::Invalid { .. } => true,
     }
 }
@@ -277,23 +262,38 @@ pub(super) fn has_expired(trigger: &Trigger, now: i64, tz: &PosixTz, ts: i64) ->
     match *trigger {
         Trigger::Relative { .. } => passed,
         Trigger::Weekdays { weekdays, .. } => weekdays == 0 && passed,
-        Trigger::Date {
-            minutes,
-            day,
-            months,
-            year,
-            yearly,
-        } => {
-            if months == 0 {
-                passed
-            } else if yearly {
-                false
-            } else {
-                last_date_of_year(now, tz, 0, i64::from(minutes), day, months, year) < now
-            }
-        }
+        Trigger::Date { .. } => date_past(trigger, now, tz, ts, false),
         Trigger::Solar { .. } | Trigger::Invalid { .. } => false,
     }
+}
+
+/// Whether a date trigger is past for good: its one date (`mm: 0`, with `ts`)
+/// passed, or, not repeating yearly, its day in the last month of its year.
+/// `esp_schedule` sets that day's time from `m` split into hours and minutes
+/// (`split_minutes`); the RainMaker layer sets all of `m` as minutes.
+fn date_past(trigger: &Trigger, now: i64, tz: &PosixTz, ts: i64, split_minutes: bool) -> bool {
+    let Trigger::Date {
+        minutes,
+        day,
+        months,
+        year,
+        yearly,
+    } = *trigger
+    else {
+        return false;
+    };
+    if months == 0 {
+        return ts > 0 && ts <= now;
+    }
+    if yearly {
+        return false;
+    }
+    let (hours, minutes) = if split_minutes {
+        (i64::from((minutes / 60) as u8), i64::from(minutes % 60))
+    } else {
+        (0, i64::from(minutes))
+    };
+    last_date_of_year(now, tz, hours, minutes, day, months, year) < now
 }
 
 /// The time of a date trigger on its day in the last month of `months`, in

@@ -128,12 +128,8 @@ pub(super) struct ListKind {
 pub(super) trait Entry: Serialize + DeserializeOwned + Clone {
     /// The service the entries are listed in.
     const KIND: ListKind;
-    /// The entry's `id`.
-    fn id(&self) -> &str;
-    /// The entry's `name`.
-    fn name(&self) -> &str;
-    /// The entry's `info`, if any.
-    fn info(&self) -> Option<&str>;
+    /// The entry's `id`, `name` and `info` (if any).
+    fn head(&self) -> (&str, &str, Option<&str>);
     /// The longest `info` the SDK keeps, in bytes.
     const MAX_INFO_LEN: usize;
     /// The keys a new entry starts with before the write's keys are laid over them.
@@ -148,18 +144,16 @@ fn malformed(reason: impl Into<String>) -> WriteRejection {
 fn entry_from<E: Entry>(keys: Map<String, Value>) -> Result<E, WriteRejection> {
     let entry: E = serde_json::from_value(Value::Object(keys))
         .map_err(|error| malformed(error.to_string()))?;
-    if entry.id().is_empty() || entry.id().len() > MAX_ID_LEN {
+    let (id, name, info) = entry.head();
+    if id.is_empty() || id.len() > MAX_ID_LEN {
         return Err(malformed(format!("`id` must be 1 to {MAX_ID_LEN} bytes")));
     }
-    if entry.name().len() > MAX_NAME_LEN {
+    if name.len() > MAX_NAME_LEN {
         return Err(malformed(format!(
             "`name` must be at most {MAX_NAME_LEN} bytes"
         )));
     }
-    if entry
-        .info()
-        .is_some_and(|info| info.len() > E::MAX_INFO_LEN)
-    {
+    if info.is_some_and(|info| info.len() > E::MAX_INFO_LEN) {
         return Err(malformed(format!(
             "`info` must be at most {} bytes",
             E::MAX_INFO_LEN
@@ -212,7 +206,7 @@ fn apply_operations<E: Entry + Clone>(
             .ok_or_else(|| malformed(format!("`{id}` has no string `operation`")))?;
         let operation = operation(sent, table)
             .ok_or_else(|| malformed(format!("unknown operation `{sent}`")))?;
-        let position = list.iter().position(|entry| entry.id() == id);
+        let position = list.iter().position(|entry| entry.head().0 == id);
         let mut keys = element.clone();
         keys.remove("operation");
         // `edit` of an unknown id is an `add`, as in the SDK.
@@ -335,7 +329,7 @@ impl<E: Entry> List<E> {
     }
 
     pub(super) fn position(&self, id: &str) -> Option<usize> {
-        self.entries.iter().position(|entry| entry.id() == id)
+        self.entries.iter().position(|entry| entry.head().0 == id)
     }
 
     pub(super) fn get(&self, id: &str) -> Option<&E> {
@@ -406,16 +400,8 @@ impl Entry for SceneEntry {
     };
     const MAX_INFO_LEN: usize = 100;
 
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn name(&self) -> &str {
-        &self.name
-    }
-
-    fn info(&self) -> Option<&str> {
-        self.info.as_deref()
+    fn head(&self) -> (&str, &str, Option<&str>) {
+        (&self.id, &self.name, self.info.as_deref())
     }
 
     fn defaults() -> Map<String, Value> {
@@ -447,7 +433,7 @@ pub struct SceneActivation {
 ///             "properties":["read","write"],"bounds":{"max":10}}]}
 /// ```
 ///
-/// Writes work as for [`Schedule`], with the operations `add`, `edit`, `remove`,
+/// Writes work as for [`Schedule`](super::Schedule), with the operations `add`, `edit`, `remove`,
 /// `activate` and `deactivate` (the last refused without deactivation support) and
 /// `info` up to 100 bytes. Activations change nothing in the list: after each
 /// accepted write, take them with [`Scenes::take_activations`] and apply each

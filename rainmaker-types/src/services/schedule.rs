@@ -100,16 +100,8 @@ impl Entry for ScheduleEntry {
     };
     const MAX_INFO_LEN: usize = 128;
 
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn name(&self) -> &str {
-        &self.name
-    }
-
-    fn info(&self) -> Option<&str> {
-        self.info.as_deref()
+    fn head(&self) -> (&str, &str, Option<&str>) {
+        (&self.id, &self.name, self.info.as_deref())
     }
 
     fn defaults() -> Map<String, Value> {
