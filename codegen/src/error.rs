@@ -5,7 +5,10 @@ use std::path::PathBuf;
 use crate::diagnostics::Diagnostics;
 
 /// Why the generator could not produce (or write, or check) the generated files.
-#[derive(Debug, thiserror::Error)]
+///
+/// `Debug` prints the same text as `Display`, so a build script whose `main` returns
+/// this error (or a `Box<dyn Error>` of it) shows one readable line per problem.
+#[derive(thiserror::Error)]
 pub enum Error {
     /// The spec has errors; every problem found is listed, each with its location.
     #[error("{count} problem(s) in the spec:\n{0}", count = .0.len())]
@@ -31,6 +34,12 @@ pub enum Error {
     },
 }
 
+impl std::fmt::Debug for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
+}
+
 impl From<Diagnostics> for Error {
     fn from(problems: Diagnostics) -> Self {
         Self::Spec(problems)
@@ -39,3 +48,29 @@ impl From<Diagnostics> for Error {
 
 /// The generator's `Result`.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Location;
+
+    /// A build script's `main` returning the error prints it with `Debug`: the same
+    /// lines as `Display`, one per problem with its location.
+    #[test]
+    fn debug_prints_what_display_prints() {
+        let mut problems = Diagnostics::default();
+        problems.error(&Location::root().join("channels"), "first problem");
+        problems.warning(&Location::root().join("info"), "second problem");
+        let error = Error::Spec(problems);
+        let text = error.to_string();
+        assert_eq!(format!("{error:?}"), text);
+        assert_eq!(
+            text.lines().collect::<Vec<_>>(),
+            [
+                "2 problem(s) in the spec:",
+                "error: #/channels: first problem",
+                "warning: #/info: second problem",
+            ]
+        );
+    }
+}

@@ -124,6 +124,17 @@ pub struct Output {
     pub inputs: Vec<PathBuf>,
 }
 
+/// What [`Builder::check`] found: the generation's output, and how the files on disk
+/// differ from it.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// What generation produced (files, companions, warnings).
+    pub output: Output,
+    /// A unified diff from the files on disk to the generated ones; `None` when they
+    /// are the same.
+    pub diff: Option<String>,
+}
+
 /// Generates Rust from an AsyncAPI document, in the style of `prost-build`.
 #[derive(Debug, Clone, Default)]
 pub struct Builder {
@@ -161,6 +172,16 @@ impl Builder {
     ///
     /// As [`Builder::build`], or [`Error::Io`] when reading fails.
     pub fn diff(&self) -> Result<Option<String>> {
+        self.check().map(|checked| checked.diff)
+    }
+
+    /// Generates in memory and compares with the files on disk, as [`Builder::diff`]
+    /// does, keeping the generation's output (and so its warnings).
+    ///
+    /// # Errors
+    ///
+    /// As [`Builder::build`], or [`Error::Io`] when reading fails.
+    pub fn check(&self) -> Result<Checked> {
         let out_dir = self.out_dir.as_ref().ok_or_else(|| {
             Error::Option("no output directory given (`Builder::out_dir`)".to_owned())
         })?;
@@ -169,7 +190,10 @@ impl Builder {
         for (files, dir) in self.companions_of(&output) {
             diff.push_str(&files.diff(dir)?.unwrap_or_default());
         }
-        Ok((!diff.is_empty()).then_some(diff))
+        Ok(Checked {
+            diff: (!diff.is_empty()).then_some(diff),
+            output,
+        })
     }
 
     /// Also writes the `companion` files into `dir` (when the spec gives them).

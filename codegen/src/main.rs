@@ -106,9 +106,7 @@ fn run(check: bool, target: &Target) -> Result<ExitCode, Error> {
     let (builder, out) = plan(target)?;
     if !check {
         let output = builder.generate()?;
-        for warning in output.warnings.iter() {
-            eprintln!("rainmaker-codegen: {warning}");
-        }
+        print_warnings(&output);
         eprintln!(
             "rainmaker-codegen: wrote {} files to {}",
             output.files.files.len(),
@@ -116,7 +114,9 @@ fn run(check: bool, target: &Target) -> Result<ExitCode, Error> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    match builder.diff()? {
+    let checked = builder.check()?;
+    print_warnings(&checked.output);
+    match checked.diff {
         None => {
             eprintln!("rainmaker-codegen: {} is up to date", out.display());
             Ok(ExitCode::SUCCESS)
@@ -124,12 +124,53 @@ fn run(check: bool, target: &Target) -> Result<ExitCode, Error> {
         Some(diff) => {
             print!("{diff}");
             eprintln!(
-                "rainmaker-codegen: error: {} differs from the spec; run `cargo run -p \
-                 rainmaker-codegen -- generate` and commit the result",
-                out.display()
+                "rainmaker-codegen: error: {} differs from the spec; run `{}` and commit the \
+                 result",
+                out.display(),
+                fixing_command(target)
             );
             Ok(ExitCode::from(1))
         }
+    }
+}
+
+/// Prints each warning of a generation once, as `generate` and `check` both do.
+fn print_warnings(output: &rainmaker_codegen::Output) {
+    for warning in output.warnings.iter() {
+        eprintln!("rainmaker-codegen: {warning}");
+    }
+}
+
+/// The command that regenerates what `check` compared: this invocation with
+/// `generate` for `check` (`cargo codegen generate` for the workspace's own spec).
+fn fixing_command(target: &Target) -> String {
+    if target.spec.is_none() && target.out.is_none() && target.tlv_out.is_none() {
+        return "cargo codegen generate".to_owned();
+    }
+    let mut words = vec!["rainmaker-codegen".to_owned()];
+    let mut replaced = false;
+    for arg in std::env::args_os().skip(1) {
+        let arg = arg.to_string_lossy().into_owned();
+        if !replaced && arg == "check" {
+            replaced = true;
+            words.push("generate".to_owned());
+        } else {
+            words.push(shell_word(&arg));
+        }
+    }
+    words.join(" ")
+}
+
+/// `word` quoted for a POSIX shell when it needs to be.
+fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:@,+".contains(c));
+    if plain {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
     }
 }
 

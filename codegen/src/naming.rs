@@ -7,7 +7,9 @@
 //!    lower-case letter or digit followed by an upper-case letter (`clientId`), and
 //!    before the last capital of a run of capitals followed by a lower-case letter
 //!    (`HTTPServer` is `HTTP` + `Server`). Digits stay with the word they follow
-//!    (`k0`, `int32`).
+//!    (`k0`, `int32`). A letter or digit outside ASCII is a word of its own, `u` and
+//!    its code point in hexadecimal (`café` -> `caf` + `ue9`, `温度` -> `u6e29` +
+//!    `u5ea6`), so that no two names lose their difference.
 //! 2. **Types and variants** are `UpperCamelCase`: every word is lower-cased and its
 //!    first letter capitalised, so acronyms read as words (`TZ-POSIX` -> `TzPosix`,
 //!    `CCT` -> `Cct`).
@@ -22,8 +24,9 @@
 //!    no rename is needed. The four keywords that cannot be raw (`crate`, `self`,
 //!    `super`, `Self`) get a trailing `_` instead. A camel-case name can only clash
 //!    with `Self`, which becomes `Self_`.
-//! 6. **Empty names.** A name with no letters or digits at all (`-`, `""`) is an
-//!    error: the caller reports it with the spec location.
+//! 6. **Empty names.** The empty string is `Empty` (`empty`); any other name with
+//!    no letters or digits at all (`-`, `.`) has no name: the caller gives one from
+//!    its place (`Value`, `field`) and the docs of the item show the wire name.
 //! 7. **Prefix stripping** (enum variants): `esp.param.tz_posix` in a set of
 //!    `esp.param.*` values is named from what follows the values' common dotted
 //!    prefix (`TzPosix`). In an open enum, a value that would be named `Other` (the
@@ -53,32 +56,47 @@ const NON_RAW_KEYWORDS: &[&str] = &["crate", "self", "super", "Self"];
 /// Splits a wire name into words (rule 1).
 pub fn words(name: &str) -> Vec<String> {
     let mut words = Vec::new();
-    for chunk in name.split(|c: char| !c.is_ascii_alphanumeric()) {
-        let chars: Vec<char> = chunk.chars().collect();
-        let mut start = 0;
-        for index in 1..chars.len() {
-            let previous = chars[index - 1];
-            let current = chars[index];
-            let next_is_lower = chars.get(index + 1).is_some_and(char::is_ascii_lowercase);
-            let lower_to_upper = (previous.is_ascii_lowercase() || previous.is_ascii_digit())
-                && current.is_ascii_uppercase();
-            let acronym_end =
-                previous.is_ascii_uppercase() && current.is_ascii_uppercase() && next_is_lower;
-            if lower_to_upper || acronym_end {
-                words.push(chars[start..index].iter().collect());
-                start = index;
-            }
-        }
-        if start < chars.len() {
-            words.push(chars[start..].iter().collect());
+    for chunk in name.split_inclusive(|c: char| !c.is_ascii_alphanumeric()) {
+        let (chunk, separator) = match chunk.char_indices().last() {
+            Some((at, c)) if !c.is_ascii_alphanumeric() => (&chunk[..at], Some(c)),
+            _ => (chunk, None),
+        };
+        ascii_words(chunk, &mut words);
+        if let Some(c) = separator.filter(|c| c.is_alphanumeric()) {
+            words.push(format!("u{:x}", u32::from(c)));
         }
     }
     words
 }
 
+/// Splits a run of ASCII letters and digits into words (rule 1), onto `words`.
+fn ascii_words(chunk: &str, words: &mut Vec<String>) {
+    let chars: Vec<char> = chunk.chars().collect();
+    let mut start = 0;
+    for index in 1..chars.len() {
+        let previous = chars[index - 1];
+        let current = chars[index];
+        let next_is_lower = chars.get(index + 1).is_some_and(char::is_ascii_lowercase);
+        let lower_to_upper = (previous.is_ascii_lowercase() || previous.is_ascii_digit())
+            && current.is_ascii_uppercase();
+        let acronym_end =
+            previous.is_ascii_uppercase() && current.is_ascii_uppercase() && next_is_lower;
+        if lower_to_upper || acronym_end {
+            words.push(chars[start..index].iter().collect());
+            start = index;
+        }
+    }
+    if start < chars.len() {
+        words.push(chars[start..].iter().collect());
+    }
+}
+
 /// An `UpperCamelCase` type or variant name for a wire name (rules 1, 2, 4, 5), or
 /// `None` when the name has no letters or digits (rule 6).
 pub fn camel(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("Empty".to_owned());
+    }
     let mut out = String::new();
     for word in words(name) {
         let lower = word.to_ascii_lowercase();
@@ -131,6 +149,9 @@ pub fn nested(parent: &str, child: &str) -> Option<String> {
 /// when the name has no letters or digits (rule 6). Keywords come back as raw
 /// identifiers (`r#type`).
 pub fn snake(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("empty".to_owned());
+    }
     let mut out = words(name)
         .iter()
         .map(|word| word.to_ascii_lowercase())
@@ -231,6 +252,9 @@ mod tests {
         assert_eq!(words("HTTPServer"), ["HTTP", "Server"]);
         assert_eq!(words("k0"), ["k0"]);
         assert_eq!(words("int32Value"), ["int32", "Value"]);
+        assert_eq!(words("café"), ["caf", "ue9"]);
+        assert_eq!(words("温度"), ["u6e29", "u5ea6"]);
+        assert_eq!(words("a—b"), ["a", "b"]);
     }
 
     #[test]
@@ -294,10 +318,14 @@ mod tests {
     }
 
     #[test]
-    fn rule_6_names_without_letters_or_digits_are_rejected() {
+    fn rule_6_empty_names_and_names_without_letters_or_digits() {
         assert_eq!(camel("-"), None);
-        assert_eq!(snake(""), None);
+        assert_eq!(snake("-"), None);
         assert_eq!(screaming("."), None);
+        assert_eq!(camel("").as_deref(), Some("Empty"));
+        assert_eq!(snake("").as_deref(), Some("empty"));
+        check(camel, &[("温度", "U6e29U5ea6"), ("café", "CafUe9")]);
+        check(snake, &[("温度", "u6e29_u5ea6")]);
     }
 
     #[test]

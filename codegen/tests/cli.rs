@@ -179,6 +179,52 @@ fn check_reports_drift_and_an_up_to_date_directory() {
 }
 
 #[test]
+fn check_prints_each_warning_once_and_the_command_that_fixes_that_document() {
+    let spec = tests_dir().join("errors/clashes.yaml");
+    let out = temp_dir("check-warnings");
+    let spec_arg = spec.to_str().expect("UTF-8 path");
+    let out_arg = out.to_str().expect("UTF-8 path");
+    let generated = codegen(&[
+        "generate",
+        "--spec",
+        spec_arg,
+        "--out",
+        out_arg,
+        "--examples",
+    ]);
+    assert!(generated.status.success());
+    let generate_stderr = String::from_utf8_lossy(&generated.stderr).into_owned();
+    let warnings: Vec<&str> = generate_stderr
+        .lines()
+        .filter(|line| line.contains("warning:"))
+        .collect();
+    assert!(!warnings.is_empty(), "{generate_stderr}");
+
+    std::fs::write(out.join("messages.rs"), "// edited by hand\n").expect("rewritten");
+    let checked = codegen(&["check", "--spec", spec_arg, "--out", out_arg, "--examples"]);
+    assert_eq!(checked.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&checked.stderr);
+    for warning in &warnings {
+        assert_eq!(
+            stderr.matches(warning).count(),
+            1,
+            "`{warning}` in:\n{stderr}"
+        );
+    }
+    let fix =
+        format!("run `rainmaker-codegen generate --spec {spec_arg} --out {out_arg} --examples`");
+    assert!(stderr.contains(&fix), "{stderr}");
+
+    let workspace = codegen(&["check"]);
+    let stderr = String::from_utf8_lossy(&workspace.stderr);
+    assert!(
+        workspace.status.success() && !stderr.contains("warning"),
+        "the workspace spec is up to date and has no warning: {stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
 fn help_and_usage_errors() {
     let help = codegen(&["--help"]);
     assert!(help.status.success());

@@ -1,5 +1,5 @@
 //! The committed generated code and protocol reference must be exactly what the
-//! generator writes from the committed spec. When this test fails, run `cargo run -p rainmaker-codegen --
+//! generator writes from the committed spec. When this test fails, run `cargo codegen
 //! generate` and commit the result.
 
 use std::path::Path;
@@ -19,7 +19,7 @@ fn committed_generated_code_matches_the_spec() {
         panic!(
             "rainmaker-types/src/generated/, rainmaker-tlv/src/generated/, \
              rainmaker-macros/src/generated/ or docs/protocol.md is out of date; \
-             run `cargo run -p rainmaker-codegen -- generate` and commit:\n{diff}"
+             run `cargo codegen generate` and commit:\n{diff}"
         );
     }
 }

@@ -13,7 +13,11 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
     let model = ctx.model;
     let definition = |message: &Message, variant: &Ident| {
         let ty = owned_payload_type(ctx, message);
-        let mut text = format!("`{}` ({}).", message.name, message.content_type);
+        let mut text = format!(
+            "{} ({}).",
+            super::code_span(&message.name),
+            message.content_type
+        );
         if let Some(description) = &message.description {
             text.push_str("\n\n");
             text.push_str(description);
@@ -497,8 +501,9 @@ pub(super) fn decode_with_body(ctx: &Ctx<'_>, decode: &TokenStream) -> TokenStre
         options.check_len(payload)?;
         let mut made = #rt::Vec::new();
         let repairs = &mut made;
-        let value = #decode?;
-        ::core::result::Result::Ok(#rt::Decoded { value, repairs: made })
+        // Typed first: a document without channels decodes with `match channel {}`.
+        let value: ::core::result::Result<_, #rt::DecodeError> = #decode;
+        ::core::result::Result::Ok(#rt::Decoded { value: value?, repairs: made })
     }
 }
 
@@ -631,8 +636,16 @@ pub(super) fn decode_match(ctx: &Ctx<'_>, call: impl Fn(&Message) -> TokenStream
     }
     let arms = model.channels.iter().map(|channel| {
         let channel_variant = ident(&channel.variant);
-        let mut attempts = channel
-            .messages
+        // Channels that share an address cannot be told apart by the topic (it parses
+        // as the first of them): each tries its own messages, then theirs.
+        let mut messages: Vec<usize> = channel.messages.clone();
+        let shared = model.channels.iter().filter(|other| other.address == channel.address);
+        for message in shared.flat_map(|other| &other.messages) {
+            if !messages.contains(message) {
+                messages.push(*message);
+            }
+        }
+        let mut attempts = messages
             .iter()
             .filter_map(|index| model.messages.get(*index))
             .map(&call);

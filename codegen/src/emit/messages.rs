@@ -252,7 +252,7 @@ fn emit_struct(
             .map(|_| quote!(extra: ::core::default::Default::default(),));
         let names: Vec<String> = required
             .iter()
-            .map(|field| format!("`{}`", field.wire))
+            .map(|field| super::code_span(&field.wire))
             .collect();
         let text = format!(
             " A value with the required properties ({}); every optional one is `None`.",
@@ -326,7 +326,9 @@ fn emit_field(ctx: &Ctx<'_>, field: &Field) -> TokenStream {
     struct_field(&docs, &serde_args, &field.rust, &ty)
 }
 
-/// `FromStr` and `TryFrom<&str>` of an enum with `known(&str) -> Option<Self>`.
+/// `FromStr` and `TryFrom<&str>` of an enum with `known(&str) -> Option<Self>`. The
+/// signatures name the error type, not `Self::Err`: a variant named `Err` or `Error`
+/// would make that path ambiguous.
 fn from_str_impls(ctx: &Ctx<'_>, name: &str) -> TokenStream {
     let rt = &ctx.rt;
     let ident = ident(name);
@@ -334,7 +336,7 @@ fn from_str_impls(ctx: &Ctx<'_>, name: &str) -> TokenStream {
         impl ::core::str::FromStr for #ident {
             type Err = #rt::UnknownValue;
 
-            fn from_str(wire: &str) -> ::core::result::Result<Self, Self::Err> {
+            fn from_str(wire: &str) -> ::core::result::Result<Self, #rt::UnknownValue> {
                 Self::known(wire).ok_or_else(|| #rt::UnknownValue::new(#name, wire))
             }
         }
@@ -342,7 +344,7 @@ fn from_str_impls(ctx: &Ctx<'_>, name: &str) -> TokenStream {
         impl ::core::convert::TryFrom<&str> for #ident {
             type Error = #rt::UnknownValue;
 
-            fn try_from(wire: &str) -> ::core::result::Result<Self, Self::Error> {
+            fn try_from(wire: &str) -> ::core::result::Result<Self, #rt::UnknownValue> {
                 wire.parse()
             }
         }
@@ -361,7 +363,7 @@ fn emit_string_enum(
     let definitions = variants.iter().map(|variant| {
         let rust = ident(&variant.rust);
         let wire = variant.wire_str().unwrap_or_default();
-        let text = format!(" `{wire}`.");
+        let text = format!(" {}.", super::code_span(wire));
         let rename =
             naming::needs_rename(&variant.rust, wire).then(|| quote!(#[serde(rename = #wire)]));
         quote! { #[doc = #text] #rename #rust, }
@@ -512,7 +514,10 @@ pub(crate) fn emit_open_enum(
 ) -> TokenStream {
     let definitions = variants.iter().map(|variant| {
         let rust = ident(&variant.rust);
-        let text = format!(" `{}`.", variant.wire_str().unwrap_or_default());
+        let text = format!(
+            " {}.",
+            super::code_span(variant.wire_str().unwrap_or_default())
+        );
         quote! { #[doc = #text] #rust, }
     });
     let to_wire = as_str_arms(variants);
@@ -726,7 +731,7 @@ fn open_string_impls(ctx: &Ctx<'_>, name: &str) -> TokenStream {
         impl ::core::str::FromStr for #name_ident {
             type Err = ::core::convert::Infallible;
 
-            fn from_str(wire: &str) -> ::core::result::Result<Self, Self::Err> {
+            fn from_str(wire: &str) -> ::core::result::Result<Self, ::core::convert::Infallible> {
                 ::core::result::Result::Ok(Self::from(wire))
             }
         }

@@ -115,16 +115,43 @@ fn escape_markdown(line: &str, in_code: &mut bool) -> String {
 /// A struct field's doc attributes and its serde `rename` argument (when the Rust
 /// name differs from the wire name), shared by the owned types and their views.
 pub fn field_docs_and_rename(field: &crate::model::Field) -> (TokenStream, Vec<TokenStream>) {
-    let docs = doc_or(
-        field.description.as_deref(),
-        &format!("The `{}` property.", field.wire),
-    );
+    let renamed = crate::naming::needs_rename(&field.rust, &field.wire);
+    let docs = match &field.description {
+        // A described field that is renamed says its wire name too.
+        Some(description) if renamed => doc(&format!(
+            "{description}\n\nWire name: {}.",
+            code_span(&field.wire)
+        )),
+        description => doc_or(
+            description.as_deref(),
+            &format!("The {} property.", code_span(&field.wire)),
+        ),
+    };
     let mut serde_args = Vec::new();
-    if crate::naming::needs_rename(&field.rust, &field.wire) {
+    if renamed {
         let wire = &field.wire;
         serde_args.push(quote!(rename = #wire));
     }
     (docs, serde_args)
+}
+
+/// `text` as a Markdown code span that shows it exactly: `` `a` ``, `` `a`b` `` with
+/// longer fences when it holds backticks, and `""` for the empty string.
+pub fn code_span(text: &str) -> String {
+    if text.is_empty() {
+        return "`\"\"`".to_owned();
+    }
+    let longest = text
+        .split(|c| c != '`')
+        .map(str::len)
+        .max()
+        .unwrap_or_default();
+    let fence = "`".repeat(longest + 1);
+    if longest > 0 || text.starts_with(' ') || text.ends_with(' ') {
+        format!("{fence} {text} {fence}")
+    } else {
+        format!("{fence}{text}{fence}")
+    }
 }
 
 /// The serde argument that leaves an optional field out when it is `None`.

@@ -3,6 +3,10 @@
 //!
 //! No file starts with an inner attribute, so the output can be used either as a
 //! module (`#[path = "DIR/mod.rs"] mod api;`) or `include!`d from a build script.
+//! Each module allows the lints that generated code cannot help: a private module
+//! in a binary uses only part of what a document gives (`dead_code`,
+//! `unused_imports`), a document without channels has empty enums
+//! (`unreachable_code`), and names come from the document.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -25,10 +29,15 @@ pub fn emit(modules: &[Module]) -> TokenStream {
         quote! {
             #docs
             #[allow(
+                dead_code,
+                unreachable_code,
+                unused_imports,
+                unused_variables,
                 clippy::enum_variant_names,
                 clippy::large_enum_variant,
                 clippy::needless_return,
                 clippy::too_many_arguments,
+                clippy::wrong_self_convention,
                 unreachable_patterns
             )]
             pub mod #name {
@@ -43,7 +52,9 @@ pub fn emit(modules: &[Module]) -> TokenStream {
     quote! {
         #( #declarations )*
 
+        #[allow(unused_imports)]
         pub use dispatch::{Envelope, Message, MessageKind, #views};
+        #[allow(unused_imports)]
         pub use topics::{Channel, Topic, TopicRef};
     }
 }

@@ -217,37 +217,25 @@ impl<'a> Reader<'a> {
         content_type: &str,
         variant: &str,
     ) -> (TypeRef, Encoding) {
-        // A Multi Format Schema Object: `{schemaFormat, schema}`.
-        let (schema, schema_at) = match (payload.get("schemaFormat"), payload.get("schema")) {
-            (Some(format), Some(schema)) => {
-                let format = format.as_str().unwrap_or_default();
-                let json_schema = format.is_empty()
-                    || format.contains("asyncapi")
-                    || format.contains("schema+json")
-                    || format.contains("schema+yaml")
-                    || format.contains("openapi");
-                if !json_schema {
-                    self.problems.warning(
-                        at,
-                        format!(
-                            "schema format `{format}` is not JSON Schema: the payload is typed \
-                             as {}",
-                            if is_json(content_type) {
-                                "any JSON value"
-                            } else {
-                                "raw bytes"
-                            }
-                        ),
-                    );
-                    return if is_json(content_type) {
-                        (TypeRef::Json, Encoding::Json)
+        let Some((schema, schema_at)) = json_schema_of(payload, at) else {
+            let format = payload.get("schemaFormat").and_then(Value::as_str);
+            self.problems.warning(
+                at,
+                format!(
+                    "schema format `{}` is not JSON Schema: the payload is typed as {}",
+                    format.unwrap_or_default(),
+                    if is_json(content_type) {
+                        "any JSON value"
                     } else {
-                        (TypeRef::Bytes, Encoding::Bytes)
-                    };
-                }
-                (schema, at.join("schema"))
-            }
-            _ => (payload, at.clone()),
+                        "raw bytes"
+                    }
+                ),
+            );
+            return if is_json(content_type) {
+                (TypeRef::Json, Encoding::Json)
+            } else {
+                (TypeRef::Bytes, Encoding::Bytes)
+            };
         };
         if is_json(content_type) {
             let hint = variant.to_owned();
@@ -459,6 +447,28 @@ fn fill(target: &mut Map<String, Value>, source: &Map<String, Value>) {
 pub(crate) fn is_json(content_type: &str) -> bool {
     let base = content_type.split(';').next().unwrap_or_default().trim();
     base == "application/json" || base == "text/json" || base.ends_with("+json")
+}
+
+/// The JSON Schema of a message `payload` found at `at`, with its location: the
+/// payload itself, or the `schema` of a Multi Format Schema Object
+/// (`{schemaFormat, schema}`) in a JSON Schema format; `None` for other formats
+/// (Avro, Protobuf...).
+pub(super) fn json_schema_of<'p>(
+    payload: &'p Value,
+    at: &Location,
+) -> Option<(&'p Value, Location)> {
+    match (payload.get("schemaFormat"), payload.get("schema")) {
+        (Some(format), Some(schema)) => {
+            let format = format.as_str().unwrap_or_default();
+            let json_schema = format.is_empty()
+                || format.contains("asyncapi")
+                || format.contains("schema+json")
+                || format.contains("schema+yaml")
+                || format.contains("openapi");
+            json_schema.then(|| (schema, at.join("schema")))
+        }
+        _ => Some((payload, at.clone())),
+    }
 }
 
 #[cfg(test)]

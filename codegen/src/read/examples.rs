@@ -22,18 +22,19 @@ impl Reader<'_> {
         encoding: Encoding,
     ) -> Vec<(String, Vec<u8>)> {
         let hex = message.get("x-rainmaker-hex").and_then(Value::as_bool) == Some(true);
-        let validator = match encoding {
-            Encoding::Json => message
-                .get("payload")
-                .and_then(|payload| self.validator(payload, &at.join("payload"))),
+        let schema = message
+            .get("payload")
+            .and_then(|payload| super::channels::json_schema_of(payload, &at.join("payload")));
+        let validator = match (encoding, &schema) {
+            (Encoding::Json, Some((schema, schema_at))) => self.validator(schema, schema_at),
             _ => None,
         };
         let Some(examples) = message.get("examples").and_then(Value::as_array) else {
             // No example: one made from the schema, kept when the schema accepts it.
-            let (Some(validator), Some(payload)) = (&validator, message.get("payload")) else {
+            let (Some(validator), Some((schema, schema_at))) = (&validator, &schema) else {
                 return Vec::new();
             };
-            let synthesized = self.synthesize(payload, &at.join("payload"), 0);
+            let synthesized = self.synthesize(schema, schema_at, 0);
             if !validator.is_valid(&synthesized) {
                 return Vec::new();
             }
@@ -55,14 +56,26 @@ impl Reader<'_> {
             };
             let bytes = match (encoding, payload) {
                 (Encoding::Json, payload) => {
-                    if let Some(validator) = &validator {
-                        for error in validator.iter_errors(payload) {
-                            let text = format!(
-                                "does not match the payload schema at instance path `{}`: {error}",
-                                error.instance_path()
-                            );
+                    // An example its own schema refuses cannot serve as a fixture: it is
+                    // reported and left out.
+                    let errors: Vec<String> =
+                        validator.as_ref().map_or_else(Vec::new, |validator| {
+                            validator
+                                .iter_errors(payload)
+                                .map(|error| {
+                                    format!(
+                                        "does not match the payload schema at instance path `{}`: \
+                                     {error}; the example is left out of the generated examples",
+                                        error.instance_path()
+                                    )
+                                })
+                                .collect()
+                        });
+                    if !errors.is_empty() {
+                        for text in errors {
                             self.error_if_rainmaker(&example_at.join("payload"), text);
                         }
+                        continue;
                     }
                     self.sources
                         .to_json_in_order(&example_at.join("payload"), payload)

@@ -68,12 +68,14 @@ impl Names {
             };
         }
         let clash = self.taken.get(preferred).cloned();
+        // `Self_` (a keyword escaped) continues as `Self2`, not `Self_2`.
+        let stem = preferred.trim_end_matches('_');
         let name = (2..)
             .map(|n| {
-                if preferred.ends_with(|c: char| c.is_ascii_digit()) {
-                    format!("{preferred}_{n}")
+                if stem.ends_with(|c: char| c.is_ascii_digit()) {
+                    format!("{stem}_{n}")
                 } else {
-                    format!("{preferred}{n}")
+                    format!("{stem}{n}")
                 }
             })
             .find(|name| !self.taken.contains_key(name))

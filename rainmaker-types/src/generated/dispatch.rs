@@ -551,7 +551,7 @@ impl Message {
         options.check_len(payload)?;
         let mut made = ::rainmaker_types::runtime::Vec::new();
         let repairs = &mut made;
-        let value = match channel {
+        let value: ::core::result::Result<_, ::rainmaker_types::runtime::DecodeError> = match channel {
             Channel::PresenceConnected => {
                 ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::PresenceConnected,
@@ -666,9 +666,9 @@ impl Message {
                 >(payload, options, repairs)
                     .map(Self::Alert)
             }
-        }?;
+        };
         ::core::result::Result::Ok(::rainmaker_types::runtime::Decoded {
-            value,
+            value: value?,
             repairs: made,
         })
     }
@@ -1266,7 +1266,7 @@ impl<'a> MessageRef<'a> {
         options.check_len(payload)?;
         let mut made = ::rainmaker_types::runtime::Vec::new();
         let repairs = &mut made;
-        let value = match channel {
+        let value: ::core::result::Result<_, ::rainmaker_types::runtime::DecodeError> = match channel {
             Channel::PresenceConnected => {
                 ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::PresenceConnected,
@@ -1429,9 +1429,9 @@ impl<'a> MessageRef<'a> {
                 >(payload, options, repairs)
                     .map(Self::Alert)
             }
-        }?;
+        };
         ::core::result::Result::Ok(::rainmaker_types::runtime::Decoded {
-            value,
+            value: value?,
             repairs: made,
         })
     }

@@ -292,7 +292,9 @@ impl ::core::convert::From<::rainmaker_types::runtime::String> for NodeConfigVer
 }
 impl ::core::str::FromStr for NodeConfigVersion {
     type Err = ::core::convert::Infallible;
-    fn from_str(wire: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(
+        wire: &str,
+    ) -> ::core::result::Result<Self, ::core::convert::Infallible> {
         ::core::result::Result::Ok(Self::from(wire))
     }
 }
@@ -729,7 +731,9 @@ impl ::core::convert::From<::rainmaker_types::runtime::String> for NodeInfoPlatf
 }
 impl ::core::str::FromStr for NodeInfoPlatform {
     type Err = ::core::convert::Infallible;
-    fn from_str(wire: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(
+        wire: &str,
+    ) -> ::core::result::Result<Self, ::core::convert::Infallible> {
         ::core::result::Result::Ok(Self::from(wire))
     }
 }
@@ -1198,7 +1202,9 @@ impl ::core::convert::From<::rainmaker_types::runtime::String> for DeviceConfigT
 }
 impl ::core::str::FromStr for DeviceConfigType {
     type Err = ::core::convert::Infallible;
-    fn from_str(wire: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(
+        wire: &str,
+    ) -> ::core::result::Result<Self, ::core::convert::Infallible> {
         ::core::result::Result::Ok(Self::from(wire))
     }
 }
@@ -1745,7 +1751,9 @@ impl ::core::fmt::Display for DataType {
 }
 impl ::core::str::FromStr for DataType {
     type Err = ::rainmaker_types::runtime::UnknownValue;
-    fn from_str(wire: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(
+        wire: &str,
+    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::UnknownValue> {
         Self::known(wire)
             .ok_or_else(|| ::rainmaker_types::runtime::UnknownValue::new(
                 "DataType",
@@ -1755,7 +1763,9 @@ impl ::core::str::FromStr for DataType {
 }
 impl ::core::convert::TryFrom<&str> for DataType {
     type Error = ::rainmaker_types::runtime::UnknownValue;
-    fn try_from(wire: &str) -> ::core::result::Result<Self, Self::Error> {
+    fn try_from(
+        wire: &str,
+    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::UnknownValue> {
         wire.parse()
     }
 }
@@ -1822,7 +1832,9 @@ impl ::core::fmt::Display for ParamProperty {
 }
 impl ::core::str::FromStr for ParamProperty {
     type Err = ::rainmaker_types::runtime::UnknownValue;
-    fn from_str(wire: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(
+        wire: &str,
+    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::UnknownValue> {
         Self::known(wire)
             .ok_or_else(|| ::rainmaker_types::runtime::UnknownValue::new(
                 "ParamProperty",
@@ -1832,7 +1844,9 @@ impl ::core::str::FromStr for ParamProperty {
 }
 impl ::core::convert::TryFrom<&str> for ParamProperty {
     type Error = ::rainmaker_types::runtime::UnknownValue;
-    fn try_from(wire: &str) -> ::core::result::Result<Self, Self::Error> {
+    fn try_from(
+        wire: &str,
+    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::UnknownValue> {
         wire.parse()
     }
 }
@@ -2904,7 +2918,9 @@ impl ::core::fmt::Display for OtaJobStatus {
 }
 impl ::core::str::FromStr for OtaJobStatus {
     type Err = ::rainmaker_types::runtime::UnknownValue;
-    fn from_str(wire: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(
+        wire: &str,
+    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::UnknownValue> {
         Self::known(wire)
             .ok_or_else(|| ::rainmaker_types::runtime::UnknownValue::new(
                 "OtaJobStatus",
@@ -2914,7 +2930,9 @@ impl ::core::str::FromStr for OtaJobStatus {
 }
 impl ::core::convert::TryFrom<&str> for OtaJobStatus {
     type Error = ::rainmaker_types::runtime::UnknownValue;
-    fn try_from(wire: &str) -> ::core::result::Result<Self, Self::Error> {
+    fn try_from(
+        wire: &str,
+    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::UnknownValue> {
         wire.parse()
     }
 }
@@ -3095,7 +3113,9 @@ impl ::core::convert::From<::rainmaker_types::runtime::String> for TsDataVersion
 }
 impl ::core::str::FromStr for TsDataVersion {
     type Err = ::core::convert::Infallible;
-    fn from_str(wire: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(
+        wire: &str,
+    ) -> ::core::result::Result<Self, ::core::convert::Infallible> {
         ::core::result::Result::Ok(Self::from(wire))
     }
 }
@@ -3471,7 +3491,9 @@ impl ::core::fmt::Display for TsDataType {
 }
 impl ::core::str::FromStr for TsDataType {
     type Err = ::rainmaker_types::runtime::UnknownValue;
-    fn from_str(wire: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(
+        wire: &str,
+    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::UnknownValue> {
         Self::known(wire)
             .ok_or_else(|| ::rainmaker_types::runtime::UnknownValue::new(
                 "TsDataType",
@@ -3481,7 +3503,9 @@ impl ::core::str::FromStr for TsDataType {
 }
 impl ::core::convert::TryFrom<&str> for TsDataType {
     type Error = ::rainmaker_types::runtime::UnknownValue;
-    fn try_from(wire: &str) -> ::core::result::Result<Self, Self::Error> {
+    fn try_from(
+        wire: &str,
+    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::UnknownValue> {
         wire.parse()
     }
 }
@@ -3744,6 +3768,8 @@ impl ::rainmaker_types::runtime::Payload for Alert {
 #[serde(deny_unknown_fields)]
 pub struct TextAlert {
     /// The alert text, cut by the SDK to 100 bytes.
+    ///
+    /// Wire name: `esp.alert.str`.
     #[serde(rename = "esp.alert.str")]
     pub esp_alert_str: ::rainmaker_types::runtime::String,
 }
@@ -3822,9 +3848,13 @@ impl TextAlert {
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct PresenceConnected {
     /// The MQTT client id, equal to the node id.
+    ///
+    /// Wire name: `clientId`.
     #[serde(rename = "clientId")]
     pub client_id: ::rainmaker_types::NodeId,
     /// Only present with the AWS IoT "exclusive thing" feature.
+    ///
+    /// Wire name: `thingName`.
     #[serde(
         rename = "thingName",
         default,
@@ -3834,22 +3864,34 @@ pub struct PresenceConnected {
     /// Approximate event time, epoch milliseconds.
     pub timestamp: i64,
     /// Always `connected` here.
+    ///
+    /// Wire name: `eventType`.
     #[serde(rename = "eventType")]
     pub event_type: PresenceConnectedEventType,
     /// UUID, unique per MQTT session.
+    ///
+    /// Wire name: `sessionIdentifier`.
     #[serde(rename = "sessionIdentifier")]
     pub session_identifier: ::rainmaker_types::runtime::String,
     /// The certificate id (64 hex digits for an X.509 certificate).
+    ///
+    /// Wire name: `principalIdentifier`.
     #[serde(rename = "principalIdentifier")]
     pub principal_identifier: ::rainmaker_types::runtime::String,
     /// The client's IPv4 or IPv6 address.
+    ///
+    /// Wire name: `ipAddress`.
     #[serde(rename = "ipAddress")]
     pub ip_address: ::rainmaker_types::runtime::String,
     /// Per-client counter ordering the events (they may arrive out of order or twice).
+    ///
+    /// Wire name: `versionNumber`.
     #[serde(rename = "versionNumber")]
     pub version_number: i64,
     /// Not sent by AWS in connect events; the RainMaker upstream example has it, so
     /// it is accepted here.
+    ///
+    /// Wire name: `clientInitiatedDisconnect`.
     #[serde(
         rename = "clientInitiatedDisconnect",
         default,
@@ -4155,7 +4197,9 @@ impl ::core::fmt::Display for PresenceConnectedEventType {
 }
 impl ::core::str::FromStr for PresenceConnectedEventType {
     type Err = ::rainmaker_types::runtime::UnknownValue;
-    fn from_str(wire: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(
+        wire: &str,
+    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::UnknownValue> {
         Self::known(wire)
             .ok_or_else(|| ::rainmaker_types::runtime::UnknownValue::new(
                 "PresenceConnectedEventType",
@@ -4165,7 +4209,9 @@ impl ::core::str::FromStr for PresenceConnectedEventType {
 }
 impl ::core::convert::TryFrom<&str> for PresenceConnectedEventType {
     type Error = ::rainmaker_types::runtime::UnknownValue;
-    fn try_from(wire: &str) -> ::core::result::Result<Self, Self::Error> {
+    fn try_from(
+        wire: &str,
+    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::UnknownValue> {
         wire.parse()
     }
 }
@@ -4176,9 +4222,13 @@ impl ::core::convert::TryFrom<&str> for PresenceConnectedEventType {
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct PresenceDisconnected {
     /// The MQTT client id, equal to the node id.
+    ///
+    /// Wire name: `clientId`.
     #[serde(rename = "clientId")]
     pub client_id: ::rainmaker_types::NodeId,
     /// Only present with the AWS IoT "exclusive thing" feature.
+    ///
+    /// Wire name: `thingName`.
     #[serde(
         rename = "thingName",
         default,
@@ -4188,21 +4238,33 @@ pub struct PresenceDisconnected {
     /// Approximate event time, epoch milliseconds.
     pub timestamp: i64,
     /// Always `disconnected` here.
+    ///
+    /// Wire name: `eventType`.
     #[serde(rename = "eventType")]
     pub event_type: PresenceDisconnectedEventType,
     /// True when the client sent DISCONNECT (the Last Will is then not published).
+    ///
+    /// Wire name: `clientInitiatedDisconnect`.
     #[serde(rename = "clientInitiatedDisconnect")]
     pub client_initiated_disconnect: bool,
     /// UUID of the session that ended.
+    ///
+    /// Wire name: `sessionIdentifier`.
     #[serde(rename = "sessionIdentifier")]
     pub session_identifier: ::rainmaker_types::runtime::String,
     /// The certificate id (64 hex digits for an X.509 certificate).
+    ///
+    /// Wire name: `principalIdentifier`.
     #[serde(rename = "principalIdentifier")]
     pub principal_identifier: ::rainmaker_types::runtime::String,
     /// Why AWS IoT closed the session. Open string (AWS may add reasons); known values listed.
+    ///
+    /// Wire name: `disconnectReason`.
     #[serde(rename = "disconnectReason")]
     pub disconnect_reason: DisconnectReason,
     /// Per-client counter ordering the events.
+    ///
+    /// Wire name: `versionNumber`.
     #[serde(rename = "versionNumber")]
     pub version_number: i64,
     /// Properties the schema does not name, kept so that decoding then
@@ -4504,7 +4566,9 @@ impl ::core::fmt::Display for PresenceDisconnectedEventType {
 }
 impl ::core::str::FromStr for PresenceDisconnectedEventType {
     type Err = ::rainmaker_types::runtime::UnknownValue;
-    fn from_str(wire: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(
+        wire: &str,
+    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::UnknownValue> {
         Self::known(wire)
             .ok_or_else(|| ::rainmaker_types::runtime::UnknownValue::new(
                 "PresenceDisconnectedEventType",
@@ -4514,7 +4578,9 @@ impl ::core::str::FromStr for PresenceDisconnectedEventType {
 }
 impl ::core::convert::TryFrom<&str> for PresenceDisconnectedEventType {
     type Error = ::rainmaker_types::runtime::UnknownValue;
-    fn try_from(wire: &str) -> ::core::result::Result<Self, Self::Error> {
+    fn try_from(
+        wire: &str,
+    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::UnknownValue> {
         wire.parse()
     }
 }
@@ -4660,7 +4726,9 @@ impl ::core::convert::From<::rainmaker_types::runtime::String> for DisconnectRea
 }
 impl ::core::str::FromStr for DisconnectReason {
     type Err = ::core::convert::Infallible;
-    fn from_str(wire: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(
+        wire: &str,
+    ) -> ::core::result::Result<Self, ::core::convert::Infallible> {
         ::core::result::Result::Ok(Self::from(wire))
     }
 }
@@ -5006,7 +5074,9 @@ for SetParamsResponseStatus {
 }
 impl ::core::str::FromStr for SetParamsResponseStatus {
     type Err = ::core::convert::Infallible;
-    fn from_str(wire: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(
+        wire: &str,
+    ) -> ::core::result::Result<Self, ::core::convert::Infallible> {
         ::core::result::Result::Ok(Self::from(wire))
     }
 }

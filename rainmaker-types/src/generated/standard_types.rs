@@ -112,7 +112,9 @@ impl ::core::convert::From<::rainmaker_types::runtime::String> for UiType {
 }
 impl ::core::str::FromStr for UiType {
     type Err = ::core::convert::Infallible;
-    fn from_str(wire: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(
+        wire: &str,
+    ) -> ::core::result::Result<Self, ::core::convert::Infallible> {
         ::core::result::Result::Ok(Self::from(wire))
     }
 }
@@ -344,7 +346,9 @@ impl ::core::convert::From<::rainmaker_types::runtime::String> for DeviceType {
 }
 impl ::core::str::FromStr for DeviceType {
     type Err = ::core::convert::Infallible;
-    fn from_str(wire: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(
+        wire: &str,
+    ) -> ::core::result::Result<Self, ::core::convert::Infallible> {
         ::core::result::Result::Ok(Self::from(wire))
     }
 }
@@ -516,7 +520,9 @@ impl ::core::convert::From<::rainmaker_types::runtime::String> for ServiceType {
 }
 impl ::core::str::FromStr for ServiceType {
     type Err = ::core::convert::Infallible;
-    fn from_str(wire: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(
+        wire: &str,
+    ) -> ::core::result::Result<Self, ::core::convert::Infallible> {
         ::core::result::Result::Ok(Self::from(wire))
     }
 }
@@ -868,7 +874,9 @@ impl ::core::convert::From<::rainmaker_types::runtime::String> for ParamType {
 }
 impl ::core::str::FromStr for ParamType {
     type Err = ::core::convert::Infallible;
-    fn from_str(wire: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(
+        wire: &str,
+    ) -> ::core::result::Result<Self, ::core::convert::Infallible> {
         ::core::result::Result::Ok(Self::from(wire))
     }
 }

@@ -89,7 +89,7 @@ pub(super) fn emit_param(ctx: &Ctx<'_>, param: &ParamType) -> TokenStream {
                 impl ::core::str::FromStr for #name {
                     type Err = #rt::UnknownValue;
 
-                    fn from_str(wire: &str) -> ::core::result::Result<Self, Self::Err> {
+                    fn from_str(wire: &str) -> ::core::result::Result<Self, #rt::UnknownValue> {
                         Self::known(wire).ok_or_else(|| #rt::UnknownValue::new(#type_name, wire))
                     }
                 }
@@ -116,7 +116,7 @@ pub(super) fn emit_param(ctx: &Ctx<'_>, param: &ParamType) -> TokenStream {
             pattern,
             reserved,
         } => {
-            let rule = format_ident!("{}Rule", param.name);
+            let rule = format_ident!("{}Rule", param.name.trim_end_matches('_'));
             let min = Literal::usize_unsuffixed(*min_chars);
             let max = match max_bytes {
                 Some(max) => {

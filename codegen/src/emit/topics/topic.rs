@@ -344,7 +344,7 @@ pub(super) fn emit_topic(ctx: &Ctx<'_>) -> TokenStream {
         impl ::core::str::FromStr for Topic {
             type Err = #rt::TopicError;
 
-            fn from_str(topic: &str) -> ::core::result::Result<Self, Self::Err> {
+            fn from_str(topic: &str) -> ::core::result::Result<Self, #rt::TopicError> {
                 Self::parse(topic)
             }
         }

@@ -150,7 +150,7 @@ impl Message {
         options.check_len(payload)?;
         let mut made = ::rainmaker_types::runtime::Vec::new();
         let repairs = &mut made;
-        let value = match channel {
+        let value: ::core::result::Result<_, ::rainmaker_types::runtime::DecodeError> = match channel {
             Channel::LeadingSlash => {
                 ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::Tick,
@@ -187,9 +187,9 @@ impl Message {
                 >(payload, options, repairs)
                     .map(Self::Tick)
             }
-        }?;
+        };
         ::core::result::Result::Ok(::rainmaker_types::runtime::Decoded {
-            value,
+            value: value?,
             repairs: made,
         })
     }

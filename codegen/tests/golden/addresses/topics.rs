@@ -61,7 +61,9 @@ impl ::core::fmt::Display for Symbol {
 }
 impl ::core::str::FromStr for Symbol {
     type Err = ::rainmaker_types::runtime::UnknownValue;
-    fn from_str(wire: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(
+        wire: &str,
+    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::UnknownValue> {
         Self::known(wire)
             .ok_or_else(|| ::rainmaker_types::runtime::UnknownValue::new("Symbol", wire))
     }
@@ -599,7 +601,9 @@ impl ::core::fmt::Display for Topic {
 }
 impl ::core::str::FromStr for Topic {
     type Err = ::rainmaker_types::runtime::TopicError;
-    fn from_str(topic: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(
+        topic: &str,
+    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::TopicError> {
         Self::parse(topic)
     }
 }

@@ -3,10 +3,15 @@
 
 /// Message payloads: one type per schema of the document, with serde derives. Struct fields keep the schema's property order.
 #[allow(
+    dead_code,
+    unreachable_code,
+    unused_imports,
+    unused_variables,
     clippy::enum_variant_names,
     clippy::large_enum_variant,
     clippy::needless_return,
     clippy::too_many_arguments,
+    clippy::wrong_self_convention,
     unreachable_patterns
 )]
 pub mod messages {
@@ -14,10 +19,15 @@ pub mod messages {
 }
 /// Topics: every channel as a [`Channel`], a [`Topic`] with its typed parameters and a borrowed [`TopicRef`], parsed and written.
 #[allow(
+    dead_code,
+    unreachable_code,
+    unused_imports,
+    unused_variables,
     clippy::enum_variant_names,
     clippy::large_enum_variant,
     clippy::needless_return,
     clippy::too_many_arguments,
+    clippy::wrong_self_convention,
     unreachable_patterns
 )]
 pub mod topics {
@@ -25,10 +35,15 @@ pub mod topics {
 }
 /// Message dispatch: decode a `(topic, payload)` pair into a typed [`Message`], and encode a message for a topic.
 #[allow(
+    dead_code,
+    unreachable_code,
+    unused_imports,
+    unused_variables,
     clippy::enum_variant_names,
     clippy::large_enum_variant,
     clippy::needless_return,
     clippy::too_many_arguments,
+    clippy::wrong_self_convention,
     unreachable_patterns
 )]
 pub mod dispatch {
@@ -36,14 +51,21 @@ pub mod dispatch {
 }
 /// The document's message examples, each on a topic of its channel.
 #[allow(
+    dead_code,
+    unreachable_code,
+    unused_imports,
+    unused_variables,
     clippy::enum_variant_names,
     clippy::large_enum_variant,
     clippy::needless_return,
     clippy::too_many_arguments,
+    clippy::wrong_self_convention,
     unreachable_patterns
 )]
 pub mod examples {
     include!("examples.rs");
 }
+#[allow(unused_imports)]
 pub use dispatch::{Envelope, Message, MessageKind};
+#[allow(unused_imports)]
 pub use topics::{Channel, Topic, TopicRef};

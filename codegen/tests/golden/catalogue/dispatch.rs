@@ -111,16 +111,16 @@ impl Message {
         options.check_len(payload)?;
         let mut made = ::rainmaker_types::runtime::Vec::new();
         let repairs = &mut made;
-        let value = match channel {
+        let value: ::core::result::Result<_, ::rainmaker_types::runtime::DecodeError> = match channel {
             Channel::Entries => {
                 ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::Entry,
                 >(payload, options, repairs)
                     .map(Self::Entry)
             }
-        }?;
+        };
         ::core::result::Result::Ok(::rainmaker_types::runtime::Decoded {
-            value,
+            value: value?,
             repairs: made,
         })
     }

@@ -195,7 +195,9 @@ impl ::core::convert::From<::rainmaker_types::runtime::String> for EntryType {
 }
 impl ::core::str::FromStr for EntryType {
     type Err = ::core::convert::Infallible;
-    fn from_str(wire: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(
+        wire: &str,
+    ) -> ::core::result::Result<Self, ::core::convert::Infallible> {
         ::core::result::Result::Ok(Self::from(wire))
     }
 }
@@ -446,7 +448,9 @@ impl ::core::fmt::Display for DataType {
 }
 impl ::core::str::FromStr for DataType {
     type Err = ::rainmaker_types::runtime::UnknownValue;
-    fn from_str(wire: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(
+        wire: &str,
+    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::UnknownValue> {
         Self::known(wire)
             .ok_or_else(|| ::rainmaker_types::runtime::UnknownValue::new(
                 "DataType",
@@ -456,7 +460,9 @@ impl ::core::str::FromStr for DataType {
 }
 impl ::core::convert::TryFrom<&str> for DataType {
     type Error = ::rainmaker_types::runtime::UnknownValue;
-    fn try_from(wire: &str) -> ::core::result::Result<Self, Self::Error> {
+    fn try_from(
+        wire: &str,
+    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::UnknownValue> {
         wire.parse()
     }
 }
@@ -506,7 +512,9 @@ impl ::core::fmt::Display for ParamProperty {
 }
 impl ::core::str::FromStr for ParamProperty {
     type Err = ::rainmaker_types::runtime::UnknownValue;
-    fn from_str(wire: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(
+        wire: &str,
+    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::UnknownValue> {
         Self::known(wire)
             .ok_or_else(|| ::rainmaker_types::runtime::UnknownValue::new(
                 "ParamProperty",
@@ -516,7 +524,9 @@ impl ::core::str::FromStr for ParamProperty {
 }
 impl ::core::convert::TryFrom<&str> for ParamProperty {
     type Error = ::rainmaker_types::runtime::UnknownValue;
-    fn try_from(wire: &str) -> ::core::result::Result<Self, Self::Error> {
+    fn try_from(
+        wire: &str,
+    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::UnknownValue> {
         wire.parse()
     }
 }

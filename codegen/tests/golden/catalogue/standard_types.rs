@@ -56,7 +56,9 @@ impl ::core::convert::From<::rainmaker_types::runtime::String> for UiType {
 }
 impl ::core::str::FromStr for UiType {
     type Err = ::core::convert::Infallible;
-    fn from_str(wire: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(
+        wire: &str,
+    ) -> ::core::result::Result<Self, ::core::convert::Infallible> {
         ::core::result::Result::Ok(Self::from(wire))
     }
 }
@@ -154,7 +156,9 @@ impl ::core::convert::From<::rainmaker_types::runtime::String> for DeviceType {
 }
 impl ::core::str::FromStr for DeviceType {
     type Err = ::core::convert::Infallible;
-    fn from_str(wire: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(
+        wire: &str,
+    ) -> ::core::result::Result<Self, ::core::convert::Infallible> {
         ::core::result::Result::Ok(Self::from(wire))
     }
 }
@@ -254,7 +258,9 @@ impl ::core::convert::From<::rainmaker_types::runtime::String> for ServiceType {
 }
 impl ::core::str::FromStr for ServiceType {
     type Err = ::core::convert::Infallible;
-    fn from_str(wire: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(
+        wire: &str,
+    ) -> ::core::result::Result<Self, ::core::convert::Infallible> {
         ::core::result::Result::Ok(Self::from(wire))
     }
 }
@@ -352,7 +358,9 @@ impl ::core::convert::From<::rainmaker_types::runtime::String> for ParamType {
 }
 impl ::core::str::FromStr for ParamType {
     type Err = ::core::convert::Infallible;
-    fn from_str(wire: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(
+        wire: &str,
+    ) -> ::core::result::Result<Self, ::core::convert::Infallible> {
         ::core::result::Result::Ok(Self::from(wire))
     }
 }

@@ -228,7 +228,7 @@ impl Message {
         options.check_len(payload)?;
         let mut made = ::rainmaker_types::runtime::Vec::new();
         let repairs = &mut made;
-        let value = match channel {
+        let value: ::core::result::Result<_, ::rainmaker_types::runtime::DecodeError> = match channel {
             Channel::Inline => {
                 ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::Inline,
@@ -279,9 +279,9 @@ impl Message {
                 >(payload, options, repairs)
                     .map(Self::List)
             }
-        }?;
+        };
         ::core::result::Result::Ok(::rainmaker_types::runtime::Decoded {
-            value,
+            value: value?,
             repairs: made,
         })
     }
@@ -669,7 +669,7 @@ impl<'a> MessageRef<'a> {
         options.check_len(payload)?;
         let mut made = ::rainmaker_types::runtime::Vec::new();
         let repairs = &mut made;
-        let value = match channel {
+        let value: ::core::result::Result<_, ::rainmaker_types::runtime::DecodeError> = match channel {
             Channel::Inline => {
                 ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::Inline,
@@ -745,9 +745,9 @@ impl<'a> MessageRef<'a> {
                     )
                     .map(Self::List)
             }
-        }?;
+        };
         ::core::result::Result::Ok(::rainmaker_types::runtime::Decoded {
-            value,
+            value: value?,
             repairs: made,
         })
     }

@@ -288,7 +288,9 @@ impl ::core::fmt::Display for Topic {
 }
 impl ::core::str::FromStr for Topic {
     type Err = ::rainmaker_types::runtime::TopicError;
-    fn from_str(topic: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(
+        topic: &str,
+    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::TopicError> {
         Self::parse(topic)
     }
 }

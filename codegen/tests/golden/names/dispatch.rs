@@ -113,7 +113,7 @@ impl Message {
         options.check_len(payload)?;
         let mut made = ::rainmaker_types::runtime::Vec::new();
         let repairs = &mut made;
-        let value = match channel {
+        let value: ::core::result::Result<_, ::rainmaker_types::runtime::DecodeError> = match channel {
             Channel::Clash => {
                 ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::Option,
@@ -122,9 +122,9 @@ impl Message {
                         ::rainmaker_types::runtime::Box::new(payload),
                     ))
             }
-        }?;
+        };
         ::core::result::Result::Ok(::rainmaker_types::runtime::Decoded {
-            value,
+            value: value?,
             repairs: made,
         })
     }

@@ -328,7 +328,9 @@ impl ::core::fmt::Display for OptionVersion {
 }
 impl ::core::str::FromStr for OptionVersion {
     type Err = ::rainmaker_types::runtime::UnknownValue;
-    fn from_str(wire: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(
+        wire: &str,
+    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::UnknownValue> {
         Self::known(wire)
             .ok_or_else(|| ::rainmaker_types::runtime::UnknownValue::new(
                 "OptionVersion",
@@ -338,7 +340,9 @@ impl ::core::str::FromStr for OptionVersion {
 }
 impl ::core::convert::TryFrom<&str> for OptionVersion {
     type Error = ::rainmaker_types::runtime::UnknownValue;
-    fn try_from(wire: &str) -> ::core::result::Result<Self, Self::Error> {
+    fn try_from(
+        wire: &str,
+    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::UnknownValue> {
         wire.parse()
     }
 }
@@ -530,14 +534,18 @@ impl ::core::fmt::Display for Topic {
 }
 impl ::core::str::FromStr for Topic {
     type Err = ::rainmaker_types::runtime::UnknownValue;
-    fn from_str(wire: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(
+        wire: &str,
+    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::UnknownValue> {
         Self::known(wire)
             .ok_or_else(|| ::rainmaker_types::runtime::UnknownValue::new("Topic", wire))
     }
 }
 impl ::core::convert::TryFrom<&str> for Topic {
     type Error = ::rainmaker_types::runtime::UnknownValue;
-    fn try_from(wire: &str) -> ::core::result::Result<Self, Self::Error> {
+    fn try_from(
+        wire: &str,
+    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::UnknownValue> {
         wire.parse()
     }
 }

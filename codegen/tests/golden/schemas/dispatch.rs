@@ -141,7 +141,7 @@ impl Message {
         options.check_len(payload)?;
         let mut made = ::rainmaker_types::runtime::Vec::new();
         let repairs = &mut made;
-        let value = match channel {
+        let value: ::core::result::Result<_, ::rainmaker_types::runtime::DecodeError> = match channel {
             Channel::Shapes => {
                 ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::Shape,
@@ -162,9 +162,9 @@ impl Message {
                 >(payload, options, repairs)
                     .map(Self::Value)
             }
-        }?;
+        };
         ::core::result::Result::Ok(::rainmaker_types::runtime::Decoded {
-            value,
+            value: value?,
             repairs: made,
         })
     }

@@ -283,7 +283,9 @@ impl ::core::fmt::Display for CircleKind {
 }
 impl ::core::str::FromStr for CircleKind {
     type Err = ::rainmaker_types::runtime::UnknownValue;
-    fn from_str(wire: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(
+        wire: &str,
+    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::UnknownValue> {
         Self::known(wire)
             .ok_or_else(|| ::rainmaker_types::runtime::UnknownValue::new(
                 "CircleKind",
@@ -293,7 +295,9 @@ impl ::core::str::FromStr for CircleKind {
 }
 impl ::core::convert::TryFrom<&str> for CircleKind {
     type Error = ::rainmaker_types::runtime::UnknownValue;
-    fn try_from(wire: &str) -> ::core::result::Result<Self, Self::Error> {
+    fn try_from(
+        wire: &str,
+    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::UnknownValue> {
         wire.parse()
     }
 }
@@ -465,7 +469,9 @@ impl ::core::fmt::Display for SquareKind {
 }
 impl ::core::str::FromStr for SquareKind {
     type Err = ::rainmaker_types::runtime::UnknownValue;
-    fn from_str(wire: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(
+        wire: &str,
+    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::UnknownValue> {
         Self::known(wire)
             .ok_or_else(|| ::rainmaker_types::runtime::UnknownValue::new(
                 "SquareKind",
@@ -475,7 +481,9 @@ impl ::core::str::FromStr for SquareKind {
 }
 impl ::core::convert::TryFrom<&str> for SquareKind {
     type Error = ::rainmaker_types::runtime::UnknownValue;
-    fn try_from(wire: &str) -> ::core::result::Result<Self, Self::Error> {
+    fn try_from(
+        wire: &str,
+    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::UnknownValue> {
         wire.parse()
     }
 }
@@ -649,6 +657,8 @@ pub struct Record {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub child: ::core::option::Option<::rainmaker_types::runtime::Box<Record>>,
     /// A property named like the map of unknown properties.
+    ///
+    /// Wire name: `extra`.
     #[serde(
         rename = "extra",
         default,
