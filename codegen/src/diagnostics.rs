@@ -90,6 +90,12 @@ impl Diagnostics {
         self.push(Diagnostic::warning(at, message));
     }
 
+    /// Drops the problems after the first `len` (a pass that repeats one already
+    /// reported).
+    pub(crate) fn truncate(&mut self, len: usize) {
+        self.items.truncate(len);
+    }
+
     /// Adds every problem of `other`.
     pub fn extend(&mut self, other: Self) {
         self.items.extend(other.items);

@@ -348,15 +348,96 @@ pub struct TypeDef {
     pub description: Option<String>,
     /// What kind of type.
     pub kind: TypeKind,
+    /// The schema's validation keywords: of the value for an alias, of the object
+    /// (property counts, `dependentRequired`, its `extra` values) for a struct.
+    pub rules: Rules,
+}
+
+/// The validation keywords of a schema: what a value must be beyond its type,
+/// checked after decoding and before encoding. Empty parts check nothing.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rules {
+    /// `minLength`, `maxLength`, `pattern`, `format`.
+    pub string: StringRules,
+    /// `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`, `multipleOf`.
+    pub number: NumberRules,
+    /// `minItems`, `maxItems`, `uniqueItems`.
+    pub array: ArrayRules,
+    /// `minProperties`, `maxProperties`.
+    pub object: ObjectRules,
+    /// `dependentRequired`: when the property (wire name) is present, these must be.
+    pub dependent_required: Vec<(String, Vec<String>)>,
+    /// The rules of an array's items, when they are written inline.
+    pub items: Option<Box<Rules>>,
+    /// The rules of a map's values (`additionalProperties`), when written inline.
+    pub values: Option<Box<Rules>>,
+}
+
+impl Rules {
+    /// Whether nothing is checked, at this level or below.
+    pub fn is_empty(&self) -> bool {
+        self.string == StringRules::default()
+            && self.number == NumberRules::default()
+            && self.array == ArrayRules::default()
+            && self.object == ObjectRules::default()
+            && self.dependent_required.is_empty()
+            && self.items.as_ref().is_none_or(|items| items.is_empty())
+            && self.values.as_ref().is_none_or(|values| values.is_empty())
+    }
+}
+
+/// The rules of a string.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StringRules {
+    /// `minLength`, in characters.
+    pub min_chars: Option<u64>,
+    /// `maxLength`, in characters.
+    pub max_chars: Option<u64>,
+    /// `pattern`, compiled.
+    pub pattern: Option<crate::pattern::CompiledPattern>,
+    /// `format`, when it is one the runtime checks (`date-time`, `email`...).
+    pub format: Option<String>,
+}
+
+/// The rules of a number.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NumberRules {
+    /// `minimum`.
+    pub minimum: Option<f64>,
+    /// `maximum`.
+    pub maximum: Option<f64>,
+    /// `exclusiveMinimum` (or draft 4's `minimum` + `exclusiveMinimum: true`).
+    pub exclusive_minimum: Option<f64>,
+    /// `exclusiveMaximum`.
+    pub exclusive_maximum: Option<f64>,
+    /// `multipleOf`.
+    pub multiple_of: Option<f64>,
+}
+
+/// The rules of an array.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ArrayRules {
+    /// `minItems`.
+    pub min_items: Option<u64>,
+    /// `maxItems`.
+    pub max_items: Option<u64>,
+    /// `uniqueItems: true`.
+    pub unique_items: bool,
+}
+
+/// The rules of an object's property count.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ObjectRules {
+    /// `minProperties`.
+    pub min_properties: Option<u64>,
+    /// `maxProperties`.
+    pub max_properties: Option<u64>,
 }
 
 /// What a struct does with properties it does not name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Extra {
-    /// Nothing: unknown properties are ignored (`additionalProperties: false`).
-    Ignore,
-    /// Unknown properties are refused (a closed object that is a member of an
-    /// untagged enum, so the enum picks the right member).
+    /// Unknown properties are refused (`additionalProperties: false`).
     Deny,
     /// Kept in an `extra` map of JSON values.
     Json,
@@ -419,6 +500,9 @@ pub struct Field {
     /// The channel parameter whose value the property repeats
     /// (`x-rainmaker-topic-parameter`): decoding checks that the two agree.
     pub topic_parameter: Option<String>,
+    /// The validation keywords of the property's own schema (those of a named
+    /// type it refers to are that type's).
+    pub rules: Rules,
 }
 
 /// A literal value of an enum.

@@ -12,10 +12,9 @@
 //!   every property (recursively), and the same policy for unknown keys. The spec's
 //!   `additionalProperties: true` means "kept" (the Rust type has a flattened `extra`
 //!   map, which schemars renders as `additionalProperties: true`); the spec's `false`
-//!   means "ignored" (spec/README.md: the generated struct rejects nothing extra but
-//!   keeps nothing), which a derived schema expresses by having no
-//!   `additionalProperties` at all. A derived `additionalProperties: false`
-//!   (`deny_unknown_fields`) is "rejected" and differs from both.
+//!   means "rejected", as JSON Schema says (the generated struct refuses unknown
+//!   keys), which a derived schema expresses as `additionalProperties: false`. A
+//!   derived schema without `additionalProperties` is "ignored" and differs from both.
 //! - **maps** (no properties, values under `additionalProperties` or
 //!   `patternProperties`): the same value shape. Key patterns (`^k[0-9]+$`) are not
 //!   compared: a Rust map cannot restrict its keys, and the spec states the pattern.
@@ -151,7 +150,7 @@ impl Side for SpecSide {
     }
 
     fn unknown_when_false(&self) -> Unknown {
-        Unknown::Ignored
+        Unknown::Rejected
     }
 }
 

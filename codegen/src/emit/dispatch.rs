@@ -27,11 +27,19 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
     };
     let (variants, definitions) = variants(&model.messages, |m| &m.variant, definition);
     let kind = message_kind(ctx);
+    let checks = super::validate::Checks::new(ctx);
     let encode_arms = model
         .messages
         .iter()
         .zip(&variants)
         .map(|(message, variant)| {
+            // What decoding refuses, encoding refuses too.
+            let value = if boxed(ctx, message) { quote!(&**payload) } else { quote!(payload) };
+            let ty = ctx.rust_type(&message.payload, Scope::Sibling);
+            let check = (message.encoding == Encoding::Json)
+                .then(|| checks.payload_check(&message.payload, &ty, &value))
+                .flatten()
+                .map(|check| quote!(#check?;));
             let encode = match message.encoding {
                 Encoding::Json if message.sdk_json => {
                     quote!(#rt::payload::encode_sdk_json(payload))
@@ -46,7 +54,7 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
                 Encoding::Custom if boxed(ctx, message) => quote!(#rt::Payload::encode(&**payload)),
                 Encoding::Custom => quote!(#rt::Payload::encode(payload)),
             };
-            quote! { Self::#variant(payload) => #encode, }
+            quote! { Self::#variant(payload) => { #check #encode } }
         });
     let display_arms: Vec<TokenStream> = model
         .messages
@@ -716,7 +724,7 @@ fn estimated_size(ctx: &Ctx<'_>, ty: &TypeRef, depth: usize) -> usize {
                     .sum();
                 let extra = match extra {
                     Extra::Json | Extra::Typed(_) => 3 * WORD,
-                    Extra::Ignore | Extra::Deny => 0,
+                    Extra::Deny => 0,
                 };
                 fields + extra
             }
@@ -760,12 +768,23 @@ pub(super) fn owned_decode_call(
     } else {
         quote!(Self::#variant)
     };
+    // A decoded JSON payload is checked against its schema's rules.
+    let checked = super::validate::Checks::new(ctx)
+        .payload_check(&message.payload, &ty, &quote!(&value))
+        .map(|check| {
+            quote! {
+                .and_then(|value: #ty| {
+                    #check?;
+                    ::core::result::Result::Ok(value)
+                })
+            }
+        });
     match message.encoding {
         Encoding::Json if decoding == Decoding::Strict => {
-            quote!(#rt::payload::decode_json::<#ty>(payload).map(#wrap))
+            quote!(#rt::payload::decode_json::<#ty>(payload) #checked .map(#wrap))
         }
         Encoding::Json => {
-            quote!(#rt::payload::decode_json_with::<#ty>(payload, options, repairs).map(#wrap))
+            quote!(#rt::payload::decode_json_with::<#ty>(payload, options, repairs) #checked .map(#wrap))
         }
         Encoding::Text => quote!(#rt::payload::decode_text(payload).map(Self::#variant)),
         Encoding::Bytes => quote! {

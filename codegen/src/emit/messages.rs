@@ -21,6 +21,7 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
             _ => None,
         })
         .collect();
+    let checks = super::validate::Checks::new(ctx);
     let types = ctx.model.types.iter().map(|def| {
         let name = def.name.as_str();
         let payload = payloads.contains(&name).then(|| {
@@ -30,7 +31,7 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
                 PayloadEncoding::Json
             }
         });
-        emit_type(ctx, def, payload)
+        emit_type(ctx, &checks, def, payload)
     });
     let schemas = json_schema_lookup(ctx);
     quote! {
@@ -104,7 +105,12 @@ enum PayloadEncoding {
     Sdk,
 }
 
-fn emit_type(ctx: &Ctx<'_>, def: &TypeDef, payload: Option<PayloadEncoding>) -> TokenStream {
+fn emit_type(
+    ctx: &Ctx<'_>,
+    checks: &super::validate::Checks<'_>,
+    def: &TypeDef,
+    payload: Option<PayloadEncoding>,
+) -> TokenStream {
     let name = ident(&def.name);
     let docs = doc_or(
         def.description.as_deref(),
@@ -141,20 +147,40 @@ fn emit_type(ctx: &Ctx<'_>, def: &TypeDef, payload: Option<PayloadEncoding>) -> 
             return quote! { #docs pub type #name = #inner; };
         }
     };
+    let validate = match def.kind {
+        TypeKind::Struct { .. } | TypeKind::Untagged { .. } => checks.emit_impl(&def.name, None),
+        _ => TokenStream::new(),
+    };
     let Some(encoding) = payload else {
-        return body;
+        return quote!(#body #validate);
     };
     let rt = &ctx.rt;
     let encode = match encoding {
         PayloadEncoding::Json => quote!(#rt::payload::encode_json(self)),
         PayloadEncoding::Sdk => quote!(#rt::payload::encode_sdk_json(self)),
     };
+    let ty = TypeRef::Named(def.name.clone());
+    let (decode, encode) = match checks.payload_check(&ty, &quote!(Self), &quote!(self)) {
+        Some(check) => (
+            quote! {
+                let value: Self = #rt::payload::decode_json(bytes)?;
+                #rt::validate::Validate::validate(&value)?;
+                ::core::result::Result::Ok(value)
+            },
+            quote! {
+                #check?;
+                #encode
+            },
+        ),
+        None => (quote!(#rt::payload::decode_json(bytes)), encode),
+    };
     quote! {
         #body
+        #validate
 
         impl #rt::Payload for #name {
             fn decode(bytes: &[u8]) -> ::core::result::Result<Self, #rt::DecodeError> {
-                #rt::payload::decode_json(bytes)
+                #decode
             }
 
             fn encode(&self) -> ::core::result::Result<#rt::Vec<u8>, #rt::EncodeError> {
@@ -189,7 +215,7 @@ fn emit_struct(
     let schemars = ctx.schemars_derive();
     let definitions = fields.iter().map(|field| emit_field(ctx, field));
     let extra_ty = match extra {
-        Extra::Ignore | Extra::Deny => None,
+        Extra::Deny => None,
         Extra::Json => Some(quote!(#rt::serde_json::Map<#rt::String, #rt::serde_json::Value>)),
         Extra::Typed(ty) => {
             let ty = ctx.rust_type(ty, Scope::Messages);

@@ -10,6 +10,7 @@ pub mod root;
 pub mod standard_types;
 pub mod tlv_catalogue;
 pub mod topics;
+pub mod validate;
 pub mod views;
 
 use proc_macro2::{Ident, Span, TokenStream};
@@ -110,6 +111,38 @@ fn escape_markdown(line: &str, in_code: &mut bool) -> String {
         rest = &rest[c.len_utf8()..];
     }
     out
+}
+
+/// `static NAME: Pattern = Pattern::from_tables(...);` for a compiled pattern (the
+/// caller adds docs and visibility).
+pub fn pattern_static(
+    ctx: &Ctx<'_>,
+    name: &Ident,
+    compiled: &crate::pattern::CompiledPattern,
+) -> TokenStream {
+    use proc_macro2::Literal;
+    let rt = &ctx.rt;
+    let source = &compiled.source;
+    let classes = compiled.classes.iter().map(|c| Literal::u8_unsuffixed(*c));
+    let count = Literal::usize_unsuffixed(compiled.class_count);
+    let transitions = compiled
+        .transitions
+        .iter()
+        .map(|t| Literal::u16_unsuffixed(*t));
+    let kinds = compiled.kinds.iter().map(|k| Literal::u8_unsuffixed(*k));
+    let accepts = &compiled.accepts_at_end;
+    let start = Literal::u16_unsuffixed(compiled.start);
+    quote! {
+        static #name: #rt::Pattern = #rt::Pattern::from_tables(
+            #source,
+            &[ #( #classes ),* ],
+            #count,
+            &[ #( #transitions ),* ],
+            &[ #( #kinds ),* ],
+            &[ #( #accepts ),* ],
+            #start,
+        );
+    }
 }
 
 /// A struct field's doc attributes and its serde `rename` argument (when the Rust

@@ -359,6 +359,7 @@ impl<'c, 'm> Views<'c, 'm> {
             Unknown::Skip
         };
         let deserialize = deserialize::emit(self.ctx, &view, true, &properties, &unknown);
+        let validate = super::validate::Checks::new(self.ctx).emit_impl(name, Some(&view));
         let detached = fields.iter().map(|field| {
             let name = ident(&field.rust);
             let value = if field.required || !self.borrows(&field.ty) {
@@ -387,6 +388,7 @@ impl<'c, 'm> Views<'c, 'm> {
             }
 
             #deserialize
+            #validate
         })
     }
 
@@ -419,23 +421,36 @@ impl<'c, 'm> Views<'c, 'm> {
             quote! { #docs #variant(#ty), }
         });
         let kind_match = kind_of_variants(ctx);
+        let checks = super::validate::Checks::new(ctx);
         let decode_call = |message: &Message, decoding: Decoding| {
             let variant = ident(&message.variant);
             if !self.message_borrows(message) {
                 return owned_decode_call(ctx, message, decoding);
             }
             let ty = self.payload_view(message);
+            let any = self.view_type_in(&message.payload, &quote!('_));
+            // The view is checked against the schema's rules as the owned payload is.
+            let checked = checks
+                .payload_check(&message.payload, &any, &quote!(&value))
+                .map(|check| {
+                    quote! {
+                        .and_then(|value: #ty| {
+                            #check?;
+                            ::core::result::Result::Ok(value)
+                        })
+                    }
+                });
             match message.encoding {
                 Encoding::Json if decoding == Decoding::Strict => quote! {
-                    #rt::payload::decode_json_ref::<#ty>(payload).map(Self::#variant)
+                    #rt::payload::decode_json_ref::<#ty>(payload) #checked .map(Self::#variant)
                 },
                 Encoding::Json => {
-                    let any = self.view_type_in(&message.payload, &quote!('_));
                     let detach = self.detach_with(&message.payload);
                     quote! {
                         #rt::payload::decode_json_view::<#ty>(payload, options, repairs, |repaired| {
                             #rt::payload::decode_json_ref::<#any>(repaired).map(#detach)
                         })
+                        #checked
                         .map(Self::#variant)
                     }
                 }

@@ -18,6 +18,7 @@ mod examples;
 mod names;
 mod params;
 mod rainmaker;
+mod rules;
 mod schema;
 mod standard_types;
 mod tlv;
@@ -127,7 +128,6 @@ impl<'a> Reader<'a> {
         self.standard_types();
         self.differences();
         self.topic_parameters();
-        schema::deny_unknown_in_untagged(&mut self.model);
         schema::box_recursion(&mut self.model);
         if self.rainmaker {
             conventions::check(self);

@@ -22,7 +22,7 @@ use serde_json::{Map, Value};
 
 use super::{Reader, description};
 use crate::model::{
-    Extra, Field, Literal, Model, StandardTypes, TypeDef, TypeKind, TypeRef, Variant,
+    Extra, Field, Literal, Model, Rules, StandardTypes, TypeDef, TypeKind, TypeRef, Variant,
 };
 use crate::naming;
 use crate::source::Location;
@@ -232,6 +232,7 @@ impl Reader<'_> {
             kind: TypeKind::Alias {
                 inner: TypeRef::Json,
             },
+            rules: Rules::default(),
         });
         let kind = match self.kind_of(&schema, at, &name) {
             Some(kind) => kind,
@@ -245,8 +246,16 @@ impl Reader<'_> {
                 }
             }
         };
+        // An enum's values are its rules; any other kind keeps the schema's keywords.
+        let rules = match kind {
+            TypeKind::Enum { .. } | TypeKind::OpenEnum { .. } | TypeKind::StandardUnion { .. } => {
+                Rules::default()
+            }
+            _ => self.rules_of(&schema, at),
+        };
         if let Some(def) = self.model.types.get_mut(slot) {
             def.kind = kind;
+            def.rules = rules;
         }
         TypeRef::Named(name)
     }
@@ -481,7 +490,7 @@ impl Reader<'_> {
             }
             (_, Some(_)) => Extra::Json,
             (None | Some(Value::Bool(true)), None) => Extra::Json,
-            (Some(Value::Bool(false)), None) => Extra::Ignore,
+            (Some(Value::Bool(false)), None) => Extra::Deny,
             (Some(value), None) => {
                 let hint = naming::nested(name, "value").unwrap_or_default();
                 match self.type_of(value, &at.join("additionalProperties"), &hint) {
@@ -493,7 +502,7 @@ impl Reader<'_> {
         let properties_at = self.properties_location(schema, at);
         let mut fields: Vec<Field> = Vec::new();
         let mut names = super::names::Names::default();
-        if !matches!(extra, Extra::Ignore | Extra::Deny) {
+        if extra != Extra::Deny {
             names = super::names::Names::with_reserved(&["extra"]);
         }
         let properties = schema
@@ -531,6 +540,12 @@ impl Reader<'_> {
                     None
                 }
             };
+            // A property whose schema became a named type has its rules there.
+            let rules = match &ty {
+                TypeRef::Named(_) => Rules::default(),
+                TypeRef::Nullable(inner) if matches!(**inner, TypeRef::Named(_)) => Rules::default(),
+                _ => self.rules_of(property, &field_at),
+            };
             fields.push(Field {
                 required: required.contains(&wire.as_str()),
                 wire,
@@ -538,6 +553,7 @@ impl Reader<'_> {
                 ty,
                 description,
                 topic_parameter,
+                rules,
             });
         }
         TypeKind::Struct { fields, extra }
@@ -639,7 +655,7 @@ impl Reader<'_> {
 
     /// `schema` with its `allOf` merged in, and a `oneOf`/`anyOf` beside `properties`
     /// distributed over its members (the members get the shared properties).
-    fn normalize(&mut self, schema: &Value, at: &Location) -> Value {
+    pub(super) fn normalize(&mut self, schema: &Value, at: &Location) -> Value {
         let mut schema = schema.clone();
         if let Some(parts) = schema.get("allOf").cloned() {
             schema = self.merge_all_of(&schema, &parts, &at.join("allOf"));
@@ -819,7 +835,7 @@ fn nullable(inner: TypeRef) -> TypeRef {
 }
 
 /// Whether a schema needs a named type of its own (what `kind_of` builds).
-fn defines_type(schema: &Value) -> bool {
+pub(super) fn defines_type(schema: &Value) -> bool {
     schema.get("oneOf").is_some()
         || schema.get("anyOf").is_some()
         || schema.get("enum").is_some()
@@ -1003,32 +1019,6 @@ pub(super) fn box_recursion(model: &mut Model) {
                 }
             }
             _ => {}
-        }
-    }
-}
-
-/// Marks the closed structs that are direct members of an untagged enum
-/// `deny_unknown_fields`, so the enum picks the member whose properties match.
-pub(super) fn deny_unknown_in_untagged(model: &mut Model) {
-    let members: Vec<String> = model
-        .types
-        .iter()
-        .filter_map(|def| match &def.kind {
-            TypeKind::Untagged { variants } => Some(variants),
-            _ => None,
-        })
-        .flatten()
-        .filter_map(|(_, ty)| match ty {
-            TypeRef::Named(name) => Some(name.clone()),
-            _ => None,
-        })
-        .collect();
-    for def in &mut model.types {
-        if let TypeKind::Struct { extra, .. } = &mut def.kind
-            && *extra == Extra::Ignore
-            && members.contains(&def.name)
-        {
-            *extra = Extra::Deny;
         }
     }
 }

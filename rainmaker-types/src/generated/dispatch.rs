@@ -437,6 +437,12 @@ impl Message {
                 ::rainmaker_types::runtime::payload::decode_json::<
                     super::messages::NodeConfig,
                 >(payload)
+                    .and_then(|value: super::messages::NodeConfig| {
+                        ::rainmaker_types::runtime::validate::Validate::validate(
+                            &value,
+                        )?;
+                        ::core::result::Result::Ok(value)
+                    })
                     .map(|payload| Self::NodeConfig(
                         ::rainmaker_types::runtime::Box::new(payload),
                     ))
@@ -487,6 +493,12 @@ impl Message {
                 ::rainmaker_types::runtime::payload::decode_json::<
                     super::messages::OtaUrl,
                 >(payload)
+                    .and_then(|value: super::messages::OtaUrl| {
+                        ::rainmaker_types::runtime::validate::Validate::validate(
+                            &value,
+                        )?;
+                        ::core::result::Result::Ok(value)
+                    })
                     .map(|payload| Self::OtaUrl(
                         ::rainmaker_types::runtime::Box::new(payload),
                     ))
@@ -503,12 +515,24 @@ impl Message {
                 ::rainmaker_types::runtime::payload::decode_json::<
                     super::messages::TsData,
                 >(payload)
+                    .and_then(|value: super::messages::TsData| {
+                        ::rainmaker_types::runtime::validate::Validate::validate(
+                            &value,
+                        )?;
+                        ::core::result::Result::Ok(value)
+                    })
                     .map(Self::TsData)
             }
             Channel::SimpleTsData => {
                 ::rainmaker_types::runtime::payload::decode_json::<
                     super::messages::SimpleTsData,
                 >(payload)
+                    .and_then(|value: super::messages::SimpleTsData| {
+                        ::rainmaker_types::runtime::validate::Validate::validate(
+                            &value,
+                        )?;
+                        ::core::result::Result::Ok(value)
+                    })
                     .map(|payload| Self::SimpleTsData(
                         ::rainmaker_types::runtime::Box::new(payload),
                     ))
@@ -529,6 +553,12 @@ impl Message {
                 ::rainmaker_types::runtime::payload::decode_json::<
                     super::messages::Alert,
                 >(payload)
+                    .and_then(|value: super::messages::Alert| {
+                        ::rainmaker_types::runtime::validate::Validate::validate(
+                            &value,
+                        )?;
+                        ::core::result::Result::Ok(value)
+                    })
                     .map(Self::Alert)
             }
         }
@@ -572,6 +602,12 @@ impl Message {
                 ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::NodeConfig,
                 >(payload, options, repairs)
+                    .and_then(|value: super::messages::NodeConfig| {
+                        ::rainmaker_types::runtime::validate::Validate::validate(
+                            &value,
+                        )?;
+                        ::core::result::Result::Ok(value)
+                    })
                     .map(|payload| Self::NodeConfig(
                         ::rainmaker_types::runtime::Box::new(payload),
                     ))
@@ -622,6 +658,12 @@ impl Message {
                 ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::OtaUrl,
                 >(payload, options, repairs)
+                    .and_then(|value: super::messages::OtaUrl| {
+                        ::rainmaker_types::runtime::validate::Validate::validate(
+                            &value,
+                        )?;
+                        ::core::result::Result::Ok(value)
+                    })
                     .map(|payload| Self::OtaUrl(
                         ::rainmaker_types::runtime::Box::new(payload),
                     ))
@@ -638,12 +680,24 @@ impl Message {
                 ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::TsData,
                 >(payload, options, repairs)
+                    .and_then(|value: super::messages::TsData| {
+                        ::rainmaker_types::runtime::validate::Validate::validate(
+                            &value,
+                        )?;
+                        ::core::result::Result::Ok(value)
+                    })
                     .map(Self::TsData)
             }
             Channel::SimpleTsData => {
                 ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::SimpleTsData,
                 >(payload, options, repairs)
+                    .and_then(|value: super::messages::SimpleTsData| {
+                        ::rainmaker_types::runtime::validate::Validate::validate(
+                            &value,
+                        )?;
+                        ::core::result::Result::Ok(value)
+                    })
                     .map(|payload| Self::SimpleTsData(
                         ::rainmaker_types::runtime::Box::new(payload),
                     ))
@@ -664,6 +718,12 @@ impl Message {
                 ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::Alert,
                 >(payload, options, repairs)
+                    .and_then(|value: super::messages::Alert| {
+                        ::rainmaker_types::runtime::validate::Validate::validate(
+                            &value,
+                        )?;
+                        ::core::result::Result::Ok(value)
+                    })
                     .map(Self::Alert)
             }
         };
@@ -692,6 +752,7 @@ impl Message {
                 ::rainmaker_types::runtime::payload::encode_json(payload)
             }
             Self::NodeConfig(payload) => {
+                ::rainmaker_types::runtime::validate::Validate::validate(&**payload)?;
                 ::rainmaker_types::runtime::payload::encode_sdk_json(payload)
             }
             Self::ParamsLocalInit(payload) => {
@@ -716,15 +777,18 @@ impl Message {
                 ::rainmaker_types::runtime::payload::encode_sdk_json(payload)
             }
             Self::OtaUrl(payload) => {
+                ::rainmaker_types::runtime::validate::Validate::validate(&**payload)?;
                 ::rainmaker_types::runtime::payload::encode_json(payload)
             }
             Self::OtaStatus(payload) => {
                 ::rainmaker_types::runtime::payload::encode_sdk_json(payload)
             }
             Self::TsData(payload) => {
+                ::rainmaker_types::runtime::validate::Validate::validate(payload)?;
                 ::rainmaker_types::runtime::payload::encode_sdk_json(payload)
             }
             Self::SimpleTsData(payload) => {
+                ::rainmaker_types::runtime::validate::Validate::validate(&**payload)?;
                 ::rainmaker_types::runtime::payload::encode_sdk_json(payload)
             }
             Self::FromNode(payload) => {
@@ -732,6 +796,7 @@ impl Message {
             }
             Self::ToNode(payload) => ::rainmaker_types::runtime::Payload::encode(payload),
             Self::Alert(payload) => {
+                ::rainmaker_types::runtime::validate::Validate::validate(payload)?;
                 ::rainmaker_types::runtime::payload::encode_sdk_json(payload)
             }
         }
@@ -1153,6 +1218,12 @@ impl<'a> MessageRef<'a> {
                 ::rainmaker_types::runtime::payload::decode_json::<
                     super::messages::NodeConfig,
                 >(payload)
+                    .and_then(|value: super::messages::NodeConfig| {
+                        ::rainmaker_types::runtime::validate::Validate::validate(
+                            &value,
+                        )?;
+                        ::core::result::Result::Ok(value)
+                    })
                     .map(|payload| Self::NodeConfig(
                         ::rainmaker_types::runtime::Box::new(payload),
                     ))
@@ -1203,6 +1274,12 @@ impl<'a> MessageRef<'a> {
                 ::rainmaker_types::runtime::payload::decode_json::<
                     super::messages::OtaUrl,
                 >(payload)
+                    .and_then(|value: super::messages::OtaUrl| {
+                        ::rainmaker_types::runtime::validate::Validate::validate(
+                            &value,
+                        )?;
+                        ::core::result::Result::Ok(value)
+                    })
                     .map(|payload| Self::OtaUrl(
                         ::rainmaker_types::runtime::Box::new(payload),
                     ))
@@ -1219,12 +1296,24 @@ impl<'a> MessageRef<'a> {
                 ::rainmaker_types::runtime::payload::decode_json_ref::<
                     super::views::TsDataRef<'a>,
                 >(payload)
+                    .and_then(|value: super::views::TsDataRef<'a>| {
+                        ::rainmaker_types::runtime::validate::Validate::validate(
+                            &value,
+                        )?;
+                        ::core::result::Result::Ok(value)
+                    })
                     .map(Self::TsData)
             }
             Channel::SimpleTsData => {
                 ::rainmaker_types::runtime::payload::decode_json_ref::<
                     super::views::SimpleTsDataRef<'a>,
                 >(payload)
+                    .and_then(|value: super::views::SimpleTsDataRef<'a>| {
+                        ::rainmaker_types::runtime::validate::Validate::validate(
+                            &value,
+                        )?;
+                        ::core::result::Result::Ok(value)
+                    })
                     .map(Self::SimpleTsData)
             }
             Channel::FromNode => {
@@ -1243,6 +1332,12 @@ impl<'a> MessageRef<'a> {
                 ::rainmaker_types::runtime::payload::decode_json::<
                     super::messages::Alert,
                 >(payload)
+                    .and_then(|value: super::messages::Alert| {
+                        ::rainmaker_types::runtime::validate::Validate::validate(
+                            &value,
+                        )?;
+                        ::core::result::Result::Ok(value)
+                    })
                     .map(Self::Alert)
             }
         }
@@ -1287,6 +1382,12 @@ impl<'a> MessageRef<'a> {
                 ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::NodeConfig,
                 >(payload, options, repairs)
+                    .and_then(|value: super::messages::NodeConfig| {
+                        ::rainmaker_types::runtime::validate::Validate::validate(
+                            &value,
+                        )?;
+                        ::core::result::Result::Ok(value)
+                    })
                     .map(|payload| Self::NodeConfig(
                         ::rainmaker_types::runtime::Box::new(payload),
                     ))
@@ -1367,6 +1468,12 @@ impl<'a> MessageRef<'a> {
                 ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::OtaUrl,
                 >(payload, options, repairs)
+                    .and_then(|value: super::messages::OtaUrl| {
+                        ::rainmaker_types::runtime::validate::Validate::validate(
+                            &value,
+                        )?;
+                        ::core::result::Result::Ok(value)
+                    })
                     .map(|payload| Self::OtaUrl(
                         ::rainmaker_types::runtime::Box::new(payload),
                     ))
@@ -1393,6 +1500,12 @@ impl<'a> MessageRef<'a> {
                                 .map(super::views::TsDataRef::detach)
                         },
                     )
+                    .and_then(|value: super::views::TsDataRef<'a>| {
+                        ::rainmaker_types::runtime::validate::Validate::validate(
+                            &value,
+                        )?;
+                        ::core::result::Result::Ok(value)
+                    })
                     .map(Self::TsData)
             }
             Channel::SimpleTsData => {
@@ -1409,6 +1522,12 @@ impl<'a> MessageRef<'a> {
                                 .map(super::views::SimpleTsDataRef::detach)
                         },
                     )
+                    .and_then(|value: super::views::SimpleTsDataRef<'a>| {
+                        ::rainmaker_types::runtime::validate::Validate::validate(
+                            &value,
+                        )?;
+                        ::core::result::Result::Ok(value)
+                    })
                     .map(Self::SimpleTsData)
             }
             Channel::FromNode => {
@@ -1427,6 +1546,12 @@ impl<'a> MessageRef<'a> {
                 ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::Alert,
                 >(payload, options, repairs)
+                    .and_then(|value: super::messages::Alert| {
+                        ::rainmaker_types::runtime::validate::Validate::validate(
+                            &value,
+                        )?;
+                        ::core::result::Result::Ok(value)
+                    })
                     .map(Self::Alert)
             }
         };

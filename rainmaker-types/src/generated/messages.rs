@@ -221,11 +221,54 @@ impl NodeConfig {
         }
     }
 }
+impl ::rainmaker_types::runtime::validate::Validate for NodeConfig {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        if let ::core::option::Option::Some(field_0) = &self.devices {
+            for (index_1, item_2) in field_0.iter().enumerate() {
+                ::rainmaker_types::runtime::validate::Validate::validate_at(
+                    item_2,
+                    &(&at.key("devices")).index(index_1),
+                )?;
+            }
+        }
+        if let ::core::option::Option::Some(field_3) = &self.services {
+            for (index_4, item_5) in field_3.iter().enumerate() {
+                ::rainmaker_types::runtime::validate::Validate::validate_at(
+                    item_5,
+                    &(&at.key("services")).index(index_4),
+                )?;
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+impl NodeConfig {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
+    }
+}
 impl ::rainmaker_types::runtime::Payload for NodeConfig {
     fn decode(
         bytes: &[u8],
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        ::rainmaker_types::runtime::payload::decode_json(bytes)
+        let value: Self = ::rainmaker_types::runtime::payload::decode_json(bytes)?;
+        ::rainmaker_types::runtime::validate::Validate::validate(&value)?;
+        ::core::result::Result::Ok(value)
     }
     fn encode(
         &self,
@@ -233,6 +276,7 @@ impl ::rainmaker_types::runtime::Payload for NodeConfig {
         ::rainmaker_types::runtime::Vec<u8>,
         ::rainmaker_types::runtime::EncodeError,
     > {
+        ::rainmaker_types::runtime::validate::Validate::validate(self)?;
         ::rainmaker_types::runtime::payload::encode_sdk_json(self)
     }
 }
@@ -628,6 +672,32 @@ impl NodeInfo {
         }
     }
 }
+impl ::rainmaker_types::runtime::validate::Validate for NodeInfo {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        let _ = at;
+        ::core::result::Result::Ok(())
+    }
+}
+impl NodeInfo {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
+    }
+}
 /// The ESP-IDF target chip. Open string, known values listed.
 ///
 /// The set is open: a value the document does not list is kept in [`Self::Other`]. Build values with `From` so that a listed value never ends up in `Other`.
@@ -800,6 +870,7 @@ pub type SecureBootDigest = ::rainmaker_types::runtime::BTreeMap<
 #[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Attribute {
     /// Attribute name, unique per owner.
     pub name: ::rainmaker_types::runtime::String,
@@ -859,9 +930,12 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Attribute {
                             );
                         }
                         _ => {
-                            map.next_value::<
-                                    ::rainmaker_types::runtime::serde::de::IgnoredAny,
-                                >()?;
+                            return ::core::result::Result::Err(
+                                <A::Error as ::rainmaker_types::runtime::serde::de::Error>::unknown_field(
+                                    key.as_str(),
+                                    &["name", "value"],
+                                ),
+                            );
                         }
                     }
                 }
@@ -890,6 +964,32 @@ impl Attribute {
             name: name.into(),
             value: value.into(),
         }
+    }
+}
+impl ::rainmaker_types::runtime::validate::Validate for Attribute {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        let _ = at;
+        ::core::result::Result::Ok(())
+    }
+}
+impl Attribute {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
     }
 }
 /// A device or a service of the node (services have the same shape and are listed
@@ -1143,6 +1243,52 @@ impl DeviceConfig {
             params: ::core::option::Option::None,
             extra: ::core::default::Default::default(),
         }
+    }
+}
+impl ::rainmaker_types::runtime::validate::Validate for DeviceConfig {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        {
+            let field_0 = &self.name;
+            {
+                static RULES: ::rainmaker_types::runtime::validate::StringRules = ::rainmaker_types::runtime::validate::StringRules {
+                    min_chars: ::core::option::Option::Some(1),
+                    max_chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
+                    format: ::core::option::Option::None,
+                };
+                &RULES
+            }
+                .check(::core::convert::AsRef::<str>::as_ref(field_0), &at.key("name"))?;
+        }
+        if let ::core::option::Option::Some(field_1) = &self.params {
+            for (index_2, item_3) in field_1.iter().enumerate() {
+                ::rainmaker_types::runtime::validate::Validate::validate_at(
+                    item_3,
+                    &(&at.key("params")).index(index_2),
+                )?;
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+impl DeviceConfig {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
     }
 }
 /// Device or service type. Open string: the standard `esp.device.*` and
@@ -1529,6 +1675,56 @@ impl ParamDescriptor {
         }
     }
 }
+impl ::rainmaker_types::runtime::validate::Validate for ParamDescriptor {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        {
+            let field_0 = &self.name;
+            {
+                static RULES: ::rainmaker_types::runtime::validate::StringRules = ::rainmaker_types::runtime::validate::StringRules {
+                    min_chars: ::core::option::Option::Some(1),
+                    max_chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
+                    format: ::core::option::Option::None,
+                };
+                &RULES
+            }
+                .check(::core::convert::AsRef::<str>::as_ref(field_0), &at.key("name"))?;
+        }
+        {
+            let field_1 = &self.properties;
+            {
+                static RULES: ::rainmaker_types::runtime::validate::ArrayRules = ::rainmaker_types::runtime::validate::ArrayRules {
+                    min_items: ::core::option::Option::None,
+                    max_items: ::core::option::Option::None,
+                    unique_items: true,
+                };
+                &RULES
+            }
+                .check(field_1, |a, b| a == b, &at.key("properties"))?;
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+impl ParamDescriptor {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
+    }
+}
 /// Bounds of a param, modelled as one object whose keys are all optional. Int and
 /// float params send `{min, max, step}` in their own number format (`step` is
 /// omitted when its bit pattern is zero, so a float step of -0.0 is printed); array
@@ -1538,6 +1734,7 @@ impl ParamDescriptor {
 #[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct ParamBounds {
     /// Lowest value (int params an integer, float params a float).
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -1644,9 +1841,12 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for ParamBounds {
                             );
                         }
                         _ => {
-                            map.next_value::<
-                                    ::rainmaker_types::runtime::serde::de::IgnoredAny,
-                                >()?;
+                            return ::core::result::Result::Err(
+                                <A::Error as ::rainmaker_types::runtime::serde::de::Error>::unknown_field(
+                                    key.as_str(),
+                                    &["min", "max", "step"],
+                                ),
+                            );
                         }
                     }
                 }
@@ -1658,6 +1858,32 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for ParamBounds {
             }
         }
         deserializer.deserialize_map(Properties(::core::marker::PhantomData))
+    }
+}
+impl ::rainmaker_types::runtime::validate::Validate for ParamBounds {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        let _ = at;
+        ::core::result::Result::Ok(())
+    }
+}
+impl ParamBounds {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
     }
 }
 /// Data type of a param value. Closed set. `invalid` only appears for a broken
@@ -2005,6 +2231,32 @@ impl UserMapping {
         }
     }
 }
+impl ::rainmaker_types::runtime::validate::Validate for UserMapping {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        let _ = at;
+        ::core::result::Result::Ok(())
+    }
+}
+impl UserMapping {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
+    }
+}
 impl ::rainmaker_types::runtime::Payload for UserMapping {
     fn decode(
         bytes: &[u8],
@@ -2152,6 +2404,32 @@ impl OtaFetch {
             network_id: ::core::option::Option::None,
             extra: ::core::default::Default::default(),
         }
+    }
+}
+impl ::rainmaker_types::runtime::validate::Validate for OtaFetch {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        let _ = at;
+        ::core::result::Result::Ok(())
+    }
+}
+impl OtaFetch {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
     }
 }
 impl ::rainmaker_types::runtime::Payload for OtaFetch {
@@ -2409,11 +2687,67 @@ impl OtaUrl {
         }
     }
 }
+impl ::rainmaker_types::runtime::validate::Validate for OtaUrl {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        {
+            let field_0 = &self.ota_job_id;
+            {
+                static RULES: ::rainmaker_types::runtime::validate::StringRules = ::rainmaker_types::runtime::validate::StringRules {
+                    min_chars: ::core::option::Option::Some(1),
+                    max_chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
+                    format: ::core::option::Option::None,
+                };
+                &RULES
+            }
+                .check(
+                    ::core::convert::AsRef::<str>::as_ref(field_0),
+                    &at.key("ota_job_id"),
+                )?;
+        }
+        if let ::core::option::Option::Some(field_1) = &self.file_size {
+            {
+                static RULES: ::rainmaker_types::runtime::validate::NumberRules = ::rainmaker_types::runtime::validate::NumberRules {
+                    minimum: ::core::option::Option::Some(0f64),
+                    maximum: ::core::option::Option::None,
+                    exclusive_minimum: ::core::option::Option::None,
+                    exclusive_maximum: ::core::option::Option::None,
+                    multiple_of: ::core::option::Option::None,
+                };
+                &RULES
+            }
+                .check(*field_1 as f64, &at.key("file_size"))?;
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+impl OtaUrl {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
+    }
+}
 impl ::rainmaker_types::runtime::Payload for OtaUrl {
     fn decode(
         bytes: &[u8],
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        ::rainmaker_types::runtime::payload::decode_json(bytes)
+        let value: Self = ::rainmaker_types::runtime::payload::decode_json(bytes)?;
+        ::rainmaker_types::runtime::validate::Validate::validate(&value)?;
+        ::core::result::Result::Ok(value)
     }
     fn encode(
         &self,
@@ -2421,6 +2755,7 @@ impl ::rainmaker_types::runtime::Payload for OtaUrl {
         ::rainmaker_types::runtime::Vec<u8>,
         ::rainmaker_types::runtime::EncodeError,
     > {
+        ::rainmaker_types::runtime::validate::Validate::validate(self)?;
         ::rainmaker_types::runtime::payload::encode_json(self)
     }
 }
@@ -2529,6 +2864,32 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for OtaMetadata {
         deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
+impl ::rainmaker_types::runtime::validate::Validate for OtaMetadata {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        let _ = at;
+        ::core::result::Result::Ok(())
+    }
+}
+impl OtaMetadata {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
+    }
+}
 /// A time window. In `download_window` the values are minutes after local midnight
 /// (the window may wrap over midnight); in `validity` they are epoch seconds.
 /// The SDK requires `end` whenever `start` is given (a cross-field rule that this
@@ -2624,6 +2985,32 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for OtaTimeWindow 
             }
         }
         deserializer.deserialize_map(Properties(::core::marker::PhantomData))
+    }
+}
+impl ::rainmaker_types::runtime::validate::Validate for OtaTimeWindow {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        let _ = at;
+        ::core::result::Result::Ok(())
+    }
+}
+impl OtaTimeWindow {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
     }
 }
 /// OTA status report. Key order: ota_job_id, status, network_id, additional_info,
@@ -2817,6 +3204,32 @@ impl OtaStatus {
             ts: ::core::option::Option::None,
             extra: ::core::default::Default::default(),
         }
+    }
+}
+impl ::rainmaker_types::runtime::validate::Validate for OtaStatus {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        let _ = at;
+        ::core::result::Result::Ok(())
+    }
+}
+impl OtaStatus {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
     }
 }
 impl ::rainmaker_types::runtime::Payload for OtaStatus {
@@ -3047,11 +3460,56 @@ impl TsData {
         }
     }
 }
+impl ::rainmaker_types::runtime::validate::Validate for TsData {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        {
+            let field_0 = &self.ts_data;
+            {
+                static RULES: ::rainmaker_types::runtime::validate::ArrayRules = ::rainmaker_types::runtime::validate::ArrayRules {
+                    min_items: ::core::option::Option::Some(1),
+                    max_items: ::core::option::Option::None,
+                    unique_items: false,
+                };
+                &RULES
+            }
+                .check(field_0, |_, _| false, &at.key("ts_data"))?;
+            for (index_1, item_2) in field_0.iter().enumerate() {
+                ::rainmaker_types::runtime::validate::Validate::validate_at(
+                    item_2,
+                    &(&at.key("ts_data")).index(index_1),
+                )?;
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+impl TsData {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
+    }
+}
 impl ::rainmaker_types::runtime::Payload for TsData {
     fn decode(
         bytes: &[u8],
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        ::rainmaker_types::runtime::payload::decode_json(bytes)
+        let value: Self = ::rainmaker_types::runtime::payload::decode_json(bytes)?;
+        ::rainmaker_types::runtime::validate::Validate::validate(&value)?;
+        ::core::result::Result::Ok(value)
     }
     fn encode(
         &self,
@@ -3059,6 +3517,7 @@ impl ::rainmaker_types::runtime::Payload for TsData {
         ::rainmaker_types::runtime::Vec<u8>,
         ::rainmaker_types::runtime::EncodeError,
     > {
+        ::rainmaker_types::runtime::validate::Validate::validate(self)?;
         ::rainmaker_types::runtime::payload::encode_sdk_json(self)
     }
 }
@@ -3329,6 +3788,56 @@ impl TsSeries {
         }
     }
 }
+impl ::rainmaker_types::runtime::validate::Validate for TsSeries {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        {
+            let field_0 = &self.name;
+            {
+                static RULES: ::rainmaker_types::runtime::validate::StringRules = ::rainmaker_types::runtime::validate::StringRules {
+                    min_chars: ::core::option::Option::None,
+                    max_chars: ::core::option::Option::Some(65),
+                    pattern: ::core::option::Option::None,
+                    format: ::core::option::Option::None,
+                };
+                &RULES
+            }
+                .check(::core::convert::AsRef::<str>::as_ref(field_0), &at.key("name"))?;
+        }
+        {
+            let field_1 = &self.records;
+            {
+                static RULES: ::rainmaker_types::runtime::validate::ArrayRules = ::rainmaker_types::runtime::validate::ArrayRules {
+                    min_items: ::core::option::Option::Some(1),
+                    max_items: ::core::option::Option::None,
+                    unique_items: false,
+                };
+                &RULES
+            }
+                .check(field_1, |_, _| false, &at.key("records"))?;
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+impl TsSeries {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
+    }
+}
 /// One data point. Key order t, v. Unknown keys are kept.
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::rainmaker_types::runtime::serde::Serialize)]
@@ -3432,6 +3941,32 @@ impl TsRecord {
             v,
             extra: ::core::default::Default::default(),
         }
+    }
+}
+impl ::rainmaker_types::runtime::validate::Validate for TsRecord {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        let _ = at;
+        ::core::result::Result::Ok(())
+    }
+}
+impl TsRecord {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
     }
 }
 /// Data type of a full time-series value. Closed set (object and array are not allowed).
@@ -3714,11 +4249,64 @@ impl SimpleTsData {
         }
     }
 }
+impl ::rainmaker_types::runtime::validate::Validate for SimpleTsData {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        {
+            let field_0 = &self.name;
+            {
+                static RULES: ::rainmaker_types::runtime::validate::StringRules = ::rainmaker_types::runtime::validate::StringRules {
+                    min_chars: ::core::option::Option::None,
+                    max_chars: ::core::option::Option::Some(65),
+                    pattern: ::core::option::Option::None,
+                    format: ::core::option::Option::None,
+                };
+                &RULES
+            }
+                .check(::core::convert::AsRef::<str>::as_ref(field_0), &at.key("name"))?;
+        }
+        if let ::core::option::Option::Some(field_1) = &self.d {
+            {
+                static RULES: ::rainmaker_types::runtime::validate::NumberRules = ::rainmaker_types::runtime::validate::NumberRules {
+                    minimum: ::core::option::Option::Some(1f64),
+                    maximum: ::core::option::Option::Some(65535f64),
+                    exclusive_minimum: ::core::option::Option::None,
+                    exclusive_maximum: ::core::option::Option::None,
+                    multiple_of: ::core::option::Option::None,
+                };
+                &RULES
+            }
+                .check(*field_1 as f64, &at.key("d"))?;
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+impl SimpleTsData {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
+    }
+}
 impl ::rainmaker_types::runtime::Payload for SimpleTsData {
     fn decode(
         bytes: &[u8],
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        ::rainmaker_types::runtime::payload::decode_json(bytes)
+        let value: Self = ::rainmaker_types::runtime::payload::decode_json(bytes)?;
+        ::rainmaker_types::runtime::validate::Validate::validate(&value)?;
+        ::core::result::Result::Ok(value)
     }
     fn encode(
         &self,
@@ -3726,6 +4314,7 @@ impl ::rainmaker_types::runtime::Payload for SimpleTsData {
         ::rainmaker_types::runtime::Vec<u8>,
         ::rainmaker_types::runtime::EncodeError,
     > {
+        ::rainmaker_types::runtime::validate::Validate::validate(self)?;
         ::rainmaker_types::runtime::payload::encode_sdk_json(self)
     }
 }
@@ -3745,11 +4334,44 @@ pub enum Alert {
     /// A `ParamsDocument` value.
     ParamsDocument(::rainmaker_types::ParamsDocument),
 }
+impl ::rainmaker_types::runtime::validate::Validate for Alert {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        match self {
+            Self::TextAlert(value) => {
+                ::rainmaker_types::runtime::validate::Validate::validate_at(value, at)?;
+            }
+            Self::ParamsDocument(value) => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+impl Alert {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
+    }
+}
 impl ::rainmaker_types::runtime::Payload for Alert {
     fn decode(
         bytes: &[u8],
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        ::rainmaker_types::runtime::payload::decode_json(bytes)
+        let value: Self = ::rainmaker_types::runtime::payload::decode_json(bytes)?;
+        ::rainmaker_types::runtime::validate::Validate::validate(&value)?;
+        ::core::result::Result::Ok(value)
     }
     fn encode(
         &self,
@@ -3757,6 +4379,7 @@ impl ::rainmaker_types::runtime::Payload for Alert {
         ::rainmaker_types::runtime::Vec<u8>,
         ::rainmaker_types::runtime::EncodeError,
     > {
+        ::rainmaker_types::runtime::validate::Validate::validate(self)?;
         ::rainmaker_types::runtime::payload::encode_sdk_json(self)
     }
 }
@@ -3839,6 +4462,47 @@ impl TextAlert {
         Self {
             esp_alert_str: esp_alert_str.into(),
         }
+    }
+}
+impl ::rainmaker_types::runtime::validate::Validate for TextAlert {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        {
+            let field_0 = &self.esp_alert_str;
+            {
+                static RULES: ::rainmaker_types::runtime::validate::StringRules = ::rainmaker_types::runtime::validate::StringRules {
+                    min_chars: ::core::option::Option::None,
+                    max_chars: ::core::option::Option::Some(100),
+                    pattern: ::core::option::Option::None,
+                    format: ::core::option::Option::None,
+                };
+                &RULES
+            }
+                .check(
+                    ::core::convert::AsRef::<str>::as_ref(field_0),
+                    &at.key("esp.alert.str"),
+                )?;
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+impl TextAlert {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
     }
 }
 /// AWS IoT lifecycle event for a connection. Unknown keys are kept.
@@ -4138,6 +4802,32 @@ impl PresenceConnected {
             client_initiated_disconnect: ::core::option::Option::None,
             extra: ::core::default::Default::default(),
         }
+    }
+}
+impl ::rainmaker_types::runtime::validate::Validate for PresenceConnected {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        let _ = at;
+        ::core::result::Result::Ok(())
+    }
+}
+impl PresenceConnected {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
     }
 }
 impl ::rainmaker_types::runtime::Payload for PresenceConnected {
@@ -4509,6 +5199,32 @@ impl PresenceDisconnected {
         }
     }
 }
+impl ::rainmaker_types::runtime::validate::Validate for PresenceDisconnected {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        let _ = at;
+        ::core::result::Result::Ok(())
+    }
+}
+impl PresenceDisconnected {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
+    }
+}
 impl ::rainmaker_types::runtime::Payload for PresenceDisconnected {
     fn decode(
         bytes: &[u8],
@@ -4872,6 +5588,32 @@ impl SetParamsRequest {
         }
     }
 }
+impl ::rainmaker_types::runtime::validate::Validate for SetParamsRequest {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        let _ = at;
+        ::core::result::Result::Ok(())
+    }
+}
+impl SetParamsRequest {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
+    }
+}
 impl ::rainmaker_types::runtime::Payload for SetParamsRequest {
     fn decode(
         bytes: &[u8],
@@ -5000,6 +5742,32 @@ impl SetParamsResponse {
             params: ::core::option::Option::None,
             extra: ::core::default::Default::default(),
         }
+    }
+}
+impl ::rainmaker_types::runtime::validate::Validate for SetParamsResponse {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        let _ = at;
+        ::core::result::Result::Ok(())
+    }
+}
+impl SetParamsResponse {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
     }
 }
 impl ::rainmaker_types::runtime::Payload for SetParamsResponse {
@@ -5218,6 +5986,32 @@ impl FileUploadRequest {
         }
     }
 }
+impl ::rainmaker_types::runtime::validate::Validate for FileUploadRequest {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        let _ = at;
+        ::core::result::Result::Ok(())
+    }
+}
+impl FileUploadRequest {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
+    }
+}
 impl ::rainmaker_types::runtime::Payload for FileUploadRequest {
     fn decode(
         bytes: &[u8],
@@ -5344,11 +6138,54 @@ impl FileUploadUrlReply {
         }
     }
 }
+impl ::rainmaker_types::runtime::validate::Validate for FileUploadUrlReply {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        {
+            let field_0 = &self.file_id;
+            {
+                static RULES: ::rainmaker_types::runtime::validate::StringRules = ::rainmaker_types::runtime::validate::StringRules {
+                    min_chars: ::core::option::Option::None,
+                    max_chars: ::core::option::Option::Some(127),
+                    pattern: ::core::option::Option::None,
+                    format: ::core::option::Option::None,
+                };
+                &RULES
+            }
+                .check(
+                    ::core::convert::AsRef::<str>::as_ref(field_0),
+                    &at.key("file_id"),
+                )?;
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+impl FileUploadUrlReply {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
+    }
+}
 impl ::rainmaker_types::runtime::Payload for FileUploadUrlReply {
     fn decode(
         bytes: &[u8],
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        ::rainmaker_types::runtime::payload::decode_json(bytes)
+        let value: Self = ::rainmaker_types::runtime::payload::decode_json(bytes)?;
+        ::rainmaker_types::runtime::validate::Validate::validate(&value)?;
+        ::core::result::Result::Ok(value)
     }
     fn encode(
         &self,
@@ -5356,6 +6193,7 @@ impl ::rainmaker_types::runtime::Payload for FileUploadUrlReply {
         ::rainmaker_types::runtime::Vec<u8>,
         ::rainmaker_types::runtime::EncodeError,
     > {
+        ::rainmaker_types::runtime::validate::Validate::validate(self)?;
         ::rainmaker_types::runtime::payload::encode_json(self)
     }
 }
@@ -5468,6 +6306,32 @@ impl FileUploadConfirm {
             file_type: file_type.into(),
             extra: ::core::default::Default::default(),
         }
+    }
+}
+impl ::rainmaker_types::runtime::validate::Validate for FileUploadConfirm {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        let _ = at;
+        ::core::result::Result::Ok(())
+    }
+}
+impl FileUploadConfirm {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
     }
 }
 impl ::rainmaker_types::runtime::Payload for FileUploadConfirm {
@@ -5588,11 +6452,50 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for FileUploadErro
         deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
+impl ::rainmaker_types::runtime::validate::Validate for FileUploadError {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        {
+            static RULES: ::rainmaker_types::runtime::validate::ObjectRules = ::rainmaker_types::runtime::validate::ObjectRules {
+                min_properties: ::core::option::Option::Some(1),
+                max_properties: ::core::option::Option::None,
+            };
+            &RULES
+        }
+            .check(
+                0 + usize::from(self.device_file_err.is_some())
+                    + usize::from(self.error_response.is_some()) + self.extra.len(),
+                at,
+            )?;
+        ::core::result::Result::Ok(())
+    }
+}
+impl FileUploadError {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
+    }
+}
 impl ::rainmaker_types::runtime::Payload for FileUploadError {
     fn decode(
         bytes: &[u8],
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        ::rainmaker_types::runtime::payload::decode_json(bytes)
+        let value: Self = ::rainmaker_types::runtime::payload::decode_json(bytes)?;
+        ::rainmaker_types::runtime::validate::Validate::validate(&value)?;
+        ::core::result::Result::Ok(value)
     }
     fn encode(
         &self,
@@ -5600,6 +6503,7 @@ impl ::rainmaker_types::runtime::Payload for FileUploadError {
         ::rainmaker_types::runtime::Vec<u8>,
         ::rainmaker_types::runtime::EncodeError,
     > {
+        ::rainmaker_types::runtime::validate::Validate::validate(self)?;
         ::rainmaker_types::runtime::payload::encode_json(self)
     }
 }
@@ -5701,6 +6605,32 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for FileUploadErro
             }
         }
         deserializer.deserialize_map(Properties(::core::marker::PhantomData))
+    }
+}
+impl ::rainmaker_types::runtime::validate::Validate for FileUploadErrorDetail {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        let _ = at;
+        ::core::result::Result::Ok(())
+    }
+}
+impl FileUploadErrorDetail {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
     }
 }
 /// The JSON Schema derived from the Rust type called `name`, if it is a struct

@@ -98,6 +98,49 @@ impl<'de: 'a, 'a> ::rainmaker_types::runtime::serde::Deserialize<'de> for TsData
         deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
+impl ::rainmaker_types::runtime::validate::Validate for TsDataRef<'_> {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        {
+            let field_0 = &self.ts_data;
+            {
+                static RULES: ::rainmaker_types::runtime::validate::ArrayRules = ::rainmaker_types::runtime::validate::ArrayRules {
+                    min_items: ::core::option::Option::Some(1),
+                    max_items: ::core::option::Option::None,
+                    unique_items: false,
+                };
+                &RULES
+            }
+                .check(field_0, |_, _| false, &at.key("ts_data"))?;
+            for (index_1, item_2) in field_0.iter().enumerate() {
+                ::rainmaker_types::runtime::validate::Validate::validate_at(
+                    item_2,
+                    &(&at.key("ts_data")).index(index_1),
+                )?;
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+impl TsDataRef<'_> {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
+    }
+}
 /// A borrowed view of [`TsSeries`](super::messages::TsSeries): strings borrow from the payload; properties the schema does not name are skipped.
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::rainmaker_types::runtime::serde::Serialize)]
@@ -244,6 +287,56 @@ for TsSeriesRef<'a> {
         deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
+impl ::rainmaker_types::runtime::validate::Validate for TsSeriesRef<'_> {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        {
+            let field_0 = &self.name;
+            {
+                static RULES: ::rainmaker_types::runtime::validate::StringRules = ::rainmaker_types::runtime::validate::StringRules {
+                    min_chars: ::core::option::Option::None,
+                    max_chars: ::core::option::Option::Some(65),
+                    pattern: ::core::option::Option::None,
+                    format: ::core::option::Option::None,
+                };
+                &RULES
+            }
+                .check(::core::convert::AsRef::<str>::as_ref(field_0), &at.key("name"))?;
+        }
+        {
+            let field_1 = &self.records;
+            {
+                static RULES: ::rainmaker_types::runtime::validate::ArrayRules = ::rainmaker_types::runtime::validate::ArrayRules {
+                    min_items: ::core::option::Option::Some(1),
+                    max_items: ::core::option::Option::None,
+                    unique_items: false,
+                };
+                &RULES
+            }
+                .check(field_1, |_, _| false, &at.key("records"))?;
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+impl TsSeriesRef<'_> {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
+    }
+}
 /// A borrowed view of [`TsRecord`](super::messages::TsRecord): strings borrow from the payload; properties the schema does not name are skipped.
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::rainmaker_types::runtime::serde::Serialize)]
@@ -338,6 +431,32 @@ for TsRecordRef<'a> {
             }
         }
         deserializer.deserialize_map(Properties(::core::marker::PhantomData))
+    }
+}
+impl ::rainmaker_types::runtime::validate::Validate for TsRecordRef<'_> {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        let _ = at;
+        ::core::result::Result::Ok(())
+    }
+}
+impl TsRecordRef<'_> {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
     }
 }
 /// A borrowed view of [`SimpleTsData`](super::messages::SimpleTsData): strings borrow from the payload; properties the schema does not name are skipped.
@@ -528,6 +647,57 @@ for SimpleTsDataRef<'a> {
             }
         }
         deserializer.deserialize_map(Properties(::core::marker::PhantomData))
+    }
+}
+impl ::rainmaker_types::runtime::validate::Validate for SimpleTsDataRef<'_> {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        {
+            let field_0 = &self.name;
+            {
+                static RULES: ::rainmaker_types::runtime::validate::StringRules = ::rainmaker_types::runtime::validate::StringRules {
+                    min_chars: ::core::option::Option::None,
+                    max_chars: ::core::option::Option::Some(65),
+                    pattern: ::core::option::Option::None,
+                    format: ::core::option::Option::None,
+                };
+                &RULES
+            }
+                .check(::core::convert::AsRef::<str>::as_ref(field_0), &at.key("name"))?;
+        }
+        if let ::core::option::Option::Some(field_1) = &self.d {
+            {
+                static RULES: ::rainmaker_types::runtime::validate::NumberRules = ::rainmaker_types::runtime::validate::NumberRules {
+                    minimum: ::core::option::Option::Some(1f64),
+                    maximum: ::core::option::Option::Some(65535f64),
+                    exclusive_minimum: ::core::option::Option::None,
+                    exclusive_maximum: ::core::option::Option::None,
+                    multiple_of: ::core::option::Option::None,
+                };
+                &RULES
+            }
+                .check(*field_1 as f64, &at.key("d"))?;
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+impl SimpleTsDataRef<'_> {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
     }
 }
 impl<'a> ::rainmaker_types::runtime::PayloadRef<'a> for SimpleTsDataRef<'a> {

@@ -36,6 +36,10 @@ pub enum DecodeError {
         /// The byte offset of the quote.
         offset: usize,
     },
+    /// The payload has the message's shape but breaks a rule of its schema (a
+    /// length, a bound, a pattern...): the JSON path, the keyword and its limit.
+    #[error("payload breaks its schema: {0}")]
+    Violation(#[from] super::validate::Violation),
     /// The payload is larger than the decoder accepts (checked before parsing).
     #[error("payload of {len} bytes is over the {max}-byte limit")]
     TooLarge {
@@ -191,6 +195,9 @@ pub enum EncodeError {
     /// A text payload holds something other than a string.
     #[error("cannot encode text: {0}")]
     Text(String),
+    /// The payload breaks a rule of its schema that decoding would refuse.
+    #[error("payload breaks its schema: {0}")]
+    Violation(#[from] super::validate::Violation),
     /// The message does not belong on the given topic.
     #[error("the message belongs on `{expected}`, not on `{topic}`")]
     WrongTopic {

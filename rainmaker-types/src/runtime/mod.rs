@@ -19,6 +19,7 @@ pub mod pattern;
 pub mod payload;
 pub mod text;
 pub mod topic;
+pub mod validate;
 
 pub use error::{
     DecodeError, DispatchError, EncodeError, JsonError, JsonErrorKind, TopicError,
@@ -30,6 +31,7 @@ pub use param::{IdError, Param, ParamRule, TopicParam};
 pub use pattern::Pattern;
 pub use payload::{DecodeOptions, Decoded, Payload, PayloadRef};
 pub use text::Text;
+pub use validate::{Validate, Violation};
 
 pub use serde;
 pub use serde_json;

@@ -131,29 +131,12 @@ pub(super) fn emit_param(ctx: &Ctx<'_>, param: &ParamType) -> TokenStream {
                         "{}_PATTERN",
                         crate::naming::screaming(&param.name).unwrap_or_default()
                     );
-                    let source = &compiled.source;
-                    let classes = compiled.classes.iter().map(|c| Literal::u8_unsuffixed(*c));
-                    let count = Literal::usize_unsuffixed(compiled.class_count);
-                    let transitions = compiled
-                        .transitions
-                        .iter()
-                        .map(|t| Literal::u16_unsuffixed(*t));
-                    let kinds = compiled.kinds.iter().map(|k| Literal::u8_unsuffixed(*k));
-                    let accepts = &compiled.accepts_at_end;
-                    let start = Literal::u16_unsuffixed(compiled.start);
-                    let text = format!(" The pattern of `{{{wire}}}`: `{source}`.");
+                    let text = format!(" The pattern of `{{{wire}}}`: `{}`.", compiled.source);
+                    let table = crate::emit::pattern_static(ctx, &static_name, compiled);
                     (
                         quote! {
                             #[doc = #text]
-                            pub static #static_name: #rt::Pattern = #rt::Pattern::from_tables(
-                                #source,
-                                &[ #( #classes ),* ],
-                                #count,
-                                &[ #( #transitions ),* ],
-                                &[ #( #kinds ),* ],
-                                &[ #( #accepts ),* ],
-                                #start,
-                            );
+                            pub #table
                         },
                         quote!(::core::option::Option::Some(&#static_name)),
                     )

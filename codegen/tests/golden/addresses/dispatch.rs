@@ -98,36 +98,72 @@ impl Message {
                 ::rainmaker_types::runtime::payload::decode_json::<
                     super::messages::Tick,
                 >(payload)
+                    .and_then(|value: super::messages::Tick| {
+                        ::rainmaker_types::runtime::validate::Validate::validate(
+                            &value,
+                        )?;
+                        ::core::result::Result::Ok(value)
+                    })
                     .map(Self::Tick)
             }
             Channel::Mixed => {
                 ::rainmaker_types::runtime::payload::decode_json::<
                     super::messages::Tick,
                 >(payload)
+                    .and_then(|value: super::messages::Tick| {
+                        ::rainmaker_types::runtime::validate::Validate::validate(
+                            &value,
+                        )?;
+                        ::core::result::Result::Ok(value)
+                    })
                     .map(Self::Tick)
             }
             Channel::Both => {
                 ::rainmaker_types::runtime::payload::decode_json::<
                     super::messages::Tick,
                 >(payload)
+                    .and_then(|value: super::messages::Tick| {
+                        ::rainmaker_types::runtime::validate::Validate::validate(
+                            &value,
+                        )?;
+                        ::core::result::Result::Ok(value)
+                    })
                     .map(Self::Tick)
             }
             Channel::Unused => {
                 ::rainmaker_types::runtime::payload::decode_json::<
                     super::messages::Tick,
                 >(payload)
+                    .and_then(|value: super::messages::Tick| {
+                        ::rainmaker_types::runtime::validate::Validate::validate(
+                            &value,
+                        )?;
+                        ::core::result::Result::Ok(value)
+                    })
                     .map(Self::Tick)
             }
             Channel::Single => {
                 ::rainmaker_types::runtime::payload::decode_json::<
                     super::messages::Tick,
                 >(payload)
+                    .and_then(|value: super::messages::Tick| {
+                        ::rainmaker_types::runtime::validate::Validate::validate(
+                            &value,
+                        )?;
+                        ::core::result::Result::Ok(value)
+                    })
                     .map(Self::Tick)
             }
             Channel::Multi => {
                 ::rainmaker_types::runtime::payload::decode_json::<
                     super::messages::Tick,
                 >(payload)
+                    .and_then(|value: super::messages::Tick| {
+                        ::rainmaker_types::runtime::validate::Validate::validate(
+                            &value,
+                        )?;
+                        ::core::result::Result::Ok(value)
+                    })
                     .map(Self::Tick)
             }
         }
@@ -155,36 +191,72 @@ impl Message {
                 ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::Tick,
                 >(payload, options, repairs)
+                    .and_then(|value: super::messages::Tick| {
+                        ::rainmaker_types::runtime::validate::Validate::validate(
+                            &value,
+                        )?;
+                        ::core::result::Result::Ok(value)
+                    })
                     .map(Self::Tick)
             }
             Channel::Mixed => {
                 ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::Tick,
                 >(payload, options, repairs)
+                    .and_then(|value: super::messages::Tick| {
+                        ::rainmaker_types::runtime::validate::Validate::validate(
+                            &value,
+                        )?;
+                        ::core::result::Result::Ok(value)
+                    })
                     .map(Self::Tick)
             }
             Channel::Both => {
                 ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::Tick,
                 >(payload, options, repairs)
+                    .and_then(|value: super::messages::Tick| {
+                        ::rainmaker_types::runtime::validate::Validate::validate(
+                            &value,
+                        )?;
+                        ::core::result::Result::Ok(value)
+                    })
                     .map(Self::Tick)
             }
             Channel::Unused => {
                 ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::Tick,
                 >(payload, options, repairs)
+                    .and_then(|value: super::messages::Tick| {
+                        ::rainmaker_types::runtime::validate::Validate::validate(
+                            &value,
+                        )?;
+                        ::core::result::Result::Ok(value)
+                    })
                     .map(Self::Tick)
             }
             Channel::Single => {
                 ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::Tick,
                 >(payload, options, repairs)
+                    .and_then(|value: super::messages::Tick| {
+                        ::rainmaker_types::runtime::validate::Validate::validate(
+                            &value,
+                        )?;
+                        ::core::result::Result::Ok(value)
+                    })
                     .map(Self::Tick)
             }
             Channel::Multi => {
                 ::rainmaker_types::runtime::payload::decode_json_with::<
                     super::messages::Tick,
                 >(payload, options, repairs)
+                    .and_then(|value: super::messages::Tick| {
+                        ::rainmaker_types::runtime::validate::Validate::validate(
+                            &value,
+                        )?;
+                        ::core::result::Result::Ok(value)
+                    })
                     .map(Self::Tick)
             }
         };
@@ -207,6 +279,7 @@ impl Message {
     > {
         match self {
             Self::Tick(payload) => {
+                ::rainmaker_types::runtime::validate::Validate::validate(payload)?;
                 ::rainmaker_types::runtime::payload::encode_json(payload)
             }
         }

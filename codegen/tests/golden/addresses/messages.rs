@@ -77,11 +77,52 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Tick {
         deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
+impl ::rainmaker_types::runtime::validate::Validate for Tick {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        if let ::core::option::Option::Some(field_0) = &self.at {
+            {
+                static RULES: ::rainmaker_types::runtime::validate::StringRules = ::rainmaker_types::runtime::validate::StringRules {
+                    min_chars: ::core::option::Option::None,
+                    max_chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
+                    format: ::core::option::Option::Some(
+                        ::rainmaker_types::runtime::validate::Format::DateTime,
+                    ),
+                };
+                &RULES
+            }
+                .check(::core::convert::AsRef::<str>::as_ref(field_0), &at.key("at"))?;
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+impl Tick {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
+    }
+}
 impl ::rainmaker_types::runtime::Payload for Tick {
     fn decode(
         bytes: &[u8],
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
-        ::rainmaker_types::runtime::payload::decode_json(bytes)
+        let value: Self = ::rainmaker_types::runtime::payload::decode_json(bytes)?;
+        ::rainmaker_types::runtime::validate::Validate::validate(&value)?;
+        ::core::result::Result::Ok(value)
     }
     fn encode(
         &self,
@@ -89,6 +130,7 @@ impl ::rainmaker_types::runtime::Payload for Tick {
         ::rainmaker_types::runtime::Vec<u8>,
         ::rainmaker_types::runtime::EncodeError,
     > {
+        ::rainmaker_types::runtime::validate::Validate::validate(self)?;
         ::rainmaker_types::runtime::payload::encode_json(self)
     }
 }

@@ -71,6 +71,32 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Ping {
         deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
+impl ::rainmaker_types::runtime::validate::Validate for Ping {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        let _ = at;
+        ::core::result::Result::Ok(())
+    }
+}
+impl Ping {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
+    }
+}
 impl ::rainmaker_types::runtime::Payload for Ping {
     fn decode(
         bytes: &[u8],

@@ -5,6 +5,7 @@
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
+#[serde(deny_unknown_fields)]
 pub struct Entry {
     /// The `name` property.
     pub name: ::rainmaker_types::runtime::String,
@@ -94,9 +95,12 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Entry {
                             );
                         }
                         _ => {
-                            map.next_value::<
-                                    ::rainmaker_types::runtime::serde::de::IgnoredAny,
-                                >()?;
+                            return ::core::result::Result::Err(
+                                <A::Error as ::rainmaker_types::runtime::serde::de::Error>::unknown_field(
+                                    key.as_str(),
+                                    &["name", "type", "params"],
+                                ),
+                            );
                         }
                     }
                 }
@@ -123,6 +127,32 @@ impl Entry {
             r#type: ::core::option::Option::None,
             params: ::core::option::Option::None,
         }
+    }
+}
+impl ::rainmaker_types::runtime::validate::Validate for Entry {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        let _ = at;
+        ::core::result::Result::Ok(())
+    }
+}
+impl Entry {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
     }
 }
 impl ::rainmaker_types::runtime::Payload for Entry {
@@ -260,6 +290,7 @@ impl ::core::convert::From<super::standard_types::ServiceType> for EntryType {
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::rainmaker_types::runtime::serde::Serialize)]
 #[serde(crate = "::rainmaker_types::runtime::serde")]
+#[serde(deny_unknown_fields)]
 pub struct Param {
     /// The `name` property.
     pub name: ::rainmaker_types::runtime::String,
@@ -365,9 +396,12 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Param {
                             );
                         }
                         _ => {
-                            map.next_value::<
-                                    ::rainmaker_types::runtime::serde::de::IgnoredAny,
-                                >()?;
+                            return ::core::result::Result::Err(
+                                <A::Error as ::rainmaker_types::runtime::serde::de::Error>::unknown_field(
+                                    key.as_str(),
+                                    &["name", "type", "data_type", "ui_type"],
+                                ),
+                            );
                         }
                     }
                 }
@@ -400,6 +434,32 @@ impl Param {
             data_type,
             ui_type: ::core::option::Option::None,
         }
+    }
+}
+impl ::rainmaker_types::runtime::validate::Validate for Param {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        let _ = at;
+        ::core::result::Result::Ok(())
+    }
+}
+impl Param {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
     }
 }
 /// The `DataType` schema of the document.

@@ -786,6 +786,32 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Error {
         deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
+impl ::rainmaker_types::runtime::validate::Validate for Error {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        let _ = at;
+        ::core::result::Result::Ok(())
+    }
+}
+impl Error {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
+    }
+}
 impl ::rainmaker_types::runtime::Payload for Error {
     fn decode(
         bytes: &[u8],
@@ -1164,6 +1190,32 @@ impl Envelope {
         }
     }
 }
+impl ::rainmaker_types::runtime::validate::Validate for Envelope {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        let _ = at;
+        ::core::result::Result::Ok(())
+    }
+}
+impl Envelope {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
+    }
+}
 impl ::rainmaker_types::runtime::Payload for Envelope {
     fn decode(
         bytes: &[u8],
@@ -1510,6 +1562,32 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Topic {
         deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
+impl ::rainmaker_types::runtime::validate::Validate for Topic {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        let _ = at;
+        ::core::result::Result::Ok(())
+    }
+}
+impl Topic {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
+    }
+}
 impl ::rainmaker_types::runtime::Payload for Topic {
     fn decode(
         bytes: &[u8],
@@ -1695,6 +1773,32 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Self_ {
         deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
+impl ::rainmaker_types::runtime::validate::Validate for Self_ {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        let _ = at;
+        ::core::result::Result::Ok(())
+    }
+}
+impl Self_ {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
+    }
+}
 impl ::rainmaker_types::runtime::Payload for Self_ {
     fn decode(
         bytes: &[u8],
@@ -1846,5 +1950,31 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Target {
             }
         }
         deserializer.deserialize_map(Properties(::core::marker::PhantomData))
+    }
+}
+impl ::rainmaker_types::runtime::validate::Validate for Target {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        let _ = at;
+        ::core::result::Result::Ok(())
+    }
+}
+impl Target {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
     }
 }

@@ -252,6 +252,32 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Option {
         deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
+impl ::rainmaker_types::runtime::validate::Validate for Option {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        let _ = at;
+        ::core::result::Result::Ok(())
+    }
+}
+impl Option {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
+    }
+}
 impl ::rainmaker_types::runtime::Payload for Option {
     fn decode(
         bytes: &[u8],
@@ -416,6 +442,32 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Result {
         deserializer.deserialize_map(Properties(::core::marker::PhantomData))
     }
 }
+impl ::rainmaker_types::runtime::validate::Validate for Result {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        let _ = at;
+        ::core::result::Result::Ok(())
+    }
+}
+impl Result {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
+    }
+}
 /// The `String` schema of the document.
 pub type String = ::rainmaker_types::runtime::String;
 /// The `Vec` schema of the document.
@@ -486,6 +538,32 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Vec {
             }
         }
         deserializer.deserialize_map(Properties(::core::marker::PhantomData))
+    }
+}
+impl ::rainmaker_types::runtime::validate::Validate for Vec {
+    fn validate_at(
+        &self,
+        at: &::rainmaker_types::runtime::validate::Path<'_>,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        let _ = at;
+        ::core::result::Result::Ok(())
+    }
+}
+impl Vec {
+    /// Checks the rules of the schema (lengths, bounds, patterns...) that
+    /// the type itself does not carry, as decoding does.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, with the JSON path of the value, the keyword
+    /// and its limit.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
+        ::rainmaker_types::runtime::validate::Validate::validate_at(
+            self,
+            &::rainmaker_types::runtime::validate::Path::root(),
+        )
     }
 }
 /// The `Topic` schema of the document.
