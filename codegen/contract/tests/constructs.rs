@@ -3,6 +3,7 @@
 
 use rainmaker_codegen_contract::{
     doc_addresses, doc_bindings, doc_catalogue, doc_messages, doc_names, doc_schemas,
+    doc_validation,
 };
 use rainmaker_types::runtime::payload::{decode_json as decode, encode_json as encode};
 use rainmaker_types::runtime::{IdError, Qos, TopicErrorReason};
@@ -397,5 +398,345 @@ mod catalogue {
         param.r#type = Some(ParamType::Other("my.level".into()));
         assert_eq!(entry.params.as_deref(), Some(&[param][..]));
         assert_eq!(encode(&entry).expect("encodes"), bytes);
+    }
+}
+
+mod validation {
+    use super::*;
+    use doc_validation::messages::{Batch, Reading};
+    use doc_validation::{Channel, Envelope, EnvelopeRef, Message};
+    use rainmaker_types::runtime::EncodeError;
+    use rainmaker_types::runtime::validate::{Format, Keyword, Limit, Violation};
+    use serde_json::{Value, json};
+
+    const TOPIC: &str = "sites/s1/readings";
+
+    /// The smallest valid reading, with `change` applied to it.
+    fn reading(change: impl FnOnce(&mut serde_json::Map<String, Value>)) -> Vec<u8> {
+        let mut value = json!({"sensor": "ABC", "level": 50});
+        if let Value::Object(map) = &mut value {
+            change(map);
+        }
+        serde_json::to_vec(&value).expect("JSON")
+    }
+
+    /// Decodes `payload` owned and borrowed; both refuse it with the same violation,
+    /// which is returned.
+    fn violation(payload: &[u8]) -> Violation {
+        let owned = Envelope::decode(TOPIC, payload).expect_err("refused");
+        let borrowed = EnvelopeRef::decode(TOPIC, payload).expect_err("refused borrowed");
+        assert_eq!(owned, borrowed, "{}", String::from_utf8_lossy(payload));
+        match owned {
+            DispatchError::Payload(DecodeError::Violation(violation)) => violation,
+            other => panic!("{}: {other:?}", String::from_utf8_lossy(payload)),
+        }
+    }
+
+    #[test]
+    fn every_keyword_is_enforced_with_path_keyword_and_limit() {
+        let cases: Vec<(Vec<u8>, &str, Keyword, Limit)> = vec![
+            (
+                reading(|r| {
+                    r.insert("sensor".into(), json!("abc"));
+                }),
+                "$.sensor",
+                Keyword::Pattern,
+                Limit::Pattern("^[A-Z]{3}$"),
+            ),
+            (
+                reading(|r| {
+                    r.insert("label".into(), json!(""));
+                }),
+                "$.label",
+                Keyword::MinLength,
+                Limit::Count {
+                    actual: 0,
+                    limit: 1,
+                },
+            ),
+            (
+                // Nine characters, eighteen bytes: length counts characters.
+                reading(|r| {
+                    r.insert("label".into(), json!("ééééééééé"));
+                }),
+                "$.label",
+                Keyword::MaxLength,
+                Limit::Count {
+                    actual: 9,
+                    limit: 8,
+                },
+            ),
+            (
+                reading(|r| {
+                    r.insert("level".into(), json!(101));
+                }),
+                "$.level",
+                Keyword::Maximum,
+                Limit::Number {
+                    actual: 101.0,
+                    limit: 100.0,
+                },
+            ),
+            (
+                reading(|r| {
+                    r.insert("level".into(), json!(-1));
+                }),
+                "$.level",
+                Keyword::Minimum,
+                Limit::Number {
+                    actual: -1.0,
+                    limit: 0.0,
+                },
+            ),
+            (
+                reading(|r| {
+                    r.insert("ratio".into(), json!(1.0));
+                }),
+                "$.ratio",
+                Keyword::ExclusiveMaximum,
+                Limit::Number {
+                    actual: 1.0,
+                    limit: 1.0,
+                },
+            ),
+            (
+                reading(|r| {
+                    r.insert("ratio".into(), json!(0));
+                }),
+                "$.ratio",
+                Keyword::ExclusiveMinimum,
+                Limit::Number {
+                    actual: 0.0,
+                    limit: 0.0,
+                },
+            ),
+            (
+                reading(|r| {
+                    r.insert("step".into(), json!(3.0));
+                }),
+                "$.step",
+                Keyword::MultipleOf,
+                Limit::Number {
+                    actual: 3.0,
+                    limit: 2.5,
+                },
+            ),
+            (
+                reading(|r| {
+                    r.insert("tags".into(), json!([]));
+                }),
+                "$.tags",
+                Keyword::MinItems,
+                Limit::Count {
+                    actual: 0,
+                    limit: 1,
+                },
+            ),
+            (
+                reading(|r| {
+                    r.insert("tags".into(), json!(["a", "b", "c", "d"]));
+                }),
+                "$.tags",
+                Keyword::MaxItems,
+                Limit::Count {
+                    actual: 4,
+                    limit: 3,
+                },
+            ),
+            (
+                reading(|r| {
+                    r.insert("tags".into(), json!(["a", "b", "a"]));
+                }),
+                "$.tags",
+                Keyword::UniqueItems,
+                Limit::Repeated(2),
+            ),
+            (
+                reading(|r| {
+                    r.insert("tags".into(), json!(["a", "long!"]));
+                }),
+                "$.tags[1]",
+                Keyword::MaxLength,
+                Limit::Count {
+                    actual: 5,
+                    limit: 4,
+                },
+            ),
+            (
+                reading(|r| {
+                    r.insert("limits".into(), json!({}));
+                }),
+                "$.limits",
+                Keyword::MinProperties,
+                Limit::Count {
+                    actual: 0,
+                    limit: 1,
+                },
+            ),
+            (
+                reading(|r| {
+                    r.insert("limits".into(), json!({"high limit": 11}));
+                }),
+                r#"$.limits["high limit"]"#,
+                Keyword::Maximum,
+                Limit::Number {
+                    actual: 11.0,
+                    limit: 10.0,
+                },
+            ),
+            (
+                reading(|r| {
+                    r.insert("when".into(), json!("2024-02-30T00:00:00Z"));
+                }),
+                "$.when",
+                Keyword::Format,
+                Limit::Format(Format::DateTime),
+            ),
+            (
+                reading(|r| {
+                    r.insert("contact".into(), json!("ops at example.com"));
+                }),
+                "$.contact",
+                Keyword::Format,
+                Limit::Format(Format::Email),
+            ),
+            (
+                reading(|r| {
+                    r.insert("id".into(), json!("123e4567"));
+                }),
+                "$.id",
+                Keyword::Format,
+                Limit::Format(Format::Uuid),
+            ),
+            (
+                reading(|r| {
+                    r.insert("address".into(), json!("192.168.0.256"));
+                }),
+                "$.address",
+                Keyword::Format,
+                Limit::Format(Format::Ipv4),
+            ),
+            (
+                reading(|r| {
+                    r.insert("link".into(), json!("example.com"));
+                }),
+                "$.link",
+                Keyword::Format,
+                Limit::Format(Format::Uri),
+            ),
+            (
+                reading(|r| {
+                    r.insert("unit".into(), json!("C"));
+                }),
+                "$",
+                Keyword::DependentRequired,
+                Limit::Property("offset".to_owned()),
+            ),
+            (
+                // A named scalar's rules hold where it is used.
+                reading(|r| {
+                    r.insert("code".into(), json!("ABCD"));
+                }),
+                "$.code",
+                Keyword::MaxLength,
+                Limit::Count {
+                    actual: 4,
+                    limit: 3,
+                },
+            ),
+            (
+                // Inside the member of a `oneOf` that has the value's shape.
+                reading(|r| {
+                    r.insert("kind".into(), json!({"count": 0}));
+                }),
+                "$.kind.count",
+                Keyword::Minimum,
+                Limit::Number {
+                    actual: 0.0,
+                    limit: 1.0,
+                },
+            ),
+        ];
+        for (payload, path, keyword, limit) in cases {
+            let violation = violation(&payload);
+            let text = String::from_utf8_lossy(&payload);
+            assert_eq!(violation.path(), path, "{text}");
+            assert_eq!(violation.keyword(), keyword, "{text}");
+            assert_eq!(violation.limit(), &limit, "{text}");
+            assert!(violation.to_string().starts_with(path), "{violation}");
+        }
+    }
+
+    #[test]
+    fn property_counts_and_unknown_properties() {
+        let one = br#"{"sensor":"ABC"}"#;
+        // `level` is required: a missing required property is the type's error.
+        assert!(matches!(
+            Envelope::decode(TOPIC, one),
+            Err(DispatchError::Payload(DecodeError::Json(_)))
+        ));
+        // `additionalProperties: false` refuses an unknown key, in both decoders.
+        let unknown = reading(|r| {
+            r.insert("colour".into(), json!("red"));
+        });
+        let owned = Envelope::decode(TOPIC, &unknown).expect_err("unknown key");
+        assert_eq!(
+            EnvelopeRef::decode(TOPIC, &unknown).expect_err("unknown key"),
+            owned
+        );
+        assert!(owned.to_string().contains("colour"), "{owned}");
+    }
+
+    #[test]
+    fn a_message_that_decodes_is_one_the_schema_allows() {
+        let valid = reading(|r| {
+            r.insert("label".into(), json!("ééééééé"));
+            r.insert("tags".into(), json!(["a", "b"]));
+            r.insert("unit".into(), json!("C"));
+            r.insert("offset".into(), json!(-2));
+            r.insert("step".into(), json!(-7.5));
+        });
+        let envelope = Envelope::decode(TOPIC, &valid).expect("valid");
+        let Message::Reading(reading) = envelope.message() else {
+            panic!("{envelope:?}");
+        };
+        assert_eq!(reading.validate(), Ok(()));
+        assert!(EnvelopeRef::decode(TOPIC, &valid).is_ok());
+    }
+
+    #[test]
+    fn values_built_in_code_are_checked_and_encoding_refuses_them() {
+        let mut reading: Reading = decode(&reading(|_| {})).expect("valid");
+        reading.level = 500;
+        let violation = reading.validate().expect_err("over the maximum");
+        assert_eq!(
+            (violation.path(), violation.keyword()),
+            ("$.level", Keyword::Maximum)
+        );
+        assert_eq!(
+            Message::Reading(Box::new(reading.clone())).encode(),
+            Err(EncodeError::Violation(violation.clone()))
+        );
+        assert_eq!(
+            rainmaker_types::runtime::Payload::encode(&reading),
+            Err(EncodeError::Violation(violation))
+        );
+
+        let batch = Batch::new(vec![1, 2, 3, 4, 5]);
+        assert_eq!(
+            Message::Batch(batch.clone())
+                .encode()
+                .map_err(|e| e.to_string()),
+            Err("payload breaks its schema: $.readings: 5 items, over `maxItems` 4".to_owned())
+        );
+        let negative: Result<Batch, _> = decode(br#"{"readings":[1,-2]}"#);
+        assert!(negative.is_ok(), "serde alone does not check the rules");
+        let refused = rainmaker_types::runtime::Payload::decode(br#"{"readings":[1,-2]}"#)
+            .map(|batch: Batch| batch.readings);
+        let Err(DecodeError::Violation(violation)) = refused else {
+            panic!("{refused:?}");
+        };
+        assert_eq!(violation.path(), "$.readings[1]");
+        let _ = (encode::<Batch>, Channel::ALL);
     }
 }

@@ -34,7 +34,11 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
         .zip(&variants)
         .map(|(message, variant)| {
             // What decoding refuses, encoding refuses too.
-            let value = if boxed(ctx, message) { quote!(&**payload) } else { quote!(payload) };
+            let value = if boxed(ctx, message) {
+                quote!(&**payload)
+            } else {
+                quote!(payload)
+            };
             let ty = ctx.rust_type(&message.payload, Scope::Sibling);
             let check = (message.encoding == Encoding::Json)
                 .then(|| checks.payload_check(&message.payload, &ty, &value))

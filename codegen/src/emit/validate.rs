@@ -15,6 +15,47 @@ use quote::{format_ident, quote};
 use super::{Ctx, ident};
 use crate::model::{Extra, Field, Model, Rules, TypeKind, TypeRef};
 
+/// Where a checked value is: a binding of type `&Path` (`at`) or `Path` (a step
+/// below it).
+#[derive(Clone)]
+struct Place {
+    name: proc_macro2::Ident,
+    owned: bool,
+}
+
+impl Place {
+    /// The `at` parameter (a `&Path`).
+    fn at() -> Self {
+        Self {
+            name: format_ident!("at"),
+            owned: false,
+        }
+    }
+
+    /// The place as a `&Path` argument.
+    fn arg(&self) -> TokenStream {
+        let name = &self.name;
+        if self.owned {
+            quote!(&#name)
+        } else {
+            quote!(#name)
+        }
+    }
+
+    /// `let <new> = <self>.<step>;` and the new place.
+    fn step(&self, checks: &Checks<'_>, step: TokenStream) -> (TokenStream, Self) {
+        let name = &self.name;
+        let child = checks.fresh_ident("path");
+        (
+            quote!(let #child = #name.#step;),
+            Self {
+                name: child,
+                owned: true,
+            },
+        )
+    }
+}
+
 /// Which types have something to check, and how to write the checks.
 pub struct Checks<'c> {
     ctx: &'c Ctx<'c>,
@@ -36,7 +77,7 @@ impl<'c> Checks<'c> {
 
     /// Whether a value of `ty` has anything to check (besides `rules` of its own).
     pub fn type_needs(&self, ty: &TypeRef) -> bool {
-        needs(&self.checked, self.ctx.model, ty)
+        needs(&self.checked, ty)
     }
 
     /// An expression that checks `value` (a `&T`, `T` written `ty_tokens`), a
@@ -53,17 +94,19 @@ impl<'c> Checks<'c> {
         }
         let rt = &self.ctx.rt;
         self.fresh.set(0);
-        if let TypeRef::Named(name) = ty {
-            if self.checked.contains(name)
-                && !matches!(self.ctx.model.type_def(name).map(|def| &def.kind), Some(TypeKind::Alias { .. }))
-            {
-                return Some(quote!(#rt::validate::Validate::validate(#value)));
-            }
+        if let TypeRef::Named(name) = ty
+            && self.checked.contains(name)
+            && !matches!(
+                self.ctx.model.type_def(name).map(|def| &def.kind),
+                Some(TypeKind::Alias { .. })
+            )
+        {
+            return Some(quote!(#rt::validate::Validate::validate(#value)));
         }
-        let check = self.value(ty, &Rules::default(), &quote!(value), &quote!(&at));
+        let check = self.value(ty, &Rules::default(), &quote!(value), &Place::at());
         Some(quote!({
             fn check(value: &#ty_tokens) -> ::core::result::Result<(), #rt::validate::Violation> {
-                let at = #rt::validate::Path::root();
+                let at = &#rt::validate::Path::root();
                 #check
                 ::core::result::Result::Ok(())
             }
@@ -88,7 +131,7 @@ impl<'c> Checks<'c> {
                 TypeKind::Untagged { variants } => {
                     let arms = variants.iter().map(|(variant, ty)| {
                         let variant = ident(variant);
-                        let check = self.value(ty, &def.rules, &quote!(value), &quote!(at));
+                        let check = self.value(ty, &def.rules, &quote!(value), &Place::at());
                         quote!(Self::#variant(value) => { #check })
                     });
                     quote!(match self { #( #arms )* })
@@ -99,10 +142,16 @@ impl<'c> Checks<'c> {
             TokenStream::new()
         };
         let (header, target) = match view {
-            Some(view) => (quote!(impl #rt::validate::Validate for #view<'_>), quote!(#view<'_>)),
+            Some(view) => (
+                quote!(impl #rt::validate::Validate for #view<'_>),
+                quote!(#view<'_>),
+            ),
             None => {
                 let name = ident(name);
-                (quote!(impl #rt::validate::Validate for #name), quote!(#name))
+                (
+                    quote!(impl #rt::validate::Validate for #name),
+                    quote!(#name),
+                )
             }
         };
         let unused = body.is_empty().then(|| quote!(let _ = at;));
@@ -136,32 +185,62 @@ impl<'c> Checks<'c> {
         let mut out = TokenStream::new();
         let object = &rules.object;
         if object.min_properties.is_some() || object.max_properties.is_some() {
-            let required = Literal::usize_unsuffixed(fields.iter().filter(|f| f.required).count());
-            let optional = fields.iter().filter(|f| !f.required).map(|field| {
+            // The properties present: the required ones, the optional ones set, and
+            // the others kept.
+            let required = fields.iter().filter(|f| f.required).count();
+            let mut terms: Vec<TokenStream> = Vec::new();
+            if required > 0 {
+                let required = Literal::usize_unsuffixed(required);
+                terms.push(quote!(#required));
+            }
+            terms.extend(fields.iter().filter(|f| !f.required).map(|field| {
                 let name = ident(&field.rust);
-                quote!(+ usize::from(self.#name.is_some()))
-            });
-            let extra_count = (*extra != Extra::Deny).then(|| quote!(+ self.extra.len()));
+                quote!(usize::from(self.#name.is_some()))
+            }));
+            if *extra != Extra::Deny {
+                terms.push(quote!(self.extra.len()));
+            }
+            let count = if terms.is_empty() {
+                quote!(0)
+            } else {
+                quote!(#( #terms )+*)
+            };
             let table = self.object_rules(rules);
             out.extend(quote! {
-                #table.check(#required #( #optional )* #extra_count, at)?;
+                #table.check(#count, at)?;
             });
         }
         for (property, dependents) in &rules.dependent_required {
-            let present = |wire: &str| match fields.iter().find(|field| field.wire == wire) {
-                Some(field) if field.required => quote!(true),
+            // Whether the property is present (`None`: always) or absent (`None`:
+            // never), as code.
+            let field = |wire: &str| fields.iter().find(|field| field.wire == wire);
+            let present = match field(property) {
+                Some(field) if field.required => None,
                 Some(field) => {
                     let name = ident(&field.rust);
-                    quote!(self.#name.is_some())
+                    Some(quote!(self.#name.is_some()))
                 }
-                None if *extra != Extra::Deny => quote!(self.extra.contains_key(#wire)),
-                None => quote!(false),
+                None if *extra != Extra::Deny => Some(quote!(self.extra.contains_key(#property))),
+                None => continue,
             };
-            let trigger = present(property);
             for dependent in dependents {
-                let here = present(dependent);
+                let absent = match field(dependent) {
+                    Some(field) if field.required => continue,
+                    Some(field) => {
+                        let name = ident(&field.rust);
+                        quote!(self.#name.is_none())
+                    }
+                    None if *extra != Extra::Deny => {
+                        quote!(!self.extra.contains_key(#dependent))
+                    }
+                    None => quote!(true),
+                };
+                let condition = match &present {
+                    Some(present) => quote!(#present && #absent),
+                    None => absent,
+                };
                 out.extend(quote! {
-                    if #trigger && !(#here) {
+                    if #condition {
                         return ::core::result::Result::Err(#rt::validate::Violation::new(
                             at,
                             #rt::validate::Keyword::DependentRequired,
@@ -178,21 +257,26 @@ impl<'c> Checks<'c> {
             let name = ident(&field.rust);
             let wire = &field.wire;
             let value = self.fresh_ident("field");
-            let check = self.value(&field.ty, &field.rules, &quote!(#value), &quote!(&at.key(#wire)));
+            let (path, place) = Place::at().step(self, quote!(key(#wire)));
+            let check = self.value(&field.ty, &field.rules, &quote!(#value), &place);
             out.extend(if field.required {
-                quote! { { let #value = &self.#name; #check } }
+                quote! { { let #value = &self.#name; #path #check } }
             } else {
-                quote! { if let ::core::option::Option::Some(#value) = &self.#name { #check } }
+                quote! { if let ::core::option::Option::Some(#value) = &self.#name { #path #check } }
             });
         }
         if let Extra::Typed(ty) = extra {
             let values = rules.values.as_deref().cloned().unwrap_or_default();
             if !values.is_empty() || self.type_needs(ty) {
                 let item = self.fresh_ident("value");
-                let check = self.value(ty, &values, &quote!(#item), &quote!(&at.key(key)));
+                let (path, place) = Place::at().step(
+                    self,
+                    quote!(key(::core::convert::AsRef::<str>::as_ref(key))),
+                );
+                let check = self.value(ty, &values, &quote!(#item), &place);
                 out.extend(quote! {
                     for (key, #item) in &self.extra {
-                        let key: &str = ::core::convert::AsRef::as_ref(key);
+                        #path
                         #check
                     }
                 });
@@ -202,21 +286,31 @@ impl<'c> Checks<'c> {
     }
 
     /// The statements that check `value` (an expression of `&T` for `ty`) found at
-    /// `at` (an expression of `&Path`) against `rules` and its type's own checks.
-    fn value(&self, ty: &TypeRef, rules: &Rules, value: &TokenStream, at: &TokenStream) -> TokenStream {
+    /// `place` against `rules` and its type's own checks.
+    fn value(
+        &self,
+        ty: &TypeRef,
+        rules: &Rules,
+        value: &TokenStream,
+        place: &Place,
+    ) -> TokenStream {
         let rt = &self.ctx.rt;
+        let at = &place.arg();
         match ty {
-            TypeRef::String => self.string_rules(rules).map_or_else(TokenStream::new, |table| {
-                quote!(#table.check(::core::convert::AsRef::<str>::as_ref(#value), #at)?;)
-            }),
+            TypeRef::String => self.string_rules(rules).map_or_else(
+                TokenStream::new,
+                |table| quote!(#table.check(::core::convert::AsRef::<str>::as_ref(#value), #at)?;),
+            ),
             TypeRef::Int(_) | TypeRef::Float(_) => {
                 let number = match ty {
                     TypeRef::Float("f64") => quote!(*#value),
                     TypeRef::Float(_) => quote!(f64::from(*#value)),
                     _ => quote!(*#value as f64),
                 };
-                self.number_rules(rules)
-                    .map_or_else(TokenStream::new, |table| quote!(#table.check(#number, #at)?;))
+                self.number_rules(rules).map_or_else(
+                    TokenStream::new,
+                    |table| quote!(#table.check(#number, #at)?;),
+                )
             }
             TypeRef::Vec(inner) => {
                 let mut out = TokenStream::new();
@@ -233,9 +327,10 @@ impl<'c> Checks<'c> {
                 let items = rules.items.as_deref().cloned().unwrap_or_default();
                 if !items.is_empty() || self.type_needs(inner) {
                     let (index, item) = (self.fresh_ident("index"), self.fresh_ident("item"));
-                    let check = self.value(inner, &items, &quote!(#item), &quote!(&(#at).index(#index)));
+                    let (path, item_place) = place.step(self, quote!(index(#index)));
+                    let check = self.value(inner, &items, &quote!(#item), &item_place);
                     out.extend(quote! {
-                        for (#index, #item) in #value.iter().enumerate() { #check }
+                        for (#index, #item) in #value.iter().enumerate() { #path #check }
                     });
                 }
                 out
@@ -251,35 +346,34 @@ impl<'c> Checks<'c> {
                     let values = rules.values.as_deref().cloned().unwrap_or_default();
                     if !values.is_empty() || self.type_needs(inner) {
                         let (key, item) = (self.fresh_ident("key"), self.fresh_ident("item"));
-                        let check = self.value(
-                            inner,
-                            &values,
-                            &quote!(#item),
-                            &quote!(&(#at).key(::core::convert::AsRef::<str>::as_ref(#key))),
+                        let (path, item_place) = place.step(
+                            self,
+                            quote!(key(::core::convert::AsRef::<str>::as_ref(#key))),
                         );
-                        out.extend(quote!(for (#key, #item) in #value.iter() { #check }));
+                        let check = self.value(inner, &values, &quote!(#item), &item_place);
+                        out.extend(quote!(for (#key, #item) in #value.iter() { #path #check }));
                     }
                 }
                 out
             }
             TypeRef::Nullable(inner) => {
                 let item = self.fresh_ident("present");
-                let check = self.value(inner, rules, &quote!(#item), at);
+                let check = self.value(inner, rules, &quote!(#item), place);
                 if check.is_empty() {
                     return check;
                 }
                 quote!(if let ::core::option::Option::Some(#item) = #value { #check })
             }
-            TypeRef::Boxed(inner) => self.value(inner, rules, &quote!(&**#value), at),
+            TypeRef::Boxed(inner) => self.value(inner, rules, &quote!(&**#value), place),
             TypeRef::Named(name) => match self.ctx.model.type_def(name) {
                 Some(def) if matches!(def.kind, TypeKind::Alias { .. }) => {
                     let TypeKind::Alias { inner } = &def.kind else {
                         return TokenStream::new();
                     };
                     // An alias is the same value: its schema's rules and the field's.
-                    let mut out = self.value(inner, &def.rules, value, at);
+                    let mut out = self.value(inner, &def.rules, value, place);
                     if !rules.is_empty() {
-                        out.extend(self.value(inner, rules, value, at));
+                        out.extend(self.value(inner, rules, value, place));
                     }
                     out
                 }
@@ -347,7 +441,13 @@ impl<'c> Checks<'c> {
         if number == &Default::default() {
             return None;
         }
-        let [minimum, maximum, exclusive_minimum, exclusive_maximum, multiple_of] = [
+        let [
+            minimum,
+            maximum,
+            exclusive_minimum,
+            exclusive_maximum,
+            multiple_of,
+        ] = [
             number.minimum,
             number.maximum,
             number.exclusive_minimum,
@@ -370,7 +470,10 @@ impl<'c> Checks<'c> {
     /// A block that evaluates to the `ArrayRules` of `rules`.
     fn array_rules(&self, rules: &Rules) -> TokenStream {
         let rt = &self.ctx.rt;
-        let (min, max) = (option_usize(rules.array.min_items), option_usize(rules.array.max_items));
+        let (min, max) = (
+            option_usize(rules.array.min_items),
+            option_usize(rules.array.max_items),
+        );
         let unique = rules.array.unique_items;
         quote!({
             static RULES: #rt::validate::ArrayRules = #rt::validate::ArrayRules {
@@ -446,16 +549,16 @@ fn checked_types(model: &Model) -> BTreeSet<String> {
                     has_rules
                         || fields
                             .iter()
-                            .any(|field| !field.rules.is_empty() || needs(&checked, model, &field.ty))
-                        || matches!(extra, Extra::Typed(ty) if needs(&checked, model, ty))
+                            .any(|field| !field.rules.is_empty() || needs(&checked, &field.ty))
+                        || matches!(extra, Extra::Typed(ty) if needs(&checked, ty))
                 }
                 TypeKind::Untagged { variants } => {
-                    has_rules || variants.iter().any(|(_, ty)| needs(&checked, model, ty))
+                    has_rules || variants.iter().any(|(_, ty)| needs(&checked, ty))
                 }
-                TypeKind::Alias { inner } => has_rules || needs(&checked, model, inner),
-                TypeKind::Enum { .. } | TypeKind::OpenEnum { .. } | TypeKind::StandardUnion { .. } => {
-                    false
-                }
+                TypeKind::Alias { inner } => has_rules || needs(&checked, inner),
+                TypeKind::Enum { .. }
+                | TypeKind::OpenEnum { .. }
+                | TypeKind::StandardUnion { .. } => false,
             };
             if needed {
                 checked.insert(def.name.clone());
@@ -468,12 +571,13 @@ fn checked_types(model: &Model) -> BTreeSet<String> {
 }
 
 /// Whether a value of `ty` has a part to check, given the `checked` named types.
-fn needs(checked: &BTreeSet<String>, model: &Model, ty: &TypeRef) -> bool {
+fn needs(checked: &BTreeSet<String>, ty: &TypeRef) -> bool {
     match ty {
         TypeRef::Named(name) => checked.contains(name),
-        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => {
-            needs(checked, model, inner)
-        }
+        TypeRef::Vec(inner)
+        | TypeRef::Map(inner)
+        | TypeRef::Nullable(inner)
+        | TypeRef::Boxed(inner) => needs(checked, inner),
         _ => false,
     }
 }

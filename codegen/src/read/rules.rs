@@ -21,7 +21,9 @@ impl Reader<'_> {
     /// The validation keywords of `schema` (at `at`); none for a `$ref` or an
     /// `x-rust-type`, whose rules are those of the type they name.
     pub(super) fn rules_of(&mut self, schema: &Value, at: &Location) -> Rules {
-        if !schema.is_object() || schema.get("$ref").is_some() || schema.get("x-rust-type").is_some()
+        if !schema.is_object()
+            || schema.get("$ref").is_some()
+            || schema.get("x-rust-type").is_some()
         {
             return Rules::default();
         }
@@ -156,9 +158,12 @@ impl Reader<'_> {
     /// it is something else.
     fn count(&mut self, schema: &Value, at: &Location, keyword: &str) -> Option<u64> {
         let value = schema.get(keyword)?;
-        let count = value
-            .as_u64()
-            .or_else(|| value.as_f64().filter(|n| n.fract() == 0.0 && *n >= 0.0).map(|n| n as u64));
+        let count = value.as_u64().or_else(|| {
+            value
+                .as_f64()
+                .filter(|n| n.fract() == 0.0 && *n >= 0.0)
+                .map(|n| n as u64)
+        });
         if count.is_none() {
             self.problems.error(
                 &at.join(keyword),

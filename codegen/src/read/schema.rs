@@ -543,7 +543,9 @@ impl Reader<'_> {
             // A property whose schema became a named type has its rules there.
             let rules = match &ty {
                 TypeRef::Named(_) => Rules::default(),
-                TypeRef::Nullable(inner) if matches!(**inner, TypeRef::Named(_)) => Rules::default(),
+                TypeRef::Nullable(inner) if matches!(**inner, TypeRef::Named(_)) => {
+                    Rules::default()
+                }
                 _ => self.rules_of(property, &field_at),
             };
             fields.push(Field {

@@ -227,18 +227,22 @@ impl ::rainmaker_types::runtime::validate::Validate for NodeConfig {
         at: &::rainmaker_types::runtime::validate::Path<'_>,
     ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
         if let ::core::option::Option::Some(field_0) = &self.devices {
-            for (index_1, item_2) in field_0.iter().enumerate() {
+            let path_1 = at.key("devices");
+            for (index_2, item_3) in field_0.iter().enumerate() {
+                let path_4 = path_1.index(index_2);
                 ::rainmaker_types::runtime::validate::Validate::validate_at(
-                    item_2,
-                    &(&at.key("devices")).index(index_1),
+                    item_3,
+                    &path_4,
                 )?;
             }
         }
-        if let ::core::option::Option::Some(field_3) = &self.services {
-            for (index_4, item_5) in field_3.iter().enumerate() {
+        if let ::core::option::Option::Some(field_5) = &self.services {
+            let path_6 = at.key("services");
+            for (index_7, item_8) in field_5.iter().enumerate() {
+                let path_9 = path_6.index(index_7);
                 ::rainmaker_types::runtime::validate::Validate::validate_at(
-                    item_5,
-                    &(&at.key("services")).index(index_4),
+                    item_8,
+                    &path_9,
                 )?;
             }
         }
@@ -1252,6 +1256,7 @@ impl ::rainmaker_types::runtime::validate::Validate for DeviceConfig {
     ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
         {
             let field_0 = &self.name;
+            let path_1 = at.key("name");
             {
                 static RULES: ::rainmaker_types::runtime::validate::StringRules = ::rainmaker_types::runtime::validate::StringRules {
                     min_chars: ::core::option::Option::Some(1),
@@ -1261,13 +1266,15 @@ impl ::rainmaker_types::runtime::validate::Validate for DeviceConfig {
                 };
                 &RULES
             }
-                .check(::core::convert::AsRef::<str>::as_ref(field_0), &at.key("name"))?;
+                .check(::core::convert::AsRef::<str>::as_ref(field_0), &path_1)?;
         }
-        if let ::core::option::Option::Some(field_1) = &self.params {
-            for (index_2, item_3) in field_1.iter().enumerate() {
+        if let ::core::option::Option::Some(field_2) = &self.params {
+            let path_3 = at.key("params");
+            for (index_4, item_5) in field_2.iter().enumerate() {
+                let path_6 = path_3.index(index_4);
                 ::rainmaker_types::runtime::validate::Validate::validate_at(
-                    item_3,
-                    &(&at.key("params")).index(index_2),
+                    item_5,
+                    &path_6,
                 )?;
             }
         }
@@ -1682,6 +1689,7 @@ impl ::rainmaker_types::runtime::validate::Validate for ParamDescriptor {
     ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
         {
             let field_0 = &self.name;
+            let path_1 = at.key("name");
             {
                 static RULES: ::rainmaker_types::runtime::validate::StringRules = ::rainmaker_types::runtime::validate::StringRules {
                     min_chars: ::core::option::Option::Some(1),
@@ -1691,10 +1699,11 @@ impl ::rainmaker_types::runtime::validate::Validate for ParamDescriptor {
                 };
                 &RULES
             }
-                .check(::core::convert::AsRef::<str>::as_ref(field_0), &at.key("name"))?;
+                .check(::core::convert::AsRef::<str>::as_ref(field_0), &path_1)?;
         }
         {
-            let field_1 = &self.properties;
+            let field_2 = &self.properties;
+            let path_3 = at.key("properties");
             {
                 static RULES: ::rainmaker_types::runtime::validate::ArrayRules = ::rainmaker_types::runtime::validate::ArrayRules {
                     min_items: ::core::option::Option::None,
@@ -1703,7 +1712,7 @@ impl ::rainmaker_types::runtime::validate::Validate for ParamDescriptor {
                 };
                 &RULES
             }
-                .check(field_1, |a, b| a == b, &at.key("properties"))?;
+                .check(field_2, |a, b| a == b, &path_3)?;
         }
         ::core::result::Result::Ok(())
     }
@@ -2694,6 +2703,7 @@ impl ::rainmaker_types::runtime::validate::Validate for OtaUrl {
     ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
         {
             let field_0 = &self.ota_job_id;
+            let path_1 = at.key("ota_job_id");
             {
                 static RULES: ::rainmaker_types::runtime::validate::StringRules = ::rainmaker_types::runtime::validate::StringRules {
                     min_chars: ::core::option::Option::Some(1),
@@ -2703,12 +2713,10 @@ impl ::rainmaker_types::runtime::validate::Validate for OtaUrl {
                 };
                 &RULES
             }
-                .check(
-                    ::core::convert::AsRef::<str>::as_ref(field_0),
-                    &at.key("ota_job_id"),
-                )?;
+                .check(::core::convert::AsRef::<str>::as_ref(field_0), &path_1)?;
         }
-        if let ::core::option::Option::Some(field_1) = &self.file_size {
+        if let ::core::option::Option::Some(field_2) = &self.file_size {
+            let path_3 = at.key("file_size");
             {
                 static RULES: ::rainmaker_types::runtime::validate::NumberRules = ::rainmaker_types::runtime::validate::NumberRules {
                     minimum: ::core::option::Option::Some(0f64),
@@ -2719,7 +2727,7 @@ impl ::rainmaker_types::runtime::validate::Validate for OtaUrl {
                 };
                 &RULES
             }
-                .check(*field_1 as f64, &at.key("file_size"))?;
+                .check(*field_2 as f64, &path_3)?;
         }
         ::core::result::Result::Ok(())
     }
@@ -3467,6 +3475,7 @@ impl ::rainmaker_types::runtime::validate::Validate for TsData {
     ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
         {
             let field_0 = &self.ts_data;
+            let path_1 = at.key("ts_data");
             {
                 static RULES: ::rainmaker_types::runtime::validate::ArrayRules = ::rainmaker_types::runtime::validate::ArrayRules {
                     min_items: ::core::option::Option::Some(1),
@@ -3475,11 +3484,12 @@ impl ::rainmaker_types::runtime::validate::Validate for TsData {
                 };
                 &RULES
             }
-                .check(field_0, |_, _| false, &at.key("ts_data"))?;
-            for (index_1, item_2) in field_0.iter().enumerate() {
+                .check(field_0, |_, _| false, &path_1)?;
+            for (index_2, item_3) in field_0.iter().enumerate() {
+                let path_4 = path_1.index(index_2);
                 ::rainmaker_types::runtime::validate::Validate::validate_at(
-                    item_2,
-                    &(&at.key("ts_data")).index(index_1),
+                    item_3,
+                    &path_4,
                 )?;
             }
         }
@@ -3795,6 +3805,7 @@ impl ::rainmaker_types::runtime::validate::Validate for TsSeries {
     ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
         {
             let field_0 = &self.name;
+            let path_1 = at.key("name");
             {
                 static RULES: ::rainmaker_types::runtime::validate::StringRules = ::rainmaker_types::runtime::validate::StringRules {
                     min_chars: ::core::option::Option::None,
@@ -3804,10 +3815,11 @@ impl ::rainmaker_types::runtime::validate::Validate for TsSeries {
                 };
                 &RULES
             }
-                .check(::core::convert::AsRef::<str>::as_ref(field_0), &at.key("name"))?;
+                .check(::core::convert::AsRef::<str>::as_ref(field_0), &path_1)?;
         }
         {
-            let field_1 = &self.records;
+            let field_2 = &self.records;
+            let path_3 = at.key("records");
             {
                 static RULES: ::rainmaker_types::runtime::validate::ArrayRules = ::rainmaker_types::runtime::validate::ArrayRules {
                     min_items: ::core::option::Option::Some(1),
@@ -3816,7 +3828,7 @@ impl ::rainmaker_types::runtime::validate::Validate for TsSeries {
                 };
                 &RULES
             }
-                .check(field_1, |_, _| false, &at.key("records"))?;
+                .check(field_2, |_, _| false, &path_3)?;
         }
         ::core::result::Result::Ok(())
     }
@@ -4256,6 +4268,7 @@ impl ::rainmaker_types::runtime::validate::Validate for SimpleTsData {
     ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
         {
             let field_0 = &self.name;
+            let path_1 = at.key("name");
             {
                 static RULES: ::rainmaker_types::runtime::validate::StringRules = ::rainmaker_types::runtime::validate::StringRules {
                     min_chars: ::core::option::Option::None,
@@ -4265,9 +4278,10 @@ impl ::rainmaker_types::runtime::validate::Validate for SimpleTsData {
                 };
                 &RULES
             }
-                .check(::core::convert::AsRef::<str>::as_ref(field_0), &at.key("name"))?;
+                .check(::core::convert::AsRef::<str>::as_ref(field_0), &path_1)?;
         }
-        if let ::core::option::Option::Some(field_1) = &self.d {
+        if let ::core::option::Option::Some(field_2) = &self.d {
+            let path_3 = at.key("d");
             {
                 static RULES: ::rainmaker_types::runtime::validate::NumberRules = ::rainmaker_types::runtime::validate::NumberRules {
                     minimum: ::core::option::Option::Some(1f64),
@@ -4278,7 +4292,7 @@ impl ::rainmaker_types::runtime::validate::Validate for SimpleTsData {
                 };
                 &RULES
             }
-                .check(*field_1 as f64, &at.key("d"))?;
+                .check(*field_2 as f64, &path_3)?;
         }
         ::core::result::Result::Ok(())
     }
@@ -4471,6 +4485,7 @@ impl ::rainmaker_types::runtime::validate::Validate for TextAlert {
     ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
         {
             let field_0 = &self.esp_alert_str;
+            let path_1 = at.key("esp.alert.str");
             {
                 static RULES: ::rainmaker_types::runtime::validate::StringRules = ::rainmaker_types::runtime::validate::StringRules {
                     min_chars: ::core::option::Option::None,
@@ -4480,10 +4495,7 @@ impl ::rainmaker_types::runtime::validate::Validate for TextAlert {
                 };
                 &RULES
             }
-                .check(
-                    ::core::convert::AsRef::<str>::as_ref(field_0),
-                    &at.key("esp.alert.str"),
-                )?;
+                .check(::core::convert::AsRef::<str>::as_ref(field_0), &path_1)?;
         }
         ::core::result::Result::Ok(())
     }
@@ -6145,6 +6157,7 @@ impl ::rainmaker_types::runtime::validate::Validate for FileUploadUrlReply {
     ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
         {
             let field_0 = &self.file_id;
+            let path_1 = at.key("file_id");
             {
                 static RULES: ::rainmaker_types::runtime::validate::StringRules = ::rainmaker_types::runtime::validate::StringRules {
                     min_chars: ::core::option::Option::None,
@@ -6154,10 +6167,7 @@ impl ::rainmaker_types::runtime::validate::Validate for FileUploadUrlReply {
                 };
                 &RULES
             }
-                .check(
-                    ::core::convert::AsRef::<str>::as_ref(field_0),
-                    &at.key("file_id"),
-                )?;
+                .check(::core::convert::AsRef::<str>::as_ref(field_0), &path_1)?;
         }
         ::core::result::Result::Ok(())
     }
@@ -6465,7 +6475,7 @@ impl ::rainmaker_types::runtime::validate::Validate for FileUploadError {
             &RULES
         }
             .check(
-                0 + usize::from(self.device_file_err.is_some())
+                usize::from(self.device_file_err.is_some())
                     + usize::from(self.error_response.is_some()) + self.extra.len(),
                 at,
             )?;

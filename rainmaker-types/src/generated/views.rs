@@ -105,6 +105,7 @@ impl ::rainmaker_types::runtime::validate::Validate for TsDataRef<'_> {
     ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
         {
             let field_0 = &self.ts_data;
+            let path_1 = at.key("ts_data");
             {
                 static RULES: ::rainmaker_types::runtime::validate::ArrayRules = ::rainmaker_types::runtime::validate::ArrayRules {
                     min_items: ::core::option::Option::Some(1),
@@ -113,11 +114,12 @@ impl ::rainmaker_types::runtime::validate::Validate for TsDataRef<'_> {
                 };
                 &RULES
             }
-                .check(field_0, |_, _| false, &at.key("ts_data"))?;
-            for (index_1, item_2) in field_0.iter().enumerate() {
+                .check(field_0, |_, _| false, &path_1)?;
+            for (index_2, item_3) in field_0.iter().enumerate() {
+                let path_4 = path_1.index(index_2);
                 ::rainmaker_types::runtime::validate::Validate::validate_at(
-                    item_2,
-                    &(&at.key("ts_data")).index(index_1),
+                    item_3,
+                    &path_4,
                 )?;
             }
         }
@@ -294,6 +296,7 @@ impl ::rainmaker_types::runtime::validate::Validate for TsSeriesRef<'_> {
     ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
         {
             let field_0 = &self.name;
+            let path_1 = at.key("name");
             {
                 static RULES: ::rainmaker_types::runtime::validate::StringRules = ::rainmaker_types::runtime::validate::StringRules {
                     min_chars: ::core::option::Option::None,
@@ -303,10 +306,11 @@ impl ::rainmaker_types::runtime::validate::Validate for TsSeriesRef<'_> {
                 };
                 &RULES
             }
-                .check(::core::convert::AsRef::<str>::as_ref(field_0), &at.key("name"))?;
+                .check(::core::convert::AsRef::<str>::as_ref(field_0), &path_1)?;
         }
         {
-            let field_1 = &self.records;
+            let field_2 = &self.records;
+            let path_3 = at.key("records");
             {
                 static RULES: ::rainmaker_types::runtime::validate::ArrayRules = ::rainmaker_types::runtime::validate::ArrayRules {
                     min_items: ::core::option::Option::Some(1),
@@ -315,7 +319,7 @@ impl ::rainmaker_types::runtime::validate::Validate for TsSeriesRef<'_> {
                 };
                 &RULES
             }
-                .check(field_1, |_, _| false, &at.key("records"))?;
+                .check(field_2, |_, _| false, &path_3)?;
         }
         ::core::result::Result::Ok(())
     }
@@ -656,6 +660,7 @@ impl ::rainmaker_types::runtime::validate::Validate for SimpleTsDataRef<'_> {
     ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
         {
             let field_0 = &self.name;
+            let path_1 = at.key("name");
             {
                 static RULES: ::rainmaker_types::runtime::validate::StringRules = ::rainmaker_types::runtime::validate::StringRules {
                     min_chars: ::core::option::Option::None,
@@ -665,9 +670,10 @@ impl ::rainmaker_types::runtime::validate::Validate for SimpleTsDataRef<'_> {
                 };
                 &RULES
             }
-                .check(::core::convert::AsRef::<str>::as_ref(field_0), &at.key("name"))?;
+                .check(::core::convert::AsRef::<str>::as_ref(field_0), &path_1)?;
         }
-        if let ::core::option::Option::Some(field_1) = &self.d {
+        if let ::core::option::Option::Some(field_2) = &self.d {
+            let path_3 = at.key("d");
             {
                 static RULES: ::rainmaker_types::runtime::validate::NumberRules = ::rainmaker_types::runtime::validate::NumberRules {
                     minimum: ::core::option::Option::Some(1f64),
@@ -678,7 +684,7 @@ impl ::rainmaker_types::runtime::validate::Validate for SimpleTsDataRef<'_> {
                 };
                 &RULES
             }
-                .check(*field_1 as f64, &at.key("d"))?;
+                .check(*field_2 as f64, &path_3)?;
         }
         ::core::result::Result::Ok(())
     }

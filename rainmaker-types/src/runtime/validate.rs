@@ -281,7 +281,10 @@ impl fmt::Display for Violation {
             }
             Limit::Format(format) => write!(f, "{path}: not a valid `{}`", format.name()),
             Limit::Repeated(index) => {
-                write!(f, "{path}: item {index} repeats an earlier one (`uniqueItems`)")
+                write!(
+                    f,
+                    "{path}: item {index} repeats an earlier one (`uniqueItems`)"
+                )
             }
             Limit::Property(name) => {
                 write!(f, "{path}: property `{name}` is missing (`{keyword}`)")
@@ -325,15 +328,15 @@ impl StringRules {
             count_within(actual, self.min_chars, Keyword::MinLength, at)?;
             count_within_max(actual, self.max_chars, Keyword::MaxLength, at)?;
         }
-        if let Some(pattern) = self.pattern {
-            if !pattern.is_match(value) {
-                return Err(Violation::new(at, Keyword::Pattern, Limit::Pattern(pattern.source())));
-            }
+        if let Some(pattern) = self.pattern.filter(|pattern| !pattern.is_match(value)) {
+            return Err(Violation::new(
+                at,
+                Keyword::Pattern,
+                Limit::Pattern(pattern.source()),
+            ));
         }
-        if let Some(format) = self.format {
-            if !format.accepts(value) {
-                return Err(Violation::new(at, Keyword::Format, Limit::Format(format)));
-            }
+        if let Some(format) = self.format.filter(|format| !format.accepts(value)) {
+            return Err(Violation::new(at, Keyword::Format, Limit::Format(format)));
         }
         Ok(())
     }
@@ -453,7 +456,11 @@ impl ArrayRules {
         if self.unique_items {
             for (index, item) in items.iter().enumerate() {
                 if items[..index].iter().any(|earlier| same(earlier, item)) {
-                    return Err(Violation::new(at, Keyword::UniqueItems, Limit::Repeated(index)));
+                    return Err(Violation::new(
+                        at,
+                        Keyword::UniqueItems,
+                        Limit::Repeated(index),
+                    ));
                 }
             }
         }
@@ -496,11 +503,9 @@ fn count_within(
     at: &Path<'_>,
 ) -> Result<(), Violation> {
     match min {
-        Some(limit) if actual < limit => Err(Violation::new(
-            at,
-            keyword,
-            Limit::Count { actual, limit },
-        )),
+        Some(limit) if actual < limit => {
+            Err(Violation::new(at, keyword, Limit::Count { actual, limit }))
+        }
         _ => Ok(()),
     }
 }
@@ -513,11 +518,9 @@ fn count_within_max(
     at: &Path<'_>,
 ) -> Result<(), Violation> {
     match max {
-        Some(limit) if actual > limit => Err(Violation::new(
-            at,
-            keyword,
-            Limit::Count { actual, limit },
-        )),
+        Some(limit) if actual > limit => {
+            Err(Violation::new(at, keyword, Limit::Count { actual, limit }))
+        }
         _ => Ok(()),
     }
 }
@@ -595,9 +598,11 @@ mod formats {
 
     /// `YYYY-MM-DD` with a day that exists in that month.
     pub(super) fn date(bytes: &[u8]) -> bool {
-        let (Some(year), Some(month), Some(day)) =
-            (digits(bytes, 4), digits(bytes.get(5..).unwrap_or_default(), 2), digits(bytes.get(8..).unwrap_or_default(), 2))
-        else {
+        let (Some(year), Some(month), Some(day)) = (
+            digits(bytes, 4),
+            digits(bytes.get(5..).unwrap_or_default(), 2),
+            digits(bytes.get(8..).unwrap_or_default(), 2),
+        ) else {
             return false;
         };
         if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
@@ -743,7 +748,13 @@ mod tests {
         let root = Path::root();
         assert!(RULES.check("é!", &root).is_ok());
         let short = RULES.check("é", &root).unwrap_err();
-        assert_eq!(short.limit(), &Limit::Count { actual: 1, limit: 2 });
+        assert_eq!(
+            short.limit(),
+            &Limit::Count {
+                actual: 1,
+                limit: 2
+            }
+        );
         assert_eq!(short.to_string(), "$: 1 characters, under `minLength` 2");
     }
 
@@ -764,7 +775,11 @@ mod tests {
             (0.25, Keyword::MultipleOf),
         ];
         for (value, keyword) in cases {
-            assert_eq!(RULES.check(value, &root).unwrap_err().keyword(), keyword, "{value}");
+            assert_eq!(
+                RULES.check(value, &root).unwrap_err().keyword(),
+                keyword,
+                "{value}"
+            );
         }
         assert!(is_multiple(0.3, 0.1));
         assert!(is_multiple(9_007_199_254_740_990.0, 2.0));
@@ -782,7 +797,9 @@ mod tests {
         assert!(RULES.check(&[1, 2, 3], |a, b| a == b, &root).is_ok());
         let repeated = RULES.check(&[1, 2, 1], |a, b| a == b, &root).unwrap_err();
         assert_eq!(repeated.limit(), &Limit::Repeated(2));
-        let long = RULES.check(&[1, 2, 3, 4], |a, b| a == b, &root).unwrap_err();
+        let long = RULES
+            .check(&[1, 2, 3, 4], |a, b| a == b, &root)
+            .unwrap_err();
         assert_eq!(long.keyword(), Keyword::MaxItems);
     }
 
@@ -792,7 +809,11 @@ mod tests {
             (
                 Format::DateTime,
                 &["2024-02-29T23:59:60Z", "2024-05-01T12:00:00.125+02:00"],
-                &["2023-02-29T00:00:00Z", "2024-05-01 12:00:00Z", "2024-05-01T24:00:00Z"],
+                &[
+                    "2023-02-29T00:00:00Z",
+                    "2024-05-01 12:00:00Z",
+                    "2024-05-01T24:00:00Z",
+                ],
             ),
             (Format::Date, &["2024-12-31"], &["2024-13-01", "24-12-31"]),
             (
@@ -808,7 +829,10 @@ mod tests {
             (
                 Format::Uuid,
                 &["123e4567-e89b-12d3-a456-426614174000"],
-                &["123e4567e89b12d3a456426614174000", "123e4567-e89b-12d3-a456-42661417400g"],
+                &[
+                    "123e4567e89b12d3a456426614174000",
+                    "123e4567-e89b-12d3-a456-42661417400g",
+                ],
             ),
             (
                 Format::Ipv4,

@@ -83,6 +83,7 @@ impl ::rainmaker_types::runtime::validate::Validate for Tick {
         at: &::rainmaker_types::runtime::validate::Path<'_>,
     ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
         if let ::core::option::Option::Some(field_0) = &self.at {
+            let path_1 = at.key("at");
             {
                 static RULES: ::rainmaker_types::runtime::validate::StringRules = ::rainmaker_types::runtime::validate::StringRules {
                     min_chars: ::core::option::Option::None,
@@ -94,7 +95,7 @@ impl ::rainmaker_types::runtime::validate::Validate for Tick {
                 };
                 &RULES
             }
-                .check(::core::convert::AsRef::<str>::as_ref(field_0), &at.key("at"))?;
+                .check(::core::convert::AsRef::<str>::as_ref(field_0), &path_1)?;
         }
         ::core::result::Result::Ok(())
     }

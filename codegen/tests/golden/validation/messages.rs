@@ -509,7 +509,7 @@ impl ::rainmaker_types::runtime::validate::Validate for Reading {
                     + usize::from(self.kind.is_some()),
                 at,
             )?;
-        if self.unit.is_some() && !(self.offset.is_some()) {
+        if self.unit.is_some() && self.offset.is_none() {
             return ::core::result::Result::Err(
                 ::rainmaker_types::runtime::validate::Violation::new(
                     at,
@@ -522,6 +522,7 @@ impl ::rainmaker_types::runtime::validate::Validate for Reading {
         }
         {
             let field_0 = &self.sensor;
+            let path_1 = at.key("sensor");
             {
                 static PATTERN: ::rainmaker_types::runtime::Pattern = ::rainmaker_types::runtime::Pattern::from_tables(
                     "^[A-Z]{3}$",
@@ -553,12 +554,10 @@ impl ::rainmaker_types::runtime::validate::Validate for Reading {
                 };
                 &RULES
             }
-                .check(
-                    ::core::convert::AsRef::<str>::as_ref(field_0),
-                    &at.key("sensor"),
-                )?;
+                .check(::core::convert::AsRef::<str>::as_ref(field_0), &path_1)?;
         }
-        if let ::core::option::Option::Some(field_1) = &self.label {
+        if let ::core::option::Option::Some(field_2) = &self.label {
+            let path_3 = at.key("label");
             {
                 static RULES: ::rainmaker_types::runtime::validate::StringRules = ::rainmaker_types::runtime::validate::StringRules {
                     min_chars: ::core::option::Option::Some(1),
@@ -568,13 +567,11 @@ impl ::rainmaker_types::runtime::validate::Validate for Reading {
                 };
                 &RULES
             }
-                .check(
-                    ::core::convert::AsRef::<str>::as_ref(field_1),
-                    &at.key("label"),
-                )?;
+                .check(::core::convert::AsRef::<str>::as_ref(field_2), &path_3)?;
         }
         {
-            let field_2 = &self.level;
+            let field_4 = &self.level;
+            let path_5 = at.key("level");
             {
                 static RULES: ::rainmaker_types::runtime::validate::NumberRules = ::rainmaker_types::runtime::validate::NumberRules {
                     minimum: ::core::option::Option::Some(0f64),
@@ -585,9 +582,10 @@ impl ::rainmaker_types::runtime::validate::Validate for Reading {
                 };
                 &RULES
             }
-                .check(*field_2 as f64, &at.key("level"))?;
+                .check(*field_4 as f64, &path_5)?;
         }
-        if let ::core::option::Option::Some(field_3) = &self.ratio {
+        if let ::core::option::Option::Some(field_6) = &self.ratio {
+            let path_7 = at.key("ratio");
             {
                 static RULES: ::rainmaker_types::runtime::validate::NumberRules = ::rainmaker_types::runtime::validate::NumberRules {
                     minimum: ::core::option::Option::None,
@@ -598,9 +596,10 @@ impl ::rainmaker_types::runtime::validate::Validate for Reading {
                 };
                 &RULES
             }
-                .check(*field_3, &at.key("ratio"))?;
+                .check(*field_6, &path_7)?;
         }
-        if let ::core::option::Option::Some(field_4) = &self.step {
+        if let ::core::option::Option::Some(field_8) = &self.step {
+            let path_9 = at.key("step");
             {
                 static RULES: ::rainmaker_types::runtime::validate::NumberRules = ::rainmaker_types::runtime::validate::NumberRules {
                     minimum: ::core::option::Option::None,
@@ -611,9 +610,10 @@ impl ::rainmaker_types::runtime::validate::Validate for Reading {
                 };
                 &RULES
             }
-                .check(*field_4, &at.key("step"))?;
+                .check(*field_8, &path_9)?;
         }
-        if let ::core::option::Option::Some(field_5) = &self.tags {
+        if let ::core::option::Option::Some(field_10) = &self.tags {
+            let path_11 = at.key("tags");
             {
                 static RULES: ::rainmaker_types::runtime::validate::ArrayRules = ::rainmaker_types::runtime::validate::ArrayRules {
                     min_items: ::core::option::Option::Some(1),
@@ -622,8 +622,9 @@ impl ::rainmaker_types::runtime::validate::Validate for Reading {
                 };
                 &RULES
             }
-                .check(field_5, |a, b| a == b, &at.key("tags"))?;
-            for (index_6, item_7) in field_5.iter().enumerate() {
+                .check(field_10, |a, b| a == b, &path_11)?;
+            for (index_12, item_13) in field_10.iter().enumerate() {
+                let path_14 = path_11.index(index_12);
                 {
                     static RULES: ::rainmaker_types::runtime::validate::StringRules = ::rainmaker_types::runtime::validate::StringRules {
                         min_chars: ::core::option::Option::None,
@@ -633,13 +634,11 @@ impl ::rainmaker_types::runtime::validate::Validate for Reading {
                     };
                     &RULES
                 }
-                    .check(
-                        ::core::convert::AsRef::<str>::as_ref(item_7),
-                        &(&at.key("tags")).index(index_6),
-                    )?;
+                    .check(::core::convert::AsRef::<str>::as_ref(item_13), &path_14)?;
             }
         }
-        if let ::core::option::Option::Some(field_8) = &self.limits {
+        if let ::core::option::Option::Some(field_15) = &self.limits {
+            let path_16 = at.key("limits");
             {
                 static RULES: ::rainmaker_types::runtime::validate::ObjectRules = ::rainmaker_types::runtime::validate::ObjectRules {
                     min_properties: ::core::option::Option::Some(1),
@@ -647,8 +646,9 @@ impl ::rainmaker_types::runtime::validate::Validate for Reading {
                 };
                 &RULES
             }
-                .check(field_8.len(), &at.key("limits"))?;
-            for (key_9, item_10) in field_8.iter() {
+                .check(field_15.len(), &path_16)?;
+            for (key_17, item_18) in field_15.iter() {
+                let path_19 = path_16.key(::core::convert::AsRef::<str>::as_ref(key_17));
                 {
                     static RULES: ::rainmaker_types::runtime::validate::NumberRules = ::rainmaker_types::runtime::validate::NumberRules {
                         minimum: ::core::option::Option::None,
@@ -659,14 +659,11 @@ impl ::rainmaker_types::runtime::validate::Validate for Reading {
                     };
                     &RULES
                 }
-                    .check(
-                        *item_10 as f64,
-                        &(&at.key("limits"))
-                            .key(::core::convert::AsRef::<str>::as_ref(key_9)),
-                    )?;
+                    .check(*item_18 as f64, &path_19)?;
             }
         }
-        if let ::core::option::Option::Some(field_11) = &self.when {
+        if let ::core::option::Option::Some(field_20) = &self.when {
+            let path_21 = at.key("when");
             {
                 static RULES: ::rainmaker_types::runtime::validate::StringRules = ::rainmaker_types::runtime::validate::StringRules {
                     min_chars: ::core::option::Option::None,
@@ -678,12 +675,10 @@ impl ::rainmaker_types::runtime::validate::Validate for Reading {
                 };
                 &RULES
             }
-                .check(
-                    ::core::convert::AsRef::<str>::as_ref(field_11),
-                    &at.key("when"),
-                )?;
+                .check(::core::convert::AsRef::<str>::as_ref(field_20), &path_21)?;
         }
-        if let ::core::option::Option::Some(field_12) = &self.contact {
+        if let ::core::option::Option::Some(field_22) = &self.contact {
+            let path_23 = at.key("contact");
             {
                 static RULES: ::rainmaker_types::runtime::validate::StringRules = ::rainmaker_types::runtime::validate::StringRules {
                     min_chars: ::core::option::Option::None,
@@ -695,12 +690,10 @@ impl ::rainmaker_types::runtime::validate::Validate for Reading {
                 };
                 &RULES
             }
-                .check(
-                    ::core::convert::AsRef::<str>::as_ref(field_12),
-                    &at.key("contact"),
-                )?;
+                .check(::core::convert::AsRef::<str>::as_ref(field_22), &path_23)?;
         }
-        if let ::core::option::Option::Some(field_13) = &self.id {
+        if let ::core::option::Option::Some(field_24) = &self.id {
+            let path_25 = at.key("id");
             {
                 static RULES: ::rainmaker_types::runtime::validate::StringRules = ::rainmaker_types::runtime::validate::StringRules {
                     min_chars: ::core::option::Option::None,
@@ -712,9 +705,10 @@ impl ::rainmaker_types::runtime::validate::Validate for Reading {
                 };
                 &RULES
             }
-                .check(::core::convert::AsRef::<str>::as_ref(field_13), &at.key("id"))?;
+                .check(::core::convert::AsRef::<str>::as_ref(field_24), &path_25)?;
         }
-        if let ::core::option::Option::Some(field_14) = &self.address {
+        if let ::core::option::Option::Some(field_26) = &self.address {
+            let path_27 = at.key("address");
             {
                 static RULES: ::rainmaker_types::runtime::validate::StringRules = ::rainmaker_types::runtime::validate::StringRules {
                     min_chars: ::core::option::Option::None,
@@ -726,12 +720,10 @@ impl ::rainmaker_types::runtime::validate::Validate for Reading {
                 };
                 &RULES
             }
-                .check(
-                    ::core::convert::AsRef::<str>::as_ref(field_14),
-                    &at.key("address"),
-                )?;
+                .check(::core::convert::AsRef::<str>::as_ref(field_26), &path_27)?;
         }
-        if let ::core::option::Option::Some(field_15) = &self.link {
+        if let ::core::option::Option::Some(field_28) = &self.link {
+            let path_29 = at.key("link");
             {
                 static RULES: ::rainmaker_types::runtime::validate::StringRules = ::rainmaker_types::runtime::validate::StringRules {
                     min_chars: ::core::option::Option::None,
@@ -743,12 +735,10 @@ impl ::rainmaker_types::runtime::validate::Validate for Reading {
                 };
                 &RULES
             }
-                .check(
-                    ::core::convert::AsRef::<str>::as_ref(field_15),
-                    &at.key("link"),
-                )?;
+                .check(::core::convert::AsRef::<str>::as_ref(field_28), &path_29)?;
         }
-        if let ::core::option::Option::Some(field_16) = &self.code {
+        if let ::core::option::Option::Some(field_30) = &self.code {
+            let path_31 = at.key("code");
             {
                 static RULES: ::rainmaker_types::runtime::validate::StringRules = ::rainmaker_types::runtime::validate::StringRules {
                     min_chars: ::core::option::Option::Some(2),
@@ -758,15 +748,13 @@ impl ::rainmaker_types::runtime::validate::Validate for Reading {
                 };
                 &RULES
             }
-                .check(
-                    ::core::convert::AsRef::<str>::as_ref(field_16),
-                    &at.key("code"),
-                )?;
+                .check(::core::convert::AsRef::<str>::as_ref(field_30), &path_31)?;
         }
-        if let ::core::option::Option::Some(field_17) = &self.kind {
+        if let ::core::option::Option::Some(field_32) = &self.kind {
+            let path_33 = at.key("kind");
             ::rainmaker_types::runtime::validate::Validate::validate_at(
-                field_17,
-                &at.key("kind"),
+                field_32,
+                &path_33,
             )?;
         }
         ::core::result::Result::Ok(())
@@ -932,6 +920,7 @@ impl ::rainmaker_types::runtime::validate::Validate for ReadingKind1 {
     ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
         {
             let field_0 = &self.count;
+            let path_1 = at.key("count");
             {
                 static RULES: ::rainmaker_types::runtime::validate::NumberRules = ::rainmaker_types::runtime::validate::NumberRules {
                     minimum: ::core::option::Option::Some(1f64),
@@ -942,7 +931,7 @@ impl ::rainmaker_types::runtime::validate::Validate for ReadingKind1 {
                 };
                 &RULES
             }
-                .check(*field_0 as f64, &at.key("count"))?;
+                .check(*field_0 as f64, &path_1)?;
         }
         ::core::result::Result::Ok(())
     }
@@ -1046,6 +1035,7 @@ impl ::rainmaker_types::runtime::validate::Validate for ReadingKind2 {
     ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
         {
             let field_0 = &self.name;
+            let path_1 = at.key("name");
             {
                 static RULES: ::rainmaker_types::runtime::validate::StringRules = ::rainmaker_types::runtime::validate::StringRules {
                     min_chars: ::core::option::Option::Some(1),
@@ -1055,7 +1045,7 @@ impl ::rainmaker_types::runtime::validate::Validate for ReadingKind2 {
                 };
                 &RULES
             }
-                .check(::core::convert::AsRef::<str>::as_ref(field_0), &at.key("name"))?;
+                .check(::core::convert::AsRef::<str>::as_ref(field_0), &path_1)?;
         }
         ::core::result::Result::Ok(())
     }
@@ -1167,6 +1157,7 @@ impl ::rainmaker_types::runtime::validate::Validate for Batch {
     ) -> ::core::result::Result<(), ::rainmaker_types::runtime::validate::Violation> {
         {
             let field_0 = &self.readings;
+            let path_1 = at.key("readings");
             {
                 static RULES: ::rainmaker_types::runtime::validate::ArrayRules = ::rainmaker_types::runtime::validate::ArrayRules {
                     min_items: ::core::option::Option::None,
@@ -1175,8 +1166,9 @@ impl ::rainmaker_types::runtime::validate::Validate for Batch {
                 };
                 &RULES
             }
-                .check(field_0, |_, _| false, &at.key("readings"))?;
-            for (index_1, item_2) in field_0.iter().enumerate() {
+                .check(field_0, |_, _| false, &path_1)?;
+            for (index_2, item_3) in field_0.iter().enumerate() {
+                let path_4 = path_1.index(index_2);
                 {
                     static RULES: ::rainmaker_types::runtime::validate::NumberRules = ::rainmaker_types::runtime::validate::NumberRules {
                         minimum: ::core::option::Option::Some(0f64),
@@ -1187,7 +1179,7 @@ impl ::rainmaker_types::runtime::validate::Validate for Batch {
                     };
                     &RULES
                 }
-                    .check(*item_2 as f64, &(&at.key("readings")).index(index_1))?;
+                    .check(*item_3 as f64, &path_4)?;
             }
         }
         ::core::result::Result::Ok(())

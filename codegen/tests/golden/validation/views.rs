@@ -520,7 +520,7 @@ impl ::rainmaker_types::runtime::validate::Validate for ReadingRef<'_> {
                     + usize::from(self.kind.is_some()),
                 at,
             )?;
-        if self.unit.is_some() && !(self.offset.is_some()) {
+        if self.unit.is_some() && self.offset.is_none() {
             return ::core::result::Result::Err(
                 ::rainmaker_types::runtime::validate::Violation::new(
                     at,
@@ -533,6 +533,7 @@ impl ::rainmaker_types::runtime::validate::Validate for ReadingRef<'_> {
         }
         {
             let field_0 = &self.sensor;
+            let path_1 = at.key("sensor");
             {
                 static PATTERN: ::rainmaker_types::runtime::Pattern = ::rainmaker_types::runtime::Pattern::from_tables(
                     "^[A-Z]{3}$",
@@ -564,12 +565,10 @@ impl ::rainmaker_types::runtime::validate::Validate for ReadingRef<'_> {
                 };
                 &RULES
             }
-                .check(
-                    ::core::convert::AsRef::<str>::as_ref(field_0),
-                    &at.key("sensor"),
-                )?;
+                .check(::core::convert::AsRef::<str>::as_ref(field_0), &path_1)?;
         }
-        if let ::core::option::Option::Some(field_1) = &self.label {
+        if let ::core::option::Option::Some(field_2) = &self.label {
+            let path_3 = at.key("label");
             {
                 static RULES: ::rainmaker_types::runtime::validate::StringRules = ::rainmaker_types::runtime::validate::StringRules {
                     min_chars: ::core::option::Option::Some(1),
@@ -579,13 +578,11 @@ impl ::rainmaker_types::runtime::validate::Validate for ReadingRef<'_> {
                 };
                 &RULES
             }
-                .check(
-                    ::core::convert::AsRef::<str>::as_ref(field_1),
-                    &at.key("label"),
-                )?;
+                .check(::core::convert::AsRef::<str>::as_ref(field_2), &path_3)?;
         }
         {
-            let field_2 = &self.level;
+            let field_4 = &self.level;
+            let path_5 = at.key("level");
             {
                 static RULES: ::rainmaker_types::runtime::validate::NumberRules = ::rainmaker_types::runtime::validate::NumberRules {
                     minimum: ::core::option::Option::Some(0f64),
@@ -596,9 +593,10 @@ impl ::rainmaker_types::runtime::validate::Validate for ReadingRef<'_> {
                 };
                 &RULES
             }
-                .check(*field_2 as f64, &at.key("level"))?;
+                .check(*field_4 as f64, &path_5)?;
         }
-        if let ::core::option::Option::Some(field_3) = &self.ratio {
+        if let ::core::option::Option::Some(field_6) = &self.ratio {
+            let path_7 = at.key("ratio");
             {
                 static RULES: ::rainmaker_types::runtime::validate::NumberRules = ::rainmaker_types::runtime::validate::NumberRules {
                     minimum: ::core::option::Option::None,
@@ -609,9 +607,10 @@ impl ::rainmaker_types::runtime::validate::Validate for ReadingRef<'_> {
                 };
                 &RULES
             }
-                .check(*field_3, &at.key("ratio"))?;
+                .check(*field_6, &path_7)?;
         }
-        if let ::core::option::Option::Some(field_4) = &self.step {
+        if let ::core::option::Option::Some(field_8) = &self.step {
+            let path_9 = at.key("step");
             {
                 static RULES: ::rainmaker_types::runtime::validate::NumberRules = ::rainmaker_types::runtime::validate::NumberRules {
                     minimum: ::core::option::Option::None,
@@ -622,9 +621,10 @@ impl ::rainmaker_types::runtime::validate::Validate for ReadingRef<'_> {
                 };
                 &RULES
             }
-                .check(*field_4, &at.key("step"))?;
+                .check(*field_8, &path_9)?;
         }
-        if let ::core::option::Option::Some(field_5) = &self.tags {
+        if let ::core::option::Option::Some(field_10) = &self.tags {
+            let path_11 = at.key("tags");
             {
                 static RULES: ::rainmaker_types::runtime::validate::ArrayRules = ::rainmaker_types::runtime::validate::ArrayRules {
                     min_items: ::core::option::Option::Some(1),
@@ -633,8 +633,9 @@ impl ::rainmaker_types::runtime::validate::Validate for ReadingRef<'_> {
                 };
                 &RULES
             }
-                .check(field_5, |a, b| a == b, &at.key("tags"))?;
-            for (index_6, item_7) in field_5.iter().enumerate() {
+                .check(field_10, |a, b| a == b, &path_11)?;
+            for (index_12, item_13) in field_10.iter().enumerate() {
+                let path_14 = path_11.index(index_12);
                 {
                     static RULES: ::rainmaker_types::runtime::validate::StringRules = ::rainmaker_types::runtime::validate::StringRules {
                         min_chars: ::core::option::Option::None,
@@ -644,13 +645,11 @@ impl ::rainmaker_types::runtime::validate::Validate for ReadingRef<'_> {
                     };
                     &RULES
                 }
-                    .check(
-                        ::core::convert::AsRef::<str>::as_ref(item_7),
-                        &(&at.key("tags")).index(index_6),
-                    )?;
+                    .check(::core::convert::AsRef::<str>::as_ref(item_13), &path_14)?;
             }
         }
-        if let ::core::option::Option::Some(field_8) = &self.limits {
+        if let ::core::option::Option::Some(field_15) = &self.limits {
+            let path_16 = at.key("limits");
             {
                 static RULES: ::rainmaker_types::runtime::validate::ObjectRules = ::rainmaker_types::runtime::validate::ObjectRules {
                     min_properties: ::core::option::Option::Some(1),
@@ -658,8 +657,9 @@ impl ::rainmaker_types::runtime::validate::Validate for ReadingRef<'_> {
                 };
                 &RULES
             }
-                .check(field_8.len(), &at.key("limits"))?;
-            for (key_9, item_10) in field_8.iter() {
+                .check(field_15.len(), &path_16)?;
+            for (key_17, item_18) in field_15.iter() {
+                let path_19 = path_16.key(::core::convert::AsRef::<str>::as_ref(key_17));
                 {
                     static RULES: ::rainmaker_types::runtime::validate::NumberRules = ::rainmaker_types::runtime::validate::NumberRules {
                         minimum: ::core::option::Option::None,
@@ -670,14 +670,11 @@ impl ::rainmaker_types::runtime::validate::Validate for ReadingRef<'_> {
                     };
                     &RULES
                 }
-                    .check(
-                        *item_10 as f64,
-                        &(&at.key("limits"))
-                            .key(::core::convert::AsRef::<str>::as_ref(key_9)),
-                    )?;
+                    .check(*item_18 as f64, &path_19)?;
             }
         }
-        if let ::core::option::Option::Some(field_11) = &self.when {
+        if let ::core::option::Option::Some(field_20) = &self.when {
+            let path_21 = at.key("when");
             {
                 static RULES: ::rainmaker_types::runtime::validate::StringRules = ::rainmaker_types::runtime::validate::StringRules {
                     min_chars: ::core::option::Option::None,
@@ -689,12 +686,10 @@ impl ::rainmaker_types::runtime::validate::Validate for ReadingRef<'_> {
                 };
                 &RULES
             }
-                .check(
-                    ::core::convert::AsRef::<str>::as_ref(field_11),
-                    &at.key("when"),
-                )?;
+                .check(::core::convert::AsRef::<str>::as_ref(field_20), &path_21)?;
         }
-        if let ::core::option::Option::Some(field_12) = &self.contact {
+        if let ::core::option::Option::Some(field_22) = &self.contact {
+            let path_23 = at.key("contact");
             {
                 static RULES: ::rainmaker_types::runtime::validate::StringRules = ::rainmaker_types::runtime::validate::StringRules {
                     min_chars: ::core::option::Option::None,
@@ -706,12 +701,10 @@ impl ::rainmaker_types::runtime::validate::Validate for ReadingRef<'_> {
                 };
                 &RULES
             }
-                .check(
-                    ::core::convert::AsRef::<str>::as_ref(field_12),
-                    &at.key("contact"),
-                )?;
+                .check(::core::convert::AsRef::<str>::as_ref(field_22), &path_23)?;
         }
-        if let ::core::option::Option::Some(field_13) = &self.id {
+        if let ::core::option::Option::Some(field_24) = &self.id {
+            let path_25 = at.key("id");
             {
                 static RULES: ::rainmaker_types::runtime::validate::StringRules = ::rainmaker_types::runtime::validate::StringRules {
                     min_chars: ::core::option::Option::None,
@@ -723,9 +716,10 @@ impl ::rainmaker_types::runtime::validate::Validate for ReadingRef<'_> {
                 };
                 &RULES
             }
-                .check(::core::convert::AsRef::<str>::as_ref(field_13), &at.key("id"))?;
+                .check(::core::convert::AsRef::<str>::as_ref(field_24), &path_25)?;
         }
-        if let ::core::option::Option::Some(field_14) = &self.address {
+        if let ::core::option::Option::Some(field_26) = &self.address {
+            let path_27 = at.key("address");
             {
                 static RULES: ::rainmaker_types::runtime::validate::StringRules = ::rainmaker_types::runtime::validate::StringRules {
                     min_chars: ::core::option::Option::None,
@@ -737,12 +731,10 @@ impl ::rainmaker_types::runtime::validate::Validate for ReadingRef<'_> {
                 };
                 &RULES
             }
-                .check(
-                    ::core::convert::AsRef::<str>::as_ref(field_14),
-                    &at.key("address"),
-                )?;
+                .check(::core::convert::AsRef::<str>::as_ref(field_26), &path_27)?;
         }
-        if let ::core::option::Option::Some(field_15) = &self.link {
+        if let ::core::option::Option::Some(field_28) = &self.link {
+            let path_29 = at.key("link");
             {
                 static RULES: ::rainmaker_types::runtime::validate::StringRules = ::rainmaker_types::runtime::validate::StringRules {
                     min_chars: ::core::option::Option::None,
@@ -754,12 +746,10 @@ impl ::rainmaker_types::runtime::validate::Validate for ReadingRef<'_> {
                 };
                 &RULES
             }
-                .check(
-                    ::core::convert::AsRef::<str>::as_ref(field_15),
-                    &at.key("link"),
-                )?;
+                .check(::core::convert::AsRef::<str>::as_ref(field_28), &path_29)?;
         }
-        if let ::core::option::Option::Some(field_16) = &self.code {
+        if let ::core::option::Option::Some(field_30) = &self.code {
+            let path_31 = at.key("code");
             {
                 static RULES: ::rainmaker_types::runtime::validate::StringRules = ::rainmaker_types::runtime::validate::StringRules {
                     min_chars: ::core::option::Option::Some(2),
@@ -769,15 +759,13 @@ impl ::rainmaker_types::runtime::validate::Validate for ReadingRef<'_> {
                 };
                 &RULES
             }
-                .check(
-                    ::core::convert::AsRef::<str>::as_ref(field_16),
-                    &at.key("code"),
-                )?;
+                .check(::core::convert::AsRef::<str>::as_ref(field_30), &path_31)?;
         }
-        if let ::core::option::Option::Some(field_17) = &self.kind {
+        if let ::core::option::Option::Some(field_32) = &self.kind {
+            let path_33 = at.key("kind");
             ::rainmaker_types::runtime::validate::Validate::validate_at(
-                field_17,
-                &at.key("kind"),
+                field_32,
+                &path_33,
             )?;
         }
         ::core::result::Result::Ok(())
