@@ -54,6 +54,18 @@ fn run() -> Result<(), Box<dyn Error>> {
         modules.push_str(&generate(&path, &out.join(&name), &name, &manifest)?);
     }
 
+    // The RainMaker spec's payload schemas, for its differential test (its bindings
+    // are `rainmaker-types`' own).
+    let spec = manifest.join("../../spec/rainmaker-node.asyncapi.yaml");
+    println!("cargo:rerun-if-changed={}", spec.display());
+    let spec_schemas = write_schemas(&spec, &out.join("rainmaker"))?;
+    writeln!(
+        modules,
+        "/// The payload schemas of the RainMaker spec (`rainmaker-types`' bindings).\n\
+         #[cfg(test)]\n\
+         pub const RAINMAKER_PAYLOAD_SCHEMAS: &str = include_str!({spec_schemas:?});\n"
+    )?;
+
     let public = public_dir(&manifest);
     println!("cargo:rerun-if-changed={}", public.display());
     let mut public_modules = String::new();
@@ -121,7 +133,8 @@ fn public_dir(manifest: &Path) -> PathBuf {
     }
 }
 
-/// Generates `path` into `dir` and returns the module that includes it.
+/// Generates `path` into `dir` (with `schemas.json`, see [`write_schemas`]) and
+/// returns the module that includes it.
 fn generate(
     path: &Path,
     dir: &Path,
@@ -134,11 +147,37 @@ fn generate(
         .examples(true)
         .generate()
         .map_err(|error| format!("{}: {error}", path.display()))?;
+    let schemas = write_schemas(path, dir)?;
     Ok(format!(
-        "/// Generated from `{}`.\npub mod {module} {{\n    include!({:?});\n\n    // A document without channels has empty `Channel` and `Topic` enums.\n    #[cfg(test)]\n    #[allow(unreachable_code, unused_variables)]\n    mod contract {{\n        crate::contract_tests!();\n    }}\n}}\n",
+        "/// Generated from `{}`.\npub mod {module} {{\n    include!({:?});\n\n    \
+         /// The payload schema of each JSON message, for the differential test.\n    \
+         #[cfg(test)]\n    const PAYLOAD_SCHEMAS: &str = include_str!({schemas:?});\n\n    \
+         // A document without channels has empty `Channel` and `Topic` enums.\n    \
+         #[cfg(test)]\n    #[allow(unreachable_code, unused_variables)]\n    mod contract {{\n        \
+         crate::contract_tests!();\n    }}\n}}\n",
         path.strip_prefix(manifest).unwrap_or(path).display(),
         dir.join("mod.rs").display().to_string(),
     ))
+}
+
+/// Writes `dir/schemas.json`: the payload schema (`$ref`s inlined) of each JSON
+/// message of the document at `path`, by message variant; returns its path.
+fn write_schemas(path: &Path, dir: &Path) -> Result<String, Box<dyn Error>> {
+    let sources = rainmaker_codegen::Sources::load(path)?;
+    let read = rainmaker_codegen::read(&sources).map_err(|problems| problems.to_string())?;
+    let entries: Vec<serde_json::Value> = read
+        .model
+        .messages
+        .iter()
+        .filter_map(|message| {
+            let schema = message.schema.clone()?;
+            Some(serde_json::json!({"message": message.variant, "schema": schema}))
+        })
+        .collect();
+    std::fs::create_dir_all(dir)?;
+    let file = dir.join("schemas.json");
+    std::fs::write(&file, serde_json::to_vec_pretty(&entries)?)?;
+    Ok(file.display().to_string())
 }
 
 /// The document at `path` is refused, and the message holds `reason`.

@@ -285,6 +285,9 @@ pub struct Message {
     /// The fields of binary examples, by example name
     /// (`x-rainmaker-decoded-examples`).
     pub decoded_examples: Vec<DecodedExample>,
+    /// The JSON Schema of a JSON payload with its `$ref`s inlined (recursive ones
+    /// cut off deep down), for validators and tests that compare with one.
+    pub schema: Option<serde_json::Value>,
 }
 
 /// What a binary example's frame holds, as the document states it

@@ -63,6 +63,8 @@ impl CompiledPattern {
 /// A sentence for the generated docs and the warning: the syntax is not supported,
 /// or the DFA is too large.
 pub fn compile(pattern: &str) -> Result<CompiledPattern, String> {
+    let source = pattern;
+    let pattern = &ecma_classes(pattern);
     let dfa = dense::Builder::new()
         .configure(
             dense::Config::new()
@@ -137,7 +139,7 @@ pub fn compile(pattern: &str) -> Result<CompiledPattern, String> {
         .map(|&state| dfa.is_match_state(dfa.next_eoi_state(state)))
         .collect();
     Ok(CompiledPattern {
-        source: pattern.to_owned(),
+        source: source.to_owned(),
         classes,
         class_count,
         transitions,
@@ -145,6 +147,65 @@ pub fn compile(pattern: &str) -> Result<CompiledPattern, String> {
         accepts_at_end,
         start: 0,
     })
+}
+
+/// ECMA-262's shorthand classes (what JSON Schema's `pattern` means) written out
+/// for the Rust regex syntax, whose `\d`, `\w` and `\s` are Unicode-wide: `\d` is
+/// `[0-9]`, `\w` is `[A-Za-z0-9_]`, and `\s` is ECMA's white space and line
+/// terminators (Rust's also holds U+0085 and lacks U+FEFF). Inside a bracket class
+/// the members are inserted; a negated shorthand inside one (`[^\S]`) is left as
+/// Rust reads it.
+fn ecma_classes(pattern: &str) -> String {
+    const SPACE: &str = r"\t\n\x0B\x0C\r \u{A0}\u{1680}\u{2000}-\u{200A}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}\u{FEFF}";
+    const DIGIT: &str = "0-9";
+    const WORD: &str = "A-Za-z0-9_";
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars();
+    let mut in_class = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let Some(next) = chars.next() else {
+                    out.push(c);
+                    break;
+                };
+                let members = match next {
+                    'd' | 'D' => Some(DIGIT),
+                    'w' | 'W' => Some(WORD),
+                    's' | 'S' => Some(SPACE),
+                    _ => None,
+                };
+                match (members, next.is_ascii_uppercase(), in_class) {
+                    (Some(members), false, true) => out.push_str(members),
+                    (Some(members), false, false) => out.push_str(&format!("[{members}]")),
+                    (Some(members), true, false) => out.push_str(&format!("[^{members}]")),
+                    _ => {
+                        out.push(c);
+                        out.push(next);
+                    }
+                }
+            }
+            '[' if !in_class => {
+                in_class = true;
+                out.push(c);
+                // A `]` first in the class is a member, not its end.
+                let rest = chars.as_str();
+                for prefix in ["^]", "]", "^"] {
+                    if let Some(after) = rest.strip_prefix(prefix) {
+                        out.push_str(prefix);
+                        chars = after.chars();
+                        break;
+                    }
+                }
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -206,5 +267,20 @@ mod tests {
         assert!(compiled.kinds.len() <= 16, "{}", compiled.kinds.len());
         let ascii = compile("^[0-9a-f]{2}$").expect("compiles");
         assert!(ascii.class_count <= 3, "{}", ascii.class_count);
+    }
+
+    #[test]
+    fn shorthand_classes_mean_what_ecma_262_says() {
+        let space = compile(r"^\s$").expect("compiles");
+        assert!(space.is_match("\u{3000}") && space.is_match("\u{FEFF}"));
+        assert!(!space.is_match("\u{85}"), "U+0085 is not ECMA white space");
+        let digit = compile(r"^\d+$").expect("compiles");
+        assert!(digit.is_match("042") && !digit.is_match("٤٢"));
+        let word = compile(r"^[\w-]+$").expect("compiles");
+        assert!(word.is_match("a_b-9") && !word.is_match("é"));
+        let not_space = compile(r"^\S+$").expect("compiles");
+        assert!(not_space.is_match("ab") && !not_space.is_match("a b"));
+        assert_eq!(compile(r"[\s]").expect("compiles").source, r"[\s]");
+        assert_eq!(ecma_classes(r"[]\d]\w"), "[]0-9][A-Za-z0-9_]");
     }
 }

@@ -12,6 +12,45 @@
 
 #[cfg(test)]
 mod check;
+#[cfg(test)]
+pub mod differential;
+
+/// Differential cases per JSON message in `cargo test` (`DIFFERENTIAL_CASES`
+/// overrides it for a longer run).
+#[cfg(test)]
+pub fn differential_cases() -> u32 {
+    std::env::var("DIFFERENTIAL_CASES")
+        .ok()
+        .and_then(|cases| cases.parse().ok())
+        .unwrap_or(64)
+}
+
+/// Asserts that a differential run found no defect, printing what it counted.
+#[cfg(test)]
+pub fn assert_agrees(name: &str, outcome: &differential::Outcome) {
+    eprintln!(
+        "{name}: {} accepted and {} refused by both; {} documented differences; {} skipped",
+        outcome.accepted,
+        outcome.refused,
+        outcome.documented.len(),
+        outcome.skipped.len()
+    );
+    for skipped in &outcome.skipped {
+        eprintln!("  skipped: {skipped}");
+    }
+    assert!(
+        outcome.failures.is_empty(),
+        "{name}: {} disagreements with jsonschema, first ones:\n{}",
+        outcome.failures.len(),
+        outcome
+            .failures
+            .iter()
+            .take(5)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
 
 /// The contract tests of one generated module (expanded inside it).
 #[macro_export]
@@ -44,6 +83,24 @@ macro_rules! contract_tests {
         }
 
         #[test]
+        fn the_decoder_accepts_what_json_schema_accepts() {
+            let outcome = $crate::differential::run(
+                super::PAYLOAD_SCHEMAS,
+                $crate::differential_cases(),
+                |message, payload| {
+                    let kind = super::MessageKind::ALL
+                        .into_iter()
+                        .find(|kind| kind.name() == message)
+                        .expect("a message of the document");
+                    super::Message::decode_as(kind, payload)
+                        .map(drop)
+                        .map_err(|error| error.to_string())
+                },
+            );
+            $crate::assert_agrees(module_path!(), &outcome);
+        }
+
+        #[test]
         fn example_topics_parse_and_write_back() {
             for (channel, text) in super::examples::TOPICS {
                 let topic =
@@ -69,6 +126,34 @@ macro_rules! contract_tests {
 }
 
 include!(concat!(env!("OUT_DIR"), "/documents.rs"));
+
+#[cfg(test)]
+mod rainmaker_spec {
+    /// The RainMaker spec's own generated decoders (in `rainmaker-types`) agree with
+    /// jsonschema on instances of its payload schemas.
+    #[test]
+    fn the_decoder_accepts_what_json_schema_accepts() {
+        use rainmaker_types::{Message, MessageKind};
+        let outcome = crate::differential::run(
+            super::RAINMAKER_PAYLOAD_SCHEMAS,
+            crate::differential_cases(),
+            |message, payload| {
+                let kind = MessageKind::ALL
+                    .into_iter()
+                    .find(|kind| kind.name() == message)
+                    .expect("a message of the spec");
+                Message::decode_as(kind, payload)
+                    .map(drop)
+                    .map_err(|error| error.to_string())
+            },
+        );
+        crate::assert_agrees("rainmaker spec", &outcome);
+        assert!(
+            outcome.accepted > 100 && outcome.refused > 100,
+            "{outcome:?}"
+        );
+    }
+}
 
 #[cfg(test)]
 mod public_documents {

@@ -56,17 +56,13 @@ pub fn emit(
     let arms = properties.iter().zip(&slots).map(|(property, slot)| {
         let wire = &property.field.wire;
         let ty = &property.ty;
-        let read = if property.field.required {
-            quote!(map.next_value::<#ty>()?)
-        } else if keeps_null(property.field) {
-            // Present, possibly `null`: `Some(...)`, so missing stays apart.
+        // A present property is a value of its type (`null` only where the type is
+        // nullable, as JSON Schema says); an optional nullable one is `Some(...)`,
+        // so missing and `null` stay apart.
+        let read = if keeps_null(property.field) {
             quote!(::core::option::Option::Some(map.next_value::<#ty>()?))
         } else {
-            // `null` reads as missing, as `Option` does.
-            quote!(match map.next_value::<::core::option::Option<#ty>>()? {
-                ::core::option::Option::Some(value) => value,
-                ::core::option::Option::None => continue,
-            })
+            quote!(map.next_value::<#ty>()?)
         };
         quote! {
             #wire => {

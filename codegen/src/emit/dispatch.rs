@@ -94,6 +94,11 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
             owned_decode_call(ctx, message, Decoding::WithOptions)
         }),
     );
+    let decode_as_arms = model.messages.iter().map(|message| {
+        let kind = ident(&message.variant);
+        let call = owned_decode_call(ctx, message, Decoding::Strict);
+        quote!(MessageKind::#kind => #call,)
+    });
     let envelope_decoders = envelope_decoders(ctx, EnvelopeKind::Owned);
     let (_, topic_in_form) = topic_forms(ctx);
     let check = topic_check(ctx, true);
@@ -139,6 +144,16 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
             /// As [`Message::decode_with`].
             pub fn decode(channel: Channel, payload: &[u8]) -> ::core::result::Result<Self, #rt::DecodeError> {
                 #decode
+            }
+
+            /// Decodes `payload` as the message `kind`, strictly, whatever channel
+            /// it came on (for a payload known to be of that kind).
+            ///
+            /// # Errors
+            ///
+            /// As [`Message::decode`].
+            pub fn decode_as(kind: MessageKind, payload: &[u8]) -> ::core::result::Result<Self, #rt::DecodeError> {
+                match kind { #( #decode_as_arms )* }
             }
 
             /// Decodes the payload of a publish on a topic of `channel` with

@@ -178,6 +178,11 @@ impl<'a> Reader<'a> {
         let borrow = self.flag(&message, at, "x-rust-borrow");
         let sdk_json = self.flag(&message, at, "x-rainmaker-sdk-json");
         let decoded_examples = self.decoded_examples(&message, at);
+        let schema = (encoding == Encoding::Json)
+            .then(|| message.get("payload"))
+            .flatten()
+            .and_then(|payload| json_schema_of(payload, &at.join("payload")))
+            .map(|(schema, schema_at)| self.inline_refs(schema, &schema_at, 0));
         self.model.messages.push(Message {
             at: at.clone(),
             name,
@@ -190,6 +195,7 @@ impl<'a> Reader<'a> {
             borrow,
             sdk_json,
             decoded_examples,
+            schema,
         });
         let index = self.model.messages.len() - 1;
         self.message_at.insert(at.clone(), index);

@@ -232,7 +232,7 @@ impl Reader<'_> {
     }
 
     /// `schema` with every `$ref` replaced by its target (across files).
-    fn inline_refs(&self, schema: &Value, at: &Location, depth: usize) -> Value {
+    pub(super) fn inline_refs(&self, schema: &Value, at: &Location, depth: usize) -> Value {
         match schema {
             Value::Object(map) => {
                 if map.contains_key("$ref") {

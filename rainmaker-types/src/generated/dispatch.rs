@@ -563,6 +563,163 @@ impl Message {
             }
         }
     }
+    /// Decodes `payload` as the message `kind`, strictly, whatever channel
+    /// it came on (for a payload known to be of that kind).
+    ///
+    /// # Errors
+    ///
+    /// As [`Message::decode`].
+    pub fn decode_as(
+        kind: MessageKind,
+        payload: &[u8],
+    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
+        match kind {
+            MessageKind::PresenceConnected => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::PresenceConnected,
+                >(payload)
+                    .map(|payload| Self::PresenceConnected(
+                        ::rainmaker_types::runtime::Box::new(payload),
+                    ))
+            }
+            MessageKind::PresenceDisconnected => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::PresenceDisconnected,
+                >(payload)
+                    .map(|payload| Self::PresenceDisconnected(
+                        ::rainmaker_types::runtime::Box::new(payload),
+                    ))
+            }
+            MessageKind::NodeConfig => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::NodeConfig,
+                >(payload)
+                    .and_then(|value: super::messages::NodeConfig| {
+                        ::rainmaker_types::runtime::validate::Validate::validate(
+                            &value,
+                        )?;
+                        ::core::result::Result::Ok(value)
+                    })
+                    .map(|payload| Self::NodeConfig(
+                        ::rainmaker_types::runtime::Box::new(payload),
+                    ))
+            }
+            MessageKind::ParamsLocalInit => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    ::rainmaker_types::ParamsDocument,
+                >(payload)
+                    .map(Self::ParamsLocalInit)
+            }
+            MessageKind::UserMapping => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::UserMapping,
+                >(payload)
+                    .map(Self::UserMapping)
+            }
+            MessageKind::ParamsRemote => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    ::rainmaker_types::ParamsDocument,
+                >(payload)
+                    .map(Self::ParamsRemote)
+            }
+            MessageKind::ParamsRemoteGroup => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    ::rainmaker_types::ParamsDocument,
+                >(payload)
+                    .map(Self::ParamsRemoteGroup)
+            }
+            MessageKind::ParamsLocal => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    ::rainmaker_types::ParamsDocument,
+                >(payload)
+                    .map(Self::ParamsLocal)
+            }
+            MessageKind::ParamsLocalGroup => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    ::rainmaker_types::ParamsDocument,
+                >(payload)
+                    .map(Self::ParamsLocalGroup)
+            }
+            MessageKind::OtaFetch => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::OtaFetch,
+                >(payload)
+                    .map(Self::OtaFetch)
+            }
+            MessageKind::OtaUrl => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::OtaUrl,
+                >(payload)
+                    .and_then(|value: super::messages::OtaUrl| {
+                        ::rainmaker_types::runtime::validate::Validate::validate(
+                            &value,
+                        )?;
+                        ::core::result::Result::Ok(value)
+                    })
+                    .map(|payload| Self::OtaUrl(
+                        ::rainmaker_types::runtime::Box::new(payload),
+                    ))
+            }
+            MessageKind::OtaStatus => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::OtaStatus,
+                >(payload)
+                    .map(|payload| Self::OtaStatus(
+                        ::rainmaker_types::runtime::Box::new(payload),
+                    ))
+            }
+            MessageKind::TsData => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::TsData,
+                >(payload)
+                    .and_then(|value: super::messages::TsData| {
+                        ::rainmaker_types::runtime::validate::Validate::validate(
+                            &value,
+                        )?;
+                        ::core::result::Result::Ok(value)
+                    })
+                    .map(Self::TsData)
+            }
+            MessageKind::SimpleTsData => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::SimpleTsData,
+                >(payload)
+                    .and_then(|value: super::messages::SimpleTsData| {
+                        ::rainmaker_types::runtime::validate::Validate::validate(
+                            &value,
+                        )?;
+                        ::core::result::Result::Ok(value)
+                    })
+                    .map(|payload| Self::SimpleTsData(
+                        ::rainmaker_types::runtime::Box::new(payload),
+                    ))
+            }
+            MessageKind::FromNode => {
+                <::rainmaker_types::FromNodeFrame as ::rainmaker_types::runtime::Payload>::decode(
+                        payload,
+                    )
+                    .map(Self::FromNode)
+            }
+            MessageKind::ToNode => {
+                <::rainmaker_types::ToNodeFrame as ::rainmaker_types::runtime::Payload>::decode(
+                        payload,
+                    )
+                    .map(Self::ToNode)
+            }
+            MessageKind::Alert => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::Alert,
+                >(payload)
+                    .and_then(|value: super::messages::Alert| {
+                        ::rainmaker_types::runtime::validate::Validate::validate(
+                            &value,
+                        )?;
+                        ::core::result::Result::Ok(value)
+                    })
+                    .map(Self::Alert)
+            }
+        }
+    }
     /// Decodes the payload of a publish on a topic of `channel` with
     /// `options` (size limit, lenient repairs), with the repairs made.
     ///

@@ -120,16 +120,8 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for NodeConfig {
                                 );
                             }
                             field_3 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<
-                                            ::rainmaker_types::runtime::Vec<Attribute>,
-                                        >,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map
+                                    .next_value::<::rainmaker_types::runtime::Vec<Attribute>>()?,
                             );
                         }
                         "devices" => {
@@ -141,16 +133,10 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for NodeConfig {
                                 );
                             }
                             field_4 = ::core::option::Option::Some(
-                                match map
+                                map
                                     .next_value::<
-                                        ::core::option::Option<
-                                            ::rainmaker_types::runtime::Vec<DeviceConfig>,
-                                        >,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                        ::rainmaker_types::runtime::Vec<DeviceConfig>,
+                                    >()?,
                             );
                         }
                         "services" => {
@@ -162,16 +148,10 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for NodeConfig {
                                 );
                             }
                             field_5 = ::core::option::Option::Some(
-                                match map
+                                map
                                     .next_value::<
-                                        ::core::option::Option<
-                                            ::rainmaker_types::runtime::Vec<DeviceConfig>,
-                                        >,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                        ::rainmaker_types::runtime::Vec<DeviceConfig>,
+                                    >()?,
                             );
                         }
                         _ => {
@@ -529,14 +509,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for NodeInfo {
                                 );
                             }
                             field_3 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "readme" => {
@@ -548,14 +521,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for NodeInfo {
                                 );
                             }
                             field_4 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "model" => {
@@ -603,12 +569,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for NodeInfo {
                                 );
                             }
                             field_8 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<::core::option::Option<SecureBootDigest>>()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<SecureBootDigest>()?,
                             );
                         }
                         _ => {
@@ -1101,12 +1062,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for DeviceConfig {
                                 );
                             }
                             field_1 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<::core::option::Option<DeviceConfigType>>()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<DeviceConfigType>()?,
                             );
                         }
                         "subtype" => {
@@ -1118,14 +1074,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for DeviceConfig {
                                 );
                             }
                             field_2 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "model" => {
@@ -1137,14 +1086,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for DeviceConfig {
                                 );
                             }
                             field_3 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "attributes" => {
@@ -1156,16 +1098,8 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for DeviceConfig {
                                 );
                             }
                             field_4 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<
-                                            ::rainmaker_types::runtime::Vec<Attribute>,
-                                        >,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map
+                                    .next_value::<::rainmaker_types::runtime::Vec<Attribute>>()?,
                             );
                         }
                         "primary" => {
@@ -1177,14 +1111,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for DeviceConfig {
                                 );
                             }
                             field_5 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "params" => {
@@ -1196,16 +1123,10 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for DeviceConfig {
                                 );
                             }
                             field_6 = ::core::option::Option::Some(
-                                match map
+                                map
                                     .next_value::<
-                                        ::core::option::Option<
-                                            ::rainmaker_types::runtime::Vec<ParamDescriptor>,
-                                        >,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                        ::rainmaker_types::runtime::Vec<ParamDescriptor>,
+                                    >()?,
                             );
                         }
                         _ => {
@@ -1537,14 +1458,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for ParamDescripto
                                 );
                             }
                             field_1 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<super::standard_types::ParamType>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<super::standard_types::ParamType>()?,
                             );
                         }
                         "data_type" => {
@@ -1583,12 +1497,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for ParamDescripto
                                 );
                             }
                             field_4 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<::core::option::Option<ParamBounds>>()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<ParamBounds>()?,
                             );
                         }
                         "valid_strs" => {
@@ -1600,18 +1509,12 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for ParamDescripto
                                 );
                             }
                             field_5 = ::core::option::Option::Some(
-                                match map
+                                map
                                     .next_value::<
-                                        ::core::option::Option<
-                                            ::rainmaker_types::runtime::Vec<
-                                                ::rainmaker_types::runtime::String,
-                                            >,
+                                        ::rainmaker_types::runtime::Vec<
+                                            ::rainmaker_types::runtime::String,
                                         >,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                    >()?,
                             );
                         }
                         "ui_type" => {
@@ -1623,14 +1526,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for ParamDescripto
                                 );
                             }
                             field_6 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<super::standard_types::UiType>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<super::standard_types::UiType>()?,
                             );
                         }
                         _ => {
@@ -1795,16 +1691,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for ParamBounds {
                                 );
                             }
                             field_0 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<
-                                            ::rainmaker_types::serde_json::Number,
-                                        >,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::serde_json::Number>()?,
                             );
                         }
                         "max" => {
@@ -1816,16 +1703,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for ParamBounds {
                                 );
                             }
                             field_1 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<
-                                            ::rainmaker_types::serde_json::Number,
-                                        >,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::serde_json::Number>()?,
                             );
                         }
                         "step" => {
@@ -1837,16 +1715,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for ParamBounds {
                                 );
                             }
                             field_2 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<
-                                            ::rainmaker_types::serde_json::Number,
-                                        >,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::serde_json::Number>()?,
                             );
                         }
                         _ => {
@@ -2191,10 +2060,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for UserMapping {
                                 );
                             }
                             field_3 = ::core::option::Option::Some(
-                                match map.next_value::<::core::option::Option<bool>>()? {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<bool>()?,
                             );
                         }
                         _ => {
@@ -2368,14 +2234,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for OtaFetch {
                                 );
                             }
                             field_2 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         _ => {
@@ -2571,14 +2430,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for OtaUrl {
                                 );
                             }
                             field_2 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "file_size" => {
@@ -2590,10 +2442,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for OtaUrl {
                                 );
                             }
                             field_3 = ::core::option::Option::Some(
-                                match map.next_value::<::core::option::Option<i64>>()? {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<i64>()?,
                             );
                         }
                         "fw_version" => {
@@ -2605,14 +2454,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for OtaUrl {
                                 );
                             }
                             field_4 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "stream_id" => {
@@ -2624,14 +2466,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for OtaUrl {
                                 );
                             }
                             field_5 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "metadata" => {
@@ -2643,12 +2478,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for OtaUrl {
                                 );
                             }
                             field_6 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<::core::option::Option<OtaMetadata>>()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<OtaMetadata>()?,
                             );
                         }
                         _ => {
@@ -2831,12 +2661,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for OtaMetadata {
                                 );
                             }
                             field_0 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<::core::option::Option<OtaTimeWindow>>()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<OtaTimeWindow>()?,
                             );
                         }
                         "validity" => {
@@ -2848,12 +2673,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for OtaMetadata {
                                 );
                             }
                             field_1 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<::core::option::Option<OtaTimeWindow>>()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<OtaTimeWindow>()?,
                             );
                         }
                         _ => {
@@ -2958,10 +2778,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for OtaTimeWindow 
                                 );
                             }
                             field_0 = ::core::option::Option::Some(
-                                match map.next_value::<::core::option::Option<i64>>()? {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<i64>()?,
                             );
                         }
                         "end" => {
@@ -2973,10 +2790,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for OtaTimeWindow 
                                 );
                             }
                             field_1 = ::core::option::Option::Some(
-                                match map.next_value::<::core::option::Option<i64>>()? {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<i64>()?,
                             );
                         }
                         _ => {
@@ -3105,14 +2919,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for OtaStatus {
                                 );
                             }
                             field_0 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "status" => {
@@ -3136,14 +2943,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for OtaStatus {
                                 );
                             }
                             field_2 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "additional_info" => {
@@ -3167,10 +2967,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for OtaStatus {
                                 );
                             }
                             field_4 = ::core::option::Option::Some(
-                                match map.next_value::<::core::option::Option<i64>>()? {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<i64>()?,
                             );
                         }
                         _ => {
@@ -3720,14 +3517,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for TsSeries {
                                 );
                             }
                             field_1 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<super::standard_types::ParamType>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<super::standard_types::ParamType>()?,
                             );
                         }
                         "dt" => {
@@ -4149,14 +3939,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for SimpleTsData {
                                 );
                             }
                             field_1 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<super::standard_types::ParamType>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<super::standard_types::ParamType>()?,
                             );
                         }
                         "dt" => {
@@ -4204,10 +3987,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for SimpleTsData {
                                 );
                             }
                             field_5 = ::core::option::Option::Some(
-                                match map.next_value::<::core::option::Option<u16>>()? {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<u16>()?,
                             );
                         }
                         _ => {
@@ -4646,14 +4426,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for PresenceConnec
                                 );
                             }
                             field_1 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "timestamp" => {
@@ -4737,10 +4510,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for PresenceConnec
                                 );
                             }
                             field_8 = ::core::option::Option::Some(
-                                match map.next_value::<::core::option::Option<bool>>()? {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<bool>()?,
                             );
                         }
                         _ => {
@@ -5039,14 +4809,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for PresenceDiscon
                                 );
                             }
                             field_1 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "timestamp" => {
@@ -5717,14 +5480,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for SetParamsRespo
                                 );
                             }
                             field_1 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::ParamsDocument>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::ParamsDocument>()?,
                             );
                         }
                         _ => {
@@ -6417,14 +6173,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for FileUploadErro
                                 );
                             }
                             field_0 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<FileUploadErrorDetail>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<FileUploadErrorDetail>()?,
                             );
                         }
                         "error_response" => {
@@ -6436,14 +6185,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for FileUploadErro
                                 );
                             }
                             field_1 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<FileUploadErrorDetail>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<FileUploadErrorDetail>()?,
                             );
                         }
                         _ => {
@@ -6576,14 +6318,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for FileUploadErro
                                 );
                             }
                             field_0 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "status" => {
@@ -6595,10 +6330,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for FileUploadErro
                                 );
                             }
                             field_1 = ::core::option::Option::Some(
-                                match map.next_value::<::core::option::Option<i32>>()? {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<i32>()?,
                             );
                         }
                         _ => {

@@ -225,14 +225,7 @@ for TsSeriesRef<'a> {
                                 );
                             }
                             field_1 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::Text<'a>>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::Text<'a>>()?,
                             );
                         }
                         "dt" => {
@@ -560,14 +553,7 @@ for SimpleTsDataRef<'a> {
                                 );
                             }
                             field_1 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::Text<'a>>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::Text<'a>>()?,
                             );
                         }
                         "dt" => {
@@ -615,10 +601,7 @@ for SimpleTsDataRef<'a> {
                                 );
                             }
                             field_5 = ::core::option::Option::Some(
-                                match map.next_value::<::core::option::Option<u16>>()? {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<u16>()?,
                             );
                         }
                         _ => {

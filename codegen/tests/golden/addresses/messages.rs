@@ -55,14 +55,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Tick {
                                 );
                             }
                             field_0 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         _ => {

@@ -53,10 +53,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Ping {
                                 );
                             }
                             field_0 = ::core::option::Option::Some(
-                                match map.next_value::<::core::option::Option<i64>>()? {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<i64>()?,
                             );
                         }
                         _ => {

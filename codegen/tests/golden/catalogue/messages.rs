@@ -66,11 +66,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Entry {
                                 );
                             }
                             field_1 = ::core::option::Option::Some(
-                                match map.next_value::<::core::option::Option<EntryType>>()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<EntryType>()?,
                             );
                         }
                         "params" => {
@@ -82,16 +78,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Entry {
                                 );
                             }
                             field_2 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<
-                                            ::rainmaker_types::runtime::Vec<Param>,
-                                        >,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::Vec<Param>>()?,
                             );
                         }
                         _ => {
@@ -354,14 +341,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Param {
                                 );
                             }
                             field_1 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<super::standard_types::ParamType>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<super::standard_types::ParamType>()?,
                             );
                         }
                         "data_type" => {
@@ -385,14 +365,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Param {
                                 );
                             }
                             field_3 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<super::standard_types::UiType>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<super::standard_types::UiType>()?,
                             );
                         }
                         _ => {

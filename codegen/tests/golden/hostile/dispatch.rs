@@ -174,6 +174,57 @@ impl Message {
             }
         }
     }
+    /// Decodes `payload` as the message `kind`, strictly, whatever channel
+    /// it came on (for a payload known to be of that kind).
+    ///
+    /// # Errors
+    ///
+    /// As [`Message::decode`].
+    pub fn decode_as(
+        kind: MessageKind,
+        payload: &[u8],
+    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
+        match kind {
+            MessageKind::Message => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::Error,
+                >(payload)
+                    .map(|payload| Self::Message(
+                        ::rainmaker_types::runtime::Box::new(payload),
+                    ))
+            }
+            MessageKind::Envelope => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::Envelope,
+                >(payload)
+                    .map(Self::Envelope)
+            }
+            MessageKind::Payload => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::Payload,
+                >(payload)
+                    .map(Self::Payload)
+            }
+            MessageKind::Topic => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::Topic,
+                >(payload)
+                    .map(Self::Topic)
+            }
+            MessageKind::Channel => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::Channel,
+                >(payload)
+                    .map(Self::Channel)
+            }
+            MessageKind::Result => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::Self_,
+                >(payload)
+                    .map(Self::Result)
+            }
+        }
+    }
     /// Decodes the payload of a publish on a topic of `channel` with
     /// `options` (size limit, lenient repairs), with the repairs made.
     ///

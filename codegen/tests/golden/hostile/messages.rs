@@ -281,10 +281,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Error {
                                 );
                             }
                             field_0 = ::core::option::Option::Some(
-                                match map.next_value::<::core::option::Option<State>>()? {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<State>()?,
                             );
                         }
                         "Error" => {
@@ -296,10 +293,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Error {
                                 );
                             }
                             field_1 = ::core::option::Option::Some(
-                                match map.next_value::<::core::option::Option<i64>>()? {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<i64>()?,
                             );
                         }
                         "Ok" => {
@@ -311,10 +305,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Error {
                                 );
                             }
                             field_2 = ::core::option::Option::Some(
-                                match map.next_value::<::core::option::Option<bool>>()? {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<bool>()?,
                             );
                         }
                         "Err" => {
@@ -326,14 +317,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Error {
                                 );
                             }
                             field_3 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "Some" => {
@@ -345,14 +329,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Error {
                                 );
                             }
                             field_4 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "None" => {
@@ -364,14 +341,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Error {
                                 );
                             }
                             field_5 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "Result" => {
@@ -383,14 +353,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Error {
                                 );
                             }
                             field_6 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "Option" => {
@@ -402,14 +365,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Error {
                                 );
                             }
                             field_7 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "Default" => {
@@ -421,14 +377,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Error {
                                 );
                             }
                             field_8 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "Self" => {
@@ -440,14 +389,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Error {
                                 );
                             }
                             field_9 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "self" => {
@@ -459,14 +401,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Error {
                                 );
                             }
                             field_10 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "Target" => {
@@ -478,14 +413,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Error {
                                 );
                             }
                             field_11 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "Output" => {
@@ -497,14 +425,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Error {
                                 );
                             }
                             field_12 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "type" => {
@@ -516,14 +437,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Error {
                                 );
                             }
                             field_13 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "match" => {
@@ -535,14 +449,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Error {
                                 );
                             }
                             field_14 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "ref" => {
@@ -554,14 +461,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Error {
                                 );
                             }
                             field_15 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "crate" => {
@@ -573,14 +473,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Error {
                                 );
                             }
                             field_16 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "super" => {
@@ -592,14 +485,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Error {
                                 );
                             }
                             field_17 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "async" => {
@@ -611,14 +497,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Error {
                                 );
                             }
                             field_18 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "on-off" => {
@@ -630,14 +509,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Error {
                                 );
                             }
                             field_19 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "on_off" => {
@@ -649,14 +521,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Error {
                                 );
                             }
                             field_20 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "OnOff" => {
@@ -668,14 +533,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Error {
                                 );
                             }
                             field_21 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "1st" => {
@@ -687,10 +545,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Error {
                                 );
                             }
                             field_22 = ::core::option::Option::Some(
-                                match map.next_value::<::core::option::Option<i64>>()? {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<i64>()?,
                             );
                         }
                         "温度" => {
@@ -702,10 +557,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Error {
                                 );
                             }
                             field_23 = ::core::option::Option::Some(
-                                match map.next_value::<::core::option::Option<f64>>()? {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<f64>()?,
                             );
                         }
                         "" => {
@@ -717,14 +569,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Error {
                                 );
                             }
                             field_24 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "extra" => {
@@ -736,14 +581,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Error {
                                 );
                             }
                             field_25 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         _ => {
@@ -1155,10 +993,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Envelope {
                                 );
                             }
                             field_1 = ::core::option::Option::Some(
-                                match map.next_value::<::core::option::Option<i64>>()? {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<i64>()?,
                             );
                         }
                         _ => {
@@ -1517,14 +1352,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Topic {
                                 );
                             }
                             field_0 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "Channel" => {
@@ -1536,14 +1364,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Topic {
                                 );
                             }
                             field_1 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         _ => {
@@ -1734,12 +1555,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Self_ {
                                 );
                             }
                             field_0 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<::core::option::Option<SelfDefault>>()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<SelfDefault>()?,
                             );
                         }
                         "Output" => {
@@ -1751,10 +1567,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Self_ {
                                 );
                             }
                             field_1 = ::core::option::Option::Some(
-                                match map.next_value::<::core::option::Option<Target>>()? {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<Target>()?,
                             );
                         }
                         _ => {
@@ -1934,10 +1747,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Target {
                                 );
                             }
                             field_0 = ::core::option::Option::Some(
-                                match map.next_value::<::core::option::Option<i64>>()? {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<i64>()?,
                             );
                         }
                         _ => {

@@ -210,6 +210,62 @@ impl Message {
             }
         }
     }
+    /// Decodes `payload` as the message `kind`, strictly, whatever channel
+    /// it came on (for a payload known to be of that kind).
+    ///
+    /// # Errors
+    ///
+    /// As [`Message::decode`].
+    pub fn decode_as(
+        kind: MessageKind,
+        payload: &[u8],
+    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
+        match kind {
+            MessageKind::Inline => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::Inline,
+                >(payload)
+                    .map(Self::Inline)
+            }
+            MessageKind::Traited => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::Item,
+                >(payload)
+                    .map(Self::Traited)
+            }
+            MessageKind::Reading => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::Reading,
+                >(payload)
+                    .map(Self::Reading)
+            }
+            MessageKind::Line => {
+                ::rainmaker_types::runtime::payload::decode_text(payload).map(Self::Line)
+            }
+            MessageKind::Blob => {
+                ::core::result::Result::<
+                    Self,
+                    ::rainmaker_types::runtime::DecodeError,
+                >::Ok(Self::Blob(::rainmaker_types::runtime::ToOwned::to_owned(payload)))
+            }
+            MessageKind::Cbor => {
+                ::core::result::Result::<
+                    Self,
+                    ::rainmaker_types::runtime::DecodeError,
+                >::Ok(Self::Cbor(::rainmaker_types::runtime::ToOwned::to_owned(payload)))
+            }
+            MessageKind::Count => {
+                ::rainmaker_types::runtime::payload::decode_json::<i32>(payload)
+                    .map(Self::Count)
+            }
+            MessageKind::List => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    ::rainmaker_types::runtime::Vec<super::messages::Item>,
+                >(payload)
+                    .map(Self::List)
+            }
+        }
+    }
     /// Decodes the payload of a publish on a topic of `channel` with
     /// `options` (size limit, lenient repairs), with the repairs made.
     ///

@@ -69,14 +69,7 @@ impl<'de: 'a, 'a> ::rainmaker_types::runtime::serde::Deserialize<'de> for ItemRe
                                 );
                             }
                             field_1 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::Text<'a>>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::Text<'a>>()?,
                             );
                         }
                         _ => {

@@ -95,6 +95,27 @@ impl Message {
             }
         }
     }
+    /// Decodes `payload` as the message `kind`, strictly, whatever channel
+    /// it came on (for a payload known to be of that kind).
+    ///
+    /// # Errors
+    ///
+    /// As [`Message::decode`].
+    pub fn decode_as(
+        kind: MessageKind,
+        payload: &[u8],
+    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
+        match kind {
+            MessageKind::Message => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::Option,
+                >(payload)
+                    .map(|payload| Self::Message(
+                        ::rainmaker_types::runtime::Box::new(payload),
+                    ))
+            }
+        }
+    }
     /// Decodes the payload of a publish on a topic of `channel` with
     /// `options` (size limit, lenient repairs), with the repairs made.
     ///

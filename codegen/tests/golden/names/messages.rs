@@ -101,14 +101,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Option {
                                 );
                             }
                             field_0 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "self" => {
@@ -120,10 +113,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Option {
                                 );
                             }
                             field_1 = ::core::option::Option::Some(
-                                match map.next_value::<::core::option::Option<i64>>()? {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<i64>()?,
                             );
                         }
                         "fooBar" => {
@@ -135,14 +125,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Option {
                                 );
                             }
                             field_2 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "foo_bar" => {
@@ -154,14 +137,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Option {
                                 );
                             }
                             field_3 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "version" => {
@@ -173,12 +149,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Option {
                                 );
                             }
                             field_4 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<::core::option::Option<OptionVersion>>()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<OptionVersion>()?,
                             );
                         }
                         "result" => {
@@ -190,10 +161,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Option {
                                 );
                             }
                             field_5 = ::core::option::Option::Some(
-                                match map.next_value::<::core::option::Option<Result>>()? {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<Result>()?,
                             );
                         }
                         "string" => {
@@ -205,10 +173,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Option {
                                 );
                             }
                             field_6 = ::core::option::Option::Some(
-                                match map.next_value::<::core::option::Option<String>>()? {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<String>()?,
                             );
                         }
                         "vec" => {
@@ -220,14 +185,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Option {
                                 );
                             }
                             field_7 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::Vec<Vec>>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::Vec<Vec>>()?,
                             );
                         }
                         _ => {
@@ -424,10 +382,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Result {
                                 );
                             }
                             field_0 = ::core::option::Option::Some(
-                                match map.next_value::<::core::option::Option<bool>>()? {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<bool>()?,
                             );
                         }
                         _ => {
@@ -522,10 +477,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Vec {
                                 );
                             }
                             field_0 = ::core::option::Option::Some(
-                                match map.next_value::<::core::option::Option<Topic>>()? {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<Topic>()?,
                             );
                         }
                         _ => {

@@ -900,10 +900,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Record {
                                 );
                             }
                             field_3 = ::core::option::Option::Some(
-                                match map.next_value::<::core::option::Option<bool>>()? {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<bool>()?,
                             );
                         }
                         "nickname" => {
@@ -949,19 +946,13 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Record {
                                 );
                             }
                             field_6 = ::core::option::Option::Some(
-                                match map
+                                map
                                     .next_value::<
-                                        ::core::option::Option<
-                                            ::rainmaker_types::runtime::BTreeMap<
-                                                ::rainmaker_types::runtime::String,
-                                                i64,
-                                            >,
+                                        ::rainmaker_types::runtime::BTreeMap<
+                                            ::rainmaker_types::runtime::String,
+                                            i64,
                                         >,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                    >()?,
                             );
                         }
                         "meta" => {
@@ -973,19 +964,13 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Record {
                                 );
                             }
                             field_7 = ::core::option::Option::Some(
-                                match map
+                                map
                                     .next_value::<
-                                        ::core::option::Option<
-                                            ::rainmaker_types::runtime::serde_json::Map<
-                                                ::rainmaker_types::runtime::String,
-                                                ::rainmaker_types::runtime::serde_json::Value,
-                                            >,
+                                        ::rainmaker_types::runtime::serde_json::Map<
+                                            ::rainmaker_types::runtime::String,
+                                            ::rainmaker_types::runtime::serde_json::Value,
                                         >,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                    >()?,
                             );
                         }
                         "child" => {
@@ -997,16 +982,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Record {
                                 );
                             }
                             field_8 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<
-                                            ::rainmaker_types::runtime::Box<Record>,
-                                        >,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::Box<Record>>()?,
                             );
                         }
                         "extra" => {
@@ -1018,19 +994,13 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Record {
                                 );
                             }
                             field_9 = ::core::option::Option::Some(
-                                match map
+                                map
                                     .next_value::<
-                                        ::core::option::Option<
-                                            ::rainmaker_types::runtime::serde_json::Map<
-                                                ::rainmaker_types::runtime::String,
-                                                ::rainmaker_types::runtime::serde_json::Value,
-                                            >,
+                                        ::rainmaker_types::runtime::serde_json::Map<
+                                            ::rainmaker_types::runtime::String,
+                                            ::rainmaker_types::runtime::serde_json::Value,
                                         >,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                    >()?,
                             );
                         }
                         _ => {
@@ -1224,10 +1194,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Value3 {
                                 );
                             }
                             field_0 = ::core::option::Option::Some(
-                                match map.next_value::<::core::option::Option<bool>>()? {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<bool>()?,
                             );
                         }
                         _ => {

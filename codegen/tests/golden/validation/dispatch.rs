@@ -122,6 +122,45 @@ impl Message {
             }
         }
     }
+    /// Decodes `payload` as the message `kind`, strictly, whatever channel
+    /// it came on (for a payload known to be of that kind).
+    ///
+    /// # Errors
+    ///
+    /// As [`Message::decode`].
+    pub fn decode_as(
+        kind: MessageKind,
+        payload: &[u8],
+    ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
+        match kind {
+            MessageKind::Reading => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::Reading,
+                >(payload)
+                    .and_then(|value: super::messages::Reading| {
+                        ::rainmaker_types::runtime::validate::Validate::validate(
+                            &value,
+                        )?;
+                        ::core::result::Result::Ok(value)
+                    })
+                    .map(|payload| Self::Reading(
+                        ::rainmaker_types::runtime::Box::new(payload),
+                    ))
+            }
+            MessageKind::Batch => {
+                ::rainmaker_types::runtime::payload::decode_json::<
+                    super::messages::Batch,
+                >(payload)
+                    .and_then(|value: super::messages::Batch| {
+                        ::rainmaker_types::runtime::validate::Validate::validate(
+                            &value,
+                        )?;
+                        ::core::result::Result::Ok(value)
+                    })
+                    .map(Self::Batch)
+            }
+        }
+    }
     /// Decodes the payload of a publish on a topic of `channel` with
     /// `options` (size limit, lenient repairs), with the repairs made.
     ///

@@ -142,14 +142,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Reading {
                                 );
                             }
                             field_1 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "level" => {
@@ -173,10 +166,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Reading {
                                 );
                             }
                             field_3 = ::core::option::Option::Some(
-                                match map.next_value::<::core::option::Option<f64>>()? {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<f64>()?,
                             );
                         }
                         "step" => {
@@ -188,10 +178,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Reading {
                                 );
                             }
                             field_4 = ::core::option::Option::Some(
-                                match map.next_value::<::core::option::Option<f64>>()? {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<f64>()?,
                             );
                         }
                         "tags" => {
@@ -203,18 +190,12 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Reading {
                                 );
                             }
                             field_5 = ::core::option::Option::Some(
-                                match map
+                                map
                                     .next_value::<
-                                        ::core::option::Option<
-                                            ::rainmaker_types::runtime::Vec<
-                                                ::rainmaker_types::runtime::String,
-                                            >,
+                                        ::rainmaker_types::runtime::Vec<
+                                            ::rainmaker_types::runtime::String,
                                         >,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                    >()?,
                             );
                         }
                         "limits" => {
@@ -226,19 +207,13 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Reading {
                                 );
                             }
                             field_6 = ::core::option::Option::Some(
-                                match map
+                                map
                                     .next_value::<
-                                        ::core::option::Option<
-                                            ::rainmaker_types::runtime::BTreeMap<
-                                                ::rainmaker_types::runtime::String,
-                                                i64,
-                                            >,
+                                        ::rainmaker_types::runtime::BTreeMap<
+                                            ::rainmaker_types::runtime::String,
+                                            i64,
                                         >,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                    >()?,
                             );
                         }
                         "when" => {
@@ -250,14 +225,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Reading {
                                 );
                             }
                             field_7 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "contact" => {
@@ -269,14 +237,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Reading {
                                 );
                             }
                             field_8 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "unit" => {
@@ -288,14 +249,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Reading {
                                 );
                             }
                             field_9 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "offset" => {
@@ -307,10 +261,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Reading {
                                 );
                             }
                             field_10 = ::core::option::Option::Some(
-                                match map.next_value::<::core::option::Option<i64>>()? {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<i64>()?,
                             );
                         }
                         "id" => {
@@ -322,14 +273,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Reading {
                                 );
                             }
                             field_11 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "address" => {
@@ -341,14 +285,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Reading {
                                 );
                             }
                             field_12 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "link" => {
@@ -360,14 +297,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Reading {
                                 );
                             }
                             field_13 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::String>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::String>()?,
                             );
                         }
                         "code" => {
@@ -379,10 +309,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Reading {
                                 );
                             }
                             field_14 = ::core::option::Option::Some(
-                                match map.next_value::<::core::option::Option<Code>>()? {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<Code>()?,
                             );
                         }
                         "kind" => {
@@ -394,12 +321,7 @@ impl<'de> ::rainmaker_types::runtime::serde::Deserialize<'de> for Reading {
                                 );
                             }
                             field_15 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<::core::option::Option<ReadingKind>>()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<ReadingKind>()?,
                             );
                         }
                         _ => {

@@ -173,14 +173,7 @@ for ReadingRef<'a> {
                                 );
                             }
                             field_1 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::Text<'a>>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::Text<'a>>()?,
                             );
                         }
                         "level" => {
@@ -204,10 +197,7 @@ for ReadingRef<'a> {
                                 );
                             }
                             field_3 = ::core::option::Option::Some(
-                                match map.next_value::<::core::option::Option<f64>>()? {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<f64>()?,
                             );
                         }
                         "step" => {
@@ -219,10 +209,7 @@ for ReadingRef<'a> {
                                 );
                             }
                             field_4 = ::core::option::Option::Some(
-                                match map.next_value::<::core::option::Option<f64>>()? {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<f64>()?,
                             );
                         }
                         "tags" => {
@@ -234,18 +221,12 @@ for ReadingRef<'a> {
                                 );
                             }
                             field_5 = ::core::option::Option::Some(
-                                match map
+                                map
                                     .next_value::<
-                                        ::core::option::Option<
-                                            ::rainmaker_types::runtime::Vec<
-                                                ::rainmaker_types::runtime::Text<'a>,
-                                            >,
+                                        ::rainmaker_types::runtime::Vec<
+                                            ::rainmaker_types::runtime::Text<'a>,
                                         >,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                    >()?,
                             );
                         }
                         "limits" => {
@@ -257,19 +238,13 @@ for ReadingRef<'a> {
                                 );
                             }
                             field_6 = ::core::option::Option::Some(
-                                match map
+                                map
                                     .next_value::<
-                                        ::core::option::Option<
-                                            ::rainmaker_types::runtime::BTreeMap<
-                                                ::rainmaker_types::runtime::String,
-                                                i64,
-                                            >,
+                                        ::rainmaker_types::runtime::BTreeMap<
+                                            ::rainmaker_types::runtime::String,
+                                            i64,
                                         >,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                    >()?,
                             );
                         }
                         "when" => {
@@ -281,14 +256,7 @@ for ReadingRef<'a> {
                                 );
                             }
                             field_7 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::Text<'a>>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::Text<'a>>()?,
                             );
                         }
                         "contact" => {
@@ -300,14 +268,7 @@ for ReadingRef<'a> {
                                 );
                             }
                             field_8 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::Text<'a>>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::Text<'a>>()?,
                             );
                         }
                         "unit" => {
@@ -319,14 +280,7 @@ for ReadingRef<'a> {
                                 );
                             }
                             field_9 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::Text<'a>>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::Text<'a>>()?,
                             );
                         }
                         "offset" => {
@@ -338,10 +292,7 @@ for ReadingRef<'a> {
                                 );
                             }
                             field_10 = ::core::option::Option::Some(
-                                match map.next_value::<::core::option::Option<i64>>()? {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<i64>()?,
                             );
                         }
                         "id" => {
@@ -353,14 +304,7 @@ for ReadingRef<'a> {
                                 );
                             }
                             field_11 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::Text<'a>>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::Text<'a>>()?,
                             );
                         }
                         "address" => {
@@ -372,14 +316,7 @@ for ReadingRef<'a> {
                                 );
                             }
                             field_12 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::Text<'a>>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::Text<'a>>()?,
                             );
                         }
                         "link" => {
@@ -391,14 +328,7 @@ for ReadingRef<'a> {
                                 );
                             }
                             field_13 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::Text<'a>>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::Text<'a>>()?,
                             );
                         }
                         "code" => {
@@ -410,14 +340,7 @@ for ReadingRef<'a> {
                                 );
                             }
                             field_14 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<::rainmaker_types::runtime::Text<'a>>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<::rainmaker_types::runtime::Text<'a>>()?,
                             );
                         }
                         "kind" => {
@@ -429,14 +352,7 @@ for ReadingRef<'a> {
                                 );
                             }
                             field_15 = ::core::option::Option::Some(
-                                match map
-                                    .next_value::<
-                                        ::core::option::Option<super::messages::ReadingKind>,
-                                    >()?
-                                {
-                                    ::core::option::Option::Some(value) => value,
-                                    ::core::option::Option::None => continue,
-                                },
+                                map.next_value::<super::messages::ReadingKind>()?,
                             );
                         }
                         _ => {
