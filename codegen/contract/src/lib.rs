@@ -16,7 +16,7 @@ mod check;
 pub mod differential;
 
 /// Differential cases per JSON message in `cargo test` (`DIFFERENTIAL_CASES`
-/// overrides it for a longer run).
+/// overrides it for a longer run, `DIFFERENTIAL_RANDOM` draws new instances).
 #[cfg(test)]
 pub fn differential_cases() -> u32 {
     std::env::var("DIFFERENTIAL_CASES")

@@ -788,16 +788,7 @@ pub(super) fn owned_decode_call(
         quote!(Self::#variant)
     };
     // A decoded JSON payload is checked against its schema's rules.
-    let checked = super::validate::Checks::new(ctx)
-        .payload_check(&message.payload, &ty, &quote!(&value))
-        .map(|check| {
-            quote! {
-                .and_then(|value: #ty| {
-                    #check?;
-                    ::core::result::Result::Ok(value)
-                })
-            }
-        });
+    let checked = super::validate::Checks::new(ctx).decoded_check(&message.payload, &ty, &ty);
     match message.encoding {
         Encoding::Json if decoding == Decoding::Strict => {
             quote!(#rt::payload::decode_json::<#ty>(payload) #checked .map(#wrap))

@@ -114,6 +114,24 @@ impl<'c> Checks<'c> {
         }))
     }
 
+    /// `.and_then(...)` that checks a decoded payload of type `ty` (written
+    /// `ty_tokens`, `decoded` in the closure), for the end of a decoding expression;
+    /// `None` when there is nothing to check.
+    pub fn decoded_check(
+        &self,
+        ty: &TypeRef,
+        ty_tokens: &TokenStream,
+        check_ty: &TokenStream,
+    ) -> Option<TokenStream> {
+        let check = self.payload_check(ty, check_ty, &quote!(&value))?;
+        Some(quote! {
+            .and_then(|value: #ty_tokens| {
+                #check?;
+                ::core::result::Result::Ok(value)
+            })
+        })
+    }
+
     /// `impl Validate` for the struct or enum `name` (its view `view_ident` when
     /// given: a view has no `extra` map), with the inherent `validate`.
     pub fn emit_impl(&self, name: &str, view: Option<&proc_macro2::Ident>) -> TokenStream {

@@ -430,16 +430,7 @@ impl<'c, 'm> Views<'c, 'm> {
             let ty = self.payload_view(message);
             let any = self.view_type_in(&message.payload, &quote!('_));
             // The view is checked against the schema's rules as the owned payload is.
-            let checked = checks
-                .payload_check(&message.payload, &any, &quote!(&value))
-                .map(|check| {
-                    quote! {
-                        .and_then(|value: #ty| {
-                            #check?;
-                            ::core::result::Result::Ok(value)
-                        })
-                    }
-                });
+            let checked = checks.decoded_check(&message.payload, &ty, &any);
             match message.encoding {
                 Encoding::Json if decoding == Decoding::Strict => quote! {
                     #rt::payload::decode_json_ref::<#ty>(payload) #checked .map(Self::#variant)

@@ -15,8 +15,9 @@
 //! | anything else (`{}`, `true`) | `serde_json::Value` |
 //!
 //! Keywords that constrain values without changing their shape (`minimum`,
-//! `pattern`, ...) are not enforced by the types; keywords that the types cannot
-//! express (`not`, `if`, `prefixItems`, ...) are named in the generated docs.
+//! `pattern`, ...) are read by [`super::rules`] and checked by the generated
+//! `validate` at decode and encode; keywords that no type carries (`not`, `if`,
+//! `prefixItems`, ...) are named in the generated docs.
 
 use serde_json::{Map, Value};
 

@@ -325,8 +325,8 @@ impl StringRules {
     pub fn check(&self, value: &str, at: &Path<'_>) -> Result<(), Violation> {
         if self.min_chars.is_some() || self.max_chars.is_some() {
             let actual = value.chars().count();
-            count_within(actual, self.min_chars, Keyword::MinLength, at)?;
-            count_within_max(actual, self.max_chars, Keyword::MaxLength, at)?;
+            let bounds = (self.min_chars, self.max_chars);
+            count_within(actual, bounds, (Keyword::MinLength, Keyword::MaxLength), at)?;
         }
         if let Some(pattern) = self.pattern.filter(|pattern| !pattern.is_match(value)) {
             return Err(Violation::new(
@@ -451,8 +451,13 @@ impl ArrayRules {
         same: impl Fn(&T, &T) -> bool,
         at: &Path<'_>,
     ) -> Result<(), Violation> {
-        count_within(items.len(), self.min_items, Keyword::MinItems, at)?;
-        count_within_max(items.len(), self.max_items, Keyword::MaxItems, at)?;
+        let bounds = (self.min_items, self.max_items);
+        count_within(
+            items.len(),
+            bounds,
+            (Keyword::MinItems, Keyword::MaxItems),
+            at,
+        )?;
         if self.unique_items {
             for (index, item) in items.iter().enumerate() {
                 if items[..index].iter().any(|earlier| same(earlier, item)) {
@@ -490,38 +495,32 @@ impl ObjectRules {
     ///
     /// The rule the count breaks.
     pub fn check(&self, count: usize, at: &Path<'_>) -> Result<(), Violation> {
-        count_within(count, self.min_properties, Keyword::MinProperties, at)?;
-        count_within_max(count, self.max_properties, Keyword::MaxProperties, at)
+        let bounds = (self.min_properties, self.max_properties);
+        count_within(
+            count,
+            bounds,
+            (Keyword::MinProperties, Keyword::MaxProperties),
+            at,
+        )
     }
 }
 
-/// `actual` is at least `min`.
+/// `actual` is within `min..=max`, else the violation of `min_keyword` or
+/// `max_keyword`.
 fn count_within(
     actual: usize,
-    min: Option<usize>,
-    keyword: Keyword,
+    (min, max): (Option<usize>, Option<usize>),
+    (min_keyword, max_keyword): (Keyword, Keyword),
     at: &Path<'_>,
 ) -> Result<(), Violation> {
-    match min {
-        Some(limit) if actual < limit => {
-            Err(Violation::new(at, keyword, Limit::Count { actual, limit }))
-        }
-        _ => Ok(()),
-    }
-}
-
-/// `actual` is at most `max`.
-fn count_within_max(
-    actual: usize,
-    max: Option<usize>,
-    keyword: Keyword,
-    at: &Path<'_>,
-) -> Result<(), Violation> {
-    match max {
-        Some(limit) if actual > limit => {
-            Err(Violation::new(at, keyword, Limit::Count { actual, limit }))
-        }
-        _ => Ok(()),
+    let broken = match (min, max) {
+        (Some(limit), _) if actual < limit => Some((min_keyword, limit)),
+        (_, Some(limit)) if actual > limit => Some((max_keyword, limit)),
+        _ => None,
+    };
+    match broken {
+        Some((keyword, limit)) => Err(Violation::new(at, keyword, Limit::Count { actual, limit })),
+        None => Ok(()),
     }
 }
 
