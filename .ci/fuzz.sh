@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs each cargo-fuzz target briefly (FUZZ_SECONDS, default 20 s per target;
-# CI runs seven targets), starting from the committed seeds in fuzz/seeds/
+# CI runs eight targets), starting from the committed seeds in fuzz/seeds/
 # (one folder per target, tlv/ for the three TLV targets). Exits non-zero on
 # a crash; the crashing input is left in fuzz/artifacts/<target>/ and must
 # become a named regression test in fuzz/tests/regressions.rs.
@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 SECONDS_PER_TARGET="${FUZZ_SECONDS:-20}"
-TARGETS=(decode round_trip router envelope topic params node)
+TARGETS=(decode round_trip router envelope topic params node differential)
 export CARGO_TARGET_DIR="${FUZZ_TARGET_DIR:-$PWD/fuzz/target}"
 
 if ! cargo fuzz --version >/dev/null 2>&1; then

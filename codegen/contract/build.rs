@@ -164,15 +164,10 @@ fn generate(
 /// message of the document at `path`, by message variant; returns its path.
 fn write_schemas(path: &Path, dir: &Path) -> Result<String, Box<dyn Error>> {
     let sources = rainmaker_codegen::Sources::load(path)?;
-    let read = rainmaker_codegen::read(&sources).map_err(|problems| problems.to_string())?;
-    let entries: Vec<serde_json::Value> = read
-        .model
-        .messages
-        .iter()
-        .filter_map(|message| {
-            let schema = message.schema.clone()?;
-            Some(serde_json::json!({"message": message.variant, "schema": schema}))
-        })
+    let schemas = rainmaker_codegen::payload_schemas(&sources)?;
+    let entries: Vec<serde_json::Value> = schemas
+        .into_iter()
+        .map(|(message, schema)| serde_json::json!({"message": message, "schema": schema}))
         .collect();
     std::fs::create_dir_all(dir)?;
     let file = dir.join("schemas.json");

@@ -7,6 +7,34 @@
 
 pub mod protocol;
 
+use std::sync::OnceLock;
+
+use rainmaker_test_support::differential::{Schemas, compare_bytes};
+
+/// The RainMaker spec's generated decoders accept exactly the payloads the
+/// `jsonschema` crate accepts, on one instance per JSON message whose every choice
+/// comes from `data` (see `rainmaker_test_support::differential` for the documented
+/// differences, which are not failures).
+pub fn differential(data: &[u8]) {
+    static SCHEMAS: OnceLock<Schemas> = OnceLock::new();
+    let schemas = SCHEMAS
+        .get_or_init(|| Schemas::load(include_str!(concat!(env!("OUT_DIR"), "/schemas.json"))));
+    let outcome = compare_bytes(schemas, data, |message, payload| {
+        let kind = rainmaker_types::MessageKind::ALL
+            .into_iter()
+            .find(|kind| kind.name() == message)
+            .ok_or_else(|| format!("no message {message}"))?;
+        rainmaker_types::Message::decode_as(kind, payload)
+            .map(drop)
+            .map_err(|error| error.to_string())
+    });
+    assert!(
+        outcome.failures.is_empty(),
+        "{}",
+        outcome.failures.join("\n")
+    );
+}
+
 use rainmaker_tlv::oracle::check_round_trip;
 use rainmaker_tlv::{
     Command, Dispatch, Frame, Outcome, RawFrame, Request, Response, Router, Status, UserRole,

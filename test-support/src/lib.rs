@@ -4,7 +4,9 @@
 //! thread while [`allocations`] runs a closure: the zero-allocation tests of the
 //! TLV codec and of the borrowed decoders use it. With the `mosquitto` feature,
 //! `mosquitto` starts a broker for integration tests; with the `node` feature,
-//! `node` has the light and node info most node tests drive.
+//! `node` has the light and node info most node tests drive; with the
+//! `differential` feature, `differential` compares generated decoders with the
+//! jsonschema crate.
 //!
 //! ```ignore
 //! #[global_allocator]
@@ -17,6 +19,8 @@
 // for that wrapper only.
 #![allow(unsafe_code)]
 
+#[cfg(feature = "differential")]
+pub mod differential;
 #[cfg(feature = "mosquitto")]
 pub mod mosquitto;
 #[cfg(feature = "node")]

@@ -13,7 +13,7 @@
 #[cfg(test)]
 mod check;
 #[cfg(test)]
-pub mod differential;
+pub use rainmaker_test_support::differential;
 
 /// Differential cases per JSON message in `cargo test` (`DIFFERENTIAL_CASES`
 /// overrides it for a longer run, `DIFFERENTIAL_RANDOM` draws new instances).

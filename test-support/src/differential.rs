@@ -2,7 +2,9 @@
 //! (the `jsonschema` crate): for every JSON message of a document, instances made
 //! from its payload schema (valid ones, and each of them with one random change that
 //! may break a rule) are decoded by the generated code and validated by `jsonschema`;
-//! the two must agree on every instance.
+//! the two must agree on every instance. `codegen/contract` runs it in `cargo test`
+//! for every document; the `differential` fuzz target draws the instances of the
+//! RainMaker spec from the fuzzer's bytes.
 //!
 //! The documented differences, which the test counts and prints rather than fails on
 //! (the README lists them):
@@ -67,96 +69,155 @@ pub struct Outcome {
     pub failures: Vec<String>,
 }
 
-/// Runs `cases` seeds per JSON message of `schemas` (the build script's
-/// `schemas.json`: `[{"message": ..., "schema": ...}]`), deciding each instance with
-/// `decode(message, payload)` (the generated code's verdict, with its error).
+/// The payload schemas of a document (the `schemas.json` its build writes:
+/// `[{"message": ..., "schema": ...}]`), each with its validator, or the reason it
+/// is skipped.
+pub struct Schemas {
+    entries: Vec<(String, Value, Result<jsonschema::Validator, String>)>,
+}
+
+impl Schemas {
+    /// Reads `schemas.json` and builds a validator for each schema.
+    ///
+    /// # Panics
+    ///
+    /// When `json` is not such a list (a build-script defect).
+    pub fn load(json: &str) -> Self {
+        let list: Vec<Value> = serde_json::from_str(json).expect("schemas.json");
+        let entries = list
+            .into_iter()
+            .map(|entry| {
+                let message = entry["message"].as_str().unwrap_or_default().to_owned();
+                let schema = entry["schema"].clone();
+                let validator = match unenforced_keyword(&schema) {
+                    Some(keyword) => Err(format!("`{keyword}` is not enforced by the types")),
+                    None => validator(&schema)
+                        .ok_or_else(|| "the schema does not compile for jsonschema".to_owned()),
+                };
+                (message, schema, validator)
+            })
+            .collect();
+        Self { entries }
+    }
+
+    /// Makes `cases` instances of every message with `runner`'s randomness (each
+    /// valid, then with one random change) and compares `decode(message, payload)`
+    /// (the generated code's verdict, with its error) with the validator's.
+    pub fn compare(
+        &self,
+        runner: &mut TestRunner,
+        cases: u32,
+        decode: &impl Fn(&str, &[u8]) -> Result<(), String>,
+        outcome: &mut Outcome,
+    ) {
+        for (message, schema, validator) in &self.entries {
+            let validator = match validator {
+                Ok(validator) => validator,
+                Err(reason) => {
+                    outcome.skipped.push(format!("{message}: {reason}"));
+                    continue;
+                }
+            };
+            for _ in 0..cases {
+                let valid = instance(schema, runner, 0);
+                let changed = mutate(&valid, runner.rng());
+                for candidate in [valid, changed] {
+                    compare_one(message, &candidate, validator, decode, outcome);
+                }
+            }
+        }
+    }
+}
+
+/// One instance per JSON message of `schemas`, every random choice taken from
+/// `data` (a fuzzer's input; zeros once it runs out).
+pub fn compare_bytes(
+    schemas: &Schemas,
+    data: &[u8],
+    decode: impl Fn(&str, &[u8]) -> Result<(), String>,
+) -> Outcome {
+    let rng = TestRng::from_seed(RngAlgorithm::PassThrough, data);
+    let mut runner = TestRunner::new_with_rng(Config::default(), rng);
+    let mut outcome = Outcome::default();
+    schemas.compare(&mut runner, 1, &decode, &mut outcome);
+    outcome
+}
+
+/// Runs `cases` instances per JSON message of `schemas` (see [`Schemas`]): the
+/// same instances on every run, unless `DIFFERENTIAL_RANDOM` asks for new ones (a
+/// failure prints the instance itself).
 pub fn run(
     schemas: &str,
     cases: u32,
     decode: impl Fn(&str, &[u8]) -> Result<(), String>,
 ) -> Outcome {
+    let config = Config {
+        cases,
+        failure_persistence: None,
+        rng_algorithm: RngAlgorithm::ChaCha,
+        ..Config::default()
+    };
+    let mut runner = if std::env::var_os("DIFFERENTIAL_RANDOM").is_some() {
+        TestRunner::new(config)
+    } else {
+        TestRunner::new_with_rng(config, TestRng::deterministic_rng(RngAlgorithm::ChaCha))
+    };
     let mut outcome = Outcome::default();
-    let entries: Vec<Value> = serde_json::from_str(schemas).expect("schemas.json");
-    for entry in entries {
-        let message = entry["message"].as_str().unwrap_or_default().to_owned();
-        let schema = &entry["schema"];
-        if let Some(keyword) = unenforced_keyword(schema) {
-            outcome.skipped.push(format!(
-                "{message}: `{keyword}` is not enforced by the types"
-            ));
-            continue;
-        }
-        let Some(validator) = validator(schema) else {
-            outcome.skipped.push(format!(
-                "{message}: the schema does not compile for jsonschema"
-            ));
-            continue;
-        };
-        let config = Config {
-            cases,
-            failure_persistence: None,
-            rng_algorithm: RngAlgorithm::ChaCha,
-            ..Config::default()
-        };
-        // The same instances on every run, unless `DIFFERENTIAL_RANDOM` asks for new
-        // ones (a failure then prints the instance itself).
-        let mut runner = if std::env::var_os("DIFFERENTIAL_RANDOM").is_some() {
-            TestRunner::new(config)
-        } else {
-            TestRunner::new_with_rng(config, TestRng::deterministic_rng(RngAlgorithm::ChaCha))
-        };
-        for _ in 0..cases {
-            let valid = instance(schema, &mut runner, 0);
-            let changed = mutate(&valid, runner.rng());
-            for candidate in [valid, changed] {
-                let bytes = serde_json::to_vec(&candidate).expect("JSON");
-                let verdict = decode(&message, &bytes);
-                let ours = verdict.is_ok();
-                let theirs = validator.is_valid(&candidate);
-                match (ours, theirs) {
-                    (true, true) => outcome.accepted += 1,
-                    (false, false) => outcome.refused += 1,
-                    _ => {
-                        let errors: Vec<String> = validator
-                            .iter_errors(&candidate)
-                            .map(|error| format!("{} at `{}`", error, error.instance_path()))
-                            .collect();
-                        let overlapping = !theirs
-                            && validator.iter_errors(&candidate).all(|error| {
-                                matches!(
-                                    error.kind(),
-                                    jsonschema::error::ValidationErrorKind::OneOfMultipleValid { .. }
-                                )
-                            });
-                        let counts_bytes = theirs
-                            && verdict
-                                .as_ref()
-                                .is_err_and(|error| error.contains("bytes long"));
-                        if overlapping {
-                            outcome
-                                .documented
-                                .push(format!("{message}: oneOf members overlap"));
-                        } else if counts_bytes {
-                            outcome
-                                .documented
-                                .push(format!("{message}: a runtime type counts bytes"));
-                        } else {
-                            outcome.failures.push(format!(
-                                "{message}: generated decoder {}, jsonschema {}: {candidate}\n    {}",
-                                match &verdict {
-                                    Ok(()) => "accepts".to_owned(),
-                                    Err(error) => format!("refuses ({error})"),
-                                },
-                                if theirs { "accepts" } else { "refuses" },
-                                errors.join("; ")
-                            ));
-                        }
-                    }
-                }
+    Schemas::load(schemas).compare(&mut runner, cases, &decode, &mut outcome);
+    outcome
+}
+
+/// One instance through both: counted, documented or recorded as a failure.
+fn compare_one(
+    message: &str,
+    candidate: &Value,
+    validator: &jsonschema::Validator,
+    decode: &impl Fn(&str, &[u8]) -> Result<(), String>,
+    outcome: &mut Outcome,
+) {
+    let bytes = serde_json::to_vec(candidate).expect("JSON");
+    let verdict = decode(message, &bytes);
+    let theirs = validator.is_valid(candidate);
+    match (verdict.is_ok(), theirs) {
+        (true, true) => outcome.accepted += 1,
+        (false, false) => outcome.refused += 1,
+        _ => {
+            let overlapping = !theirs
+                && validator.iter_errors(candidate).all(|error| {
+                    matches!(
+                        error.kind(),
+                        jsonschema::error::ValidationErrorKind::OneOfMultipleValid { .. }
+                    )
+                });
+            let counts_bytes = theirs
+                && verdict
+                    .as_ref()
+                    .is_err_and(|error| error.contains("bytes long"));
+            if overlapping {
+                outcome
+                    .documented
+                    .push(format!("{message}: oneOf members overlap"));
+            } else if counts_bytes {
+                outcome
+                    .documented
+                    .push(format!("{message}: a runtime type counts bytes"));
+            } else {
+                let errors: Vec<String> = validator
+                    .iter_errors(candidate)
+                    .map(|error| format!("{} at `{}`", error, error.instance_path()))
+                    .collect();
+                outcome.failures.push(format!(
+                    "{message}: generated decoder {}, jsonschema {}: {candidate}\n    {}",
+                    match &verdict {
+                        Ok(()) => "accepts".to_owned(),
+                        Err(error) => format!("refuses ({error})"),
+                    },
+                    if theirs { "accepts" } else { "refuses" },
+                    errors.join("; ")
+                ));
             }
         }
     }
-    outcome
 }
 
 /// A draft 2019-09 validator (the first with `dependentRequired` and `uuid`), the
