@@ -139,6 +139,9 @@ pub struct Parameter {
     pub description: Option<String>,
     /// A value for examples and tests (from `examples`, `enum` or `default`).
     pub example: Option<String>,
+    /// The rules the document states for a parameter typed by `x-rust-type`, which
+    /// that type enforces (emitted as constants it can use); `None` for the others.
+    pub external_rules: Option<ParamRules>,
 }
 
 /// The type of a channel parameter.

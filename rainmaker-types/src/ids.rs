@@ -1,7 +1,8 @@
 //! Validated identifiers that appear as topic segments: [`NodeId`] and [`GroupId`].
 //!
 //! The spec maps its `node_id` and `group_id` channel parameters to these types
-//! (`x-rust-type`); a test checks their limits against the spec's.
+//! (`x-rust-type`); their limits (`MAX_LEN`, `RESERVED`) are the spec's, generated
+//! from `x-rainmaker-max-length` and `x-rainmaker-reserved-values`.
 
 use alloc::string::String;
 use core::fmt;
@@ -161,8 +162,8 @@ id_type!(
     /// strings (cloud-assigned). Any non-empty string of at most [`NodeId::MAX_LEN`]
     /// bytes without `/`, `+`, `#` or control characters is accepted.
     NodeId,
-    64,
-    &[],
+    crate::generated::topics::NODE_ID_MAX_LEN,
+    crate::generated::topics::NODE_ID_RESERVED,
     "7C9EBD4A1B2C"
 );
 
@@ -177,8 +178,8 @@ id_type!(
     /// refused: a group of that name would make its delta topic read as
     /// `params/local/init`.
     GroupId,
-    172,
-    &["init"],
+    crate::generated::topics::GROUP_ID_MAX_LEN,
+    crate::generated::topics::GROUP_ID_RESERVED,
     "kitchen"
 );
 

@@ -388,32 +388,6 @@ fn tlv_examples_are_lower_case_hex_and_marked() {
 }
 
 #[test]
-fn id_limits_are_the_spec_parameters() {
-    use rainmaker_types::{GroupId, NodeId};
-    for (name, rust_type, max, reserved) in [
-        ("node_id", "NodeId", NodeId::MAX_LEN, NodeId::RESERVED),
-        ("group_id", "GroupId", GroupId::MAX_LEN, GroupId::RESERVED),
-    ] {
-        let at = common::pointer(&format!("/components/parameters/{name}"));
-        let parameter = spec().get(&at).expect("a spec parameter");
-        assert_eq!(parameter["x-rust-type"], rust_type, "{at}");
-        assert_eq!(
-            parameter["x-rainmaker-max-length"].as_u64(),
-            u64::try_from(max).ok(),
-            "{at}"
-        );
-        let listed: Vec<&str> = parameter
-            .get("x-rainmaker-reserved-values")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect();
-        assert_eq!(listed, reserved, "{at}");
-    }
-}
-
-#[test]
 fn command_data_decodes_like_any_payload() {
     use rainmaker_types::Payload;
     use rainmaker_types::messages::{SetParamsResponse, SetParamsResponseStatus};

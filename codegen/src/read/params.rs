@@ -51,6 +51,7 @@ impl Reader<'_> {
                              stands for."
                         )),
                         example: Some("x".to_owned()),
+                        external_rules: None,
                     });
                     continue;
                 }
@@ -66,6 +67,7 @@ impl Reader<'_> {
                                 .to_owned(),
                         ),
                         example: Some("x/y".to_owned()),
+                        external_rules: None,
                     });
                     continue;
                 }
@@ -133,6 +135,7 @@ impl Reader<'_> {
                 ty,
                 description: None,
                 example: Some("x".to_owned()),
+                external_rules: None,
             };
         };
         let Some((param, param_at)) = self.follow(declared, &declared_at) else {
@@ -142,17 +145,20 @@ impl Reader<'_> {
                 ty: ParamTypeRef::AnySegment,
                 description: None,
                 example: None,
+                external_rules: None,
             };
         };
         let description = super::description(param);
         let example = example_value(param);
         if let Some(rust) = param.get("x-rust-type").and_then(Value::as_str) {
+            let rules = self.rules(param, &param_at);
             return Parameter {
                 name: name.to_owned(),
                 field,
                 ty: ParamTypeRef::External(rust.to_owned()),
                 description,
                 example,
+                external_rules: Some(rules),
             };
         }
         let rules = self.rules(param, &param_at);
@@ -163,6 +169,7 @@ impl Reader<'_> {
             ty,
             description,
             example,
+            external_rules: None,
         }
     }
 

@@ -28,8 +28,10 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
     let topic = topic::emit_topic(ctx);
     let topic_ref = topic::emit_topic_ref(ctx);
     let parser = parser::emit(ctx);
+    let external = params::emit_external_rules(ctx);
     quote! {
         #( #params )*
+        #external
         #channel
         #topic
         #topic_ref

@@ -225,6 +225,53 @@ pub(super) fn borrowed_type() -> TokenStream {
     quote!(&'a str)
 }
 
+/// The limits the document states for parameters typed by `x-rust-type`
+/// (`{node_id}` as `NodeId`), as constants the type can take them from:
+/// `<PARAM>_MAX_LEN` (bytes) when the document gives one, and `<PARAM>_RESERVED`.
+/// One pair per parameter name, however many channels use it.
+pub(super) fn emit_external_rules(ctx: &Ctx<'_>) -> TokenStream {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = TokenStream::new();
+    let external = ctx
+        .model
+        .channels
+        .iter()
+        .flat_map(|channel| &channel.params);
+    for param in external {
+        let (
+            ParamTypeRef::External(rust),
+            Some(ParamRules::Text {
+                max_bytes,
+                reserved,
+                ..
+            }),
+        ) = (&param.ty, &param.external_rules)
+        else {
+            continue;
+        };
+        if !seen.insert(param.name.clone()) {
+            continue;
+        }
+        let stem = crate::naming::screaming(&param.name).unwrap_or_default();
+        if let Some(max) = max_bytes {
+            let name = format_ident!("{stem}_MAX_LEN");
+            let max = Literal::usize_unsuffixed(*max);
+            let text = format!(
+                " The longest `{{{}}}` the document allows, in bytes (`{rust}` enforces it).",
+                param.name
+            );
+            out.extend(quote! { #[doc = #text] pub const #name: usize = #max; });
+        }
+        let name = format_ident!("{stem}_RESERVED");
+        let text = format!(
+            " The values the document refuses for `{{{}}}` (`{rust}` enforces it).",
+            param.name
+        );
+        out.extend(quote! { #[doc = #text] pub const #name: &[&str] = &[ #( #reserved ),* ]; });
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::first_sentence;
