@@ -9,11 +9,8 @@ fn main() -> Result<(), Box<dyn Error>> {
     let spec = manifest.join("../spec/rainmaker-node.asyncapi.yaml");
     println!("cargo:rerun-if-changed={}", spec.display());
     let sources = rainmaker_codegen::Sources::load(&spec)?;
-    let entries: Vec<serde_json::Value> = rainmaker_codegen::payload_schemas(&sources)?
-        .into_iter()
-        .map(|(message, schema)| serde_json::json!({"message": message, "schema": schema}))
-        .collect();
+    let schemas = rainmaker_codegen::payload_schemas(&sources)?;
     let out = PathBuf::from(std::env::var("OUT_DIR")?).join("schemas.json");
-    std::fs::write(out, serde_json::to_vec(&entries)?)?;
+    std::fs::write(out, serde_json::to_vec(&schemas)?)?;
     Ok(())
 }

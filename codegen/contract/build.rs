@@ -165,13 +165,9 @@ fn generate(
 fn write_schemas(path: &Path, dir: &Path) -> Result<String, Box<dyn Error>> {
     let sources = rainmaker_codegen::Sources::load(path)?;
     let schemas = rainmaker_codegen::payload_schemas(&sources)?;
-    let entries: Vec<serde_json::Value> = schemas
-        .into_iter()
-        .map(|(message, schema)| serde_json::json!({"message": message, "schema": schema}))
-        .collect();
     std::fs::create_dir_all(dir)?;
     let file = dir.join("schemas.json");
-    std::fs::write(&file, serde_json::to_vec_pretty(&entries)?)?;
+    std::fs::write(&file, serde_json::to_vec_pretty(&schemas)?)?;
     Ok(file.display().to_string())
 }
 

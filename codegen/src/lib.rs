@@ -409,20 +409,24 @@ fn one_file(name: &str, spec_name: &str, tokens: TokenStream) -> Result<Generate
     Ok(files)
 }
 
-/// The JSON Schema of every JSON message payload of a spec, `$ref`s inlined, by the
-/// message's Rust name: what a JSON Schema validator needs to judge the same
-/// payloads as the generated decoders (the differential tests use it).
+/// The JSON Schema of every JSON message payload of a spec, `$ref`s inlined, as a
+/// list of `{"message": <Rust name>, "schema": <schema>}`: what a JSON Schema
+/// validator needs to judge the same payloads as the generated decoders (the
+/// differential tests read it).
 ///
 /// # Errors
 ///
 /// Every problem of the spec, when it has an error.
-pub fn payload_schemas(sources: &Sources) -> Result<Vec<(String, serde_json::Value)>, Diagnostics> {
+pub fn payload_schemas(sources: &Sources) -> Result<serde_json::Value, Diagnostics> {
     let read = read(sources)?;
     Ok(read
         .model
         .messages
         .into_iter()
-        .filter_map(|message| Some((message.variant, message.schema?)))
+        .filter_map(|message| {
+            let schema = message.schema?;
+            Some(serde_json::json!({"message": message.variant, "schema": schema}))
+        })
         .collect())
 }
 

@@ -82,10 +82,13 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
     let kind_match = kind_of_variants(ctx);
     let encode_match = match_self(&encode_arms.collect::<Vec<_>>(), true);
     let display_match = match_self(&display_arms, true);
+    // Each channel tries its messages through `decode_as`, which holds the one
+    // decoding expression of each message.
     let decode = decode_body(
         ctx,
         &decode_match(ctx, |message| {
-            owned_decode_call(ctx, message, Decoding::Strict)
+            let kind = ident(&message.variant);
+            quote!(Self::decode_as(MessageKind::#kind, payload))
         }),
     );
     let decode_with = decode_with_body(

@@ -251,6 +251,8 @@ pub struct Ctx<'m> {
     pub schemars: Option<String>,
     /// Whether to emit the `examples` module.
     pub examples: bool,
+    /// The named types whose `validate` checks something (see [`validate`]).
+    pub checked_types: std::collections::BTreeSet<String>,
 }
 
 impl<'m> Ctx<'m> {
@@ -276,6 +278,7 @@ impl<'m> Ctx<'m> {
             rt_text,
             schemars,
             examples,
+            checked_types: validate::checked_types(model),
         })
     }
 

@@ -60,7 +60,7 @@ impl Place {
 pub struct Checks<'c> {
     ctx: &'c Ctx<'c>,
     /// The named types whose `validate_at` checks something.
-    checked: BTreeSet<String>,
+    checked: &'c BTreeSet<String>,
     /// A counter for the names of bindings in nested checks.
     fresh: Cell<usize>,
 }
@@ -70,14 +70,14 @@ impl<'c> Checks<'c> {
     pub fn new(ctx: &'c Ctx<'c>) -> Self {
         Self {
             ctx,
-            checked: checked_types(ctx.model),
+            checked: &ctx.checked_types,
             fresh: Cell::new(0),
         }
     }
 
     /// Whether a value of `ty` has anything to check (besides `rules` of its own).
     pub fn type_needs(&self, ty: &TypeRef) -> bool {
-        needs(&self.checked, ty)
+        needs(self.checked, ty)
     }
 
     /// An expression that checks `value` (a `&T`, `T` written `ty_tokens`), a
@@ -553,7 +553,7 @@ fn option_f64(value: Option<f64>) -> TokenStream {
 
 /// The named types with something to check: their rules, their fields' rules, or
 /// a part that is itself checked (to a fixed point, so recursion is covered).
-fn checked_types(model: &Model) -> BTreeSet<String> {
+pub(crate) fn checked_types(model: &Model) -> BTreeSet<String> {
     let mut checked = BTreeSet::new();
     loop {
         let before = checked.len();

@@ -418,149 +418,32 @@ impl Message {
         ::rainmaker_types::runtime::DecodeOptions::strict().check_len(payload)?;
         match channel {
             Channel::PresenceConnected => {
-                ::rainmaker_types::runtime::payload::decode_json::<
-                    super::messages::PresenceConnected,
-                >(payload)
-                    .map(|payload| Self::PresenceConnected(
-                        ::rainmaker_types::runtime::Box::new(payload),
-                    ))
+                Self::decode_as(MessageKind::PresenceConnected, payload)
             }
             Channel::PresenceDisconnected => {
-                ::rainmaker_types::runtime::payload::decode_json::<
-                    super::messages::PresenceDisconnected,
-                >(payload)
-                    .map(|payload| Self::PresenceDisconnected(
-                        ::rainmaker_types::runtime::Box::new(payload),
-                    ))
+                Self::decode_as(MessageKind::PresenceDisconnected, payload)
             }
-            Channel::NodeConfig => {
-                ::rainmaker_types::runtime::payload::decode_json::<
-                    super::messages::NodeConfig,
-                >(payload)
-                    .and_then(|value: super::messages::NodeConfig| {
-                        ::rainmaker_types::runtime::validate::Validate::validate(
-                            &value,
-                        )?;
-                        ::core::result::Result::Ok(value)
-                    })
-                    .map(|payload| Self::NodeConfig(
-                        ::rainmaker_types::runtime::Box::new(payload),
-                    ))
-            }
+            Channel::NodeConfig => Self::decode_as(MessageKind::NodeConfig, payload),
             Channel::ParamsLocalInit => {
-                ::rainmaker_types::runtime::payload::decode_json::<
-                    ::rainmaker_types::ParamsDocument,
-                >(payload)
-                    .map(Self::ParamsLocalInit)
+                Self::decode_as(MessageKind::ParamsLocalInit, payload)
             }
-            Channel::UserMapping => {
-                ::rainmaker_types::runtime::payload::decode_json::<
-                    super::messages::UserMapping,
-                >(payload)
-                    .map(Self::UserMapping)
-            }
-            Channel::ParamsRemote => {
-                ::rainmaker_types::runtime::payload::decode_json::<
-                    ::rainmaker_types::ParamsDocument,
-                >(payload)
-                    .map(Self::ParamsRemote)
-            }
+            Channel::UserMapping => Self::decode_as(MessageKind::UserMapping, payload),
+            Channel::ParamsRemote => Self::decode_as(MessageKind::ParamsRemote, payload),
             Channel::ParamsRemoteGroup => {
-                ::rainmaker_types::runtime::payload::decode_json::<
-                    ::rainmaker_types::ParamsDocument,
-                >(payload)
-                    .map(Self::ParamsRemoteGroup)
+                Self::decode_as(MessageKind::ParamsRemoteGroup, payload)
             }
-            Channel::ParamsLocal => {
-                ::rainmaker_types::runtime::payload::decode_json::<
-                    ::rainmaker_types::ParamsDocument,
-                >(payload)
-                    .map(Self::ParamsLocal)
-            }
+            Channel::ParamsLocal => Self::decode_as(MessageKind::ParamsLocal, payload),
             Channel::ParamsLocalGroup => {
-                ::rainmaker_types::runtime::payload::decode_json::<
-                    ::rainmaker_types::ParamsDocument,
-                >(payload)
-                    .map(Self::ParamsLocalGroup)
+                Self::decode_as(MessageKind::ParamsLocalGroup, payload)
             }
-            Channel::OtaFetch => {
-                ::rainmaker_types::runtime::payload::decode_json::<
-                    super::messages::OtaFetch,
-                >(payload)
-                    .map(Self::OtaFetch)
-            }
-            Channel::OtaUrl => {
-                ::rainmaker_types::runtime::payload::decode_json::<
-                    super::messages::OtaUrl,
-                >(payload)
-                    .and_then(|value: super::messages::OtaUrl| {
-                        ::rainmaker_types::runtime::validate::Validate::validate(
-                            &value,
-                        )?;
-                        ::core::result::Result::Ok(value)
-                    })
-                    .map(|payload| Self::OtaUrl(
-                        ::rainmaker_types::runtime::Box::new(payload),
-                    ))
-            }
-            Channel::OtaStatus => {
-                ::rainmaker_types::runtime::payload::decode_json::<
-                    super::messages::OtaStatus,
-                >(payload)
-                    .map(|payload| Self::OtaStatus(
-                        ::rainmaker_types::runtime::Box::new(payload),
-                    ))
-            }
-            Channel::TsData => {
-                ::rainmaker_types::runtime::payload::decode_json::<
-                    super::messages::TsData,
-                >(payload)
-                    .and_then(|value: super::messages::TsData| {
-                        ::rainmaker_types::runtime::validate::Validate::validate(
-                            &value,
-                        )?;
-                        ::core::result::Result::Ok(value)
-                    })
-                    .map(Self::TsData)
-            }
-            Channel::SimpleTsData => {
-                ::rainmaker_types::runtime::payload::decode_json::<
-                    super::messages::SimpleTsData,
-                >(payload)
-                    .and_then(|value: super::messages::SimpleTsData| {
-                        ::rainmaker_types::runtime::validate::Validate::validate(
-                            &value,
-                        )?;
-                        ::core::result::Result::Ok(value)
-                    })
-                    .map(|payload| Self::SimpleTsData(
-                        ::rainmaker_types::runtime::Box::new(payload),
-                    ))
-            }
-            Channel::FromNode => {
-                <::rainmaker_types::FromNodeFrame as ::rainmaker_types::runtime::Payload>::decode(
-                        payload,
-                    )
-                    .map(Self::FromNode)
-            }
-            Channel::ToNode => {
-                <::rainmaker_types::ToNodeFrame as ::rainmaker_types::runtime::Payload>::decode(
-                        payload,
-                    )
-                    .map(Self::ToNode)
-            }
-            Channel::Alert => {
-                ::rainmaker_types::runtime::payload::decode_json::<
-                    super::messages::Alert,
-                >(payload)
-                    .and_then(|value: super::messages::Alert| {
-                        ::rainmaker_types::runtime::validate::Validate::validate(
-                            &value,
-                        )?;
-                        ::core::result::Result::Ok(value)
-                    })
-                    .map(Self::Alert)
-            }
+            Channel::OtaFetch => Self::decode_as(MessageKind::OtaFetch, payload),
+            Channel::OtaUrl => Self::decode_as(MessageKind::OtaUrl, payload),
+            Channel::OtaStatus => Self::decode_as(MessageKind::OtaStatus, payload),
+            Channel::TsData => Self::decode_as(MessageKind::TsData, payload),
+            Channel::SimpleTsData => Self::decode_as(MessageKind::SimpleTsData, payload),
+            Channel::FromNode => Self::decode_as(MessageKind::FromNode, payload),
+            Channel::ToNode => Self::decode_as(MessageKind::ToNode, payload),
+            Channel::Alert => Self::decode_as(MessageKind::Alert, payload),
         }
     }
     /// Decodes `payload` as the message `kind`, strictly, whatever channel

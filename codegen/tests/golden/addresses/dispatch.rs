@@ -94,78 +94,12 @@ impl Message {
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
         ::rainmaker_types::runtime::DecodeOptions::strict().check_len(payload)?;
         match channel {
-            Channel::LeadingSlash => {
-                ::rainmaker_types::runtime::payload::decode_json::<
-                    super::messages::Tick,
-                >(payload)
-                    .and_then(|value: super::messages::Tick| {
-                        ::rainmaker_types::runtime::validate::Validate::validate(
-                            &value,
-                        )?;
-                        ::core::result::Result::Ok(value)
-                    })
-                    .map(Self::Tick)
-            }
-            Channel::Mixed => {
-                ::rainmaker_types::runtime::payload::decode_json::<
-                    super::messages::Tick,
-                >(payload)
-                    .and_then(|value: super::messages::Tick| {
-                        ::rainmaker_types::runtime::validate::Validate::validate(
-                            &value,
-                        )?;
-                        ::core::result::Result::Ok(value)
-                    })
-                    .map(Self::Tick)
-            }
-            Channel::Both => {
-                ::rainmaker_types::runtime::payload::decode_json::<
-                    super::messages::Tick,
-                >(payload)
-                    .and_then(|value: super::messages::Tick| {
-                        ::rainmaker_types::runtime::validate::Validate::validate(
-                            &value,
-                        )?;
-                        ::core::result::Result::Ok(value)
-                    })
-                    .map(Self::Tick)
-            }
-            Channel::Unused => {
-                ::rainmaker_types::runtime::payload::decode_json::<
-                    super::messages::Tick,
-                >(payload)
-                    .and_then(|value: super::messages::Tick| {
-                        ::rainmaker_types::runtime::validate::Validate::validate(
-                            &value,
-                        )?;
-                        ::core::result::Result::Ok(value)
-                    })
-                    .map(Self::Tick)
-            }
-            Channel::Single => {
-                ::rainmaker_types::runtime::payload::decode_json::<
-                    super::messages::Tick,
-                >(payload)
-                    .and_then(|value: super::messages::Tick| {
-                        ::rainmaker_types::runtime::validate::Validate::validate(
-                            &value,
-                        )?;
-                        ::core::result::Result::Ok(value)
-                    })
-                    .map(Self::Tick)
-            }
-            Channel::Multi => {
-                ::rainmaker_types::runtime::payload::decode_json::<
-                    super::messages::Tick,
-                >(payload)
-                    .and_then(|value: super::messages::Tick| {
-                        ::rainmaker_types::runtime::validate::Validate::validate(
-                            &value,
-                        )?;
-                        ::core::result::Result::Ok(value)
-                    })
-                    .map(Self::Tick)
-            }
+            Channel::LeadingSlash => Self::decode_as(MessageKind::Tick, payload),
+            Channel::Mixed => Self::decode_as(MessageKind::Tick, payload),
+            Channel::Both => Self::decode_as(MessageKind::Tick, payload),
+            Channel::Unused => Self::decode_as(MessageKind::Tick, payload),
+            Channel::Single => Self::decode_as(MessageKind::Tick, payload),
+            Channel::Multi => Self::decode_as(MessageKind::Tick, payload),
         }
     }
     /// Decodes `payload` as the message `kind`, strictly, whatever channel

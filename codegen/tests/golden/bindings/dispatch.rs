@@ -101,40 +101,12 @@ impl Message {
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
         ::rainmaker_types::runtime::DecodeOptions::strict().check_len(payload)?;
         match channel {
-            Channel::AtMostOnce => {
-                ::rainmaker_types::runtime::payload::decode_json::<
-                    super::messages::Ping,
-                >(payload)
-                    .map(Self::Ping)
-            }
-            Channel::AtLeastOnce => {
-                ::rainmaker_types::runtime::payload::decode_json::<
-                    super::messages::Ping,
-                >(payload)
-                    .map(Self::Ping)
-            }
-            Channel::ExactlyOnce => {
-                ::rainmaker_types::runtime::payload::decode_json::<
-                    super::messages::Ping,
-                >(payload)
-                    .map(Self::Ping)
-            }
-            Channel::FromTrait => {
-                ::rainmaker_types::runtime::payload::decode_json::<
-                    super::messages::Ping,
-                >(payload)
-                    .map(Self::Ping)
-            }
-            Channel::FromChannel => {
-                ::rainmaker_types::runtime::payload::decode_json::<
-                    super::messages::Ping,
-                >(payload)
-                    .map(Self::Ping)
-            }
-            Channel::FromMessage => {
-                ::rainmaker_types::runtime::payload::decode_json::<bool>(payload)
-                    .map(Self::Retained)
-            }
+            Channel::AtMostOnce => Self::decode_as(MessageKind::Ping, payload),
+            Channel::AtLeastOnce => Self::decode_as(MessageKind::Ping, payload),
+            Channel::ExactlyOnce => Self::decode_as(MessageKind::Ping, payload),
+            Channel::FromTrait => Self::decode_as(MessageKind::Ping, payload),
+            Channel::FromChannel => Self::decode_as(MessageKind::Ping, payload),
+            Channel::FromMessage => Self::decode_as(MessageKind::Retained, payload),
         }
     }
     /// Decodes `payload` as the message `kind`, strictly, whatever channel

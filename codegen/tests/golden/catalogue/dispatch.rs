@@ -85,12 +85,7 @@ impl Message {
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
         ::rainmaker_types::runtime::DecodeOptions::strict().check_len(payload)?;
         match channel {
-            Channel::Entries => {
-                ::rainmaker_types::runtime::payload::decode_json::<
-                    super::messages::Entry,
-                >(payload)
-                    .map(Self::Entry)
-            }
+            Channel::Entries => Self::decode_as(MessageKind::Entry, payload),
         }
     }
     /// Decodes `payload` as the message `kind`, strictly, whatever channel

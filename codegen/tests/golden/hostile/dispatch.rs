@@ -132,46 +132,20 @@ impl Message {
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
         ::rainmaker_types::runtime::DecodeOptions::strict().check_len(payload)?;
         match channel {
-            Channel::Error => {
-                ::rainmaker_types::runtime::payload::decode_json::<
-                    super::messages::Error,
-                >(payload)
-                    .map(|payload| Self::Message(
-                        ::rainmaker_types::runtime::Box::new(payload),
-                    ))
-            }
+            Channel::Error => Self::decode_as(MessageKind::Message, payload),
             Channel::Self_ => {
-                ::rainmaker_types::runtime::payload::decode_json::<
-                    super::messages::Envelope,
-                >(payload)
-                    .map(Self::Envelope)
+                Self::decode_as(MessageKind::Envelope, payload)
                     .or_else(|error| {
-                        ::rainmaker_types::runtime::payload::decode_json::<
-                            super::messages::Payload,
-                        >(payload)
-                            .map(Self::Payload)
-                            .map_err(|_| error)
+                        Self::decode_as(MessageKind::Payload, payload).map_err(|_| error)
                     })
             }
             Channel::Type => {
-                ::rainmaker_types::runtime::payload::decode_json::<
-                    super::messages::Topic,
-                >(payload)
-                    .map(Self::Topic)
+                Self::decode_as(MessageKind::Topic, payload)
                     .or_else(|error| {
-                        ::rainmaker_types::runtime::payload::decode_json::<
-                            super::messages::Channel,
-                        >(payload)
-                            .map(Self::Channel)
-                            .map_err(|_| error)
+                        Self::decode_as(MessageKind::Channel, payload).map_err(|_| error)
                     })
             }
-            Channel::Channel => {
-                ::rainmaker_types::runtime::payload::decode_json::<
-                    super::messages::Self_,
-                >(payload)
-                    .map(Self::Result)
-            }
+            Channel::Channel => Self::decode_as(MessageKind::Result, payload),
         }
     }
     /// Decodes `payload` as the message `kind`, strictly, whatever channel

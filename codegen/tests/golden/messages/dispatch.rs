@@ -160,54 +160,18 @@ impl Message {
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
         ::rainmaker_types::runtime::DecodeOptions::strict().check_len(payload)?;
         match channel {
-            Channel::Inline => {
-                ::rainmaker_types::runtime::payload::decode_json::<
-                    super::messages::Inline,
-                >(payload)
-                    .map(Self::Inline)
-            }
-            Channel::Components => {
-                ::rainmaker_types::runtime::payload::decode_json::<
-                    super::messages::Item,
-                >(payload)
-                    .map(Self::Traited)
-            }
-            Channel::External => {
-                ::rainmaker_types::runtime::payload::decode_json::<
-                    super::messages::Reading,
-                >(payload)
-                    .map(Self::Reading)
-            }
-            Channel::Text => {
-                ::rainmaker_types::runtime::payload::decode_text(payload).map(Self::Line)
-            }
+            Channel::Inline => Self::decode_as(MessageKind::Inline, payload),
+            Channel::Components => Self::decode_as(MessageKind::Traited, payload),
+            Channel::External => Self::decode_as(MessageKind::Reading, payload),
+            Channel::Text => Self::decode_as(MessageKind::Line, payload),
             Channel::Binary => {
-                ::core::result::Result::<
-                    Self,
-                    ::rainmaker_types::runtime::DecodeError,
-                >::Ok(Self::Blob(::rainmaker_types::runtime::ToOwned::to_owned(payload)))
+                Self::decode_as(MessageKind::Blob, payload)
                     .or_else(|error| {
-                        ::core::result::Result::<
-                            Self,
-                            ::rainmaker_types::runtime::DecodeError,
-                        >::Ok(
-                                Self::Cbor(
-                                    ::rainmaker_types::runtime::ToOwned::to_owned(payload),
-                                ),
-                            )
-                            .map_err(|_| error)
+                        Self::decode_as(MessageKind::Cbor, payload).map_err(|_| error)
                     })
             }
-            Channel::Scalars => {
-                ::rainmaker_types::runtime::payload::decode_json::<i32>(payload)
-                    .map(Self::Count)
-            }
-            Channel::Arrays => {
-                ::rainmaker_types::runtime::payload::decode_json::<
-                    ::rainmaker_types::runtime::Vec<super::messages::Item>,
-                >(payload)
-                    .map(Self::List)
-            }
+            Channel::Scalars => Self::decode_as(MessageKind::Count, payload),
+            Channel::Arrays => Self::decode_as(MessageKind::List, payload),
         }
     }
     /// Decodes `payload` as the message `kind`, strictly, whatever channel

@@ -85,14 +85,7 @@ impl Message {
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
         ::rainmaker_types::runtime::DecodeOptions::strict().check_len(payload)?;
         match channel {
-            Channel::Clash => {
-                ::rainmaker_types::runtime::payload::decode_json::<
-                    super::messages::Option,
-                >(payload)
-                    .map(|payload| Self::Message(
-                        ::rainmaker_types::runtime::Box::new(payload),
-                    ))
-            }
+            Channel::Clash => Self::decode_as(MessageKind::Message, payload),
         }
     }
     /// Decodes `payload` as the message `kind`, strictly, whatever channel

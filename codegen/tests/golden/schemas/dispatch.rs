@@ -101,26 +101,9 @@ impl Message {
     ) -> ::core::result::Result<Self, ::rainmaker_types::runtime::DecodeError> {
         ::rainmaker_types::runtime::DecodeOptions::strict().check_len(payload)?;
         match channel {
-            Channel::Shapes => {
-                ::rainmaker_types::runtime::payload::decode_json::<
-                    super::messages::Shape,
-                >(payload)
-                    .map(Self::Shape)
-            }
-            Channel::Records => {
-                ::rainmaker_types::runtime::payload::decode_json::<
-                    super::messages::Record,
-                >(payload)
-                    .map(|payload| Self::Record(
-                        ::rainmaker_types::runtime::Box::new(payload),
-                    ))
-            }
-            Channel::Values => {
-                ::rainmaker_types::runtime::payload::decode_json::<
-                    super::messages::Value,
-                >(payload)
-                    .map(Self::Value)
-            }
+            Channel::Shapes => Self::decode_as(MessageKind::Shape, payload),
+            Channel::Records => Self::decode_as(MessageKind::Record, payload),
+            Channel::Values => Self::decode_as(MessageKind::Value, payload),
         }
     }
     /// Decodes `payload` as the message `kind`, strictly, whatever channel

@@ -94,30 +94,9 @@ impl Message {
         ::rainmaker_types::runtime::DecodeOptions::strict().check_len(payload)?;
         match channel {
             Channel::Readings => {
-                ::rainmaker_types::runtime::payload::decode_json::<
-                    super::messages::Reading,
-                >(payload)
-                    .and_then(|value: super::messages::Reading| {
-                        ::rainmaker_types::runtime::validate::Validate::validate(
-                            &value,
-                        )?;
-                        ::core::result::Result::Ok(value)
-                    })
-                    .map(|payload| Self::Reading(
-                        ::rainmaker_types::runtime::Box::new(payload),
-                    ))
+                Self::decode_as(MessageKind::Reading, payload)
                     .or_else(|error| {
-                        ::rainmaker_types::runtime::payload::decode_json::<
-                            super::messages::Batch,
-                        >(payload)
-                            .and_then(|value: super::messages::Batch| {
-                                ::rainmaker_types::runtime::validate::Validate::validate(
-                                    &value,
-                                )?;
-                                ::core::result::Result::Ok(value)
-                            })
-                            .map(Self::Batch)
-                            .map_err(|_| error)
+                        Self::decode_as(MessageKind::Batch, payload).map_err(|_| error)
                     })
             }
         }
