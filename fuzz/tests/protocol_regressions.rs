@@ -172,3 +172,21 @@ fn an_array_where_an_object_belongs_is_refused_by_both_decoders() {
     protocol::envelope(&envelope_input(Channel::TsData, false, payload));
     assert!(Message::decode(Channel::TsData, payload).is_err());
 }
+
+#[test]
+fn a_number_beyond_f64_in_an_unknown_property_is_refused_by_both_decoders() {
+    // Found by the envelope target: the owned message keeps unknown properties and
+    // refused the number; the view skipped it unread and failed later, on a
+    // missing field, or not at all.
+    let payload = br#"{"Floats":{"f_max":3402823466e1170418348},"name":"D.p","dt":"int","t":1,"v":1}"#;
+    protocol::envelope(&envelope_input(Channel::SimpleTsData, true, payload));
+    for decoded in [
+        Message::decode(Channel::SimpleTsData, payload).map(drop),
+        rainmaker_types::MessageRef::decode(Channel::SimpleTsData, payload).map(drop),
+    ] {
+        let Err(DecodeError::Json(error)) = decoded else {
+            panic!("the number is refused: {decoded:?}");
+        };
+        assert!(error.path().starts_with("$.Floats"), "{error}");
+    }
+}

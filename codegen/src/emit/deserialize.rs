@@ -93,7 +93,7 @@ pub fn emit(
     let (declare_extra, other, init_extra) = match unknown {
         Unknown::Skip => (
             TokenStream::new(),
-            quote!(map.next_value::<#rt::serde::de::IgnoredAny>()?;),
+            quote!(map.next_value::<#rt::Skipped>()?;),
             TokenStream::new(),
         ),
         Unknown::Refuse => (

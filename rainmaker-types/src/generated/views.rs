@@ -77,9 +77,7 @@ impl<'de: 'a, 'a> ::rainmaker_types::runtime::serde::Deserialize<'de> for TsData
                             );
                         }
                         _ => {
-                            map.next_value::<
-                                    ::rainmaker_types::runtime::serde::de::IgnoredAny,
-                                >()?;
+                            map.next_value::<::rainmaker_types::runtime::Skipped>()?;
                         }
                     }
                 }
@@ -256,9 +254,7 @@ for TsSeriesRef<'a> {
                             );
                         }
                         _ => {
-                            map.next_value::<
-                                    ::rainmaker_types::runtime::serde::de::IgnoredAny,
-                                >()?;
+                            map.next_value::<::rainmaker_types::runtime::Skipped>()?;
                         }
                     }
                 }
@@ -409,9 +405,7 @@ for TsRecordRef<'a> {
                             );
                         }
                         _ => {
-                            map.next_value::<
-                                    ::rainmaker_types::runtime::serde::de::IgnoredAny,
-                                >()?;
+                            map.next_value::<::rainmaker_types::runtime::Skipped>()?;
                         }
                     }
                 }
@@ -605,9 +599,7 @@ for SimpleTsDataRef<'a> {
                             );
                         }
                         _ => {
-                            map.next_value::<
-                                    ::rainmaker_types::runtime::serde::de::IgnoredAny,
-                                >()?;
+                            map.next_value::<::rainmaker_types::runtime::Skipped>()?;
                         }
                     }
                 }

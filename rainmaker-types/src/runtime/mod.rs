@@ -17,6 +17,7 @@ pub mod lenient;
 pub mod param;
 pub mod pattern;
 pub mod payload;
+pub mod skipped;
 pub mod text;
 pub mod topic;
 pub mod validate;
@@ -30,6 +31,7 @@ pub use lenient::Repair;
 pub use param::{IdError, Param, ParamRule, TopicParam};
 pub use pattern::Pattern;
 pub use payload::{DecodeOptions, Decoded, Payload, PayloadRef};
+pub use skipped::Skipped;
 pub use text::Text;
 pub use validate::{Validate, Violation};
 

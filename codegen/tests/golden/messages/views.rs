@@ -73,9 +73,7 @@ impl<'de: 'a, 'a> ::rainmaker_types::runtime::serde::Deserialize<'de> for ItemRe
                             );
                         }
                         _ => {
-                            map.next_value::<
-                                    ::rainmaker_types::runtime::serde::de::IgnoredAny,
-                                >()?;
+                            map.next_value::<::rainmaker_types::runtime::Skipped>()?;
                         }
                     }
                 }
@@ -189,9 +187,7 @@ for ReadingRef<'a> {
                             );
                         }
                         _ => {
-                            map.next_value::<
-                                    ::rainmaker_types::runtime::serde::de::IgnoredAny,
-                                >()?;
+                            map.next_value::<::rainmaker_types::runtime::Skipped>()?;
                         }
                     }
                 }
