@@ -61,11 +61,11 @@ pub async fn connect(endpoint: &Broker, client_id: &str, who: &'static str) -> R
     loop {
         match timeout_at(deadline, polled.recv()).await {
             Ok(Some(Polled::Event(Event::Incoming(Incoming::ConnAck(_))))) => break,
-            Ok(Some(Polled::Event(_))) => {}
-            Ok(Some(Polled::Lost { error, .. })) => {
+            Ok(Some(Polled::Event(_) | Polled::SessionDropped(_))) => {}
+            Ok(Some(Polled::Lost(loss))) => {
                 return Err(Error::mqtt(
                     who,
-                    format!("cannot connect to {endpoint}: {error}"),
+                    format!("cannot connect to {endpoint}: {}", loss.error),
                 ));
             }
             Ok(None) => return Err(Error::mqtt(who, "the connection task ended")),
@@ -100,12 +100,12 @@ pub async fn connect(endpoint: &Broker, client_id: &str, who: &'static str) -> R
                 Polled::Event(Event::Incoming(Incoming::PubAck(_))) => {
                     let _ = ack_tx.send(Ack::PubAck);
                 }
-                Polled::Event(_) => {}
-                Polled::Lost { error, .. } => {
+                Polled::Event(_) | Polled::SessionDropped(_) => {}
+                Polled::Lost(loss) => {
                     // Without a reconnect policy the connection's end is final (the
                     // poller stops with this task); the owner sees it on the ack
                     // channel.
-                    let _ = ack_tx.send(Ack::Closed(error.to_string()));
+                    let _ = ack_tx.send(Ack::Closed(loss.error.to_string()));
                     return;
                 }
             }

@@ -239,18 +239,12 @@ struct EventPump {
 }
 
 impl EventPump {
-    async fn run(self, mut runner_events: mpsc::UnboundedReceiver<RunnerEvent>) {
+    async fn run(self, mut runner_events: mpsc::Receiver<RunnerEvent>) {
         while let Some(event) = runner_events.recv().await {
             match event {
                 RunnerEvent::Connected { .. } => self.log.line(Direction::Node, "reconnected"),
-                RunnerEvent::Disconnected { error, retry_in } => {
-                    self.log.line(
-                        Direction::Node,
-                        format!(
-                            "connection lost: {error}; reconnecting in {:.1} s",
-                            retry_in.as_secs_f64()
-                        ),
-                    );
+                RunnerEvent::Disconnected { ref error, .. } => {
+                    self.log.line(Direction::Node, event.to_string());
                     let _ = self.events.send(NodeEvent::Disconnected(error.to_string()));
                 }
                 RunnerEvent::Node(event) => {
@@ -263,6 +257,7 @@ impl EventPump {
                     error: error.to_string(),
                 }),
                 RunnerEvent::Acknowledged { .. } => {}
+                other => self.log.line(Direction::Node, other.to_string()),
             }
         }
     }

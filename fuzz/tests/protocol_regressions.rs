@@ -190,3 +190,18 @@ fn a_number_beyond_f64_in_an_unknown_property_is_refused_by_both_decoders() {
         assert!(error.path().starts_with("$.Floats"), "{error}");
     }
 }
+
+#[test]
+fn a_float_cut_at_its_point_still_writes_json() {
+    // Found by the envelope target: `%.5f` of a float from 1e27 to 1e28, cut at
+    // the SDK's 29 characters, ended with the decimal point, and the encoding
+    // did not decode again.
+    let payload = br#"{"Floats":{"f":9999999762023526247432196300,"g":-1e27}}"#;
+    protocol::envelope(&envelope_input(Channel::ParamsLocalInit, true, payload));
+    let message = Message::decode(Channel::ParamsLocalInit, payload).expect("decodes");
+    let bytes = message.encode().expect("encodes");
+    assert_eq!(
+        String::from_utf8_lossy(&bytes),
+        r#"{"Floats":{"f":9999999762023525857561149440,"g":-1000000000000000013287555072}}"#
+    );
+}

@@ -324,7 +324,7 @@ pub async fn run(settings: Settings, output: Output) -> Result<(), Error> {
                             tally.first_refusal = Some(error.to_string());
                         }
                     }
-                    RunnerEvent::Acknowledged { .. } => {}
+                    _ => {}
                 }
             }
         });

@@ -4,7 +4,7 @@
 use std::io::Write as _;
 use std::time::Duration;
 
-use rainmaker_mqtt::{Broker, Consumer};
+use rainmaker_mqtt::{Broker, Consumer, ConsumerEvent};
 use rainmaker_types::{DecodeOptions, Envelope};
 
 use crate::Output;
@@ -40,18 +40,27 @@ pub async fn run(
     while count.is_none_or(|count| seen < count) {
         let next = async {
             tokio::select! {
-                delivery = consumer.next() => delivery,
+                event = consumer.next_event() => event,
                 _ = tokio::signal::ctrl_c() => None,
             }
         };
-        let delivery = match deadline {
+        let event = match deadline {
             Some(deadline) => match tokio::time::timeout_at(deadline, next).await {
-                Ok(delivery) => delivery,
+                Ok(event) => event,
                 Err(_) => break,
             },
             None => next.await,
         };
-        let Some(delivery) = delivery else { break };
+        let delivery = match event {
+            None => break,
+            Some(ConsumerEvent::Delivery(delivery)) => delivery,
+            // What the connection went through goes to stderr: the user can tell
+            // when traffic may have been missed.
+            Some(other) => {
+                eprintln!("{}", connection_line(&other));
+                continue;
+            }
+        };
         seen += 1;
         let line = match Envelope::decode_with(
             &delivery.topic,
@@ -89,4 +98,24 @@ pub async fn run(
     }
     consumer.close().await;
     Ok(())
+}
+
+/// What a connection event means for the traffic the sniffer shows.
+fn connection_line(event: &ConsumerEvent) -> String {
+    match event {
+        ConsumerEvent::Disconnected { error, retry_in } => format!(
+            "lost the broker ({error}); reconnecting in {:.1} s: messages sent meanwhile are missed",
+            retry_in.as_secs_f64()
+        ),
+        ConsumerEvent::Reconnected { .. } => {
+            "back on the broker (a new session): listening again".to_owned()
+        }
+        ConsumerEvent::MessageTooLarge { size, limit } => format!(
+            "dropped a message of {size} bytes (over the {limit}-byte limit); reconnecting"
+        ),
+        ConsumerEvent::SubscriptionRefused { filter } => format!(
+            "the broker refused the subscription to {filter}: nothing arrives on it (its ACL?)"
+        ),
+        other => format!("{other:?}"),
+    }
 }

@@ -32,10 +32,12 @@ pub struct TlsFiles {
 }
 
 /// A TLS client configuration: the CA to trust and, for mutual TLS, the client's
-/// certificate and key.
+/// certificate and key; optionally the name the broker's certificate must carry
+/// (when it differs from the host connected to) and the ALPN protocols to offer.
 #[derive(Clone)]
 pub struct TlsIdentity {
     config: Arc<rustls::ClientConfig>,
+    roots: Arc<rustls::RootCertStore>,
 }
 
 impl fmt::Debug for TlsIdentity {
@@ -80,11 +82,11 @@ impl TlsIdentity {
         if roots.is_empty() {
             return Err(TlsError::NoCa);
         }
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let builder = rustls::ClientConfig::builder_with_provider(provider)
+        let roots = Arc::new(roots);
+        let builder = rustls::ClientConfig::builder_with_provider(provider())
             .with_safe_default_protocol_versions()
             .map_err(rustls("protocol versions"))?
-            .with_root_certificates(roots);
+            .with_root_certificates(roots.clone());
         let config = match client {
             Some((cert_pem, key_pem)) => {
                 let chain = CertificateDer::pem_slice_iter(cert_pem)
@@ -106,7 +108,96 @@ impl TlsIdentity {
         };
         Ok(Self {
             config: Arc::new(config),
+            roots,
         })
+    }
+
+    /// The same configuration, checking the broker's certificate against
+    /// `name` instead of the host connected to: for a broker reached by an
+    /// address its certificate does not name (an IP without an IP SAN, a tunnel).
+    /// Everything else is verified as usual.
+    ///
+    /// # Errors
+    ///
+    /// [`TlsError::ServerName`] for a name that is neither a DNS name nor an IP
+    /// address.
+    pub fn with_server_name(mut self, name: &str) -> Result<Self, TlsError> {
+        let name = rustls::pki_types::ServerName::try_from(name.to_owned()).map_err(|_| {
+            TlsError::ServerName {
+                name: name.to_owned(),
+            }
+        })?;
+        let verifier =
+            rustls::client::WebPkiServerVerifier::builder_with_provider(self.roots.clone(), provider())
+                .build()
+                .map_err(|source| TlsError::Verifier {
+                    reason: source.to_string(),
+                })?;
+        let mut config = (*self.config).clone();
+        config
+            .dangerous()
+            .set_certificate_verifier(Arc::new(NamedServer { verifier, name }));
+        self.config = Arc::new(config);
+        Ok(self)
+    }
+
+    /// The same configuration, offering these ALPN protocols (AWS IoT Core takes
+    /// MQTT with X.509 client certificates on port 443 with `x-amzn-mqtt-ca`).
+    #[must_use]
+    pub fn with_alpn<P: Into<Vec<u8>>>(mut self, protocols: impl IntoIterator<Item = P>) -> Self {
+        let mut config = (*self.config).clone();
+        config.alpn_protocols = protocols.into_iter().map(Into::into).collect();
+        self.config = Arc::new(config);
+        self
+    }
+}
+
+/// The crypto provider of every TLS configuration here.
+fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+/// A server certificate verifier that checks the chain as usual but against a
+/// fixed name ([`TlsIdentity::with_server_name`]).
+#[derive(Debug)]
+struct NamedServer {
+    verifier: Arc<rustls::client::WebPkiServerVerifier>,
+    name: rustls::pki_types::ServerName<'static>,
+}
+
+impl rustls::client::danger::ServerCertVerifier for NamedServer {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        _connected_to: &rustls::pki_types::ServerName<'_>,
+        ocsp_response: &[u8],
+        now: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        self.verifier
+            .verify_server_cert(end_entity, intermediates, &self.name, ocsp_response, now)
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        self.verifier.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        self.verifier.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.verifier.supported_verify_schemes()
     }
 }
 
@@ -160,6 +251,7 @@ pub struct Broker {
     wants_tls: bool,
     keep_alive: Duration,
     persistent: bool,
+    max_packet_size: usize,
 }
 
 impl Broker {
@@ -172,6 +264,7 @@ impl Broker {
             wants_tls: false,
             keep_alive: KEEP_ALIVE,
             persistent: true,
+            max_packet_size: MAX_PACKET_SIZE,
         }
     }
 
@@ -208,6 +301,16 @@ impl Broker {
         self
     }
 
+    /// The same broker with another packet limit, both ways ([`MAX_PACKET_SIZE`]
+    /// by default). A message over it cannot be read: the connection drops and
+    /// the next one starts a clean session so that the broker discards it (see
+    /// [`RunnerEvent::MessageTooLarge`](crate::RunnerEvent::MessageTooLarge)).
+    #[must_use]
+    pub fn with_max_packet_size(mut self, bytes: usize) -> Self {
+        self.max_packet_size = bytes;
+        self
+    }
+
     /// Whether the connection is TLS (`mqtts://`).
     pub fn is_tls(&self) -> bool {
         self.wants_tls
@@ -238,7 +341,7 @@ impl Broker {
         options
             .set_keep_alive(self.keep_alive)
             .set_clean_session(!self.persistent)
-            .set_max_packet_size(MAX_PACKET_SIZE, MAX_PACKET_SIZE);
+            .set_max_packet_size(self.max_packet_size, self.max_packet_size);
         match (&self.tls, self.wants_tls) {
             (Some(tls), _) => {
                 options.set_transport(Transport::tls_with_config(TlsConfiguration::Rustls(

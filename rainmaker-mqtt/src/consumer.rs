@@ -1,11 +1,12 @@
 //! [`Consumer`]: the cloud side over MQTT: every message nodes send, decoded, and
 //! writes and commands to nodes.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rainmaker_types::runtime::Direction;
 use rainmaker_types::{Channel, DispatchError, Envelope, EnvelopeRef, ParamsDocument, Topic};
-use rumqttc::{AsyncClient, Event, Incoming, QoS, SubscribeFilter};
+use rumqttc::{AsyncClient, Event, Incoming, Outgoing, QoS, SubscribeFilter, SubscribeReasonCode};
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinSet;
 
@@ -16,6 +17,15 @@ use crate::{Backoff, Broker, Error, Polled};
 /// and the subscriptions.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
 
+/// How long a publish, an acknowledgement or a disconnect waits for the client to
+/// take it (it waits while the broker is down) before [`Error::Timeout`].
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How many events wait for the application; past that the consumer stops
+/// reading from the broker until the application catches up (the broker holds
+/// the messages back, or drops them by its own queue limits).
+pub const DELIVERY_CAPACITY: usize = 1024;
+
 /// A message a node sent, as the consumer received it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Delivery {
@@ -25,6 +35,44 @@ pub struct Delivery {
     pub payload: Vec<u8>,
     /// When it arrived.
     pub received_at: Instant,
+    /// The packet id and QoS it came with, for the acknowledgement.
+    receipt: (u16, QoS),
+}
+
+/// What the consumer saw: a message, or a change of its connection.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum ConsumerEvent {
+    /// A message a node sent.
+    Delivery(Delivery),
+    /// The broker accepted a reconnection; without a kept session, messages sent
+    /// while the consumer was away may be lost (the consumer subscribes again).
+    Reconnected {
+        /// The CONNACK's session-present flag.
+        session_present: bool,
+    },
+    /// The connection failed or dropped; the next attempt is in `retry_in`.
+    Disconnected {
+        /// Why.
+        error: Arc<rumqttc::ConnectionError>,
+        /// The back-off delay before the next attempt.
+        retry_in: Duration,
+    },
+    /// The broker sent a message over the packet limit; the consumer could not
+    /// read it, dropped the connection, and starts the next session clean so
+    /// that the broker discards it.
+    MessageTooLarge {
+        /// The size of the packet's remaining part, as its header gave it.
+        size: usize,
+        /// The client's limit ([`Broker::with_max_packet_size`]).
+        limit: usize,
+    },
+    /// The broker refused a subscription (usually its ACL): nothing arrives on
+    /// that filter.
+    SubscriptionRefused {
+        /// The topic filter.
+        filter: String,
+    },
 }
 
 impl Delivery {
@@ -44,6 +92,14 @@ impl Delivery {
     /// As [`Delivery::decode`].
     pub fn decode_ref(&self) -> Result<EnvelopeRef<'_>, DispatchError> {
         EnvelopeRef::decode(&self.topic, &self.payload)
+    }
+
+    /// The PUBACK of this delivery, as the client sends it.
+    fn ack_request(&self) -> rumqttc::Publish {
+        let (pkid, qos) = self.receipt;
+        let mut publish = rumqttc::Publish::new(&self.topic, qos, Vec::new());
+        publish.pkid = pkid;
+        publish
     }
 }
 
@@ -85,7 +141,8 @@ pub fn node_filters(share: Option<&str>) -> Vec<String> {
 #[derive(Debug)]
 pub struct Consumer {
     client: AsyncClient,
-    deliveries: mpsc::UnboundedReceiver<Delivery>,
+    events: mpsc::Receiver<ConsumerEvent>,
+    at_least_once: bool,
     /// The poller and the task that reads the deliveries, stopped when the
     /// consumer is dropped.
     _tasks: JoinSet<()>,
@@ -93,7 +150,10 @@ pub struct Consumer {
 
 impl Consumer {
     /// Connects as `client_id`, subscribes to everything nodes send (see
-    /// [`node_filters`]) and waits for the broker to accept both.
+    /// [`node_filters`]) and waits for the broker to accept both. Each message is
+    /// acknowledged to the broker when the consumer reads it (at most once: a
+    /// consumer that stops before handling what it read loses it); see
+    /// [`Consumer::connect_at_least_once`].
     ///
     /// # Errors
     ///
@@ -104,55 +164,129 @@ impl Consumer {
         client_id: &str,
         share: Option<&str>,
     ) -> Result<Self, Error> {
-        let options = broker.mqtt_options(client_id)?;
+        Self::start(broker, client_id, share, false).await
+    }
+
+    /// As [`Consumer::connect`], but a message is acknowledged only when the
+    /// application says it handled it ([`Consumer::ack`]): with a persistent
+    /// session (the [`Broker`] default), what a consumer read and did not
+    /// acknowledge before it stopped is delivered again when it reconnects. The
+    /// broker sends at most its in-flight limit of unacknowledged messages
+    /// (mosquitto's `max_inflight_messages`, 20 by default), so every delivery
+    /// must be acknowledged, including those that do not decode.
+    ///
+    /// # Errors
+    ///
+    /// As [`Consumer::connect`].
+    pub async fn connect_at_least_once(
+        broker: &Broker,
+        client_id: &str,
+        share: Option<&str>,
+    ) -> Result<Self, Error> {
+        Self::start(broker, client_id, share, true).await
+    }
+
+    async fn start(
+        broker: &Broker,
+        client_id: &str,
+        share: Option<&str>,
+        at_least_once: bool,
+    ) -> Result<Self, Error> {
+        let mut options = broker.mqtt_options(client_id)?;
+        options.set_manual_acks(at_least_once);
+        let limit = options.max_packet_size();
         let (client, eventloop) = crate::client(options);
         let (mut polled, poller) = crate::poll(eventloop, Backoff::default());
         let mut tasks = JoinSet::new();
         tasks.spawn(poller);
-        let filters: Vec<SubscribeFilter> = node_filters(share)
-            .into_iter()
-            .map(|filter| SubscribeFilter::new(filter, QoS::AtLeastOnce))
-            .collect();
-        let (tx, deliveries) = mpsc::unbounded_channel();
+        let filters: Vec<String> = node_filters(share);
+        let (tx, events) = mpsc::channel(DELIVERY_CAPACITY);
         let (ready_tx, ready) = oneshot::channel();
         let subscriber = client.clone();
         tasks.spawn(async move {
             let mut ready = Some(ready_tx);
+            // Subscribe requests by packet id, for their SUBACK.
+            let mut subscribed = std::collections::HashSet::new();
             while let Some(next) = polled.recv().await {
-                match next {
+                let event = match next {
                     Polled::Event(Event::Incoming(Incoming::ConnAck(ack))) => {
                         // A new session has no subscriptions: make them (again).
                         if !ack.session_present || ready.is_some() {
                             // From another task: the request waits for the poller.
                             let subscriber = subscriber.clone();
-                            let filters = filters.clone();
+                            let filters = filters.iter().map(|filter| {
+                                SubscribeFilter::new(filter.clone(), QoS::AtLeastOnce)
+                            });
+                            let filters: Vec<_> = filters.collect();
                             tokio::spawn(async move {
                                 let _ = subscriber.subscribe_many(filters).await;
                             });
                         }
+                        if ready.is_some() {
+                            continue;
+                        }
+                        ConsumerEvent::Reconnected {
+                            session_present: ack.session_present,
+                        }
                     }
-                    Polled::Event(Event::Incoming(Incoming::SubAck(_))) => {
+                    Polled::Event(Event::Outgoing(Outgoing::Subscribe(pkid))) => {
+                        subscribed.insert(pkid);
+                        continue;
+                    }
+                    Polled::Event(Event::Incoming(Incoming::SubAck(ack))) => {
+                        if !subscribed.remove(&ack.pkid) {
+                            continue;
+                        }
+                        let refused: Vec<String> = filters
+                            .iter()
+                            .zip(&ack.return_codes)
+                            .filter(|(_, code)| **code == SubscribeReasonCode::Failure)
+                            .map(|(filter, _)| filter.clone())
+                            .collect();
                         if let Some(ready) = ready.take() {
                             let _ = ready.send(Ok(()));
                         }
+                        for filter in refused {
+                            if tx
+                                .send(ConsumerEvent::SubscriptionRefused { filter })
+                                .await
+                                .is_err()
+                            {
+                                return;
+                            }
+                        }
+                        continue;
                     }
                     Polled::Event(Event::Incoming(Incoming::Publish(publish))) => {
-                        let delivery = Delivery {
+                        ConsumerEvent::Delivery(Delivery {
                             topic: publish.topic.clone(),
                             payload: publish.payload.to_vec(),
                             received_at: Instant::now(),
-                        };
-                        if tx.send(delivery).is_err() {
-                            return;
-                        }
+                            receipt: (publish.pkid, publish.qos),
+                        })
                     }
-                    Polled::Event(_) => {}
-                    Polled::Lost { error, .. } => {
+                    Polled::Event(_) | Polled::SessionDropped(_) => continue,
+                    Polled::Lost(loss) => {
                         if let Some(ready) = ready.take() {
-                            let _ = ready.send(Err(error));
+                            let _ = ready.send(Err(loss.error));
                             return;
                         }
+                        if let Some(size) = loss.oversized
+                            && tx
+                                .send(ConsumerEvent::MessageTooLarge { size, limit })
+                                .await
+                                .is_err()
+                        {
+                            return;
+                        }
+                        ConsumerEvent::Disconnected {
+                            error: Arc::new(loss.error),
+                            retry_in: loss.retry_in,
+                        }
                     }
+                };
+                if tx.send(event).await.is_err() {
+                    return;
                 }
             }
         });
@@ -160,7 +294,8 @@ impl Consumer {
         match tokio::time::timeout(CONNECT_TIMEOUT, ready).await {
             Ok(Ok(Ok(()))) => Ok(Self {
                 client,
-                deliveries,
+                events,
+                at_least_once,
                 _tasks: tasks,
             }),
             Ok(Ok(Err(source))) => Err(Error::Connect {
@@ -174,9 +309,36 @@ impl Consumer {
         }
     }
 
-    /// The next message a node sent; `None` once the consumer has stopped.
+    /// The next message a node sent; `None` once the consumer has stopped. The
+    /// connection's events are skipped: read them with [`Consumer::next_event`].
     pub async fn next(&mut self) -> Option<Delivery> {
-        self.deliveries.recv().await
+        loop {
+            if let ConsumerEvent::Delivery(delivery) = self.next_event().await? {
+                return Some(delivery);
+            }
+        }
+    }
+
+    /// The next message or connection event; `None` once the consumer has
+    /// stopped.
+    pub async fn next_event(&mut self) -> Option<ConsumerEvent> {
+        self.events.recv().await
+    }
+
+    /// Acknowledges a delivery to the broker, once it is handled. Only a consumer
+    /// from [`Consumer::connect_at_least_once`] acknowledges; for the others
+    /// (acknowledged on receipt) this does nothing.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Client`] when the client has stopped, [`Error::Timeout`] when it
+    /// did not take the acknowledgement within [`REQUEST_TIMEOUT`].
+    pub async fn ack(&self, delivery: &Delivery) -> Result<(), Error> {
+        if !self.at_least_once || delivery.receipt.1 == QoS::AtMostOnce {
+            return Ok(());
+        }
+        let request = delivery.ack_request();
+        within(REQUEST_TIMEOUT, self.client.ack(&request)).await
     }
 
     /// Publishes a params write to a node (`node/<node_id>/params/remote`).
@@ -198,7 +360,8 @@ impl Consumer {
     /// # Errors
     ///
     /// [`Error::Client`] when the client refuses it ([`Error::Encode`] for a
-    /// document that cannot be written).
+    /// document that cannot be written), [`Error::NotTaken`] when the client did
+    /// not take it within [`REQUEST_TIMEOUT`] (the broker is down).
     pub async fn publish(&self, topic: &Topic, payload: Vec<u8>) -> Result<(), Error> {
         self.publisher().publish(topic, payload).await
     }
@@ -211,9 +374,10 @@ impl Consumer {
         }
     }
 
-    /// Disconnects.
+    /// Disconnects, waiting at most [`REQUEST_TIMEOUT`] for the client to take
+    /// the request (with the broker down it cannot; the connection is dropped).
     pub async fn close(self) {
-        let _ = self.client.disconnect().await;
+        let _ = within(REQUEST_TIMEOUT, self.client.disconnect()).await;
     }
 }
 
@@ -244,11 +408,23 @@ impl Publisher {
     /// # Errors
     ///
     /// [`Error::Client`] when the client refuses it ([`Error::Encode`] for a
-    /// document that cannot be written).
+    /// document that cannot be written), [`Error::NotTaken`] when the client did
+    /// not take it within [`REQUEST_TIMEOUT`] (the broker is down).
     pub async fn publish(&self, topic: &Topic, payload: Vec<u8>) -> Result<(), Error> {
-        Ok(self
+        let publish = self
             .client
-            .publish(topic.to_string(), qos(topic.qos()), false, payload)
-            .await?)
+            .publish(topic.to_string(), qos(topic.qos()), false, payload);
+        within(REQUEST_TIMEOUT, publish).await
+    }
+}
+
+/// Waits for the client to take a request, at most `limit`.
+async fn within(
+    limit: Duration,
+    request: impl Future<Output = Result<(), rumqttc::ClientError>>,
+) -> Result<(), Error> {
+    match tokio::time::timeout(limit, request).await {
+        Ok(taken) => Ok(taken?),
+        Err(_) => Err(Error::NotTaken { waited: limit }),
     }
 }

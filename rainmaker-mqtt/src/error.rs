@@ -43,6 +43,13 @@ pub enum Error {
         /// How long the client waited.
         waited: Duration,
     },
+    /// The client did not take a request in time: the broker is down and the
+    /// client holds requests back until it is up again.
+    #[error("the MQTT client did not take the request within {} s: is the broker up?", waited.as_secs())]
+    NotTaken {
+        /// How long the request waited.
+        waited: Duration,
+    },
     /// The MQTT client refused a request: its connection task has stopped.
     #[error("the MQTT client refused the request (its connection has stopped): {0}")]
     Client(#[from] rumqttc::ClientError),
@@ -139,9 +146,25 @@ pub enum TlsError {
         source: Box<TlsError>,
     },
     /// An `mqtts://` broker was given no TLS identity.
-    #[error("{broker} needs a TLS identity: give the CA, the client certificate and its key")]
+    #[error(
+        "{broker} needs a TLS configuration: give the CA (and, for mutual TLS, the client \
+         certificate and its key)"
+    )]
     MissingIdentity {
         /// The broker.
         broker: String,
+    },
+    /// A server name to check the broker's certificate against that is neither a
+    /// DNS name nor an IP address.
+    #[error("`{name}` is not a DNS name or an IP address")]
+    ServerName {
+        /// The name as given.
+        name: String,
+    },
+    /// The certificate verifier could not be built from the CA certificates.
+    #[error("cannot verify servers with these CA certificates: {reason}")]
+    Verifier {
+        /// Why.
+        reason: String,
     },
 }

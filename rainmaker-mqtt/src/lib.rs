@@ -18,11 +18,17 @@ mod consumer;
 mod error;
 mod runner;
 
+use std::time::{Duration, Instant};
+
 pub use backoff::Backoff;
 pub use broker::{Broker, KEEP_ALIVE, MAX_PACKET_SIZE, TlsFiles, TlsIdentity};
-pub use consumer::{Consumer, Delivery, Publisher, node_filters};
+pub use consumer::{
+    Consumer, ConsumerEvent, DELIVERY_CAPACITY, Delivery, Publisher, REQUEST_TIMEOUT, node_filters,
+};
 pub use error::{Error, TlsError, UrlProblem};
-pub use runner::{NodeHandle, NodeRunner, RunnerEvent, SHUTDOWN_GRACE, unix_now};
+pub use runner::{
+    EVENT_CAPACITY, NodeHandle, NodeRunner, RunnerEvent, SHUTDOWN_GRACE, unix_now,
+};
 
 /// The capacity of the channel between a client handle and its event loop: none,
 /// a rendezvous. rumqttc moves requests still waiting in that channel into its
@@ -46,51 +52,163 @@ pub fn client(options: rumqttc::MqttOptions) -> (rumqttc::AsyncClient, rumqttc::
     (client, eventloop)
 }
 
-/// What [`poll`] reports of a connection: an event, or its loss and when the next
-/// attempt is made.
+/// How long a connection must stay up before a loss starts the back-off again
+/// from its first delay. A connection the broker accepts and then closes sooner
+/// (another client with the same id, a message it cannot deliver, a policy) keeps
+/// the back-off growing.
+pub const STABLE_AFTER: Duration = Duration::from_secs(30);
+
+/// What [`poll`] reports of a connection.
 #[derive(Debug)]
 pub enum Polled {
     /// An event of the connection (a packet in or out).
     Event(rumqttc::Event),
     /// The connection failed or dropped; the event loop reconnects in `retry_in`.
-    Lost {
-        /// Why.
-        error: rumqttc::ConnectionError,
-        /// The back-off delay before the next attempt.
-        retry_in: std::time::Duration,
-    },
+    Lost(Loss),
+    /// The broker accepted the connection with a new session (the CONNACK follows
+    /// as an event), and what the client still held of the previous one was
+    /// dropped with it.
+    SessionDropped(Held),
 }
 
+/// What the client held of a connection when it dropped: the requests a new
+/// session discards.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Held {
+    /// The packet ids of the publishes sent and never acknowledged.
+    pub unacknowledged: Vec<u16>,
+    /// How many publishes were handed to the client and never sent (the oldest
+    /// of those it was given).
+    pub unsent_publishes: usize,
+    /// How many subscribe requests were handed to the client and never sent.
+    pub unsent_subscribes: usize,
+}
+
+impl Held {
+    /// What `eventloop` holds after a loss.
+    fn of(eventloop: &rumqttc::EventLoop) -> Self {
+        let mut held = Self::default();
+        for request in &eventloop.pending {
+            match request {
+                rumqttc::Request::Publish(publish) if publish.pkid == 0 => {
+                    held.unsent_publishes += 1;
+                }
+                rumqttc::Request::Publish(publish) => held.unacknowledged.push(publish.pkid),
+                rumqttc::Request::Subscribe(_) => held.unsent_subscribes += 1,
+                _ => {}
+            }
+        }
+        held
+    }
+
+    fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// A connection that failed or dropped.
+#[derive(Debug)]
+pub struct Loss {
+    /// Why.
+    pub error: rumqttc::ConnectionError,
+    /// The back-off delay before the next attempt.
+    pub retry_in: Duration,
+    /// How long the connection had been up; `None` when the attempt failed before
+    /// the broker accepted it.
+    pub up_for: Option<Duration>,
+    /// How many connections in a row the broker accepted and then closed within
+    /// [`STABLE_AFTER`] (this one included); 0 when this one lasted or never was.
+    pub short_lived: u32,
+    /// The size of a message over the client's packet limit that the broker sent,
+    /// when that is why the connection dropped. The next connection asks for a
+    /// clean session, so that the broker discards the message instead of
+    /// resending it on every reconnection.
+    pub oversized: Option<usize>,
+}
+
+/// The size of the incoming packet that made `error`, when it was over the
+/// client's limit.
+fn oversized(error: &rumqttc::ConnectionError) -> Option<usize> {
+    match error {
+        rumqttc::ConnectionError::MqttState(rumqttc::StateError::Deserialization(
+            rumqttc::mqttbytes::Error::PayloadSizeLimitExceeded(size),
+        )) => Some(*size),
+        _ => None,
+    }
+}
+
+/// How many [`Polled`] reports wait for the reader before the poller stops
+/// reading the socket (the broker then holds back, by TCP flow control).
+const POLLED_CAPACITY: usize = 64;
+
 /// Polls `eventloop` and sends what happens to the returned receiver: every event,
-/// and every loss followed by the back-off delay (reset by each CONNACK) before the
-/// event loop reconnects. Run the returned future on a task (`tokio::spawn`, or a
-/// `JoinSet` that stops it when dropped); it ends when the receiver is dropped. The
-/// node runner, the consumer and the examples' clients all poll through it.
+/// every loss with the back-off delay before the event loop reconnects, and what
+/// the client held when the broker starts a new session. Run the returned
+/// future on a task (`tokio::spawn`, or a `JoinSet` that stops it when dropped);
+/// it ends when the receiver is dropped. The node runner, the consumer and the
+/// examples' clients all poll through it.
+///
+/// The back-off starts again from its first delay only after a connection stayed
+/// up for [`STABLE_AFTER`]. The receiver is bounded: a reader that falls behind
+/// makes the poller wait, and the broker with it.
 pub fn poll(
     mut eventloop: rumqttc::EventLoop,
     mut backoff: Backoff,
 ) -> (
-    tokio::sync::mpsc::UnboundedReceiver<Polled>,
+    tokio::sync::mpsc::Receiver<Polled>,
     impl std::future::Future<Output = ()> + Send + 'static,
 ) {
-    let (out, polled) = tokio::sync::mpsc::unbounded_channel();
+    let (out, polled) = tokio::sync::mpsc::channel(POLLED_CAPACITY);
+    let clean_session = eventloop.mqtt_options.clean_session();
     let poller = async move {
+        let mut up_since: Option<Instant> = None;
+        let mut short_lived = 0;
+        // What the last loss left in the event loop, dropped if the broker starts
+        // a new session.
+        let mut held = Held::default();
         loop {
             match eventloop.poll().await {
                 Ok(event) => {
-                    if matches!(
-                        event,
-                        rumqttc::Event::Incoming(rumqttc::Incoming::ConnAck(_))
-                    ) {
-                        backoff.reset();
+                    if let rumqttc::Event::Incoming(rumqttc::Incoming::ConnAck(ack)) = &event {
+                        up_since = Some(Instant::now());
+                        eventloop.mqtt_options.set_clean_session(clean_session);
+                        let held = std::mem::take(&mut held);
+                        if !ack.session_present
+                            && !held.is_empty()
+                            && out.send(Polled::SessionDropped(held)).await.is_err()
+                        {
+                            return;
+                        }
                     }
-                    if out.send(Polled::Event(event)).is_err() {
+                    if out.send(Polled::Event(event)).await.is_err() {
                         return;
                     }
                 }
                 Err(error) => {
+                    let up_for = up_since.take().map(|since| since.elapsed());
+                    match up_for {
+                        Some(up) if up >= STABLE_AFTER => {
+                            backoff.reset();
+                            short_lived = 0;
+                        }
+                        Some(_) => short_lived += 1,
+                        None => {}
+                    }
+                    let oversized = oversized(&error);
+                    if oversized.is_some() {
+                        // A clean session makes the broker drop the message.
+                        eventloop.mqtt_options.set_clean_session(true);
+                    }
+                    held = Held::of(&eventloop);
                     let retry_in = backoff.next_delay();
-                    if out.send(Polled::Lost { error, retry_in }).is_err() {
+                    let loss = Loss {
+                        error,
+                        retry_in,
+                        up_for,
+                        short_lived: if up_for.is_some() { short_lived } else { 0 },
+                        oversized,
+                    };
+                    if out.send(Polled::Lost(loss)).await.is_err() {
                         return;
                     }
                     tokio::time::sleep(retry_in).await;

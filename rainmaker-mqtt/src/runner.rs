@@ -17,6 +17,7 @@ use crate::{Backoff, Broker, Error, Polled};
 
 /// What happened to a running node, for the application.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum RunnerEvent {
     /// The broker accepted the connection; with a persistent session it says
     /// whether it kept the node's session.
@@ -30,6 +31,60 @@ pub enum RunnerEvent {
         error: Arc<rumqttc::ConnectionError>,
         /// The back-off delay before the next attempt.
         retry_in: Duration,
+        /// How long the connection had been up; `None` when the attempt failed
+        /// before the broker accepted it.
+        up_for: Option<Duration>,
+    },
+    /// The broker closed a connection it had accepted less than
+    /// [`STABLE_AFTER`](crate::STABLE_AFTER) before, `in_a_row` times in a row.
+    /// MQTT 3.1.1 gives no reason; the usual one is another client connecting
+    /// with the same client id (a second node flashed with this node's id and
+    /// certificate), else a broker policy. The back-off keeps growing while it
+    /// repeats. Sent before the [`RunnerEvent::Disconnected`] of that connection.
+    DroppedByBroker {
+        /// How long the connection was up.
+        up_for: Duration,
+        /// How many short-lived connections in a row, this one included.
+        in_a_row: u32,
+    },
+    /// The broker sent a message over the client's packet limit: the client
+    /// cannot read it (not even its topic) and drops the connection. The next
+    /// connection starts a clean session, so that the broker discards the
+    /// message instead of resending it on every reconnection; the node
+    /// re-announces itself on it.
+    MessageTooLarge {
+        /// The size of the packet's remaining part, as its header gave it.
+        size: usize,
+        /// The client's limit ([`Broker::with_max_packet_size`]).
+        limit: usize,
+    },
+    /// A publish of the node was lost: the broker started a new session before
+    /// acknowledging it (or before the client sent it). The node announces
+    /// itself again on a new session, so its state is not lost with it.
+    PublishLost {
+        /// The publish's id.
+        id: PublishId,
+        /// Its topic.
+        topic: String,
+    },
+    /// The broker refused a subscription (a SUBACK failure code): the node
+    /// receives nothing on that filter. Usually the broker's ACL.
+    SubscriptionRefused {
+        /// The topic filter.
+        filter: String,
+    },
+    /// The MQTT client refused a request: its connection task has stopped.
+    RequestFailed {
+        /// What was asked (`publish node/<id>/params/local`, `subscribe`, ...).
+        request: String,
+        /// The client's error.
+        error: Arc<rumqttc::ClientError>,
+    },
+    /// The application read events too slowly: `missed` events were dropped
+    /// (the newest, once [`EVENT_CAPACITY`] were waiting). The node ran on.
+    Lagged {
+        /// How many events were dropped.
+        missed: u64,
     },
     /// An event of the node (a write applied, a command answered, an OTA offer...).
     Node(Box<Event>),
@@ -50,6 +105,64 @@ pub enum RunnerEvent {
     },
 }
 
+impl std::fmt::Display for RunnerEvent {
+    /// One line for a log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Connected { session_present } => write!(
+                f,
+                "connected ({})",
+                if *session_present {
+                    "session kept"
+                } else {
+                    "new session"
+                }
+            ),
+            Self::Disconnected {
+                error, retry_in, ..
+            } => write!(
+                f,
+                "connection lost: {error}; reconnecting in {:.1} s",
+                retry_in.as_secs_f64()
+            ),
+            Self::DroppedByBroker { up_for, in_a_row } => write!(
+                f,
+                "the broker closed the connection after {:.1} s ({in_a_row} in a row): another \
+                 client with this id, or a broker policy",
+                up_for.as_secs_f64()
+            ),
+            Self::MessageTooLarge { size, limit } => write!(
+                f,
+                "dropped a message of {size} bytes (limit {limit}); the next session starts clean"
+            ),
+            Self::PublishLost { id, topic } => {
+                write!(f, "publish {} on {topic} lost with the session", id.0)
+            }
+            Self::SubscriptionRefused { filter } => {
+                write!(f, "the broker refused the subscription to {filter}")
+            }
+            Self::RequestFailed { request, error } => write!(f, "{request} failed: {error}"),
+            Self::Lagged { missed } => write!(f, "{missed} events dropped (read too slowly)"),
+            Self::Node(event) => write!(f, "{event}"),
+            Self::Refused { topic, error } => match topic {
+                Some(topic) => write!(f, "refused a message on {topic}: {error}"),
+                None => write!(f, "refused: {error}"),
+            },
+            Self::Acknowledged { id, topic } => {
+                write!(f, "publish {} on {topic} acknowledged", id.0)
+            }
+        }
+    }
+}
+
+/// How many events wait for the application before newer ones are dropped (and
+/// counted in a [`RunnerEvent::Lagged`]).
+pub const EVENT_CAPACITY: usize = 1024;
+
+/// How many changes asked through a [`NodeHandle`] wait for the runner; more
+/// wait in `update` until it takes them.
+const COMMAND_CAPACITY: usize = 64;
+
 /// A change the application asks of the node, run on the runner's task.
 type Change = Box<dyn FnOnce(&mut Node, i64) -> Result<Output, NodeError> + Send>;
 
@@ -61,7 +174,7 @@ enum Command {
 /// A handle on a running node: change its devices and report, or stop it.
 #[derive(Debug, Clone)]
 pub struct NodeHandle {
-    commands: mpsc::UnboundedSender<Command>,
+    commands: mpsc::Sender<Command>,
 }
 
 impl std::fmt::Debug for Command {
@@ -88,6 +201,7 @@ impl NodeHandle {
         let (reply, answer) = oneshot::channel();
         self.commands
             .send(Command::Change(Box::new(change), reply))
+            .await
             .map_err(|_| Error::Stopped)?;
         answer
             .await
@@ -169,6 +283,7 @@ impl NodeHandle {
         let (reply, done) = oneshot::channel();
         self.commands
             .send(Command::Shutdown(reply))
+            .await
             .map_err(|_| Error::Stopped)?;
         done.await.map_err(|_| Error::Stopped)
     }
@@ -232,7 +347,7 @@ impl NodeRunner {
     /// # Errors
     ///
     /// [`Error::Tls`] when the broker needs a TLS identity it was not given.
-    pub fn spawn(self) -> Result<(NodeHandle, mpsc::UnboundedReceiver<RunnerEvent>), Error> {
+    pub fn spawn(self) -> Result<(NodeHandle, mpsc::Receiver<RunnerEvent>), Error> {
         let Self {
             node,
             broker,
@@ -248,28 +363,38 @@ impl NodeRunner {
                 false,
             ));
         }
+        let limit = options.max_packet_size();
         let (client, eventloop) = crate::client(options);
         let (polled, poller) = crate::poll(eventloop, backoff);
         let poller = tokio::spawn(poller);
+        let stop_poller = poller.abort_handle();
         let (requests, requests_rx) = mpsc::unbounded_channel();
-        tokio::spawn(forward(client, requests_rx, poller));
-        let (commands_tx, commands) = mpsc::unbounded_channel();
-        let (events_tx, events) = mpsc::unbounded_channel();
+        let (commands_tx, commands) = mpsc::channel(COMMAND_CAPACITY);
+        let (events_tx, events_rx) = mpsc::channel(EVENT_CAPACITY);
+        let events = Events {
+            sender: events_tx,
+            missed: 0,
+        };
+        tokio::spawn(forward(client, requests_rx, poller, events.clone()));
         let driver = Driver {
             node,
             requests,
-            events: events_tx,
+            events,
             copies,
+            limit,
+            stop_poller,
             first_connect: true,
             queued: VecDeque::new(),
             in_flight: HashMap::new(),
+            subscribing: VecDeque::new(),
+            subscribed: HashMap::new(),
         };
         tokio::spawn(driver.run(polled, commands));
         Ok((
             NodeHandle {
                 commands: commands_tx,
             },
-            events,
+            events_rx,
         ))
     }
 }
@@ -292,31 +417,35 @@ enum Request {
 
 /// Hands the driver's requests to the client one at a time. Each waits for the
 /// event loop to take it (while the broker is down, until it is back), so the
-/// driver itself never waits on the connection. A disconnect that the event loop
+/// driver itself never waits on the connection. A request the client refuses
+/// (its event loop has stopped) is reported. A disconnect that the event loop
 /// does not take within [`SHUTDOWN_GRACE`] (the broker is down) stops the loop.
 async fn forward(
     client: AsyncClient,
     mut requests: mpsc::UnboundedReceiver<Request>,
     poller: tokio::task::JoinHandle<()>,
+    mut events: Events,
 ) {
     while let Some(request) = requests.recv().await {
-        match request {
-            Request::Unsubscribe(filter) => {
-                let _ = client.unsubscribe(filter).await;
-            }
+        let (what, result) = match request {
+            Request::Unsubscribe(filter) => (
+                format!("unsubscribe {filter}"),
+                client.unsubscribe(filter).await,
+            ),
             Request::Subscribe(filters) => {
                 let filters = filters
                     .into_iter()
                     .map(|filter| rumqttc::SubscribeFilter::new(filter, QoS::AtLeastOnce));
-                let _ = client.subscribe_many(filters).await;
+                ("subscribe".to_owned(), client.subscribe_many(filters).await)
             }
             Request::Publish {
                 topic,
                 qos,
                 payload,
-            } => {
-                let _ = client.publish(topic, qos, false, payload).await;
-            }
+            } => (
+                format!("publish {topic}"),
+                client.publish(topic, qos, false, payload).await,
+            ),
             Request::Disconnect(done) => {
                 if tokio::time::timeout(SHUTDOWN_GRACE, client.disconnect())
                     .await
@@ -329,6 +458,43 @@ async fn forward(
                 }
                 return;
             }
+        };
+        if let Err(error) = result {
+            events.emit(RunnerEvent::RequestFailed {
+                request: what,
+                error: Arc::new(error),
+            });
+        }
+    }
+}
+
+/// The runner's events: a bounded channel that drops the newest events while the
+/// application is behind, and says how many in a [`RunnerEvent::Lagged`].
+#[derive(Debug, Clone)]
+struct Events {
+    sender: mpsc::Sender<RunnerEvent>,
+    missed: u64,
+}
+
+impl Events {
+    fn emit(&mut self, event: RunnerEvent) {
+        use mpsc::error::TrySendError;
+        if self.missed > 0 {
+            let lagged = RunnerEvent::Lagged {
+                missed: self.missed,
+            };
+            match self.sender.try_send(lagged) {
+                Ok(()) => self.missed = 0,
+                Err(TrySendError::Full(_)) => {
+                    self.missed += 1;
+                    return;
+                }
+                // Nobody listening is fine: the node runs on.
+                Err(TrySendError::Closed(_)) => return,
+            }
+        }
+        if let Err(TrySendError::Full(_)) = self.sender.try_send(event) {
+            self.missed += 1;
         }
     }
 }
@@ -346,20 +512,28 @@ pub(crate) fn qos(qos: Qos) -> QoS {
 struct Driver {
     node: Node,
     requests: mpsc::UnboundedSender<Request>,
-    events: mpsc::UnboundedSender<RunnerEvent>,
+    events: Events,
     copies: Option<mpsc::UnboundedSender<Publish>>,
+    /// The client's incoming packet limit.
+    limit: usize,
+    /// Stops the poller when a shutdown outlives its grace.
+    stop_poller: tokio::task::AbortHandle,
     first_connect: bool,
     /// Publishes handed to the client, not yet given a packet id, in order.
     queued: VecDeque<(PublishId, String)>,
     /// Publishes sent, by packet id, until their PUBACK.
     in_flight: HashMap<u16, (PublishId, String)>,
+    /// Subscribe requests handed to the client, not yet sent, in order.
+    subscribing: VecDeque<Vec<String>>,
+    /// Subscribe requests sent, by packet id, until their SUBACK.
+    subscribed: HashMap<u16, Vec<String>>,
 }
 
 impl Driver {
     async fn run(
         mut self,
-        mut polled: mpsc::UnboundedReceiver<Polled>,
-        mut commands: mpsc::UnboundedReceiver<Command>,
+        mut polled: mpsc::Receiver<Polled>,
+        mut commands: mpsc::Receiver<Command>,
     ) {
         loop {
             // The node says when it must be woken (a schedule's next time).
@@ -376,13 +550,8 @@ impl Driver {
                 }
                 next = polled.recv() => match next {
                     Some(Polled::Event(event)) => self.on_event(event),
-                    Some(Polled::Lost { error, retry_in }) => {
-                        let _ = self.node.handle(unix_now(), Input::Disconnected);
-                        self.emit(RunnerEvent::Disconnected {
-                            error: Arc::new(error),
-                            retry_in,
-                        });
-                    }
+                    Some(Polled::Lost(loss)) => self.on_loss(loss),
+                    Some(Polled::SessionDropped(held)) => self.on_session_dropped(held),
                     None => return,
                 },
                 next = commands.recv() => match next {
@@ -398,15 +567,72 @@ impl Driver {
                         let _ = reply.send(reply_with);
                     }
                     Some(Command::Shutdown(done)) => {
-                        let _ = self.requests.send(Request::Disconnect(Some(done)));
+                        self.stop(Some(done));
                         return;
                     }
                     None => {
-                        let _ = self.requests.send(Request::Disconnect(None));
+                        self.stop(None);
                         return;
                     }
                 },
             }
+        }
+    }
+
+    /// Asks the client to send what is queued and disconnect, and stops the
+    /// poller if that takes longer than [`SHUTDOWN_GRACE`] (the broker is down and
+    /// requests wait for it): the waiting requests then fail and the disconnect
+    /// completes.
+    fn stop(&self, done: Option<oneshot::Sender<()>>) {
+        let _ = self.requests.send(Request::Disconnect(done));
+        let stop_poller = self.stop_poller.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+            stop_poller.abort();
+        });
+    }
+
+    fn on_loss(&mut self, loss: crate::Loss) {
+        let _ = self.node.handle(unix_now(), Input::Disconnected);
+        if let Some(size) = loss.oversized {
+            self.emit(RunnerEvent::MessageTooLarge {
+                size,
+                limit: self.limit,
+            });
+        }
+        if let (Some(up_for), in_a_row @ 1..) = (loss.up_for, loss.short_lived) {
+            self.emit(RunnerEvent::DroppedByBroker { up_for, in_a_row });
+        }
+        self.emit(RunnerEvent::Disconnected {
+            error: Arc::new(loss.error),
+            retry_in: loss.retry_in,
+            up_for: loss.up_for,
+        });
+    }
+
+    /// The broker started a new session and the client dropped what it had not
+    /// sent: the oldest queued publishes and subscriptions.
+    fn on_session_dropped(&mut self, held: crate::Held) {
+        let unsent: Vec<_> = self
+            .queued
+            .drain(..held.unsent_publishes.min(self.queued.len()))
+            .collect();
+        self.subscribing
+            .drain(..held.unsent_subscribes.min(self.subscribing.len()));
+        for (id, topic) in unsent {
+            self.emit(RunnerEvent::PublishLost { id, topic });
+        }
+    }
+
+    /// A new session: nothing sent before it will be acknowledged, so the
+    /// acknowledgement tables forget it (later acknowledgements then pair with
+    /// the right publishes).
+    fn forget_sent(&mut self) {
+        self.subscribed.clear();
+        let mut lost: Vec<_> = self.in_flight.drain().map(|(_, sent)| sent).collect();
+        lost.sort_by_key(|(id, _)| id.0);
+        for (id, topic) in lost {
+            self.emit(RunnerEvent::PublishLost { id, topic });
         }
     }
 
@@ -421,6 +647,9 @@ impl Driver {
                     }
                 };
                 self.first_connect = false;
+                if !ack.session_present {
+                    self.forget_sent();
+                }
                 self.emit(RunnerEvent::Connected {
                     session_present: ack.session_present,
                 });
@@ -439,6 +668,19 @@ impl Driver {
                 if let Some((id, topic)) = self.in_flight.remove(&ack.pkid) {
                     self.emit(RunnerEvent::Acknowledged { id, topic });
                     self.feed(Input::Acknowledged(id), None);
+                }
+            }
+            rumqttc::Event::Outgoing(Outgoing::Subscribe(pkid)) => {
+                if let Some(filters) = self.subscribing.pop_front() {
+                    self.subscribed.insert(pkid, filters);
+                }
+            }
+            rumqttc::Event::Incoming(Incoming::SubAck(ack)) => {
+                let filters = self.subscribed.remove(&ack.pkid).unwrap_or_default();
+                for (filter, code) in filters.into_iter().zip(ack.return_codes) {
+                    if code == rumqttc::SubscribeReasonCode::Failure {
+                        self.emit(RunnerEvent::SubscriptionRefused { filter });
+                    }
                 }
             }
             rumqttc::Event::Outgoing(Outgoing::Publish(pkid)) => {
@@ -473,6 +715,7 @@ impl Driver {
             self.request(Request::Unsubscribe(filter));
         }
         if !output.subscribe.is_empty() {
+            self.subscribing.push_back(output.subscribe.clone());
             self.request(Request::Subscribe(output.subscribe));
         }
         for publish in output.publish {
@@ -496,9 +739,8 @@ impl Driver {
         let _ = self.requests.send(request);
     }
 
-    fn emit(&self, event: RunnerEvent) {
-        // Nobody listening is fine: the node runs on.
-        let _ = self.events.send(event);
+    fn emit(&mut self, event: RunnerEvent) {
+        self.events.emit(event);
     }
 }
 

@@ -12,7 +12,7 @@ use rainmaker_types::node::{Event, Node, NodeError};
 use rainmaker_types::services::Schedule;
 use rainmaker_types::tlv::{Command, Request, UserRole};
 use rainmaker_types::{Channel, Message, NodeId, ParamValue, ParamsDocument, Topic};
-use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::sync::mpsc::Receiver;
 use tokio::time::timeout;
 
 const WAIT: Duration = Duration::from_secs(15);
@@ -41,7 +41,7 @@ async fn next_on(consumer: &mut Consumer, channel: Channel) -> Delivery {
 
 /// The next node event that `pick` accepts.
 async fn next_event<T>(
-    events: &mut UnboundedReceiver<RunnerEvent>,
+    events: &mut Receiver<RunnerEvent>,
     mut pick: impl FnMut(&RunnerEvent) -> Option<T>,
 ) -> T {
     timeout(WAIT, async {
@@ -75,7 +75,7 @@ async fn start(
     broker: &Mosquitto,
     node: Node,
     consumer_id: &str,
-) -> (Consumer, NodeHandle, UnboundedReceiver<RunnerEvent>) {
+) -> (Consumer, NodeHandle, Receiver<RunnerEvent>) {
     let url: Broker = broker.url().parse().expect("a broker URL");
     let consumer = Consumer::connect(&url, consumer_id, None)
         .await

@@ -671,6 +671,83 @@ fn reconnections_announce_what_a_lost_session_forgot() {
     );
 }
 
+/// Sets the sensor's temperature, as the application would between two inputs.
+fn set_temperature(node: &mut Node, value: f32) {
+    node.device_mut::<Sensor>("Temperature Sensor")
+        .expect("sensor")
+        .temperature = value;
+}
+
+#[test]
+fn no_change_is_reported_before_the_boot_announcements() {
+    // Before the first connection: nothing goes out; init carries the value.
+    let mut node = node();
+    set_temperature(&mut node, 30.0);
+    assert!(node.report_changes(NOW).expect("waits").publish.is_empty());
+    let boot = node.handle(NOW, Input::Connected).expect("boots");
+    let init = boot
+        .publish
+        .iter()
+        .find(|publish| publish.topic == t("params/local/init"))
+        .expect("init");
+    assert!(String::from_utf8_lossy(&init.payload).contains(r#""Temperature":30.00000"#));
+    assert!(!publishes(&boot).iter().any(|(topic, _)| *topic == t("params/local")));
+
+    // While disconnected, changes wait; a kept session reports them after its
+    // get-pending request, once, as one delta.
+    let _ = node.handle(NOW, Input::Disconnected).expect("disconnects");
+    set_temperature(&mut node, 31.0);
+    assert!(node.report_changes(NOW).expect("waits").publish.is_empty());
+    set_temperature(&mut node, 32.0);
+    assert!(node.report_changes(NOW).expect("waits").publish.is_empty());
+    let kept = node
+        .handle(NOW, Input::Reconnected { session_present: true })
+        .expect("reconnects");
+    let topics: Vec<String> = kept.publish.iter().map(|p| p.topic.clone()).collect();
+    assert_eq!(topics, [t("from-node"), t("params/local"), t("tsdata")]);
+    assert_eq!(
+        String::from_utf8_lossy(&kept.publish[1].payload),
+        r#"{"Temperature Sensor":{"Temperature":32.00000}}"#
+    );
+    assert!(node.report_changes(NOW).expect("reported").publish.is_empty());
+
+    // A lost session announces again; init carries the change, no delta follows.
+    let _ = node.handle(NOW, Input::Disconnected).expect("disconnects");
+    set_temperature(&mut node, 33.0);
+    assert!(node.report_changes(NOW).expect("waits").publish.is_empty());
+    let lost = node
+        .handle(NOW, Input::Reconnected { session_present: false })
+        .expect("reconnects");
+    let topics: Vec<String> = lost.publish.iter().map(|p| p.topic.clone()).collect();
+    assert_eq!(topics, [t("config"), t("params/local/init"), t("from-node")]);
+    assert!(String::from_utf8_lossy(&lost.publish[1].payload).contains(r#""Temperature":33.00000"#));
+    assert!(node.report_changes(NOW).expect("reported").publish.is_empty());
+}
+
+#[test]
+fn changes_wait_for_the_user_mapping_acknowledgement() {
+    let mut node = node();
+    node.set_user_mapping("user", "secret", false);
+    let boot = node.handle(NOW, Input::Connected).expect("boots");
+    set_temperature(&mut node, 30.0);
+    assert!(node.report_changes(NOW).expect("waits").publish.is_empty());
+    let mapping = boot
+        .publish
+        .iter()
+        .find(|publish| publish.topic.ends_with("/user/mapping"))
+        .expect("the mapping is published");
+    let started = node
+        .handle(NOW, Input::Acknowledged(mapping.id))
+        .expect("params start");
+    let init = started
+        .publish
+        .iter()
+        .find(|publish| publish.topic == t("params/local/init"))
+        .expect("init");
+    assert!(String::from_utf8_lossy(&init.payload).contains(r#""Temperature":30.00000"#));
+    assert!(node.report_changes(NOW).expect("reported").publish.is_empty());
+}
+
 #[test]
 fn the_user_mapping_acknowledgement_is_matched_by_publish_id() {
     let mut node = node();

@@ -817,6 +817,9 @@ impl Node {
                 };
                 self.on_connect(&mut out, session)?;
                 self.connected = true;
+                // Changes made while the connection was down follow the
+                // announcements (after a lost session, `init` carried them).
+                self.report_unreported(&mut out)?;
             }
             Input::Disconnected => self.connected = false,
             Input::Acknowledged(id) => {

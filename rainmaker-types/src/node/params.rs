@@ -112,18 +112,34 @@ impl Node {
     /// last reported go out on `params/local` (or the group topic), followed by a
     /// `tsdata` report per changed time-series param (stamped `now`). Nothing is
     /// published when nothing changed.
+    ///
+    /// A node never reports a change before its boot announcements, as an SDK
+    /// node: while it is not connected, or before its params start (the user
+    /// mapping not yet acknowledged), the changes wait. They go out with the next
+    /// announcement (`params/local/init` carries every current value) or, after a
+    /// reconnection that kept the session, as one delta right after it.
     pub fn report_changes(&mut self, now: i64) -> Result<Output, NodeError> {
         let mut out = Output::default();
         self.observe(now);
         self.report_timer_changes(&mut out)?;
+        self.report_unreported(&mut out)?;
+        Ok(out)
+    }
+
+    /// Publishes the params that differ from what was last reported (and their
+    /// time series), when the node is connected and its params started.
+    pub(super) fn report_unreported(&mut self, out: &mut Output) -> Result<(), NodeError> {
+        if !self.connected || !self.params_started {
+            return Ok(());
+        }
         let delta = self.unreported();
         if delta.is_empty() {
-            return Ok(out);
+            return Ok(());
         }
-        self.publish_json(&mut out, self.delta_topic(), &delta)?;
-        self.time_series_reports(&delta, &mut out)?;
+        self.publish_json(out, self.delta_topic(), &delta)?;
+        self.time_series_reports(&delta, out)?;
         self.mark_reported(&delta);
-        Ok(out)
+        Ok(())
     }
 
     /// The params whose values differ from what was last reported, in node and

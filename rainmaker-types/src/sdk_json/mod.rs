@@ -68,6 +68,8 @@ impl ser::Error for Error {
 /// The most characters the SDK's `json_generator` writes for one float (its
 /// `snprintf` buffer is 30 bytes): `%.5f` of a float of 1e24 or more is cut, so the
 /// text no longer says the value (`f32::MAX` becomes `34028234663852885981170418348`).
+/// Where the cut would end the text with its decimal point (from 1e27 to 1e28),
+/// which is no JSON number, the writer leaves the point out.
 pub const SDK_FLOAT_CHARS: usize = 29;
 
 /// The compact JSON writer.
@@ -84,6 +86,12 @@ impl Writer {
             // so any length is a character boundary).
             self.out
                 .truncate(start + (self.out.len() - start).min(SDK_FLOAT_CHARS));
+            // A cut right after the point (a value from 1e27 to 1e28) leaves text
+            // that is no JSON number, where the SDK would send it so; the point
+            // goes too, and the text still says the number the SDK's does.
+            if self.out.ends_with('.') {
+                self.out.pop();
+            }
         } else {
             self.out.push_str("null");
         }
@@ -579,13 +587,19 @@ mod tests {
 
     #[test]
     fn floats_print_like_percent_5f() {
-        let cases: [(f64, &str); 6] = [
+        let cases: [(f64, &str); 10] = [
             (15.5, "15.50000"),
             (0.1, "0.10000"),
             (-0.0, "-0.00000"),
             (1e10, "10000000000.00000"),
             (f64::from(0.1_f32), "0.10000"),
             (f64::NAN, "null"),
+            // Cut at 29 characters, as the SDK's buffer cuts them.
+            (1e24, "999999999999999983222784.0000"),
+            (f64::from(f32::MAX), "34028234663852885981170418348"),
+            // The cut would end on the point: it goes too, so the text is JSON.
+            (9.999_999_762_023_526e27, "9999999762023525857561149440"),
+            (-1e27, "-1000000000000000013287555072"),
         ];
         for (value, text) in cases {
             assert_eq!(
