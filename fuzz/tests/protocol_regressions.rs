@@ -178,7 +178,8 @@ fn a_number_beyond_f64_in_an_unknown_property_is_refused_by_both_decoders() {
     // Found by the envelope target: the owned message keeps unknown properties and
     // refused the number; the view skipped it unread and failed later, on a
     // missing field, or not at all.
-    let payload = br#"{"Floats":{"f_max":3402823466e1170418348},"name":"D.p","dt":"int","t":1,"v":1}"#;
+    let payload =
+        br#"{"Floats":{"f_max":3402823466e1170418348},"name":"D.p","dt":"int","t":1,"v":1}"#;
     protocol::envelope(&envelope_input(Channel::SimpleTsData, true, payload));
     for decoded in [
         Message::decode(Channel::SimpleTsData, payload).map(drop),

@@ -110,9 +110,9 @@ fn connection_line(event: &ConsumerEvent) -> String {
         ConsumerEvent::Reconnected { .. } => {
             "back on the broker (a new session): listening again".to_owned()
         }
-        ConsumerEvent::MessageTooLarge { size, limit } => format!(
-            "dropped a message of {size} bytes (over the {limit}-byte limit); reconnecting"
-        ),
+        ConsumerEvent::MessageTooLarge { size, limit } => {
+            format!("dropped a message of {size} bytes (over the {limit}-byte limit); reconnecting")
+        }
         ConsumerEvent::SubscriptionRefused { filter } => format!(
             "the broker refused the subscription to {filter}: nothing arrives on it (its ACL?)"
         ),

@@ -127,12 +127,14 @@ impl TlsIdentity {
                 name: name.to_owned(),
             }
         })?;
-        let verifier =
-            rustls::client::WebPkiServerVerifier::builder_with_provider(self.roots.clone(), provider())
-                .build()
-                .map_err(|source| TlsError::Verifier {
-                    reason: source.to_string(),
-                })?;
+        let verifier = rustls::client::WebPkiServerVerifier::builder_with_provider(
+            self.roots.clone(),
+            provider(),
+        )
+        .build()
+        .map_err(|source| TlsError::Verifier {
+            reason: source.to_string(),
+        })?;
         let mut config = (*self.config).clone();
         config
             .dangerous()

@@ -26,9 +26,7 @@ pub use consumer::{
     Consumer, ConsumerEvent, DELIVERY_CAPACITY, Delivery, Publisher, REQUEST_TIMEOUT, node_filters,
 };
 pub use error::{Error, TlsError, UrlProblem};
-pub use runner::{
-    EVENT_CAPACITY, NodeHandle, NodeRunner, RunnerEvent, SHUTDOWN_GRACE, unix_now,
-};
+pub use runner::{EVENT_CAPACITY, NodeHandle, NodeRunner, RunnerEvent, SHUTDOWN_GRACE, unix_now};
 
 /// The capacity of the channel between a client handle and its event loop: none,
 /// a rendezvous. rumqttc moves requests still waiting in that channel into its

@@ -691,7 +691,11 @@ fn no_change_is_reported_before_the_boot_announcements() {
         .find(|publish| publish.topic == t("params/local/init"))
         .expect("init");
     assert!(String::from_utf8_lossy(&init.payload).contains(r#""Temperature":30.00000"#));
-    assert!(!publishes(&boot).iter().any(|(topic, _)| *topic == t("params/local")));
+    assert!(
+        !publishes(&boot)
+            .iter()
+            .any(|(topic, _)| *topic == t("params/local"))
+    );
 
     // While disconnected, changes wait; a kept session reports them after its
     // get-pending request, once, as one delta.
@@ -701,7 +705,12 @@ fn no_change_is_reported_before_the_boot_announcements() {
     set_temperature(&mut node, 32.0);
     assert!(node.report_changes(NOW).expect("waits").publish.is_empty());
     let kept = node
-        .handle(NOW, Input::Reconnected { session_present: true })
+        .handle(
+            NOW,
+            Input::Reconnected {
+                session_present: true,
+            },
+        )
         .expect("reconnects");
     let topics: Vec<String> = kept.publish.iter().map(|p| p.topic.clone()).collect();
     assert_eq!(topics, [t("from-node"), t("params/local"), t("tsdata")]);
@@ -709,19 +718,39 @@ fn no_change_is_reported_before_the_boot_announcements() {
         String::from_utf8_lossy(&kept.publish[1].payload),
         r#"{"Temperature Sensor":{"Temperature":32.00000}}"#
     );
-    assert!(node.report_changes(NOW).expect("reported").publish.is_empty());
+    assert!(
+        node.report_changes(NOW)
+            .expect("reported")
+            .publish
+            .is_empty()
+    );
 
     // A lost session announces again; init carries the change, no delta follows.
     let _ = node.handle(NOW, Input::Disconnected).expect("disconnects");
     set_temperature(&mut node, 33.0);
     assert!(node.report_changes(NOW).expect("waits").publish.is_empty());
     let lost = node
-        .handle(NOW, Input::Reconnected { session_present: false })
+        .handle(
+            NOW,
+            Input::Reconnected {
+                session_present: false,
+            },
+        )
         .expect("reconnects");
     let topics: Vec<String> = lost.publish.iter().map(|p| p.topic.clone()).collect();
-    assert_eq!(topics, [t("config"), t("params/local/init"), t("from-node")]);
-    assert!(String::from_utf8_lossy(&lost.publish[1].payload).contains(r#""Temperature":33.00000"#));
-    assert!(node.report_changes(NOW).expect("reported").publish.is_empty());
+    assert_eq!(
+        topics,
+        [t("config"), t("params/local/init"), t("from-node")]
+    );
+    assert!(
+        String::from_utf8_lossy(&lost.publish[1].payload).contains(r#""Temperature":33.00000"#)
+    );
+    assert!(
+        node.report_changes(NOW)
+            .expect("reported")
+            .publish
+            .is_empty()
+    );
 }
 
 #[test]
@@ -745,7 +774,12 @@ fn changes_wait_for_the_user_mapping_acknowledgement() {
         .find(|publish| publish.topic == t("params/local/init"))
         .expect("init");
     assert!(String::from_utf8_lossy(&init.payload).contains(r#""Temperature":30.00000"#));
-    assert!(node.report_changes(NOW).expect("reported").publish.is_empty());
+    assert!(
+        node.report_changes(NOW)
+            .expect("reported")
+            .publish
+            .is_empty()
+    );
 }
 
 #[test]

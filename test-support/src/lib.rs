@@ -6,7 +6,8 @@
 //! `mosquitto` starts a broker for integration tests; with the `node` feature,
 //! `node` has the light and node info most node tests drive; with the
 //! `differential` feature, `differential` compares generated decoders with the
-//! jsonschema crate.
+//! jsonschema crate; with the `scripted-broker` feature, `scripted_broker` is an
+//! MQTT broker that misbehaves on demand.
 //!
 //! ```ignore
 //! #[global_allocator]
@@ -25,6 +26,8 @@ pub mod differential;
 pub mod mosquitto;
 #[cfg(feature = "node")]
 pub mod node;
+#[cfg(feature = "scripted-broker")]
+pub mod scripted_broker;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;

@@ -93,6 +93,16 @@ impl Mosquitto {
     ///
     /// If mosquitto does not start (the panic message holds its log).
     pub fn start(binary: &Path, persistence: bool) -> Self {
+        Self::start_with_acl(binary, persistence, None)
+    }
+
+    /// As [`Mosquitto::start`], with an ACL file of these lines for the
+    /// (anonymous) clients: `topic read node/+/config` and the like.
+    ///
+    /// # Panics
+    ///
+    /// If mosquitto does not start (the panic message holds its log).
+    pub fn start_with_acl(binary: &Path, persistence: bool, acl: Option<&str>) -> Self {
         let dir = crate::unique_temp_path("rainmaker-broker");
         let mut last = String::new();
         for _ in 0..3 {
@@ -106,6 +116,14 @@ impl Mosquitto {
                 let _ = fs::set_permissions(&dir, fs::Permissions::from_mode(0o777));
             }
             let port = free_port();
+            let acl_line = match acl {
+                Some(acl) => {
+                    let path = dir.join("acl");
+                    fs::write(&path, acl).expect("the ACL file");
+                    format!("acl_file {}\n", path.display())
+                }
+                None => String::new(),
+            };
             let conf = format!(
                 "persistence {persistence}\n\
                  persistence_location {dir}/\n\
@@ -116,6 +134,7 @@ impl Mosquitto {
                  allow_anonymous true\n\
                  max_queued_messages 100000\n\
                  set_tcp_nodelay true\n\
+                 {acl_line}\
                  listener {port} 127.0.0.1\n",
                 dir = dir.display()
             );
