@@ -24,7 +24,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
-use rainmaker_mqtt::{Broker, TlsFiles, TlsIdentity};
+use rainmaker_mqtt::{Broker, TlsOptions};
 
 use error::Error;
 
@@ -119,31 +119,45 @@ struct BrokerArgs {
     /// The broker: mqtt://HOST:PORT or mqtts://HOST:PORT (the port is optional).
     #[arg(long)]
     broker: String,
-    /// CA certificate (PEM), for mqtts://.
-    #[arg(long, requires_all = ["cert", "key"])]
+    /// CA certificate (PEM) the broker's certificate must chain to: TLS. Alone,
+    /// server-only TLS; with --cert and --key, mutual TLS.
+    #[arg(long)]
     ca: Option<PathBuf>,
     /// Client certificate (PEM), for mutual TLS.
-    #[arg(long, requires = "ca")]
+    #[arg(long, requires_all = ["ca", "key"])]
     cert: Option<PathBuf>,
     /// Client key (PEM), for mutual TLS.
-    #[arg(long, requires = "ca")]
+    #[arg(long, requires_all = ["ca", "cert"])]
     key: Option<PathBuf>,
+    /// The name the broker's certificate must carry, when it is not the host in
+    /// --broker (a broker reached by an IP address its certificate does not name).
+    #[arg(long, requires = "ca")]
+    server_name: Option<String>,
+    /// An ALPN protocol to offer (repeatable): `x-amzn-mqtt-ca` for AWS IoT Core
+    /// with client certificates on port 443.
+    #[arg(long, requires = "ca")]
+    alpn: Vec<String>,
 }
 
 impl BrokerArgs {
-    fn broker(&self) -> Result<Broker, Error> {
-        let broker: Broker = self.broker.parse()?;
-        match (&self.ca, &self.cert, &self.key) {
-            (Some(ca), Some(cert), Some(key)) => {
-                let files = TlsFiles {
-                    ca: ca.clone(),
-                    cert: cert.clone(),
-                    key: key.clone(),
-                };
-                Ok(broker.with_tls(TlsIdentity::load(&files)?))
-            }
-            _ => Ok(broker),
+    /// The TLS settings as given.
+    fn tls(&self) -> TlsOptions {
+        TlsOptions {
+            ca: self.ca.clone(),
+            cert: self.cert.clone(),
+            key: self.key.clone(),
+            server_name: self.server_name.clone(),
+            alpn: self.alpn.clone(),
         }
+    }
+
+    fn broker(&self) -> Result<Broker, Error> {
+        self.tls()
+            .apply(self.broker.parse()?)
+            .map_err(|error| match error {
+                rainmaker_mqtt::Error::Tls(tls) => Error::Tls(tls),
+                other => Error::Broker(other),
+            })
     }
 }
 

@@ -31,6 +31,68 @@ pub struct TlsFiles {
     pub key: PathBuf,
 }
 
+/// TLS as a command line gives it (`--ca`, `--cert`, `--key`, `--server-name`,
+/// `--alpn`): the CA alone for server-only TLS, with the client certificate and
+/// key for mutual TLS.
+///
+/// ```
+/// use rainmaker_mqtt::{Broker, TlsOptions};
+///
+/// let broker: Broker = "mqtt://localhost".parse()?;
+/// // Without a CA the broker is left as it is.
+/// let plain = TlsOptions::default().apply(broker)?;
+/// assert!(!plain.is_tls());
+/// # Ok::<(), rainmaker_mqtt::Error>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TlsOptions {
+    /// The CA certificate(s) the broker's certificate must chain to (PEM).
+    pub ca: Option<PathBuf>,
+    /// The client certificate (PEM), for mutual TLS; with `key`.
+    pub cert: Option<PathBuf>,
+    /// The client's private key (PEM), for mutual TLS; with `cert`.
+    pub key: Option<PathBuf>,
+    /// The name the broker's certificate must carry, when it is not the host
+    /// connected to ([`TlsIdentity::with_server_name`]).
+    pub server_name: Option<String>,
+    /// ALPN protocols to offer ([`TlsIdentity::with_alpn`]).
+    pub alpn: Vec<String>,
+}
+
+impl TlsOptions {
+    /// `broker` over TLS with these settings; `broker` unchanged without a CA.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Tls`]: a file that cannot be read or parsed, a certificate
+    /// without its key (or the reverse), a bad server name, or TLS settings
+    /// without a CA.
+    pub fn apply(&self, broker: Broker) -> Result<Broker, Error> {
+        let Some(ca) = &self.ca else {
+            if self.cert.is_some() || self.key.is_some() || self.server_name.is_some() {
+                return Err(Error::Tls(TlsError::NoCaGiven));
+            }
+            return Ok(broker);
+        };
+        let mut tls = match (&self.cert, &self.key) {
+            (Some(cert), Some(key)) => TlsIdentity::load(&TlsFiles {
+                ca: ca.clone(),
+                cert: cert.clone(),
+                key: key.clone(),
+            })?,
+            (None, None) => TlsIdentity::load_ca(ca)?,
+            _ => return Err(Error::Tls(TlsError::HalfIdentity)),
+        };
+        if let Some(name) = &self.server_name {
+            tls = tls.with_server_name(name)?;
+        }
+        if !self.alpn.is_empty() {
+            tls = tls.with_alpn(self.alpn.iter().map(String::as_bytes));
+        }
+        Ok(broker.with_tls(tls))
+    }
+}
+
 /// A TLS client configuration: the CA to trust and, for mutual TLS, the client's
 /// certificate and key; optionally the name the broker's certificate must carry
 /// (when it differs from the host connected to) and the ALPN protocols to offer.
@@ -60,6 +122,21 @@ impl TlsIdentity {
             ca: files.ca.clone(),
             cert: files.cert.clone(),
             key: files.key.clone(),
+            source: Box::new(source),
+        })
+    }
+
+    /// Server-only TLS: the broker's certificate is checked against the CA in
+    /// this PEM file, and the client shows no certificate (it authenticates
+    /// otherwise, or not at all).
+    ///
+    /// # Errors
+    ///
+    /// A [`TlsError`] naming the file and what is wrong with it.
+    pub fn load_ca(ca: &Path) -> Result<Self, TlsError> {
+        let pem = read(ca)?;
+        Self::from_pem(&pem, None).map_err(|source| TlsError::CaFile {
+            ca: ca.to_owned(),
             source: Box::new(source),
         })
     }

@@ -145,6 +145,22 @@ pub enum TlsError {
         #[source]
         source: Box<TlsError>,
     },
+    /// A client certificate without its key, or a key without its certificate.
+    #[error("mutual TLS needs both the client certificate and its key")]
+    HalfIdentity,
+    /// TLS settings (a client certificate, a server name) without the CA to
+    /// check the broker with.
+    #[error("TLS settings need the CA that signed the broker's certificate (--ca)")]
+    NoCaGiven,
+    /// A problem with the CA file of a server-only TLS configuration.
+    #[error("{source} (CA {})", ca.display())]
+    CaFile {
+        /// The CA file.
+        ca: PathBuf,
+        /// The problem.
+        #[source]
+        source: Box<TlsError>,
+    },
     /// An `mqtts://` broker was given no TLS identity.
     #[error(
         "{broker} needs a TLS configuration: give the CA (and, for mutual TLS, the client \

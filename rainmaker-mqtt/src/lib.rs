@@ -21,7 +21,7 @@ mod runner;
 use std::time::{Duration, Instant};
 
 pub use backoff::Backoff;
-pub use broker::{Broker, KEEP_ALIVE, MAX_PACKET_SIZE, TlsFiles, TlsIdentity};
+pub use broker::{Broker, KEEP_ALIVE, MAX_PACKET_SIZE, TlsFiles, TlsIdentity, TlsOptions};
 pub use consumer::{
     Consumer, ConsumerEvent, DELIVERY_CAPACITY, Delivery, Publisher, REQUEST_TIMEOUT, node_filters,
 };

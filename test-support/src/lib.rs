@@ -7,7 +7,8 @@
 //! `node` has the light and node info most node tests drive; with the
 //! `differential` feature, `differential` compares generated decoders with the
 //! jsonschema crate; with the `scripted-broker` feature, `scripted_broker` is an
-//! MQTT broker that misbehaves on demand.
+//! MQTT broker that misbehaves on demand; with the `tls` feature, `tls` makes
+//! certificates and starts mosquitto with mutual TLS.
 //!
 //! ```ignore
 //! #[global_allocator]
@@ -28,6 +29,8 @@ pub mod mosquitto;
 pub mod node;
 #[cfg(feature = "scripted-broker")]
 pub mod scripted_broker;
+#[cfg(feature = "tls")]
+pub mod tls;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;

@@ -82,6 +82,34 @@ pub struct Mosquitto {
     child: Option<Child>,
     port: u16,
     dir: PathBuf,
+    tls: bool,
+}
+
+/// How a test broker is set up beyond the defaults.
+#[derive(Debug, Clone, Default)]
+pub struct Settings<'a> {
+    /// Save sessions and queued messages to the broker's directory, and reload
+    /// them when restarted.
+    pub persistence: bool,
+    /// The lines of an ACL file (`topic read node/+/config`, `user ...`,
+    /// `pattern readwrite node/%u/#`).
+    pub acl: Option<&'a str>,
+    /// A TLS listener instead of plain TCP.
+    pub tls: Option<TlsListener<'a>>,
+}
+
+/// A TLS listener that requires a client certificate from `ca_pem`; the
+/// certificate's CN is the user name and replaces the client id (the broker binds
+/// client id to certificate, as AWS IoT's policy variables do), and anonymous
+/// clients are refused.
+#[derive(Debug, Clone)]
+pub struct TlsListener<'a> {
+    /// The CA of the client and server certificates (PEM).
+    pub ca_pem: &'a str,
+    /// The broker's certificate (PEM).
+    pub cert_pem: &'a str,
+    /// The broker's private key (PEM).
+    pub key_pem: &'a str,
 }
 
 impl Mosquitto {
@@ -93,16 +121,21 @@ impl Mosquitto {
     ///
     /// If mosquitto does not start (the panic message holds its log).
     pub fn start(binary: &Path, persistence: bool) -> Self {
-        Self::start_with_acl(binary, persistence, None)
+        Self::start_with(
+            binary,
+            &Settings {
+                persistence,
+                ..Settings::default()
+            },
+        )
     }
 
-    /// As [`Mosquitto::start`], with an ACL file of these lines for the
-    /// (anonymous) clients: `topic read node/+/config` and the like.
+    /// Starts mosquitto on a free loopback port as `settings` say.
     ///
     /// # Panics
     ///
     /// If mosquitto does not start (the panic message holds its log).
-    pub fn start_with_acl(binary: &Path, persistence: bool, acl: Option<&str>) -> Self {
+    pub fn start_with(binary: &Path, settings: &Settings<'_>) -> Self {
         let dir = crate::unique_temp_path("rainmaker-broker");
         let mut last = String::new();
         for _ in 0..3 {
@@ -116,34 +149,14 @@ impl Mosquitto {
                 let _ = fs::set_permissions(&dir, fs::Permissions::from_mode(0o777));
             }
             let port = free_port();
-            let acl_line = match acl {
-                Some(acl) => {
-                    let path = dir.join("acl");
-                    fs::write(&path, acl).expect("the ACL file");
-                    format!("acl_file {}\n", path.display())
-                }
-                None => String::new(),
-            };
-            let conf = format!(
-                "persistence {persistence}\n\
-                 persistence_location {dir}/\n\
-                 autosave_interval 1\n\
-                 autosave_on_changes true\n\
-                 log_dest stderr\n\
-                 log_type error\nlog_type warning\nlog_type notice\nlog_type information\n\
-                 allow_anonymous true\n\
-                 max_queued_messages 100000\n\
-                 set_tcp_nodelay true\n\
-                 {acl_line}\
-                 listener {port} 127.0.0.1\n",
-                dir = dir.display()
-            );
+            let conf = conf(&dir, port, settings);
             fs::write(dir.join("mosquitto.conf"), conf).expect("mosquitto.conf");
             let mut broker = Self {
                 binary: binary.to_owned(),
                 child: None,
                 port,
                 dir: dir.clone(),
+                tls: settings.tls.is_some(),
             };
             match broker.launch() {
                 Ok(()) => return broker,
@@ -199,9 +212,15 @@ impl Mosquitto {
         self.port
     }
 
-    /// `mqtt://127.0.0.1:<port>`.
+    /// `mqtt://127.0.0.1:<port>` (`mqtts://` with a TLS listener).
     pub fn url(&self) -> String {
-        format!("mqtt://127.0.0.1:{}", self.port)
+        let scheme = if self.tls { "mqtts" } else { "mqtt" };
+        format!("{scheme}://127.0.0.1:{}", self.port)
+    }
+
+    /// The directory of the broker's configuration, files and log.
+    pub fn dir(&self) -> &Path {
+        &self.dir
     }
 
     /// Kills the broker (as a crash would: no clean shutdown, no last save beyond
@@ -245,6 +264,48 @@ impl Mosquitto {
     pub fn log(&self) -> String {
         fs::read_to_string(self.dir.join("mosquitto.log")).unwrap_or_default()
     }
+}
+
+/// The configuration file of a broker in `dir` on `port`, its ACL and
+/// certificates written beside it.
+fn conf(dir: &Path, port: u16, settings: &Settings<'_>) -> String {
+    let write = |name: &str, text: &str| {
+        let path = dir.join(name);
+        fs::write(&path, text).expect("a broker file");
+        path.display().to_string()
+    };
+    let mut conf = format!(
+        "persistence {persistence}\n\
+         persistence_location {dir}/\n\
+         autosave_interval 1\n\
+         autosave_on_changes true\n\
+         log_dest stderr\n\
+         log_type error\nlog_type warning\nlog_type notice\nlog_type information\n\
+         connection_messages true\n\
+         max_queued_messages 100000\n\
+         set_tcp_nodelay true\n\
+         per_listener_settings false\n\
+         allow_anonymous {anonymous}\n",
+        persistence = settings.persistence,
+        dir = dir.display(),
+        anonymous = settings.tls.is_none(),
+    );
+    if let Some(acl) = settings.acl {
+        conf.push_str(&format!("acl_file {}\n", write("acl", acl)));
+    }
+    conf.push_str(&format!("listener {port} 127.0.0.1\n"));
+    if let Some(tls) = &settings.tls {
+        conf.push_str(&format!(
+            "cafile {}\ncertfile {}\nkeyfile {}\n\
+             require_certificate true\n\
+             use_identity_as_username true\n\
+             use_username_as_clientid true\n",
+            write("ca.pem", tls.ca_pem),
+            write("server.pem", tls.cert_pem),
+            write("server.key", tls.key_pem),
+        ));
+    }
+    conf
 }
 
 impl Drop for Mosquitto {
