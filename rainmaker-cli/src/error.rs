@@ -49,6 +49,19 @@ pub enum Error {
     /// The TLS files.
     #[error(transparent)]
     Tls(#[from] TlsError),
+    /// The certificate folder holds fewer node identities than nodes asked for.
+    #[error(
+        "{}: {found} node identities (<node id>.pem with <node id>.key) for {nodes} nodes",
+        dir.display()
+    )]
+    CertDir {
+        /// The folder.
+        dir: PathBuf,
+        /// How many identities it holds.
+        found: usize,
+        /// How many nodes were asked for.
+        nodes: usize,
+    },
     /// A simulated node could not be built.
     #[error("simulated node {node}: {source}")]
     SimNode {
@@ -80,12 +93,14 @@ pub enum Error {
     #[error("cannot start the async runtime: {0}")]
     Runtime(#[source] std::io::Error),
     /// Not every simulated node booted.
-    #[error("only {booted} of {nodes} nodes booted within 60 s")]
+    #[error("only {booted} of {nodes} nodes booted within {} s", waited.as_secs())]
     Boot {
         /// How many booted.
         booted: usize,
         /// How many were started.
         nodes: usize,
+        /// How long they had.
+        waited: std::time::Duration,
     },
     /// `--trigger` is not JSON.
     #[error("the trigger is not JSON: {0}")]
@@ -100,10 +115,12 @@ pub enum Error {
         source: rainmaker_types::clock::TzError,
     },
     /// A simulation lost, duplicated or could not decode messages.
-    #[error("{lost} lost, {duplicates} duplicated, {undecodable} undecodable")]
+    #[error("{lost} lost, {late} late, {duplicates} duplicated, {undecodable} undecodable")]
     Lost {
         /// Messages sent and never received.
         lost: u64,
+        /// Messages received after their round was settled as lost.
+        late: u64,
         /// Messages received twice.
         duplicates: u64,
         /// Messages that did not decode.
@@ -124,6 +141,7 @@ impl Error {
             | Self::Hex(_)
             | Self::Broker(_)
             | Self::Tls(_)
+            | Self::CertDir { .. }
             | Self::SimNode { .. }
             | Self::SimNodeId { .. }
             | Self::Write { .. }
@@ -143,6 +161,7 @@ impl Error {
             Self::Read { .. }
             | Self::Stdin(_)
             | Self::Hex(_)
+            | Self::CertDir { .. }
             | Self::SimNode { .. }
             | Self::SimNodeId { .. }
             | Self::Write { .. }

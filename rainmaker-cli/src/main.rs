@@ -86,9 +86,21 @@ enum Commands {
         /// Seconds to wait for what is in flight after the last round.
         #[arg(long, default_value_t = 30)]
         settle_s: u64,
+        /// Seconds the nodes get to boot (their init reaching the cloud).
+        #[arg(long, default_value_t = 60)]
+        boot_s: u64,
         /// Write the summary to this file as JSON.
         #[arg(long = "summary", value_name = "FILE")]
         summary: Option<PathBuf>,
+        /// Give each node its own identity from this folder: `<node id>.pem` and
+        /// `<node id>.key` (the nodes take the ids of the files; --cert and --key
+        /// are the cloud's). Load-tests a broker with a per-node ACL.
+        #[arg(long, value_name = "DIR", requires = "ca")]
+        cert_dir: Option<PathBuf>,
+        /// Do not fail on messages received twice: QoS 1 is at least once, and a
+        /// broker restart can deliver a message again.
+        #[arg(long)]
+        allow_duplicates: bool,
     },
     /// Schedules as a node runs them.
     Schedule {
@@ -204,15 +216,33 @@ fn main() -> ExitCode {
             rounds,
             interval_ms,
             settle_s,
+            boot_s,
             summary,
-        } => broker.broker().and_then(|broker| {
+            cert_dir,
+            allow_duplicates,
+        } => broker.broker().and_then(|cloud| {
+            let cert_dir = match cert_dir {
+                Some(dir) => Some(sim::CertDir {
+                    dir,
+                    url: broker.broker.parse()?,
+                    tls: TlsOptions {
+                        cert: None,
+                        key: None,
+                        ..broker.tls()
+                    },
+                }),
+                None => None,
+            };
             let settings = sim::Settings {
-                broker,
+                broker: cloud,
                 nodes,
                 rounds,
                 interval: Duration::from_millis(interval_ms),
                 settle: Duration::from_secs(settle_s),
+                boot: Duration::from_secs(boot_s),
                 json: summary,
+                allow_duplicates,
+                cert_dir,
             };
             runtime()?.block_on(sim::run(settings, output))
         }),

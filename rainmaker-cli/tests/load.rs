@@ -1,7 +1,8 @@
 //! Load and fault tests on loopback: `rainmaker sim` with 200 nodes against a
 //! mosquitto the test starts loses nothing; with the broker stopped and restarted
-//! mid-run (persistent sessions, broker persistence on) it still loses nothing and
-//! every node is back within 5 s of the restart. (A SIGKILL instead of a stop loses
+//! mid-run (persistent sessions, broker persistence on) it still loses nothing (the
+//! reports a node could not send while the broker was down go out merged into its
+//! next one, as on an SDK node) and every node is back within 5 s of the restart. (A SIGKILL instead of a stop loses
 //! what mosquitto had acknowledged but not yet saved: that is the broker's
 //! durability, not the clients'.)
 
@@ -52,7 +53,13 @@ fn assert_nothing_lost(summary: &Value) {
     for direction in ["up", "down"] {
         let d = &summary[direction];
         assert_eq!(d["lost"], 0, "{direction}: {summary}");
-        assert_eq!(d["received"], d["expected"], "{direction}: {summary}");
+        assert_eq!(d["late"], 0, "{direction}: {summary}");
+        let accounted = d["received"].as_u64().unwrap_or(0) + d["merged"].as_u64().unwrap_or(0);
+        assert_eq!(
+            Some(accounted),
+            d["expected"].as_u64(),
+            "{direction}: {summary}"
+        );
     }
     assert_eq!(summary["decode_errors"], 0, "{summary}");
 }
@@ -74,7 +81,9 @@ fn a_broker_restart_mid_run_loses_nothing() {
     let binary = mosquitto_or_return!();
     let mut broker = Mosquitto::start(&binary, true);
     let summary = summary_path("restart");
+    // QoS 1 is at least once: a restart may deliver a message twice.
     let mut child = sim(&broker.url(), 200, 40, 100, &summary)
+        .arg("--allow-duplicates")
         .spawn()
         .expect("runs");
     // Into the rounds (200 nodes boot in about a second here), then an outage.

@@ -37,6 +37,34 @@ impl Command {
     pub const fn to_le_bytes(self) -> [u8; 2] {
         self.0.to_le_bytes()
     }
+
+    /// The command as an answer echoes it. Command 0 is the node's get-pending
+    /// request only in a frame the node sends on its own; in an answer it is the
+    /// command of a request that had none (or a malformed one), and it shows as
+    /// `0 (none)`.
+    ///
+    /// ```
+    /// use rainmaker_tlv::Command;
+    ///
+    /// assert_eq!(Command(0).in_answer().to_string(), "0 (none)");
+    /// assert_eq!(Command::SET_PARAMS.in_answer().to_string(), "1 (set-params)");
+    /// ```
+    pub const fn in_answer(self) -> InAnswer {
+        InAnswer(self)
+    }
+}
+
+/// A command as an answer echoes it ([`Command::in_answer`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InAnswer(Command);
+
+impl fmt::Display for InAnswer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Command(0) => display_named(f, 0, Some("none")),
+            command => fmt::Display::fmt(&command, f),
+        }
+    }
 }
 
 impl From<u16> for Command {

@@ -256,7 +256,7 @@ impl fmt::Display for Response<'_> {
         f.write_str("response")?;
         write_id(f, self.request_id)?;
         write_field(f, Tag::STATUS, self.status)?;
-        write_field(f, Tag::COMMAND, self.command)?;
+        write_field(f, Tag::COMMAND, self.command.in_answer())?;
         write_data(f, &self.data)
     }
 }

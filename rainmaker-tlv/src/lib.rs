@@ -136,7 +136,7 @@ mod router;
 mod status;
 mod value;
 
-pub use command::Command;
+pub use command::{Command, InAnswer};
 pub use display::ShowBytes;
 pub use error::{Error, Result};
 pub use frame::{Field, Fields, Frame, RawFrame};

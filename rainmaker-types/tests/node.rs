@@ -404,6 +404,21 @@ fn unknown_custom_and_invalid_commands_get_their_tlv_status() {
         }]
     ));
     assert_eq!(light(&node), (false, 25));
+    // A request without a command is answered with command 0, which is no
+    // get-pending request there.
+    let out = to_node(&mut node, b"\x01\x02id\x02\x01\x01\x06\x02{}");
+    let answer = rainmaker_tlv::Response::decode(&out.publish[0].payload).expect("a response");
+    assert_eq!(
+        (answer.status, answer.command),
+        (Status::INVALID, Command(0))
+    );
+    let [event] = out.events.as_slice() else {
+        panic!("one event: {:?}", out.events);
+    };
+    assert_eq!(
+        event.to_string(),
+        "answered cmd 0 (none) (request id) with invalid"
+    );
 }
 
 #[test]

@@ -303,7 +303,8 @@ impl fmt::Display for Event {
             } => {
                 write!(
                     f,
-                    "answered cmd {command} (request {}) with {status}",
+                    "answered cmd {} (request {}) with {status}",
+                    command.in_answer(),
                     rainmaker_tlv::ShowBytes(request_id)
                 )?;
                 match error {
