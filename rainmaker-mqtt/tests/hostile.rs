@@ -342,3 +342,83 @@ fn brightness_in(delivery: &rainmaker_mqtt::Delivery) -> Option<i64> {
         _ => None,
     }
 }
+
+#[tokio::test]
+async fn events_the_application_does_not_read_are_dropped_and_counted() {
+    let binary = mosquitto_or_return!();
+    let broker = Mosquitto::start(&binary, false);
+    let (handle, mut events) = NodeRunner::new(node("E1"), url(&broker))
+        .spawn()
+        .expect("the runner starts");
+    booted(&mut events).await;
+    // Each change is published and acknowledged: one event each, more than the
+    // channel holds while nobody reads.
+    let changes = rainmaker_mqtt::EVENT_CAPACITY + 200;
+    for value in 0..changes {
+        let value = i32::try_from(value % 100).unwrap_or_default();
+        handle
+            .update_device(Light::NAME, move |light: &mut Light| {
+                light.brightness = if light.brightness == value {
+                    value + 1
+                } else {
+                    value
+                };
+            })
+            .await
+            .expect("changed");
+    }
+    // The runner went on; once the application reads again, the next event says
+    // how many it missed.
+    let deadline = Instant::now() + WAIT;
+    let (mut read, mut missed) = (0u64, 0u64);
+    while missed == 0 && Instant::now() < deadline {
+        match timeout(Duration::from_secs(1), events.recv()).await {
+            Ok(Some(RunnerEvent::Lagged { missed: count })) => missed = count,
+            Ok(Some(_)) => read += 1,
+            Ok(None) => panic!("the runner stopped"),
+            // Drained: one more change makes an event, and the count comes first.
+            Err(_) => handle.report_changes().await.expect("reported"),
+        }
+    }
+    assert!(missed > 0, "no Lagged event after {read} events");
+    assert!(read + missed >= u64::try_from(changes).unwrap_or(0), "{read} + {missed}");
+}
+
+#[tokio::test]
+async fn a_slow_consumer_holds_the_broker_back_and_loses_nothing() {
+    let binary = mosquitto_or_return!();
+    let broker = Mosquitto::start(&binary, false);
+    let url = url(&broker);
+    let mut consumer = Consumer::connect(&url, "cloud-slow", None)
+        .await
+        .expect("the consumer connects");
+    let (handle, mut events) = NodeRunner::new(node("W1"), url)
+        .spawn()
+        .expect("the runner starts");
+    booted(&mut events).await;
+    // More than the consumer's channel holds, sent while it does not read.
+    let sent = i64::try_from(rainmaker_mqtt::DELIVERY_CAPACITY).unwrap_or(0) + 500;
+    let reader = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let mut seen = Vec::new();
+        while seen.last() != Some(&sent) {
+            let delivery = timeout(WAIT, consumer.next())
+                .await
+                .unwrap_or_else(|_| panic!("a delivery within the wait; {} seen", seen.len()))
+                .expect("the consumer runs");
+            if let Some(value) = brightness_in(&delivery) {
+                seen.push(value);
+            }
+        }
+        seen
+    });
+    for value in 1..=sent {
+        let value = i32::try_from(value).unwrap_or_default();
+        handle
+            .update_device(Light::NAME, move |light: &mut Light| light.brightness = value)
+            .await
+            .expect("changed");
+    }
+    let seen = reader.await.expect("the reader ends");
+    assert_eq!(seen, (1..=sent).collect::<Vec<_>>());
+}
