@@ -233,7 +233,7 @@ impl TlsIdentity {
 
 /// The crypto provider of every TLS configuration here.
 fn provider() -> Arc<rustls::crypto::CryptoProvider> {
-    Arc::new(rustls::crypto::ring::default_provider())
+    Arc::new(rustls::crypto::aws_lc_rs::default_provider())
 }
 
 /// A server certificate verifier that checks the chain as usual but against a

@@ -381,7 +381,10 @@ async fn events_the_application_does_not_read_are_dropped_and_counted() {
         }
     }
     assert!(missed > 0, "no Lagged event after {read} events");
-    assert!(read + missed >= u64::try_from(changes).unwrap_or(0), "{read} + {missed}");
+    assert!(
+        read + missed >= u64::try_from(changes).unwrap_or(0),
+        "{read} + {missed}"
+    );
 }
 
 #[tokio::test]
@@ -415,7 +418,9 @@ async fn a_slow_consumer_holds_the_broker_back_and_loses_nothing() {
     for value in 1..=sent {
         let value = i32::try_from(value).unwrap_or_default();
         handle
-            .update_device(Light::NAME, move |light: &mut Light| light.brightness = value)
+            .update_device(Light::NAME, move |light: &mut Light| {
+                light.brightness = value
+            })
             .await
             .expect("changed");
     }

@@ -98,12 +98,15 @@ pub struct Settings<'a> {
     pub tls: Option<TlsListener<'a>>,
 }
 
-/// A TLS listener that requires a client certificate from `ca_pem`; the
-/// certificate's CN is the user name and replaces the client id (the broker binds
-/// client id to certificate, as AWS IoT's policy variables do), and anonymous
-/// clients are refused.
+/// A TLS listener. With `client_certificates`, it requires a client certificate
+/// from `ca_pem`; the certificate's CN is the user name and replaces the client
+/// id (the broker binds client id to certificate, as AWS IoT's policy variables
+/// do), and anonymous clients are refused. Without, it is server-only TLS for
+/// anonymous clients.
 #[derive(Debug, Clone)]
 pub struct TlsListener<'a> {
+    /// Whether clients must show a certificate from the CA.
+    pub client_certificates: bool,
     /// The CA of the client and server certificates (PEM).
     pub ca_pem: &'a str,
     /// The broker's certificate (PEM).
@@ -288,7 +291,10 @@ fn conf(dir: &Path, port: u16, settings: &Settings<'_>) -> String {
          allow_anonymous {anonymous}\n",
         persistence = settings.persistence,
         dir = dir.display(),
-        anonymous = settings.tls.is_none(),
+        anonymous = settings
+            .tls
+            .as_ref()
+            .is_none_or(|tls| !tls.client_certificates),
     );
     if let Some(acl) = settings.acl {
         conf.push_str(&format!("acl_file {}\n", write("acl", acl)));
@@ -296,14 +302,18 @@ fn conf(dir: &Path, port: u16, settings: &Settings<'_>) -> String {
     conf.push_str(&format!("listener {port} 127.0.0.1\n"));
     if let Some(tls) = &settings.tls {
         conf.push_str(&format!(
-            "cafile {}\ncertfile {}\nkeyfile {}\n\
-             require_certificate true\n\
-             use_identity_as_username true\n\
-             use_username_as_clientid true\n",
+            "cafile {}\ncertfile {}\nkeyfile {}\n",
             write("ca.pem", tls.ca_pem),
             write("server.pem", tls.cert_pem),
             write("server.key", tls.key_pem),
         ));
+        if tls.client_certificates {
+            conf.push_str(
+                "require_certificate true\n\
+                 use_identity_as_username true\n\
+                 use_username_as_clientid true\n",
+            );
+        }
     }
     conf
 }

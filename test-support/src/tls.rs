@@ -87,12 +87,27 @@ impl Ca {
     ///
     /// If mosquitto does not start.
     pub fn start_broker(&self, binary: &Path, acl: &str) -> Mosquitto {
+        self.start(binary, Some(acl), true)
+    }
+
+    /// Starts mosquitto with a server-only TLS listener (this CA's server
+    /// certificate, anonymous clients without certificates).
+    ///
+    /// # Panics
+    ///
+    /// If mosquitto does not start.
+    pub fn start_server_only_broker(&self, binary: &Path) -> Mosquitto {
+        self.start(binary, None, false)
+    }
+
+    fn start(&self, binary: &Path, acl: Option<&str>, client_certificates: bool) -> Mosquitto {
         let server = self.server();
         Mosquitto::start_with(
             binary,
             &Settings {
-                acl: Some(acl),
+                acl,
                 tls: Some(TlsListener {
+                    client_certificates,
                     ca_pem: &self.cert_pem,
                     cert_pem: &server.cert_pem,
                     key_pem: &server.key_pem,
