@@ -57,7 +57,7 @@ pub async fn run(
             // What the connection went through goes to stderr: the user can tell
             // when traffic may have been missed.
             Some(other) => {
-                eprintln!("{}", connection_line(&other));
+                eprintln!("rainmaker sniff: {other}");
                 continue;
             }
         };
@@ -98,24 +98,4 @@ pub async fn run(
     }
     consumer.close().await;
     Ok(())
-}
-
-/// What a connection event means for the traffic the sniffer shows.
-fn connection_line(event: &ConsumerEvent) -> String {
-    match event {
-        ConsumerEvent::Disconnected { error, retry_in } => format!(
-            "lost the broker ({error}); reconnecting in {:.1} s: messages sent meanwhile are missed",
-            retry_in.as_secs_f64()
-        ),
-        ConsumerEvent::Reconnected { .. } => {
-            "back on the broker (a new session): listening again".to_owned()
-        }
-        ConsumerEvent::MessageTooLarge { size, limit } => {
-            format!("dropped a message of {size} bytes (over the {limit}-byte limit); reconnecting")
-        }
-        ConsumerEvent::SubscriptionRefused { filter } => format!(
-            "the broker refused the subscription to {filter}: nothing arrives on it (its ACL?)"
-        ),
-        other => format!("{other:?}"),
-    }
 }

@@ -1,6 +1,9 @@
 //! A lightbulb node on a broker: `cargo run -p rainmaker-mqtt --example node --
 //! mqtt://localhost:1883 MY_NODE_ID`. It takes writes from the cloud and reports a
-//! brightness change every 10 s.
+//! brightness change every 10 s. TLS: `mqtts://... --ca ca.pem [--cert node.pem
+//! --key node.key] [--server-name NAME] [--alpn PROTOCOL]`.
+
+mod common;
 
 use std::time::Duration;
 
@@ -18,13 +21,21 @@ struct Light {
     brightness: i32,
 }
 
+/// A lightbulb node: it takes writes and reports a brightness change every 10 s.
+#[derive(Debug, clap::Parser)]
+struct Args {
+    #[command(flatten)]
+    broker: common::BrokerArgs,
+    /// The node id (and MQTT client id).
+    #[arg(default_value = "7C9EBD4A1B2C")]
+    node_id: String,
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut args = std::env::args().skip(1);
-    let broker = args
-        .next()
-        .unwrap_or_else(|| "mqtt://localhost:1883".into());
-    let node_id = args.next().unwrap_or_else(|| "7C9EBD4A1B2C".into());
+    let args = <Args as clap::Parser>::parse();
+    let broker = args.broker.broker()?;
+    let node_id = args.node_id;
     let info = NodeInfo::new(
         "Lamp",
         "1.0",
@@ -39,7 +50,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         brightness: 50,
     })?;
 
-    let (handle, mut events) = NodeRunner::new(node, broker.parse()?).spawn()?;
+    let (handle, mut events) = NodeRunner::new(node, broker).spawn()?;
     let ticker = handle.clone();
     tokio::spawn(async move {
         let mut level = 0;
@@ -56,7 +67,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     while let Some(event) = events.recv().await {
         match event {
             RunnerEvent::Node(event) => println!("{event}"), // a write applied, a command answered...
-            other => println!("{other:?}"), // connected, disconnected, acknowledged
+            other => println!("{other}"), // connected, disconnected, acknowledged, refused
         }
     }
     Ok(())

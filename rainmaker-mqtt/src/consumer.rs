@@ -75,6 +75,36 @@ pub enum ConsumerEvent {
     },
 }
 
+impl std::fmt::Display for ConsumerEvent {
+    /// One line for a log; what each connection event means for the traffic.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Delivery(delivery) => {
+                write!(f, "{} bytes on {}", delivery.payload.len(), delivery.topic)
+            }
+            Self::Reconnected { session_present } => f.write_str(if *session_present {
+                "back on the broker, session kept: what was sent meanwhile follows"
+            } else {
+                "back on the broker with a new session: what was sent meanwhile is missed"
+            }),
+            Self::Disconnected { error, retry_in } => write!(
+                f,
+                "lost the broker ({error}); reconnecting in {:.1} s",
+                retry_in.as_secs_f64()
+            ),
+            Self::MessageTooLarge { size, limit } => write!(
+                f,
+                "dropped a message of {size} bytes (over the {limit}-byte limit); the next \
+                 session starts clean"
+            ),
+            Self::SubscriptionRefused { filter } => write!(
+                f,
+                "the broker refused the subscription to {filter}: nothing arrives on it"
+            ),
+        }
+    }
+}
+
 impl Delivery {
     /// The message, decoded.
     ///

@@ -132,6 +132,62 @@ async fn a_message_too_large_is_dropped_once_and_the_next_write_applies() {
 }
 
 #[tokio::test]
+async fn a_consumer_drops_a_message_too_large_once_and_reads_on() {
+    let binary = mosquitto_or_return!();
+    let broker = Mosquitto::start(&binary, false);
+    let mut consumer = Consumer::connect(&url(&broker), "cloud-reader", None)
+        .await
+        .expect("the consumer connects");
+    // Another client, with a higher limit, sends a node's topic 1 MiB, then a
+    // message the consumer can read.
+    let big = url(&broker).with_max_packet_size(4 * 1024 * 1024);
+    let sender = Consumer::connect(&big, "cloud-sender", None)
+        .await
+        .expect("the sender connects");
+    let local = Topic::ParamsLocal {
+        node_id: NodeId::new("B1").expect("id"),
+    };
+    sender
+        .publish(&local, vec![b' '; 1024 * 1024])
+        .await
+        .expect("published");
+    let size = timeout(WAIT, async {
+        loop {
+            if let ConsumerEvent::MessageTooLarge { size, .. } =
+                consumer.next_event().await.expect("the consumer runs")
+            {
+                return size;
+            }
+        }
+    })
+    .await
+    .expect("the drop reported within the wait");
+    assert!(size > 1024 * 1024);
+    // The clean session discarded it with whatever else the broker held; once
+    // the consumer has subscribed again, messages arrive (sent until one does).
+    let mut too_large = 0;
+    let delivery = timeout(WAIT, async {
+        loop {
+            sender
+                .write_params(&local, &brightness(7))
+                .await
+                .expect("published");
+            let next = timeout(Duration::from_millis(500), consumer.next_event()).await;
+            match next {
+                Ok(Some(ConsumerEvent::MessageTooLarge { .. })) => too_large += 1,
+                Ok(Some(ConsumerEvent::Delivery(delivery))) => return delivery,
+                Ok(Some(_)) | Err(_) => {}
+                Ok(None) => panic!("the consumer stopped"),
+            }
+        }
+    })
+    .await
+    .expect("the next message within the wait");
+    assert_eq!(too_large, 0, "the message came back");
+    assert_eq!(brightness_in(&delivery), Some(7));
+}
+
+#[tokio::test]
 async fn two_nodes_with_one_client_id_back_off_and_say_why() {
     let binary = mosquitto_or_return!();
     let broker = Mosquitto::start(&binary, false);
@@ -160,9 +216,12 @@ async fn two_nodes_with_one_client_id_back_off_and_say_why() {
             _ => {}
         }
     }
+    eprintln!(
+        "two nodes with one client id: {connects} connections, {dropped} drops in {window:?}"
+    );
     assert!(dropped >= 2, "{dropped} drops reported");
-    // Without a growing back-off they reconnected about five times a second
-    // each (120 in this window); with it, a handful each.
+    // With the back-off reset by every CONNACK they made 62 connections in this
+    // window here; with it growing, 11 or 12.
     assert!(connects <= 20, "{connects} connections in {window:?}");
 }
 
@@ -367,17 +426,22 @@ async fn events_the_application_does_not_read_are_dropped_and_counted() {
             .await
             .expect("changed");
     }
-    // The runner went on; once the application reads again, the next event says
-    // how many it missed.
+    // The runner went on; once the application reads again, an event says how
+    // many it missed. Read until the acknowledgements stop coming.
     let deadline = Instant::now() + WAIT;
     let (mut read, mut missed) = (0u64, 0u64);
-    while missed == 0 && Instant::now() < deadline {
+    while Instant::now() < deadline {
         match timeout(Duration::from_secs(1), events.recv()).await {
-            Ok(Some(RunnerEvent::Lagged { missed: count })) => missed = count,
+            Ok(Some(RunnerEvent::Lagged { missed: count })) => missed += count,
             Ok(Some(_)) => read += 1,
             Ok(None) => panic!("the runner stopped"),
-            // Drained: one more change makes an event, and the count comes first.
-            Err(_) => handle.report_changes().await.expect("reported"),
+            Err(_) if missed > 0 => break,
+            // Drained before a count came: one more change makes an event, and
+            // the count comes first.
+            Err(_) => handle
+                .update_device(Light::NAME, |light: &mut Light| light.power = !light.power)
+                .await
+                .expect("changed"),
         }
     }
     assert!(missed > 0, "no Lagged event after {read} events");
