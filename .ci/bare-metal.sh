@@ -26,6 +26,15 @@ if ! command -v qemu-system-riscv32 >/dev/null; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq qemu-system-misc >/dev/null
 fi
 
+# Where cargo puts what it builds (CARGO_TARGET_DIR, a config's target-dir, or
+# target/), as cargo itself says.
+TARGET_DIR="$(cargo metadata --format-version 1 --no-deps --locked |
+    sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')"
+if [ -z "$TARGET_DIR" ]; then
+    echo "error: cargo metadata gave no target directory" >&2
+    exit 1
+fi
+
 flash() {
     # The sizes of the sections that go to flash on a device: code and read-only data.
     local sum=0 size
@@ -43,8 +52,8 @@ for target in "${TARGETS[@]}"; do
     echo "==> $target: the example firmware"
     cargo clippy -q --locked -p rainmaker-bare-metal --target "$target" -- -D warnings
     cargo build -q --locked -p rainmaker-bare-metal --target "$target" --profile firmware
-    firmware="target/$target/firmware/rainmaker-bare-metal"
-    log="target/$target/firmware/qemu.log"
+    firmware="$TARGET_DIR/$target/firmware/rainmaker-bare-metal"
+    log="$TARGET_DIR/$target/firmware/qemu.log"
     status=0
     timeout "$QEMU_TIMEOUT" qemu-system-riscv32 -machine virt -cpu rv32 -smp 1 -m 64M \
         -nographic -bios none -semihosting-config enable=on,target=native \

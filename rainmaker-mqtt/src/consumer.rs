@@ -58,11 +58,17 @@ pub enum ConsumerEvent {
         /// The back-off delay before the next attempt.
         retry_in: Duration,
     },
-    /// The broker sent a message over the packet limit; the consumer could not
-    /// read it, dropped the connection, and starts the next session clean so
-    /// that the broker discards it.
+    /// The broker sent a message over the packet limit. Without `topic`: the
+    /// consumer could not read past its header and dropped the connection; the
+    /// next connection reads it (up to
+    /// [`OVERSIZED_CEILING`](crate::OVERSIZED_CEILING), beyond which it starts a
+    /// clean session so that the broker discards it). With `topic`: the message
+    /// was read, and is refused and acknowledged, not delivered.
     MessageTooLarge {
-        /// The size of the packet's remaining part, as its header gave it.
+        /// Its topic, once read.
+        topic: Option<String>,
+        /// Its size: the packet's remaining part as its header gave it, or the
+        /// payload once read.
         size: usize,
         /// The client's limit ([`Broker::with_max_packet_size`]).
         limit: usize,
@@ -92,10 +98,22 @@ impl std::fmt::Display for ConsumerEvent {
                 "lost the broker ({error}); reconnecting in {:.1} s",
                 retry_in.as_secs_f64()
             ),
-            Self::MessageTooLarge { size, limit } => write!(
+            Self::MessageTooLarge {
+                topic: None,
+                size,
+                limit,
+            } => write!(
                 f,
-                "dropped a message of {size} bytes (over the {limit}-byte limit); the next \
-                 session starts clean"
+                "a message of {size} bytes is over the {limit}-byte limit: reconnecting to \
+                 refuse it"
+            ),
+            Self::MessageTooLarge {
+                topic: Some(topic),
+                size,
+                limit,
+            } => write!(
+                f,
+                "refused a message of {size} bytes on {topic} (over the {limit}-byte limit)"
             ),
             Self::SubscriptionRefused { filter } => write!(
                 f,
@@ -288,12 +306,31 @@ impl Consumer {
                         continue;
                     }
                     Polled::Event(Event::Incoming(Incoming::Publish(publish))) => {
-                        ConsumerEvent::Delivery(Delivery {
-                            topic: publish.topic.clone(),
-                            payload: publish.payload.to_vec(),
-                            received_at: Instant::now(),
-                            receipt: (publish.pkid, publish.qos),
-                        })
+                        if publish.payload.len() > limit {
+                            // Read on a connection with a raised limit: refused,
+                            // and acknowledged so that it is not sent again.
+                            if at_least_once {
+                                // From another task, as the subscriptions: the
+                                // request waits for the poller.
+                                let acker = subscriber.clone();
+                                let publish = publish.clone();
+                                tokio::spawn(async move {
+                                    let _ = acker.ack(&publish).await;
+                                });
+                            }
+                            ConsumerEvent::MessageTooLarge {
+                                topic: Some(publish.topic.clone()),
+                                size: publish.payload.len(),
+                                limit,
+                            }
+                        } else {
+                            ConsumerEvent::Delivery(Delivery {
+                                topic: publish.topic.clone(),
+                                payload: publish.payload.to_vec(),
+                                received_at: Instant::now(),
+                                receipt: (publish.pkid, publish.qos),
+                            })
+                        }
                     }
                     Polled::Event(_) | Polled::SessionDropped(_) => continue,
                     Polled::Lost(loss) => {
@@ -303,7 +340,11 @@ impl Consumer {
                         }
                         if let Some(size) = loss.oversized
                             && tx
-                                .send(ConsumerEvent::MessageTooLarge { size, limit })
+                                .send(ConsumerEvent::MessageTooLarge {
+                                    topic: None,
+                                    size,
+                                    limit,
+                                })
                                 .await
                                 .is_err()
                         {

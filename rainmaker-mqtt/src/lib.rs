@@ -69,6 +69,10 @@ pub enum Polled {
     SessionDropped(Held),
 }
 
+/// The largest message a client reads on the connection after one that dropped
+/// because a message was over its packet limit (16 MiB).
+pub const OVERSIZED_CEILING: usize = 16 * 1024 * 1024;
+
 /// What the client held of a connection when it dropped: the requests a new
 /// session discards.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -115,13 +119,39 @@ pub struct Loss {
     /// the broker accepted it.
     pub up_for: Option<Duration>,
     /// How many connections in a row the broker accepted and then closed within
-    /// [`STABLE_AFTER`] (this one included); 0 when this one lasted or never was.
+    /// [`STABLE_AFTER`] (this one included); 0 when this one lasted, never was,
+    /// or ended otherwise (a packet the client refused, its own timeout).
     pub short_lived: u32,
     /// The size of a message over the client's packet limit that the broker sent,
-    /// when that is why the connection dropped. The next connection asks for a
-    /// clean session, so that the broker discards the message instead of
-    /// resending it on every reconnection.
+    /// when that is why the connection dropped. The client cannot read past its
+    /// header, and the broker would resend it on every reconnection: the next
+    /// connection reads messages up to that size (at most
+    /// [`OVERSIZED_CEILING`]), so that the message arrives with its topic and is
+    /// refused and acknowledged like any message the application cannot take.
+    /// Beyond the ceiling, the next connection asks for a clean session instead,
+    /// so that the broker discards it (with whatever else it held).
     pub oversized: Option<usize>,
+}
+
+/// Whether `error` is the broker closing the connection (rather than a packet
+/// the client refused, or the client's own timeout).
+fn closed_by_broker(error: &rumqttc::ConnectionError) -> bool {
+    use std::io::ErrorKind;
+    let io = match error {
+        rumqttc::ConnectionError::MqttState(rumqttc::StateError::ConnectionAborted) => {
+            return true;
+        }
+        rumqttc::ConnectionError::MqttState(rumqttc::StateError::Io(io))
+        | rumqttc::ConnectionError::Io(io) => io,
+        _ => return false,
+    };
+    matches!(
+        io.kind(),
+        ErrorKind::UnexpectedEof
+            | ErrorKind::ConnectionReset
+            | ErrorKind::ConnectionAborted
+            | ErrorKind::BrokenPipe
+    )
 }
 
 /// The size of the incoming packet that made `error`, when it was over the
@@ -157,7 +187,8 @@ pub fn poll(
     impl std::future::Future<Output = ()> + Send + 'static,
 ) {
     let (out, polled) = tokio::sync::mpsc::channel(POLLED_CAPACITY);
-    let clean_session = eventloop.mqtt_options.clean_session();
+    // The options as given, back after a connection made with other ones.
+    let options = eventloop.mqtt_options.clone();
     let poller = async move {
         let mut up_since: Option<Instant> = None;
         let mut short_lived = 0;
@@ -169,7 +200,7 @@ pub fn poll(
                 Ok(event) => {
                     if let rumqttc::Event::Incoming(rumqttc::Incoming::ConnAck(ack)) = &event {
                         up_since = Some(Instant::now());
-                        eventloop.mqtt_options.set_clean_session(clean_session);
+                        eventloop.mqtt_options = options.clone();
                         let held = std::mem::take(&mut held);
                         if !ack.session_present
                             && !held.is_empty()
@@ -189,21 +220,32 @@ pub fn poll(
                             backoff.reset();
                             short_lived = 0;
                         }
-                        Some(_) => short_lived += 1,
-                        None => {}
+                        Some(_) if closed_by_broker(&error) => short_lived += 1,
+                        Some(_) | None => {}
                     }
                     let oversized = oversized(&error);
-                    if oversized.is_some() {
-                        // A clean session makes the broker drop the message.
-                        eventloop.mqtt_options.set_clean_session(true);
+                    match oversized {
+                        // Read it next time, to refuse it by its topic.
+                        Some(size) if size <= OVERSIZED_CEILING => {
+                            eventloop.mqtt_options.set_max_packet_size(size, size);
+                        }
+                        // A clean session makes the broker drop it.
+                        Some(_) => {
+                            eventloop.mqtt_options.set_clean_session(true);
+                        }
+                        None => {}
                     }
                     held = Held::of(&eventloop);
                     let retry_in = backoff.next_delay();
+                    let in_a_row = match up_for {
+                        Some(up) if up < STABLE_AFTER && closed_by_broker(&error) => short_lived,
+                        _ => 0,
+                    };
                     let loss = Loss {
                         error,
                         retry_in,
                         up_for,
-                        short_lived: if up_for.is_some() { short_lived } else { 0 },
+                        short_lived: in_a_row,
                         oversized,
                     };
                     if out.send(Polled::Lost(loss)).await.is_err() {

@@ -48,10 +48,12 @@ pub enum RunnerEvent {
         in_a_row: u32,
     },
     /// The broker sent a message over the client's packet limit: the client
-    /// cannot read it (not even its topic) and drops the connection. The next
-    /// connection starts a clean session, so that the broker discards the
-    /// message instead of resending it on every reconnection; the node
-    /// re-announces itself on it.
+    /// cannot read past its header and drops the connection. The next
+    /// connection reads it (up to [`OVERSIZED_CEILING`](crate::OVERSIZED_CEILING))
+    /// and the node refuses it by its topic ([`RunnerEvent::Refused`]), so that
+    /// it is acknowledged instead of resent on every reconnection; beyond the
+    /// ceiling the next connection starts a clean session so that the broker
+    /// discards it, and the node announces itself again.
     MessageTooLarge {
         /// The size of the packet's remaining part, as its header gave it.
         size: usize,
@@ -133,7 +135,8 @@ impl std::fmt::Display for RunnerEvent {
             ),
             Self::MessageTooLarge { size, limit } => write!(
                 f,
-                "dropped a message of {size} bytes (limit {limit}); the next session starts clean"
+                "a message of {size} bytes is over the {limit}-byte limit: reconnecting to \
+                 refuse it"
             ),
             Self::PublishLost { id, topic } => {
                 write!(f, "publish {} on {topic} lost with the session", id.0)

@@ -72,7 +72,7 @@ fn remote(id: &str) -> Topic {
 }
 
 #[tokio::test]
-async fn a_message_too_large_is_dropped_once_and_the_next_write_applies() {
+async fn a_message_too_large_is_refused_by_its_topic_once_and_the_next_write_applies() {
     let binary = mosquitto_or_return!();
     let broker = Mosquitto::start(&binary, false);
     let (_handle, mut events) = NodeRunner::new(node("P1"), url(&broker))
@@ -96,15 +96,21 @@ async fn a_message_too_large_is_dropped_once_and_the_next_write_applies() {
     .await;
     assert!(size > 1024 * 1024, "{size}");
     assert_eq!(limit, MAX_PACKET_SIZE);
-    // The next session is clean: the broker dropped the message and the node
-    // announced itself again.
+    // The next connection reads it, and the node refuses it by its topic; the
+    // session is kept.
     let session_present = next_event(&mut events, |event| match event {
         RunnerEvent::Connected { session_present } => Some(*session_present),
         _ => None,
     })
     .await;
-    assert!(!session_present);
-    booted(&mut events).await;
+    assert!(session_present);
+    let (topic, error) = next_event(&mut events, |event| match event {
+        RunnerEvent::Refused { topic, error } => Some((topic.clone(), error.to_string())),
+        _ => None,
+    })
+    .await;
+    assert_eq!(topic.as_deref(), Some("node/P1/params/remote"));
+    assert!(error.contains("1048576"), "{error}");
 
     let started = Instant::now();
     consumer
@@ -127,15 +133,15 @@ async fn a_message_too_large_is_dropped_once_and_the_next_write_applies() {
     })
     .await;
     assert_eq!(applied, 61);
-    assert_eq!(reconnects, 0, "the poison came back");
+    assert_eq!(reconnects, 0, "the message came back");
     assert!(started.elapsed() < Duration::from_secs(5));
 }
 
 #[tokio::test]
-async fn a_consumer_drops_a_message_too_large_once_and_reads_on() {
+async fn a_consumer_refuses_a_message_too_large_by_its_topic_and_reads_on() {
     let binary = mosquitto_or_return!();
     let broker = Mosquitto::start(&binary, false);
-    let mut consumer = Consumer::connect(&url(&broker), "cloud-reader", None)
+    let mut consumer = Consumer::connect_at_least_once(&url(&broker), "cloud-reader", None)
         .await
         .expect("the consumer connects");
     // Another client, with a higher limit, sends a node's topic 1 MiB, then a
@@ -151,40 +157,36 @@ async fn a_consumer_drops_a_message_too_large_once_and_reads_on() {
         .publish(&local, vec![b' '; 1024 * 1024])
         .await
         .expect("published");
-    let size = timeout(WAIT, async {
-        loop {
-            if let ConsumerEvent::MessageTooLarge { size, .. } =
-                consumer.next_event().await.expect("the consumer runs")
-            {
-                return size;
-            }
-        }
-    })
-    .await
-    .expect("the drop reported within the wait");
-    assert!(size > 1024 * 1024);
-    // The clean session discarded it with whatever else the broker held; once
-    // the consumer has subscribed again, messages arrive (sent until one does).
-    let mut too_large = 0;
+    sender
+        .write_params(&local, &brightness(7))
+        .await
+        .expect("published");
+    // The drop, then the message read on the next connection and refused by its
+    // topic, then the next message: the session was kept.
+    let mut too_large = Vec::new();
     let delivery = timeout(WAIT, async {
         loop {
-            sender
-                .write_params(&local, &brightness(7))
-                .await
-                .expect("published");
-            let next = timeout(Duration::from_millis(500), consumer.next_event()).await;
-            match next {
-                Ok(Some(ConsumerEvent::MessageTooLarge { .. })) => too_large += 1,
-                Ok(Some(ConsumerEvent::Delivery(delivery))) => return delivery,
-                Ok(Some(_)) | Err(_) => {}
-                Ok(None) => panic!("the consumer stopped"),
+            match consumer.next_event().await.expect("the consumer runs") {
+                ConsumerEvent::MessageTooLarge { topic, size, .. } => {
+                    assert!(size >= 1024 * 1024, "{size}");
+                    too_large.push(topic);
+                }
+                ConsumerEvent::Delivery(delivery) => return delivery,
+                _ => {}
             }
         }
     })
     .await
     .expect("the next message within the wait");
-    assert_eq!(too_large, 0, "the message came back");
+    assert_eq!(too_large, [None, Some("node/B1/params/local".to_owned())]);
     assert_eq!(brightness_in(&delivery), Some(7));
+    consumer.ack(&delivery).await.expect("acknowledged");
+    // Acknowledged: it does not come back.
+    assert!(
+        timeout(Duration::from_secs(1), consumer.next_event())
+            .await
+            .is_err()
+    );
 }
 
 #[tokio::test]
