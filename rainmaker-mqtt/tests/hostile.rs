@@ -3,6 +3,8 @@
 //! refused subscription, a shutdown with the broker gone, and a consumer that
 //! crashes mid-stream. Every wait is bounded.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use rainmaker_mqtt::{
@@ -10,41 +12,17 @@ use rainmaker_mqtt::{
 };
 use rainmaker_test_support::mosquitto::Mosquitto;
 use rainmaker_test_support::mosquitto_or_return;
-use rainmaker_test_support::node::{Light, led_light_info};
+use rainmaker_test_support::node::Light;
 use rainmaker_test_support::scripted_broker::{Script, ScriptedBroker};
-use rainmaker_types::node::{Event, Node};
+use rainmaker_types::node::Event;
 use rainmaker_types::{Channel, Message, NodeId, ParamValue, ParamsDocument, Topic};
 use tokio::sync::mpsc::Receiver;
 use tokio::time::timeout;
 
-const WAIT: Duration = Duration::from_secs(15);
-
-fn node(id: &str) -> Node {
-    let id = NodeId::new(id).expect("valid id");
-    let mut node = Node::new(id, led_light_info());
-    node.add_device(Light::default()).expect("one light");
-    node
-}
+use common::{WAIT, next_event, node};
 
 fn url(broker: &Mosquitto) -> Broker {
     broker.url().parse().expect("a broker URL")
-}
-
-/// The next runner event that `pick` accepts, within [`WAIT`].
-async fn next_event<T>(
-    events: &mut Receiver<RunnerEvent>,
-    mut pick: impl FnMut(&RunnerEvent) -> Option<T>,
-) -> T {
-    timeout(WAIT, async {
-        loop {
-            let event = events.recv().await.expect("the runner runs");
-            if let Some(found) = pick(&event) {
-                return found;
-            }
-        }
-    })
-    .await
-    .expect("the event within the wait")
 }
 
 /// Waits until the node has booted: its init acknowledged by the broker.

@@ -2,12 +2,14 @@
 //! the boot sequence, writes both ways, commands, the user mapping acknowledged by
 //! the broker's PUBACK, and a broker restart with persistent sessions.
 
+mod common;
+
 use std::time::Duration;
 
 use rainmaker_mqtt::{Broker, Consumer, Delivery, NodeHandle, NodeRunner, RunnerEvent};
 use rainmaker_test_support::mosquitto::Mosquitto;
 use rainmaker_test_support::mosquitto_or_return;
-use rainmaker_test_support::node::{Light, led_light_info};
+use rainmaker_test_support::node::Light;
 use rainmaker_types::node::{Event, Node, NodeError};
 use rainmaker_types::services::Schedule;
 use rainmaker_types::tlv::{Command, Request, UserRole};
@@ -15,13 +17,11 @@ use rainmaker_types::{Channel, Message, NodeId, ParamValue, ParamsDocument, Topi
 use tokio::sync::mpsc::Receiver;
 use tokio::time::timeout;
 
-const WAIT: Duration = Duration::from_secs(15);
+use common::{WAIT, next_event};
 
-fn node(id: &str) -> Node {
-    let id = NodeId::new(id).expect("valid id");
-    let mut node = Node::new(id, led_light_info()).with_ota_over_topics();
-    node.add_device(Light::default()).expect("one light");
-    node
+/// The common node, with OTA over topics.
+fn ota_node(id: &str) -> Node {
+    common::node(id).with_ota_over_topics()
 }
 
 /// The next delivery on `channel`, skipping others.
@@ -37,23 +37,6 @@ async fn next_on(consumer: &mut Consumer, channel: Channel) -> Delivery {
     })
     .await
     .unwrap_or_else(|_| panic!("nothing on {channel} within {WAIT:?}"))
-}
-
-/// The next node event that `pick` accepts.
-async fn next_event<T>(
-    events: &mut Receiver<RunnerEvent>,
-    mut pick: impl FnMut(&RunnerEvent) -> Option<T>,
-) -> T {
-    timeout(WAIT, async {
-        loop {
-            let event = events.recv().await.expect("the runner runs");
-            if let Some(found) = pick(&event) {
-                return found;
-            }
-        }
-    })
-    .await
-    .expect("the event within the wait")
 }
 
 /// The light's brightness in the next `params/local` delta.
@@ -90,7 +73,7 @@ async fn start(
 async fn a_node_boots_takes_writes_and_commands_and_reports_changes() {
     let binary = mosquitto_or_return!();
     let broker = Mosquitto::start(&binary, false);
-    let (mut consumer, handle, mut events) = start(&broker, node("N1"), "cloud-a").await;
+    let (mut consumer, handle, mut events) = start(&broker, ota_node("N1"), "cloud-a").await;
     next_on(&mut consumer, Channel::NodeConfig).await;
     let init = next_on(&mut consumer, Channel::ParamsLocalInit).await;
     assert_eq!(
@@ -179,7 +162,7 @@ struct Fan {
 async fn params_start_when_the_broker_acknowledges_the_user_mapping() {
     let binary = mosquitto_or_return!();
     let broker = Mosquitto::start(&binary, false);
-    let mut mapped = node("N2");
+    let mut mapped = ota_node("N2");
     mapped.set_user_mapping("user-1", "secret-1", false);
     let (mut consumer, handle, mut events) = start(&broker, mapped, "cloud-b").await;
     next_on(&mut consumer, Channel::UserMapping).await;
@@ -198,7 +181,7 @@ async fn params_start_when_the_broker_acknowledges_the_user_mapping() {
 async fn a_broker_restart_loses_nothing_with_persistent_sessions() {
     let binary = mosquitto_or_return!();
     let mut broker = Mosquitto::start(&binary, true);
-    let (mut consumer, handle, mut events) = start(&broker, node("N3"), "cloud-c").await;
+    let (mut consumer, handle, mut events) = start(&broker, ota_node("N3"), "cloud-c").await;
     next_on(&mut consumer, Channel::ParamsLocalInit).await;
     next_on(&mut consumer, Channel::FromNode).await;
     // Let the broker save the sessions, then kill it.
@@ -232,7 +215,7 @@ async fn a_broker_restart_loses_nothing_with_persistent_sessions() {
 async fn the_runner_wakes_the_node_for_its_schedules() {
     let binary = mosquitto_or_return!();
     let broker = Mosquitto::start(&binary, false);
-    let mut scheduled = node("N4");
+    let mut scheduled = ota_node("N4");
     scheduled
         .add_service(Schedule::default())
         .expect("the schedule service");

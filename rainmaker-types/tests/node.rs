@@ -686,6 +686,19 @@ fn reconnections_announce_what_a_lost_session_forgot() {
     );
 }
 
+/// The topics of what `out` publishes, in order.
+fn topics(out: &Output) -> Vec<String> {
+    out.publish.iter().map(|p| p.topic.clone()).collect()
+}
+
+/// Whether a report now publishes nothing.
+fn reports_nothing(node: &mut Node) -> bool {
+    node.report_changes(NOW)
+        .expect("a report")
+        .publish
+        .is_empty()
+}
+
 /// Sets the sensor's temperature, as the application would between two inputs.
 fn set_temperature(node: &mut Node, value: f32) {
     node.device_mut::<Sensor>("Temperature Sensor")
@@ -698,7 +711,7 @@ fn no_change_is_reported_before_the_boot_announcements() {
     // Before the first connection: nothing goes out; init carries the value.
     let mut node = node();
     set_temperature(&mut node, 30.0);
-    assert!(node.report_changes(NOW).expect("waits").publish.is_empty());
+    assert!(reports_nothing(&mut node));
     let boot = node.handle(NOW, Input::Connected).expect("boots");
     let init = boot
         .publish
@@ -714,11 +727,16 @@ fn no_change_is_reported_before_the_boot_announcements() {
 
     // While disconnected, changes wait; a kept session reports them after its
     // get-pending request, once, as one delta.
-    let _ = node.handle(NOW, Input::Disconnected).expect("disconnects");
+    assert!(
+        node.handle(NOW, Input::Disconnected)
+            .expect("disconnects")
+            .publish
+            .is_empty()
+    );
     set_temperature(&mut node, 31.0);
-    assert!(node.report_changes(NOW).expect("waits").publish.is_empty());
+    assert!(reports_nothing(&mut node));
     set_temperature(&mut node, 32.0);
-    assert!(node.report_changes(NOW).expect("waits").publish.is_empty());
+    assert!(reports_nothing(&mut node));
     let kept = node
         .handle(
             NOW,
@@ -727,23 +745,25 @@ fn no_change_is_reported_before_the_boot_announcements() {
             },
         )
         .expect("reconnects");
-    let topics: Vec<String> = kept.publish.iter().map(|p| p.topic.clone()).collect();
-    assert_eq!(topics, [t("from-node"), t("params/local"), t("tsdata")]);
+    assert_eq!(
+        topics(&kept),
+        [t("from-node"), t("params/local"), t("tsdata")]
+    );
     assert_eq!(
         String::from_utf8_lossy(&kept.publish[1].payload),
         r#"{"Temperature Sensor":{"Temperature":32.00000}}"#
     );
+    assert!(reports_nothing(&mut node));
+
+    // A lost session announces again; init carries the change, no delta follows.
     assert!(
-        node.report_changes(NOW)
-            .expect("reported")
+        node.handle(NOW, Input::Disconnected)
+            .expect("disconnects")
             .publish
             .is_empty()
     );
-
-    // A lost session announces again; init carries the change, no delta follows.
-    let _ = node.handle(NOW, Input::Disconnected).expect("disconnects");
     set_temperature(&mut node, 33.0);
-    assert!(node.report_changes(NOW).expect("waits").publish.is_empty());
+    assert!(reports_nothing(&mut node));
     let lost = node
         .handle(
             NOW,
@@ -752,20 +772,14 @@ fn no_change_is_reported_before_the_boot_announcements() {
             },
         )
         .expect("reconnects");
-    let topics: Vec<String> = lost.publish.iter().map(|p| p.topic.clone()).collect();
     assert_eq!(
-        topics,
+        topics(&lost),
         [t("config"), t("params/local/init"), t("from-node")]
     );
     assert!(
         String::from_utf8_lossy(&lost.publish[1].payload).contains(r#""Temperature":33.00000"#)
     );
-    assert!(
-        node.report_changes(NOW)
-            .expect("reported")
-            .publish
-            .is_empty()
-    );
+    assert!(reports_nothing(&mut node));
 }
 
 #[test]
@@ -774,7 +788,7 @@ fn changes_wait_for_the_user_mapping_acknowledgement() {
     node.set_user_mapping("user", "secret", false);
     let boot = node.handle(NOW, Input::Connected).expect("boots");
     set_temperature(&mut node, 30.0);
-    assert!(node.report_changes(NOW).expect("waits").publish.is_empty());
+    assert!(reports_nothing(&mut node));
     let mapping = boot
         .publish
         .iter()
@@ -789,12 +803,7 @@ fn changes_wait_for_the_user_mapping_acknowledgement() {
         .find(|publish| publish.topic == t("params/local/init"))
         .expect("init");
     assert!(String::from_utf8_lossy(&init.payload).contains(r#""Temperature":30.00000"#));
-    assert!(
-        node.report_changes(NOW)
-            .expect("reported")
-            .publish
-            .is_empty()
-    );
+    assert!(reports_nothing(&mut node));
 }
 
 #[test]
