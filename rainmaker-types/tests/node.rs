@@ -699,6 +699,18 @@ fn reports_nothing(node: &mut Node) -> bool {
         .is_empty()
 }
 
+/// The connection drops; the node publishes nothing.
+fn disconnect(node: &mut Node) {
+    let out = node.handle(NOW, Input::Disconnected).expect("disconnects");
+    assert!(out.publish.is_empty());
+}
+
+/// The connection is back, with the session kept or not.
+fn reconnect(node: &mut Node, session_present: bool) -> Output {
+    node.handle(NOW, Input::Reconnected { session_present })
+        .expect("reconnects")
+}
+
 /// Sets the sensor's temperature, as the application would between two inputs.
 fn set_temperature(node: &mut Node, value: f32) {
     node.device_mut::<Sensor>("Temperature Sensor")
@@ -727,24 +739,12 @@ fn no_change_is_reported_before_the_boot_announcements() {
 
     // While disconnected, changes wait; a kept session reports them after its
     // get-pending request, once, as one delta.
-    assert!(
-        node.handle(NOW, Input::Disconnected)
-            .expect("disconnects")
-            .publish
-            .is_empty()
-    );
+    disconnect(&mut node);
     set_temperature(&mut node, 31.0);
     assert!(reports_nothing(&mut node));
     set_temperature(&mut node, 32.0);
     assert!(reports_nothing(&mut node));
-    let kept = node
-        .handle(
-            NOW,
-            Input::Reconnected {
-                session_present: true,
-            },
-        )
-        .expect("reconnects");
+    let kept = reconnect(&mut node, true);
     assert_eq!(
         topics(&kept),
         [t("from-node"), t("params/local"), t("tsdata")]
@@ -756,22 +756,10 @@ fn no_change_is_reported_before_the_boot_announcements() {
     assert!(reports_nothing(&mut node));
 
     // A lost session announces again; init carries the change, no delta follows.
-    assert!(
-        node.handle(NOW, Input::Disconnected)
-            .expect("disconnects")
-            .publish
-            .is_empty()
-    );
+    disconnect(&mut node);
     set_temperature(&mut node, 33.0);
     assert!(reports_nothing(&mut node));
-    let lost = node
-        .handle(
-            NOW,
-            Input::Reconnected {
-                session_present: false,
-            },
-        )
-        .expect("reconnects");
+    let lost = reconnect(&mut node, false);
     assert_eq!(
         topics(&lost),
         [t("config"), t("params/local/init"), t("from-node")]
