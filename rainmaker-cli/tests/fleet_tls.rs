@@ -5,7 +5,7 @@
 //! another node is held to that node's topics.
 
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Output};
 
 use rainmaker_test_support::mosquitto_or_return;
 use rainmaker_test_support::tls::Ca;
@@ -60,26 +60,30 @@ fn sim(url: &str, dir: &Path, nodes: usize) -> Command {
     command
 }
 
-fn node_ids(count: usize) -> Vec<String> {
-    (0..count)
+/// Runs `rainmaker sim --json` with `count` nodes, each with a certificate
+/// whose CN `cn_of` gives for its id, under a broker with [`ACL`]; the output and
+/// the broker's log.
+fn run_fleet(mosquitto: &Path, count: usize, cn_of: impl Fn(&str) -> String) -> (Output, String) {
+    let ca = Ca::new("fleet CA");
+    let broker = ca.start_broker(mosquitto, ACL);
+    let dir = rainmaker_test_support::unique_temp_path("rainmaker-fleet-tls");
+    std::fs::create_dir_all(&dir).expect("a temp dir");
+    let ids: Vec<String> = (0..count)
         .map(|index| format!("TLSNODE{index:04}"))
-        .collect()
+        .collect();
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    write_identities(&ca, &dir, &ids, cn_of);
+    let output = sim(&broker.url(), &dir, count).output().expect("runs");
+    let _ = std::fs::remove_dir_all(&dir);
+    (output, broker.log())
 }
 
 #[test]
 fn a_fleet_with_one_certificate_per_node_loses_nothing_under_a_per_node_acl() {
     let binary = mosquitto_or_return!();
-    let ca = Ca::new("fleet CA");
-    let broker = ca.start_broker(&binary, ACL);
-    let dir = rainmaker_test_support::unique_temp_path("rainmaker-fleet-tls");
-    std::fs::create_dir_all(&dir).expect("a temp dir");
-    let ids = node_ids(20);
-    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-    write_identities(&ca, &dir, &ids, str::to_owned);
-    let output = sim(&broker.url(), &dir, ids.len()).output().expect("runs");
-    let _ = std::fs::remove_dir_all(&dir);
+    let (output, log) = run_fleet(&binary, 20, str::to_owned);
     let summary: Value = serde_json::from_slice(&output.stdout).expect("a JSON summary");
-    assert!(output.status.success(), "{summary}\n{}", broker.log());
+    assert!(output.status.success(), "{summary}\n{log}");
     for direction in ["up", "down"] {
         assert_eq!(summary[direction]["received"], 80, "{summary}");
         assert_eq!(summary[direction]["lost"], 0, "{summary}");
@@ -89,17 +93,8 @@ fn a_fleet_with_one_certificate_per_node_loses_nothing_under_a_per_node_acl() {
 #[test]
 fn a_node_with_another_nodes_certificate_is_held_to_that_nodes_topics() {
     let binary = mosquitto_or_return!();
-    let ca = Ca::new("fleet CA");
-    let broker = ca.start_broker(&binary, ACL);
-    let dir = rainmaker_test_support::unique_temp_path("rainmaker-fleet-tls-bad");
-    std::fs::create_dir_all(&dir).expect("a temp dir");
-    let ids = node_ids(2);
-    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
     // The second node's certificate names the first.
-    let first = ids[0].to_owned();
-    write_identities(&ca, &dir, &ids, |_| first.clone());
-    let output = sim(&broker.url(), &dir, ids.len()).output().expect("runs");
-    let _ = std::fs::remove_dir_all(&dir);
+    let (output, _) = run_fleet(&binary, 2, |_| "TLSNODE0000".to_owned());
     // The second node may not publish on its own topics: it never boots.
     let error: Value = serde_json::from_slice(&output.stdout).expect("a JSON error");
     assert_eq!(output.status.code(), Some(1), "{error}");

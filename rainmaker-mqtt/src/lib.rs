@@ -73,12 +73,11 @@ pub enum Polled {
 /// because a message was over its packet limit (16 MiB).
 pub const OVERSIZED_CEILING: usize = 16 * 1024 * 1024;
 
-/// What the client held of a connection when it dropped: the requests a new
-/// session discards.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What the client held of a connection when it dropped and never sent: the
+/// requests a new session discards. (Publishes sent and not acknowledged are
+/// discarded too; a new session acknowledges nothing sent before it.)
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Held {
-    /// The packet ids of the publishes sent and never acknowledged.
-    pub unacknowledged: Vec<u16>,
     /// How many publishes were handed to the client and never sent (the oldest
     /// of those it was given).
     pub unsent_publishes: usize,
@@ -95,7 +94,6 @@ impl Held {
                 rumqttc::Request::Publish(publish) if publish.pkid == 0 => {
                     held.unsent_publishes += 1;
                 }
-                rumqttc::Request::Publish(publish) => held.unacknowledged.push(publish.pkid),
                 rumqttc::Request::Subscribe(_) => held.unsent_subscribes += 1,
                 _ => {}
             }
