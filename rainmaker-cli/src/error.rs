@@ -1,9 +1,11 @@
 //! Why a command failed, with the error under it kept, and the exit status it
 //! gives: 1 when a payload does not decode or a simulation lost messages, 2 for bad
-//! arguments, 3 when the broker cannot be reached or the input cannot be read.
+//! arguments, 3 when the broker cannot be reached, the input cannot be read or
+//! the node to check never booted.
 
 use std::path::PathBuf;
 
+use rainmaker_cli::check::CheckError;
 use rainmaker_mqtt::TlsError;
 use rainmaker_types::DispatchError;
 use rainmaker_types::ids::IdError;
@@ -114,6 +116,18 @@ pub enum Error {
         #[source]
         source: rainmaker_types::clock::TzError,
     },
+    /// `check-node` could not check the node.
+    #[error(transparent)]
+    Check(#[from] rainmaker_cli::check::CheckError),
+    /// `--node-id` is not a node id.
+    #[error("node id {id:?}: {source}")]
+    NodeId {
+        /// The id given.
+        id: String,
+        /// Why it is not one.
+        #[source]
+        source: IdError,
+    },
     /// A simulation lost, duplicated or could not decode messages.
     #[error("{lost} lost, {late} late, {duplicates} duplicated, {undecodable} undecodable")]
     Lost {
@@ -134,6 +148,8 @@ impl Error {
         match self {
             Self::Decode { .. } | Self::Boot { .. } | Self::Lost { .. } => 1,
             Self::Broker(rainmaker_mqtt::Error::Url { .. })
+            | Self::Check(CheckError::Broker(rainmaker_mqtt::Error::Url { .. }))
+            | Self::NodeId { .. }
             | Self::Trigger(_)
             | Self::Zone { .. } => 2,
             Self::Read { .. }
@@ -145,6 +161,7 @@ impl Error {
             | Self::SimNode { .. }
             | Self::SimNodeId { .. }
             | Self::Write { .. }
+            | Self::Check(_)
             | Self::Runtime(_) => 3,
         }
     }
@@ -155,9 +172,12 @@ impl Error {
             Self::Decode { .. } => "decode",
             Self::Boot { .. } | Self::Lost { .. } => "lost",
             Self::Broker(rainmaker_mqtt::Error::Url { .. })
+            | Self::Check(CheckError::Broker(rainmaker_mqtt::Error::Url { .. }))
+            | Self::NodeId { .. }
             | Self::Trigger(_)
             | Self::Zone { .. } => "usage",
-            Self::Broker(_) | Self::Tls(_) => "broker",
+            Self::Broker(_) | Self::Tls(_) | Self::Check(CheckError::Broker(_)) => "broker",
+            Self::Check(CheckError::NeverBooted { .. }) => "no-boot",
             Self::Read { .. }
             | Self::Stdin(_)
             | Self::Hex(_)

@@ -6,12 +6,15 @@
 //! rainmaker sniff --broker mqtt://localhost:1883 [--share GROUP]
 //! rainmaker sim --broker mqtt://localhost:1883 --nodes 100 --rounds 10 --summary run.json
 //! rainmaker schedule next --trigger '{"m":420,"d":31}' --tz 'CET-1CEST,M3.5.0,M10.5.0/3'
+//! rainmaker check-node --broker mqtt://localhost:1883 --node-id 7C9EBD4A1B2C
 //! ```
 //!
 //! Human output by default, `--json` for programs. Exit status: 0 on success, 1 when
-//! a payload does not decode or a simulation lost messages, 2 for bad arguments,
-//! 3 when the broker cannot be reached or the input cannot be read.
+//! a payload does not decode, a simulation lost messages or a node deviates from
+//! the protocol, 2 for bad arguments, 3 when the broker cannot be reached, the
+//! input cannot be read or the node to check never booted.
 
+mod check_node;
 mod decode;
 mod error;
 mod schedule;
@@ -101,6 +104,30 @@ enum Commands {
         /// broker restart can deliver a message again.
         #[arg(long)]
         allow_duplicates: bool,
+    },
+    /// Check that a node speaks the protocol: start it after this command, which
+    /// watches it boot, drives it as the cloud and the apps do, and reports every
+    /// deviation by rule. Exit status 0 conformant, 1 deviations, 3 no broker or
+    /// no boot.
+    CheckNode {
+        #[command(flatten)]
+        broker: BrokerArgs,
+        /// The node's id (its MQTT client id).
+        #[arg(long)]
+        node_id: String,
+        /// Seconds to wait for the node to boot (its config).
+        #[arg(long, value_name = "S", default_value_t = 60)]
+        boot_timeout: u64,
+        /// Seconds any answer of the node may take.
+        #[arg(long, value_name = "S", default_value_t = 5.0)]
+        answer_timeout: f64,
+        /// Also reboot the node (if it declares the system service) and check it
+        /// boots again.
+        #[arg(long)]
+        destructive: bool,
+        /// Write the report to this file as JSON.
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
     },
     /// Schedules as a node runs them.
     Schedule {
@@ -195,21 +222,24 @@ fn main() -> ExitCode {
             file,
             hex,
             lenient,
-        } => decode::run(&topic, file, hex, lenient, output),
+        } => decode::run(&topic, file, hex, lenient, output).map(|()| ExitCode::SUCCESS),
         Commands::Sniff {
             broker,
             share,
             count,
             seconds,
-        } => broker.broker().and_then(|broker| {
-            runtime()?.block_on(sniff::run(
-                broker,
-                share,
-                count,
-                seconds.map(Duration::from_secs),
-                output,
-            ))
-        }),
+        } => broker
+            .broker()
+            .and_then(|broker| {
+                runtime()?.block_on(sniff::run(
+                    broker,
+                    share,
+                    count,
+                    seconds.map(Duration::from_secs),
+                    output,
+                ))
+            })
+            .map(|()| ExitCode::SUCCESS),
         Commands::Sim {
             broker,
             nodes,
@@ -220,32 +250,44 @@ fn main() -> ExitCode {
             summary,
             cert_dir,
             allow_duplicates,
-        } => broker.broker().and_then(|cloud| {
-            let cert_dir = match cert_dir {
-                Some(dir) => Some(sim::CertDir {
-                    dir,
-                    url: broker.broker.parse()?,
-                    tls: TlsOptions {
-                        cert: None,
-                        key: None,
-                        ..broker.tls()
-                    },
-                }),
-                None => None,
-            };
-            let settings = sim::Settings {
-                broker: cloud,
-                nodes,
-                rounds,
-                interval: Duration::from_millis(interval_ms),
-                settle: Duration::from_secs(settle_s),
-                boot: Duration::from_secs(boot_s),
-                json: summary,
-                allow_duplicates,
-                cert_dir,
-            };
-            runtime()?.block_on(sim::run(settings, output))
-        }),
+        } => broker
+            .broker()
+            .and_then(|cloud| {
+                let cert_dir = match cert_dir {
+                    Some(dir) => Some(sim::CertDir {
+                        dir,
+                        url: broker.broker.parse()?,
+                        tls: TlsOptions {
+                            cert: None,
+                            key: None,
+                            ..broker.tls()
+                        },
+                    }),
+                    None => None,
+                };
+                let settings = sim::Settings {
+                    broker: cloud,
+                    nodes,
+                    rounds,
+                    interval: Duration::from_millis(interval_ms),
+                    settle: Duration::from_secs(settle_s),
+                    boot: Duration::from_secs(boot_s),
+                    json: summary,
+                    allow_duplicates,
+                    cert_dir,
+                };
+                runtime()?.block_on(sim::run(settings, output))
+            })
+            .map(|()| ExitCode::SUCCESS),
+        Commands::CheckNode {
+            broker,
+            node_id,
+            boot_timeout,
+            answer_timeout,
+            destructive,
+            report,
+        } => check_settings(&broker, node_id, boot_timeout, answer_timeout, destructive)
+            .and_then(|settings| runtime()?.block_on(check_node::run(settings, report, output))),
         Commands::Schedule {
             command: ScheduleCommand::Next { trigger, tz, at },
         } => schedule::next(
@@ -253,10 +295,11 @@ fn main() -> ExitCode {
             &tz,
             at.unwrap_or_else(rainmaker_mqtt::unix_now),
             output,
-        ),
+        )
+        .map(|()| ExitCode::SUCCESS),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(error) => {
             match output {
                 Output::Human => eprintln!("rainmaker: {error}"),
@@ -265,6 +308,28 @@ fn main() -> ExitCode {
             ExitCode::from(error.status())
         }
     }
+}
+
+/// The check's settings from the command line.
+fn check_settings(
+    broker: &BrokerArgs,
+    node_id: String,
+    boot_timeout: u64,
+    answer_timeout: f64,
+    destructive: bool,
+) -> Result<rainmaker_cli::check::Settings, Error> {
+    if let Err(source) = rainmaker_types::NodeId::new(node_id.as_str()) {
+        return Err(Error::NodeId {
+            id: node_id,
+            source,
+        });
+    }
+    let mut settings = rainmaker_cli::check::Settings::new(broker.broker()?, node_id);
+    settings.boot_timeout = Duration::from_secs(boot_timeout);
+    settings.answer_timeout =
+        Duration::try_from_secs_f64(answer_timeout).unwrap_or(settings.answer_timeout);
+    settings.destructive = destructive;
+    Ok(settings)
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, Error> {

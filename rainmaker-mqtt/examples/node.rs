@@ -1,6 +1,7 @@
 //! A lightbulb node on a broker: `cargo run -p rainmaker-mqtt --example node --
-//! mqtt://localhost:1883 MY_NODE_ID`. It takes writes from the cloud and reports a
-//! brightness change every 10 s. TLS: `mqtts://... --ca ca.pem [--cert node.pem
+//! mqtt://localhost:1883 MY_NODE_ID`. It takes writes from the cloud, reports a
+//! brightness change every 10 s, and answers OTA offers with a `failed` status (it
+//! downloads no firmware). TLS: `mqtts://... --ca ca.pem [--cert node.pem
 //! --key node.key] [--server-name NAME] [--alpn PROTOCOL]`.
 
 mod common;
@@ -8,8 +9,8 @@ mod common;
 use std::time::Duration;
 
 use rainmaker_mqtt::{NodeRunner, RunnerEvent};
-use rainmaker_types::messages::{NodeInfo, NodeInfoPlatform};
-use rainmaker_types::node::Node;
+use rainmaker_types::messages::{NodeInfo, NodeInfoPlatform, OtaJobStatus};
+use rainmaker_types::node::{Event, Node, Output};
 use rainmaker_types::{Device, NodeId};
 
 #[derive(Debug, Clone, PartialEq, Device)]
@@ -66,7 +67,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     });
     while let Some(event) = events.recv().await {
         match event {
-            RunnerEvent::Node(event) => println!("{event}"), // a write applied, a command answered...
+            RunnerEvent::Node(event) => {
+                println!("{event}"); // a write applied, a command answered...
+                if let Event::OtaOffered(_) = *event {
+                    // Every offer gets a status, as on an SDK node.
+                    handle
+                        .update(|node: &mut Node, now| {
+                            let info = "this example downloads no firmware";
+                            let publish =
+                                node.report_ota_status(now, OtaJobStatus::Failed, info)?;
+                            Ok(Output {
+                                publish: vec![publish],
+                                ..Output::default()
+                            })
+                        })
+                        .await?;
+                }
+            }
             other => println!("{other}"), // connected, disconnected, acknowledged, refused
         }
     }

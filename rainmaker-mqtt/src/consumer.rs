@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rainmaker_types::runtime::Direction;
+use rainmaker_types::runtime::{Direction, Qos};
 use rainmaker_types::{Channel, DispatchError, Envelope, EnvelopeRef, ParamsDocument, Topic};
 use rumqttc::{AsyncClient, Event, Incoming, Outgoing, QoS, SubscribeFilter, SubscribeReasonCode};
 use tokio::sync::{mpsc, oneshot};
@@ -140,6 +140,16 @@ impl Delivery {
     /// As [`Delivery::decode`].
     pub fn decode_ref(&self) -> Result<EnvelopeRef<'_>, DispatchError> {
         EnvelopeRef::decode(&self.topic, &self.payload)
+    }
+
+    /// The QoS it arrived with: the lower of the publisher's and the
+    /// consumer's (QoS 1), so a node that publishes at QoS 0 shows here.
+    pub fn qos(&self) -> Qos {
+        match self.receipt.1 {
+            QoS::AtMostOnce => Qos::AtMostOnce,
+            QoS::AtLeastOnce => Qos::AtLeastOnce,
+            QoS::ExactlyOnce => Qos::ExactlyOnce,
+        }
     }
 
     /// The PUBACK of this delivery, as the client sends it.

@@ -1,0 +1,314 @@
+//! The standard services a node declares, driven as the phone apps and the
+//! cloud drive them: a time zone, a schedule added and removed, an OTA offer,
+//! and (only when asked) a reboot.
+
+use std::time::Duration;
+
+use rainmaker_types::Channel;
+use rainmaker_types::Message;
+use rainmaker_types::messages::OtaJobStatus;
+use rainmaker_types::services::time::posix_tz;
+use rainmaker_types::standard_types::ServiceType;
+use serde_json::{Value, json};
+
+use super::observer::Observer;
+use super::report::excerpt;
+use super::rules;
+use super::writes::{self, document};
+
+/// How long after its config a node may take to send otafetch (the SDK waits 5 s).
+const OTA_FETCH_DELAY: Duration = Duration::from_secs(6);
+
+/// A schedule trigger that does not fire during a check: a day from now.
+const A_DAY: u32 = 86_400;
+
+/// Runs the service checks.
+pub async fn run(observer: &mut Observer, answer: Duration, boot: Duration, destructive: bool) {
+    time_zone(observer, answer).await;
+    schedules(observer, answer).await;
+    ota(observer, answer).await;
+    if destructive {
+        reboot(observer, answer, boot).await;
+    }
+}
+
+/// The reported value of a param, if any.
+fn reported(observer: &Observer, device: &str, name: &str) -> Option<Value> {
+    observer.state.get(device)?.get(name).cloned()
+}
+
+/// `services.time-zone`: a TZ write is reported with its TZ-POSIX.
+async fn time_zone(observer: &mut Observer, answer: Duration) {
+    let Some(model) = observer.model.clone() else {
+        return;
+    };
+    let tz = model
+        .service_params(&ServiceType::Time)
+        .find(|param| param.name == "TZ" && param.writable);
+    let tz_posix = model
+        .service_params(&ServiceType::Time)
+        .find(|param| param.name == "TZ-POSIX");
+    let (Some(tz), Some(tz_posix)) = (tz, tz_posix) else {
+        return;
+    };
+    observer.findings.checked(&rules::TIME_ZONE);
+    let current = reported(observer, &tz.device, "TZ");
+    let zone = if current == Some(json!("Asia/Kolkata")) {
+        "Europe/Berlin"
+    } else {
+        "Asia/Kolkata"
+    };
+    let Some(posix) = posix_tz(zone) else {
+        return;
+    };
+    let mark = observer.seen.len();
+    writes::publish(observer, None, &document(&tz.device, "TZ", json!(zone))).await;
+    let device = tz.device.clone();
+    let found = observer
+        .wait_for(mark, answer, |seen| {
+            seen.is_report()
+                && seen.params().is_some_and(|params| {
+                    params
+                        .get(&device)
+                        .and_then(|d| d.get("TZ-POSIX"))
+                        .is_some()
+                })
+        })
+        .await;
+    let got = found
+        .and_then(|_| reported(observer, &tz_posix.device, "TZ-POSIX"))
+        .map_or_else(|| "nothing".to_owned(), |value| value.to_string());
+    if got != json!(posix).to_string() {
+        let topic = observer.topic("params/local");
+        observer.findings.deviate(
+            &rules::TIME_ZONE,
+            topic,
+            format!(
+                "{}.TZ-POSIX = {posix:?} after TZ = {zone:?}, within {} s",
+                tz.device,
+                answer.as_secs_f64()
+            ),
+            got,
+        );
+    }
+}
+
+/// `services.schedules`: a schedule added is reported, and gone once removed.
+async fn schedules(observer: &mut Observer, answer: Duration) {
+    let Some(model) = observer.model.clone() else {
+        return;
+    };
+    let Some(list) = model
+        .service_params(&ServiceType::Schedule)
+        .find(|param| param.name == "Schedules" && param.writable)
+    else {
+        return;
+    };
+    observer.findings.checked(&rules::SCHEDULES);
+    // The action: a device param set to the value it has, so that nothing
+    // changes if the schedule ever fires.
+    let action = model
+        .params
+        .iter()
+        .filter(|param| param.service.is_none() && param.writable)
+        .find_map(|param| {
+            Some(document(
+                &param.device,
+                &param.name,
+                reported(observer, &param.device, &param.name)?,
+            ))
+        })
+        .unwrap_or_else(|| json!({}));
+    let id = format!("chk{:05}", std::process::id() % 100_000);
+    let add = json!([{
+        "id": id,
+        "operation": "add",
+        "name": "check-node",
+        "triggers": [{"rsec": A_DAY}],
+        "action": action,
+    }]);
+    let device = list.device.clone();
+    let listed = |seen: &super::observer::Seen, id: &str| -> Option<bool> {
+        let schedules = seen
+            .params()?
+            .get(&device)?
+            .get("Schedules")?
+            .as_array()?
+            .clone();
+        Some(schedules.iter().any(|schedule| {
+            schedule.get("id") == Some(&json!(id))
+                && schedule.get("name") == Some(&json!("check-node"))
+                && schedule.get("enabled") == Some(&json!(true))
+        }))
+    };
+    let mark = observer.seen.len();
+    writes::publish(observer, None, &document(&device, "Schedules", add)).await;
+    let added = observer
+        .wait_for(mark, answer, |seen| {
+            seen.is_report() && listed(seen, &id) == Some(true)
+        })
+        .await;
+    let topic = observer.topic("params/local");
+    if added.is_none() {
+        let got = last_list(observer, mark, &device);
+        observer.findings.deviate(
+            &rules::SCHEDULES,
+            topic,
+            format!("{device}.Schedules listing {id:?} (name \"check-node\", enabled) within {} s of its add", answer.as_secs_f64()),
+            got,
+        );
+        return;
+    }
+    let mark = observer.seen.len();
+    let remove = json!([{"id": id, "operation": "remove"}]);
+    writes::publish(observer, None, &document(&device, "Schedules", remove)).await;
+    let removed = observer
+        .wait_for(mark, answer, |seen| {
+            seen.is_report() && listed(seen, &id) == Some(false)
+        })
+        .await;
+    if removed.is_none() {
+        let got = last_list(observer, mark, &device);
+        observer.findings.deviate(
+            &rules::SCHEDULES,
+            topic,
+            format!(
+                "{device}.Schedules without {id:?} within {} s of its removal",
+                answer.as_secs_f64()
+            ),
+            got,
+        );
+    }
+}
+
+/// The last Schedules list reported since `mark`, for a deviation.
+fn last_list(observer: &Observer, mark: usize, device: &str) -> String {
+    observer.seen[mark..]
+        .iter()
+        .rev()
+        .find_map(|seen| seen.params()?.get(device)?.get("Schedules").cloned())
+        .map_or_else(
+            || "nothing".to_owned(),
+            |list| excerpt(list.to_string().as_bytes()),
+        )
+}
+
+/// `services.ota-status`: an offer to a node that fetches OTA over topics gets
+/// an otastatus for its job.
+async fn ota(observer: &mut Observer, answer: Duration) {
+    let fetched = |observer: &Observer| {
+        observer
+            .seen
+            .iter()
+            .any(|seen| seen.channel == Some(Channel::OtaFetch))
+    };
+    if !fetched(observer)
+        && let Some(booted) = observer.booted_at
+    {
+        let left =
+            (booted + OTA_FETCH_DELAY).saturating_duration_since(tokio::time::Instant::now());
+        observer
+            .wait_for(0, left, |seen| seen.channel == Some(Channel::OtaFetch))
+            .await;
+    }
+    if !fetched(observer) {
+        observer.findings.skip(
+            "an OTA offer",
+            format!(
+                "no otafetch within {} s of the config: the node does not fetch OTA over topics",
+                OTA_FETCH_DELAY.as_secs()
+            ),
+        );
+        return;
+    }
+    observer.findings.checked(&rules::OTA_STATUS);
+    let job = format!("check-node-{}", std::process::id());
+    let offer = json!({
+        "ota_job_id": job,
+        "url": "https://example.invalid/check-node.bin",
+        "file_size": 0,
+        "fw_version": "check-node",
+    });
+    let mark = observer.seen.len();
+    let topic = observer.topic("otaurl");
+    writes::publish_raw(observer, &topic, offer.to_string().into_bytes()).await;
+    let found = observer
+        .wait_for(mark, answer, |seen| {
+            matches!(&seen.message, Some(Message::OtaStatus(status)) if status.ota_job_id.as_deref() == Some(job.as_str()))
+        })
+        .await;
+    if found.is_none() {
+        let statuses = OtaJobStatus::ALL.map(|status| status.as_str()).join(", ");
+        let topic = observer.topic("otastatus");
+        let other = observer.seen[mark..]
+            .iter()
+            .find(|seen| seen.channel == Some(Channel::OtaStatus))
+            .map_or_else(|| "nothing".to_owned(), |seen| excerpt(&seen.payload));
+        observer.findings.deviate(
+            &rules::OTA_STATUS,
+            topic,
+            format!(
+                "an otastatus for job {job:?} ({statuses}) within {} s",
+                answer.as_secs_f64()
+            ),
+            other,
+        );
+    }
+}
+
+/// `services.reboot` (destructive): a Reboot write is echoed, then the node
+/// boots again.
+async fn reboot(observer: &mut Observer, answer: Duration, boot: Duration) {
+    let Some(model) = observer.model.clone() else {
+        return;
+    };
+    let Some(param) = model
+        .service_params(&ServiceType::System)
+        .find(|param| param.name == "Reboot" && param.writable)
+    else {
+        observer.findings.skip(
+            "a reboot",
+            "the node declares no system service with Reboot",
+        );
+        return;
+    };
+    observer.findings.checked(&rules::REBOOT);
+    let mark = observer.seen.len();
+    writes::publish(
+        observer,
+        None,
+        &document(&param.device, "Reboot", json!(true)),
+    )
+    .await;
+    let device = param.device.clone();
+    let echoed = observer
+        .wait_for(mark, answer, |seen| {
+            seen.is_report()
+                && seen.params().is_some_and(|params| {
+                    params.get(&device).and_then(|d| d.get("Reboot")) == Some(&json!(true))
+                })
+        })
+        .await;
+    let topic = observer.topic("params/local");
+    if echoed.is_none() {
+        observer.findings.deviate(
+            &rules::REBOOT,
+            topic,
+            format!("{device}.Reboot = true within {} s", answer.as_secs_f64()),
+            "nothing",
+        );
+        return;
+    }
+    let rebooted = observer
+        .wait_for(mark, boot, |seen| seen.channel == Some(Channel::NodeConfig))
+        .await;
+    if rebooted.is_none() {
+        let config = observer.topic("config");
+        observer.findings.deviate(
+            &rules::REBOOT,
+            config,
+            format!("a new config within {} s of the reboot", boot.as_secs()),
+            "nothing",
+        );
+    }
+}
