@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use rainmaker_cli::check::{Settings, check};
+use rainmaker_cli::check::{Checker, Settings};
 
 use crate::Output;
 use crate::error::Error;
@@ -21,7 +21,13 @@ pub async fn run(
     report: Option<PathBuf>,
     output: Output,
 ) -> Result<ExitCode, Error> {
-    let checked = check(&settings).await?;
+    let (node_id, boot) = (settings.node_id.clone(), settings.boot_timeout);
+    let checker = Checker::connect(settings).await?;
+    eprintln!(
+        "rainmaker check-node: waiting up to {} s for node {node_id} to boot: start it now",
+        boot.as_secs()
+    );
+    let checked = checker.run().await?;
     let json = serde_json::to_string_pretty(&checked).unwrap_or_default();
     if let Some(path) = report {
         std::fs::write(&path, format!("{json}\n"))

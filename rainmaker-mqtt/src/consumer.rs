@@ -222,7 +222,23 @@ impl Consumer {
         client_id: &str,
         share: Option<&str>,
     ) -> Result<Self, Error> {
-        Self::start(broker, client_id, share, false).await
+        Self::start(broker, client_id, node_filters(share), false).await
+    }
+
+    /// As [`Consumer::connect`], subscribed to `filters` instead of everything
+    /// nodes send: one node's topics (`node/<id>/#` and
+    /// `$aws/rules/+/node/<id>/#`, which also bring back what the consumer
+    /// publishes to that node), or any other set.
+    ///
+    /// # Errors
+    ///
+    /// As [`Consumer::connect`].
+    pub async fn connect_to(
+        broker: &Broker,
+        client_id: &str,
+        filters: Vec<String>,
+    ) -> Result<Self, Error> {
+        Self::start(broker, client_id, filters, false).await
     }
 
     /// As [`Consumer::connect`], but a message is acknowledged only when the
@@ -241,13 +257,13 @@ impl Consumer {
         client_id: &str,
         share: Option<&str>,
     ) -> Result<Self, Error> {
-        Self::start(broker, client_id, share, true).await
+        Self::start(broker, client_id, node_filters(share), true).await
     }
 
     async fn start(
         broker: &Broker,
         client_id: &str,
-        share: Option<&str>,
+        filters: Vec<String>,
         at_least_once: bool,
     ) -> Result<Self, Error> {
         let mut options = broker.mqtt_options(client_id)?;
@@ -257,7 +273,6 @@ impl Consumer {
         let (mut polled, poller) = crate::poll(eventloop, Backoff::default());
         let mut tasks = JoinSet::new();
         tasks.spawn(poller);
-        let filters: Vec<String> = node_filters(share);
         let (tx, events) = mpsc::channel(DELIVERY_CAPACITY);
         let (ready_tx, ready) = oneshot::channel();
         let subscriber = client.clone();

@@ -5,10 +5,11 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), rainmaker_cli::check::CheckError> {
-//! use std::time::Duration;
 //! use rainmaker_cli::check::{Settings, check};
 //!
 //! let settings = Settings::new("mqtt://127.0.0.1:1883".parse()?, "7C9EBD4A1B2C");
+//! // Start the node once `Checker::connect` returns, or call `check` and start
+//! // the node within the boot timeout.
 //! let report = check(&settings).await?;
 //! print!("{}", report.human());
 //! # Ok(()) }
@@ -87,68 +88,107 @@ pub enum CheckError {
     },
 }
 
-/// Checks one node: waits for it to boot, drives it, and reports.
+/// Checks one node: connects, waits for it to boot, drives it, and reports.
 ///
 /// # Errors
 ///
-/// [`CheckError::Broker`] when the broker cannot be reached,
-/// [`CheckError::NeverBooted`] when the node sends no config in time.
+/// As [`Checker::connect`] and [`Checker::run`].
 pub async fn check(settings: &Settings) -> Result<Report, CheckError> {
-    let started = Instant::now();
-    let client_id = format!("rainmaker-check-{}", std::process::id());
-    // The checker keeps no state between runs.
-    let broker = settings.broker.clone().with_persistent_session(false);
-    let consumer = Consumer::connect(&broker, &client_id, None).await?;
-    eprintln!(
-        "rainmaker check-node: waiting up to {} s for node {} to boot: start it now",
-        settings.boot_timeout.as_secs(),
-        settings.node_id
-    );
-    let mut observer = Observer::new(consumer, &settings.node_id);
-    let config = observer
-        .wait_for(0, settings.boot_timeout, |seen| {
-            seen.channel == Some(Channel::NodeConfig)
+    Checker::connect(settings.clone()).await?.run().await
+}
+
+/// A check in two steps: [`Checker::connect`] subscribes to what the node
+/// sends (start the node after it), [`Checker::run`] waits for the node's boot,
+/// drives it and reports.
+pub struct Checker {
+    settings: Settings,
+    observer: Observer,
+    started: Instant,
+}
+
+impl Checker {
+    /// Connects to the broker and subscribes to everything nodes send.
+    ///
+    /// # Errors
+    ///
+    /// [`CheckError::Broker`] when the broker cannot be reached or refuses.
+    pub async fn connect(settings: Settings) -> Result<Self, CheckError> {
+        let started = Instant::now();
+        let client_id = format!(
+            "rainmaker-check-{}-{}",
+            std::process::id(),
+            settings.node_id
+        );
+        // The checker keeps no state between runs.
+        let broker = settings.broker.clone().with_persistent_session(false);
+        // Everything under the node's id, so that a stray topic shows too.
+        let node_id = &settings.node_id;
+        let filters = vec![
+            format!("node/{node_id}/#"),
+            format!("$aws/rules/+/node/{node_id}/#"),
+        ];
+        let consumer = Consumer::connect_to(&broker, &client_id, filters).await?;
+        let observer = Observer::new(consumer, &settings.node_id);
+        Ok(Checker {
+            settings,
+            observer,
+            started,
         })
+    }
+
+    /// Waits for the node to boot, drives it, and reports.
+    ///
+    /// # Errors
+    ///
+    /// [`CheckError::NeverBooted`] when the node sends no config within the boot
+    /// timeout.
+    pub async fn run(self) -> Result<Report, CheckError> {
+        let Checker {
+            settings,
+            mut observer,
+            started,
+        } = self;
+        let config = observer
+            .wait_for(0, settings.boot_timeout, |seen| {
+                seen.channel == Some(Channel::NodeConfig)
+            })
+            .await;
+        if config.is_none() || observer.model.is_none() {
+            return Err(CheckError::NeverBooted {
+                node_id: settings.node_id.clone(),
+                waited: settings.boot_timeout,
+            });
+        }
+        boot(&mut observer, &settings).await;
+        let answer = settings.answer_timeout;
+        writes::valid(&mut observer, answer).await;
+        writes::invalid(&mut observer, settings.quiet()).await;
+        if observer.model.as_ref().is_some_and(|model| model.cmd_resp) {
+            commands::run(&mut observer, answer, settings.quiet()).await;
+        } else {
+            observer
+                .findings
+                .skip("commands", "the config declares no cmd-resp attribute");
+        }
+        services::run(
+            &mut observer,
+            answer,
+            settings.boot_timeout,
+            settings.destructive,
+        )
         .await;
-    if config.is_none() || observer.model.is_none() {
-        return Err(CheckError::NeverBooted {
-            node_id: settings.node_id.clone(),
-            waited: settings.boot_timeout,
-        });
+        if observer.group.is_none() {
+            observer
+                .findings
+                .skip("group writes", "the node reports no group id");
+        }
+        let Observer { findings, .. } = observer;
+        Ok(findings.into_report(
+            &settings.node_id,
+            &settings.broker.to_string(),
+            started.elapsed().as_secs_f64(),
+        ))
     }
-    eprintln!(
-        "rainmaker check-node: node {} booted; driving it",
-        settings.node_id
-    );
-    boot(&mut observer, settings).await;
-    let answer = settings.answer_timeout;
-    writes::valid(&mut observer, answer).await;
-    writes::invalid(&mut observer, settings.quiet()).await;
-    if observer.model.as_ref().is_some_and(|model| model.cmd_resp) {
-        commands::run(&mut observer, answer, settings.quiet()).await;
-    } else {
-        observer
-            .findings
-            .skip("commands", "the config declares no cmd-resp attribute");
-    }
-    services::run(
-        &mut observer,
-        answer,
-        settings.boot_timeout,
-        settings.destructive,
-    )
-    .await;
-    if observer.group.is_none() {
-        observer
-            .findings
-            .skip("group writes", "the node reports no group id");
-    }
-    let Observer { findings, .. } = observer;
-    Ok(findings.into_report(
-        &settings.node_id,
-        &settings.broker.to_string(),
-        started.elapsed().as_secs_f64(),
-    ))
 }
 
 /// `boot.init` and `boot.get-pending`, after the config.

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use rainmaker_types::messages::{
     DataType, DeviceConfig, DeviceConfigType, NodeConfig, ParamDescriptor, ParamProperty,
 };
-use rainmaker_types::standard_types::{ParamType, STANDARD_SERVICES, ServiceType};
+use rainmaker_types::standard_types::{STANDARD_SERVICES, ServiceType};
 use serde_json::Value;
 
 use super::report::Findings;

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use rainmaker_mqtt::{Consumer, ConsumerEvent, Delivery};
-use rainmaker_types::runtime::{DecodeOptions, Qos, lenient};
+use rainmaker_types::runtime::{DecodeOptions, Direction, Qos, lenient};
 use rainmaker_types::{Channel, DispatchError, Envelope, Message, TopicRef};
 use serde_json::{Map, Value};
 use tokio::time::Instant;
@@ -139,7 +139,7 @@ impl Observer {
                         return true;
                     }
                 }
-                other => eprintln!("rainmaker check-node: {other}"),
+                other => self.findings.note(other.to_string()),
             }
         }
     }
@@ -157,9 +157,11 @@ impl Observer {
             payload: delivery.payload.clone(),
             message: None,
         };
-        self.findings.checked(&rules::QOS);
-        self.findings.checked(&rules::TOPIC);
         match TopicRef::parse(topic) {
+            // What the checker itself sends the node comes back: not the node's.
+            Ok(parsed) if parsed.channel().direction() == Some(Direction::CloudToNode) => {
+                return false;
+            }
             Ok(parsed) => seen.channel = Some(parsed.channel()),
             Err(error) => {
                 self.findings.deviate(
@@ -170,6 +172,8 @@ impl Observer {
                 );
             }
         }
+        self.findings.checked(&rules::QOS);
+        self.findings.checked(&rules::TOPIC);
         if delivery.qos() == Qos::AtMostOnce && !self.qos_flagged.contains(&seen.topic) {
             self.qos_flagged.push(seen.topic.clone());
             self.findings.deviate(&rules::QOS, topic, "QoS 1", "QoS 0");
@@ -214,7 +218,11 @@ impl Observer {
                 format!("{property} {expected:?}"),
                 format!("{property} {named:?}"),
             );
-            return None;
+            // Checked on, as the message it is.
+            let channel = TopicRef::parse(topic).ok()?.channel();
+            return Message::decode_with(channel, payload, &DecodeOptions::sdk_lenient())
+                .ok()
+                .map(|decoded| decoded.value);
         }
         let repairs = match lenient::repair(payload) {
             Ok((_, repairs)) if !repairs.is_empty() => repairs,

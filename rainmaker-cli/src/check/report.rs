@@ -46,6 +46,7 @@ pub struct Findings {
     deviations: Vec<Deviation>,
     checked: BTreeSet<&'static str>,
     skipped: Vec<Skipped>,
+    notes: Vec<String>,
 }
 
 impl Findings {
@@ -95,6 +96,12 @@ impl Findings {
         });
     }
 
+    /// Notes what happened to the check itself (the broker lost, a publish
+    /// refused): it may explain a deviation.
+    pub fn note(&mut self, note: impl Into<String>) {
+        self.notes.push(note.into());
+    }
+
     /// The deviations so far.
     pub fn deviations(&self) -> &[Deviation] {
         &self.deviations
@@ -112,6 +119,7 @@ impl Findings {
             seconds,
             checked: self.checked.into_iter().collect(),
             skipped: self.skipped,
+            notes: self.notes,
             deviations: self.deviations,
         }
     }
@@ -132,6 +140,9 @@ pub struct Report {
     pub checked: Vec<&'static str>,
     /// What could not be exercised, and why.
     pub skipped: Vec<Skipped>,
+    /// What happened to the check itself (its connection, its publishes).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     /// Every deviation, in rule order.
     pub deviations: Vec<Deviation>,
 }
@@ -166,6 +177,9 @@ impl Report {
                     let _ = writeln!(text, "    repaired: {repair}");
                 }
             }
+        }
+        for note in &self.notes {
+            let _ = writeln!(text, "note: {note}");
         }
         for skipped in &self.skipped {
             let _ = writeln!(text, "not checked: {} ({})", skipped.what, skipped.why);

@@ -15,7 +15,7 @@ pub const UNKNOWN: &str = "check-node-unknown";
 
 /// Publishes a params document on `params/remote` (or the group topic, given a
 /// group id).
-pub async fn publish(observer: &Observer, group: Option<&str>, document: &Value) {
+pub async fn publish(observer: &mut Observer, group: Option<&str>, document: &Value) {
     let suffix = match group {
         Some(group) => format!("params/remote/{group}"),
         None => "params/remote".to_owned(),
@@ -30,7 +30,7 @@ pub async fn publish(observer: &Observer, group: Option<&str>, document: &Value)
 
 /// Publishes any payload on one of the node's cloud-to-node topics; a failure
 /// is printed (the node then shows no answer, which the step reports).
-pub async fn publish_raw(observer: &Observer, topic: &str, payload: Vec<u8>) {
+pub async fn publish_raw(observer: &mut Observer, topic: &str, payload: Vec<u8>) {
     let sent = match rainmaker_types::Topic::parse(topic) {
         Ok(parsed) => observer
             .consumer()
@@ -40,7 +40,9 @@ pub async fn publish_raw(observer: &Observer, topic: &str, payload: Vec<u8>) {
         Err(error) => Err(error.to_string()),
     };
     if let Err(error) = sent {
-        eprintln!("rainmaker check-node: cannot publish on {topic}: {error}");
+        observer
+            .findings
+            .note(format!("cannot publish on {topic}: {error}"));
     }
 }
 
