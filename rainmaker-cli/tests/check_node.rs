@@ -11,11 +11,13 @@ use harness::{Faults, Out, edit_json, on, replace};
 use rainmaker_cli::check::rules::{self, Rule};
 use rainmaker_cli::check::{Checker, Report, Settings};
 use rainmaker_example_devices::Light;
+use rainmaker_examples::devices::TemperatureSensor;
 use rainmaker_test_support::mosquitto::Mosquitto;
 use rainmaker_test_support::mosquitto_or_return;
+use rainmaker_types::Device;
 use rainmaker_types::messages::{NodeInfo, NodeInfoPlatform};
 use rainmaker_types::node::Node;
-use rainmaker_types::services::{Groups, Schedule, System, SystemFlags, Time};
+use rainmaker_types::services::{Groups, Scenes, Schedule, System, SystemFlags, Time};
 use rainmaker_types::tlv::{OwnedFrame, Status};
 use rainmaker_types::{GroupId, NodeId};
 use rumqttc::QoS;
@@ -50,6 +52,69 @@ fn light_node(id: &str, ingest: bool) -> Node {
                 ..SystemFlags::default()
             }))
         })
+        .expect("the devices");
+    node
+}
+
+/// The light of the SDK's `led_light` example (the corpus node's).
+#[derive(Debug, Clone, PartialEq, Device)]
+#[device(name = "Light", r#type = "esp.device.lightbulb")]
+struct LedLight {
+    #[param(standard = Name)]
+    name: String,
+    #[param(standard = Power, primary)]
+    power: bool,
+    #[param(standard = Brightness)]
+    brightness: i32,
+    #[param(standard = Hue)]
+    hue: i32,
+    #[param(standard = Saturation)]
+    saturation: i32,
+}
+
+/// The SDK's `led_light` example node as it boots: its light, the time,
+/// schedule, scenes and system services, basic-ingest topics (the SDK's
+/// default), OTA over topics.
+fn led_light_node(id: &str) -> Node {
+    let mut node = Node::new(
+        NodeId::new(id).expect("an id"),
+        rainmaker_example_devices::led_light_info(),
+    )
+    .with_ota_over_topics()
+    .with_ingest_topics(true);
+    let light = LedLight {
+        name: "Light".into(),
+        power: true,
+        brightness: 25,
+        hue: 180,
+        saturation: 100,
+    };
+    node.add_device(light)
+        .and_then(|node| node.add_service(Time::new()))
+        .and_then(|node| node.add_service(Schedule::default()))
+        .and_then(|node| node.add_service(Scenes::default()))
+        .and_then(|node| node.add_service(System::new(SystemFlags::ALL)))
+        .expect("the devices");
+    node
+}
+
+/// A temperature sensor node as the SDK's `temperature_sensor` example boots:
+/// a read-only sensor, no writable device param.
+fn temperature_sensor_node(id: &str) -> Node {
+    let info = NodeInfo::new(
+        "ESP RainMaker Device",
+        "1.0",
+        "Temperature Sensor",
+        "temperature_sensor",
+        "temperature_sensor",
+        NodeInfoPlatform::Esp32,
+    );
+    let mut node = Node::new(NodeId::new(id).expect("an id"), info)
+        .with_ota_over_topics()
+        .with_ingest_topics(true);
+    node.add_device(TemperatureSensor::default())
+        .and_then(|node| node.add_service(Time::new()))
+        .and_then(|node| node.add_service(Schedule::default()))
         .expect("the devices");
     node
 }
@@ -549,6 +614,8 @@ fn conformant_nodes() -> Vec<Case> {
         good(|id| light_node(id, true), false),
         good(group_node, false),
         good(plain, true),
+        good(led_light_node, true),
+        good(temperature_sensor_node, false),
     ]
 }
 
@@ -591,6 +658,7 @@ fn our_own_nodes_are_conformant() {
     let binary = mosquitto_or_return!();
     let broker = Mosquitto::start(&binary, false);
     for checked in check_all(&broker.url(), conformant_nodes()) {
+        eprint!("{}", checked.report.human());
         assert!(
             checked.report.conformant,
             "{}:\n{}",
@@ -604,4 +672,205 @@ fn our_own_nodes_are_conformant() {
             checked.report.human()
         );
     }
+}
+
+/// The node example of `rainmaker-mqtt`, as cargo builds it for the tests of the
+/// workspace; `None` when it was not built (`cargo test -p rainmaker-cli` alone).
+fn node_example() -> Option<std::path::PathBuf> {
+    let deps = std::env::current_exe().ok()?.parent()?.to_path_buf();
+    let example = deps
+        .parent()?
+        .join("examples")
+        .join(format!("node{}", std::env::consts::EXE_SUFFIX));
+    example.exists().then_some(example)
+}
+
+#[test]
+fn the_demo_node_and_the_node_example_are_conformant() {
+    let binary = mosquitto_or_return!();
+    let broker = Mosquitto::start(&binary, false);
+    let url = broker.url();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    runtime.block_on(async {
+        let demo = async {
+            let checker = Checker::connect(settings(&url, "DE30DE30DE30", false))
+                .await
+                .expect("the broker");
+            let options = rainmaker_examples::node::NodeOptions {
+                node_id: "DE30DE30DE30".into(),
+                ingest: false,
+                ingest_tap: None,
+            };
+            let node = rainmaker_examples::node::start(
+                &url.parse().expect("a url"),
+                options,
+                rainmaker_examples::print::Log::quiet(),
+            )
+            .await
+            .expect("the demo node");
+            let report = checker.run().await.expect("the demo node boots");
+            node.stop().await;
+            report
+        };
+        let example = async {
+            let Some(path) = node_example() else {
+                assert!(
+                    std::env::var_os("CI").is_none(),
+                    "the node example is not built"
+                );
+                eprintln!("SKIPPED: the node example is not built (run the workspace's tests)");
+                return None;
+            };
+            let checker = Checker::connect(settings(&url, "E4A3E4A3E4A3", false))
+                .await
+                .expect("the broker");
+            let mut node = tokio::process::Command::new(path)
+                .args([&url, "E4A3E4A3E4A3"])
+                .stdout(std::process::Stdio::null())
+                .kill_on_drop(true)
+                .spawn()
+                .expect("the node example runs");
+            let report = checker.run().await.expect("the node example boots");
+            let _ = node.kill().await;
+            Some(report)
+        };
+        let (demo, example) = tokio::join!(demo, example);
+        for report in std::iter::once(demo).chain(example) {
+            eprint!("{}", report.human());
+            assert!(report.conformant, "{}", report.human());
+            assert!(report.checked.len() >= 30, "{}", report.human());
+        }
+    });
+}
+
+/// Runs `rainmaker check-node` on `url` for node `id`, starts `node` once the
+/// command says so, and returns the command's output.
+fn run_command(url: &str, id: &str, faults: Faults, extra: &[&str]) -> std::process::Output {
+    use tokio::io::AsyncBufReadExt;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    runtime.block_on(async {
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_rainmaker"));
+        command
+            .args([
+                "check-node",
+                "--broker",
+                url,
+                "--node-id",
+                id,
+                "--answer-timeout",
+                "3",
+            ])
+            .args(extra)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .kill_on_drop(true);
+        let mut child = command.spawn().expect("rainmaker runs");
+        let mut stderr = tokio::io::BufReader::new(child.stderr.take().expect("stderr")).lines();
+        let waiting = tokio::time::timeout(Duration::from_secs(20), stderr.next_line())
+            .await
+            .expect("a first line")
+            .expect("stderr")
+            .expect("a line");
+        assert!(waiting.ends_with("start it now"), "{waiting}");
+        let node_id = id.to_owned();
+        let node = harness::spawn(url, move || light_node(&node_id, false), faults);
+        let output = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
+            .await
+            .expect("the check ends")
+            .expect("its output");
+        node.abort();
+        output
+    })
+}
+
+#[test]
+fn the_command_exits_0_for_a_conformant_node_and_1_with_the_report_for_a_broken_one() {
+    let binary = mosquitto_or_return!();
+    let broker = Mosquitto::start(&binary, false);
+    let output = run_command(&broker.url(), "C4EC0000AA01", Faults::default(), &[]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains(": conformant; "), "{stdout}");
+
+    let report = std::env::temp_dir().join(format!("check-node-{}.json", std::process::id()));
+    let qos_zero = faults(on("", |mut out| {
+        out.qos = QoS::AtMostOnce;
+        vec![out]
+    }));
+    let path = report.to_string_lossy().into_owned();
+    let output = run_command(
+        &broker.url(),
+        "C4EC0000AA02",
+        qos_zero,
+        &["--json", "--report", &path],
+    );
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let printed: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+    let written: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&report).expect("the report file"))
+            .expect("JSON in the file");
+    let _ = std::fs::remove_file(&report);
+    assert_eq!(printed, written);
+    assert_eq!(printed["conformant"], false);
+    let deviation = &printed["deviations"][0];
+    assert_eq!(deviation["rule"], "transport.qos", "{printed}");
+    assert_eq!(deviation["area"], "transport");
+    assert_eq!(deviation["expected"], "QoS 1");
+    assert_eq!(deviation["got"], "QoS 0");
+    assert!(
+        deviation["topic"]
+            .as_str()
+            .is_some_and(|topic| topic.starts_with("node/C4EC0000AA02/")),
+        "{printed}"
+    );
+}
+
+#[test]
+fn the_command_exits_3_when_no_node_boots_or_no_broker_answers_and_2_on_bad_arguments() {
+    let binary = mosquitto_or_return!();
+    let broker = Mosquitto::start(&binary, false);
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_rainmaker"))
+            .arg("check-node")
+            .args(args)
+            .output()
+            .expect("rainmaker runs")
+    };
+    let url = broker.url();
+    let silent = run(&[
+        "--broker",
+        &url,
+        "--node-id",
+        "C4EC0000AA03",
+        "--boot-timeout",
+        "1",
+    ]);
+    assert_eq!(silent.status.code(), Some(3), "{silent:?}");
+    let stderr = String::from_utf8_lossy(&silent.stderr);
+    assert!(
+        stderr.contains("node C4EC0000AA03 published no config within 1 s"),
+        "{stderr}"
+    );
+
+    let closed = format!(
+        "mqtt://127.0.0.1:{}",
+        rainmaker_test_support::mosquitto::free_port()
+    );
+    let unreachable = run(&["--broker", &closed, "--node-id", "C4EC0000AA04", "--json"]);
+    assert_eq!(unreachable.status.code(), Some(3), "{unreachable:?}");
+    let error: serde_json::Value =
+        serde_json::from_slice(&unreachable.stdout).expect("a JSON error");
+    assert_eq!(error["error"]["kind"], "broker");
+
+    let bad_id = run(&["--broker", &url, "--node-id", "a/b"]);
+    assert_eq!(bad_id.status.code(), Some(2), "{bad_id:?}");
+    let no_id = run(&["--broker", &url]);
+    assert_eq!(no_id.status.code(), Some(2), "{no_id:?}");
 }

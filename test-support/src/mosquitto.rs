@@ -328,8 +328,9 @@ impl Drop for Mosquitto {
     }
 }
 
-/// A free TCP port on the loopback interface.
-fn free_port() -> u16 {
+/// A free TCP port on the loopback interface (nothing listens on it once this
+/// returns).
+pub fn free_port() -> u16 {
     TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
         .and_then(|listener| listener.local_addr())
         .map(|addr| addr.port())
