@@ -21,7 +21,7 @@ use rainmaker_types::services::{Groups, Scenes, Schedule, System, SystemFlags, T
 use rainmaker_types::tlv::{OwnedFrame, Status};
 use rainmaker_types::{GroupId, NodeId};
 use rumqttc::QoS;
-use serde_json::json;
+use serde_json::{Value, json};
 
 /// How long a test node may take to answer (generous: the checks run side by side).
 const ANSWER: Duration = Duration::from_secs(3);
@@ -238,10 +238,10 @@ fn edit_answers(
 
 /// Extra reports when a write on `params/remote` matches `echo`: the node
 /// reports what it should have ignored.
-fn echo_writes(echo: fn(&serde_json::Value) -> bool) -> Faults {
+fn echo_writes(echo: fn(&Value) -> bool) -> Faults {
     Faults {
         incoming: Some(Box::new(move |topic: &str, payload: &[u8]| {
-            let write: serde_json::Value = serde_json::from_slice(payload).unwrap_or_default();
+            let write: Value = serde_json::from_slice(payload).unwrap_or_default();
             if topic.ends_with("/params/remote") && echo(&write) {
                 let topic = topic.replace("/params/remote", "/params/local");
                 vec![Out {
@@ -295,9 +295,9 @@ fn broken_nodes() -> Vec<Case> {
             &rules::SCHEMA,
             "/otafetch",
             faults(edit_json("/otafetch", |fetch| {
-                fetch
-                    .as_object_mut()
-                    .map(|fetch| fetch.remove("fw_version"));
+                if let Some(fetch) = fetch.as_object_mut() {
+                    fetch.remove("fw_version");
+                }
             })),
         ),
         broken(&rules::ORDER, "/config", {
@@ -343,9 +343,9 @@ fn broken_nodes() -> Vec<Case> {
             "/config",
             faults(edit_json("/config", |config| {
                 let light = config["devices"][0].clone();
-                config["devices"]
-                    .as_array_mut()
-                    .map(|devices| devices.push(light));
+                if let Some(devices) = config["devices"].as_array_mut() {
+                    devices.push(light);
+                }
             })),
         ),
         broken(
@@ -397,18 +397,18 @@ fn broken_nodes() -> Vec<Case> {
             "/config",
             faults(edit_json("/config", |config| {
                 let zone = json!({"name": "Zone", "data_type": "string", "properties": ["read"]});
-                config["services"][0]["params"]
-                    .as_array_mut()
-                    .map(|params| params.push(zone));
+                if let Some(params) = config["services"][0]["params"].as_array_mut() {
+                    params.push(zone);
+                }
             })),
         ),
         broken(
             &rules::COMPLETE,
             "/params/local/init",
             faults(edit_json("/params/local/init", |init| {
-                init["Light"]
-                    .as_object_mut()
-                    .map(|light| light.remove("Brightness"));
+                if let Some(light) = init.get_mut("Light").and_then(Value::as_object_mut) {
+                    light.remove("Brightness");
+                }
             })),
         ),
         broken(
@@ -501,8 +501,7 @@ fn broken_nodes() -> Vec<Case> {
             faults(on("/from-node", |out| {
                 let mut outs = vec![out.clone()];
                 if let Ok(OwnedFrame::Response(answer)) = OwnedFrame::decode(&out.payload) {
-                    let data: serde_json::Value =
-                        serde_json::from_slice(&answer.data).unwrap_or_default();
+                    let data: Value = serde_json::from_slice(&answer.data).unwrap_or_default();
                     if let Some(params) = data.get("params") {
                         let topic = out.topic.replace("/from-node", "/params/local");
                         outs.push(Out {
@@ -558,18 +557,18 @@ fn broken_nodes() -> Vec<Case> {
             &rules::TIME_ZONE,
             "/params/local",
             faults(edit_json("/params/local", |report| {
-                report["Time"]
-                    .as_object_mut()
-                    .map(|time| time.remove("TZ-POSIX"));
+                if let Some(time) = report.get_mut("Time").and_then(Value::as_object_mut) {
+                    time.remove("TZ-POSIX");
+                }
             })),
         ),
         broken(
             &rules::SCHEDULES,
             "/params/local",
             faults(edit_json("/params/local", |report| {
-                report["Schedule"]
-                    .as_object_mut()
-                    .map(|schedule| schedule.remove("Schedules"));
+                if let Some(schedule) = report.get_mut("Schedule").and_then(Value::as_object_mut) {
+                    schedule.remove("Schedules");
+                }
             })),
         ),
         broken(
@@ -634,6 +633,7 @@ fn each_broken_node_is_reported_with_its_rule_and_topic() {
     }
     let mut failures = Vec::new();
     for checked in check_all(&broker.url(), cases) {
+        eprint!("{}", checked.report.human());
         let rule = checked.rule.expect("a broken rule");
         let found = checked
             .report
@@ -811,11 +811,9 @@ fn the_command_exits_0_for_a_conformant_node_and_1_with_the_report_for_a_broken_
         &["--json", "--report", &path],
     );
     assert_eq!(output.status.code(), Some(1), "{output:?}");
-    let printed: serde_json::Value =
-        serde_json::from_slice(&output.stdout).expect("JSON on stdout");
-    let written: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&report).expect("the report file"))
-            .expect("JSON in the file");
+    let printed: Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+    let written: Value = serde_json::from_slice(&std::fs::read(&report).expect("the report file"))
+        .expect("JSON in the file");
     let _ = std::fs::remove_file(&report);
     assert_eq!(printed, written);
     assert_eq!(printed["conformant"], false);
@@ -865,8 +863,7 @@ fn the_command_exits_3_when_no_node_boots_or_no_broker_answers_and_2_on_bad_argu
     );
     let unreachable = run(&["--broker", &closed, "--node-id", "C4EC0000AA04", "--json"]);
     assert_eq!(unreachable.status.code(), Some(3), "{unreachable:?}");
-    let error: serde_json::Value =
-        serde_json::from_slice(&unreachable.stdout).expect("a JSON error");
+    let error: Value = serde_json::from_slice(&unreachable.stdout).expect("a JSON error");
     assert_eq!(error["error"]["kind"], "broker");
 
     let bad_id = run(&["--broker", &url, "--node-id", "a/b"]);

@@ -230,9 +230,7 @@ async fn send_and_check(
     };
     let seen = &observer.seen[index];
     let topic = seen.topic.clone();
-    let Some(got) = response(&seen.payload) else {
-        return None;
-    };
+    let got = response(&seen.payload)?;
     let echoed = got.request_id.as_deref() == Some(id.as_bytes()) && got.command == command;
     if !echoed {
         observer.findings.deviate(

@@ -120,7 +120,7 @@ impl Param {
         Param {
             device: device.to_owned(),
             name: descriptor.name.clone(),
-            data_type: descriptor.data_type.clone(),
+            data_type: descriptor.data_type,
             readable: descriptor.properties.contains(&ParamProperty::Read),
             writable: descriptor.properties.contains(&ParamProperty::Write),
             service,
@@ -521,7 +521,14 @@ mod tests {
             ),
             (
                 device(
-                    r#"{"name":"L","data_type":"int","properties":["read"],"bounds":{"min":0,"max":10,"step":0.5,"x":1}}"#,
+                    r#"{"name":"L","data_type":"int","properties":["read"],"bounds":{"min":0,"max":10,"step":20}}"#,
+                    "",
+                ),
+                "config.bounds",
+            ),
+            (
+                device(
+                    r#"{"name":"L","data_type":"float","properties":["read"],"bounds":{"min":0,"max":10,"step":0.5}}"#,
                     "",
                 ),
                 "",

@@ -65,7 +65,7 @@ pub struct Rule {
 macro_rules! rules {
     ($($name:ident = $id:literal, $area:ident, $summary:literal, $source:literal;)*) => {
         $(
-            #[doc = $summary]
+            #[doc = concat!("The rule `", $id, "`.")]
             pub const $name: Rule = Rule {
                 id: $id,
                 area: Area::$area,

@@ -75,10 +75,9 @@ async fn time_zone(observer: &mut Observer, answer: Duration) {
                 })
         })
         .await;
-    let got = found
-        .and_then(|_| reported(observer, &tz_posix.device, "TZ-POSIX"))
-        .map_or_else(|| "nothing".to_owned(), |value| value.to_string());
-    if got != json!(posix).to_string() {
+    let got = found.and_then(|_| reported(observer, &tz_posix.device, "TZ-POSIX"));
+    if got.as_ref() != Some(&json!(posix)) {
+        let got = got.map_or_else(|| "nothing".to_owned(), |value| value.to_string());
         let topic = observer.topic("params/local");
         observer.findings.deviate(
             &rules::TIME_ZONE,
