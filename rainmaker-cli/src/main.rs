@@ -121,8 +121,9 @@ enum Commands {
         /// Seconds any answer of the node may take.
         #[arg(long, value_name = "S", default_value_t = 5.0)]
         answer_timeout: f64,
-        /// Also reboot the node (if it declares the system service) and check it
-        /// boots again.
+        /// Also drop the node's connection (a client takes its id for a moment:
+        /// its Last Will, its reconnection) and reboot it (if it declares the
+        /// system service), checking that it comes back.
         #[arg(long)]
         destructive: bool,
         /// Write the report to this file as JSON.

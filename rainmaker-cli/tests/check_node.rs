@@ -17,7 +17,9 @@ use rainmaker_test_support::mosquitto_or_return;
 use rainmaker_types::Device;
 use rainmaker_types::messages::{NodeInfo, NodeInfoPlatform};
 use rainmaker_types::node::Node;
-use rainmaker_types::services::{Groups, Scenes, Schedule, System, SystemFlags, Time};
+use rainmaker_types::services::{
+    Connectivity, Groups, Scenes, Schedule, System, SystemFlags, Time,
+};
 use rainmaker_types::tlv::{OwnedFrame, Status};
 use rainmaker_types::{GroupId, NodeId};
 use rumqttc::QoS;
@@ -116,6 +118,13 @@ fn temperature_sensor_node(id: &str) -> Node {
         .and_then(|node| node.add_service(Time::new()))
         .and_then(|node| node.add_service(Schedule::default()))
         .expect("the devices");
+    node
+}
+
+/// The test node with the connectivity service (and so a Last Will).
+fn connectivity_node(id: &str) -> Node {
+    let mut node = light_node(id, false);
+    node.add_service(Connectivity::new()).expect("connectivity");
     node
 }
 
@@ -587,6 +596,26 @@ fn broken_nodes() -> Vec<Case> {
             },
         ),
         Case {
+            rule: Some(&rules::LAST_WILL),
+            topic: "/params/local",
+            make: connectivity_node,
+            faults: Faults {
+                no_will: true,
+                ..Faults::default()
+            },
+            destructive: true,
+        },
+        Case {
+            rule: Some(&rules::RECONNECT),
+            topic: "/from-node",
+            make: plain,
+            faults: Faults {
+                stays_down: true,
+                ..Faults::default()
+            },
+            destructive: true,
+        },
+        Case {
             rule: Some(&rules::REBOOT),
             topic: "/config",
             make: plain,
@@ -614,6 +643,7 @@ fn conformant_nodes() -> Vec<Case> {
         good(group_node, false),
         good(plain, true),
         good(led_light_node, true),
+        good(connectivity_node, true),
         good(temperature_sensor_node, false),
     ]
 }

@@ -45,7 +45,8 @@ pub struct Settings {
     pub boot_timeout: Duration,
     /// How long any answer of the node may take.
     pub answer_timeout: Duration,
-    /// Also drive what changes the node for good or restarts it (a reboot).
+    /// Also drive what drops the node's connection or restarts it: a takeover
+    /// of its client id (its Last Will, its reconnection) and a reboot.
     pub destructive: bool,
 }
 
@@ -170,13 +171,7 @@ impl Checker {
                 .findings
                 .skip("commands", "the config declares no cmd-resp attribute");
         }
-        services::run(
-            &mut observer,
-            answer,
-            settings.boot_timeout,
-            settings.destructive,
-        )
-        .await;
+        services::run(&mut observer, &settings).await;
         if observer.group.is_none() {
             observer
                 .findings

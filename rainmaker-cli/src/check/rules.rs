@@ -100,6 +100,12 @@ rules! {
     GET_PENDING = "boot.get-pending", Boot,
         "A node with cmd-resp sends the 9-byte get-pending request on from-node when it connects.",
         "SDK `cmd_resp_manager.c`";
+    LAST_WILL = "boot.last-will", Boot,
+        "With --destructive: a node that declares the connectivity service has its Last Will armed, {\"<service>\":{\"Connected\":false}} on its report topic, published when the broker drops it.",
+        "SDK `connectivity.c`";
+    RECONNECT = "boot.reconnect", Boot,
+        "With --destructive: a node the broker drops (another client took its id) connects again within the boot timeout and sends get-pending again.",
+        "SDK MQTT glue, `cmd_resp_manager.c`";
     NODE_ID = "config.node-id", Config,
         "The config's node_id, and any node_id the node reports, is the node id of its topics (its MQTT client id).",
         "spec `configMessage`, `otaFetchMessage`";

@@ -11,6 +11,10 @@ use rainmaker_types::services::time::posix_tz;
 use rainmaker_types::standard_types::ServiceType;
 use serde_json::{Value, json};
 
+use rainmaker_mqtt::Consumer;
+use rainmaker_types::tlv::GET_PENDING_FRAME;
+
+use super::Settings;
 use super::observer::Observer;
 use super::report::excerpt;
 use super::rules;
@@ -23,12 +27,14 @@ const OTA_FETCH_DELAY: Duration = Duration::from_secs(6);
 const A_DAY: u32 = 86_400;
 
 /// Runs the service checks.
-pub async fn run(observer: &mut Observer, answer: Duration, boot: Duration, destructive: bool) {
+pub async fn run(observer: &mut Observer, settings: &Settings) {
+    let answer = settings.answer_timeout;
     time_zone(observer, answer).await;
     schedules(observer, answer).await;
     ota(observer, answer).await;
-    if destructive {
-        reboot(observer, answer, boot).await;
+    if settings.destructive {
+        takeover(observer, settings).await;
+        reboot(observer, answer, settings.boot_timeout).await;
     }
 }
 
@@ -251,6 +257,73 @@ async fn ota(observer: &mut Observer, answer: Duration) {
                 answer.as_secs_f64()
             ),
             other,
+        );
+    }
+}
+
+/// `boot.last-will` and `boot.reconnect` (destructive): a client takes the node's
+/// id for a moment, so that the broker drops the node as it drops a node whose
+/// connection died; the node's Last Will follows (with the connectivity
+/// service), then the node comes back and asks for pending commands again.
+async fn takeover(observer: &mut Observer, settings: &Settings) {
+    let Some(model) = observer.model.clone() else {
+        return;
+    };
+    let connectivity = model
+        .service_params(&ServiceType::Connectivity)
+        .find(|param| param.name == "Connected")
+        .map(|param| param.device.clone());
+    observer.findings.checked(&rules::RECONNECT);
+    let mark = observer.seen.len();
+    // A clean session, so that the node's own session is not handed over.
+    let broker = settings.broker.clone().with_persistent_session(false);
+    let quiet_filter = vec![observer.topic("check-node/takeover")];
+    match Consumer::connect_to(&broker, &settings.node_id, quiet_filter).await {
+        Ok(intruder) => intruder.close().await,
+        Err(error) => {
+            observer
+                .findings
+                .note(format!("cannot take over the node's client id: {error}"));
+            return;
+        }
+    }
+    if let Some(service) = connectivity {
+        observer.findings.checked(&rules::LAST_WILL);
+        let will = json!({ service.as_str(): { "Connected": false } });
+        let found = observer
+            .wait_for(mark, settings.answer_timeout, |seen| {
+                seen.is_report() && seen.params().as_ref() == Some(&will)
+            })
+            .await;
+        if found.is_none() {
+            let topic = observer.topic("params/local");
+            observer.findings.deviate(
+                &rules::LAST_WILL,
+                topic,
+                format!(
+                    "{will} within {} s of the node being dropped",
+                    settings.answer_timeout.as_secs_f64()
+                ),
+                "nothing",
+            );
+        }
+    }
+    let again = observer
+        .wait_for(mark, settings.boot_timeout, |seen| {
+            seen.channel == Some(Channel::FromNode) && seen.payload == GET_PENDING_FRAME
+        })
+        .await;
+    if again.is_none() {
+        let topic = observer.topic("from-node");
+        observer.findings.deviate(
+            &rules::RECONNECT,
+            topic,
+            format!(
+                "{} within {} s of the node being dropped",
+                hex::encode(GET_PENDING_FRAME),
+                settings.boot_timeout.as_secs()
+            ),
+            "nothing",
         );
     }
 }

@@ -37,6 +37,10 @@ pub struct Faults {
     pub ignores_ota: bool,
     /// Echoes a reboot but does not reboot.
     pub ignores_reboot: bool,
+    /// Connects without the node's Last Will.
+    pub no_will: bool,
+    /// Stays offline once its connection drops.
+    pub stays_down: bool,
 }
 
 /// Rewrites the publishes whose topic ends with `suffix`; the others pass.
@@ -109,7 +113,7 @@ async fn run_once(url: &str, mut node: Node, faults: &mut Faults) -> bool {
         MqttOptions::new(node.node_id().as_str(), host, port.parse().expect("a port"));
     options.set_keep_alive(Duration::from_secs(30));
     options.set_max_packet_size(1 << 20, 1 << 20);
-    if let Some(will) = node.last_will() {
+    if let Some(will) = node.last_will().filter(|_| !faults.no_will) {
         options.set_last_will(rumqttc::LastWill::new(
             will.topic,
             will.payload,
@@ -139,6 +143,7 @@ async fn run_once(url: &str, mut node: Node, faults: &mut Faults) -> bool {
                     node.handle(now(), Input::Received { topic: &publish.topic, payload: &publish.payload })
                 }
                 Ok(_) => continue,
+                Err(_) if faults.stays_down => return false,
                 Err(_) => {
                     tokio::time::sleep(Duration::from_millis(200)).await;
                     continue;
