@@ -10,11 +10,10 @@ use std::time::Duration;
 use harness::{Faults, Out, edit_json, on, replace};
 use rainmaker_cli::check::rules::{self, Rule};
 use rainmaker_cli::check::{Checker, Report, Settings};
-use rainmaker_example_devices::Light;
+use rainmaker_example_devices::{LedLight, Light};
 use rainmaker_examples::devices::TemperatureSensor;
 use rainmaker_test_support::mosquitto::Mosquitto;
 use rainmaker_test_support::mosquitto_or_return;
-use rainmaker_types::Device;
 use rainmaker_types::messages::{NodeInfo, NodeInfoPlatform};
 use rainmaker_types::node::Node;
 use rainmaker_types::services::{
@@ -58,22 +57,6 @@ fn light_node(id: &str, ingest: bool) -> Node {
     node
 }
 
-/// The light of the SDK's `led_light` example (the corpus node's).
-#[derive(Debug, Clone, PartialEq, Device)]
-#[device(name = "Light", r#type = "esp.device.lightbulb")]
-struct LedLight {
-    #[param(standard = Name)]
-    name: String,
-    #[param(standard = Power, primary)]
-    power: bool,
-    #[param(standard = Brightness)]
-    brightness: i32,
-    #[param(standard = Hue)]
-    hue: i32,
-    #[param(standard = Saturation)]
-    saturation: i32,
-}
-
 /// The SDK's `led_light` example node as it boots: its light, the time,
 /// schedule, scenes and system services, basic-ingest topics (the SDK's
 /// default), OTA over topics.
@@ -84,14 +67,7 @@ fn led_light_node(id: &str) -> Node {
     )
     .with_ota_over_topics()
     .with_ingest_topics(true);
-    let light = LedLight {
-        name: "Light".into(),
-        power: true,
-        brightness: 25,
-        hue: 180,
-        saturation: 100,
-    };
-    node.add_device(light)
+    node.add_device(LedLight::default())
         .and_then(|node| node.add_service(Time::new()))
         .and_then(|node| node.add_service(Schedule::default()))
         .and_then(|node| node.add_service(Scenes::default()))

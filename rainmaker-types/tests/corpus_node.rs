@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use rainmaker_test_support::node::{NODE_ID, node_id};
+use rainmaker_test_support::node::{LedLight as Light, NODE_ID, node_id};
 use rainmaker_types::Device;
 use rainmaker_types::device::WriteRejection;
 use rainmaker_types::messages::{NodeInfo, NodeInfoPlatform};
@@ -37,22 +37,6 @@ fn assert_published(publish: &Publish, file: &str, topic_suffix: &str) {
         String::from_utf8_lossy(&corpus(file)),
         "{file}"
     );
-}
-
-/// The lightbulb of `examples/led_light`.
-#[derive(Debug, Clone, PartialEq, Device)]
-#[device(name = "Light", r#type = "esp.device.lightbulb")]
-struct Light {
-    #[param(standard = Name)]
-    name: String,
-    #[param(standard = Power, primary)]
-    power: bool,
-    #[param(standard = Brightness)]
-    brightness: i32,
-    #[param(standard = Hue)]
-    hue: i32,
-    #[param(standard = Saturation)]
-    saturation: i32,
 }
 
 fn led_light_info() -> NodeInfo {

@@ -23,6 +23,7 @@ pub fn node_id() -> NodeId {
     NodeId::new(NODE_ID).expect("NODE_ID is a valid node id")
 }
 
-/// The light of the SDK's `led_light` example (Name, Power, Brightness), and the
-/// example's node info.
-pub use rainmaker_example_devices::{Light, led_light_info};
+/// The light of the SDK's `led_light` example (Name, Power, Brightness; with Hue
+/// and Saturation as the example builds it: `LedLight`), and the example's node
+/// info.
+pub use rainmaker_example_devices::{LedLight, Light, led_light_info};

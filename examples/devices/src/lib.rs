@@ -58,3 +58,39 @@ impl Default for Light {
         Self::new(false, 25)
     }
 }
+
+/// The light of the SDK's `led_light` example with every param the example
+/// gives it: Name, Power (primary), Brightness, Hue and Saturation. The corpus
+/// tests and `check-node`'s SDK example node use it.
+#[derive(Debug, Clone, PartialEq, Device)]
+#[device(name = "Light", r#type = "esp.device.lightbulb")]
+pub struct LedLight {
+    /// The name shown in the phone app.
+    #[param(standard = Name)]
+    pub name: String,
+    /// On or off.
+    #[param(standard = Power, primary)]
+    pub power: bool,
+    /// 0 to 100 %.
+    #[param(standard = Brightness)]
+    pub brightness: i32,
+    /// 0 to 360 degrees.
+    #[param(standard = Hue)]
+    pub hue: i32,
+    /// 0 to 100 %.
+    #[param(standard = Saturation)]
+    pub saturation: i32,
+}
+
+/// On, at 25 %, hue 180 and full saturation, as the SDK's example starts.
+impl Default for LedLight {
+    fn default() -> Self {
+        Self {
+            name: String::from("Light"),
+            power: true,
+            brightness: 25,
+            hue: 180,
+            saturation: 100,
+        }
+    }
+}

@@ -279,6 +279,19 @@ struct Refused {
     value: Value,
 }
 
+impl Refused {
+    /// A write of `value` to `param` that `rule` says must not be reported.
+    fn to(param: &Param, rule: &'static Rule, why: String, value: Value) -> Self {
+        Refused {
+            why,
+            rule,
+            device: param.device.clone(),
+            param: param.name.clone(),
+            value,
+        }
+    }
+}
+
 /// The invalid writes, all sent, then one quiet window: none may be reported
 /// with its value (`writes.ignored`, `writes.out-of-range`).
 pub async fn invalid(observer: &mut Observer, quiet: Duration) {
@@ -304,32 +317,17 @@ pub async fn invalid(observer: &mut Observer, quiet: Duration) {
                     value: json!(1),
                 });
             }
-            writes.push(Refused {
-                why: format!("a value of the wrong JSON kind for {}", param.path()),
-                rule: &rules::IGNORED,
-                device: param.device.clone(),
-                param: param.name.clone(),
-                value: wrong_kind(param),
-            });
+            let why = format!("a value of the wrong JSON kind for {}", param.path());
+            writes.push(Refused::to(param, &rules::IGNORED, why, wrong_kind(param)));
             for (why, value) in out_of_range(param) {
-                writes.push(Refused {
-                    why: format!("a value {why} ({})", param.bounds_text()),
-                    rule: &rules::OUT_OF_RANGE,
-                    device: param.device.clone(),
-                    param: param.name.clone(),
-                    value,
-                });
+                let why = format!("a value {why} ({})", param.bounds_text());
+                writes.push(Refused::to(param, &rules::OUT_OF_RANGE, why, value));
             }
         } else if param.readable
             && let Some(value) = other_value(param, current)
         {
-            writes.push(Refused {
-                why: format!("{} is read-only", param.path()),
-                rule: &rules::IGNORED,
-                device: param.device.clone(),
-                param: param.name.clone(),
-                value,
-            });
+            let why = format!("{} is read-only", param.path());
+            writes.push(Refused::to(param, &rules::IGNORED, why, value));
         }
     }
     let power = json!(true);
