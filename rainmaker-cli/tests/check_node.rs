@@ -28,7 +28,7 @@ use serde_json::{Value, json};
 const ANSWER: Duration = Duration::from_secs(3);
 
 /// How many checks run at once.
-const AT_ONCE: usize = 12;
+const AT_ONCE: usize = 20;
 
 /// The test node: the SDK example's light, the time, schedule and system
 /// services, OTA over topics.
@@ -571,6 +571,19 @@ fn broken_nodes() -> Vec<Case> {
                 ..Faults::default()
             },
         ),
+        Case {
+            rule: Some(&rules::CONNECTED),
+            topic: "/params/local",
+            make: connectivity_node,
+            faults: faults(on("/params/local", |out| {
+                if out.payload == br#"{"Connectivity":{"Connected":true}}"# {
+                    Vec::new()
+                } else {
+                    vec![out]
+                }
+            })),
+            destructive: false,
+        },
         Case {
             rule: Some(&rules::LAST_WILL),
             topic: "/params/local",

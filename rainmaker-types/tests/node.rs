@@ -635,6 +635,40 @@ fn last_will_needs_the_connectivity_service() {
 }
 
 #[test]
+fn the_connectivity_service_reports_connected_five_seconds_after_each_connect() {
+    use rainmaker_types::node::CONNECTED_REPORT_DELAY;
+    use rainmaker_types::services::Connectivity;
+    let mut node = node();
+    node.add_service(Connectivity::new())
+        .expect("connectivity service");
+    assert_eq!(node.poll_timeout(), None);
+    let _ = node.handle(NOW, Input::Connected).expect("boots");
+    let due = NOW + CONNECTED_REPORT_DELAY;
+    assert_eq!(node.poll_timeout(), Some(due));
+    let early = node.handle_timeout(due - 1).expect("wakes");
+    assert!(early.publish.is_empty());
+    let report = node.handle_timeout(due).expect("wakes");
+    assert_published(
+        &report,
+        "params/local",
+        r#"{"Connectivity":{"Connected":true}}"#,
+    );
+    assert_eq!(node.poll_timeout(), None, "once per connect");
+    // Again after every reconnection (the will may have said false meanwhile),
+    // and not while the connection is down.
+    disconnect(&mut node);
+    assert_eq!(node.poll_timeout(), None);
+    let _ = reconnect(&mut node, true);
+    assert_eq!(node.poll_timeout(), Some(due));
+    let report = node.handle_timeout(due + 60).expect("wakes late");
+    assert_published(
+        &report,
+        "params/local",
+        r#"{"Connectivity":{"Connected":true}}"#,
+    );
+}
+
+#[test]
 fn reconnections_announce_what_a_lost_session_forgot() {
     let mut node = booted();
     let gone = node.handle(NOW, Input::Disconnected).expect("disconnects");

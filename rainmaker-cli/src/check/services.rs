@@ -23,6 +23,10 @@ use super::writes::{self, document};
 /// How long after its config a node may take to send otafetch (the SDK waits 5 s).
 const OTA_FETCH_DELAY: Duration = Duration::from_secs(6);
 
+/// How long after its config a node may take to report `Connected: true` (the
+/// SDK's delay is at most 30 s).
+const CONNECTED_DELAY: Duration = Duration::from_secs(31);
+
 /// A schedule trigger that does not fire during a check: a day from now.
 const A_DAY: u32 = 86_400;
 
@@ -32,6 +36,7 @@ pub async fn run(observer: &mut Observer, settings: &Settings) {
     time_zone(observer, answer).await;
     schedules(observer, answer).await;
     ota(observer, answer).await;
+    connected(observer).await;
     if settings.destructive {
         takeover(observer, settings).await;
         reboot(observer, answer, settings.boot_timeout).await;
@@ -257,6 +262,48 @@ async fn ota(observer: &mut Observer, answer: Duration) {
                 answer.as_secs_f64()
             ),
             other,
+        );
+    }
+}
+
+/// `services.connected`: the connectivity service says the node is connected.
+async fn connected(observer: &mut Observer) {
+    let Some(model) = observer.model.clone() else {
+        return;
+    };
+    let Some(service) = model
+        .service_params(&ServiceType::Connectivity)
+        .find(|param| param.name == "Connected")
+        .map(|param| param.device.clone())
+    else {
+        return;
+    };
+    let Some(booted) = observer.booted_at else {
+        return;
+    };
+    observer.findings.checked(&rules::CONNECTED);
+    let left = (booted + CONNECTED_DELAY).saturating_duration_since(tokio::time::Instant::now());
+    let found = observer
+        .wait_for(0, left, |seen| {
+            seen.is_report()
+                && seen.params().is_some_and(|params| {
+                    params
+                        .get(&service)
+                        .and_then(|service| service.get("Connected"))
+                        == Some(&json!(true))
+                })
+        })
+        .await;
+    if found.is_none() {
+        let topic = observer.topic("params/local");
+        observer.findings.deviate(
+            &rules::CONNECTED,
+            topic,
+            format!(
+                "{{\"{service}\":{{\"Connected\":true}}}} within {} s of the config",
+                CONNECTED_DELAY.as_secs()
+            ),
+            "nothing",
         );
     }
 }

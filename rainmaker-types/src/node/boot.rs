@@ -139,16 +139,40 @@ impl Node {
         Ok(())
     }
 
+    /// The name of the node's connectivity service, if it has one.
+    pub(super) fn connectivity_service(&self) -> Option<&str> {
+        self.slots
+            .iter()
+            .map(|slot| &slot.device)
+            .find(|device| device.descriptor().device_type == Some(CONNECTIVITY_SERVICE_TYPE))
+            .map(|device| device.name())
+    }
+
+    /// Reports `Connected: true` once [`CONNECTED_REPORT_DELAY`] has passed since
+    /// the connect, as the SDK's connectivity service does after every connect
+    /// (whether or not the value changed: the will may have said `false`).
+    pub(super) fn report_connected(&mut self, now: i64, out: &mut Output) -> Result<(), NodeError> {
+        let due = self.connected_report_at.is_some_and(|at| at <= now);
+        if !due || !self.connected || !self.params_started {
+            return Ok(());
+        }
+        self.connected_report_at = None;
+        let Some(service) = self.connectivity_service().map(ToOwned::to_owned) else {
+            return Ok(());
+        };
+        let mut report = ParamsDocument::new();
+        report.insert(&service, CONNECTED_PARAM, true);
+        self.publish_json(out, self.delta_topic(), &report)?;
+        self.mark_reported(&report);
+        Ok(())
+    }
+
     /// The last will to arm when connecting, if the node has a connectivity service:
     /// `{"<service>":{"Connected":false}}` on the plain delta topic (never basic
     /// ingest), QoS 1, not retained.
     pub fn last_will(&self) -> Option<Publish> {
-        let slot = self
-            .slots
-            .iter()
-            .find(|slot| slot.device.descriptor().device_type == Some(CONNECTIVITY_SERVICE_TYPE))?;
         let mut payload = ParamsDocument::new();
-        payload.insert(slot.device.name(), CONNECTED_PARAM, false);
+        payload.insert(self.connectivity_service()?, CONNECTED_PARAM, false);
         let topic = self.delta_topic();
         let mut will = self.publish(topic, sdk_json::to_vec(&payload).ok()?);
         // The will goes on the plain topic, whatever the node's topic form.

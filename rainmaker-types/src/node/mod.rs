@@ -124,6 +124,11 @@ const CONNECTIVITY_SERVICE_TYPE: &str = "esp.service.connectivity";
 /// The connectivity service's param.
 const CONNECTED_PARAM: &str = "Connected";
 
+/// Seconds after each connect at which a node with the connectivity service
+/// reports `Connected: true` (the SDK's `ESP_RMAKER_CONNECTIVITY_REPORT_DELAY`,
+/// 5 by default).
+pub const CONNECTED_REPORT_DELAY: i64 = 5;
+
 /// The largest `params` object cmd 1 accepts (the SDK's 2048-byte buffer, NUL included).
 pub const MAX_COMMAND_PARAMS_LEN: usize = 2047;
 
@@ -440,6 +445,8 @@ pub struct Node {
     /// The time zone without a Time service (or with an empty or invalid
     /// `TZ-POSIX`).
     time_zone: PosixTz,
+    /// When the connectivity service reports `Connected: true` (after a connect).
+    connected_report_at: Option<i64>,
 }
 
 impl fmt::Debug for Node {
@@ -486,6 +493,7 @@ impl Node {
             next_publish: core::cell::Cell::new(0),
             now: 0,
             time_zone: PosixTz::UTC,
+            connected_report_at: None,
         }
     }
 
@@ -618,11 +626,13 @@ impl Node {
     }
 
     /// When the node next needs to be woken with [`Node::handle_timeout`]: the
-    /// earliest time a device's timer is due (a schedule), if any.
+    /// earliest time a device's timer is due (a schedule), or the connectivity
+    /// service's report is (after a connect), if any.
     pub fn poll_timeout(&self) -> Option<i64> {
         self.slots
             .iter()
             .filter_map(|slot| slot.device.timer()?.next_due())
+            .chain(self.connected_report_at)
             .min()
     }
 
@@ -638,6 +648,7 @@ impl Node {
     pub fn handle_timeout(&mut self, now: i64) -> Result<Output, NodeError> {
         let mut out = Output::default();
         self.observe(now);
+        self.report_connected(now, &mut out)?;
         for index in 0..self.slots.len() {
             let firings = self
                 .slots
@@ -809,6 +820,9 @@ impl Node {
             Input::Connected => {
                 self.on_connect(&mut out, Session::AsTheSdk)?;
                 self.connected = true;
+                self.connected_report_at = self
+                    .connectivity_service()
+                    .map(|_| now + CONNECTED_REPORT_DELAY);
             }
             Input::Reconnected { session_present } => {
                 let session = if session_present {
@@ -818,11 +832,17 @@ impl Node {
                 };
                 self.on_connect(&mut out, session)?;
                 self.connected = true;
+                self.connected_report_at = self
+                    .connectivity_service()
+                    .map(|_| now + CONNECTED_REPORT_DELAY);
                 // Changes made while the connection was down follow the
                 // announcements (after a lost session, `init` carried them).
                 self.report_unreported(&mut out)?;
             }
-            Input::Disconnected => self.connected = false,
+            Input::Disconnected => {
+                self.connected = false;
+                self.connected_report_at = None;
+            }
             Input::Acknowledged(id) => {
                 if matches!(self.mapping, Mapping::AwaitingAck(_, awaited) if awaited == id) {
                     self.mapping_done(&mut out)?;
