@@ -21,7 +21,7 @@ macro_rules! view_methods {
         }
 
         $(#[$decode_doc])*
-        #[inline]
+        #[inline(always)]
         pub fn decode(bytes: &'a [u8]) -> crate::Result<Self> {
             Self::from_raw(&crate::RawFrame::parse(bytes)?)
         }
@@ -107,7 +107,7 @@ impl<'a> Request<'a> {
 
     /// The request view of a checked frame; fails with [`Error::Missing`]
     /// without a role or a command.
-    #[inline]
+    #[inline(always)]
     pub fn from_raw(raw: &RawFrame<'a>) -> Result<Self> {
         Ok(Request {
             request_id: raw.request_id(),
