@@ -79,14 +79,7 @@ fn led_light_node(id: &str) -> Node {
 /// A temperature sensor node as the SDK's `temperature_sensor` example boots:
 /// a read-only sensor, no writable device param.
 fn temperature_sensor_node(id: &str) -> Node {
-    let info = NodeInfo::new(
-        "ESP RainMaker Device",
-        "1.0",
-        "Temperature Sensor",
-        "temperature_sensor",
-        "temperature_sensor",
-        NodeInfoPlatform::Esp32,
-    );
+    let info = rainmaker_example_devices::temperature_sensor_info();
     let mut node = Node::new(NodeId::new(id).expect("an id"), info)
         .with_ota_over_topics()
         .with_ingest_topics(true);

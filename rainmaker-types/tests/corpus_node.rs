@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use rainmaker_test_support::node::{LedLight as Light, NODE_ID, node_id};
+use rainmaker_test_support::node::{LedLight as Light, NODE_ID, node_id, temperature_sensor_info};
 use rainmaker_types::Device;
 use rainmaker_types::device::WriteRejection;
 use rainmaker_types::messages::{NodeInfo, NodeInfoPlatform};
@@ -183,14 +183,7 @@ struct TemperatureSensor {
 
 #[test]
 fn temperature_sensor_reports_time_series_as_the_sdk() {
-    let info = NodeInfo::new(
-        "ESP RainMaker Device",
-        "1.0",
-        "Temperature Sensor",
-        "temperature_sensor",
-        "temperature_sensor",
-        NodeInfoPlatform::Esp32,
-    );
+    let info = temperature_sensor_info();
     let mut node = Node::new(node_id(), info)
         .with_ingest_topics(true)
         .with_ota_over_topics();

@@ -25,5 +25,5 @@ pub fn node_id() -> NodeId {
 
 /// The light of the SDK's `led_light` example (Name, Power, Brightness; with Hue
 /// and Saturation as the example builds it: `LedLight`), and the example's node
-/// info.
-pub use rainmaker_example_devices::{LedLight, Light, led_light_info};
+/// info (and the `temperature_sensor` example's).
+pub use rainmaker_example_devices::{LedLight, Light, led_light_info, temperature_sensor_info};

@@ -24,6 +24,18 @@ pub fn led_light_info() -> NodeInfo {
     )
 }
 
+/// The node info of the SDK's `temperature_sensor` example.
+pub fn temperature_sensor_info() -> NodeInfo {
+    NodeInfo::new(
+        "ESP RainMaker Device",
+        "1.0",
+        "Temperature Sensor",
+        "temperature_sensor",
+        "temperature_sensor",
+        NodeInfoPlatform::Esp32,
+    )
+}
+
 /// The light of the SDK's `led_light` example, as
 /// `esp_rmaker_lightbulb_device_create` plus `esp_rmaker_brightness_param_create`
 /// build it: Name, Power (primary) and Brightness.
