@@ -191,7 +191,7 @@ rules! {
         "A node that fetches OTA over topics answers an otaurl offer with an otastatus for that job, within the answer timeout.",
         "SDK `ota_using_topics.c`";
     CONNECTED = "services.connected", Services,
-        "A node that declares the connectivity service reports Connected: true after connecting (5 s later by default, at most 30 s).",
+        "A node that declares the connectivity service reports Connected: true after each connect, the first and (with --destructive) a reconnection (5 s later by default, at most 30 s).",
         "SDK `connectivity.c`";
     REBOOT = "services.reboot", Services,
         "With --destructive: a Reboot write to the system service is reported as true, and the node boots again (a new config).",

@@ -268,27 +268,39 @@ async fn ota(observer: &mut Observer, answer: Duration) {
 
 /// `services.connected`: the connectivity service says the node is connected.
 async fn connected(observer: &mut Observer) {
-    let Some(model) = observer.model.clone() else {
+    let (Some(service), Some(booted)) = (connectivity_service(observer), observer.booted_at) else {
         return;
     };
-    let Some(service) = model
+    expect_connected(observer, &service, 0, booted, "the config").await;
+}
+
+/// The node's connectivity service, if it declares one with `Connected`.
+fn connectivity_service(observer: &Observer) -> Option<String> {
+    observer
+        .model
+        .as_ref()?
         .service_params(&ServiceType::Connectivity)
         .find(|param| param.name == "Connected")
         .map(|param| param.device.clone())
-    else {
-        return;
-    };
-    let Some(booted) = observer.booted_at else {
-        return;
-    };
+}
+
+/// Waits for `{"<service>":{"Connected":true}}` among the messages from `from`,
+/// at most [`CONNECTED_DELAY`] after `since` (`after` says what happened then).
+async fn expect_connected(
+    observer: &mut Observer,
+    service: &str,
+    from: usize,
+    since: tokio::time::Instant,
+    after: &str,
+) {
     observer.findings.checked(&rules::CONNECTED);
-    let left = (booted + CONNECTED_DELAY).saturating_duration_since(tokio::time::Instant::now());
+    let left = (since + CONNECTED_DELAY).saturating_duration_since(tokio::time::Instant::now());
     let found = observer
-        .wait_for(0, left, |seen| {
+        .wait_for(from, left, |seen| {
             seen.is_report()
                 && seen.params().is_some_and(|params| {
                     params
-                        .get(&service)
+                        .get(service)
                         .and_then(|service| service.get("Connected"))
                         == Some(&json!(true))
                 })
@@ -300,7 +312,7 @@ async fn connected(observer: &mut Observer) {
             &rules::CONNECTED,
             topic,
             format!(
-                "{{\"{service}\":{{\"Connected\":true}}}} within {} s of the config",
+                "{{\"{service}\":{{\"Connected\":true}}}} within {} s of {after}",
                 CONNECTED_DELAY.as_secs()
             ),
             "nothing",
@@ -313,13 +325,10 @@ async fn connected(observer: &mut Observer) {
 /// connection died; the node's Last Will follows (with the connectivity
 /// service), then the node comes back and asks for pending commands again.
 async fn takeover(observer: &mut Observer, settings: &Settings) {
-    let Some(model) = observer.model.clone() else {
+    if observer.model.is_none() {
         return;
-    };
-    let connectivity = model
-        .service_params(&ServiceType::Connectivity)
-        .find(|param| param.name == "Connected")
-        .map(|param| param.device.clone());
+    }
+    let connectivity = connectivity_service(observer);
     observer.findings.checked(&rules::RECONNECT);
     let mark = observer.seen.len();
     // A clean session, so that the node's own session is not handed over.
@@ -334,7 +343,7 @@ async fn takeover(observer: &mut Observer, settings: &Settings) {
             return;
         }
     }
-    if let Some(service) = connectivity {
+    if let Some(service) = &connectivity {
         observer.findings.checked(&rules::LAST_WILL);
         let will = json!({ service.as_str(): { "Connected": false } });
         let found = observer
@@ -360,6 +369,11 @@ async fn takeover(observer: &mut Observer, settings: &Settings) {
             seen.channel == Some(Channel::FromNode) && seen.payload == GET_PENDING_FRAME
         })
         .await;
+    if let (Some(index), Some(service)) = (again, &connectivity) {
+        // Connected again: the service says so again, as after the first connect.
+        let since = observer.seen[index].at;
+        expect_connected(observer, service, index, since, "the reconnection").await;
+    }
     if again.is_none() {
         let topic = observer.topic("from-node");
         observer.findings.deviate(
