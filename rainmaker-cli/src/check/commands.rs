@@ -8,13 +8,12 @@ use rainmaker_types::Channel;
 use rainmaker_types::tlv::{Command, OwnedFrame, OwnedRequest, OwnedResponse, Status, UserRole};
 use serde_json::{Value, json};
 
+use super::model::Param;
 use super::observer::Observer;
 use super::report::excerpt;
 use super::rules::{self, Rule};
 use super::writes::{self, same};
 
-/// The primary user's role (allowed by cmd 1's access mask).
-const PRIMARY_USER: UserRole = UserRole(0x02);
 /// A role with only sub-role bits: no base role, so no handler allows it.
 const SUB_ROLE_ONLY: UserRole = UserRole(0x10);
 /// A standard-range command no SDK component registers.
@@ -28,6 +27,23 @@ struct Expect {
     data: bool,
 }
 
+impl Expect {
+    /// An answer with `status` and no data, as `rule` says.
+    const fn bare(rule: &'static Rule, status: Status) -> Self {
+        Expect {
+            rule,
+            status,
+            data: false,
+        }
+    }
+}
+
+/// The data of cmd 1 writing `value` to `param`.
+fn set_params_data(param: &Param, value: &Value) -> Vec<u8> {
+    let document = writes::document(&param.device, &param.name, value.clone());
+    json!({ "params": document }).to_string().into_bytes()
+}
+
 /// Runs the command checks (the node declares cmd-resp).
 pub async fn run(observer: &mut Observer, answer: Duration, quiet: Duration) {
     let Some(model) = observer.model.clone() else {
@@ -39,40 +55,19 @@ pub async fn run(observer: &mut Observer, answer: Duration, quiet: Duration) {
         format!("checknode{}{serial:03}", std::process::id() % 100_000)
     };
     let target = model
-        .params
-        .iter()
-        .filter(|param| param.service.is_none())
-        .find_map(|param| {
-            let current = observer
-                .state
-                .get(&param.device)
-                .and_then(|device| device.get(&param.name));
-            (param.readable && param.writable)
-                .then(|| writes::valid_value(param, current))
-                .flatten()
-                .map(|value| (param.clone(), value))
-        });
+        .read_write_device_params()
+        .find_map(|param| Some((param.clone(), writes::next_value(observer, param)?)));
     // cmd 1 with a valid write: applied, answered, not reported on params/local.
     if let Some((param, value)) = &target {
-        let data = json!({"params": writes::document(&param.device, &param.name, value.clone())});
         let mark = observer.seen.len();
-        let id = request_id();
         let expect = Expect {
             rule: &rules::SET,
             status: Status::SUCCESS,
             data: true,
         };
-        if let Some(data) = exchange(
-            observer,
-            &id,
-            PRIMARY_USER,
-            Command::SET_PARAMS,
-            data.to_string().into_bytes(),
-            expect,
-            answer,
-        )
-        .await
-        {
+        let data = set_params_data(param, value);
+        let set = (UserRole::PRIMARY_USER, Command::SET_PARAMS, data);
+        if let Some(data) = exchange(observer, &request_id(), set, expect, answer).await {
             check_set_answer(observer, &data, &param.device, &param.name, value);
         }
         observer.findings.checked(&rules::NO_DELTA);
@@ -81,9 +76,8 @@ pub async fn run(observer: &mut Observer, answer: Duration, quiet: Duration) {
             .iter()
             .filter(|seen| seen.is_report())
             .find(|seen| {
-                seen.params()
-                    .and_then(|params| params.get(&param.device)?.get(&param.name).cloned())
-                    .is_some_and(|reported| same(&reported, value))
+                seen.reported(&param.device, &param.name)
+                    .is_some_and(|reported| same(reported, value))
             });
         if let Some(seen) = reported {
             let topic = seen.topic.clone();
@@ -96,58 +90,26 @@ pub async fn run(observer: &mut Observer, answer: Duration, quiet: Duration) {
             );
         }
         // The same write from a role cmd 1 does not allow.
-        let data = json!({"params": writes::document(&param.device, &param.name, value.clone())});
-        let expect = Expect {
-            rule: &rules::AUTH,
-            status: Status::AUTH_FAILED,
-            data: false,
-        };
-        exchange(
-            observer,
-            &request_id(),
+        let set = (
             SUB_ROLE_ONLY,
             Command::SET_PARAMS,
-            data.to_string().into_bytes(),
-            expect,
-            answer,
-        )
-        .await;
+            set_params_data(param, value),
+        );
+        let expect = Expect::bare(&rules::AUTH, Status::AUTH_FAILED);
+        exchange(observer, &request_id(), set, expect, answer).await;
     } else {
         observer.findings.skip(
             "cmd 1 with a write",
             "the node has no readable, writable device param",
         );
     }
-    let expect = Expect {
-        rule: &rules::FAILED,
-        status: Status::FAILED,
-        data: false,
-    };
-    exchange(
-        observer,
-        &request_id(),
-        PRIMARY_USER,
-        Command::SET_PARAMS,
-        br#"{"check-node":true}"#.to_vec(),
-        expect,
-        answer,
-    )
-    .await;
-    let expect = Expect {
-        rule: &rules::UNKNOWN,
-        status: Status::NOT_FOUND,
-        data: false,
-    };
-    exchange(
-        observer,
-        &request_id(),
-        PRIMARY_USER,
-        UNKNOWN_COMMAND,
-        b"{}".to_vec(),
-        expect,
-        answer,
-    )
-    .await;
+    let no_params = br#"{"check-node":true}"#.to_vec();
+    let set = (UserRole::PRIMARY_USER, Command::SET_PARAMS, no_params);
+    let expect = Expect::bare(&rules::FAILED, Status::FAILED);
+    exchange(observer, &request_id(), set, expect, answer).await;
+    let unknown = (UserRole::PRIMARY_USER, UNKNOWN_COMMAND, b"{}".to_vec());
+    let expect = Expect::bare(&rules::UNKNOWN, Status::NOT_FOUND);
+    exchange(observer, &request_id(), unknown, expect, answer).await;
     invalid_role(observer, &request_id(), answer).await;
 }
 
@@ -157,22 +119,16 @@ async fn invalid_role(observer: &mut Observer, id: &str, answer: Duration) {
     let mut frame = vec![0x01, id.len() as u8];
     frame.extend_from_slice(id.as_bytes());
     frame.extend_from_slice(&[0x02, 0x02, 0x02, 0x00, 0x05, 0x02, 0x01, 0x00]);
-    let expect = Expect {
-        rule: &rules::INVALID,
-        status: Status::INVALID,
-        data: false,
-    };
+    let expect = Expect::bare(&rules::INVALID, Status::INVALID);
     send_and_check(observer, id, Command::SET_PARAMS, frame, expect, answer).await;
 }
 
-/// Sends one request and checks its answer; the answer's data when the status
-/// was the expected one.
+/// Sends one request (its role, command and data) and checks its answer; the
+/// answer's data when the status was the expected one.
 async fn exchange(
     observer: &mut Observer,
     id: &str,
-    role: UserRole,
-    command: Command,
-    data: Vec<u8>,
+    (role, command, data): (UserRole, Command, Vec<u8>),
     expect: Expect,
     answer: Duration,
 ) -> Option<Vec<u8>> {
@@ -185,7 +141,9 @@ async fn exchange(
     let frame = match request.to_vec() {
         Ok(frame) => frame,
         Err(error) => {
-            eprintln!("rainmaker check-node: cannot encode a request: {error}");
+            observer
+                .findings
+                .note(format!("cannot encode a request: {error}"));
             return None;
         }
     };

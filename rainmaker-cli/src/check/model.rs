@@ -98,11 +98,19 @@ impl Model {
             .find(|param| param.device == device && param.name == name)
     }
 
-    /// The params of a service of this type.
-    pub fn service_params(&self, service: &ServiceType) -> impl Iterator<Item = &Param> {
+    /// The readable, writable params of devices (not services): those a write
+    /// must bring a report of.
+    pub fn read_write_device_params(&self) -> impl Iterator<Item = &Param> {
         self.params
             .iter()
-            .filter(move |param| param.service.as_ref() == Some(service))
+            .filter(|param| param.service.is_none() && param.readable && param.writable)
+    }
+
+    /// The param `name` of a service of this type.
+    pub fn service_param(&self, service: &ServiceType, name: &str) -> Option<&Param> {
+        self.params
+            .iter()
+            .find(|param| param.service.as_ref() == Some(service) && param.name == name)
     }
 
     /// Whether a device or service of this name is declared.

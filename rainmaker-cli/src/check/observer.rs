@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use rainmaker_mqtt::{Consumer, ConsumerEvent, Delivery};
-use rainmaker_types::runtime::{DecodeOptions, Direction, Qos, lenient};
+use rainmaker_types::runtime::{DecodeOptions, Direction, Qos};
 use rainmaker_types::{Channel, DispatchError, Envelope, Message, TopicRef};
 use serde_json::{Map, Value};
 use tokio::time::Instant;
@@ -27,17 +27,20 @@ pub struct Seen {
     pub payload: Vec<u8>,
     /// The message, when it decodes (leniently, if it had to).
     pub message: Option<Message>,
+    /// The params document it carries (init and reports), as JSON: read once,
+    /// looked at by every step that waits.
+    params: Option<Value>,
 }
 
 impl Seen {
     /// The params document it carries (init and reports), as JSON.
-    pub fn params(&self) -> Option<Value> {
-        match self.message.as_ref()? {
-            Message::ParamsLocalInit(params)
-            | Message::ParamsLocal(params)
-            | Message::ParamsLocalGroup(params) => serde_json::to_value(params).ok(),
-            _ => None,
-        }
+    pub fn params(&self) -> Option<&Value> {
+        self.params.as_ref()
+    }
+
+    /// The value it reports for `device`'s `param`, if any.
+    pub fn reported(&self, device: &str, param: &str) -> Option<&Value> {
+        self.params.as_ref()?.get(device)?.get(param)
     }
 
     /// Whether it is a params report (`params/local` or its group form).
@@ -89,6 +92,11 @@ impl Observer {
     /// The consumer, to publish through.
     pub fn consumer(&self) -> &Consumer {
         &self.consumer
+    }
+
+    /// The value last reported for `device`'s `param`.
+    pub fn reported(&self, device: &str, param: &str) -> Option<&Value> {
+        self.state.get(device)?.get(param)
     }
 
     /// A plain topic of the node: `node/<id>/<suffix>`.
@@ -156,6 +164,7 @@ impl Observer {
             channel: None,
             payload: delivery.payload.clone(),
             message: None,
+            params: None,
         };
         match TopicRef::parse(topic) {
             // What the checker itself sends the node comes back: not the node's.
@@ -180,6 +189,14 @@ impl Observer {
         }
         if seen.channel.is_some() {
             seen.message = self.decode(topic, &delivery.payload);
+            seen.params = match &seen.message {
+                Some(
+                    Message::ParamsLocalInit(params)
+                    | Message::ParamsLocal(params)
+                    | Message::ParamsLocalGroup(params),
+                ) => serde_json::to_value(params).ok(),
+                _ => None,
+            };
         }
         self.check(&seen);
         self.seen.push(seen);
@@ -224,21 +241,16 @@ impl Observer {
                 .ok()
                 .map(|decoded| decoded.value);
         }
-        let repairs = match lenient::repair(payload) {
-            Ok((_, repairs)) if !repairs.is_empty() => repairs,
-            _ => Vec::new(),
-        };
-        if !repairs.is_empty() {
+        // The lenient decoder names what it had to repair.
+        if let Ok(decoded) = Envelope::decode_with(topic, payload, &DecodeOptions::sdk_lenient())
+            && !decoded.repairs.is_empty()
+        {
             self.findings.checked(&rules::JSON);
-            if let Ok(decoded) =
-                Envelope::decode_with(topic, payload, &DecodeOptions::sdk_lenient())
-            {
-                let deviation =
-                    self.findings
-                        .deviate(&rules::JSON, topic, "valid JSON", excerpt(payload));
-                deviation.repairs = repairs.iter().map(ToString::to_string).collect();
-                return Some(decoded.value.into_parts().1);
-            }
+            let deviation =
+                self.findings
+                    .deviate(&rules::JSON, topic, "valid JSON", excerpt(payload));
+            deviation.repairs = decoded.repairs.iter().map(ToString::to_string).collect();
+            return Some(decoded.value.into_parts().1);
         }
         self.findings.deviate(
             &rules::SCHEMA,
@@ -281,8 +293,8 @@ impl Observer {
                 }
                 self.init_seen = true;
                 if let Some(params) = seen.params() {
-                    self.check_complete(topic, &params);
-                    self.check_values(topic, &params);
+                    self.check_complete(topic, params);
+                    self.check_values(topic, params);
                     self.state = params.as_object().cloned().unwrap_or_default();
                     self.group = self.reported_group();
                 }
@@ -310,8 +322,8 @@ impl Observer {
                     }
                 }
                 if let Some(params) = seen.params() {
-                    self.check_values(topic, &params);
-                    merge(&mut self.state, &params);
+                    self.check_values(topic, params);
+                    merge(&mut self.state, params);
                     self.group = self.reported_group();
                 }
             }
@@ -405,7 +417,7 @@ impl Observer {
             .iter()
             .filter(|param| param.service.is_some() && param.name == "GroupID")
             .find_map(|param| {
-                let value = self.state.get(&param.device)?.get(&param.name)?.as_str()?;
+                let value = self.reported(&param.device, &param.name)?.as_str()?;
                 (!value.is_empty()).then(|| value.to_owned())
             })
     }

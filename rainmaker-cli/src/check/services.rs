@@ -9,7 +9,7 @@ use rainmaker_types::Message;
 use rainmaker_types::messages::OtaJobStatus;
 use rainmaker_types::services::time::posix_tz;
 use rainmaker_types::standard_types::ServiceType;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use rainmaker_mqtt::Consumer;
 use rainmaker_types::tlv::GET_PENDING_FRAME;
@@ -43,28 +43,21 @@ pub async fn run(observer: &mut Observer, settings: &Settings) {
     }
 }
 
-/// The reported value of a param, if any.
-fn reported(observer: &Observer, device: &str, name: &str) -> Option<Value> {
-    observer.state.get(device)?.get(name).cloned()
-}
-
 /// `services.time-zone`: a TZ write is reported with its TZ-POSIX.
 async fn time_zone(observer: &mut Observer, answer: Duration) {
     let Some(model) = observer.model.clone() else {
         return;
     };
     let tz = model
-        .service_params(&ServiceType::Time)
-        .find(|param| param.name == "TZ" && param.writable);
-    let tz_posix = model
-        .service_params(&ServiceType::Time)
-        .find(|param| param.name == "TZ-POSIX");
+        .service_param(&ServiceType::Time, "TZ")
+        .filter(|param| param.writable);
+    let tz_posix = model.service_param(&ServiceType::Time, "TZ-POSIX");
     let (Some(tz), Some(tz_posix)) = (tz, tz_posix) else {
         return;
     };
     observer.findings.checked(&rules::TIME_ZONE);
-    let current = reported(observer, &tz.device, "TZ");
-    let zone = if current == Some(json!("Asia/Kolkata")) {
+    let current = observer.reported(&tz.device, "TZ");
+    let zone = if current == Some(&json!("Asia/Kolkata")) {
         "Europe/Berlin"
     } else {
         "Asia/Kolkata"
@@ -77,17 +70,11 @@ async fn time_zone(observer: &mut Observer, answer: Duration) {
     let device = tz.device.clone();
     let found = observer
         .wait_for(mark, answer, |seen| {
-            seen.is_report()
-                && seen.params().is_some_and(|params| {
-                    params
-                        .get(&device)
-                        .and_then(|d| d.get("TZ-POSIX"))
-                        .is_some()
-                })
+            seen.is_report() && seen.reported(&device, "TZ-POSIX").is_some()
         })
         .await;
-    let got = found.and_then(|_| reported(observer, &tz_posix.device, "TZ-POSIX"));
-    if got.as_ref() != Some(&json!(posix)) {
+    let got = found.and_then(|_| observer.reported(&tz_posix.device, "TZ-POSIX"));
+    if got != Some(&json!(posix)) {
         let got = got.map_or_else(|| "nothing".to_owned(), |value| value.to_string());
         let topic = observer.topic("params/local");
         observer.findings.deviate(
@@ -109,8 +96,8 @@ async fn schedules(observer: &mut Observer, answer: Duration) {
         return;
     };
     let Some(list) = model
-        .service_params(&ServiceType::Schedule)
-        .find(|param| param.name == "Schedules" && param.writable)
+        .service_param(&ServiceType::Schedule, "Schedules")
+        .filter(|param| param.writable)
     else {
         return;
     };
@@ -125,7 +112,7 @@ async fn schedules(observer: &mut Observer, answer: Duration) {
             Some(document(
                 &param.device,
                 &param.name,
-                reported(observer, &param.device, &param.name)?,
+                observer.reported(&param.device, &param.name)?.clone(),
             ))
         })
         .unwrap_or_else(|| json!({}));
@@ -139,12 +126,7 @@ async fn schedules(observer: &mut Observer, answer: Duration) {
     }]);
     let device = list.device.clone();
     let listed = |seen: &super::observer::Seen, id: &str| -> Option<bool> {
-        let schedules = seen
-            .params()?
-            .get(&device)?
-            .get("Schedules")?
-            .as_array()?
-            .clone();
+        let schedules = seen.reported(&device, "Schedules")?.as_array()?;
         Some(schedules.iter().any(|schedule| {
             schedule.get("id") == Some(&json!(id))
                 && schedule.get("name") == Some(&json!("check-node"))
@@ -196,7 +178,7 @@ fn last_list(observer: &Observer, mark: usize, device: &str) -> String {
     observer.seen[mark..]
         .iter()
         .rev()
-        .find_map(|seen| seen.params()?.get(device)?.get("Schedules").cloned())
+        .find_map(|seen| seen.reported(device, "Schedules"))
         .map_or_else(
             || "nothing".to_owned(),
             |list| excerpt(list.to_string().as_bytes()),
@@ -279,8 +261,7 @@ fn connectivity_service(observer: &Observer) -> Option<String> {
     observer
         .model
         .as_ref()?
-        .service_params(&ServiceType::Connectivity)
-        .find(|param| param.name == "Connected")
+        .service_param(&ServiceType::Connectivity, "Connected")
         .map(|param| param.device.clone())
 }
 
@@ -297,13 +278,7 @@ async fn expect_connected(
     let left = (since + CONNECTED_DELAY).saturating_duration_since(tokio::time::Instant::now());
     let found = observer
         .wait_for(from, left, |seen| {
-            seen.is_report()
-                && seen.params().is_some_and(|params| {
-                    params
-                        .get(service)
-                        .and_then(|service| service.get("Connected"))
-                        == Some(&json!(true))
-                })
+            seen.is_report() && seen.reported(service, "Connected") == Some(&json!(true))
         })
         .await;
     if found.is_none() {
@@ -348,7 +323,7 @@ async fn takeover(observer: &mut Observer, settings: &Settings) {
         let will = json!({ service.as_str(): { "Connected": false } });
         let found = observer
             .wait_for(mark, settings.answer_timeout, |seen| {
-                seen.is_report() && seen.params().as_ref() == Some(&will)
+                seen.is_report() && seen.params() == Some(&will)
             })
             .await;
         if found.is_none() {
@@ -396,8 +371,8 @@ async fn reboot(observer: &mut Observer, answer: Duration, boot: Duration) {
         return;
     };
     let Some(param) = model
-        .service_params(&ServiceType::System)
-        .find(|param| param.name == "Reboot" && param.writable)
+        .service_param(&ServiceType::System, "Reboot")
+        .filter(|param| param.writable)
     else {
         observer.findings.skip(
             "a reboot",
@@ -416,10 +391,7 @@ async fn reboot(observer: &mut Observer, answer: Duration, boot: Duration) {
     let device = param.device.clone();
     let echoed = observer
         .wait_for(mark, answer, |seen| {
-            seen.is_report()
-                && seen.params().is_some_and(|params| {
-                    params.get(&device).and_then(|d| d.get("Reboot")) == Some(&json!(true))
-                })
+            seen.is_report() && seen.reported(&device, "Reboot") == Some(&json!(true))
         })
         .await;
     let topic = observer.topic("params/local");

@@ -176,31 +176,22 @@ pub async fn valid(observer: &mut Observer, answer: Duration) {
         return;
     };
     let group = observer.group.clone();
-    for param in model.params.iter().filter(|param| param.service.is_none()) {
-        if !(param.readable && param.writable) {
-            continue;
+    for param in model.read_write_device_params() {
+        if let Some(value) = next_value(observer, param) {
+            expect_report(observer, param, value, None, answer).await;
         }
-        let current = observer
-            .state
-            .get(&param.device)
-            .and_then(|device| device.get(&param.name))
-            .cloned();
-        let Some(value) = valid_value(param, current.as_ref()) else {
-            continue;
-        };
-        expect_report(observer, param, value, None, answer).await;
-        if let Some(group) = &group {
-            // The same write on the group topic.
-            let current = observer
-                .state
-                .get(&param.device)
-                .and_then(|device| device.get(&param.name))
-                .cloned();
-            if let Some(value) = valid_value(param, current.as_ref()) {
-                expect_report(observer, param, value, Some(group), answer).await;
-            }
+        // The same write on the group topic.
+        if let Some(group) = &group
+            && let Some(value) = next_value(observer, param)
+        {
+            expect_report(observer, param, value, Some(group), answer).await;
         }
     }
+}
+
+/// A valid value for `param` other than the one it last reported.
+pub fn next_value(observer: &Observer, param: &Param) -> Option<Value> {
+    valid_value(param, observer.reported(&param.device, &param.name))
 }
 
 /// Writes `value` and waits for its report: `writes.reported`, `writes.value`
@@ -226,13 +217,9 @@ async fn expect_report(
         &document(&param.device, &param.name, value.clone()),
     )
     .await;
-    let (device, name) = (param.device.clone(), param.name.clone());
     let found = observer
         .wait_for(mark, answer, |seen| {
-            seen.is_report()
-                && seen
-                    .params()
-                    .is_some_and(|params| params.get(&device).and_then(|d| d.get(&name)).is_some())
+            seen.is_report() && seen.reported(&param.device, &param.name).is_some()
         })
         .await;
     let report_topic = match &observer.group {
@@ -252,8 +239,8 @@ async fn expect_report(
     };
     let seen = &observer.seen[index];
     let reported = seen
-        .params()
-        .and_then(|params| params.get(&device).and_then(|d| d.get(&name)).cloned())
+        .reported(&param.device, &param.name)
+        .cloned()
         .unwrap_or(Value::Null);
     if !same(&reported, &value) {
         let topic = seen.topic.clone();
@@ -302,10 +289,7 @@ pub async fn invalid(observer: &mut Observer, quiet: Duration) {
     let devices = model.params.iter().filter(|param| param.service.is_none());
     let mut per_device: Vec<&str> = Vec::new();
     for param in devices {
-        let current = observer
-            .state
-            .get(&param.device)
-            .and_then(|device| device.get(&param.name));
+        let current = observer.reported(&param.device, &param.name);
         if param.writable {
             if !per_device.contains(&param.device.as_str()) {
                 per_device.push(&param.device);
@@ -355,7 +339,7 @@ pub async fn invalid(observer: &mut Observer, quiet: Duration) {
     let reports: Vec<(String, Value)> = observer.seen[mark..]
         .iter()
         .filter(|seen| seen.is_report())
-        .filter_map(|seen| Some((seen.topic.clone(), seen.params()?)))
+        .filter_map(|seen| Some((seen.topic.clone(), seen.params()?.clone())))
         .collect();
     for write in &writes {
         for (topic, params) in &reports {

@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use rainmaker_mqtt::unix_now as now;
 use rainmaker_types::node::{Event, Input, Node, Output, WriteSource};
 use rumqttc::{AsyncClient, Event as MqttEvent, MqttOptions, Packet, QoS};
 use serde_json::Value;
@@ -97,12 +98,6 @@ pub fn spawn(
             }
         }
     })
-}
-
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_secs() as i64)
 }
 
 /// One boot of the node; true when it asked to reboot.
