@@ -1,5 +1,6 @@
 //! [`NodeDriver`]: a [`Node`] over MQTT 3.1.1 on any transport.
 
+use alloc::boxed::Box;
 use alloc::collections::VecDeque;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -47,7 +48,7 @@ impl Default for Config {
             clean_session: false,
             backoff: Backoff::default(),
             stable_after_ms: 30_000,
-            max_in_flight: 8,
+            max_in_flight: 16,
             max_queued: 32,
             username: None,
             password: None,
@@ -74,7 +75,7 @@ struct InFlight {
 /// The rest of a message too large for the receive buffer, being read past.
 struct Skipping {
     left: usize,
-    topic: Option<String>,
+    topic: String,
     packet_id: Option<u16>,
     size: usize,
 }
@@ -531,35 +532,39 @@ impl<'b, C: Connector, K: Clock> NodeDriver<'b, C, K> {
                 return true;
             }
         };
-        let size = header.packet_len();
-        if size > self.rx.len() {
-            // Read as much as the buffer holds first: the topic is at the start.
-            if self.rx_len < self.rx.len() {
-                return false;
-            }
-            let Some(start) = packet::publish_start(&header, self.rx) else {
-                self.lost_connection(Some(LinkError::Protocol(PacketError::TooLarge {
-                    needed: size,
-                    capacity: self.rx.len(),
-                })));
-                return true;
-            };
-            let (topic, packet_id) = (start.0.to_string(), start.1);
-            self.skipping = Some(Skipping {
-                left: size,
-                topic: Some(topic),
-                packet_id,
-                size,
-            });
-            return true;
+        if header.packet_len() > self.rx.len() {
+            return self.read_past(&header);
         }
-        if size > self.rx_len {
+        if header.packet_len() > self.rx_len {
             return false;
         }
         self.handle_packet(&header);
         if self.transport.is_some() {
-            self.consume(size);
+            self.consume(header.packet_len());
         }
+        true
+    }
+
+    /// Starts reading past a message larger than the receive buffer, once the
+    /// buffer holds its start (and so its topic).
+    fn read_past(&mut self, header: &Header) -> bool {
+        if self.rx_len < self.rx.len() {
+            return false;
+        }
+        let size = header.packet_len();
+        let Some((topic, packet_id)) = packet::publish_start(header, self.rx) else {
+            self.lost_connection(Some(LinkError::Protocol(PacketError::TooLarge {
+                needed: size,
+                capacity: self.rx.len(),
+            })));
+            return true;
+        };
+        self.skipping = Some(Skipping {
+            left: size,
+            topic: topic.to_string(),
+            packet_id,
+            size,
+        });
         true
     }
 
@@ -660,7 +665,12 @@ impl<'b, C: Connector, K: Clock> NodeDriver<'b, C, K> {
                 self.queue.push_back(Queued::Publish(publish));
             }
         }
-        self.events.extend(output.events.into_iter().map(Event::Node));
+        self.events.extend(
+            output
+                .events
+                .into_iter()
+                .map(|event| Event::Node(Box::new(event))),
+        );
     }
 
     /// Encodes the next packet to send into `tx`, unless one is being sent:

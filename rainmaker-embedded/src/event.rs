@@ -1,6 +1,7 @@
 //! What the driver tells the application: its events, why a connection was lost,
 //! and the connection's state.
 
+use alloc::boxed::Box;
 use alloc::string::String;
 use core::fmt;
 
@@ -42,7 +43,7 @@ pub enum Event {
         in_a_row: u32,
     },
     /// An event of the node (a write applied, a command answered, an OTA offer...).
-    Node(node::Event),
+    Node(Box<node::Event>),
     /// The node refused a message (or a timer's work); it changed nothing.
     Refused {
         /// The topic the message came on; `None` for a timer.
@@ -65,8 +66,8 @@ pub enum Event {
     /// acknowledged (so that the broker does not send it again), not given to
     /// the node.
     MessageTooLarge {
-        /// Its topic, when it fits the buffer.
-        topic: Option<String>,
+        /// Its topic.
+        topic: String,
         /// The packet's size in bytes.
         size: usize,
         /// The receive buffer's size.

@@ -182,12 +182,12 @@ impl<'a> Incoming<'a> {
     /// [`PacketError`] for a malformed or unexpected packet.
     pub fn decode(header: &Header, bytes: &'a [u8]) -> Result<Self, PacketError> {
         let body = Reader {
-            bytes: bytes.get(header.len..header.packet_len()).ok_or(
-                PacketError::Malformed {
+            bytes: bytes
+                .get(header.len..header.packet_len())
+                .ok_or(PacketError::Malformed {
                     offset: header.len,
                     what: "shorter than its remaining length",
-                },
-            )?,
+                })?,
             offset: header.len,
             position: 0,
         };
@@ -271,13 +271,13 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     fn take(&mut self, len: usize, what: &'static str) -> Result<&'a [u8], PacketError> {
-        let taken = self
-            .bytes
-            .get(self.position..self.position + len)
-            .ok_or(PacketError::Malformed {
-                offset: self.offset + self.position,
-                what,
-            })?;
+        let taken =
+            self.bytes
+                .get(self.position..self.position + len)
+                .ok_or(PacketError::Malformed {
+                    offset: self.offset + self.position,
+                    what,
+                })?;
         self.position += len;
         Ok(taken)
     }
@@ -464,9 +464,8 @@ impl<'b> Writer<'b> {
         packet_id: Option<u16>,
         dup: bool,
     ) -> Result<(), PacketError> {
-        let remaining = string_len(topic.as_bytes())?
-            + if packet_id.is_some() { 2 } else { 0 }
-            + payload.len();
+        let remaining =
+            string_len(topic.as_bytes())? + if packet_id.is_some() { 2 } else { 0 } + payload.len();
         let mut first = (Kind::Publish as u8) << 4;
         if packet_id.is_some() {
             first |= 1 << 1;
@@ -699,7 +698,9 @@ mod tests {
     fn the_start_of_an_oversized_publish_gives_its_topic_and_id() {
         let mut buffer = [0u8; 64];
         let mut writer = Writer::new(&mut buffer);
-        writer.publish("node/N/params/remote", &[b'x'; 30], Some(5), false).unwrap();
+        writer
+            .publish("node/N/params/remote", &[b'x'; 30], Some(5), false)
+            .unwrap();
         let header = Header::parse(&buffer).unwrap().unwrap();
         assert_eq!(
             publish_start(&header, &buffer[..26]),
