@@ -21,6 +21,8 @@ mod script;
 
 #[cfg(target_os = "none")]
 mod firmware;
+#[cfg(target_os = "none")]
+mod heap;
 
 include!(concat!(env!("OUT_DIR"), "/expected.rs"));
 

@@ -1,0 +1,174 @@
+//! The QEMU `virt` machine's devices the networked node uses: the NS16550A UART
+//! (which QEMU wires to a TCP connection on the host: the MQTT broker), the CLINT's
+//! timer and the Goldfish real-time clock, and a painted stack to measure its
+//! depth.
+
+// Memory-mapped registers are read and written through raw pointers.
+#![allow(unsafe_code)]
+
+use core::convert::Infallible;
+
+use embassy_futures::yield_now;
+use rainmaker_embedded::{Clock, Connector};
+
+/// The UART's registers.
+const UART: usize = 0x1000_0000;
+/// Receive buffer (read) and transmit holding (write) register.
+const UART_DATA: usize = UART;
+/// Line status register: bit 0 data ready, bit 5 transmitter empty.
+const UART_LSR: usize = UART + 5;
+/// The CLINT's `mtime`, counting at 10 MHz.
+const MTIME: usize = 0x0200_BFF8;
+const MTIME_PER_MS: u64 = 10_000;
+/// The Goldfish RTC: nanoseconds since 1970 (reading the low word latches the high).
+const RTC: usize = 0x0010_1000;
+
+fn read8(address: usize) -> u8 {
+    // SAFETY: a device register of the `virt` machine, always mapped.
+    unsafe { core::ptr::read_volatile(address as *const u8) }
+}
+
+fn write8(address: usize, value: u8) {
+    // SAFETY: as above.
+    unsafe { core::ptr::write_volatile(address as *mut u8, value) }
+}
+
+fn read32(address: usize) -> u32 {
+    // SAFETY: as above.
+    unsafe { core::ptr::read_volatile(address as *const u32) }
+}
+
+/// The UART as a byte stream. QEMU passes the bytes to and from the TCP
+/// connection it made to the broker, so the stream carries only MQTT.
+pub struct Uart;
+
+impl Uart {
+    fn data_ready() -> bool {
+        read8(UART_LSR) & 0x01 != 0
+    }
+}
+
+impl embedded_io_async::ErrorType for Uart {
+    type Error = Infallible;
+}
+
+impl embedded_io_async::Read for Uart {
+    async fn read(&mut self, buf: &mut [u8]) -> Result<usize, Infallible> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        while !Self::data_ready() {
+            yield_now().await;
+        }
+        let mut len = 0;
+        while len < buf.len() && Self::data_ready() {
+            buf[len] = read8(UART_DATA);
+            len += 1;
+        }
+        Ok(len)
+    }
+}
+
+impl embedded_io_async::Write for Uart {
+    async fn write(&mut self, buf: &[u8]) -> Result<usize, Infallible> {
+        for &byte in buf {
+            while read8(UART_LSR) & 0x20 == 0 {
+                yield_now().await;
+            }
+            write8(UART_DATA, byte);
+        }
+        Ok(buf.len())
+    }
+
+    /// Every byte is in the UART once written.
+    async fn flush(&mut self) -> Result<(), Infallible> {
+        Ok(())
+    }
+}
+
+/// "Connects" by dropping whatever an earlier connection left in the UART: QEMU
+/// itself makes (and remakes) the TCP connection.
+pub struct Serial;
+
+impl Connector for Serial {
+    type Transport = Uart;
+    type Error = Infallible;
+
+    async fn connect(&mut self) -> Result<Uart, Infallible> {
+        while Uart::data_ready() {
+            let _ = read8(UART_DATA);
+        }
+        Ok(Uart)
+    }
+}
+
+/// The CLINT timer and the RTC.
+pub struct VirtClock;
+
+impl VirtClock {
+    fn mtime() -> u64 {
+        loop {
+            let high = read32(MTIME + 4);
+            let low = read32(MTIME);
+            if read32(MTIME + 4) == high {
+                return (u64::from(high) << 32) | u64::from(low);
+            }
+        }
+    }
+}
+
+impl Clock for VirtClock {
+    fn now_ms(&self) -> u64 {
+        Self::mtime() / MTIME_PER_MS
+    }
+
+    fn unix_now(&self) -> i64 {
+        let low = read32(RTC);
+        let high = read32(RTC + 4);
+        let nanos = (u64::from(high) << 32) | u64::from(low);
+        i64::try_from(nanos / 1_000_000_000).unwrap_or(0)
+    }
+
+    async fn sleep_until(&self, at_ms: u64) {
+        while self.now_ms() < at_ms {
+            yield_now().await;
+        }
+    }
+}
+
+/// The stack below the caller, painted so that its deepest use can be read later.
+pub struct PaintedStack {
+    top: usize,
+    bottom: usize,
+}
+
+/// The pattern left where the stack never reached.
+const PAINT: u32 = 0x5AA5_C33C;
+
+impl PaintedStack {
+    /// Paints `size` bytes below the caller's frame (leaving 1 KiB to it).
+    #[inline(never)]
+    pub fn paint(size: usize) -> Self {
+        let marker = 0u32;
+        let top = (&raw const marker as usize - 1024) & !3;
+        let bottom = top - size;
+        let mut address = bottom;
+        while address < top {
+            // SAFETY: RAM below the live stack frames, used by nothing yet (the
+            // firmware's data and heap lie far below: 16 MiB of RAM, 256 KiB of heap).
+            unsafe { core::ptr::write_volatile(address as *mut u32, PAINT) };
+            address += 4;
+        }
+        Self { top, bottom }
+    }
+
+    /// The deepest the stack has gone below the painted region's top, in bytes.
+    pub fn used(&self) -> usize {
+        let mut address = self.bottom;
+        // SAFETY: the region painted above.
+        while address < self.top && unsafe { core::ptr::read_volatile(address as *const u32) } == PAINT {
+            address += 4;
+        }
+        self.top - address + 1024
+    }
+}
