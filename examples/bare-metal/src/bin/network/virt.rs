@@ -136,21 +136,31 @@ impl Clock for VirtClock {
     }
 }
 
-/// The stack below the caller, painted so that its deepest use can be read later.
+/// The stack, painted below the caller's frame so that its deepest use can be
+/// read later.
 pub struct PaintedStack {
-    top: usize,
+    /// Where the stack starts (its highest address).
+    start: usize,
+    /// The painted region.
     bottom: usize,
+    top: usize,
 }
 
 /// The pattern left where the stack never reached.
 const PAINT: u32 = 0x5AA5_C33C;
 
+unsafe extern "C" {
+    /// The top of the stack, from riscv-rt's linker script.
+    static _stack_start: u8;
+}
+
 impl PaintedStack {
-    /// Paints `size` bytes below the caller's frame (leaving 1 KiB to it).
+    /// Paints `size` bytes below the caller's frame (leaving 256 bytes to this
+    /// call).
     #[inline(never)]
     pub fn paint(size: usize) -> Self {
         let marker = 0u32;
-        let top = (&raw const marker as usize - 1024) & !3;
+        let top = (&raw const marker as usize - 256) & !3;
         let bottom = top - size;
         let mut address = bottom;
         while address < top {
@@ -159,16 +169,23 @@ impl PaintedStack {
             unsafe { core::ptr::write_volatile(address as *mut u32, PAINT) };
             address += 4;
         }
-        Self { top, bottom }
+        Self {
+            start: &raw const _stack_start as usize,
+            bottom,
+            top,
+        }
     }
 
-    /// The deepest the stack has gone below the painted region's top, in bytes.
+    /// The most stack used so far, in bytes: from its start to the deepest
+    /// address written.
     pub fn used(&self) -> usize {
         let mut address = self.bottom;
-        // SAFETY: the region painted above.
-        while address < self.top && unsafe { core::ptr::read_volatile(address as *const u32) } == PAINT {
+        while address < self.top
+            // SAFETY: the region painted above.
+            && unsafe { core::ptr::read_volatile(address as *const u32) } == PAINT
+        {
             address += 4;
         }
-        self.top - address + 1024
+        self.start - address
     }
 }
