@@ -20,16 +20,20 @@ pub trait Clock {
     async fn sleep_until(&self, at_ms: u64);
 }
 
-/// Opens a new transport to the broker (a TCP socket, TLS over it, a UART). The
-/// driver calls it for every connection attempt and drops the transport when the
-/// connection is lost.
+/// A byte stream to the broker that can be opened again: a TCP socket, TLS over
+/// one, a UART. The driver owns it for its whole life, opens it before every
+/// connection attempt, and closes it when the connection is lost, so that an
+/// implementation can reuse its buffers (embassy-net's `TcpSocket` reconnects the
+/// same socket; TLS keeps its record buffers).
 #[allow(async_fn_in_trait)]
-pub trait Connector {
-    /// A connected byte stream.
-    type Transport: embedded_io_async::Read + embedded_io_async::Write;
+pub trait Transport: embedded_io_async::Read + embedded_io_async::Write {
     /// Why a connection could not be opened.
-    type Error: embedded_io_async::Error;
+    type ConnectError: embedded_io_async::Error;
 
-    /// Opens a connection to the broker.
-    async fn connect(&mut self) -> Result<Self::Transport, Self::Error>;
+    /// Opens a connection to the broker, closing what is left of the last one.
+    async fn connect(&mut self) -> Result<(), Self::ConnectError>;
+
+    /// Closes the connection (after a DISCONNECT, or when it is lost). Reads and
+    /// writes may fail until the next [`Transport::connect`].
+    fn close(&mut self);
 }

@@ -6,12 +6,12 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use embassy_futures::select::{Either, select};
-use embedded_io_async::{Error as _, Read, Write};
+use embedded_io_async::Error as _;
 use rainmaker_types::node::{Input, Node, NodeError, Output, Publish};
 use rainmaker_types::runtime::Qos;
 
 use crate::packet::{self, Connect, Header, Incoming, PacketError, Will, Writer};
-use crate::{Awaited, Backoff, Clock, Connector, Event, Link, LinkError, Lost};
+use crate::{Awaited, Backoff, Clock, Event, Link, LinkError, Lost, Transport};
 
 /// How the driver connects and how much it holds.
 #[derive(Debug, Clone)]
@@ -96,14 +96,15 @@ struct Skipping {
 /// application's own futures) without losing a byte if the transport's `read`
 /// and `write` are cancel-safe, as embassy-net's `TcpSocket` and tokio's streams
 /// are; a connection attempt cancelled halfway is started again.
-pub struct NodeDriver<'b, C: Connector, K: Clock> {
+pub struct NodeDriver<'b, T: Transport, K: Clock> {
     node: Node,
-    connector: C,
+    transport: T,
+    /// Whether the transport carries an accepted connection.
+    online: bool,
     clock: K,
     config: Config,
     rx: &'b mut [u8],
     tx: &'b mut [u8],
-    transport: Option<C::Transport>,
     link: Link,
     first_connect: bool,
     retry_at_ms: u64,
@@ -125,18 +126,18 @@ pub struct NodeDriver<'b, C: Connector, K: Clock> {
     ping_sent_ms: Option<u64>,
 }
 
-impl<'b, C: Connector, K: Clock> NodeDriver<'b, C, K> {
-    /// A driver for `node`, connecting with `connector`, timed by `clock`, reading
+impl<'b, T: Transport, K: Clock> NodeDriver<'b, T, K> {
+    /// A driver for `node`, connecting over `transport`, timed by `clock`, reading
     /// into `rx` and writing from `tx`, with the default [`Config`].
-    pub fn new(node: Node, connector: C, clock: K, rx: &'b mut [u8], tx: &'b mut [u8]) -> Self {
+    pub fn new(node: Node, transport: T, clock: K, rx: &'b mut [u8], tx: &'b mut [u8]) -> Self {
         Self {
             node,
-            connector,
+            transport,
+            online: false,
             clock,
             config: Config::default(),
             rx,
             tx,
-            transport: None,
             link: Link::default(),
             first_connect: true,
             retry_at_ms: 0,
@@ -201,7 +202,7 @@ impl<'b, C: Connector, K: Clock> NodeDriver<'b, C, K> {
             if let Some(event) = self.events.pop_front() {
                 return event;
             }
-            if self.transport.is_some() {
+            if self.online {
                 self.step().await;
             } else {
                 self.step_offline().await;
@@ -213,17 +214,17 @@ impl<'b, C: Connector, K: Clock> NodeDriver<'b, C, K> {
     /// Last Will), then closes the transport. The driver connects again on the
     /// next [`NodeDriver::next_event`].
     pub async fn disconnect(&mut self) {
-        while self.transport.is_some() && self.prepare_next() {
+        while self.online && self.prepare_next() {
             if self.write_pending().await.is_err() {
                 break;
             }
         }
-        if let Some(mut transport) = self.transport.take() {
+        if self.online {
             let mut writer = Writer::new(self.tx);
             if writer.disconnect().is_ok() {
                 let len = writer.len();
-                let _ = transport.write_all(&self.tx[..len]).await;
-                let _ = transport.flush().await;
+                let _ = self.transport.write_all(&self.tx[..len]).await;
+                let _ = self.transport.flush().await;
             }
         }
         self.tx_len = 0;
@@ -245,15 +246,18 @@ impl<'b, C: Connector, K: Clock> NodeDriver<'b, C, K> {
             self.clock.sleep_until(self.retry_at_ms).await;
         }
         match self.attempt().await {
-            Ok((transport, session_present)) => self.connected(transport, session_present),
-            Err(error) => self.failed(error, None),
+            Ok(session_present) => self.connected(session_present),
+            Err(error) => {
+                self.transport.close();
+                self.failed(error, None);
+            }
         }
     }
 
     /// One connection attempt: a transport, CONNECT, and the CONNACK.
-    async fn attempt(&mut self) -> Result<(C::Transport, bool), LinkError> {
-        let mut transport = self
-            .connector
+    async fn attempt(&mut self) -> Result<bool, LinkError> {
+        let transport = &mut self.transport;
+        transport
             .connect()
             .await
             .map_err(|error| LinkError::Connect(error.kind()))?;
@@ -312,7 +316,7 @@ impl<'b, C: Connector, K: Clock> NodeDriver<'b, C, K> {
                     // A broker may send more right after the CONNACK.
                     self.rx.copy_within(header.packet_len()..filled, 0);
                     self.rx_len = filled - header.packet_len();
-                    return Ok((transport, session_present));
+                    return Ok(session_present);
                 }
             }
             let read = select(
@@ -331,9 +335,9 @@ impl<'b, C: Connector, K: Clock> NodeDriver<'b, C, K> {
 
     /// The broker accepted the connection: the node is told, the session's
     /// unacknowledged publishes are sent again (or lost with a new session).
-    fn connected(&mut self, transport: C::Transport, session_present: bool) {
+    fn connected(&mut self, session_present: bool) {
         let now = self.clock.now_ms();
-        self.transport = Some(transport);
+        self.online = true;
         self.link = Link {
             connected: true,
             since_ms: now,
@@ -409,7 +413,8 @@ impl<'b, C: Connector, K: Clock> NodeDriver<'b, C, K> {
     /// Drops the connection (with the error that ended it, if any) and tells the
     /// node.
     fn lost_connection(&mut self, error: Option<LinkError>) {
-        self.transport = None;
+        self.online = false;
+        self.transport.close();
         let now = self.clock.now_ms();
         let up_for = now.saturating_sub(self.link.since_ms);
         let was_connected = self.link.connected;
@@ -449,11 +454,8 @@ impl<'b, C: Connector, K: Clock> NodeDriver<'b, C, K> {
         if let Some(due) = self.node_due_ms(now) {
             wake = wake.min(due);
         }
-        let Some(transport) = self.transport.as_mut() else {
-            return;
-        };
         let read = select(
-            transport.read(&mut self.rx[self.rx_len..]),
+            self.transport.read(&mut self.rx[self.rx_len..]),
             self.clock.sleep_until(wake),
         )
         .await;
@@ -539,7 +541,7 @@ impl<'b, C: Connector, K: Clock> NodeDriver<'b, C, K> {
             return false;
         }
         self.handle_packet(&header);
-        if self.transport.is_some() {
+        if self.online {
             self.consume(header.packet_len());
         }
         true
@@ -785,17 +787,14 @@ impl<'b, C: Connector, K: Clock> NodeDriver<'b, C, K> {
     /// Writes what `tx` holds, remembering progress after every write (so that a
     /// cancelled call loses nothing).
     async fn write_pending(&mut self) -> Result<(), LinkError> {
-        let Some(transport) = self.transport.as_mut() else {
-            return Ok(());
-        };
         while self.tx_sent < self.tx_len {
-            match transport.write(&self.tx[self.tx_sent..self.tx_len]).await {
+            match self.transport.write(&self.tx[self.tx_sent..self.tx_len]).await {
                 Ok(0) => return Err(LinkError::Closed),
                 Ok(written) => self.tx_sent += written,
                 Err(error) => return Err(LinkError::Io(error.kind())),
             }
         }
-        transport
+        self.transport
             .flush()
             .await
             .map_err(|error| LinkError::Io(error.kind()))?;

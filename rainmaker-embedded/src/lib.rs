@@ -12,8 +12,9 @@
 //! makes the back-off grow, never a tight loop); the application reads the
 //! connection's state at any time ([`NodeDriver::link`]).
 //!
-//! Time comes from a [`Clock`], connections from a [`Connector`]; the buffers are
-//! the caller's, and their sizes bound the largest message either way.
+//! Time comes from a [`Clock`], connections from a [`Transport`] it opens again
+//! after every loss; the buffers are the caller's, and their sizes bound the
+//! largest message either way.
 //!
 //! The MQTT client is this crate's own (module [`packet`]): the 3.1.1 subset a node
 //! uses (CONNECT with a will, PUBLISH at QoS 0 and 1, SUBSCRIBE, UNSUBSCRIBE, PING,
@@ -23,12 +24,12 @@
 //!
 //! ```no_run
 //! # async fn run(node: rainmaker_types::node::Node,
-//! #     connector: impl rainmaker_embedded::Connector,
+//! #     transport: impl rainmaker_embedded::Transport,
 //! #     clock: impl rainmaker_embedded::Clock) {
 //! use rainmaker_embedded::{Event, NodeDriver};
 //!
 //! let (mut rx, mut tx) = ([0u8; 4096], [0u8; 4096]);
-//! let mut driver = NodeDriver::new(node, connector, clock, &mut rx, &mut tx);
+//! let mut driver = NodeDriver::new(node, transport, clock, &mut rx, &mut tx);
 //! loop {
 //!     match driver.next_event().await {
 //!         Event::Node(event) => { /* a write applied, a command answered... */ }
@@ -48,8 +49,10 @@ mod clock;
 mod driver;
 mod event;
 pub mod packet;
+#[cfg(feature = "tls")]
+pub mod tls;
 
 pub use backoff::Backoff;
-pub use clock::{Clock, Connector};
+pub use clock::{Clock, Transport};
 pub use driver::{Config, NodeDriver};
 pub use event::{Awaited, Event, Link, LinkError, Lost};

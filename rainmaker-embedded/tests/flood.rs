@@ -8,7 +8,6 @@ mod common;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use rainmaker_embedded::{Config, Event, NodeDriver};
@@ -71,7 +70,7 @@ async fn a_flood_of_writes_does_not_grow_memory() {
             let (mut rx, mut tx) = (vec![0u8; 2048], vec![0u8; 2048]);
             let mut driver = NodeDriver::new(
                 common::node("F1"),
-                Tcp(SocketAddr::from(([127, 0, 0, 1], port))),
+                Tcp::new(port),
                 TokioClock(Instant::now()),
                 &mut rx,
                 &mut tx,

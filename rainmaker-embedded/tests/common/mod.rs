@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use embedded_io_adapters::tokio_1::FromTokio;
-use rainmaker_embedded::{Clock, Config, Connector, Event, Link, NodeDriver};
+use rainmaker_embedded::{Clock, Config, Event, Link, NodeDriver, Transport};
 use rainmaker_test_support::node::{Light, led_light_info};
 use rainmaker_types::NodeId;
 use rainmaker_types::node::{Node, NodeError, Output};
@@ -19,16 +19,60 @@ use tokio::time::{Instant, timeout};
 pub const WAIT: Duration = Duration::from_secs(15);
 
 /// TCP to a broker on the host.
-pub struct Tcp(pub SocketAddr);
+pub struct Tcp {
+    address: SocketAddr,
+    stream: Option<FromTokio<TcpStream>>,
+}
 
-impl Connector for Tcp {
-    type Transport = FromTokio<TcpStream>;
+impl Tcp {
+    /// To the broker on loopback port `port`.
+    pub fn new(port: u16) -> Self {
+        Self {
+            address: SocketAddr::from(([127, 0, 0, 1], port)),
+            stream: None,
+        }
+    }
+
+    fn stream(&mut self) -> std::io::Result<&mut FromTokio<TcpStream>> {
+        self.stream
+            .as_mut()
+            .ok_or_else(|| std::io::ErrorKind::NotConnected.into())
+    }
+}
+
+impl embedded_io_async::ErrorType for Tcp {
     type Error = std::io::Error;
+}
 
-    async fn connect(&mut self) -> Result<Self::Transport, Self::Error> {
-        let stream = TcpStream::connect(self.0).await?;
+impl embedded_io_async::Read for Tcp {
+    async fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.stream()?.read(buf).await
+    }
+}
+
+impl embedded_io_async::Write for Tcp {
+    async fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.stream()?.write(buf).await
+    }
+
+    async fn flush(&mut self) -> std::io::Result<()> {
+        self.stream()?.flush().await
+    }
+}
+
+impl Transport for Tcp {
+    type ConnectError = std::io::Error;
+
+    async fn connect(&mut self) -> std::io::Result<()> {
+        self.stream = None;
+        let stream = TcpStream::connect(self.address).await?;
         stream.set_nodelay(true)?;
-        Ok(FromTokio::new(stream))
+        self.stream = Some(FromTokio::new(stream));
+        Ok(())
+    }
+
+    fn close(&mut self) {
+        self.stream = None;
     }
 }
 
@@ -74,15 +118,26 @@ pub fn node(id: &str) -> Node {
 
 /// Runs `node` on the broker at `port` with buffers of `rx` and `tx` bytes.
 pub fn spawn(node: Node, port: u16, config: Config, rx: usize, tx: usize) -> Running {
+    spawn_over(node, move || Tcp::new(port), config, rx, tx)
+}
+
+/// Runs `node` over the transport `make` makes, with buffers of `rx` and `tx`
+/// bytes, on a thread of its own (the driver's futures need not be `Send`).
+pub fn spawn_over<T: Transport + 'static>(
+    node: Node,
+    make: impl FnOnce() -> T + Send + 'static,
+    config: Config,
+    rx: usize,
+    tx: usize,
+) -> Running {
     let (events_tx, events) = mpsc::unbounded_channel();
     let (changes, mut changes_rx) = mpsc::unbounded_channel::<Change>();
     let (link_tx, link) = watch::channel(Link::default());
-    tokio::spawn(async move {
+    let run = move || async move {
         let (mut rx, mut tx) = (vec![0u8; rx], vec![0u8; tx]);
-        let address = SocketAddr::from(([127, 0, 0, 1], port));
         let mut driver = NodeDriver::new(
             node,
-            Tcp(address),
+            make(),
             TokioClock(Instant::now()),
             &mut rx,
             &mut tx,
@@ -111,6 +166,13 @@ pub fn spawn(node: Node, port: u16, config: Config, rx: usize, tx: usize) -> Run
                 },
             }
         }
+    };
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime")
+            .block_on(run());
     });
     Running {
         events,

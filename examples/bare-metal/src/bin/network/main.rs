@@ -31,7 +31,7 @@ mod node {
     use rainmaker_types::node::{self, Node, Output};
 
     use crate::heap::HEAP;
-    use crate::virt::{PaintedStack, Serial, VirtClock};
+    use crate::virt::{PaintedStack, Uart, VirtClock};
 
     /// The node id, from the build's environment.
     const NODE_ID: &str = match option_env!("RAINMAKER_NODE_ID") {
@@ -71,7 +71,7 @@ mod node {
             ..Config::default()
         };
         let mut driver =
-            NodeDriver::new(node, Serial, VirtClock, &mut rx, &mut tx).with_config(config);
+            NodeDriver::new(node, Uart, VirtClock, &mut rx, &mut tx).with_config(config);
         let mut peak = (0, 0);
         loop {
             let event = driver.next_event().await;

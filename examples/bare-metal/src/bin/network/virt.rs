@@ -9,7 +9,7 @@
 use core::convert::Infallible;
 
 use embassy_futures::yield_now;
-use rainmaker_embedded::{Clock, Connector};
+use rainmaker_embedded::{Clock, Transport};
 
 /// The UART's registers.
 const UART: usize = 0x1000_0000;
@@ -86,20 +86,19 @@ impl embedded_io_async::Write for Uart {
     }
 }
 
-/// "Connects" by dropping whatever an earlier connection left in the UART: QEMU
+/// "Connecting" drops whatever an earlier connection left in the UART: QEMU
 /// itself makes (and remakes) the TCP connection.
-pub struct Serial;
+impl Transport for Uart {
+    type ConnectError = Infallible;
 
-impl Connector for Serial {
-    type Transport = Uart;
-    type Error = Infallible;
-
-    async fn connect(&mut self) -> Result<Uart, Infallible> {
-        while Uart::data_ready() {
+    async fn connect(&mut self) -> Result<(), Infallible> {
+        while Self::data_ready() {
             let _ = read8(UART_DATA);
         }
-        Ok(Uart)
+        Ok(())
     }
+
+    fn close(&mut self) {}
 }
 
 /// The CLINT timer and the RTC.
