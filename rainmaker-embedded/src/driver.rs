@@ -788,7 +788,11 @@ impl<'b, T: Transport, K: Clock> NodeDriver<'b, T, K> {
     /// cancelled call loses nothing).
     async fn write_pending(&mut self) -> Result<(), LinkError> {
         while self.tx_sent < self.tx_len {
-            match self.transport.write(&self.tx[self.tx_sent..self.tx_len]).await {
+            match self
+                .transport
+                .write(&self.tx[self.tx_sent..self.tx_len])
+                .await
+            {
                 Ok(0) => return Err(LinkError::Closed),
                 Ok(written) => self.tx_sent += written,
                 Err(error) => return Err(LinkError::Io(error.kind())),

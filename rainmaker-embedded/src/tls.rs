@@ -154,6 +154,9 @@ impl<R: CryptoRngCore> CryptoProvider for Provider<'_, R> {
 
 /// Where the inner transport is: on its own between connections, inside the TLS
 /// connection during one.
+// One per transport, made once and never moved about: boxing the connection would
+// only add an allocation.
+#[allow(clippy::large_enum_variant)]
 enum Inner<'a, T: Read + Write> {
     Plain(T),
     Tls(TlsConnection<'a, T, Suite>),
@@ -224,10 +227,7 @@ impl<T: Read + Write, R> Drop for TlsTransport<'_, T, R> {
 // SAFETY: the buffers are owned by this struct alone (as a `Box` would be), so it
 // may move to another thread whenever its parts may.
 #[allow(unsafe_code)]
-unsafe impl<'a, T: Read + Write, R: Send> Send for TlsTransport<'a, T, R> where
-    Inner<'a, T>: Send
-{
-}
+unsafe impl<'a, T: Read + Write, R: Send> Send for TlsTransport<'a, T, R> where Inner<'a, T>: Send {}
 
 #[allow(unsafe_code)]
 impl<T: Transport, R: CryptoRngCore> Transport for TlsTransport<'_, T, R> {

@@ -135,14 +135,9 @@ pub fn spawn_over<T: Transport + 'static>(
     let (link_tx, link) = watch::channel(Link::default());
     let run = move || async move {
         let (mut rx, mut tx) = (vec![0u8; rx], vec![0u8; tx]);
-        let mut driver = NodeDriver::new(
-            node,
-            make(),
-            TokioClock(Instant::now()),
-            &mut rx,
-            &mut tx,
-        )
-        .with_config(config);
+        let mut driver =
+            NodeDriver::new(node, make(), TokioClock(Instant::now()), &mut rx, &mut tx)
+                .with_config(config);
         loop {
             // The driver's future is dropped whenever a change comes first:
             // nothing may be lost by that.
