@@ -19,6 +19,8 @@ pub struct Config {
     /// Seconds of silence after which the driver pings and the broker drops the
     /// node (at 1.5 times this); 120 as the SDK.
     pub keep_alive_secs: u16,
+    /// How long the transport may take to connect (TCP, a TLS handshake).
+    pub connect_timeout_ms: u64,
     /// How long to wait for the CONNACK and for the answer to a PINGREQ.
     pub answer_timeout_ms: u64,
     /// Start a new session on every connection instead of a persistent one.
@@ -44,6 +46,7 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             keep_alive_secs: 120,
+            connect_timeout_ms: 30_000,
             answer_timeout_ms: 10_000,
             clean_session: false,
             backoff: Backoff::default(),
@@ -257,10 +260,12 @@ impl<'b, T: Transport, K: Clock> NodeDriver<'b, T, K> {
     /// One connection attempt: a transport, CONNECT, and the CONNACK.
     async fn attempt(&mut self) -> Result<bool, LinkError> {
         let transport = &mut self.transport;
-        transport
-            .connect()
-            .await
-            .map_err(|error| LinkError::Connect(error.kind()))?;
+        let deadline = self.clock.now_ms() + self.config.connect_timeout_ms;
+        match select(transport.connect(), self.clock.sleep_until(deadline)).await {
+            Either::First(Ok(())) => {}
+            Either::First(Err(error)) => return Err(LinkError::Connect(error.kind())),
+            Either::Second(()) => return Err(LinkError::Timeout(Awaited::Transport)),
+        }
         let will = self.node.last_will();
         let len = {
             let mut writer = Writer::new(self.tx);

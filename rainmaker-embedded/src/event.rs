@@ -123,6 +123,8 @@ pub enum LinkError {
 /// What the driver waited for when it timed out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Awaited {
+    /// The transport's connection (TCP, a TLS handshake).
+    Transport,
     /// The broker's CONNACK.
     ConnAck,
     /// Any packet after a PINGREQ.
@@ -136,6 +138,7 @@ impl fmt::Display for LinkError {
             Self::Io(kind) => write!(f, "the transport failed: {kind:?}"),
             Self::Closed => f.write_str("the broker closed the connection"),
             Self::Refused(code) => write!(f, "the broker refused the connection (code {code})"),
+            Self::Timeout(Awaited::Transport) => f.write_str("the transport did not connect in time"),
             Self::Timeout(Awaited::ConnAck) => f.write_str("no CONNACK in time"),
             Self::Timeout(Awaited::PingResp) => f.write_str("no answer to a PINGREQ in time"),
             Self::Protocol(error) => write!(f, "protocol error: {error}"),

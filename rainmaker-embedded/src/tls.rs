@@ -17,7 +17,9 @@
 //! ```
 
 use alloc::boxed::Box;
+use alloc::rc::Rc;
 use alloc::vec;
+use core::cell::Cell;
 use core::fmt;
 use core::ptr::NonNull;
 
@@ -152,6 +154,41 @@ impl<R: CryptoRngCore> CryptoProvider for Provider<'_, R> {
     }
 }
 
+/// The inner transport as the TLS connection sees it: writes go through until the
+/// connection is taken apart, then vanish, so that the close_notify of a lost
+/// connection cannot reach the next one (over a UART, the next TCP connection is
+/// the same byte stream).
+struct Muted<T> {
+    inner: T,
+    mute: Rc<Cell<bool>>,
+}
+
+impl<T: ErrorType> ErrorType for Muted<T> {
+    type Error = T::Error;
+}
+
+impl<T: Read> Read for Muted<T> {
+    async fn read(&mut self, buf: &mut [u8]) -> Result<usize, T::Error> {
+        self.inner.read(buf).await
+    }
+}
+
+impl<T: Write> Write for Muted<T> {
+    async fn write(&mut self, buf: &[u8]) -> Result<usize, T::Error> {
+        if self.mute.get() {
+            return Ok(buf.len());
+        }
+        self.inner.write(buf).await
+    }
+
+    async fn flush(&mut self) -> Result<(), T::Error> {
+        if self.mute.get() {
+            return Ok(());
+        }
+        self.inner.flush().await
+    }
+}
+
 /// Where the inner transport is: on its own between connections, inside the TLS
 /// connection during one.
 // One per transport, made once and never moved about: boxing the connection would
@@ -159,7 +196,7 @@ impl<R: CryptoRngCore> CryptoProvider for Provider<'_, R> {
 #[allow(clippy::large_enum_variant)]
 enum Inner<'a, T: Read + Write> {
     Plain(T),
-    Tls(TlsConnection<'a, T, Suite>),
+    Tls(TlsConnection<'a, Muted<T>, Suite>),
     /// Only while moving from one to the other.
     Moving,
 }
@@ -174,6 +211,8 @@ pub struct TlsTransport<'a, T: Read + Write, R> {
     inner: Inner<'a, T>,
     /// The record buffers, allocated by `new` and freed by `Drop`.
     buffers: NonNull<[u8]>,
+    /// Silences the inner transport while a connection is taken apart.
+    mute: Rc<Cell<bool>>,
     identity: Identity<'a>,
     server_name: &'a str,
     rng: R,
@@ -194,19 +233,27 @@ impl<'a, T: Transport, R: CryptoRngCore> TlsTransport<'a, T, R> {
         Self {
             inner: Inner::Plain(inner),
             buffers,
+            mute: Rc::new(Cell::new(false)),
             identity,
             server_name,
             rng,
         }
     }
 
-    /// Closes the TLS connection, if any, and gives the inner transport back.
+    /// Takes the TLS connection apart, if there is one (its close_notify goes
+    /// nowhere: the connection is lost or being replaced), and gives the inner
+    /// transport back.
     async fn take_plain(&mut self) -> Option<T> {
         match core::mem::replace(&mut self.inner, Inner::Moving) {
             Inner::Plain(inner) => Some(inner),
-            Inner::Tls(connection) => Some(match connection.close().await {
-                Ok(inner) | Err((inner, _)) => inner,
-            }),
+            Inner::Tls(connection) => {
+                self.mute.set(true);
+                let muted = match connection.close().await {
+                    Ok(inner) | Err((inner, _)) => inner,
+                };
+                self.mute.set(false);
+                Some(muted.inner)
+            }
             Inner::Moving => None,
         }
     }
@@ -224,31 +271,42 @@ impl<T: Read + Write, R> Drop for TlsTransport<'_, T, R> {
     }
 }
 
-// SAFETY: the buffers are owned by this struct alone (as a `Box` would be), so it
-// may move to another thread whenever its parts may.
-#[allow(unsafe_code)]
-unsafe impl<'a, T: Read + Write, R: Send> Send for TlsTransport<'a, T, R> where Inner<'a, T>: Send {}
-
 #[allow(unsafe_code)]
 impl<T: Transport, R: CryptoRngCore> Transport for TlsTransport<'_, T, R> {
     type ConnectError = TlsConnectError;
 
     async fn connect(&mut self) -> Result<(), TlsConnectError> {
         use embedded_io_async::Error as _;
-        let Some(mut inner) = self.take_plain().await else {
-            return Err(TlsConnectError::Handshake(TlsError::InternalError));
-        };
-        if let Err(error) = inner.connect().await {
-            self.inner = Inner::Plain(inner);
-            return Err(TlsConnectError::Transport(error.kind()));
+        let lost = || TlsConnectError::Handshake(TlsError::InternalError);
+        // Between awaits the inner transport is always back in `self.inner`, so
+        // that a call cancelled anywhere (the driver's connect timeout) loses
+        // nothing: the next one starts over. (Taking a connection apart does not
+        // wait: its writes are muted.)
+        let inner = self.take_plain().await.ok_or_else(lost)?;
+        self.inner = Inner::Plain(inner);
+        if let Inner::Plain(inner) = &mut self.inner {
+            inner
+                .connect()
+                .await
+                .map_err(|error| TlsConnectError::Transport(error.kind()))?;
         }
+        let Inner::Plain(inner) = core::mem::replace(&mut self.inner, Inner::Moving) else {
+            return Err(lost());
+        };
         // SAFETY: the buffers are live until `drop`, and no other reference into
         // them exists: `take_plain` consumed the last connection, the only holder
         // of one. This one is dropped before the buffers are (`drop`, or the next
         // `take_plain`), and nothing borrowed from it leaves this struct.
         let all: &mut [u8] = unsafe { &mut *self.buffers.as_ptr() };
         let (read, write) = all.split_at_mut(RECORD_READ_BUFFER);
-        let mut connection = TlsConnection::new(inner, read, write);
+        let muted = Muted {
+            inner,
+            mute: Rc::clone(&self.mute),
+        };
+        self.inner = Inner::Tls(TlsConnection::new(muted, read, write));
+        let Inner::Tls(connection) = &mut self.inner else {
+            return Err(lost());
+        };
         let config = TlsConfig::new().with_server_name(self.server_name);
         let provider = Provider {
             rng: &mut self.rng,
@@ -256,14 +314,15 @@ impl<T: Transport, R: CryptoRngCore> Transport for TlsTransport<'_, T, R> {
             key: &self.identity.key,
             cert: self.identity.cert,
         };
-        let opened = connection.open(TlsContext::new(&config, provider)).await;
-        self.inner = Inner::Tls(connection);
-        opened.map_err(TlsConnectError::Handshake)
+        connection
+            .open(TlsContext::new(&config, provider))
+            .await
+            .map_err(TlsConnectError::Handshake)
     }
 
     /// Does nothing at once: the inner transport is inside the TLS connection,
-    /// which only gives it back asynchronously (after its close_notify). The
-    /// next [`Transport::connect`] does that and closes the inner one.
+    /// which only gives it back asynchronously. The next
+    /// [`Transport::connect`] takes it back and connects it again.
     fn close(&mut self) {}
 }
 

@@ -135,6 +135,14 @@ impl Clock for VirtClock {
     }
 }
 
+/// Bits that differ from run to run: the timer and the wall clock, nanoseconds.
+#[cfg(feature = "tls")]
+pub fn clock_entropy() -> u64 {
+    let low = read32(RTC);
+    let nanos = (u64::from(read32(RTC + 4)) << 32) | u64::from(low);
+    VirtClock::mtime().rotate_left(32) ^ nanos
+}
+
 /// The stack, painted below the caller's frame so that its deepest use can be
 /// read later.
 pub struct PaintedStack {
