@@ -22,6 +22,7 @@ export WIFI_SSID=ci-network WIFI_PASSWORD=ci-password \
     RAINMAKER_CA="$work/cert.der" RAINMAKER_CERT="$work/cert.der" RAINMAKER_KEY="$work/key.der"
 
 cd examples/esp32c3
+cargo fmt --check
 cargo clippy -q --release --locked -- -D warnings
 cargo build -q --release --locked
 elf=target/riscv32imc-unknown-none-elf/release/rainmaker-esp32c3

@@ -117,6 +117,9 @@ pub struct NodeDriver<'b, T: Transport, K: Clock> {
     in_flight: VecDeque<InFlight>,
     subscribing: VecDeque<(u16, Vec<String>)>,
     acks: VecDeque<u16>,
+    /// Publishes were dropped from a full queue: once it empties, the node
+    /// reports all its params, so that the cloud ends with its state.
+    resync: bool,
     ping_due: bool,
     next_packet_id: u16,
     /// Bytes of `rx` holding what was read and not handled yet.
@@ -150,6 +153,7 @@ impl<'b, T: Transport, K: Clock> NodeDriver<'b, T, K> {
             in_flight: VecDeque::new(),
             subscribing: VecDeque::new(),
             acks: VecDeque::new(),
+            resync: false,
             ping_due: false,
             next_packet_id: 0,
             rx_len: 0,
@@ -663,6 +667,7 @@ impl<'b, T: Transport, K: Clock> NodeDriver<'b, T, K> {
         }
         for publish in output.publish {
             if self.queue.len() >= self.config.max_queued {
+                self.resync = true;
                 self.events.push_back(Event::PublishLost {
                     id: publish.id,
                     topic: publish.topic,
@@ -724,7 +729,14 @@ impl<'b, T: Transport, K: Clock> NodeDriver<'b, T, K> {
                 return false;
             }
             let Some(queued) = self.queue.pop_front() else {
-                return false;
+                if !core::mem::take(&mut self.resync) {
+                    return false;
+                }
+                match self.node.report_all(self.clock.unix_now()) {
+                    Ok(output) => self.apply(output),
+                    Err(error) => self.events.push_back(Event::Refused { topic: None, error }),
+                }
+                continue;
             };
             let packet_id = self.take_packet_id();
             let mut writer = Writer::new(self.tx);

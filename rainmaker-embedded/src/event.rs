@@ -88,7 +88,10 @@ pub enum Lost {
     /// announces itself again on a new session, so its state is not lost with it.
     NewSession,
     /// The queue of publishes waiting to be sent was full
-    /// ([`Config::max_queued`](crate::Config::max_queued)).
+    /// ([`Config::max_queued`](crate::Config::max_queued)). Once the queue has
+    /// emptied, the node reports all its params
+    /// ([`Node::report_all`](rainmaker_types::node::Node::report_all)), so that
+    /// the cloud ends with its state.
     QueueFull,
     /// The publish does not fit the send buffer.
     TooLarge {
@@ -138,7 +141,9 @@ impl fmt::Display for LinkError {
             Self::Io(kind) => write!(f, "the transport failed: {kind:?}"),
             Self::Closed => f.write_str("the broker closed the connection"),
             Self::Refused(code) => write!(f, "the broker refused the connection (code {code})"),
-            Self::Timeout(Awaited::Transport) => f.write_str("the transport did not connect in time"),
+            Self::Timeout(Awaited::Transport) => {
+                f.write_str("the transport did not connect in time")
+            }
             Self::Timeout(Awaited::ConnAck) => f.write_str("no CONNACK in time"),
             Self::Timeout(Awaited::PingResp) => f.write_str("no answer to a PINGREQ in time"),
             Self::Protocol(error) => write!(f, "protocol error: {error}"),

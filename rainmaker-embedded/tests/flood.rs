@@ -1,8 +1,8 @@
 //! A flood of writes does not grow the driver's memory and loses nothing
 //! silently: the driver runs on a thread of its own, where an allocator counts
 //! the bytes in use, and the heap it holds after 2,000 writes is compared with
-//! what it held after 200; every write is applied, and every delta is delivered
-//! or reported lost.
+//! what it held after 200; every write is applied, every delta is delivered or
+//! reported lost, and the cloud ends with the node's state.
 
 mod common;
 
@@ -16,7 +16,7 @@ use rainmaker_test_support::mosquitto::Mosquitto;
 use rainmaker_test_support::mosquitto_or_return;
 use rainmaker_test_support::node::Light;
 use rainmaker_types::node;
-use rainmaker_types::{Channel, NodeId, ParamsDocument, Topic};
+use rainmaker_types::{Channel, Message, NodeId, ParamValue, ParamsDocument, Topic};
 use tokio::time::{Instant, timeout};
 
 use common::{Tcp, TokioClock, WAIT};
@@ -129,17 +129,22 @@ async fn a_flood_of_writes_does_not_grow_memory() {
     // The node's deltas are read while the flood goes out.
     let publisher = cloud.publisher();
     let deltas = tokio::spawn(async move {
-        let mut deltas = 0;
+        let (mut deltas, mut last) = (0, None);
         // Until the node has been quiet for two seconds.
         while let Ok(Some(delivery)) = timeout(Duration::from_secs(2), cloud.next()).await {
-            if delivery
-                .decode()
-                .is_ok_and(|message| message.topic().channel() == Channel::ParamsLocal)
+            if let Ok((_, Message::ParamsLocal(delta))) =
+                delivery.decode().map(|envelope| envelope.into_parts())
             {
                 deltas += 1;
+                if let Some(level) = delta
+                    .get(Light::NAME, Light::PARAM_BRIGHTNESS)
+                    .and_then(ParamValue::as_i64)
+                {
+                    last = Some(level);
+                }
             }
         }
-        deltas
+        (deltas, last)
     });
     for level in 0..WRITES {
         let mut write = ParamsDocument::new();
@@ -155,16 +160,23 @@ async fn a_flood_of_writes_does_not_grow_memory() {
             .await
             .expect("joined")
             .expect("the driver's thread");
-    let deltas = deltas.await.expect("the reader");
+    let (deltas, last) = deltas.await.expect("the reader");
     // The node's deltas outrun the broker's acknowledgements (which wait behind
-    // the flood in the broker's queue): those over the queue are dropped, and
-    // each says so.
+    // the flood in the broker's queue): those over the queue are dropped, each
+    // says so, and once the queue has emptied a report of all params follows.
+    assert!(
+        deltas + lost >= WRITES,
+        "every delta is delivered or reported lost: {deltas} + {lost}"
+    );
     assert_eq!(
-        deltas + lost,
-        WRITES,
-        "every delta is delivered or reported lost"
+        last,
+        Some((WRITES as i64 - 1) % 100),
+        "the cloud ends with the node's state"
     );
     let growth = after_flood - after_warm_up;
+    println!(
+        "{WRITES} writes: {deltas} deltas delivered, {lost} reported lost; heap {growth:+} bytes from write {WARM_UP} to the last"
+    );
     assert!(
         growth < 16 * 1024,
         "the driver's heap grew by {growth} bytes over {} writes",

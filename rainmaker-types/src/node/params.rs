@@ -126,6 +126,27 @@ impl Node {
         Ok(out)
     }
 
+    /// Reports every param's current value on `params/local` (or the group
+    /// topic), whatever was reported before: for a driver that had to drop
+    /// reports (its queue was full), so that the cloud ends with the node's
+    /// state. No time series are repeated. Nothing is published before the
+    /// node's boot announcements, as with [`Node::report_changes`].
+    ///
+    /// # Errors
+    ///
+    /// [`NodeError::Encode`] when the report cannot be written.
+    pub fn report_all(&mut self, now: i64) -> Result<Output, NodeError> {
+        let mut out = Output::default();
+        self.observe(now);
+        if !self.connected || !self.params_started {
+            return Ok(out);
+        }
+        let all = self.params();
+        self.publish_json(&mut out, self.delta_topic(), &all)?;
+        self.mark_reported(&all);
+        Ok(out)
+    }
+
     /// Publishes the params that differ from what was last reported (and their
     /// time series), when the node is connected and its params started.
     pub(super) fn report_unreported(&mut self, out: &mut Output) -> Result<(), NodeError> {

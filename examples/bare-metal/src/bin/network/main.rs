@@ -101,7 +101,7 @@ mod node {
         let config = Config {
             keep_alive_secs: 10,
             // An emulated core takes seconds over a TLS handshake.
-            connect_timeout_ms: 20_000,
+            connect_timeout_ms: 10_000,
             answer_timeout_ms: 5_000,
             backoff: Backoff::new(500, 8_000, seed),
             ..Config::default()
