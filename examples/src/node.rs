@@ -318,12 +318,8 @@ async fn simulate_ota(runner: rainmaker_mqtt::NodeHandle) {
         tokio::time::sleep(Duration::from_millis(150)).await;
         let reported = runner
             .update(move |node: &mut Node, now| {
-                node.report_ota_status(now, status, info).map(|publish| {
-                    rainmaker_types::node::Output {
-                        publish: vec![publish],
-                        ..Default::default()
-                    }
-                })
+                node.report_ota_status(now, status, info)
+                    .map(rainmaker_types::node::Output::from)
             })
             .await;
         if reported.is_err() {

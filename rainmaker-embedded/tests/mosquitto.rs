@@ -12,27 +12,13 @@ use rainmaker_test_support::mosquitto::Mosquitto;
 use rainmaker_test_support::mosquitto_or_return;
 use rainmaker_test_support::node::Light;
 use rainmaker_types::messages::OtaJobStatus;
-use rainmaker_types::node::{self, Output};
+use rainmaker_types::node;
+use rainmaker_types::services::Connectivity;
 use rainmaker_types::tlv::{Command, Frame, Request, Status, UserRole};
 use rainmaker_types::{Channel, Message, NodeId, ParamValue, ParamsDocument, Topic};
 use tokio::time::timeout;
 
-use common::{Running, WAIT, node, spawn};
-
-/// The next delivery on `channel`, skipping others.
-async fn next_on(consumer: &mut Consumer, channel: Channel) -> Delivery {
-    timeout(WAIT, async {
-        loop {
-            let delivery = consumer.next().await.expect("the consumer runs");
-            let envelope = delivery.decode().expect("nodes send what decodes");
-            if envelope.topic().channel() == channel {
-                return delivery;
-            }
-        }
-    })
-    .await
-    .unwrap_or_else(|_| panic!("nothing on {channel} within {WAIT:?}"))
-}
+use common::{Cuttable, Running, WAIT, next_on, node, spawn};
 
 fn params(delivery: &Delivery) -> ParamsDocument {
     match delivery.decode().expect("decodes").into_parts().1 {
@@ -134,13 +120,7 @@ async fn a_node_boots_takes_a_write_and_a_command_and_answers_an_ota_offer() {
                 .then_some(())
         })
         .await;
-    running.change(|node, now| {
-        let publish = node.report_ota_status(now, OtaJobStatus::Failed, "no firmware here")?;
-        Ok(Output {
-            publish: vec![publish],
-            ..Output::default()
-        })
-    });
+    running.change(rainmaker_example_devices::decline_ota);
     let status = next_on(&mut cloud, Channel::OtaStatus).await;
     match status.decode().expect("decodes").into_parts().1 {
         Message::OtaStatus(status) => {
@@ -350,4 +330,34 @@ async fn two_nodes_with_one_id_back_off_instead_of_taking_turns_in_a_tight_loop(
     // The back-off grows (each delay is jittered within half of its ceiling).
     assert!(delays[3] >= 400, "{delays:?}");
     assert!(delays.iter().all(|delay| *delay <= 800), "{delays:?}");
+}
+
+#[tokio::test]
+async fn a_node_that_drops_off_the_network_is_reported_disconnected_by_its_last_will() {
+    let binary = mosquitto_or_return!();
+    let broker = Mosquitto::start(&binary, false);
+    let mut cloud = consumer(&broker, "cloud-e8").await;
+    let mut node = node("E8");
+    node.add_service(Connectivity::new())
+        .expect("the connectivity service");
+    let (transport, cutter) = Cuttable::new(broker.port());
+    let mut running = common::spawn_over(node, move || transport, Config::default(), 4096, 4096);
+    next_on(&mut cloud, Channel::FromNode).await;
+    running
+        .next(|event| matches!(event, Event::Connected { .. }).then_some(()))
+        .await;
+    // The network goes: no DISCONNECT reaches the broker, which publishes the will.
+    cutter.cut();
+    let will = next_on(&mut cloud, Channel::ParamsLocal).await;
+    assert_eq!(will.payload, Connectivity::LAST_WILL_PAYLOAD.as_bytes());
+    let error = running
+        .next(|event| match event {
+            Event::Disconnected { error, .. } => Some(*error),
+            _ => None,
+        })
+        .await;
+    assert_eq!(
+        error,
+        LinkError::Io(embedded_io_async::ErrorKind::ConnectionAborted)
+    );
 }

@@ -7,7 +7,7 @@ mod common;
 
 use rainmaker_embedded::tls::{Identity, TlsTransport};
 use rainmaker_embedded::{Config, Event, LinkError};
-use rainmaker_mqtt::{Broker, Consumer, Delivery, TlsIdentity};
+use rainmaker_mqtt::{Broker, Consumer, TlsIdentity};
 use rainmaker_test_support::mosquitto_or_return;
 use rainmaker_test_support::tls::Ca;
 use rainmaker_types::{Channel, Message, NodeId, ParamValue, ParamsDocument, Topic};
@@ -15,7 +15,7 @@ use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::time::timeout;
 
-use common::{Tcp, WAIT, node, spawn_over};
+use common::{Tcp, WAIT, next_on, node, spawn_over};
 
 const NODE: &str = "E7";
 const ACL: &str = "user cloud\ntopic readwrite node/#\nuser E7\ntopic readwrite node/E7/#\n";
@@ -68,22 +68,6 @@ async fn cloud(ca: &Ca, port: u16) -> Consumer {
     Consumer::connect(&Broker::tls("127.0.0.1", port, tls), "cloud", None)
         .await
         .expect("the cloud connects")
-}
-
-async fn next_on(consumer: &mut Consumer, channel: Channel) -> Delivery {
-    timeout(WAIT, async {
-        loop {
-            let delivery = consumer.next().await.expect("the consumer runs");
-            if delivery
-                .decode()
-                .is_ok_and(|message| message.topic().channel() == channel)
-            {
-                return delivery;
-            }
-        }
-    })
-    .await
-    .unwrap_or_else(|_| panic!("nothing on {channel} within {WAIT:?}"))
 }
 
 #[tokio::test]

@@ -74,12 +74,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     handle
                         .update(|node: &mut Node, now| {
                             let info = "this example downloads no firmware";
-                            let publish =
-                                node.report_ota_status(now, OtaJobStatus::Failed, info)?;
-                            Ok(Output {
-                                publish: vec![publish],
-                                ..Output::default()
-                            })
+                            node.report_ota_status(now, OtaJobStatus::Failed, info)
+                                .map(Output::from)
                         })
                         .await?;
                 }

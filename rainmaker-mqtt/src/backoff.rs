@@ -19,10 +19,8 @@ use std::time::Duration;
 /// ```
 #[derive(Debug, Clone)]
 pub struct Backoff {
-    initial: Duration,
-    max: Duration,
-    attempt: u32,
-    state: u64,
+    /// The firmware driver's back-off, in milliseconds: one schedule for both.
+    delays: rainmaker_embedded::Backoff,
 }
 
 impl Backoff {
@@ -31,38 +29,21 @@ impl Backoff {
         // Seeded from the clock: two processes started together still differ.
         let seed = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0x9E37_79B9_7F4A_7C15, |now| now.as_nanos() as u64)
-            | 1;
+            .map_or(0x9E37_79B9_7F4A_7C15, |now| now.as_nanos() as u64);
+        let millis = |delay: Duration| u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
         Self {
-            initial,
-            max,
-            attempt: 0,
-            state: seed,
+            delays: rainmaker_embedded::Backoff::new(millis(initial), millis(max), seed),
         }
     }
 
     /// The delay before the next attempt.
     pub fn next_delay(&mut self) -> Duration {
-        let factor = 1u32.checked_shl(self.attempt.min(20)).unwrap_or(u32::MAX);
-        let ceiling = self.initial.saturating_mul(factor).min(self.max);
-        self.attempt = self.attempt.saturating_add(1);
-        // xorshift64: enough for jitter.
-        self.state ^= self.state << 13;
-        self.state ^= self.state >> 7;
-        self.state ^= self.state << 17;
-        let half = ceiling / 2;
-        let spread = u64::try_from((ceiling - half).as_micros()).unwrap_or(u64::MAX);
-        let jitter = if spread == 0 {
-            0
-        } else {
-            self.state % (spread + 1)
-        };
-        half + Duration::from_micros(jitter)
+        Duration::from_millis(self.delays.next_delay_ms())
     }
 
     /// Starts again from `initial` (after a successful connection).
     pub fn reset(&mut self) {
-        self.attempt = 0;
+        self.delays.reset();
     }
 }
 

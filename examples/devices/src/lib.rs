@@ -8,8 +8,9 @@ extern crate alloc;
 
 use alloc::string::String;
 
-use rainmaker_types::Device;
-use rainmaker_types::messages::{NodeInfo, NodeInfoPlatform};
+use rainmaker_types::messages::{NodeInfo, NodeInfoPlatform, OtaJobStatus};
+use rainmaker_types::node::{Node, NodeError, Output};
+use rainmaker_types::{Device, NodeId};
 
 /// The node info of the SDK's `led_light` example.
 pub fn led_light_info() -> NodeInfo {
@@ -22,6 +23,33 @@ pub fn led_light_info() -> NodeInfo {
         "led_light",
         NodeInfoPlatform::Esp32c3,
     )
+}
+
+/// The `led_light` node as the networked examples run it: one [`Light`] with its
+/// defaults, OTA over topics.
+///
+/// # Errors
+///
+/// None in practice: the node has one device.
+pub fn led_light_node(node_id: NodeId) -> Result<Node, NodeError> {
+    let mut node = Node::new(node_id, led_light_info()).with_ota_over_topics();
+    node.add_device(Light::default())?;
+    Ok(node)
+}
+
+/// Answers an OTA offer with `failed`, for the examples, which download no
+/// firmware (every offer gets a status, as on an SDK node).
+///
+/// # Errors
+///
+/// [`NodeError::NoOtaJob`] when no offer is pending.
+pub fn decline_ota(node: &mut Node, now: i64) -> Result<Output, NodeError> {
+    node.report_ota_status(
+        now,
+        OtaJobStatus::Failed,
+        "this example downloads no firmware",
+    )
+    .map(Output::from)
 }
 
 /// The node info of the SDK's `temperature_sensor` example.

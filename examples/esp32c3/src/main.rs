@@ -14,8 +14,6 @@ mod config {
 }
 mod net;
 
-use alloc::vec;
-
 use embassy_executor::Spawner;
 use embassy_net::{Runner, StackResources};
 use embassy_time::Timer;
@@ -30,10 +28,9 @@ use esp_radio::wifi::{
 };
 use rainmaker_embedded::tls::{Identity, TlsTransport};
 use rainmaker_embedded::{Event, NodeDriver};
-use rainmaker_example_devices::{Light, led_light_info};
+use rainmaker_example_devices::{decline_ota, led_light_node};
 use rainmaker_types::NodeId;
-use rainmaker_types::messages::OtaJobStatus;
-use rainmaker_types::node::{self, Node, Output};
+use rainmaker_types::node;
 use static_cell::StaticCell;
 
 use net::{EmbassyClock, Tcp};
@@ -102,10 +99,10 @@ async fn main(spawner: Spawner) -> ! {
     let Ok(node_id) = NodeId::new(config::RAINMAKER_NODE_ID) else {
         panic!("RAINMAKER_NODE_ID is not a valid node id");
     };
-    let mut node = Node::new(node_id, led_light_info()).with_ota_over_topics();
-    if let Err(error) = node.add_device(Light::default()) {
-        panic!("{error:?}");
-    }
+    let node = match led_light_node(node_id) {
+        Ok(node) => node,
+        Err(error) => panic!("{error:?}"),
+    };
 
     static SOCKET: StaticCell<([u8; SOCKET_BUFFER], [u8; SOCKET_BUFFER])> = StaticCell::new();
     let (socket_rx, socket_tx) = SOCKET.init(([0; SOCKET_BUFFER], [0; SOCKET_BUFFER]));
@@ -140,17 +137,7 @@ async fn main(spawner: Spawner) -> ! {
         if let Event::Node(event) = &event
             && let node::Event::OtaOffered(_) = **event
         {
-            let answered = driver.change(|node, now| {
-                let publish = node.report_ota_status(
-                    now,
-                    OtaJobStatus::Failed,
-                    "this firmware downloads nothing",
-                )?;
-                Ok(Output {
-                    publish: vec![publish],
-                    ..Output::default()
-                })
-            });
+            let answered = driver.change(decline_ota);
             if let Err(error) = answered {
                 println!("OTA status not sent: {error:?}");
             }

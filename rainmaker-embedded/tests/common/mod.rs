@@ -4,15 +4,19 @@
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use embedded_io_adapters::tokio_1::FromTokio;
 use rainmaker_embedded::{Clock, Config, Event, Link, NodeDriver, Transport};
-use rainmaker_test_support::node::{Light, led_light_info};
-use rainmaker_types::NodeId;
+use rainmaker_example_devices::led_light_node;
+use rainmaker_mqtt::{Consumer, Delivery};
+use rainmaker_test_support::node::Light;
 use rainmaker_types::node::{Node, NodeError, Output};
+use rainmaker_types::{Channel, NodeId};
 use tokio::net::TcpStream;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{Notify, mpsc, watch};
 use tokio::time::{Instant, timeout};
 
 /// How long a test waits for anything.
@@ -76,6 +80,85 @@ impl Transport for Tcp {
     }
 }
 
+/// A [`Tcp`] the test can cut, as when the network goes: reads and writes fail
+/// at once and the socket closes without an MQTT DISCONNECT.
+pub struct Cuttable {
+    tcp: Tcp,
+    cut: Arc<(AtomicBool, Notify)>,
+}
+
+/// Cuts a [`Cuttable`].
+#[derive(Clone)]
+pub struct Cutter(Arc<(AtomicBool, Notify)>);
+
+impl Cutter {
+    /// Cuts the transport, for good.
+    pub fn cut(&self) {
+        self.0.0.store(true, Ordering::SeqCst);
+        self.0.1.notify_one();
+    }
+}
+
+impl Cuttable {
+    /// TCP to the broker on `port`, and what cuts it.
+    pub fn new(port: u16) -> (Self, Cutter) {
+        let cut = Arc::new((AtomicBool::new(false), Notify::new()));
+        (
+            Self {
+                tcp: Tcp::new(port),
+                cut: Arc::clone(&cut),
+            },
+            Cutter(cut),
+        )
+    }
+
+    fn check(&self) -> std::io::Result<()> {
+        if self.cut.0.load(Ordering::SeqCst) {
+            return Err(std::io::ErrorKind::ConnectionAborted.into());
+        }
+        Ok(())
+    }
+}
+
+impl embedded_io_async::ErrorType for Cuttable {
+    type Error = std::io::Error;
+}
+
+impl embedded_io_async::Read for Cuttable {
+    async fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.check()?;
+        tokio::select! {
+            read = self.tcp.read(buf) => read,
+            () = self.cut.1.notified() => Err(std::io::ErrorKind::ConnectionAborted.into()),
+        }
+    }
+}
+
+impl embedded_io_async::Write for Cuttable {
+    async fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.check()?;
+        self.tcp.write(buf).await
+    }
+
+    async fn flush(&mut self) -> std::io::Result<()> {
+        self.check()?;
+        self.tcp.flush().await
+    }
+}
+
+impl Transport for Cuttable {
+    type ConnectError = std::io::Error;
+
+    async fn connect(&mut self) -> std::io::Result<()> {
+        self.check()?;
+        self.tcp.connect().await
+    }
+
+    fn close(&mut self) {
+        self.tcp.close();
+    }
+}
+
 /// tokio's monotonic clock and the system's wall clock.
 pub struct TokioClock(pub Instant);
 
@@ -108,12 +191,9 @@ pub struct Running {
     pub link: watch::Receiver<Link>,
 }
 
-/// A node with one light, id `id`, OTA over topics.
+/// The led_light node (one light, OTA over topics), id `id`.
 pub fn node(id: &str) -> Node {
-    let id = NodeId::new(id).expect("valid id");
-    let mut node = Node::new(id, led_light_info()).with_ota_over_topics();
-    node.add_device(Light::default()).expect("one light");
-    node
+    led_light_node(NodeId::new(id).expect("valid id")).expect("one light")
 }
 
 /// Runs `node` on the broker at `port` with buffers of `rx` and `tx` bytes.
@@ -174,6 +254,21 @@ pub fn spawn_over<T: Transport + 'static>(
         changes,
         link,
     }
+}
+
+/// The next delivery on `channel` the cloud receives, skipping others.
+pub async fn next_on(consumer: &mut Consumer, channel: Channel) -> Delivery {
+    timeout(WAIT, async {
+        loop {
+            let delivery = consumer.next().await.expect("the consumer runs");
+            let envelope = delivery.decode().expect("nodes send what decodes");
+            if envelope.topic().channel() == channel {
+                return delivery;
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("nothing on {channel} within {WAIT:?}"))
 }
 
 impl Running {

@@ -198,6 +198,17 @@ pub struct Output {
     pub events: Vec<Event>,
 }
 
+impl From<Publish> for Output {
+    /// One publish and nothing else (what [`Node::report_ota_status`] makes), for
+    /// a driver that carries out outputs.
+    fn from(publish: Publish) -> Self {
+        Self {
+            publish: vec![publish],
+            ..Self::default()
+        }
+    }
+}
+
 /// Where a write to the node's params came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]

@@ -25,13 +25,10 @@ mod virt;
 
 #[cfg(target_os = "none")]
 mod node {
-    use alloc::vec;
-
     use rainmaker_embedded::{Backoff, Config, Event, NodeDriver};
-    use rainmaker_example_devices::{Light, led_light_info};
+    use rainmaker_example_devices::{decline_ota, led_light_node};
     use rainmaker_types::NodeId;
-    use rainmaker_types::messages::OtaJobStatus;
-    use rainmaker_types::node::{self, Node, Output};
+    use rainmaker_types::node::{self, Node};
 
     use crate::heap::HEAP;
     use crate::virt::{PaintedStack, Uart, VirtClock};
@@ -53,10 +50,9 @@ mod node {
             semihosting::println!("RAINMAKER_NODE_ID is not a valid node id: {NODE_ID}");
             semihosting::process::exit(2)
         };
-        let mut node = Node::new(node_id, led_light_info()).with_ota_over_topics();
-        if node.add_device(Light::default()).is_err() {
+        let Ok(node) = led_light_node(node_id) else {
             semihosting::process::exit(2)
-        }
+        };
         embassy_futures::block_on(run(node, &stack))
     }
 
@@ -115,17 +111,7 @@ mod node {
             if let Event::Node(event) = &event
                 && let node::Event::OtaOffered(_) = **event
             {
-                let answered = driver.change(|node, now| {
-                    let publish = node.report_ota_status(
-                        now,
-                        OtaJobStatus::Failed,
-                        "this firmware downloads nothing",
-                    )?;
-                    Ok(Output {
-                        publish: vec![publish],
-                        ..Output::default()
-                    })
-                });
+                let answered = driver.change(decline_ota);
                 if let Err(error) = answered {
                     semihosting::println!("OTA status not sent: {error:?}");
                 }
