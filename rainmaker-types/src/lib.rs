@@ -155,7 +155,7 @@ pub use runtime::{
     DecodeError, DecodeOptions, Decoded, DispatchError, EncodeError, Payload, Qos, TopicError,
     TopicForm,
 };
-pub use value::{ParamValue, ParamValueRef, ParamsDocument, ParamsDocumentRef};
+pub use value::{ParamValue, ParamValueRef, ParamsDocument, ParamsDocumentRef, RawJson};
 
 /// The TLV codec of the command channels (`to-node`, `from-node`).
 pub use rainmaker_tlv as tlv;

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use rainmaker_types::runtime::Repair;
 use rainmaker_types::{
     DecodeError, DecodeOptions, DispatchError, Envelope, EnvelopeRef, Message, MessageRef,
-    ParamValue, ParamValueRef, TopicForm,
+    ParamValue, ParamValueRef, ParamsDocument, ParamsDocumentRef, TopicForm,
 };
 use serde_json::Value;
 
@@ -328,4 +328,34 @@ fn owned_bytes(message: &MessageRef<'_>) -> Vec<u8> {
         other => panic!("not in the corpus: {other:?}"),
     };
     encoded.expect("encodes")
+}
+
+/// Object and array values keep the sender's text through decode and encode, in
+/// both JSON flavours: the SDK writer's (`%.5f` for the scalar floats it prints
+/// itself, on what a node publishes) and ours (on what the cloud writes), owned
+/// and borrowed. The SDK embeds such values verbatim; re-encoding them with our
+/// number formatting would turn `2.50` into `2.5` and `1e3` into `1000.0`.
+#[test]
+fn object_and_array_values_keep_the_senders_text_in_both_flavours() {
+    let nested = r#""Offset":{"offset":-1.5,"scale":2.50,"limit":1e3,"deep":{"f":[-0.0,2.50]}},"List":[1,2.50,"s",1e3,{"x":-1.5}]"#;
+    // A node's report: the scalar float as the SDK prints it, the rest verbatim.
+    let sdk = format!(r#"{{"Light":{{"Level":2.50000,{nested}}}}}"#);
+    let topic = "$aws/rules/esp_set_params/node/N1/params/local";
+    let envelope = Envelope::decode(topic, sdk.as_bytes()).expect("decodes");
+    let (_, bytes) = envelope.encode().expect("re-encodes");
+    assert_eq!(String::from_utf8_lossy(&bytes), sdk);
+    // A cloud's write: our flavour, the same object and array text.
+    let ours = format!(r#"{{"Light":{{"Level":2.5,{nested}}}}}"#);
+    let envelope = Envelope::decode("node/N1/params/remote", ours.as_bytes()).expect("decodes");
+    let (_, bytes) = envelope.encode().expect("re-encodes");
+    assert_eq!(String::from_utf8_lossy(&bytes), ours);
+    // The borrowed view and the owned document write the same text.
+    let borrowed: ParamsDocumentRef<'_> = serde_json::from_str(&ours).expect("a document");
+    assert_eq!(serde_json::to_string(&borrowed).expect("writes"), ours);
+    let owned: ParamsDocument = serde_json::from_str(&ours).expect("a document");
+    assert_eq!(serde_json::to_string(&owned).expect("writes"), ours);
+    // The values read as JSON all the same.
+    let offset = owned.get("Light", "Offset").expect("the object").to_json();
+    assert_eq!(offset["limit"], 1000.0);
+    assert_eq!(offset["scale"], 2.5);
 }

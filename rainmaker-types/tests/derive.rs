@@ -272,13 +272,13 @@ fn valid_writes_update_the_struct_and_are_reported() {
         ("Code", ParamValue::Int(255)),
         (
             "Schedules",
-            ParamValue::Array(vec![json!({"at": 420, "on": true})]),
+            ParamValue::from(json!([{"at": 420, "on": true}])),
         ),
         (
             "Calibration",
             ParamValue::from(json!({"offset": -1.5, "label": "lab"})),
         ),
-        ("Raw", ParamValue::Array(vec![json!(1), json!("x")])),
+        ("Raw", ParamValue::from(json!([1, "x"]))),
     ]));
     assert!(outcome.is_ok(), "{:?}", outcome.errors);
     assert!(device.power);
@@ -341,7 +341,7 @@ fn each_rejection_names_device_param_and_reason_and_changes_nothing() {
     assert_refused(
         &mut device,
         "Calibration",
-        ParamValue::Array(vec![]),
+        ParamValue::from(json!([])),
         WriteRejection::WrongType {
             expected: DataType::Object,
             found: "array",
@@ -430,13 +430,13 @@ fn each_rejection_names_device_param_and_reason_and_changes_nothing() {
     assert_refused(
         &mut device,
         "Schedules",
-        ParamValue::Array(three),
+        ParamValue::from(serde_json::Value::Array(three)),
         WriteRejection::TooManyItems { max: 2, found: 3 },
     );
     let before = device.params();
     let outcome = device.apply(&write(&[(
         "Schedules",
-        ParamValue::Array(vec![json!({"at": "noon"})]),
+        ParamValue::from(json!([{"at": "noon"}])),
     )]));
     assert!(
         matches!(outcome.errors[0].reason, WriteRejection::Malformed(_)),
@@ -602,7 +602,10 @@ fn any_value() -> impl Strategy<Value = ParamValue> {
         (-50.0_f64..50.0).prop_map(ParamValue::Float),
         (0_i32..80).prop_map(|half| ParamValue::Float(f64::from(half) / 2.0)),
         prop::sample::select(vec!["Auto", "Cool", "Heat", "Dry", ""]).prop_map(ParamValue::from),
-        (0_usize..4).prop_map(|n| ParamValue::Array(vec![json!({"at": 1, "on": false}); n])),
+        (0_usize..4).prop_map(|n| ParamValue::from(serde_json::Value::Array(vec![
+            json!({"at": 1, "on": false});
+            n
+        ]))),
         Just(ParamValue::from(json!({"offset": 2.5, "label": "x"}))),
     ]
 }

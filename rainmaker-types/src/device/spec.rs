@@ -245,13 +245,11 @@ impl ParamSpec {
                     check_float(number, min, max, step)?;
                 }
             }
-            (Some(Bounds::ArrayMax(max)), ParamValue::Array(items))
-                if items.len() > max as usize =>
-            {
-                return Err(WriteRejection::TooManyItems {
-                    max,
-                    found: items.len(),
-                });
+            (Some(Bounds::ArrayMax(max)), ParamValue::Array(items)) => {
+                let found = items.array_len();
+                if found > max as usize {
+                    return Err(WriteRejection::TooManyItems { max, found });
+                }
             }
             _ => {}
         }

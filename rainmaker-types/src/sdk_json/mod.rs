@@ -17,6 +17,7 @@ use core::fmt::{self, Write as _};
 use serde::ser::{self, Serialize};
 
 use crate::runtime::EncodeError;
+use crate::value::RAW_VALUE;
 
 mod decimals;
 
@@ -40,6 +41,7 @@ mod decimals;
 pub fn to_vec<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, EncodeError> {
     let mut writer = Writer {
         out: String::with_capacity(128),
+        verbatim: false,
     };
     value
         .serialize(&mut writer)
@@ -75,6 +77,8 @@ pub const SDK_FLOAT_CHARS: usize = 29;
 /// The compact JSON writer.
 struct Writer {
     out: String,
+    /// The next string is a raw value's text: written as it is.
+    verbatim: bool,
 }
 
 impl Writer {
@@ -165,6 +169,9 @@ macro_rules! refuse_keys {
 struct Compound<'a> {
     writer: &'a mut Writer,
     first: bool,
+    /// A raw JSON value (serde_json's raw-value protocol): its one field is its
+    /// text, written as it is (the SDK embeds object and array values verbatim).
+    raw: bool,
 }
 
 impl Compound<'_> {
@@ -215,7 +222,11 @@ impl<'a> ser::Serializer for &'a mut Writer {
     }
 
     fn serialize_str(self, value: &str) -> Result<(), Error> {
-        self.string(value);
+        if core::mem::take(&mut self.verbatim) {
+            self.out.push_str(value);
+        } else {
+            self.string(value);
+        }
         Ok(())
     }
 
@@ -282,6 +293,7 @@ impl<'a> ser::Serializer for &'a mut Writer {
         Ok(Compound {
             writer: self,
             first: true,
+            raw: false,
         })
     }
 
@@ -310,6 +322,7 @@ impl<'a> ser::Serializer for &'a mut Writer {
         Ok(Compound {
             writer: self,
             first: true,
+            raw: false,
         })
     }
 
@@ -318,10 +331,18 @@ impl<'a> ser::Serializer for &'a mut Writer {
         Ok(Compound {
             writer: self,
             first: true,
+            raw: false,
         })
     }
 
-    fn serialize_struct(self, _name: &'static str, len: usize) -> Result<Compound<'a>, Error> {
+    fn serialize_struct(self, name: &'static str, len: usize) -> Result<Compound<'a>, Error> {
+        if name == RAW_VALUE {
+            return Ok(Compound {
+                writer: self,
+                first: true,
+                raw: true,
+            });
+        }
         self.serialize_map(Some(len))
     }
 
@@ -338,6 +359,7 @@ impl<'a> ser::Serializer for &'a mut Writer {
         Ok(Compound {
             writer: self,
             first: true,
+            raw: false,
         })
     }
 }
@@ -422,11 +444,19 @@ macro_rules! as_map {
                     key: &'static str,
                     value: &T,
                 ) -> Result<(), Error> {
+                    if self.raw {
+                        self.writer.verbatim = true;
+                        let written = value.serialize(&mut *self.writer);
+                        self.writer.verbatim = false;
+                        return written;
+                    }
                     ser::SerializeMap::serialize_entry(self, key, value)
                 }
 
                 fn end(self) -> Result<(), Error> {
-                    self.writer.out.push_str($close);
+                    if !self.raw {
+                        self.writer.out.push_str($close);
+                    }
                     Ok(())
                 }
             }

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use crate::device::{Bounds, Device, DeviceDescriptor, ParamSpec, WriteRejection};
 use crate::messages::DataType;
-use crate::value::ParamValue;
+use crate::value::{ParamValue, RawJson};
 
 /// The SDK's default maximum number of schedules (and of scenes).
 pub const DEFAULT_MAX_ENTRIES: u32 = 10;
@@ -277,12 +277,15 @@ fn list_value<E: Entry>(entries: &[E]) -> Option<ParamValue> {
         .map(serde_json::to_value)
         .collect::<Result<Vec<_>, _>>()
         .ok()?;
-    Some(ParamValue::Array(items))
+    Some(ParamValue::Array(RawJson::from_value(Value::Array(items))))
 }
 
-fn array_of(value: &ParamValue) -> Result<&[Value], WriteRejection> {
+fn array_of(value: &ParamValue) -> Result<Vec<Value>, WriteRejection> {
     match value {
-        ParamValue::Array(items) => Ok(items),
+        ParamValue::Array(raw) => match raw.to_value() {
+            Value::Array(items) => Ok(items),
+            _ => Ok(Vec::new()),
+        },
         other => Err(WriteRejection::WrongType {
             expected: DataType::Array,
             found: other.kind(),
@@ -356,7 +359,7 @@ impl<E: Entry> List<E> {
         }
         apply_operations(
             &self.entries,
-            array_of(value)?,
+            &array_of(value)?,
             E::KIND.operations,
             self.max,
         )

@@ -6,6 +6,7 @@
 //! with a few params each (every delta a node sends) is held inline, so decoding it
 //! allocates nothing. Large documents are looked up through a sorted index.
 
+use alloc::borrow::Cow;
 use core::fmt;
 use core::marker::PhantomData;
 
@@ -15,7 +16,7 @@ use serde_json::{Map, Value};
 use smallvec::SmallVec;
 
 use super::keys::{self, Index, Seen};
-use super::{DeviceParams, ParamValue, ParamsDocument};
+use super::{DeviceParams, ParamValue, ParamsDocument, RAW_VALUE, RawJson};
 use crate::prelude::*;
 use crate::runtime::payload::decode_json_ref;
 use crate::runtime::{DecodeError, PayloadRef, Text};
@@ -39,7 +40,7 @@ macro_rules! map_of_entries {
 }
 
 /// A param value borrowed from the payload: a string borrows unless it had escapes;
-/// object and array values (rare, and never on the hot path) are owned JSON.
+/// object and array values (rare, and never on the hot path) keep their text.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum ParamValueRef<'a> {
@@ -51,10 +52,10 @@ pub enum ParamValueRef<'a> {
     Float(f64),
     /// A string.
     String(Text<'a>),
-    /// An object param's value.
-    Object(Map<String, Value>),
-    /// An array param's value.
-    Array(Vec<Value>),
+    /// An object param's value, as the sender wrote it.
+    Object(RawJson),
+    /// An array param's value, as the sender wrote it.
+    Array(RawJson),
     /// `null`: no usable value (see [`ParamValue::Null`]).
     Null,
 }
@@ -91,8 +92,75 @@ impl ParamValueRef<'_> {
 
 impl<'de: 'a, 'a> Deserialize<'de> for ParamValueRef<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_newtype_struct(RAW_VALUE, RawOrParsed(PhantomData))
+    }
+}
+
+/// Reads a param value from its text when the deserializer is serde_json's (which
+/// then hands over the text), else as the deserializer parses it (a
+/// `serde_json::Value`, for instance).
+struct RawOrParsed<'a>(PhantomData<&'a ()>);
+
+impl<'de: 'a, 'a> Visitor<'de> for RawOrParsed<'a> {
+    type Value = ParamValueRef<'a>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a param value (bool, number, string, object or array)")
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_any(ParamValueVisitor(PhantomData))
     }
+
+    /// serde_json's raw value: one entry, the value's text.
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let Some(RawKey) = map.next_key()? else {
+            return Err(de::Error::custom("a raw JSON value without its text"));
+        };
+        let text: Text<'de> = map.next_value()?;
+        from_text(text).map_err(de::Error::custom)
+    }
+}
+
+/// The key of serde_json's raw-value map (its name is not checked: only
+/// serde_json calls `visit_map` on [`RawOrParsed`]).
+struct RawKey;
+
+impl<'de> Deserialize<'de> for RawKey {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        de::IgnoredAny::deserialize(deserializer).map(|_| Self)
+    }
+}
+
+/// A param value from its JSON text, which serde_json has checked: strings borrow
+/// unless they have escapes, numbers are read as serde_json reads them (an integer
+/// that fits `i64`, else a float), objects and arrays keep their text.
+fn from_text(text: Text<'_>) -> Result<ParamValueRef<'_>, serde_json::Error> {
+    let value = match text.as_bytes().first() {
+        Some(b'{') => ParamValueRef::Object(RawJson::checked(text.into_owned())),
+        Some(b'[') => ParamValueRef::Array(RawJson::checked(text.into_owned())),
+        Some(b'"') if text.contains('\\') => {
+            ParamValueRef::String(serde_json::from_str::<String>(&text)?.into())
+        }
+        Some(b'"') => ParamValueRef::String(match text.into_cow() {
+            Cow::Borrowed(raw) => Text::from(raw.get(1..raw.len() - 1).unwrap_or_default()),
+            Cow::Owned(raw) => Text::from(raw.get(1..raw.len() - 1).unwrap_or_default().to_owned()),
+        }),
+        Some(b't') => ParamValueRef::Bool(true),
+        Some(b'f') => ParamValueRef::Bool(false),
+        Some(b'n') => ParamValueRef::Null,
+        _ => {
+            let number: serde_json::Number = serde_json::from_str(&text)?;
+            match number.as_i64() {
+                Some(int) => ParamValueRef::Int(int),
+                None => ParamValueRef::Float(number.as_f64().unwrap_or(f64::NAN)),
+            }
+        }
+    };
+    Ok(value)
 }
 
 /// Reads a param value; [`ParamValue`] is read through it too, so both accept and
@@ -142,12 +210,12 @@ impl<'de: 'a, 'a> Visitor<'de> for ParamValueVisitor<'a> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
         Vec::<Value>::deserialize(de::value::SeqAccessDeserializer::new(seq))
-            .map(ParamValueRef::Array)
+            .map(|items| ParamValueRef::Array(RawJson::from_value(Value::Array(items))))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
         Map::<String, Value>::deserialize(de::value::MapAccessDeserializer::new(map))
-            .map(ParamValueRef::Object)
+            .map(|map| ParamValueRef::Object(RawJson::from_value(Value::Object(map))))
     }
 }
 

@@ -8,16 +8,19 @@
 mod borrowed;
 mod document;
 mod keys;
+mod raw;
 
 pub use borrowed::{DeviceParamsRef, ParamValueRef, ParamsDocumentRef};
 pub use document::{DeviceParams, NotParamsDocument, ParamsDocument};
+pub(crate) use raw::RAW_VALUE;
+pub use raw::RawJson;
 
 use crate::prelude::*;
 
 use serde::de::Deserializer;
 use serde::ser::Serializer;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// One param value as it appears on the wire.
 ///
@@ -34,10 +37,10 @@ pub enum ParamValue {
     Float(f64),
     /// A string.
     String(String),
-    /// An object param's value, kept verbatim.
-    Object(Map<String, Value>),
-    /// An array param's value, kept verbatim.
-    Array(Vec<Value>),
+    /// An object param's value, as the sender wrote it.
+    Object(RawJson),
+    /// An array param's value, as the sender wrote it.
+    Array(RawJson),
     /// `null`: no usable value. Newer SDK writers print a non-finite float as
     /// `null`; the lenient decoder reads the older ones' `nan`/`inf` and an object
     /// param with no value (`"o":}`) as `null` too, naming each repair.
@@ -111,9 +114,16 @@ impl ParamValue {
             Self::Int(value) => Value::from(*value),
             Self::Float(value) => Value::from(*value),
             Self::String(value) => Value::String(value.clone()),
-            Self::Object(map) => Value::Object(map.clone()),
-            Self::Array(items) => Value::Array(items.clone()),
+            Self::Object(raw) | Self::Array(raw) => raw.to_value(),
             Self::Null => Value::Null,
+        }
+    }
+
+    /// The JSON text of an object or array value, as the sender wrote it.
+    pub fn as_raw(&self) -> Option<&RawJson> {
+        match self {
+            Self::Object(raw) | Self::Array(raw) => Some(raw),
+            _ => None,
         }
     }
 }
@@ -170,8 +180,8 @@ impl From<Value> for ParamValue {
                 None => Self::Float(number.as_f64().unwrap_or(f64::NAN)),
             },
             Value::String(value) => Self::String(value),
-            Value::Object(map) => Self::Object(map),
-            Value::Array(items) => Self::Array(items),
+            Value::Object(map) => Self::Object(RawJson::from_value(Value::Object(map))),
+            Value::Array(items) => Self::Array(RawJson::from_value(Value::Array(items))),
         }
     }
 }
@@ -206,8 +216,7 @@ impl Serialize for ParamValue {
             Self::Int(value) => serializer.serialize_i64(*value),
             Self::Float(value) => serializer.serialize_f64(*value),
             Self::String(value) => serializer.serialize_str(value),
-            Self::Object(map) => map.serialize(serializer),
-            Self::Array(items) => items.serialize(serializer),
+            Self::Object(raw) | Self::Array(raw) => raw.serialize(serializer),
             Self::Null => serializer.serialize_unit(),
         }
     }
